@@ -1,0 +1,144 @@
+# allocscope — build, test, demo.  `make V=1` for verbose commands.
+#
+#   make            build build/allocscope
+#   make demo       build and analyze the bundled real trace
+#   make test       unit (cmocka) + golden + malformed-input tests
+#   make test-asan  the same, built with ASan + UBSan
+#   make deps       install missing Debian packages (apt-get)
+#   make install PREFIX=/usr/local
+
+PREFIX    ?= /usr/local
+BUILD     ?= build
+CC        ?= gcc
+V         ?= 0
+
+ifeq ($(V),0)
+Q   := @
+say  = @printf '  %-7s %s\n' $(1) $(2);
+else
+Q   :=
+say  =
+endif
+
+# Debian packages we build against: pkg-config name -> package.
+PKGS      := libtracecmd:libtracecmd-dev libtracefs:libtracefs-dev \
+             libtraceevent:libtraceevent-dev libzstd:libzstd-dev
+TEST_PKGS := cmocka:libcmocka-dev
+DEB_TOOLS := pkg-config:pkg-config trace-cmd:trace-cmd zstd:zstd
+
+pc_names   = $(foreach p,$(1),$(firstword $(subst :, ,$(p))))
+pc_missing = $(strip $(foreach p,$(1),$(if $(shell pkg-config --exists $(firstword $(subst :, ,$(p))) 2>/dev/null && echo y),,$(p))))
+
+CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra -Wshadow -Wno-unused-parameter \
+               -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing \
+               -D_GNU_SOURCE -MMD -MP
+SAN       ?=
+ifeq ($(SAN),1)
+BUILD     := build-asan
+CFLAGS_BASE += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS   += -fsanitize=address,undefined
+endif
+
+# Only probe pkg-config for targets that compile.
+NEEDS_LIBS := $(filter-out deps clean help,$(or $(MAKECMDGOALS),all))
+ifneq ($(NEEDS_LIBS),)
+LIB_CFLAGS := $(shell pkg-config --cflags $(call pc_names,$(PKGS)) 2>/dev/null)
+LIB_LIBS   := $(shell pkg-config --libs $(call pc_names,$(PKGS)) 2>/dev/null) -lm
+endif
+
+CFLAGS    += $(CFLAGS_BASE) $(LIB_CFLAGS) -I. -Iparsers -Ianalyzer -Ireports -Icapture
+
+MODULES   := parsers analyzer reports capture
+LIB_SRCS  := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_SRCS  := $(wildcard cli/*.c)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB       := $(BUILD)/liballocscope.a
+BIN       := $(BUILD)/allocscope
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+MAN_PAGES := $(wildcard docs/man/*.1)
+
+DEMO_TRACE := tests/data/6.12-thp-tcev.dat
+
+.PHONY: all demo test test-unit test-golden test-malformed test-asan deps check-deps \
+        install clean golden-update help bench fuzz e2e
+
+all: check-deps $(BIN)
+
+check-deps:
+	@missing="$(call pc_missing,$(PKGS))"; \
+	if [ -n "$$missing" ]; then \
+	  echo "allocscope: missing build dependencies (pkg-config could not find them):" >&2; \
+	  for p in $$missing; do echo "  $${p%%:*}  -> apt-get install $${p##*:}" >&2; done; \
+	  echo "run 'make deps' to install them" >&2; exit 1; fi
+
+deps:
+	@need=""; \
+	command -v pkg-config >/dev/null || need="$$need pkg-config"; \
+	for p in $(PKGS) $(TEST_PKGS); do \
+	  pkg-config --exists $${p%%:*} 2>/dev/null || need="$$need $${p##*:}"; done; \
+	for t in $(DEB_TOOLS); do \
+	  command -v $${t%%:*} >/dev/null || need="$$need $${t##*:}"; done; \
+	need=$$(echo $$need | tr ' ' '\n' | sort -u | tr '\n' ' '); \
+	if [ -z "$${need// }" ]; then echo "deps: all present"; exit 0; fi; \
+	echo "deps: installing$$need"; \
+	SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	$$SUDO apt-get install -y --no-install-recommends $$need || \
+	  { $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends $$need; }
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJS) $(LIB)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIB_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LIB_LIBS) -lcmocka
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(BIN) info $(DEMO_TRACE)
+	@if $(BIN) help 2>/dev/null | grep -q '^  analyze'; then $(BIN) analyze $(DEMO_TRACE); fi
+
+# The test run prints one closing line: "TESTS: PASS (...)" or "TESTS: FAIL (...)".
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS)
+	$(Q)BUILD=$(BUILD) tests/run.sh
+
+test-unit: all $(UNIT_BINS)
+	$(Q)BUILD=$(BUILD) tests/run.sh unit
+
+test-golden: all
+	$(Q)BUILD=$(BUILD) tests/run.sh golden
+
+test-malformed: all
+	$(Q)BUILD=$(BUILD) tests/run.sh malformed
+
+golden-update: all
+	$(Q)BUILD=$(BUILD) tests/run.sh golden-update
+
+test-asan: deps
+	$(Q)$(MAKE) --no-print-directory SAN=1 all $(UNIT_BINS:build/%=build-asan/%)
+	$(Q)BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/allocscope
+	$(if $(MAN_PAGES),install -m 0644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1/)
+
+clean:
+	rm -rf build build-asan
+
+help:
+	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The allocscope program: subcommands.  Only the CLI prints or exits. */
+#ifndef ALLOCSCOPE_CLI_H
+#define ALLOCSCOPE_CLI_H
+
+#include <stdint.h>
+
+/* Exit statuses (documented in docs/man/allocscope.1). */
+enum {
+	EXIT_OK		= 0,
+	EXIT_USAGE	= 1,	/* bad options */
+	EXIT_INPUT	= 2,	/* unreadable or malformed input */
+	EXIT_GATE	= 3,	/* compare: the KPI gate failed */
+};
+
+struct cli_command {
+	const char	*name;
+	int		(*fn)(int argc, char **argv);	/* argv[0] is the subcommand */
+	const char	*summary;
+};
+
+int cmd_info(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+
+/* cli/util.c */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int  cli_parse_u64(const char *opt, const char *s, uint64_t *out);
+int  cli_parse_duration_ns(const char *opt, const char *s, uint64_t *out);	/* "10ms", "2.5s", "500us", "100ns" */
+extern const char *cli_prog;
+
+#endif /* ALLOCSCOPE_CLI_H */

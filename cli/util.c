@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *cli_prog = "allocscope";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	if (!s || !*s || *s == '-')
+		goto bad;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	cli_error("%s: not a non-negative integer: '%s'", opt, s ? s : "");
+	return -1;
+}
+
+int cli_parse_duration_ns(const char *opt, const char *s, uint64_t *out)
+{
+	static const struct { const char *unit; double ns; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e9 },
+	};
+	double v;
+	char *end;
+
+	errno = 0;
+	if (!s || !*s)
+		goto bad;
+	v = strtod(s, &end);
+	if (errno || end == s || !(v >= 0) || isinf(v))
+		goto bad;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit) == 0) {
+			double ns = v * units[i].ns;
+
+			if (ns > 1.8e19)
+				goto bad;
+			*out = (uint64_t)(ns + 0.5);
+			return 0;
+		}
+	}
+bad:
+	cli_error("%s: not a duration (e.g. 500us, 10ms, 2.5s): '%s'", opt, s ? s : "");
+	return -1;
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Private to parsers/: the reader object shared by every format. */
+#ifndef ALLOCSCOPE_PARSERS_LOCAL_H
+#define ALLOCSCOPE_PARSERS_LOCAL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include "parsers.h"
+
+#define PRS_MAX_LINE	(1u << 20)	/* a text line longer than 1 MiB is an error */
+
+struct prs_reader;
+
+struct prs_ops {
+	/* 1 event, 0 end, <0 error (after prs_fail()) */
+	int  (*next)(struct prs_reader *r, struct prs_event *ev);
+	void (*close)(struct prs_reader *r);
+};
+
+/* String interning: stable pointers until prs_close(), compare by pointer. */
+struct prs_intern_slot {
+	const char	*str;
+	uint32_t	hash;
+	uint32_t	len;
+};
+
+struct prs_intern {
+	struct prs_intern_slot	*slots;
+	size_t			cap, used;	/* cap is a power of two */
+	char			*arena;		/* current chunk */
+	size_t			arena_left;
+	void			*chunks;	/* list of chunks, freed at close */
+};
+
+/* A byte source: a plain file or a zstd stream, with a bounded line reader. */
+struct prs_input;
+
+int  prs_input_open(struct prs_reader *r, struct prs_input **out);
+bool prs_input_is_zstd(const struct prs_input *in);
+/*
+ * Next line without its '\n' (a trailing '\r' is removed too), NUL-terminated
+ * in place.  1: *line/*len set; 0: end of input; <0: error (prs_fail() done).
+ * A last line without '\n' is returned as a line.
+ */
+int  prs_input_getline(struct prs_input *in, char **line, size_t *len);
+uint64_t prs_input_lineno(const struct prs_input *in);	/* 1-based, of the last line returned */
+uint64_t prs_input_offset(const struct prs_input *in);	/* byte offset (decompressed) of the last line */
+void prs_input_close(struct prs_input *in);
+
+struct prs_reader {
+	const char		*path;
+	unsigned int		flags;		/* PRS_OPT_* */
+	enum prs_format		fmt;
+	bool			compressed;
+	const struct prs_ops	*ops;
+	void			*priv;		/* the format's own state */
+
+	struct prs_stats	stats;
+	struct prs_name_count	*names;		/* events per name */
+	size_t			nr_names, names_cap;
+
+	struct prs_intern	intern;
+
+	char			*kernel;	/* malloc'd or NULL */
+	char			*clock;
+	char			**instances;
+	int			nr_instances;
+
+	bool			have_ts;
+	char			errmsg[512];
+	int			err;
+};
+
+/* reader.c */
+const char *prs_intern(struct prs_reader *r, const char *s, size_t len);
+static inline const char *prs_intern_str(struct prs_reader *r, const char *s)
+{
+	return prs_intern(r, s, __builtin_strlen(s));
+}
+
+/*
+ * Record an error and return it (negative).  @where is a 1-based line
+ * number when @line is true, else a byte offset.  The message becomes
+ * "PATH: line N: REASON" / "PATH: offset N: REASON".
+ */
+int prs_fail(struct prs_reader *r, int code, bool line, uint64_t where,
+	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Same, with no position ("PATH: REASON"). */
+int prs_fail_file(struct prs_reader *r, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Kind of a tracepoint by its name (without system); PRS_EV_OTHER if unknown. */
+enum prs_kind prs_kind_by_name(const char *name, size_t len);
+
+/*
+ * Count one event of name @name (interned) and kind @kind.  Readers that
+ * know an id per event type cache the returned slot index and call
+ * prs_count_slot() instead, to avoid a lookup per event.
+ */
+long prs_name_slot(struct prs_reader *r, const char *name, enum prs_kind kind);
+static inline void prs_count_slot(struct prs_reader *r, long slot)
+{
+	r->names[slot].count++;
+}
+
+/*
+ * Account every event the reader decoded (returned or skipped as OTHER):
+ * stats, kinds, ts order, cpus.  prs_next() does not do it for the reader.
+ */
+void prs_account(struct prs_reader *r, const struct prs_event *ev);
+
+/* Reset the union of @ev to "absent" values for @kind. */
+void prs_event_init(struct prs_event *ev, enum prs_kind kind);
+
+/* Format readers: open on an already-detected file. */
+int prs_tracedat_open(struct prs_reader *r);
+/*
+ * Text readers take ownership of @in (closed by their close op, or by
+ * prs_text_open() on failure).  The text module recognizes which text
+ * format it is from the first lines (headers, the shape of the first event
+ * lines) and sets r->fmt; nothing recognizable in the first lines is
+ * PRS_EFORMAT.  A text trace with headers and no events is valid.
+ */
+int prs_text_open(struct prs_reader *r, struct prs_input *in);
+
+#endif /* ALLOCSCOPE_PARSERS_LOCAL_H */

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * parsers — trace file readers for allocscope.
+ *
+ * Every reader (trace.dat through libtracecmd, ftrace text, function_graph
+ * text, perf script text, any text compressed with zstd) yields the same
+ * normalized, time-ordered stream of struct prs_event.  Readers know file
+ * formats and nothing about memory management: they name what the trace
+ * says (an event, a function, a field), the analyzer decides what it means.
+ *
+ * Lifetime: every pointer inside a struct prs_event (comm, strings) stays
+ * valid until the next prs_next() call, except interned strings (func,
+ * caller, gfp_str, status, the name of an event) which stay valid until
+ * prs_close().  Interned strings can be compared by pointer.
+ *
+ * The library never prints and never exits.  Errors are returned as
+ * negative PRS_E* codes; prs_errmsg() gives one line naming the file and
+ * the offset or line where reading failed.
+ */
+#ifndef ALLOCSCOPE_PARSERS_H
+#define ALLOCSCOPE_PARSERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Error codes: one list, codes and messages together. */
+#define PRS_ERRORS							\
+	_PE(OK,		"success"),					\
+	_PE(NOMEM,	"out of memory"),				\
+	_PE(IO,		"read error"),					\
+	_PE(OPEN,	"cannot open file"),				\
+	_PE(ISDIR,	"is a directory, not a trace file"),		\
+	_PE(EMPTY,	"empty file"),					\
+	_PE(FORMAT,	"not a trace file allocscope can read"),	\
+	_PE(TRUNCATED,	"file is truncated"),				\
+	_PE(CORRUPT,	"malformed data"),				\
+	_PE(TOOLONG,	"line longer than the limit"),			\
+	_PE(ZSTD,	"zstd decompression failed"),			\
+	_PE(LIMIT,	"size beyond a sane limit"),			\
+	_PE(UNSUPPORTED, "unsupported format version or feature")
+
+#undef _PE
+#define _PE(code, str) PRS_E##code
+enum prs_errno { PRS_ERRORS, PRS_E__LAST };
+#undef _PE
+
+const char *prs_strerror(int code);	/* code may be negative or positive */
+
+/* What a file turned out to be (detected by content, never by name). */
+enum prs_format {
+	PRS_FMT_UNKNOWN = 0,
+	PRS_FMT_TRACE_DAT,	/* trace-cmd trace.dat v6/v7 */
+	PRS_FMT_FTRACE_TEXT,	/* tracefs trace / trace_pipe, trace-cmd report */
+	PRS_FMT_FGRAPH_TEXT,	/* function_graph tracer text */
+	PRS_FMT_PERF_SCRIPT,	/* perf script default output */
+};
+
+const char *prs_format_name(enum prs_format fmt);
+
+/*
+ * Normalized event kinds: the events allocscope uses.  Everything else a
+ * trace holds is PRS_EV_OTHER (counted by name in struct prs_stats, and
+ * only returned by prs_next() when PRS_OPT_OTHER is set).
+ */
+#define PRS_KINDS							\
+	_PK(OTHER,		"other"),				\
+	_PK(FUNC_ENTRY,		"func_entry"),		/* function_graph entry */	\
+	_PK(FUNC_EXIT,		"func_exit"),		/* function_graph return */	\
+	_PK(KPROBE,		"kprobe"),		/* kprobe event (function entry) */ \
+	_PK(KRETPROBE,		"kretprobe"),		/* kretprobe event (function return) */ \
+	_PK(PAGE_ALLOC,		"mm_page_alloc"),				\
+	_PK(RECLAIM_BEGIN,	"mm_vmscan_direct_reclaim_begin"),		\
+	_PK(RECLAIM_END,	"mm_vmscan_direct_reclaim_end"),		\
+	_PK(WAKEUP_KSWAPD,	"mm_vmscan_wakeup_kswapd"),			\
+	_PK(KSWAPD_WAKE,	"mm_vmscan_kswapd_wake"),			\
+	_PK(KSWAPD_SLEEP,	"mm_vmscan_kswapd_sleep"),			\
+	_PK(COMPACT_BEGIN,	"mm_compaction_begin"),				\
+	_PK(COMPACT_END,	"mm_compaction_end"),				\
+	_PK(TRY_COMPACT,	"mm_compaction_try_to_compact_pages"),		\
+	_PK(COMPACT_SUITABLE,	"mm_compaction_suitable"),			\
+	_PK(COMPACT_DEFERRED,	"mm_compaction_deferred"),			\
+	_PK(COMPACT_FINISHED,	"mm_compaction_finished"),			\
+	_PK(MARK_VICTIM,	"mark_victim"),					\
+	_PK(SCHED_SWITCH,	"sched_switch"),				\
+	_PK(PRINT,		"print"),		/* trace_marker write */	\
+	_PK(LOST,		"lost_events")		/* events lost on a CPU */
+
+#undef _PK
+#define _PK(kind, name) PRS_EV_##kind
+enum prs_kind { PRS_KINDS, PRS_EV__COUNT };
+#undef _PK
+
+const char *prs_kind_name(enum prs_kind kind);
+
+#define PRS_NO_VALUE	UINT64_MAX	/* a numeric field the trace did not carry */
+
+struct prs_event {
+	uint64_t	ts;		/* ns, in the trace's own clock */
+	int32_t		cpu;		/* -1 when the format does not say */
+	int32_t		pid;		/* -1 unknown */
+	int32_t		tgid;		/* -1 unknown (text has it only with the TGID column) */
+	enum prs_kind	kind;
+	const char	*comm;		/* task name, "" when unknown; valid until next prs_next() */
+	const char	*name;		/* event name as the trace names it (interned) */
+
+	union {
+		/* FUNC_ENTRY, FUNC_EXIT, KPROBE, KRETPROBE */
+		struct {
+			const char *func;	/* interned; suffixes such as .constprop.0 kept */
+			const char *caller;	/* KRETPROBE: function returned to (interned), or NULL */
+			uint64_t duration;	/* FUNC_EXIT: ns, PRS_NO_VALUE if unknown */
+			uint64_t retval;	/* FUNC_EXIT/KRETPROBE: PRS_NO_VALUE if not recorded */
+			uint64_t arg[2];	/* KPROBE: first two fetched args (e.g. gfp, order), PRS_NO_VALUE if absent */
+			int depth;		/* FUNC_*: call depth, -1 unknown */
+		} fn;
+		/* PAGE_ALLOC, RECLAIM_BEGIN, WAKEUP_KSWAPD, KSWAPD_WAKE, TRY_COMPACT */
+		struct {
+			uint64_t pfn;		/* PAGE_ALLOC; PRS_NO_VALUE if absent */
+			uint64_t gfp;		/* numeric gfp, PRS_NO_VALUE when only the symbolic form is known */
+			const char *gfp_str;	/* symbolic gfp as the kernel prints it (interned), or NULL */
+			int32_t order;		/* -1 absent */
+			int32_t migratetype;	/* PAGE_ALLOC, -1 absent */
+			int32_t nid;		/* WAKEUP_KSWAPD, KSWAPD_WAKE, -1 absent */
+			int32_t zid;		/* WAKEUP_KSWAPD, KSWAPD_WAKE, -1 absent */
+			int32_t prio;		/* TRY_COMPACT priority, -1 absent */
+		} mm;
+		/* RECLAIM_END */
+		struct {
+			uint64_t nr_reclaimed;
+		} reclaim;
+		/* KSWAPD_SLEEP */
+		struct {
+			int32_t nid;
+		} kswapd;
+		/* COMPACT_BEGIN, COMPACT_END, COMPACT_SUITABLE/DEFERRED/FINISHED */
+		struct {
+			int32_t sync;		/* BEGIN: 1 sync, 0 async, -1 absent */
+			int32_t order;		/* SUITABLE/DEFERRED/FINISHED: -1 absent */
+			int32_t status;		/* END: numeric status, INT32_MIN when only symbolic */
+			const char *status_str;	/* END/SUITABLE/FINISHED: symbolic (interned) or NULL */
+		} compact;
+		/* MARK_VICTIM */
+		struct {
+			int32_t pid;
+		} victim;
+		/* SCHED_SWITCH (the event's own pid/comm is the CPU's current task) */
+		struct {
+			int32_t prev_pid;
+			int32_t next_pid;
+			const char *prev_comm;	/* valid until next prs_next() */
+			const char *next_comm;
+			char prev_state;	/* 'R', 'S', 'D', ... ; '?' unknown */
+		} sw;
+		/* PRINT */
+		struct {
+			const char *text;	/* marker text without trailing newline; valid until next prs_next() */
+			size_t len;
+		} print;
+		/* LOST */
+		struct {
+			uint64_t count;		/* events lost; 0 = unknown amount ("[LOST EVENTS]") */
+		} lost;
+	} u;
+};
+
+/* Per-file statistics, kept by every reader. */
+struct prs_name_count {
+	const char	*name;		/* interned event name */
+	enum prs_kind	kind;
+	uint64_t	count;
+};
+
+struct prs_stats {
+	uint64_t	events;			/* all events read, known or not */
+	uint64_t	by_kind[PRS_EV__COUNT];
+	uint64_t	lost_events;		/* sum of LOST counts */
+	uint64_t	lost_markers;		/* LOST markers seen (some without a count) */
+	uint64_t	lines;			/* text: lines read */
+	uint64_t	skipped_lines;		/* text: lines that were not events (headers, banners) */
+	uint64_t	bad_lines;		/* text: event lines that could not be parsed */
+	uint64_t	bad_fields;		/* an event whose field could not be read */
+	uint64_t	ts_backwards;		/* timestamp lower than the previous one */
+	bool		ts_missing;		/* the format carried no timestamps (function_graph
+						 * text without funcgraph-abstime): every ts is 0 */
+	uint64_t	first_ts, last_ts;	/* ns; first_ts = PRS_NO_VALUE when no events */
+	int		nr_cpus;		/* from the file header, or max cpu + 1 seen */
+	const struct prs_name_count *names;	/* events per name, in first-seen order */
+	size_t		nr_names;
+};
+
+/* Options of prs_open(). */
+enum {
+	PRS_OPT_OTHER = 1u << 0,	/* also return PRS_EV_OTHER events */
+	PRS_OPT_NO_LIBTRACECMD = 1u << 1, /* reserved: own trace.dat reader */
+};
+
+struct prs_reader;
+
+/*
+ * Open @path, detect its format from its content, and prepare to stream.
+ * Returns 0 and sets *out, or a negative PRS_E* code; on error *out is
+ * still set when a reader was allocated, so that prs_errmsg() can be read,
+ * and must be closed.  @path "-" is not supported (a trace is a file).
+ */
+int prs_open(const char *path, unsigned int flags, struct prs_reader **out);
+
+/* 1: *ev filled; 0: end of trace; <0: PRS_E* error (see prs_errmsg()). */
+int prs_next(struct prs_reader *r, struct prs_event *ev);
+
+const char *prs_errmsg(const struct prs_reader *r);	/* "FILE: offset N: reason" */
+enum prs_format prs_format(const struct prs_reader *r);
+bool prs_compressed(const struct prs_reader *r);	/* zstd around the text */
+const struct prs_stats *prs_stats(const struct prs_reader *r);
+
+/*
+ * What the file's header says, where it says it (trace.dat): kernel
+ * release (from uname in the file, or NULL), clock, buffer instances.
+ */
+const char *prs_kernel(const struct prs_reader *r);
+const char *prs_clock(const struct prs_reader *r);
+int prs_nr_instances(const struct prs_reader *r);	/* 0 = top buffer only */
+const char *prs_instance_name(const struct prs_reader *r, int i);
+
+void prs_close(struct prs_reader *r);
+
+#endif /* ALLOCSCOPE_PARSERS_H */
