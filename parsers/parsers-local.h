@@ -39,7 +39,7 @@ int  prs_input_open(struct prs_reader *r, struct prs_input **out);
 bool prs_input_is_zstd(const struct prs_input *in);
 /*
  * Next line without its '\n' (a trailing '\r' is removed too), NUL-terminated
- * in place.  1: *line/*len set; 0: end of input; <0: error (prs_fail() done).
+ * in place.  1: line and len set; 0: end of input; <0: error (prs_fail() done).
  * A last line without '\n' is returned as a line.
  */
 int  prs_input_getline(struct prs_input *in, char **line, size_t *len);

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * allocscope info: what a trace holds, read end to end.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "parsers.h"
+
+struct info_settings {
+	bool	json;
+	bool	other;		/* list events allocscope does not use too (always counted) */
+};
+
+static void info_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: allocscope info [--json] TRACE...\n"
+		"\n"
+		"Reads each trace end to end and prints its format, kernel, CPUs, time\n"
+		"window, events per type, lost events, which capture mode the trace\n"
+		"supports (graph, graph+retval, retprobe, events) and warnings.\n"
+		"\n"
+		"  -j, --json   one JSON object per trace (an array for several), see docs/info-json.md\n"
+		"  -h, --help   this text\n"
+		"\n"
+		"EXAMPLES\n"
+		"  allocscope info trace.dat\n"
+		"  allocscope info --json capture.txt.zst | jq .events\n");
+}
+
+/*
+ * The mode a trace supports follows from what kind of events it carries.
+ * Whether the functions traced are the allocator's is the analyzer's call;
+ * here it is only the shape of the data.
+ */
+static const char *info_mode(const struct prs_stats *st, bool graph_retval)
+{
+	if (st->by_kind[PRS_EV_FUNC_ENTRY] || st->by_kind[PRS_EV_FUNC_EXIT])
+		return graph_retval ? "graph+retval" : "graph";
+	if (st->by_kind[PRS_EV_KPROBE] || st->by_kind[PRS_EV_KRETPROBE])
+		return "retprobe";
+	return "events";
+}
+
+#define INFO_MAX_WARN 8
+
+static int info_warnings(const struct prs_stats *st, const char **warn)
+{
+	int n = 0;
+
+	if (!st->events)
+		warn[n++] = "no events in the trace";
+	if (!st->by_kind[PRS_EV_PAGE_ALLOC])
+		warn[n++] = "no mm_page_alloc events: allocations cannot be counted";
+	if (!st->by_kind[PRS_EV_SCHED_SWITCH])
+		warn[n++] = "no sched_switch events: kswapd CPU load cannot be measured";
+	if (st->lost_markers)
+		warn[n++] = "events were lost: allocations open across a loss are incomplete";
+	if (st->ts_missing)
+		warn[n++] = "no timestamps (function_graph without funcgraph-abstime): only durations are known";
+	if (st->ts_backwards)
+		warn[n++] = "timestamps go backwards in places";
+	if (st->bad_lines || st->bad_fields)
+		warn[n++] = "some events could not be decoded";
+	return n;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void info_print_text(const char *path, struct prs_reader *r, bool graph_retval)
+{
+	const struct prs_stats *st = prs_stats(r);
+	const char *warn[INFO_MAX_WARN];
+	int nwarn = info_warnings(st, warn);
+	bool have_ts = st->first_ts != PRS_NO_VALUE;
+
+	printf("%s\n", path);
+	printf("  format:       %s%s\n", prs_format_name(prs_format(r)),
+	       prs_compressed(r) ? " (zstd)" : "");
+	printf("  kernel:       %s\n", prs_kernel(r) ? prs_kernel(r) : "unknown");
+	if (prs_clock(r))
+		printf("  clock:        %s\n", prs_clock(r));
+	printf("  cpus:         %d\n", st->nr_cpus);
+	for (int i = 0; i < prs_nr_instances(r); i++)
+		printf("  instance:     %s\n", prs_instance_name(r, i));
+	if (have_ts && !st->ts_missing)
+		printf("  window:       %" PRIu64 ".%09" PRIu64 " .. %" PRIu64 ".%09" PRIu64
+		       " (%.6f s)\n",
+		       st->first_ts / 1000000000, st->first_ts % 1000000000,
+		       st->last_ts / 1000000000, st->last_ts % 1000000000,
+		       (double)(st->last_ts - st->first_ts) / 1e9);
+	else
+		printf("  window:       unknown\n");
+	printf("  events:       %" PRIu64 "\n", st->events);
+	printf("  lost events:  %" PRIu64 " in %" PRIu64 " loss marker%s%s\n", st->lost_events,
+	       st->lost_markers, st->lost_markers == 1 ? "" : "s",
+	       st->lost_markers && !st->lost_events ? " (amount unknown)" : "");
+	if (prs_format(r) != PRS_FMT_TRACE_DAT)
+		printf("  lines:        %" PRIu64 " (%" PRIu64 " not events, %" PRIu64
+		       " undecodable)\n", st->lines, st->skipped_lines, st->bad_lines);
+	if (st->bad_fields)
+		printf("  bad fields:   %" PRIu64 "\n", st->bad_fields);
+	printf("  capture mode: %s\n", info_mode(st, graph_retval));
+	printf("  events by type:\n");
+	for (size_t i = 0; i < st->nr_names; i++) {
+		const struct prs_name_count *n = &st->names[i];
+
+		printf("    %-40s %10" PRIu64 "%s\n", n->name, n->count,
+		       n->kind == PRS_EV_OTHER ? "  (not used)" : "");
+	}
+	for (int i = 0; i < nwarn; i++)
+		printf("  warning: %s\n", warn[i]);
+}
+
+static void info_print_json(const char *path, struct prs_reader *r, bool graph_retval)
+{
+	const struct prs_stats *st = prs_stats(r);
+	const char *warn[INFO_MAX_WARN];
+	int nwarn = info_warnings(st, warn);
+	bool have_ts = st->first_ts != PRS_NO_VALUE && !st->ts_missing;
+
+	printf("{\"path\":");
+	json_str(stdout, path);
+	printf(",\"format\":\"%s\",\"compressed\":%s,\"kernel\":",
+	       prs_format_name(prs_format(r)), prs_compressed(r) ? "true" : "false");
+	if (prs_kernel(r))
+		json_str(stdout, prs_kernel(r));
+	else
+		printf("null");
+	printf(",\"clock\":");
+	if (prs_clock(r))
+		json_str(stdout, prs_clock(r));
+	else
+		printf("null");
+	printf(",\"cpus\":%d,\"instances\":[", st->nr_cpus);
+	for (int i = 0; i < prs_nr_instances(r); i++) {
+		if (i)
+			putchar(',');
+		json_str(stdout, prs_instance_name(r, i));
+	}
+	printf("],\"window\":");
+	if (have_ts)
+		printf("{\"first_ns\":%" PRIu64 ",\"last_ns\":%" PRIu64 ",\"length_ns\":%" PRIu64 "}",
+		       st->first_ts, st->last_ts, st->last_ts - st->first_ts);
+	else
+		printf("null");
+	printf(",\"events_total\":%" PRIu64 ",\"lost_events\":%" PRIu64
+	       ",\"lost_markers\":%" PRIu64 ",\"lines\":%" PRIu64 ",\"bad_lines\":%" PRIu64
+	       ",\"bad_fields\":%" PRIu64 ",\"ts_backwards\":%" PRIu64 ",\"capture_mode\":\"%s\"",
+	       st->events, st->lost_events, st->lost_markers, st->lines, st->bad_lines,
+	       st->bad_fields, st->ts_backwards, info_mode(st, graph_retval));
+	printf(",\"events\":[");
+	for (size_t i = 0; i < st->nr_names; i++) {
+		const struct prs_name_count *n = &st->names[i];
+
+		printf("%s{\"name\":", i ? "," : "");
+		json_str(stdout, n->name);
+		printf(",\"kind\":\"%s\",\"count\":%" PRIu64 "}", prs_kind_name(n->kind), n->count);
+	}
+	printf("],\"warnings\":[");
+	for (int i = 0; i < nwarn; i++) {
+		if (i)
+			putchar(',');
+		json_str(stdout, warn[i]);
+	}
+	printf("]}");
+}
+
+/* Read one trace to its end; 0 or a negative PRS_E* code. */
+static int info_read(struct prs_reader *r, bool *graph_retval)
+{
+	struct prs_event ev;
+	int ret;
+
+	*graph_retval = false;
+	while ((ret = prs_next(r, &ev)) > 0)
+		if (ev.kind == PRS_EV_FUNC_EXIT && ev.u.fn.retval != PRS_NO_VALUE)
+			*graph_retval = true;
+	return ret;
+}
+
+int cmd_info(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct info_settings set = { 0 };
+	int c, status = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			set.json = true;
+			break;
+		case 'h':
+			info_usage(stdout);
+			return EXIT_OK;
+		default:
+			info_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		cli_error("info: no trace file given");
+		info_usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	if (set.json && argc - optind > 1)
+		putchar('[');
+	for (int i = optind; i < argc; i++) {
+		struct prs_reader *r;
+		bool graph_retval = false;
+		int ret;
+
+		ret = prs_open(argv[i], 0, &r);
+		if (ret == 0)
+			ret = info_read(r, &graph_retval);
+		if (ret < 0) {
+			cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
+			prs_close(r);
+			status = EXIT_INPUT;
+			continue;
+		}
+		if (set.json) {
+			if (i > optind)
+				putchar(',');
+			info_print_json(argv[i], r, graph_retval);
+		} else {
+			if (i > optind)
+				putchar('\n');
+			info_print_text(argv[i], r, graph_retval);
+		}
+		prs_close(r);
+	}
+	if (set.json)
+		printf("%s\n", argc - optind > 1 ? "]" : "");
+	fflush(stdout);
+	return status;
+}
