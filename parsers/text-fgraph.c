@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * function_graph tracer text.  Columns, each optional (funcgraph-abstime,
+ * -cpu, -proc, -duration):
+ *
+ *    11.625838 |   1)     init-1     | ! 165.769 us  |    get_page_from_freelist();
+ *    ABSTIME   |  CPU)   COMM-PID    | MARK DURATION |  INDENT BODY
+ *
+ * BODY is "func() {" (entry), "func();" (leaf), "}" (exit, maybe with
+ * "/ * func * /" from funcgraph-tail or "/ * func = 0x0 * /" from
+ * funcgraph-retval, 6.5+), or a comment "/ * event: payload * /" for a
+ * tracepoint, "/ * text * /" for a trace_marker write.  Context-switch
+ * banners " 1)  init-1  =>  sh-295 " say which task runs when -proc is off.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "text-local.h"
+
+static inline bool is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+bool txt_fgraph_shape(const char *line, size_t len)
+{
+	const char *p = line, *end = line + len;
+
+	while (p < end && *p == ' ')
+		p++;
+	if (p == end || !is_digit(*p))
+		return false;
+	while (p < end && (is_digit(*p) || *p == '.'))
+		p++;
+	if (p < end && *p == ')')	/* " 1) ..." */
+		return memchr(p, '|', (size_t)(end - p)) || memmem(p, (size_t)(end - p), "=>", 2);
+	while (p < end && *p == ' ')
+		p++;
+	return p < end && *p == '|';	/* "  11.625838 | ..." */
+}
+
+static struct txt_cpu *fg_cpu(struct txt *t, int32_t cpu)
+{
+	int idx = cpu < 0 ? 0 : cpu + 1;
+
+	if (cpu > 65535)
+		return NULL;
+	if (idx >= t->nr_cpus) {
+		int n = idx + 8;
+		struct txt_cpu *c = realloc(t->cpus, (size_t)n * sizeof(*c));
+
+		if (!c)
+			return NULL;
+		memset(c + t->nr_cpus, 0, (size_t)(n - t->nr_cpus) * sizeof(*c));
+		for (int i = t->nr_cpus; i < n; i++)
+			c[i].pid = -1;
+		t->cpus = c;
+		t->nr_cpus = n;
+	}
+	return &t->cpus[idx];
+}
+
+/* "comm-pid" in [s, e): pid after the last dash; NUL-terminates comm */
+static bool fg_task(char *s, char *e, char **comm, int32_t *pid)
+{
+	char *d;
+	uint64_t v;
+
+	while (s < e && *s == ' ')
+		s++;
+	while (e > s && e[-1] == ' ')
+		e--;
+	d = e;
+	while (d > s && is_digit(d[-1]))
+		d--;
+	if (d == e || d == s || d[-1] != '-' || !txt_parse_num(d, e, &v) || v > INT32_MAX)
+		return false;
+	d[-1] = '\0';
+	*comm = s;
+	*pid = (int32_t)v;
+	return true;
+}
+
+/* "[MARK ]123.456 us" -> ns; the kernel prints µs with up to 3 decimals */
+static bool fg_duration(const char *s, const char *e, uint64_t *ns)
+{
+	uint64_t us = 0, frac = 0;
+	int nfrac = 0;
+
+	if (e - s < 4 || memcmp(e - 3, " us", 3) != 0)
+		return false;
+	e -= 3;
+	if (!is_digit(*s)) {
+		if (!strchr("+!#*@$", *s) || s + 1 >= e || s[1] != ' ')
+			return false;
+		s += 2;
+		while (s < e && *s == ' ')
+			s++;
+	}
+	if (s >= e || !is_digit(*s))
+		return false;
+	while (s < e && is_digit(*s))
+		us = us * 10 + (uint64_t)(*s++ - '0');
+	if (s < e && *s == '.') {
+		s++;
+		while (s < e && is_digit(*s) && nfrac < 3) {
+			frac = frac * 10 + (uint64_t)(*s++ - '0');
+			nfrac++;
+		}
+	}
+	if (s != e)
+		return false;
+	while (nfrac++ < 3)
+		frac *= 10;
+	*ns = us * 1000 + frac;
+	return true;
+}
+
+static void fg_update_task(struct txt_cpu *c, const char *comm, int32_t pid)
+{
+	size_t n = strlen(comm);
+
+	if (n >= sizeof(c->comm))
+		n = sizeof(c->comm) - 1;
+	memcpy(c->comm, comm, n);
+	c->comm[n] = '\0';
+	c->pid = pid;
+}
+
+/* Pop the frame a "}" at @depth closes; its function, or NULL. */
+static const char *fg_pop(struct txt_cpu *c, int depth)
+{
+	if (depth >= 0) {
+		for (int i = c->top - 1; i >= 0; i--) {
+			if (c->stack[i].depth == depth) {
+				c->top = i;
+				return c->stack[i].func;
+			}
+			if (c->stack[i].depth < depth)
+				break;
+		}
+		return NULL;
+	}
+	if (c->top == 0)
+		return NULL;
+	return c->stack[--c->top].func;
+}
+
+static void fg_push(struct txt_cpu *c, const char *func, int depth)
+{
+	/* entries at this depth or deeper never saw their exit (lost events) */
+	while (depth >= 0 && c->top > 0 && c->stack[c->top - 1].depth >= depth)
+		c->top--;
+	if (c->top == TXT_STACK) {
+		memmove(c->stack, c->stack + 1, (TXT_STACK - 1) * sizeof(c->stack[0]));
+		c->top--;
+	}
+	c->stack[c->top].func = func;
+	c->stack[c->top].depth = depth;
+	c->top++;
+}
+
+/* "/ * NAME = VALUE * /" or "/ * = VALUE * /" (funcgraph-retval) */
+static void fg_retval(struct prs_reader *r, char *s, char *e, const char **func, uint64_t *ret)
+{
+	char *eq = memmem(s, (size_t)(e - s), "= ", 2);
+	char *fe = eq ? eq : e;
+
+	while (s < fe && *s == ' ')
+		s++;
+	while (fe > s && fe[-1] == ' ')
+		fe--;
+	if (fe > s)
+		*func = prs_intern(r, s, (size_t)(fe - s));
+	if (eq) {
+		char *v = eq + 2, *ve = e;
+
+		while (ve > v && ve[-1] == ' ')
+			ve--;
+		if (!txt_parse_num(v, ve, ret))
+			r->stats.bad_fields++;
+	}
+}
+
+/* The inside of a trailing "/ * ... * /" of [s, e), or false. */
+static bool fg_comment(char *s, char *e, char **is, char **ie)
+{
+	char *o = memmem(s, (size_t)(e - s), "/*", 2);
+
+	if (!o)
+		return false;
+	while (e > o && e[-1] == ' ')
+		e--;
+	if (e - o < 4 || e[-1] != '/' || e[-2] != '*')
+		return false;
+	*is = o + 2;
+	*ie = e - 2;
+	while (*is < *ie && **is == ' ')
+		(*is)++;
+	while (*ie > *is && (*ie)[-1] == ' ')
+		(*ie)--;
+	return true;
+}
+
+static bool is_event_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * Parse one line.  Returns 1 with *ev filled (and maybe t->pend), 0 for a
+ * line that is not an event (banner, separator), -1 for a bad line, or a
+ * negative PRS_E* code below -1.
+ */
+static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
+		    struct prs_event *ev)
+{
+	char *end = line + len, *p = line, *bar, *body, *is, *ie, *comm = NULL;
+	uint64_t ts = 0, dur = PRS_NO_VALUE;
+	bool have_ts = false;
+	int32_t cpu = -1, pid = -1;
+	struct txt_cpu *c;
+	int depth = -1, indent;
+
+	while (p < end && *p == ' ')
+		p++;
+	if (p == end || *p == '-' || *p == '#')
+		return 0;	/* separators around banners, headers */
+
+	/* ABSTIME | */
+	if (is_digit(*p)) {
+		char *te = p;
+
+		while (te < end && (is_digit(*te) || *te == '.'))
+			te++;
+		if (te < end && *te == ' ') {
+			char *b = te;
+
+			while (b < end && *b == ' ')
+				b++;
+			if (b < end && *b == '|') {
+				if (!txt_parse_ts(p, te, &ts))
+					return -1;
+				have_ts = true;
+				p = b + 1;
+				while (p < end && *p == ' ')
+					p++;
+			}
+		}
+	}
+	/* CPU) */
+	if (p < end && is_digit(*p)) {
+		char *ce = p;
+		uint64_t v;
+
+		while (ce < end && is_digit(*ce))
+			ce++;
+		if (ce < end && *ce == ')' && txt_parse_num(p, ce, &v) && v < 65536) {
+			cpu = (int32_t)v;
+			p = ce + 1;
+		}
+	}
+	c = fg_cpu(t, cpu);
+	if (!c)
+		return -PRS_ENOMEM;
+
+	bar = memchr(p, '|', (size_t)(end - p));
+	if (!bar) {
+		char *arrow = memmem(p, (size_t)(end - p), "=>", 2);
+
+		if (arrow) {	/* context switch banner: remember who runs now */
+			if (!fg_task(arrow + 2, end, &comm, &pid))
+				return -1;
+			fg_update_task(c, comm, pid);
+			return 0;
+		}
+		body = p;	/* every column switched off */
+	} else {
+		char *f = p, *fe = bar;
+
+		while (f < fe && *f == ' ')
+			f++;
+		while (fe > f && fe[-1] == ' ')
+			fe--;
+		/* COMM-PID | */
+		if (fe > f && !fg_duration(f, fe, &dur)) {
+			if (!fg_task(f, fe, &comm, &pid))
+				return -1;
+			fg_update_task(c, comm, pid);
+			p = bar + 1;
+			bar = memchr(p, '|', (size_t)(end - p));
+			f = p;
+			fe = bar ? bar : p;
+			while (f < fe && *f == ' ')
+				f++;
+			while (fe > f && fe[-1] == ' ')
+				fe--;
+			if (bar && fe > f && !fg_duration(f, fe, &dur))
+				bar = NULL;	/* no duration column: that '|' is in the body */
+		}
+		body = bar ? bar + 1 : p;
+	}
+	for (indent = 0; body < end && *body == ' '; body++)
+		indent++;
+	if (bar && indent >= 2)
+		depth = (indent - 2) / 2;
+	if (body == end)
+		return -1;
+
+	ev->ts = ts;
+	ev->cpu = cpu;
+	ev->pid = comm ? pid : c->pid;
+	ev->comm = comm ? comm : c->comm;
+	ev->tgid = -1;
+	if (!have_ts)
+		r->stats.ts_missing = true;
+
+	if (*body == '}') {
+		const char *func = NULL, *popped;
+		uint64_t ret = PRS_NO_VALUE;
+
+		if (fg_comment(body + 1, end, &is, &ie))
+			fg_retval(r, is, ie, &func, &ret);
+		popped = fg_pop(c, depth);
+		prs_event_init(ev, PRS_EV_FUNC_EXIT);
+		ev->name = t->exit_name;
+		ev->u.fn.func = func ? func : popped;
+		ev->u.fn.retval = ret;
+		ev->u.fn.duration = dur;
+		ev->u.fn.depth = depth;
+		prs_count_slot(r, t->exit_slot);
+		return 1;
+	}
+	if (body[0] == '/' && body + 1 < end && body[1] == '*') {
+		char *n;
+		struct txt_name *tn;
+
+		if (!fg_comment(body, end, &is, &ie))
+			return -1;
+		for (n = is; n < ie && is_event_name_char(*n); n++)
+			;
+		if (n > is && n + 1 < ie && n[0] == ':' && n[1] == ' ') {
+			char *pl = n + 2;
+
+			tn = txt_name_lookup(r, t, is, (size_t)(n - is), pl, (size_t)(ie - pl));
+			if (!tn)
+				return -PRS_ENOMEM;
+			prs_count_slot(r, tn->slot);
+			ev->name = tn->name;
+			ev->kind = tn->kind;
+			if (tn->kind != PRS_EV_OTHER) {
+				prs_event_init(ev, tn->kind);
+				txt_decode(r, t, tn, pl, ie, ev);
+			}
+			return 1;
+		}
+		/* trace_marker / trace_printk: the text alone */
+		prs_event_init(ev, PRS_EV_PRINT);
+		ev->name = t->print_name;
+		*ie = '\0';
+		ev->u.print.text = is;
+		ev->u.print.len = (size_t)(ie - is);
+		if (txt_count(r, &t->print_slot, t->print_name, PRS_EV_PRINT) < 0)
+			return -PRS_ENOMEM;
+		return 1;
+	}
+	if (body[0] == '=' || body[0] == '<')
+		return 0;	/* funcgraph-irqs "==========>" / "<==========" */
+	{
+		char *paren = memchr(body, '(', (size_t)(end - body));
+		char *close;
+		const char *func;
+
+		if (!paren || paren == body)
+			return -1;
+		close = memchr(paren, ')', (size_t)(end - paren));
+		if (!close || close + 1 >= end)
+			return -1;
+		func = prs_intern(r, body, (size_t)(paren - body));
+		if (!func)
+			return -PRS_ENOMEM;
+		prs_event_init(ev, PRS_EV_FUNC_ENTRY);
+		ev->name = t->entry_name;
+		ev->u.fn.func = func;
+		ev->u.fn.depth = depth;
+		prs_count_slot(r, t->entry_slot);
+		if (close[1] == ' ' && close + 2 < end && close[2] == '{') {
+			fg_push(c, func, depth);
+			return 1;
+		}
+		if (close[1] != ';')
+			return -1;
+		/* leaf: entry now, exit at ts + duration next */
+		t->pend = *ev;
+		prs_event_init(&t->pend, PRS_EV_FUNC_EXIT);
+		t->pend.name = t->exit_name;
+		t->pend.u.fn.func = func;
+		t->pend.u.fn.depth = depth;
+		t->pend.u.fn.duration = dur;
+		if (have_ts && dur != PRS_NO_VALUE)
+			t->pend.ts = ts + dur;
+		if (fg_comment(close + 2, end, &is, &ie)) {
+			const char *f2 = NULL;
+
+			fg_retval(r, is, ie, &f2, &t->pend.u.fn.retval);
+		}
+		t->have_pend = true;
+		return 1;
+	}
+}
+
+int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev)
+{
+	struct txt *t = r->priv;
+	char *line;
+	size_t len;
+	int ret;
+
+	if (!t->entry_name) {
+		t->entry_name = prs_intern_str(r, "funcgraph_entry");
+		t->exit_name = prs_intern_str(r, "funcgraph_exit");
+		if (!t->entry_name || !t->exit_name)
+			return prs_fail_file(r, PRS_ENOMEM, "out of memory");
+		t->entry_slot = prs_name_slot(r, t->entry_name, PRS_EV_FUNC_ENTRY);
+		t->exit_slot = prs_name_slot(r, t->exit_name, PRS_EV_FUNC_EXIT);
+		if (t->entry_slot < 0 || t->exit_slot < 0)
+			return prs_fail_file(r, PRS_ENOMEM, "out of memory");
+	}
+	for (;;) {
+		if (t->have_pend) {
+			t->have_pend = false;
+			*ev = t->pend;
+			prs_count_slot(r, t->exit_slot);
+			prs_account(r, ev);
+			return 1;
+		}
+		if (t->at_eof)
+			return 0;
+		if (t->pending) {
+			line = t->pending;
+			len = t->pending_len;
+			t->pending = NULL;
+		} else {
+			ret = prs_input_getline(t->in, &line, &len);
+			if (ret <= 0) {
+				if (ret == 0)
+					t->at_eof = true;
+				return txt_end(r, t, ret);
+			}
+			r->stats.lines++;
+		}
+		if (memchr(line, '\0', len)) {
+			ret = txt_bad_line(r, t);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		if (txt_parse_lost(r, line, line + len, ev)) {
+			if (txt_count(r, &t->lost_slot, t->lost_name, PRS_EV_LOST) < 0)
+				return prs_fail_file(r, PRS_ENOMEM, "out of memory");
+			ev->name = t->lost_name;
+			prs_account(r, ev);
+			t->nr_events++;
+			return 1;
+		}
+		ret = fg_parse(r, t, line, len, ev);
+		if (ret < -1)
+			return prs_fail(r, ret, true, prs_input_lineno(t->in), "out of memory");
+		if (ret == -1) {
+			ret = txt_bad_line(r, t);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		if (ret == 0) {
+			r->stats.skipped_lines++;
+			continue;
+		}
+		t->nr_events++;
+		prs_account(r, ev);
+		if (ev->kind == PRS_EV_OTHER && !(r->flags & PRS_OPT_OTHER))
+			continue;
+		return 1;
+	}
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Private to parsers/text*.c: state shared by the text readers. */
+#ifndef ALLOCSCOPE_TEXT_LOCAL_H
+#define ALLOCSCOPE_TEXT_LOCAL_H
+
+#include "parsers-local.h"
+
+#define TXT_NAMES		1024	/* event-name cache slots (power of two) */
+#define TXT_DETECT_LINES	200	/* no event in this many lines: not a trace */
+#define TXT_STACK		64	/* open function_graph entries per CPU */
+#define TXT_COMM		32
+
+enum txt_mode {
+	TXT_UNKNOWN = 0,
+	TXT_FTRACE,	/* tracefs trace / trace_pipe */
+	TXT_TCMD,	/* trace-cmd report */
+	TXT_PERF,	/* perf script */
+	TXT_FGRAPH,	/* function_graph */
+};
+
+/* An event name as the line spells it, resolved once. */
+struct txt_name {
+	const char	*key;		/* interned bytes of the line's name token */
+	size_t		keylen;
+	uint32_t	hash;
+	const char	*name;		/* interned name without "system:" */
+	enum prs_kind	kind;
+	long		slot;		/* prs_name_slot() */
+	const char	*probe_func;	/* perf probe: function from the name */
+};
+
+/* function_graph: what is known per CPU between lines */
+struct txt_frame {
+	const char	*func;
+	int		depth;
+};
+
+struct txt_cpu {
+	char		comm[TXT_COMM];
+	int32_t		pid;
+	int		top;
+	struct txt_frame stack[TXT_STACK];
+};
+
+struct txt {
+	struct prs_input	*in;
+	enum txt_mode		mode;
+	bool			at_eof;
+
+	char			*pending;	/* first event line, read while detecting */
+	size_t			pending_len;
+
+	uint64_t		nr_events;
+	uint64_t		junk;		/* lines that were neither headers nor events */
+
+	struct txt_name		*names;		/* TXT_NAMES slots */
+	size_t			nr_names;
+	struct txt_name		scratch;
+
+	const char		*lost_name, *print_name;
+	long			lost_slot, print_slot;
+
+	char			*payload, *payload_end;	/* of the last parsed line */
+
+	/* function_graph */
+	struct txt_cpu		*cpus;		/* index cpu + 1; 0 = CPU unknown */
+	int			nr_cpus;
+	const char		*entry_name, *exit_name;
+	long			entry_slot, exit_slot;
+	bool			have_pend;
+	struct prs_event	pend;		/* a leaf's exit, returned after its entry */
+};
+
+bool txt_parse_num(const char *s, const char *e, uint64_t *out);
+bool txt_parse_ts(const char *s, const char *e, uint64_t *out);
+struct txt_name *txt_name_lookup(struct prs_reader *r, struct txt *t,
+				 const char *tok, size_t toklen,
+				 const char *payload, size_t plen);
+void txt_decode(struct prs_reader *r, struct txt *t, const struct txt_name *n,
+		char *s, char *e, struct prs_event *ev);
+int txt_parse_event_line(struct prs_reader *r, struct txt *t, char *line, size_t len,
+			 struct prs_event *ev, struct txt_name **np);
+bool txt_parse_lost(struct prs_reader *r, char *line, char *end, struct prs_event *ev);
+bool txt_is_header(const char *line, size_t len);
+bool txt_line_shape(const char *line, size_t len, enum txt_mode *mode);
+int txt_count(struct prs_reader *r, long *slot, const char *name, enum prs_kind kind);
+int txt_bad_line(struct prs_reader *r, struct txt *t);
+int txt_end(struct prs_reader *r, struct txt *t, int ret);
+
+/* text-fgraph.c */
+bool txt_fgraph_shape(const char *line, size_t len);
+int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev);
+
+#endif /* ALLOCSCOPE_TEXT_LOCAL_H */

@@ -1,0 +1,1041 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Text readers: tracefs trace / trace_pipe, trace-cmd report, perf script
+ * (one line shape: TASK [CPU] TS: EVENT: PAYLOAD) and function_graph text.
+ *
+ * Everything is parsed in place in the input's line buffer: strings handed
+ * out (comm, sched_switch comms, print text) are NUL-terminated inside it
+ * and stay valid until the next getline, i.e. the next prs_next().  Only
+ * event names, function names, gfp and status strings are interned.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parsers-local.h"
+#include "text-local.h"
+
+/* ---- small parsing helpers ---------------------------------------------- */
+
+static inline bool is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+static inline int hexval(char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Parse a whole token [s, e) as a number: 0x hex, decimal, or negative
+ * decimal (stored two's complement, as the kernel's retval would be).
+ */
+bool txt_parse_num(const char *s, const char *e, uint64_t *out)
+{
+	uint64_t v = 0;
+	bool neg = false;
+
+	if (s < e && *s == '-') {
+		neg = true;
+		s++;
+	}
+	if (s >= e)
+		return false;
+	if (e - s > 2 && s[0] == '0' && (s[1] | 0x20) == 'x') {
+		s += 2;
+		if (e - s > 16)
+			return false;
+		for (; s < e; s++) {
+			int h = hexval(*s);
+
+			if (h < 0)
+				return false;
+			v = v << 4 | (uint64_t)h;
+		}
+	} else {
+		if (e - s > 20)
+			return false;
+		for (; s < e; s++) {
+			if (!is_digit(*s))
+				return false;
+			v = v * 10 + (uint64_t)(*s - '0');
+		}
+	}
+	*out = neg ? (uint64_t)-(int64_t)v : v;
+	return true;
+}
+
+/* Bare hex without 0x (perf probe addresses, fgraph page=...). */
+static bool parse_hex(const char *s, const char *e, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (s >= e || e - s > 16)
+		return false;
+	for (; s < e; s++) {
+		int h = hexval(*s);
+
+		if (h < 0)
+			return false;
+		v = v << 4 | (uint64_t)h;
+	}
+	*out = v;
+	return true;
+}
+
+static bool parse_i32(const char *s, const char *e, int32_t *out)
+{
+	uint64_t v;
+
+	if (!txt_parse_num(s, e, &v))
+		return false;
+	if ((int64_t)v < INT32_MIN || (int64_t)v > INT32_MAX)
+		return false;
+	*out = (int32_t)(int64_t)v;
+	return true;
+}
+
+/*
+ * "SECS.FRAC" to ns: FRAC has 6 digits (µs, the kernel's and trace-cmd's
+ * default) or 9 (trace-cmd report -t, perf --ns).  A counter clock
+ * (x86-tsc, counter) prints no dot: the value is kept as it is.
+ */
+bool txt_parse_ts(const char *s, const char *e, uint64_t *out)
+{
+	uint64_t sec = 0, frac = 0;
+	int nfrac = 0;
+
+	if (s >= e || !is_digit(*s))
+		return false;
+	while (s < e && is_digit(*s))
+		sec = sec * 10 + (uint64_t)(*s++ - '0');
+	if (s == e) {
+		*out = sec;
+		return true;
+	}
+	if (*s++ != '.')
+		return false;
+	while (s < e && is_digit(*s)) {
+		if (nfrac < 9) {
+			frac = frac * 10 + (uint64_t)(*s - '0');
+			nfrac++;
+		}
+		s++;
+	}
+	if (s != e || nfrac == 0)
+		return false;
+	while (nfrac++ < 9)
+		frac *= 10;
+	*out = sec * 1000000000ull + frac;
+	return true;
+}
+
+/* ---- event names -------------------------------------------------------- */
+
+static uint32_t name_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/*
+ * Decide what an event name is, once: a tracepoint we know, a kprobe
+ * (by the shape of its payload, whatever its name), or something else.
+ */
+static void name_classify(struct prs_reader *r, struct txt_name *n,
+			  const char *tok, size_t toklen,
+			  const char *payload, size_t plen)
+{
+	const char *colon = memrchr(tok, ':', toklen);
+	const char *base = colon ? colon + 1 : tok;
+	size_t blen = toklen - (size_t)(base - tok);
+
+	n->name = prs_intern(r, base, blen);
+	n->kind = prs_kind_by_name(base, blen);
+	n->probe_func = NULL;
+	if (n->kind == PRS_EV_OTHER && plen > 2 && payload[0] == '(') {
+		const char *close = memchr(payload, ')', plen);
+
+		if (close) {
+			bool ret = memmem(payload, (size_t)(close - payload), " <- ", 4) != NULL;
+
+			n->kind = ret ? PRS_EV_KRETPROBE : PRS_EV_KPROBE;
+			/* perf probe: probe:FUNC and probe:FUNC__return, bare addresses */
+			if (blen > 8 && memcmp(base + blen - 8, "__return", 8) == 0)
+				n->probe_func = prs_intern(r, base, blen - 8);
+			else
+				n->probe_func = n->name;
+		}
+	}
+	if (n->name)
+		n->slot = prs_name_slot(r, n->name, n->kind);
+}
+
+struct txt_name *txt_name_lookup(struct prs_reader *r, struct txt *t,
+				 const char *tok, size_t toklen,
+				 const char *payload, size_t plen)
+{
+	uint32_t h = name_hash(tok, toklen);
+	size_t mask = TXT_NAMES - 1;
+	size_t i;
+
+	for (i = h & mask; t->names[i].key; i = (i + 1) & mask) {
+		struct txt_name *n = &t->names[i];
+
+		if (n->hash == h && n->keylen == toklen && memcmp(n->key, tok, toklen) == 0)
+			return n;
+	}
+	if (t->nr_names * 4 >= TXT_NAMES * 3) {
+		/* table full: classify into a scratch slot, uncached */
+		name_classify(r, &t->scratch, tok, toklen, payload, plen);
+		return t->scratch.name && t->scratch.slot >= 0 ? &t->scratch : NULL;
+	}
+	struct txt_name *n = &t->names[i];
+
+	n->key = prs_intern(r, tok, toklen);
+	if (!n->key)
+		return NULL;
+	n->keylen = toklen;
+	n->hash = h;
+	name_classify(r, n, tok, toklen, payload, plen);
+	if (!n->name || n->slot < 0) {
+		n->key = NULL;
+		return NULL;
+	}
+	t->nr_names++;
+	return n;
+}
+
+/* ---- payload decoding ---------------------------------------------------- */
+
+/* "sym+0x4/0x310" -> "sym" */
+static const char *intern_sym(struct prs_reader *r, const char *s, const char *e)
+{
+	const char *plus = memchr(s, '+', (size_t)(e - s));
+
+	if (plus)
+		e = plus;
+	while (e > s && e[-1] == ' ')
+		e--;
+	return prs_intern(r, s, (size_t)(e - s));
+}
+
+/*
+ * kprobe:    "(sym+0x4/0x310) a=1 b=2"
+ * kretprobe: "(caller+0x169/0x310 <- func) ret=0x..."
+ * perf probe: "(ffffffff81234567)" / "(ffffffff8123 <- ffffffff8456)", the
+ * function is in the event's name.
+ */
+static void decode_probe(struct prs_reader *r, const struct txt_name *n,
+			 char *s, char *e, struct prs_event *ev)
+{
+	char *close = memchr(s, ')', (size_t)(e - s));
+	char *inner = s + 1, *arrow, *p;
+	uint64_t first = PRS_NO_VALUE, named = PRS_NO_VALUE, addr;
+	int nargs = 0;
+
+	if (!close) {
+		r->stats.bad_fields++;
+		return;
+	}
+	arrow = memmem(inner, (size_t)(close - inner), " <- ", 4);
+	if (n->kind == PRS_EV_KRETPROBE && arrow) {
+		char *f = arrow + 4;
+
+		if (parse_hex(f, close, &addr) && parse_hex(inner, arrow, &addr)) {
+			ev->u.fn.func = n->probe_func;
+		} else {
+			ev->u.fn.func = intern_sym(r, f, close);
+			ev->u.fn.caller = intern_sym(r, inner, arrow);
+		}
+	} else if (parse_hex(inner, close, &addr)) {
+		ev->u.fn.func = n->probe_func;
+	} else {
+		ev->u.fn.func = intern_sym(r, inner, close);
+	}
+
+	/* fetched args: "name=value" separated by spaces */
+	for (p = close + 1; p < e; ) {
+		char *tok, *eq, *te;
+		uint64_t v;
+
+		while (p < e && *p == ' ')
+			p++;
+		if (p >= e)
+			break;
+		tok = p;
+		te = memchr(p, ' ', (size_t)(e - p));
+		if (!te)
+			te = e;
+		p = te;
+		eq = memchr(tok, '=', (size_t)(te - tok));
+		if (!eq)
+			continue;
+		if (!txt_parse_num(eq + 1, te, &v))
+			v = PRS_NO_VALUE;	/* strings, symbols: not numbers */
+		if (nargs < 2)
+			ev->u.fn.arg[nargs] = v;
+		if (nargs == 0)
+			first = v;
+		nargs++;
+		if (named == PRS_NO_VALUE &&
+		    ((eq - tok == 3 && memcmp(tok, "ret", 3) == 0) ||
+		     (eq - tok == 6 && memcmp(tok, "retval", 6) == 0) ||
+		     (eq - tok == 4 && memcmp(tok, "arg1", 4) == 0)))
+			named = v;
+	}
+	if (n->kind == PRS_EV_KRETPROBE) {
+		ev->u.fn.retval = named != PRS_NO_VALUE ? named : first;
+		ev->u.fn.arg[0] = ev->u.fn.arg[1] = PRS_NO_VALUE;
+	}
+	if (!ev->u.fn.func)
+		r->stats.bad_fields++;
+}
+
+/* kernel: prev_comm=A B prev_pid=1 prev_prio=120 prev_state=R+ ==> next_comm=C next_pid=2 next_prio=120 */
+static bool decode_switch_kernel(char *s, char *e, struct prs_event *ev)
+{
+	char *pp, *st, *nc, *np, *x;
+	int32_t v;
+
+	pp = memmem(s, (size_t)(e - s), " prev_pid=", 10);
+	if (!pp)
+		return false;
+	ev->u.sw.prev_comm = s + 10;
+	*pp = '\0';
+	pp += 10;
+	x = memchr(pp, ' ', (size_t)(e - pp));
+	if (!x || !parse_i32(pp, x, &v))
+		return false;
+	ev->u.sw.prev_pid = v;
+	st = memmem(x, (size_t)(e - x), " prev_state=", 12);
+	if (st && st + 12 < e)
+		ev->u.sw.prev_state = st[12];
+	nc = memmem(x, (size_t)(e - x), "==> next_comm=", 14);
+	if (!nc)
+		return false;
+	nc += 14;
+	np = memmem(nc, (size_t)(e - nc), " next_pid=", 10);
+	if (!np)
+		return false;
+	ev->u.sw.next_comm = nc;
+	*np = '\0';
+	np += 10;
+	x = memchr(np, ' ', (size_t)(e - np));
+	if (!parse_i32(np, x ? x : e, &v))
+		return false;
+	ev->u.sw.next_pid = v;
+	return true;
+}
+
+/* "comm:pid [prio]" (trace-cmd's sched plugin), NUL-terminates comm */
+static bool split_comm_pid(char *s, char *e, const char **comm, int32_t *pid)
+{
+	char *br = e, *colon;
+
+	while (br > s && br[-1] != '[')
+		br--;
+	if (br > s) {
+		e = br - 1;
+		while (e > s && e[-1] == ' ')
+			e--;
+	}
+	colon = memrchr(s, ':', (size_t)(e - s));
+	if (!colon || !parse_i32(colon + 1, e, pid))
+		return false;
+	*colon = '\0';
+	*comm = s;
+	return true;
+}
+
+/* trace-cmd: "prev:18 [120] W ==> next:0 [120]" */
+static bool decode_switch_plugin(char *s, char *e, struct prs_event *ev)
+{
+	char *arrow = memmem(s, (size_t)(e - s), " ==> ", 5);
+	char *le, *st;
+
+	if (!arrow)
+		return false;
+	le = arrow;
+	st = le;
+	while (st > s && st[-1] != ' ')
+		st--;
+	if (st < le && st > s)
+		ev->u.sw.prev_state = *st;
+	le = st;
+	while (le > s && le[-1] == ' ')
+		le--;
+	if (!split_comm_pid(s, le, &ev->u.sw.prev_comm, &ev->u.sw.prev_pid))
+		return false;
+	while (e > arrow + 5 && e[-1] == ' ')
+		e--;
+	return split_comm_pid(arrow + 5, e, &ev->u.sw.next_comm, &ev->u.sw.next_pid);
+}
+
+static void set_gfp(struct prs_reader *r, struct prs_event *ev, char *v, char *ve)
+{
+	uint64_t g;
+
+	if (v[0] == '0' && ve - v > 2 && (v[1] | 0x20) == 'x' && txt_parse_num(v, ve, &g)) {
+		ev->u.mm.gfp = g;
+		return;
+	}
+	if (ve - v == 4 && memcmp(v, "none", 4) == 0)
+		ev->u.mm.gfp = 0;	/* the kernel prints 0 as "none" */
+	ev->u.mm.gfp_str = prs_intern(r, v, (size_t)(ve - v));
+}
+
+/* Key=value fields by name; values end at a space or a ',' before one. */
+static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_event *ev)
+{
+	char *p = s;
+	bool bad = false;
+
+	while (p < e) {
+		char *tok, *eq, *v, *ve;
+		size_t klen;
+
+		while (p < e && *p == ' ')
+			p++;
+		tok = p;
+		ve = memchr(p, ' ', (size_t)(e - p));
+		if (!ve)
+			ve = e;
+		p = ve;
+		eq = memchr(tok, '=', (size_t)(ve - tok));
+		if (!eq)
+			continue;
+		if (ve > eq + 1 && ve[-1] == ',')
+			ve--;
+		v = eq + 1;
+		klen = (size_t)(eq - tok);
+
+#define KEY(k) (klen == sizeof(k) - 1 && memcmp(tok, k, sizeof(k) - 1) == 0)
+		switch (ev->kind) {
+		case PRS_EV_PAGE_ALLOC:
+		case PRS_EV_RECLAIM_BEGIN:
+		case PRS_EV_WAKEUP_KSWAPD:
+		case PRS_EV_KSWAPD_WAKE:
+		case PRS_EV_TRY_COMPACT:
+			if (KEY("order"))
+				bad |= !parse_i32(v, ve, &ev->u.mm.order);
+			else if (KEY("gfp_flags") || KEY("gfp_mask"))
+				set_gfp(r, ev, v, ve);
+			else if (KEY("pfn"))
+				bad |= !txt_parse_num(v, ve, &ev->u.mm.pfn);
+			else if (KEY("migratetype"))
+				bad |= !parse_i32(v, ve, &ev->u.mm.migratetype);
+			else if (KEY("nid"))
+				bad |= !parse_i32(v, ve, &ev->u.mm.nid);
+			else if (KEY("zid"))
+				bad |= !parse_i32(v, ve, &ev->u.mm.zid);
+			else if (KEY("priority") || KEY("prio"))
+				bad |= !parse_i32(v, ve, &ev->u.mm.prio);
+			break;
+		case PRS_EV_RECLAIM_END:
+			if (KEY("nr_reclaimed"))
+				bad |= !txt_parse_num(v, ve, &ev->u.reclaim.nr_reclaimed);
+			break;
+		case PRS_EV_KSWAPD_SLEEP:
+			if (KEY("nid"))
+				bad |= !parse_i32(v, ve, &ev->u.kswapd.nid);
+			break;
+		case PRS_EV_COMPACT_BEGIN:
+		case PRS_EV_COMPACT_END:
+		case PRS_EV_COMPACT_SUITABLE:
+		case PRS_EV_COMPACT_DEFERRED:
+		case PRS_EV_COMPACT_FINISHED:
+			if (KEY("mode") || KEY("sync")) {
+				if (is_digit(*v))
+					bad |= !parse_i32(v, ve, &ev->u.compact.sync);
+				else
+					ev->u.compact.sync = !(ve - v == 5 && memcmp(v, "async", 5) == 0);
+			} else if (KEY("order")) {
+				bad |= !parse_i32(v, ve, &ev->u.compact.order);
+			} else if (KEY("status") || KEY("ret")) {
+				if (!parse_i32(v, ve, &ev->u.compact.status))
+					ev->u.compact.status_str = prs_intern(r, v, (size_t)(ve - v));
+			}
+			break;
+		case PRS_EV_MARK_VICTIM:
+			if (KEY("pid"))
+				bad |= !parse_i32(v, ve, &ev->u.victim.pid);
+			break;
+		default:
+			return;
+		}
+#undef KEY
+	}
+	if (bad)
+		r->stats.bad_fields++;
+}
+
+/* print: trace-cmd and perf prefix the text with the caller ("ip: text"). */
+static void decode_print(struct txt *t, const struct txt_name *n, char *s, char *e,
+			 struct prs_event *ev)
+{
+	if (n->kind == PRS_EV_PRINT && n->keylen >= 5 &&
+	    memcmp(n->key + n->keylen - 5, "print", 5) == 0) {
+		char *c = memchr(s, ':', (size_t)(e - s));
+
+		if (c && c + 1 < e && c[1] == ' ' && !memchr(s, ' ', (size_t)(c - s)))
+			s = c + 2;
+	}
+	while (e > s && e[-1] == '\n')
+		e--;
+	*e = '\0';
+	ev->u.print.text = s;
+	ev->u.print.len = (size_t)(e - s);
+}
+
+/* Decode @payload [s, e) of event @n into @ev (kind set by caller). */
+void txt_decode(struct prs_reader *r, struct txt *t, const struct txt_name *n,
+		char *s, char *e, struct prs_event *ev)
+{
+	switch (n->kind) {
+	case PRS_EV_KPROBE:
+	case PRS_EV_KRETPROBE:
+		decode_probe(r, n, s, e, ev);
+		break;
+	case PRS_EV_SCHED_SWITCH:
+		*e = '\0';
+		if (e - s > 10 && memcmp(s, "prev_comm=", 10) == 0) {
+			if (!decode_switch_kernel(s, e, ev))
+				r->stats.bad_fields++;
+		} else if (!decode_switch_plugin(s, e, ev)) {
+			r->stats.bad_fields++;
+		}
+		break;
+	case PRS_EV_PRINT:
+		decode_print(t, n, s, e, ev);
+		break;
+	case PRS_EV_OTHER:
+		break;
+	default:
+		decode_fields(r, s, e, ev);
+		break;
+	}
+}
+
+/* ---- TASK [CPU] FLAGS TS: EVENT: PAYLOAD ----------------------------------- */
+
+/*
+ * Split the task column: "comm-pid" (tracefs, trace-cmd; the pid is after
+ * the LAST dash: "kworker/u16:2-77"), optionally followed by Android's TGID
+ * column "(  tgid)" or "(-------)", or perf's "comm pid" / "comm pid/tid".
+ */
+static bool parse_task(char *s, char *e, struct prs_event *ev, bool *perf)
+{
+	char *d;
+	int32_t v;
+
+	while (e > s && e[-1] == ' ')
+		e--;
+	if (e > s && e[-1] == ')') {
+		char *open = memrchr(s, '(', (size_t)(e - s));
+		char *ts, *te = e - 1;
+
+		if (!open)
+			return false;
+		ts = open + 1;
+		while (ts < te && *ts == ' ')
+			ts++;
+		if (ts < te && *ts == '-')
+			ev->tgid = -1;
+		else if (parse_i32(ts, te, &v))
+			ev->tgid = v;
+		else
+			return false;
+		e = open;
+		while (e > s && e[-1] == ' ')
+			e--;
+	}
+	if (e <= s || !is_digit(e[-1]))
+		return false;
+	d = e - 1;
+	while (d > s && is_digit(d[-1]))
+		d--;
+	if (d > s && d[-1] == '-') {
+		if (!parse_i32(d, e, &v))
+			return false;
+		ev->pid = v;
+		d[-1] = '\0';
+		ev->comm = s;
+		*perf = false;
+		return true;
+	}
+	if (d > s && d[-1] == '/') {
+		/* perf "pid/tid": the thread is what the kernel calls pid */
+		char *p = d - 1;
+		int32_t tg;
+
+		if (!parse_i32(d, e, &v))
+			return false;
+		e = p;
+		d = e;
+		while (d > s && is_digit(d[-1]))
+			d--;
+		if (d == e || !parse_i32(d, e, &tg))
+			return false;
+		ev->tgid = tg;
+	} else if (!parse_i32(d, e, &v)) {
+		return false;
+	}
+	if (d == s || d[-1] != ' ')
+		return false;
+	ev->pid = v;
+	e = d;
+	while (e > s && e[-1] == ' ')
+		e--;
+	*e = '\0';
+	ev->comm = s;
+	*perf = true;
+	return true;
+}
+
+int txt_parse_event_line(struct prs_reader *r, struct txt *t, char *line, size_t len,
+			 struct prs_event *ev, struct txt_name **np)
+{
+	char *end = line + len, *p = line, *task, *q, *ts, *te, *name, *ne;
+	bool perf;
+	int32_t cpu;
+
+	while (p < end && *p == ' ')
+		p++;
+	task = p;
+	/* the CPU column: the first "[digits]" preceded by a space */
+	for (q = p;; q++) {
+		char *c;
+
+		q = memchr(q, '[', (size_t)(end - q));
+		if (!q)
+			return 0;
+		if (q == task || q[-1] != ' ' || !is_digit(q[1]))
+			continue;
+		for (c = q + 1; c < end && is_digit(*c); c++)
+			;
+		if (c < end && *c == ']' && parse_i32(q + 1, c, &cpu)) {
+			p = c + 1;
+			break;
+		}
+	}
+	ev->tgid = -1;
+	if (!parse_task(task, q, ev, &perf))
+		return 0;
+	ev->cpu = cpu;
+
+	/* optional irq-flags column, then "TS:" */
+	while (p < end && *p == ' ')
+		p++;
+	ts = p;
+	te = memchr(p, ' ', (size_t)(end - p));
+	if (!te)
+		return 0;
+	if (te[-1] != ':' || !is_digit(*ts)) {
+		p = te;
+		while (p < end && *p == ' ')
+			p++;
+		ts = p;
+		te = memchr(p, ' ', (size_t)(end - p));
+		if (!te || te[-1] != ':')
+			return 0;
+	}
+	if (!txt_parse_ts(ts, te - 1, &ev->ts))
+		return 0;
+
+	/* "event: " — perf names it "system:event: " */
+	name = te + 1;
+	while (name < end && *name == ' ')
+		name++;
+	for (ne = name; ; ne++) {
+		ne = memchr(ne, ':', (size_t)(end - ne));
+		if (!ne)
+			return 0;
+		if (ne + 1 == end || ne[1] == ' ')
+			break;
+	}
+	if (ne == name)
+		return 0;
+	p = ne + 1;
+	if (p < end && *p == ' ')
+		p++;
+	if (t->mode == TXT_TCMD)	/* trace-cmd pads the name column */
+		while (p < end && *p == ' ')
+			p++;
+	*np = txt_name_lookup(r, t, name, (size_t)(ne - name), p, (size_t)(end - p));
+	if (!*np)
+		return -PRS_ENOMEM;
+	t->payload = p;
+	t->payload_end = end;
+	if (perf && t->mode == TXT_UNKNOWN)
+		t->mode = TXT_PERF;
+	return 1;
+}
+
+/* "CPU:N [LOST N EVENTS]", "CPU:N [LOST EVENTS]" (kernel), "CPU:N [N EVENTS DROPPED]" (trace-cmd) */
+bool txt_parse_lost(struct prs_reader *r, char *line, char *end, struct prs_event *ev)
+{
+	char *p = line, *c, *b;
+	int32_t cpu;
+	uint64_t cnt = 0;
+
+	while (p < end && *p == ' ')
+		p++;
+	if (end - p < 8 || memcmp(p, "CPU:", 4) != 0)
+		return false;
+	p += 4;
+	for (c = p; c < end && is_digit(*c); c++)
+		;
+	if (c == p || !parse_i32(p, c, &cpu) || c + 2 > end || c[0] != ' ' || c[1] != '[')
+		return false;
+	b = c + 2;
+	if (end - b >= 5 && memcmp(b, "LOST ", 5) == 0)
+		b += 5;
+	if (is_digit(*b)) {
+		for (c = b; c < end && is_digit(*c); c++)
+			;
+		txt_parse_num(b, c, &cnt);
+		b = c + 1;
+	}
+	if (!memmem(b, (size_t)(end - b), "EVENTS", 6))
+		return false;
+	prs_event_init(ev, PRS_EV_LOST);
+	ev->u.lost.count = cnt;
+	ev->cpu = cpu;
+	ev->pid = -1;
+	ev->tgid = -1;
+	ev->comm = "";
+	ev->ts = r->have_ts ? r->stats.last_ts : 0;
+	return true;
+}
+
+/* Lines that are headers, not events, in any of the text formats. */
+bool txt_is_header(const char *line, size_t len)
+{
+	const char *p = line;
+
+	while (len && *p == ' ') {
+		p++;
+		len--;
+	}
+	if (len == 0 || *p == '#')
+		return true;
+	if (len >= 5 && memcmp(p, "cpus=", 5) == 0)
+		return true;
+	if (len >= 10 && memcmp(p, "version = ", 10) == 0)
+		return true;
+	/* trace-cmd: "CPU 3 is empty" */
+	if (len > 4 && memcmp(p, "CPU ", 4) == 0 && memmem(p, len, " is empty", 9))
+		return true;
+	return false;
+}
+
+/* ---- the line-event reader --------------------------------------------- */
+
+static int line_next(struct prs_reader *r, struct prs_event *ev)
+{
+	struct txt *t = r->priv;
+	char *line;
+	size_t len;
+	int ret;
+
+	if (t->at_eof)
+		return 0;
+	for (;;) {
+		struct txt_name *n;
+
+		if (t->pending) {
+			line = t->pending;
+			len = t->pending_len;
+			t->pending = NULL;
+		} else {
+			ret = prs_input_getline(t->in, &line, &len);
+			if (ret <= 0)
+				return txt_end(r, t, ret);
+			r->stats.lines++;
+		}
+		if (memchr(line, '\0', len)) {
+			ret = txt_bad_line(r, t);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		ret = txt_parse_event_line(r, t, line, len, ev, &n);
+		if (ret < 0)
+			return prs_fail(r, ret, true, prs_input_lineno(t->in), "out of memory");
+		if (ret == 0) {
+			if (txt_parse_lost(r, line, line + len, ev)) {
+				if (txt_count(r, &t->lost_slot, t->lost_name, PRS_EV_LOST) < 0)
+					return prs_fail_file(r, PRS_ENOMEM, "out of memory");
+				ev->name = t->lost_name;
+				prs_account(r, ev);
+				t->nr_events++;
+				return 1;
+			}
+			if (txt_is_header(line, len) ||
+			    (len > 6 && memmem(line, len, "#####", 5))) {
+				r->stats.skipped_lines++;
+				continue;
+			}
+			ret = txt_bad_line(r, t);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		t->nr_events++;
+		prs_count_slot(r, n->slot);
+		ev->name = n->name;
+		ev->kind = n->kind;
+		if (n->kind == PRS_EV_OTHER) {
+			prs_account(r, ev);
+			if (r->flags & PRS_OPT_OTHER)
+				return 1;
+			continue;
+		}
+		prs_event_init(ev, n->kind);
+		txt_decode(r, t, n, t->payload, t->payload_end, ev);
+		prs_account(r, ev);
+		return 1;
+	}
+}
+
+/* Count one event of a name whose slot is taken lazily. */
+int txt_count(struct prs_reader *r, long *slot, const char *name, enum prs_kind kind)
+{
+	if (*slot < 0) {
+		*slot = prs_name_slot(r, name, kind);
+		if (*slot < 0)
+			return -PRS_ENOMEM;
+	}
+	prs_count_slot(r, *slot);
+	return 0;
+}
+
+/* ---- common state -------------------------------------------------------- */
+
+int txt_bad_line(struct prs_reader *r, struct txt *t)
+{
+	r->stats.bad_lines++;
+	t->junk++;
+	if (t->nr_events == 0 && t->junk >= TXT_DETECT_LINES)
+		return prs_fail(r, PRS_EFORMAT, true, prs_input_lineno(t->in),
+				"no trace event in the first %d lines: not a text trace",
+				TXT_DETECT_LINES);
+	return 0;
+}
+
+int txt_end(struct prs_reader *r, struct txt *t, int ret)
+{
+	if (ret < 0) {
+		/* an endless first "line" is binary data, not a long text line */
+		if (r->err == -PRS_ETOOLONG && t->nr_events == 0)
+			return prs_fail(r, PRS_EFORMAT, true, prs_input_lineno(t->in) + 1,
+					"binary data, not a text trace");
+		return ret;
+	}
+	if (t->nr_events == 0 && t->junk > 0)
+		return prs_fail(r, PRS_EFORMAT, true, prs_input_lineno(t->in),
+				"no trace event in the file: not a text trace");
+	return 0;
+}
+
+static void txt_close(struct prs_reader *r)
+{
+	struct txt *t = r->priv;
+
+	if (!t)
+		return;
+	prs_input_close(t->in);
+	free(t->cpus);
+	free(t->names);
+	free(t);
+	r->priv = NULL;
+}
+
+static const struct prs_ops txt_line_ops = {
+	.next	= line_next,
+	.close	= txt_close,
+};
+
+static const struct prs_ops txt_fgraph_ops = {
+	.next	= txt_fgraph_next,
+	.close	= txt_close,
+};
+
+static int txt_open_fail(struct prs_reader *r, struct txt *t, int ret)
+{
+	txt_close(r);
+	r->ops = NULL;
+	(void)t;
+	return ret;
+}
+
+/*
+ * Which format: "# tracer: function_graph" or a function_graph line shape
+ * -> function_graph; "cpus=N" / "version = N" -> trace-cmd report; a
+ * TASK [CPU] TS: EVENT: line -> tracefs or perf script text.
+ */
+int prs_text_open(struct prs_reader *r, struct prs_input *in)
+{
+	struct txt *t;
+	char *line;
+	size_t len;
+	int ret;
+
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		prs_input_close(in);
+		return prs_fail_file(r, PRS_ENOMEM, "%s", prs_strerror(PRS_ENOMEM));
+	}
+	t->in = in;
+	r->priv = t;
+	r->ops = &txt_line_ops;
+	t->names = calloc(TXT_NAMES, sizeof(*t->names));
+	t->lost_name = prs_intern_str(r, "lost_events");
+	t->print_name = prs_intern_str(r, "print");
+	if (!t->names || !t->lost_name || !t->print_name)
+		return txt_open_fail(r, t, prs_fail_file(r, PRS_ENOMEM, "out of memory"));
+	/* slots of these are taken when first seen: no zero rows in the counts */
+	t->lost_slot = t->print_slot = -1;
+
+	for (;;) {
+		struct prs_event ev;
+		struct txt_name *n;
+		char *p;
+
+		ret = prs_input_getline(in, &line, &len);
+		if (ret < 0) {
+			ret = txt_end(r, t, ret);
+			return txt_open_fail(r, t, ret);
+		}
+		if (ret == 0) {
+			if (r->stats.lines == 0)
+				return txt_open_fail(r, t, prs_fail_file(r, PRS_EEMPTY,
+						"no text in the file"));
+			if (t->junk > 0)
+				return txt_open_fail(r, t, txt_end(r, t, 0));
+			/* headers only: a valid, empty trace */
+			if (r->fmt == PRS_FMT_UNKNOWN)
+				r->fmt = PRS_FMT_FTRACE_TEXT;
+			t->at_eof = true;
+			return 0;
+		}
+		r->stats.lines++;
+		if (memchr(line, '\0', len)) {
+			ret = txt_bad_line(r, t);
+			if (ret < 0)
+				return txt_open_fail(r, t, ret);
+			continue;
+		}
+		p = line;
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, "# tracer: ", 10) == 0) {
+			if (strncmp(p + 10, "function_graph", 14) == 0) {
+				r->fmt = PRS_FMT_FGRAPH_TEXT;
+				r->ops = &txt_fgraph_ops;
+				t->mode = TXT_FGRAPH;
+				r->stats.skipped_lines++;
+				return 0;
+			}
+			r->fmt = PRS_FMT_FTRACE_TEXT;
+			t->mode = TXT_FTRACE;
+			r->stats.skipped_lines++;
+			return 0;
+		}
+		if (strncmp(p, "cpus=", 5) == 0 || strncmp(p, "version = ", 10) == 0) {
+			r->fmt = PRS_FMT_FTRACE_TEXT;
+			t->mode = TXT_TCMD;
+			if (p[0] == 'c')
+				r->stats.nr_cpus = atoi(p + 5);
+			r->stats.skipped_lines++;
+			return 0;
+		}
+		if (txt_is_header(line, len)) {
+			r->stats.skipped_lines++;
+			continue;
+		}
+		/* an event line? parse a copy-free trial: parsing writes NULs,
+		 * so decide on the shape first and hand the line over untouched */
+		if (txt_fgraph_shape(line, len)) {
+			r->fmt = PRS_FMT_FGRAPH_TEXT;
+			r->ops = &txt_fgraph_ops;
+			t->mode = TXT_FGRAPH;
+		} else if (txt_line_shape(line, len, &t->mode)) {
+			r->fmt = t->mode == TXT_PERF ? PRS_FMT_PERF_SCRIPT : PRS_FMT_FTRACE_TEXT;
+		} else if (txt_parse_lost(r, line, line + len, &ev)) {
+			r->fmt = PRS_FMT_FTRACE_TEXT;
+			t->mode = TXT_FTRACE;
+		} else {
+			(void)n;
+			ret = txt_bad_line(r, t);
+			if (ret < 0)
+				return txt_open_fail(r, t, ret);
+			continue;
+		}
+		t->pending = line;
+		t->pending_len = len;
+		return 0;
+	}
+}
+
+/*
+ * Shape of a TASK [CPU] TS: EVENT: line, without modifying it.  Sets
+ * *mode to TXT_PERF for "comm pid [cpu]" and TXT_FTRACE for "comm-pid".
+ */
+bool txt_line_shape(const char *line, size_t len, enum txt_mode *mode)
+{
+	const char *end = line + len, *q, *c, *d;
+
+	for (q = line;; q++) {
+		q = memchr(q, '[', (size_t)(end - q));
+		if (!q)
+			return false;
+		if (q == line || q[-1] != ' ' || q + 1 >= end || !is_digit(q[1]))
+			continue;
+		for (c = q + 1; c < end && is_digit(*c); c++)
+			;
+		if (c < end && *c == ']')
+			break;
+	}
+	/* ": " after a timestamp, then "name: " */
+	d = memmem(c, (size_t)(end - c), ": ", 2);
+	if (!d || !memchr(d + 2, ':', (size_t)(end - d - 2)))
+		return false;
+	if (!is_digit(d[-1]))
+		return false;
+	/* task column ends in "-pid" (maybe with "(tgid)") or " pid" (perf) */
+	d = q - 1;
+	while (d > line && d[-1] == ' ')
+		d--;
+	if (d > line && d[-1] == ')') {
+		d = memrchr(line, '(', (size_t)(d - line));
+		if (!d)
+			return false;
+		while (d > line && d[-1] == ' ')
+			d--;
+	}
+	if (d == line || !is_digit(d[-1]))
+		return false;
+	while (d > line && (is_digit(d[-1]) || d[-1] == '/'))
+		d--;
+	if (d > line && d[-1] == '-') {
+		*mode = TXT_FTRACE;
+		return true;
+	}
+	if (d > line && d[-1] == ' ') {
+		*mode = TXT_PERF;
+		return true;
+	}
+	return false;
+}
