@@ -1,0 +1,696 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Text readers: every line shape on embedded inputs, and counts on the
+ * real captures in tests/data/ checked against independent grep counts.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <zstd.h>
+
+#include "parsers.h"
+
+#define MAXEV 64
+
+/* One event, copied out (comm and friends only live until prs_next()). */
+struct ev {
+	struct prs_event e;
+	char comm[64], prev[64], next[64], text[128];
+};
+
+struct run {
+	struct ev ev[MAXEV];
+	int n;
+	int ret;		/* last prs_open/prs_next result */
+	char err[512];
+	struct prs_stats st;
+	enum prs_format fmt;
+	bool compressed;
+};
+
+static char tmpdir[] = "/tmp/allocscope-test-text-XXXXXX";
+
+static char *write_file(const char *name, const void *data, size_t len)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+	return path;
+}
+
+static void copy_str(char *dst, size_t size, const char *s)
+{
+	snprintf(dst, size, "%s", s ? s : "");
+}
+
+static void read_path(const char *path, unsigned int flags, struct run *run)
+{
+	struct prs_reader *r;
+	struct prs_event e;
+	int ret;
+
+	memset(run, 0, sizeof(*run));
+	ret = prs_open(path, flags, &r);
+	if (ret == 0) {
+		while ((ret = prs_next(r, &e)) > 0) {
+			if (run->n < MAXEV) {
+				struct ev *v = &run->ev[run->n];
+
+				v->e = e;
+				copy_str(v->comm, sizeof(v->comm), e.comm);
+				if (e.kind == PRS_EV_SCHED_SWITCH) {
+					copy_str(v->prev, sizeof(v->prev), e.u.sw.prev_comm);
+					copy_str(v->next, sizeof(v->next), e.u.sw.next_comm);
+				}
+				if (e.kind == PRS_EV_PRINT)
+					copy_str(v->text, sizeof(v->text), e.u.print.text);
+			}
+			run->n++;
+		}
+	}
+	run->ret = ret;
+	copy_str(run->err, sizeof(run->err), r ? prs_errmsg(r) : "");
+	if (r) {
+		run->st = *prs_stats(r);
+		run->st.names = NULL;	/* gone after close */
+		run->fmt = prs_format(r);
+		run->compressed = prs_compressed(r);
+	}
+	prs_close(r);
+}
+
+static void read_text(const char *text, struct run *run)
+{
+	read_path(write_file("t.txt", text, strlen(text)), 0, run);
+}
+
+/* ---- tracefs text ---------------------------------------------------------- */
+
+static const char ftrace_hdr[] =
+	"# tracer: nop\n"
+	"#\n"
+	"# entries-in-buffer/entries-written: 5/5   #P:2\n"
+	"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+	"#              | |         |   |||||     |         |\n";
+
+static void test_ftrace_basic(void **state)
+{
+	struct run run;
+	char text[4096];
+
+	snprintf(text, sizeof(text), "%s%s", ftrace_hdr,
+		 "            init-1       [001] .....    10.128869: mm_page_alloc: page=000000005a919951 pfn=0x2644 order=1 migratetype=0 gfp_flags=GFP_KERNEL_ACCOUNT|__GFP_ZERO\n"
+		 " kworker/u16:2-77        [000] d..2.    10.129693: sched_switch: prev_comm=POSIX timer 0 prev_pid=77 prev_prio=120 prev_state=R+ ==> next_comm=com.android.systemui next_pid=298 next_prio=120\n"
+		 "   POSIX timer 0-1234    [003] .....    10.203639: tracing_mark_write: VMCAP_WINDOW_BEGIN\n"
+		 "       Binder:1234_5-99  [001] .....    10.968093: mm_vmscan_direct_reclaim_begin: order=0 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP\n"
+		 "             hog-306     [001] .....    10.978008: mm_vmscan_direct_reclaim_end: nr_reclaimed=39\n"
+		 "             hog-306     [001] .....    10.978010: some_other_event: x=1\n");
+	read_text(text, &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.fmt, PRS_FMT_FTRACE_TEXT);
+	assert_false(run.compressed);
+	assert_int_equal(run.n, 5);	/* the unknown event is counted, not returned */
+	assert_int_equal(run.st.events, 6);
+	assert_int_equal(run.st.by_kind[PRS_EV_OTHER], 1);
+	assert_int_equal(run.st.bad_lines, 0);
+	assert_int_equal(run.st.nr_cpus, 4);
+
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_PAGE_ALLOC);
+	assert_int_equal(run.ev[0].e.ts, 10128869000ull);
+	assert_int_equal(run.ev[0].e.cpu, 1);
+	assert_int_equal(run.ev[0].e.pid, 1);
+	assert_int_equal(run.ev[0].e.tgid, -1);
+	assert_string_equal(run.ev[0].comm, "init");
+	assert_int_equal(run.ev[0].e.u.mm.pfn, 0x2644);
+	assert_int_equal(run.ev[0].e.u.mm.order, 1);
+	assert_int_equal(run.ev[0].e.u.mm.migratetype, 0);
+	assert_int_equal(run.ev[0].e.u.mm.gfp, PRS_NO_VALUE);
+	assert_string_equal(run.ev[0].e.u.mm.gfp_str, "GFP_KERNEL_ACCOUNT|__GFP_ZERO");
+
+	assert_int_equal(run.ev[1].e.kind, PRS_EV_SCHED_SWITCH);
+	assert_string_equal(run.ev[1].comm, "kworker/u16:2");
+	assert_int_equal(run.ev[1].e.pid, 77);
+	assert_string_equal(run.ev[1].prev, "POSIX timer 0");
+	assert_int_equal(run.ev[1].e.u.sw.prev_pid, 77);
+	assert_int_equal(run.ev[1].e.u.sw.prev_state, 'R');
+	assert_string_equal(run.ev[1].next, "com.android.systemui");
+	assert_int_equal(run.ev[1].e.u.sw.next_pid, 298);
+
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_PRINT);
+	assert_string_equal(run.ev[2].comm, "POSIX timer 0");
+	assert_int_equal(run.ev[2].e.pid, 1234);
+	assert_string_equal(run.ev[2].text, "VMCAP_WINDOW_BEGIN");
+
+	assert_string_equal(run.ev[3].comm, "Binder:1234_5");
+	assert_int_equal(run.ev[3].e.pid, 99);
+	assert_int_equal(run.ev[3].e.kind, PRS_EV_RECLAIM_BEGIN);
+	assert_int_equal(run.ev[3].e.u.mm.order, 0);
+	assert_int_equal(run.ev[4].e.u.reclaim.nr_reclaimed, 39);
+}
+
+static void test_ftrace_other_option(void **state)
+{
+	struct run run;
+	const char *text =
+		"             hog-306     [001] .....    10.978010: some_other_event: x=1\n";
+
+	read_path(write_file("o.txt", text, strlen(text)), PRS_OPT_OTHER, &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 1);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_OTHER);
+	assert_string_equal(run.ev[0].e.name, "some_other_event");
+}
+
+static void test_ftrace_noflags_tgid_lost(void **state)
+{
+	struct run run;
+
+	read_text("# tracer: nop\n"
+		  "##### CPU 1 buffer started ####\n"
+		  "          <idle>-0     [001]   100.000001: mm_vmscan_kswapd_wake: nid=0 order=3\n"
+		  "CPU:1 [LOST 42 EVENTS]\n"
+		  "   surfaceflinger-604   (  590) [002] d..3  100.000002: mm_vmscan_wakeup_kswapd: nid=0 zid=1 order=2 gfp_flags=0x400dc0\n"
+		  "           <...>-3979   (-------) [007] ....  100.000003: mm_vmscan_kswapd_sleep: nid=0\n"
+		  "CPU:3 [LOST EVENTS]\n"
+		  "             oom-10      [000] .....   100.000004: mark_victim: pid=4242 uid=0 comm=oom hog total-vm=1kB\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 6);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_KSWAPD_WAKE);
+	assert_string_equal(run.ev[0].comm, "<idle>");
+	assert_int_equal(run.ev[0].e.pid, 0);
+	assert_int_equal(run.ev[0].e.u.mm.order, 3);
+	assert_int_equal(run.ev[0].e.u.mm.nid, 0);
+	assert_int_equal(run.ev[1].e.kind, PRS_EV_LOST);
+	assert_int_equal(run.ev[1].e.cpu, 1);
+	assert_int_equal(run.ev[1].e.u.lost.count, 42);
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_WAKEUP_KSWAPD);
+	assert_int_equal(run.ev[2].e.tgid, 590);
+	assert_int_equal(run.ev[2].e.pid, 604);
+	assert_string_equal(run.ev[2].comm, "surfaceflinger");
+	assert_int_equal(run.ev[2].e.u.mm.gfp, 0x400dc0);
+	assert_null(run.ev[2].e.u.mm.gfp_str);
+	assert_int_equal(run.ev[2].e.u.mm.zid, 1);
+	assert_int_equal(run.ev[3].e.tgid, -1);
+	assert_int_equal(run.ev[3].e.pid, 3979);
+	assert_int_equal(run.ev[3].e.u.kswapd.nid, 0);
+	assert_int_equal(run.ev[4].e.kind, PRS_EV_LOST);
+	assert_int_equal(run.ev[4].e.u.lost.count, 0);
+	assert_int_equal(run.ev[5].e.kind, PRS_EV_MARK_VICTIM);
+	assert_int_equal(run.ev[5].e.u.victim.pid, 4242);
+	assert_int_equal(run.st.lost_markers, 2);
+	assert_int_equal(run.st.lost_events, 42);
+	assert_int_equal(run.st.skipped_lines, 2);
+}
+
+static void test_kprobes(void **state)
+{
+	struct run run;
+
+	read_text("            init-1       [001] .....    10.128042: alloc_entry: (__alloc_pages_noprof+0x4/0x310) gfp_mask=0x400dc0 order=1\n"
+		  "            init-1       [001] .....    10.128774: gpfl_ret: (__alloc_pages_noprof+0x169/0x310 <- get_page_from_freelist) ret=0x0\n"
+		  "            init-1       [001] .....    10.128890: r2: (alloc_pages_mpol_noprof+0x8f/0x1e0 <- __alloc_pages_noprof) x=7 arg1=0xffce17ce80099100\n"
+		  "            init-1       [001] .....    10.128891: r3: (foo+0x8f/0x1e0 <- bar.constprop.0) -12\n"
+		  "            init-1       [001] .....    10.128892: r3: (foo+0x8f/0x1e0 <- bar.constprop.0) v=-12\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 5);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_KPROBE);
+	assert_string_equal(run.ev[0].e.u.fn.func, "__alloc_pages_noprof");
+	assert_int_equal(run.ev[0].e.u.fn.arg[0], 0x400dc0);
+	assert_int_equal(run.ev[0].e.u.fn.arg[1], 1);
+	assert_int_equal(run.ev[1].e.kind, PRS_EV_KRETPROBE);
+	assert_string_equal(run.ev[1].e.u.fn.func, "get_page_from_freelist");
+	assert_string_equal(run.ev[1].e.u.fn.caller, "__alloc_pages_noprof");
+	assert_int_equal(run.ev[1].e.u.fn.retval, 0);
+	assert_int_equal(run.ev[2].e.u.fn.retval, 0xffce17ce80099100ull);
+	assert_string_equal(run.ev[3].e.u.fn.func, "bar.constprop.0");
+	assert_int_equal(run.ev[3].e.u.fn.retval, PRS_NO_VALUE);
+	assert_int_equal((int64_t)run.ev[4].e.u.fn.retval, -12);
+	/* interned: same pointer */
+	assert_ptr_equal(run.ev[0].e.u.fn.func, run.ev[2].e.u.fn.func);
+}
+
+/* ---- trace-cmd report -------------------------------------------------------- */
+
+static void test_tcmd_report(void **state)
+{
+	struct run run;
+
+	read_text("cpus=2\n"
+		  "CPU 1 is empty\n"
+		  "     rcu_preempt-18    [001]    11.797129: sched_switch:         rcu_preempt:18 [120] W ==> swapper/1:0 [120]\n"
+		  "              sh-308   [000]    11.855460: print:                tracing_mark_write: VMCAP_WINDOW_BEGIN\n"
+		  "CPU:0 [204600 EVENTS DROPPED]\n"
+		  "             hog-316   [001]    11.908864123: mm_compaction_begin:  zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x17e00 zone_end=0x17fda, mode=async\n"
+		  "             hog-316   [001]    11.909034: mm_compaction_end:    zone_start=0x1000 migrate_pfn=0x17e00 free_pfn=0x17e00 zone_end=0x17fda, mode=sync status=partial_skipped\n"
+		  "             hog-316   [001]    11.909730: mm_compaction_try_to_compact_pages: order=9 gfp_mask=GFP_TRANSHUGE priority=2\n"
+		  "             a b:c-5   [001]    11.909731: sched_switch:         a b:c:5 [120] R+ ==> my:task:6 [100]\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.fmt, PRS_FMT_FTRACE_TEXT);
+	assert_int_equal(run.n, 7);
+	assert_int_equal(run.st.nr_cpus, 2);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_SCHED_SWITCH);
+	assert_string_equal(run.ev[0].prev, "rcu_preempt");
+	assert_int_equal(run.ev[0].e.u.sw.prev_pid, 18);
+	assert_int_equal(run.ev[0].e.u.sw.prev_state, 'W');
+	assert_string_equal(run.ev[0].next, "swapper/1");
+	assert_int_equal(run.ev[0].e.u.sw.next_pid, 0);
+	assert_int_equal(run.ev[1].e.kind, PRS_EV_PRINT);
+	assert_string_equal(run.ev[1].text, "VMCAP_WINDOW_BEGIN");
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_LOST);
+	assert_int_equal(run.ev[2].e.u.lost.count, 204600);
+	assert_int_equal(run.ev[2].e.cpu, 0);
+	assert_int_equal(run.ev[3].e.ts, 11908864123ull);	/* -t: ns */
+	assert_int_equal(run.ev[3].e.u.compact.sync, 0);
+	assert_int_equal(run.ev[4].e.ts, 11909034000ull);	/* µs */
+	assert_int_equal(run.ev[4].e.u.compact.sync, 1);
+	assert_string_equal(run.ev[4].e.u.compact.status_str, "partial_skipped");
+	assert_int_equal(run.ev[5].e.kind, PRS_EV_TRY_COMPACT);
+	assert_int_equal(run.ev[5].e.u.mm.order, 9);
+	assert_int_equal(run.ev[5].e.u.mm.prio, 2);
+	assert_string_equal(run.ev[5].e.u.mm.gfp_str, "GFP_TRANSHUGE");
+	assert_string_equal(run.ev[6].prev, "a b:c");
+	assert_int_equal(run.ev[6].e.u.sw.prev_pid, 5);
+	assert_string_equal(run.ev[6].next, "my:task");
+	assert_int_equal(run.ev[6].e.u.sw.next_pid, 6);
+	assert_int_equal(run.ev[6].e.u.sw.prev_state, 'R');
+	assert_int_equal(run.st.skipped_lines, 2);
+}
+
+/* ---- perf script ------------------------------------------------------------- */
+
+static void test_perf_script(void **state)
+{
+	struct run run;
+
+	read_text("            perf  3379 [000]   290.031362: sched:sched_switch: prev_comm=perf prev_pid=3379 prev_prio=120 prev_state=D ==> next_comm=migration/0 next_pid=18 next_prio=0\n"
+		  "     Web Content  1234/1240 [001]   290.031455: kmem:mm_page_alloc: page=0x1134fb pfn=0x1134fb order=0 migratetype=2 gfp_flags=GFP_KERNEL|__GFP_COMP\n"
+		  "             hog   306 [001]   290.031460: probe:__alloc_pages: (ffffffff81234567) gfp_mask=0x400dc0 order=0\n"
+		  "             hog   306 [001]   290.031470: probe:get_page_from_freelist__return: (ffffffff8123 <- ffffffff8456) arg1=0x0\n"
+		  "             hog   306 [001]   290.031480: probe:__alloc_pages__return: (ffffffff8123 <- ffffffff8456) arg1=0xffffea0001234500\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.fmt, PRS_FMT_PERF_SCRIPT);
+	assert_int_equal(run.n, 5);
+	assert_string_equal(run.ev[0].comm, "perf");
+	assert_int_equal(run.ev[0].e.pid, 3379);
+	assert_string_equal(run.ev[0].e.name, "sched_switch");
+	assert_int_equal(run.ev[0].e.u.sw.prev_state, 'D');
+	assert_string_equal(run.ev[1].comm, "Web Content");
+	assert_int_equal(run.ev[1].e.pid, 1240);
+	assert_int_equal(run.ev[1].e.tgid, 1234);
+	assert_int_equal(run.ev[1].e.u.mm.migratetype, 2);
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_KPROBE);
+	assert_string_equal(run.ev[2].e.u.fn.func, "__alloc_pages");
+	assert_int_equal(run.ev[2].e.u.fn.arg[0], 0x400dc0);
+	assert_int_equal(run.ev[3].e.kind, PRS_EV_KRETPROBE);
+	assert_string_equal(run.ev[3].e.u.fn.func, "get_page_from_freelist");
+	assert_int_equal(run.ev[3].e.u.fn.retval, 0);
+	assert_string_equal(run.ev[4].e.u.fn.func, "__alloc_pages");
+	assert_int_equal(run.ev[4].e.u.fn.retval, 0xffffea0001234500ull);
+}
+
+/* ---- function_graph ---------------------------------------------------------- */
+
+static void test_fgraph_full(void **state)
+{
+	struct run run;
+
+	read_text("# tracer: function_graph\n"
+		  "#\n"
+		  "#     TIME        CPU  TASK/PID         DURATION                  FUNCTION CALLS\n"
+		  "#      |          |     |    |           |   |                     |   |   |   |\n"
+		  "   11.625259 |   1)     init-1     |               |  __alloc_pages_noprof() {\n"
+		  "   11.625838 |   1)     init-1     | ! 165.769 us  |    get_page_from_freelist();\n"
+		  "   11.626264 |   1)     init-1     |               |  /* mm_page_alloc: page=00000000e4a08a81 pfn=0x17d98 order=1 migratetype=0 gfp_flags=GFP_KERNEL_ACCOUNT|__GFP_ZERO */\n"
+		  "   11.626485 |   1)     init-1     | # 1464.257 us |  }\n"
+		  "   11.627711 |   1)     init-1     |               |  /* sched_switch: prev_comm=init prev_pid=1 prev_prio=120 prev_state=R ==> next_comm=init next_pid=295 next_prio=120 */\n"
+		  " ------------------------------------------\n"
+		  " 1)     init-1     =>     sh-295    \n"
+		  " ------------------------------------------\n"
+		  "\n"
+		  "   11.722152 |   1)     sh-295     |               |  /* VMCAP_WINDOW_BEGIN */\n"
+		  "CPU:1 [LOST 3 EVENTS]\n"
+		  "   11.800000 |   0)  kworker-7     |   1.5 us      |  }\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.fmt, PRS_FMT_FGRAPH_TEXT);
+	assert_int_equal(run.n, 9);
+	assert_false(run.st.ts_missing);
+	assert_int_equal(run.st.bad_lines, 0);
+
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_FUNC_ENTRY);
+	assert_string_equal(run.ev[0].e.u.fn.func, "__alloc_pages_noprof");
+	assert_int_equal(run.ev[0].e.u.fn.depth, 0);
+	assert_int_equal(run.ev[0].e.ts, 11625259000ull);
+	assert_int_equal(run.ev[0].e.cpu, 1);
+	assert_int_equal(run.ev[0].e.pid, 1);
+	assert_string_equal(run.ev[0].comm, "init");
+	/* leaf: entry then exit at ts + duration */
+	assert_int_equal(run.ev[1].e.kind, PRS_EV_FUNC_ENTRY);
+	assert_string_equal(run.ev[1].e.u.fn.func, "get_page_from_freelist");
+	assert_int_equal(run.ev[1].e.u.fn.depth, 1);
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_FUNC_EXIT);
+	assert_string_equal(run.ev[2].e.u.fn.func, "get_page_from_freelist");
+	assert_int_equal(run.ev[2].e.u.fn.duration, 165769);
+	assert_int_equal(run.ev[2].e.ts, 11625838000ull + 165769);
+	assert_int_equal(run.ev[2].e.u.fn.retval, PRS_NO_VALUE);
+	assert_int_equal(run.ev[3].e.kind, PRS_EV_PAGE_ALLOC);
+	assert_int_equal(run.ev[3].e.u.mm.pfn, 0x17d98);
+	/* exit without tail: function from the open entry */
+	assert_int_equal(run.ev[4].e.kind, PRS_EV_FUNC_EXIT);
+	assert_string_equal(run.ev[4].e.u.fn.func, "__alloc_pages_noprof");
+	assert_int_equal(run.ev[4].e.u.fn.duration, 1464257);
+	assert_int_equal(run.ev[5].e.kind, PRS_EV_SCHED_SWITCH);
+	assert_int_equal(run.ev[5].e.u.sw.next_pid, 295);
+	assert_int_equal(run.ev[6].e.kind, PRS_EV_PRINT);
+	assert_string_equal(run.ev[6].text, "VMCAP_WINDOW_BEGIN");
+	assert_int_equal(run.ev[6].e.pid, 295);
+	assert_int_equal(run.ev[7].e.kind, PRS_EV_LOST);
+	assert_int_equal(run.ev[7].e.u.lost.count, 3);
+	/* exit without any entry: function unknown */
+	assert_int_equal(run.ev[8].e.kind, PRS_EV_FUNC_EXIT);
+	assert_null(run.ev[8].e.u.fn.func);
+	assert_int_equal(run.ev[8].e.u.fn.duration, 1500);
+	assert_int_equal(run.ev[8].e.cpu, 0);
+}
+
+/* No abstime, no proc: banners name the task; tail and retval forms. */
+static void test_fgraph_minimal(void **state)
+{
+	struct run run;
+
+	read_text(" 0)   hog-306    =>  kswapd0-49  \n"
+		  " 0)               |  __alloc_pages_noprof() {\n"
+		  " 0)   0.512 us    |    get_page_from_freelist(); /* = 0x0 */\n"
+		  " 0)               |    wake_all_kswapds() {\n"
+		  " 0) + 12.100 us   |    } /* wake_all_kswapds */\n"
+		  " 0) $ 1234567 us  |  } /* __alloc_pages_noprof = 0xffffea0001234500 */\n"
+		  " 1)               |  try_to_free_pages() {\n"
+		  " 1) * 99.000 us   |  } /* = -12 */\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.fmt, PRS_FMT_FGRAPH_TEXT);
+	assert_int_equal(run.n, 8);
+	assert_true(run.st.ts_missing);
+	assert_int_equal(run.ev[0].e.ts, 0);
+	assert_int_equal(run.ev[0].e.pid, 49);
+	assert_string_equal(run.ev[0].comm, "kswapd0");
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_FUNC_EXIT);
+	assert_int_equal(run.ev[2].e.ts, 0);
+	assert_int_equal(run.ev[2].e.u.fn.retval, 0);
+	assert_int_equal(run.ev[2].e.u.fn.duration, 512);
+	assert_string_equal(run.ev[4].e.u.fn.func, "wake_all_kswapds");
+	assert_int_equal(run.ev[4].e.u.fn.duration, 12100);
+	assert_string_equal(run.ev[5].e.u.fn.func, "__alloc_pages_noprof");
+	assert_int_equal(run.ev[5].e.u.fn.retval, 0xffffea0001234500ull);
+	assert_int_equal(run.ev[5].e.u.fn.duration, 1234567000ull);
+	assert_int_equal(run.ev[6].e.cpu, 1);
+	assert_int_equal(run.ev[6].e.pid, -1);	/* no banner on CPU 1 yet */
+	assert_string_equal(run.ev[7].e.u.fn.func, "try_to_free_pages");
+	assert_int_equal((int64_t)run.ev[7].e.u.fn.retval, -12);
+}
+
+/* ---- input layer: zstd, long lines, NUL, garbage ------------------------- */
+
+static void test_zstd_input(void **state)
+{
+	const char *a = "            init-1       [001] .....    10.128869: mm_page_alloc: page=0 pfn=0x1 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n";
+	const char *b = "            init-1       [001] .....    10.128870: mm_vmscan_direct_reclaim_end: nr_reclaimed=7";
+	/* two frames, with a skippable frame between: one stream */
+	unsigned char out[4096], skip[12] = { 0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 1, 2, 3, 4 };
+	size_t n1, n2;
+	struct run run;
+	char *path;
+
+	n1 = ZSTD_compress(out, sizeof(out), a, strlen(a), 3);
+	assert_false(ZSTD_isError(n1));
+	memcpy(out + n1, skip, sizeof(skip));
+	n2 = ZSTD_compress(out + n1 + sizeof(skip), sizeof(out) - n1 - sizeof(skip), b, strlen(b), 3);
+	assert_false(ZSTD_isError(n2));
+	path = write_file("t.txt.zst", out, n1 + sizeof(skip) + n2);
+	read_path(path, 0, &run);
+	assert_int_equal(run.ret, 0);
+	assert_true(run.compressed);
+	assert_int_equal(run.n, 2);
+	assert_int_equal(run.ev[1].e.u.reclaim.nr_reclaimed, 7);	/* last line without '\n' */
+
+	/* truncated: cut the last frame short */
+	path = write_file("trunc.zst", out, n1 + sizeof(skip) + n2 - 5);
+	read_path(path, 0, &run);
+	assert_int_equal(run.ret, -PRS_ETRUNCATED);
+	assert_non_null(strstr(run.err, "offset"));
+	assert_int_equal(run.n, 1);
+
+	/* corrupt: flip bytes in the middle of the first frame */
+	out[n1 / 2] ^= 0xff;
+	out[n1 / 2 + 1] ^= 0xff;
+	path = write_file("bad.zst", out, n1);
+	read_path(path, 0, &run);
+	assert_true(run.ret == -PRS_EZSTD || run.ret == -PRS_ETRUNCATED);
+	assert_non_null(strstr(run.err, "offset"));
+}
+
+static void test_overlong_line(void **state)
+{
+	const char *ev = "            init-1       [001] .....    10.128869: mm_vmscan_kswapd_sleep: nid=0\n";
+	size_t big = (1u << 20) + 100, len = strlen(ev);
+	char *buf = malloc(len + big + 1);
+	struct run run;
+
+	memcpy(buf, ev, len);
+	memset(buf + len, 'x', big);
+	buf[len + big] = '\n';
+	read_path(write_file("long.txt", buf, len + big + 1), 0, &run);
+	free(buf);
+	assert_int_equal(run.ret, -PRS_ETOOLONG);
+	assert_int_equal(run.n, 1);
+	assert_non_null(strstr(run.err, "line 2"));
+}
+
+static void test_nul_bytes(void **state)
+{
+	static const char text[] =
+		"            init-1       [001] .....    10.128869: mm_vmscan_kswapd_sleep: nid=0\n"
+		"            in\0t-1       [001] .....    10.128870: mm_vmscan_kswapd_sleep: nid=0\n"
+		"            init-1       [001] .....    10.128871: mm_vmscan_kswapd_sleep: nid=1\n";
+	struct run run;
+
+	read_path(write_file("nul.txt", text, sizeof(text) - 1), 0, &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 2);
+	assert_int_equal(run.st.bad_lines, 1);
+}
+
+static void test_bad_lines(void **state)
+{
+	struct run run;
+
+	read_text("            init-1       [001] .....    10.128869: mm_vmscan_kswapd_sleep: nid=0\n"
+		  "this is not an event\n"
+		  "            init-1       [001] .....    10.128871: mm_vmscan_direct_reclaim_end: nr_reclaimed=zz\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 2);
+	assert_int_equal(run.st.bad_lines, 1);
+	assert_int_equal(run.st.bad_fields, 1);
+}
+
+static void test_not_a_trace(void **state)
+{
+	unsigned char junk[64 * 1024];
+	struct run run;
+	char text[300 * 8 + 1];
+
+	srand(1);
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (unsigned char)rand();
+	junk[0] = 0x01;	/* not a zstd or trace.dat magic */
+	read_path(write_file("junk.bin", junk, sizeof(junk)), 0, &run);
+	assert_int_equal(run.ret, -PRS_EFORMAT);
+
+	for (int i = 0; i < 300; i++)
+		memcpy(text + i * 8, "hello!!\n", 8);
+	text[300 * 8] = '\0';
+	read_text(text, &run);
+	assert_int_equal(run.ret, -PRS_EFORMAT);
+	assert_non_null(strstr(run.err, "line 200"));
+
+	/* one endless binary "line" */
+	memset(junk, 'A', sizeof(junk));
+	{
+		size_t big = (1u << 20) + 10;
+		char *b = malloc(big);
+
+		memset(b, 0x7f, big);
+		read_path(write_file("bin.bin", b, big), 0, &run);
+		free(b);
+	}
+	assert_int_equal(run.ret, -PRS_EFORMAT);
+
+	read_text("# tracer: nop\n#\n", &run);	/* headers only: valid and empty */
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 0);
+}
+
+/* ---- real captures ------------------------------------------------------------- */
+
+/* Independent count: lines of the decompressed file matching an ERE. */
+static long grep_count(const char *zst, const char *re)
+{
+	char cmd[1024];
+	long n = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "zstd -dc '%s' | grep -cE '%s'", zst, re);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (fscanf(p, "%ld", &n) != 1)
+		n = -1;
+	pclose(p);
+	return n;
+}
+
+static const char *data_path(const char *name)
+{
+	static char path[512];
+	const char *dir = getenv("TEST_DATA");
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", name);
+	return access(path, R_OK) == 0 ? path : NULL;
+}
+
+static void check_real(const char *name, const char *const (*checks)[2], size_t nr,
+		       enum prs_format fmt)
+{
+	const char *path = data_path(name);
+	struct prs_reader *r;
+	struct prs_event e;
+	uint64_t counts[PRS_EV__COUNT] = { 0 };
+	int ret;
+
+	if (!path || system("command -v zstd >/dev/null") != 0) {
+		skip();
+		return;
+	}
+	assert_int_equal(prs_open(path, 0, &r), 0);
+	assert_int_equal(prs_format(r), fmt);
+	assert_true(prs_compressed(r));
+	while ((ret = prs_next(r, &e)) > 0)
+		counts[e.kind]++;
+	assert_int_equal(ret, 0);
+	assert_int_equal(prs_stats(r)->bad_lines, 0);
+	assert_int_equal(prs_stats(r)->bad_fields, 0);
+	for (size_t i = 0; i < nr; i++) {
+		enum prs_kind k = PRS_EV_OTHER;
+
+		for (int j = 0; j < PRS_EV__COUNT; j++)
+			if (strcmp(prs_kind_name(j), checks[i][0]) == 0)
+				k = j;
+		assert_int_equal(counts[k], grep_count(path, checks[i][1]));
+	}
+	prs_close(r);
+}
+
+static void test_real_kprobe(void **state)
+{
+	static const char *const checks[][2] = {
+		{ "kprobe",		": alloc_entry: \\(" },
+		{ "kretprobe",		": (alloc_ret|gpfl_ret): \\(.* <- " },
+		{ "mm_page_alloc",	": mm_page_alloc: " },
+		{ "sched_switch",	": sched_switch: " },
+		{ "print",		": tracing_mark_write: " },
+		{ "mm_vmscan_direct_reclaim_begin", ": mm_vmscan_direct_reclaim_begin: " },
+		{ "mm_vmscan_direct_reclaim_end", ": mm_vmscan_direct_reclaim_end: " },
+		{ "mm_vmscan_kswapd_wake", ": mm_vmscan_kswapd_wake: " },
+		{ "mm_vmscan_wakeup_kswapd", ": mm_vmscan_wakeup_kswapd: " },
+	};
+
+	check_real("6.12-anon-kprobe.txt.zst", checks, sizeof(checks) / sizeof(checks[0]),
+		   PRS_FMT_FTRACE_TEXT);
+}
+
+static void test_real_fgraph(void **state)
+{
+	/* a leaf line is an entry and an exit */
+	static const char *const checks[][2] = {
+		{ "mm_page_alloc",	"/\\* mm_page_alloc: " },
+		{ "sched_switch",	"/\\* sched_switch: " },
+		{ "print",		"\\|  /\\* VMCAP_" },
+		{ "mm_vmscan_direct_reclaim_begin", "/\\* mm_vmscan_direct_reclaim_begin: " },
+		{ "mm_vmscan_kswapd_sleep", "/\\* mm_vmscan_kswapd_sleep: " },
+	};
+	const char *path = data_path("6.12-anon-fgraph.txt.zst");
+	struct prs_reader *r;
+	struct prs_event e;
+	uint64_t entries = 0, exits = 0;
+
+	check_real("6.12-anon-fgraph.txt.zst", checks, sizeof(checks) / sizeof(checks[0]),
+		   PRS_FMT_FGRAPH_TEXT);
+	if (!path)
+		return;
+	assert_int_equal(prs_open(path, 0, &r), 0);
+	while (prs_next(r, &e) > 0) {
+		if (e.kind == PRS_EV_FUNC_ENTRY)
+			entries++;
+		else if (e.kind == PRS_EV_FUNC_EXIT) {
+			exits++;
+			assert_non_null(e.u.fn.func);
+		}
+	}
+	assert_int_equal(entries, grep_count(path, "\\(\\)(;| \\{)$"));
+	assert_int_equal(exits, grep_count(path, "(\\(\\);|\\|  +\\}( /\\*.*\\*/)?)$"));
+	/* the ring buffer's own count for this capture: 316376 entries */
+	assert_int_equal(prs_stats(r)->events, 316376);
+	prs_close(r);
+}
+
+static int setup(void **state)
+{
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ftrace_basic),
+		cmocka_unit_test(test_ftrace_other_option),
+		cmocka_unit_test(test_ftrace_noflags_tgid_lost),
+		cmocka_unit_test(test_kprobes),
+		cmocka_unit_test(test_tcmd_report),
+		cmocka_unit_test(test_perf_script),
+		cmocka_unit_test(test_fgraph_full),
+		cmocka_unit_test(test_fgraph_minimal),
+		cmocka_unit_test(test_zstd_input),
+		cmocka_unit_test(test_overlong_line),
+		cmocka_unit_test(test_nul_bytes),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_not_a_trace),
+		cmocka_unit_test(test_real_kprobe),
+		cmocka_unit_test(test_real_fgraph),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
