@@ -42,6 +42,7 @@ enum {
 	TD_OPT_TRACECLOCK	= 4,
 	TD_OPT_UNAME		= 5,
 	TD_OPT_CPUCOUNT		= 8,
+	TD_OPT_STRINGS		= 15,	/* v7: strings section (section names) */
 	TD_OPT_HEADER_INFO	= 16,	/* 16..21: offset of a metadata section */
 	TD_OPT_CMDLINES		= 21,
 	TD_OPT_BUFFER_TEXT	= 22,
@@ -96,9 +97,57 @@ static int td_need(struct td_walk *w, uint64_t pos, uint64_t n, const char *what
 {
 	if (pos <= w->size && n <= w->size - pos)
 		return 0;
+	/* no trace is a petabyte: such an offset or size is a damaged field */
+	if (pos >> 50 || n >> 50)
+		return prs_fail(w->r, PRS_ECORRUPT, false, pos < w->size ? pos : w->size,
+				"%s: implausible offset %llu or size %llu", what,
+				(unsigned long long)pos, (unsigned long long)n);
+	if (pos >= w->size)
+		return prs_fail(w->r, PRS_ETRUNCATED, false, w->size,
+				"file is truncated: %s should be at offset %llu (%llu bytes)",
+				what, (unsigned long long)pos, (unsigned long long)n);
 	return prs_fail(w->r, PRS_ETRUNCATED, false, pos,
 			"file is truncated: %s needs %llu bytes here, the file ends at %llu",
 			what, (unsigned long long)n, (unsigned long long)w->size);
+}
+
+/*
+ * header_page text, e.g. "\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n":
+ * libtracecmd 1.3 crashes in its cleanup when this does not parse, so every
+ * field line must carry offset, size and signed numbers.
+ */
+static bool td_header_page_ok(const char *p, size_t len)
+{
+	const char *end = p + len;
+	int fields = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[256];
+		int off, size, sign;
+		const char *f;
+
+		if (l < sizeof(line)) {
+			memcpy(line, p, l);
+			line[l] = '\0';
+			f = strstr(line, "field:");
+			if (f) {
+				const char *o = strstr(f, "offset:"), *z = strstr(f, "size:"),
+					   *g = strstr(f, "signed:");
+
+				if (!o || !z || !g || sscanf(o, "offset:%d;", &off) != 1 ||
+				    sscanf(z, "size:%d;", &size) != 1 ||
+				    sscanf(g, "signed:%d;", &sign) != 1 || off < 0 || size < 0)
+					return false;
+				fields++;
+			}
+		} else if (memmem(p, l, "field:", 6)) {
+			return false;
+		}
+		p += l + 1;
+	}
+	return fields >= 2;
 }
 
 static int td_rd16(struct td_walk *w, uint64_t pos, uint16_t *v, const char *what)
@@ -316,6 +365,7 @@ bad:
 }
 
 static int td_check_section(struct td_walk *w, uint64_t off, uint16_t want, const char *what);
+static int td_v7_header_info(struct td_walk *w, uint64_t off);
 
 /*
  * Walk the options at o->p: v6 stops at id 0 (no size), v7 at DONE, whose
@@ -403,6 +453,8 @@ static int td_options(struct td_walk *w, const struct td_opts *o, uint64_t *next
 							"malformed section option %u", id);
 				ret = td_check_section(w, td_get64(o, at), id,
 						       names[id - TD_OPT_HEADER_INFO]);
+				if (!ret && id == TD_OPT_HEADER_INFO)
+					ret = td_v7_header_info(w, td_get64(o, at));
 			}
 			break;
 		}
@@ -523,9 +575,46 @@ static int td_section_bytes(struct td_walk *w, const struct td_section *s, uint8
 	return 0;
 }
 
+/* "header_page\0" size(8) text: the ring-buffer page layout libtracecmd needs. */
+static int td_header_block(struct td_walk *w, const uint8_t *p, uint64_t len, uint64_t where)
+{
+	uint64_t sz;
+
+	if (len < 20 || memcmp(p, "header_page", 12))
+		return prs_fail(w->r, PRS_ECORRUPT, false, where, "expected \"header_page\"");
+	memcpy(&sz, p + 12, 8);
+	if (w->swap)
+		sz = td_bswap64(sz);
+	if (sz > len - 20 || !td_header_page_ok((const char *)p + 20, (size_t)sz))
+		return prs_fail(w->r, PRS_ECORRUPT, false, where, "the header_page format does not parse");
+	return 0;
+}
+
+struct td_section;
+static int td_section_at(struct td_walk *w, uint64_t off, struct td_section *s, const char *what);
+
+static int td_v7_header_info(struct td_walk *w, uint64_t off)
+{
+	struct td_section s;
+	struct td_opts o;
+	uint8_t *tmp = NULL;
+	int ret;
+
+	if (td_section_at(w, off, &s, "header info"))
+		return -1;
+	ret = td_section_bytes(w, &s, &tmp, &o);
+	if (ret == 1)
+		return 0;
+	if (!ret)
+		ret = td_header_block(w, o.p, o.len, s.data);
+	free(tmp);
+	return ret;
+}
+
 static int td_walk_v7(struct td_walk *w, uint64_t pos)
 {
-	uint64_t opt_off, seen = 0;
+	uint64_t opt_off, seen = 0, strings = 0, need_strings = 0;
+	bool walked = true;
 	const char *name, *ver;
 	int ret;
 
@@ -594,17 +683,35 @@ static int td_walk_v7(struct td_walk *w, uint64_t pos)
 	 * layout is not strict, only what is referenced is required.
 	 */
 	for (pos = w->after_header; pos < w->size;) {
-		uint16_t id;
+		uint16_t id, flags;
+		uint32_t desc, usize;
 		uint64_t sz;
 
-		if (td_rd16(w, pos, &id, "a section header") || td_rd64(w, pos + 8, &sz, "a section header"))
+		if (td_rd16(w, pos, &id, "a section header") || td_rd16(w, pos + 2, &flags, "a section header") ||
+		    td_rd32(w, pos + 4, &desc, "a section header") ||
+		    td_rd64(w, pos + 8, &sz, "a section header"))
 			return -1;
-		if (id > TD_OPT_BUFFER_TEXT)
+		if (id > TD_OPT_BUFFER_TEXT) {
+			walked = false;
 			break;
+		}
 		if (td_need(w, pos + 16, sz, "a section"))
 			return -1;
+		if (id == TD_OPT_STRINGS) {
+			if (!(flags & TD_SEC_COMPRESSED))
+				strings += sz;
+			else if (sz >= 8 && !td_rd32(w, pos + 20, &usize, "strings"))
+				strings += usize;
+		} else if (desc + 1ull > need_strings) {
+			need_strings = desc + 1ull;
+		}
 		pos += 16 + sz;
 	}
+	/* section names live in strings sections, written last by trace-cmd */
+	if (walked && strings < need_strings)
+		return prs_fail(w->r, PRS_ETRUNCATED, false, w->size,
+				"file is truncated: the section names (strings section, %llu bytes) are missing",
+				(unsigned long long)need_strings);
 	return 0;
 }
 
@@ -657,6 +764,15 @@ static int td_walk_v6(struct td_walk *w, uint64_t pos)
 	char what[64];
 	int ret;
 
+	if (td_need(w, pos, 20, "header_page"))
+		return -1;
+	{
+		uint64_t sz;
+
+		if (td_rd64(w, pos + 12, &sz, "header_page") || td_need(w, pos + 20, sz, "header_page") ||
+		    td_header_block(w, w->map + pos, 20 + sz, pos))
+			return -1;
+	}
 	for (int i = 0; i < 2; i++) {
 		size_t l = strlen(hdr[i]) + 1;
 
@@ -1905,9 +2021,9 @@ int prs_tracedat_open(struct prs_reader *r)
 
 	t->top = tracecmd_open(r->path, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!t->top) {
+		/* it says neither why nor where: the metadata starts after the header */
 		ret = prs_fail(r, PRS_ECORRUPT, false, w.version < 7 ? 0 : w.after_header,
-			       "libtracecmd cannot read the file's headers or formats (%s)",
-			       errno ? strerror(errno) : "no reason given");
+			       "libtracecmd cannot parse the event formats or headers");
 		goto out_walk;
 	}
 	t->tep = tracecmd_get_tep(t->top);
