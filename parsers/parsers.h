@@ -176,6 +176,10 @@ struct prs_stats {
 	uint64_t	by_kind[PRS_EV__COUNT];
 	uint64_t	lost_events;		/* sum of LOST counts */
 	uint64_t	lost_markers;		/* LOST markers seen (some without a count) */
+	/* trace.dat CPUSTAT options: the ring buffer's own per-CPU counts, summed */
+	bool		cpustat_known;		/* the file carried them */
+	uint64_t	overrun_reported;	/* "overrun:" (overwritten events) */
+	uint64_t	dropped_reported;	/* "dropped events:" */
 	uint64_t	lines;			/* text: lines read */
 	uint64_t	skipped_lines;		/* text: lines that were not events (headers, banners) */
 	uint64_t	bad_lines;		/* text: event lines that could not be parsed */
