@@ -1,0 +1,1488 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The per-task state machine: one struct anl_task per pid, holding the stack
+ * of its open allocations (reclaim allocates, so calls nest), fed one event
+ * at a time.  State is per task, never per CPU: a task that slept in
+ * reclaim may return on another CPU.
+ *
+ * Two estimators run side by side on the same stream:
+ *  - EXACT: allocation records rebuilt from function events (function_graph
+ *    entry/exit, or kprobe at the alloc entry + kretprobes);
+ *  - EST:   the tracepoint-only estimate (events mode), a lower bound.
+ * The model reports EXACT when the trace (or -m) provides function events,
+ * EST otherwise.  Each keeps two scopes: the whole trace and the vmstat
+ * window bracketed by markers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer-local.h"
+
+#define ANL_MAX_DEPTH	16	/* deeper stacks mean missed returns: evict the oldest */
+#define ANL_MAX_CPUS	4096
+#define ANL_MAX_NODES	64
+
+enum { EXACT = 0, EST = 1 };
+enum { ALL = 0, WIN = 1 };
+
+/* Result of a get_page_from_freelist() return. */
+enum { GPFL_UNKNOWN = -1, GPFL_NULL = 0, GPFL_PAGE = 1 };
+
+struct anl_frame {
+	struct anl_alloc rec;
+	const char	*func;		/* the entry function (interned) */
+	int		fdepth;		/* function_graph depth of the entry, -1 unknown */
+	int		alias;		/* frozen alloc open under its wrapper */
+	int		first_gpfl;	/* GPFL_* of the first call */
+	bool		did_something;	/* a gpfl or a stage ran under it */
+	bool		slow_helper;	/* a slow-path helper ran directly under it */
+	bool		saw_page_alloc;
+	bool		retval_known, retval_null;
+	bool		compact_tp_inside;	/* try_to_compact_pages inside the open function */
+	int		stage_open[ANL_STAGE__COUNT];	/* function nesting per stage */
+	uint64_t	stage_start[ANL_STAGE__COUNT];
+	bool		tp_reclaim_open;	/* stage timed from tracepoints */
+	uint64_t	tp_reclaim_start;
+	bool		tp_compact_open;
+	uint64_t	tp_compact_start, tp_compact_last;
+	int32_t		start_cpu;
+};
+
+/* Tracepoint-only view of one task (events mode). */
+struct anl_evstate {
+	bool		pending;	/* slow-path evidence since its last allocation */
+	bool		incomplete;
+	uint64_t	start;
+	uint32_t	stage_count[ANL_STAGE__COUNT];
+	uint64_t	stage_ns[ANL_STAGE__COUNT];
+	uint64_t	nr_reclaimed;
+	bool		reclaim_open;
+	uint64_t	reclaim_start;
+	bool		compact_open;
+	uint64_t	compact_start, compact_last;
+};
+
+struct anl_task {
+	int32_t		pid, tgid;
+	int32_t		last_cpu;
+	char		comm[32];
+	struct anl_frame *stack;
+	uint32_t	depth, cap;
+	struct anl_evstate ev;
+	bool		ct_open, ct_counted;	/* kernel-notion compaction stall */
+	bool		rc_open;		/* raw reclaim begin seen */
+	struct anl_task_sum sum[2][2];		/* [estimator][scope] */
+};
+
+struct anl_cpu {
+	bool		kswapd_running;
+	bool		seen;
+	uint64_t	since;
+};
+
+struct anl_fn_cache {
+	const char	*func;
+	enum anl_role	role;
+};
+
+struct anl_ctx {
+	struct anl_opts	opts;
+	bool		finished;
+
+	/* tasks: open addressing pid -> task */
+	struct anl_task	**task_slots;
+	size_t		task_cap, nr_tasks;
+
+	struct anl_fn_cache *fn;	/* interned func pointer -> role */
+	size_t		fn_cap, fn_used;
+
+	struct anl_cpu	*cpus;
+	int		nr_cpus;
+	bool		node_awake[ANL_MAX_NODES];
+	uint64_t	node_since[ANL_MAX_NODES];
+
+	/* what the stream showed */
+	bool		seen_any;
+	bool		seen_graph, seen_retval, seen_kprobe;
+	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp;
+	bool		seen_kswapd_switch, seen_kswapd_wake;
+	uint64_t	first_ts, last_ts;
+	uint64_t	next_id;
+
+	/* window */
+	int		win_state;	/* 0 none, 1 open, 2 closed */
+	uint64_t	win_begin, win_end;
+	const char	*win_source;
+	int		snap_phase;	/* allocscope markers: 0 none, 1 before, 2 after */
+	struct anl_vmstat vm[2];	/* before, after */
+	bool		vm_from_files;
+	uint64_t	kswapd_ticks[2];
+	bool		kswapd_ticks_known[2];
+	uint64_t	clk_tck;
+	char		*kernel;
+
+	/* gfp classes: name table shared by all totals */
+	const char	*class_ptr[64];		/* interned gfp_str -> class cache */
+	int		class_idx[64];
+	int		nr_class_ptr;
+
+	struct anl_totals tot[2][2];	/* [estimator][scope] */
+	struct anl_totals raw[2];	/* raw event counts per scope */
+	struct anl_anomalies an;
+
+	struct anl_model model;
+	struct anl_task_sum *sums;
+};
+
+static inline bool in_win(const struct anl_ctx *a)
+{
+	return a->win_state == 1 && !a->opts.no_window;
+}
+
+#define FOR_SCOPES(a, s) for (int s = 0; s < (in_win(a) ? 2 : 1); s++)
+
+/* ---- tables ------------------------------------------------------------- */
+
+static struct anl_task *task_get(struct anl_ctx *a, int32_t pid)
+{
+	size_t mask, i;
+	struct anl_task *t;
+
+	if (pid < 0)
+		return NULL;
+	if ((a->nr_tasks + 1) * 2 > a->task_cap) {
+		size_t cap = a->task_cap ? a->task_cap * 2 : 256;
+		struct anl_task **slots = calloc(cap, sizeof(*slots));
+
+		if (!slots)
+			return NULL;
+		for (size_t j = 0; j < a->task_cap; j++) {
+			struct anl_task *o = a->task_slots[j];
+
+			if (!o)
+				continue;
+			for (i = (uint32_t)o->pid * 2654435761u & (cap - 1); slots[i]; i = (i + 1) & (cap - 1))
+				;
+			slots[i] = o;
+		}
+		free(a->task_slots);
+		a->task_slots = slots;
+		a->task_cap = cap;
+	}
+	mask = a->task_cap - 1;
+	for (i = (uint32_t)pid * 2654435761u & mask; a->task_slots[i]; i = (i + 1) & mask)
+		if (a->task_slots[i]->pid == pid)
+			return a->task_slots[i];
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->pid = pid;
+	t->tgid = -1;
+	t->last_cpu = -1;
+	a->task_slots[i] = t;
+	a->nr_tasks++;
+	return t;
+}
+
+static enum anl_role fn_role(struct anl_ctx *a, const char *func)
+{
+	size_t i, mask;
+
+	if (!func)
+		return ROLE_NONE;
+	if ((a->fn_used + 1) * 2 > a->fn_cap) {
+		size_t cap = a->fn_cap ? a->fn_cap * 2 : 64;
+		struct anl_fn_cache *n = calloc(cap, sizeof(*n));
+
+		if (!n)
+			return anl_role_of(func);	/* no cache, still correct */
+		for (size_t j = 0; j < a->fn_cap; j++) {
+			if (!a->fn[j].func)
+				continue;
+			for (i = ((uintptr_t)a->fn[j].func >> 3) & (cap - 1); n[i].func; i = (i + 1) & (cap - 1))
+				;
+			n[i] = a->fn[j];
+		}
+		free(a->fn);
+		a->fn = n;
+		a->fn_cap = cap;
+	}
+	mask = a->fn_cap - 1;
+	for (i = ((uintptr_t)func >> 3) & mask; a->fn[i].func; i = (i + 1) & mask)
+		if (a->fn[i].func == func)
+			return a->fn[i].role;
+	a->fn[i].func = func;
+	a->fn[i].role = anl_role_of(func);
+	a->fn_used++;
+	return a->fn[i].role;
+}
+
+/* gfp class: the first GFP_* token of the symbolic flags ("GFP_KERNEL|__GFP_ZERO"). */
+static int gfp_class(struct anl_ctx *a, const char *gfp_str)
+{
+	char name[40];
+	const char *bar;
+	size_t len;
+	int i;
+
+	if (!gfp_str)
+		return -1;	/* unknown */
+	for (i = 0; i < a->nr_class_ptr; i++)
+		if (a->class_ptr[i] == gfp_str)
+			return a->class_idx[i];
+	bar = strchr(gfp_str, '|');
+	len = bar ? (size_t)(bar - gfp_str) : strlen(gfp_str);
+	if (len >= sizeof(name) || strncmp(gfp_str, "GFP_", 4))
+		snprintf(name, sizeof(name), "other");
+	else
+		snprintf(name, sizeof(name), "%.*s", (int)len, gfp_str);
+	/* the class table is the same in every totals: keep it in tot[EXACT][ALL] */
+	{
+		struct anl_totals *t0 = &a->tot[EXACT][ALL];
+
+		for (i = 0; i < t0->nr_gfp; i++)
+			if (!strcmp(t0->by_gfp[i].name, name))
+				break;
+		if (i == t0->nr_gfp) {
+			if (t0->nr_gfp >= ANL_GFP_CLASSES - 2) {
+				i = ANL_GFP_CLASSES - 2;	/* "other" overflow slot */
+				snprintf(t0->by_gfp[i].name, sizeof(t0->by_gfp[i].name), "other");
+			} else {
+				snprintf(t0->by_gfp[i].name, sizeof(t0->by_gfp[i].name), "%s", name);
+				t0->nr_gfp++;
+			}
+		}
+	}
+	if (a->nr_class_ptr < 64) {
+		a->class_ptr[a->nr_class_ptr] = gfp_str;
+		a->class_idx[a->nr_class_ptr++] = i;
+	}
+	return i;
+}
+
+/* ---- accumulation ------------------------------------------------------- */
+
+static void stat_add(struct anl_stat *s, uint64_t ns, bool timed)
+{
+	s->count++;
+	if (!timed)
+		return;
+	s->timed++;
+	s->total_ns += ns;
+	if (ns > s->max_ns)
+		s->max_ns = ns;
+	anl_hist_add(&s->hist, ns);
+}
+
+/* One stage occurrence, in the scopes open now. */
+static void stage_occ(struct anl_ctx *a, int est, enum anl_stage st, uint64_t ns, bool timed)
+{
+	FOR_SCOPES(a, s)
+		stat_add(&a->tot[est][s].stage[st], ns, timed);
+}
+
+static int order_slot(int32_t order)
+{
+	return order >= 0 && order <= ANL_MAX_ORDER ? order : ANL_MAX_ORDER + 1;
+}
+
+static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
+			   const struct anl_alloc *rec)
+{
+	bool slow = rec->outcome != ANL_FAST;
+	bool timed = !(rec->flags & (ANL_REC_INCOMPLETE | ANL_REC_OPEN_AT_END | ANL_REC_UNMATCHED));
+	bool has_latency = timed && rec->end_ts >= rec->start_ts && rec->latency_ns != PRS_NO_VALUE;
+	int cls = gfp_class(a, rec->gfp_str);
+	uint64_t stall = slow && has_latency ? rec->latency_ns : 0;
+
+	if (cls < 0)
+		cls = ANL_GFP_CLASSES - 1;	/* "unknown" */
+	FOR_SCOPES(a, s) {
+		struct anl_totals *tt = &a->tot[est][s];
+		struct anl_order *o = &tt->by_order[order_slot(rec->order)];
+		struct anl_class *c = &tt->by_gfp[cls];
+		struct anl_task_sum *ts = &t->sum[est][s];
+
+		tt->allocations++;
+		o->allocations++;
+		c->allocations++;
+		ts->allocations++;
+		if (rec->parent_id)
+			tt->nested++;
+		if (!timed)
+			tt->incomplete++;
+		if (rec->stage_count[ANL_STAGE_DIRECT_RECLAIM] >= 2)
+			tt->reclaim_loops++;
+		tt->nr_reclaimed += rec->nr_reclaimed;
+		if (slow) {
+			tt->slow++;
+			o->slow++;
+			c->slow++;
+			ts->slow++;
+			o->stall_ns += stall;
+			c->stall_ns += stall;
+			ts->stall_ns += stall;
+		}
+		if (rec->outcome == ANL_FAILED) {
+			tt->failed++;
+			o->failed++;
+			c->failed++;
+			ts->failed++;
+		}
+		if (slow) {
+			stat_add(&tt->stage[ANL_STAGE_SLOW_PATH], rec->latency_ns, has_latency);
+			stat_add(&tt->stage[ANL_STAGE_OTHER], rec->stage_ns[ANL_STAGE_OTHER],
+				 has_latency);
+		} else {
+			stat_add(&tt->stage[ANL_STAGE_FAST_PATH], rec->latency_ns, has_latency);
+		}
+	}
+	if (a->opts.record && (est == EXACT ? true :
+			       a->opts.mode == ANL_MODE_EVENTS ||
+			       (a->opts.mode == ANL_MODE_AUTO && !a->seen_graph && !a->seen_kprobe)))
+		a->opts.record(rec, a->opts.record_data);
+}
+
+/* ---- exact estimator: allocation frames --------------------------------- */
+
+static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame *f,
+			 uint64_t end_ts, uint64_t duration, int32_t cpu)
+{
+	struct anl_alloc *r = &f->rec;
+	uint64_t in_stages = 0;
+	bool slow;
+
+	r->end_ts = end_ts;
+	if (duration != PRS_NO_VALUE)
+		r->latency_ns = duration;
+	else if (end_ts >= r->start_ts && !(r->flags & ANL_REC_OPEN_AT_END))
+		r->latency_ns = end_ts - r->start_ts;
+	else
+		r->latency_ns = PRS_NO_VALUE;
+	slow = f->first_gpfl == GPFL_NULL || r->gpfl_calls >= 2 || f->slow_helper;
+	if (f->retval_known && f->retval_null)
+		r->outcome = ANL_FAILED;
+	else if (slow && !f->retval_known && a->seen_page_alloc_tp && !f->saw_page_alloc &&
+		 !(r->flags & (ANL_REC_OPEN_AT_END | ANL_REC_INCOMPLETE | ANL_REC_UNMATCHED)))
+		/* function_graph without retval: mm_page_alloc fires only on success */
+		r->outcome = ANL_FAILED;
+	else
+		r->outcome = slow ? ANL_SLOW : ANL_FAST;
+	if (r->outcome == ANL_FAILED)
+		slow = true;
+	if (slow && r->latency_ns != PRS_NO_VALUE) {
+		for (int s = ANL_STAGE_KSWAPD_WAKE; s <= ANL_STAGE_RETRY; s++)
+			in_stages += r->stage_ns[s];
+		r->stage_ns[ANL_STAGE_OTHER] = r->latency_ns > in_stages ? r->latency_ns - in_stages : 0;
+		r->stage_count[ANL_STAGE_OTHER] = 1;
+	}
+	if (cpu >= 0 && f->start_cpu >= 0 && cpu != f->start_cpu)
+		a->an.migrations++;
+	r->comm = t->comm;
+	account_record(a, EXACT, t, r);
+}
+
+static void frame_pop(struct anl_ctx *a, struct anl_task *t, unsigned int flags,
+		      uint64_t end_ts, uint64_t duration, int32_t cpu)
+{
+	struct anl_frame *f = &t->stack[t->depth - 1];
+
+	f->rec.flags |= flags;
+	if (flags & ANL_REC_UNMATCHED)
+		a->an.unmatched_entry++;
+	frame_finish(a, t, f, end_ts, duration, cpu);
+	t->depth--;
+}
+
+static struct anl_frame *top(struct anl_task *t)
+{
+	return t && t->depth ? &t->stack[t->depth - 1] : NULL;
+}
+
+static bool any_stage_open(const struct anl_frame *f)
+{
+	for (int s = 0; s < ANL_STAGE__COUNT; s++)
+		if (f->stage_open[s])
+			return true;
+	return f->tp_reclaim_open || f->tp_compact_open;
+}
+
+static void tp_compact_close(struct anl_ctx *a, struct anl_frame *f)
+{
+	uint64_t ns;
+
+	if (!f->tp_compact_open)
+		return;
+	f->tp_compact_open = false;
+	ns = f->tp_compact_last - f->tp_compact_start;
+	f->rec.stage_count[ANL_STAGE_COMPACTION]++;
+	f->rec.stage_ns[ANL_STAGE_COMPACTION] += ns;
+	stage_occ(a, EXACT, ANL_STAGE_COMPACTION, ns, !(f->rec.flags & ANL_REC_INCOMPLETE));
+}
+
+static int alloc_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
+		       uint64_t gfp, int32_t order)
+{
+	struct anl_frame *f = top(t);
+	int depth = ev->kind == PRS_EV_FUNC_ENTRY ? ev->u.fn.depth : -1;
+
+	/* function_graph: frames at this depth or deeper lost their return */
+	while (f && depth >= 0 && f->fdepth >= depth) {
+		frame_pop(a, t, ANL_REC_UNMATCHED, ev->ts, PRS_NO_VALUE, ev->cpu);
+		f = top(t);
+	}
+	/*
+	 * The thin wrapper and the function doing the work (6.15+:
+	 * alloc_pages -> __alloc_frozen_pages_noprof) are one allocation: a
+	 * different alloc entry directly under one that did nothing yet.
+	 * A real nested allocation only comes from inside a stage or after
+	 * the fast path ran.
+	 */
+	if (f && !f->did_something && f->func != ev->u.fn.func && !any_stage_open(f)) {
+		f->alias++;
+		a->an.wrapper_merged++;
+		if (f->rec.order < 0 && order >= 0)
+			f->rec.order = order;
+		if (f->rec.gfp == PRS_NO_VALUE)
+			f->rec.gfp = gfp;
+		return 0;
+	}
+	if (t->depth == ANL_MAX_DEPTH) {
+		/* evict the oldest: its return was missed (kretprobe maxactive) */
+		struct anl_frame old = t->stack[0];
+
+		memmove(&t->stack[0], &t->stack[1], (t->depth - 1) * sizeof(*t->stack));
+		t->stack[t->depth - 1] = old;
+		frame_pop(a, t, ANL_REC_UNMATCHED, ev->ts, PRS_NO_VALUE, ev->cpu);
+		t->stack[0].rec.parent_id = 0;
+		f = top(t);
+	}
+	if (t->depth == t->cap) {
+		uint32_t cap = t->cap ? t->cap * 2 : 4;
+		struct anl_frame *n = realloc(t->stack, cap * sizeof(*n));
+
+		if (!n)
+			return -ANL_ENOMEM;
+		t->stack = n;
+		t->cap = cap;
+	}
+	f = &t->stack[t->depth];
+	memset(f, 0, sizeof(*f));
+	f->rec.id = ++a->next_id;
+	f->rec.parent_id = t->depth ? t->stack[t->depth - 1].rec.id : 0;
+	f->rec.depth = t->depth;
+	f->rec.start_ts = ev->ts;
+	f->rec.pid = t->pid;
+	f->rec.tgid = t->tgid;
+	f->rec.order = order;
+	f->rec.gfp = gfp;
+	f->func = ev->u.fn.func;
+	f->fdepth = depth;
+	f->first_gpfl = GPFL_UNKNOWN;
+	f->start_cpu = ev->cpu;
+	t->depth++;
+	return 0;
+}
+
+static void alloc_exit(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
+{
+	struct anl_frame *f = top(t);
+	int depth = ev->kind == PRS_EV_FUNC_EXIT ? ev->u.fn.depth : -1;
+
+	if (!f) {
+		a->an.exit_without_entry++;	/* the trace began inside it */
+		return;
+	}
+	while (f && depth >= 0 && f->fdepth > depth) {
+		frame_pop(a, t, ANL_REC_UNMATCHED, ev->ts, PRS_NO_VALUE, ev->cpu);
+		f = top(t);
+	}
+	if (!f || (depth >= 0 && f->fdepth >= 0 && f->fdepth < depth)) {
+		a->an.exit_without_entry++;
+		return;
+	}
+	if (f->alias && ev->u.fn.func != f->func) {
+		f->alias--;
+		return;
+	}
+	if (ev->u.fn.retval != PRS_NO_VALUE) {
+		f->retval_known = true;
+		f->retval_null = ev->u.fn.retval == 0;
+	}
+	tp_compact_close(a, f);
+	frame_pop(a, t, 0, ev->ts, ev->kind == PRS_EV_FUNC_EXIT ? ev->u.fn.duration : PRS_NO_VALUE,
+		  ev->cpu);
+}
+
+static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
+			int result)
+{
+	struct anl_frame *f = top(t);
+	uint64_t dur = ev->kind == PRS_EV_FUNC_EXIT ? ev->u.fn.duration : PRS_NO_VALUE;
+
+	if (!f) {
+		a->an.orphan_calls++;
+		return;
+	}
+	if (f->stage_open[ANL_STAGE_DIRECT_RECLAIM] || f->tp_reclaim_open) {
+		/* not from the allocator itself: e.g. __alloc_pages_bulk inside reclaim */
+		a->an.bulk_gpfl++;
+		return;
+	}
+	tp_compact_close(a, f);
+	f->did_something = true;
+	f->rec.gpfl_calls++;
+	if (result == GPFL_NULL)
+		f->rec.gpfl_failed++;
+	if (f->rec.gpfl_calls == 1) {
+		f->first_gpfl = result;
+		return;
+	}
+	/* a second call under the same entry: only the slow path retries */
+	if (f->stage_open[ANL_STAGE_COMPACTION] || f->stage_open[ANL_STAGE_OOM])
+		return;		/* part of that stage's time */
+	f->rec.stage_count[ANL_STAGE_RETRY]++;
+	if (dur != PRS_NO_VALUE)
+		f->rec.stage_ns[ANL_STAGE_RETRY] += dur;
+	stage_occ(a, EXACT, ANL_STAGE_RETRY, dur == PRS_NO_VALUE ? 0 : dur,
+		  dur != PRS_NO_VALUE && !(f->rec.flags & ANL_REC_INCOMPLETE));
+}
+
+static enum anl_stage role_stage(enum anl_role role)
+{
+	switch (role) {
+	case ROLE_WAKE:		return ANL_STAGE_KSWAPD_WAKE;
+	case ROLE_COMPACT:	return ANL_STAGE_COMPACTION;
+	case ROLE_RECLAIM:	return ANL_STAGE_DIRECT_RECLAIM;
+	case ROLE_OOM:		return ANL_STAGE_OOM;
+	default:		return ANL_STAGE__COUNT;
+	}
+}
+
+static void stage_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
+			enum anl_role role)
+{
+	struct anl_frame *f = top(t);
+	enum anl_stage st = role_stage(role);
+
+	if (!f) {
+		a->an.orphan_calls++;
+		return;
+	}
+	f->did_something = true;
+	f->slow_helper = true;
+	if (st == ANL_STAGE__COUNT)
+		return;		/* __alloc_pages_slowpath: slow, no stage of its own */
+	tp_compact_close(a, f);
+	if (f->stage_open[st]++ == 0) {
+		f->stage_start[st] = ev->ts;
+		if (st == ANL_STAGE_COMPACTION)
+			f->compact_tp_inside = false;
+	}
+}
+
+static void stage_exit(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
+		       enum anl_role role)
+{
+	struct anl_frame *f = top(t);
+	enum anl_stage st = role_stage(role);
+	uint64_t dur = ev->kind == PRS_EV_FUNC_EXIT ? ev->u.fn.duration : PRS_NO_VALUE;
+	bool leaf, count = true;
+
+	if (!f) {
+		a->an.orphan_calls++;
+		return;
+	}
+	f->did_something = true;
+	f->slow_helper = true;
+	if (st == ANL_STAGE__COUNT)
+		return;
+	leaf = f->stage_open[st] == 0;	/* a leaf line: no entry of its own */
+	if (!leaf && --f->stage_open[st] > 0)
+		return;		/* an inner function of the same stage */
+	if (dur == PRS_NO_VALUE)
+		dur = !leaf && ev->ts >= f->stage_start[st] ? ev->ts - f->stage_start[st] : PRS_NO_VALUE;
+	if (st == ANL_STAGE_COMPACTION) {
+		/*
+		 * __alloc_pages_direct_compact() returns at once for order 0,
+		 * and is called after every reclaim (6.x): only a call in which
+		 * try_to_compact_pages fired is a compaction, when that
+		 * tracepoint is recorded at all.
+		 */
+		count = f->compact_tp_inside || (!a->seen_try_compact_tp && f->rec.order != 0);
+		f->compact_tp_inside = false;
+	}
+	if (!count)
+		return;
+	f->rec.stage_count[st]++;
+	if (dur != PRS_NO_VALUE)
+		f->rec.stage_ns[st] += dur;
+	stage_occ(a, EXACT, st, dur == PRS_NO_VALUE ? 0 : dur,
+		  dur != PRS_NO_VALUE && !(f->rec.flags & ANL_REC_INCOMPLETE));
+}
+
+static bool mode_takes_graph(const struct anl_ctx *a)
+{
+	return a->opts.mode == ANL_MODE_AUTO || a->opts.mode == ANL_MODE_GRAPH ||
+	       a->opts.mode == ANL_MODE_GRAPH_RETVAL;
+}
+
+static bool mode_takes_kprobe(const struct anl_ctx *a)
+{
+	return a->opts.mode == ANL_MODE_AUTO || a->opts.mode == ANL_MODE_RETPROBE;
+}
+
+static int fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
+{
+	enum anl_role role = fn_role(a, ev->u.fn.func);
+	bool graph = ev->kind == PRS_EV_FUNC_ENTRY || ev->kind == PRS_EV_FUNC_EXIT;
+	bool entry = ev->kind == PRS_EV_FUNC_ENTRY || ev->kind == PRS_EV_KPROBE;
+
+	if (role == ROLE_NONE || role == ROLE_BULK)
+		return 0;
+	if (graph ? !mode_takes_graph(a) : !mode_takes_kprobe(a))
+		return 0;
+	if (graph)
+		a->seen_graph = true;
+	else
+		a->seen_kprobe = true;
+
+	switch (role) {
+	case ROLE_ALLOC:
+		if (!entry) {
+			alloc_exit(a, t, ev);
+			return 0;
+		}
+		if (ev->kind == PRS_EV_KPROBE) {
+			/* our recorder and the samples fetch gfp_mask=$arg1 order=$arg2 */
+			uint64_t gfp = ev->u.fn.arg[0], order = ev->u.fn.arg[1];
+
+			if (order != PRS_NO_VALUE && order > 64) {
+				a->an.order_out_of_range++;
+				order = PRS_NO_VALUE;
+			}
+			return alloc_enter(a, t, ev, gfp,
+					   order == PRS_NO_VALUE ? -1 : (int32_t)order);
+		}
+		return alloc_enter(a, t, ev, PRS_NO_VALUE, -1);
+	case ROLE_GPFL:
+		if (entry)
+			return 0;	/* judged at its return */
+		if (ev->kind == PRS_EV_KRETPROBE && ev->u.fn.caller &&
+		    fn_role(a, ev->u.fn.caller) == ROLE_BULK) {
+			a->an.bulk_gpfl++;
+			return 0;
+		}
+		if (ev->u.fn.retval != PRS_NO_VALUE && graph)
+			a->seen_retval = true;
+		gpfl_return(a, t, ev, ev->u.fn.retval == PRS_NO_VALUE ? GPFL_UNKNOWN :
+				ev->u.fn.retval == 0 ? GPFL_NULL : GPFL_PAGE);
+		return 0;
+	default:
+		if (entry)
+			stage_enter(a, t, ev, role);
+		else
+			stage_exit(a, t, ev, role);
+		return 0;
+	}
+}
+
+/* ---- tracepoint-only estimator (events mode) ---------------------------- */
+
+static void ev_compact_close(struct anl_ctx *a, struct anl_task *t)
+{
+	struct anl_evstate *e = &t->ev;
+	uint64_t ns;
+
+	if (!e->compact_open)
+		return;
+	e->compact_open = false;
+	ns = e->compact_last - e->compact_start;
+	e->stage_count[ANL_STAGE_COMPACTION]++;
+	e->stage_ns[ANL_STAGE_COMPACTION] += ns;
+	stage_occ(a, EST, ANL_STAGE_COMPACTION, ns, !e->incomplete);
+}
+
+static void ev_evidence(struct anl_task *t, uint64_t ts)
+{
+	if (!t->ev.pending) {
+		memset(&t->ev, 0, sizeof(t->ev));
+		t->ev.pending = true;
+		t->ev.start = ts;
+	}
+}
+
+static void ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
+{
+	struct anl_evstate *e = &t->ev;
+	struct anl_alloc rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.id = ++a->next_id;
+	rec.pid = t->pid;
+	rec.tgid = t->tgid;
+	rec.comm = t->comm;
+	rec.order = ev->u.mm.order;
+	rec.gfp = ev->u.mm.gfp;
+	rec.gfp_str = ev->u.mm.gfp_str;
+	rec.start_ts = rec.end_ts = ev->ts;
+	rec.latency_ns = PRS_NO_VALUE;
+	rec.flags = ANL_REC_ESTIMATED;
+	rec.outcome = ANL_FAST;
+	if (e->reclaim_open) {
+		/* allocated from inside direct reclaim: not the stalled one */
+		rec.parent_id = 1;	/* parent unknown in events mode, but nested */
+		rec.depth = 1;
+		account_record(a, EST, t, &rec);
+		return;
+	}
+	ev_compact_close(a, t);
+	if (e->pending) {
+		rec.outcome = ANL_SLOW;
+		rec.start_ts = e->start;
+		rec.latency_ns = ev->ts - e->start;
+		memcpy(rec.stage_count, e->stage_count, sizeof(rec.stage_count));
+		memcpy(rec.stage_ns, e->stage_ns, sizeof(rec.stage_ns));
+		rec.nr_reclaimed = e->nr_reclaimed;
+		if (e->incomplete)
+			rec.flags |= ANL_REC_INCOMPLETE;
+		{
+			uint64_t in = 0;
+
+			for (int s = ANL_STAGE_KSWAPD_WAKE; s <= ANL_STAGE_RETRY; s++)
+				in += rec.stage_ns[s];
+			rec.stage_ns[ANL_STAGE_OTHER] = rec.latency_ns > in ? rec.latency_ns - in : 0;
+			rec.stage_count[ANL_STAGE_OTHER] = 1;
+		}
+		e->pending = false;
+	}
+	account_record(a, EST, t, &rec);
+}
+
+/* A slow path whose allocation the trace did not reach. */
+static void ev_open_at_end(struct anl_ctx *a, struct anl_task *t)
+{
+	struct anl_alloc rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.id = ++a->next_id;
+	rec.pid = t->pid;
+	rec.tgid = t->tgid;
+	rec.comm = t->comm;
+	rec.order = -1;
+	rec.gfp = PRS_NO_VALUE;
+	rec.start_ts = t->ev.start;
+	rec.end_ts = a->last_ts;
+	rec.latency_ns = PRS_NO_VALUE;
+	rec.flags = ANL_REC_ESTIMATED | ANL_REC_OPEN_AT_END;
+	rec.outcome = ANL_SLOW;
+	memcpy(rec.stage_count, t->ev.stage_count, sizeof(rec.stage_count));
+	memcpy(rec.stage_ns, t->ev.stage_ns, sizeof(rec.stage_ns));
+	t->ev.pending = false;
+	account_record(a, EST, t, &rec);
+}
+
+/* ---- tracepoints: raw counts, both estimators --------------------------- */
+
+#define RAW_INC(a, field, n) do {				\
+	FOR_SCOPES(a, s_) (a)->raw[s_].field += (n);		\
+} while (0)
+
+static bool is_boosted_wake(const struct prs_event *ev)
+{
+	/* rmqueue(): wakeup_kswapd(zone, 0, 0, zone_idx) when the watermark was boosted */
+	if (ev->u.mm.order != 0)
+		return false;
+	if (ev->u.mm.gfp != PRS_NO_VALUE)
+		return ev->u.mm.gfp == 0;
+	return !ev->u.mm.gfp_str || !strcmp(ev->u.mm.gfp_str, "0") ||
+	       !strcmp(ev->u.mm.gfp_str, "none") || !strcmp(ev->u.mm.gfp_str, "0x0");
+}
+
+static void copy_comm(struct anl_task *t, const struct prs_event *ev)
+{
+	if (ev->comm && ev->comm[0] && strncmp(t->comm, ev->comm, sizeof(t->comm) - 1))
+		snprintf(t->comm, sizeof(t->comm), "%s", ev->comm);
+	if (ev->tgid >= 0)
+		t->tgid = ev->tgid;
+}
+
+static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
+{
+	struct anl_frame *f = top(t);
+	bool exact = a->opts.mode != ANL_MODE_EVENTS;
+
+	switch (ev->kind) {
+	case PRS_EV_PAGE_ALLOC:
+		a->seen_page_alloc_tp = true;
+		RAW_INC(a, page_alloc_events, 1);
+		if (ev->u.mm.order >= 0 && ev->u.mm.order < 64)
+			RAW_INC(a, page_alloc_pages, 1ull << ev->u.mm.order);
+		if (ev->u.mm.order > ANL_MAX_ORDER)
+			a->an.order_out_of_range++;
+		t->ct_open = false;
+		copy_comm(t, ev);
+		if (f && exact) {
+			tp_compact_close(a, f);
+			f->saw_page_alloc = true;
+			f->rec.order = ev->u.mm.order;
+			if (ev->u.mm.gfp != PRS_NO_VALUE)
+				f->rec.gfp = ev->u.mm.gfp;
+			f->rec.gfp_str = ev->u.mm.gfp_str;
+		}
+		ev_page_alloc(a, t, ev);
+		break;
+	case PRS_EV_RECLAIM_BEGIN:
+		RAW_INC(a, reclaim_begin, 1);
+		t->ct_open = false;
+		t->rc_open = true;
+		if (f && exact) {
+			tp_compact_close(a, f);
+			f->did_something = true;
+			f->slow_helper = true;
+			if (!f->stage_open[ANL_STAGE_DIRECT_RECLAIM] && !f->tp_reclaim_open) {
+				f->tp_reclaim_open = true;
+				f->tp_reclaim_start = ev->ts;
+			}
+		}
+		ev_compact_close(a, t);
+		ev_evidence(t, ev->ts);
+		t->ev.reclaim_open = true;
+		t->ev.reclaim_start = ev->ts;
+		break;
+	case PRS_EV_RECLAIM_END: {
+		uint64_t nr = ev->u.reclaim.nr_reclaimed == PRS_NO_VALUE ? 0 : ev->u.reclaim.nr_reclaimed;
+
+		RAW_INC(a, reclaim_end, 1);
+		RAW_INC(a, nr_reclaimed, nr);
+		if (!t->rc_open)
+			a->an.reclaim_end_without_begin++;
+		t->rc_open = false;
+		if (f && exact) {
+			f->rec.nr_reclaimed += nr;
+			if (f->tp_reclaim_open) {
+				uint64_t ns = ev->ts - f->tp_reclaim_start;
+
+				f->tp_reclaim_open = false;
+				f->rec.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
+				f->rec.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
+				stage_occ(a, EXACT, ANL_STAGE_DIRECT_RECLAIM, ns,
+					  !(f->rec.flags & ANL_REC_INCOMPLETE));
+			}
+		}
+		if (t->ev.reclaim_open) {
+			uint64_t ns = ev->ts - t->ev.reclaim_start;
+
+			t->ev.reclaim_open = false;
+			t->ev.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
+			t->ev.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
+			t->ev.nr_reclaimed += nr;
+			stage_occ(a, EST, ANL_STAGE_DIRECT_RECLAIM, ns, !t->ev.incomplete);
+		}
+		break;
+	}
+	case PRS_EV_WAKEUP_KSWAPD:
+		RAW_INC(a, wakeup_kswapd, 1);
+		if (is_boosted_wake(ev)) {
+			/* the fast path's own wake: not a slow path */
+			a->an.boosted_wakes++;
+			break;
+		}
+		RAW_INC(a, wakeup_kswapd_slow, 1);
+		t->ct_open = false;
+		if (f && exact && !f->stage_open[ANL_STAGE_KSWAPD_WAKE]) {
+			f->did_something = true;
+			f->slow_helper = true;
+			f->rec.stage_count[ANL_STAGE_KSWAPD_WAKE]++;
+			stage_occ(a, EXACT, ANL_STAGE_KSWAPD_WAKE, 0, false);
+		}
+		if (!t->ev.reclaim_open) {
+			ev_compact_close(a, t);
+			ev_evidence(t, ev->ts);
+			t->ev.stage_count[ANL_STAGE_KSWAPD_WAKE]++;
+			stage_occ(a, EST, ANL_STAGE_KSWAPD_WAKE, 0, false);
+		}
+		break;
+	case PRS_EV_TRY_COMPACT:
+		a->seen_try_compact_tp = true;
+		RAW_INC(a, try_compact, 1);
+		t->ct_open = true;
+		t->ct_counted = false;
+		if (f && exact) {
+			f->did_something = true;
+			f->slow_helper = true;
+			if (f->stage_open[ANL_STAGE_COMPACTION]) {
+				f->compact_tp_inside = true;
+			} else {
+				tp_compact_close(a, f);
+				f->tp_compact_open = true;
+				f->tp_compact_start = f->tp_compact_last = ev->ts;
+			}
+		}
+		if (!t->ev.reclaim_open) {
+			ev_compact_close(a, t);
+			ev_evidence(t, ev->ts);
+			t->ev.compact_open = true;
+			t->ev.compact_start = t->ev.compact_last = ev->ts;
+		}
+		break;
+	case PRS_EV_COMPACT_BEGIN:
+	case PRS_EV_COMPACT_DEFERRED:
+		if (ev->kind == PRS_EV_COMPACT_DEFERRED) {
+			a->seen_deferred_tp = true;
+			RAW_INC(a, compact_deferred, 1);
+		}
+		if (t->ct_open) {
+			/*
+			 * __alloc_pages_direct_compact() counts COMPACTSTALL
+			 * unless try_to_compact_pages() returned COMPACT_SKIPPED,
+			 * i.e. unless every zone was skipped (a deferred zone
+			 * counts; 4.6+ through 6.12 checked).
+			 */
+			if (ev->kind == PRS_EV_COMPACT_BEGIN)
+				RAW_INC(a, compact_begin_direct, 1);
+			if (!t->ct_counted) {
+				RAW_INC(a, compact_stall_derived, 1);
+				t->ct_counted = true;
+			}
+		} else if (ev->kind == PRS_EV_COMPACT_BEGIN) {
+			RAW_INC(a, compact_begin_other, 1);	/* kcompactd, proactive */
+		}
+		/* fall through */
+	case PRS_EV_COMPACT_END:
+	case PRS_EV_COMPACT_SUITABLE:
+	case PRS_EV_COMPACT_FINISHED:
+		if (f && f->tp_compact_open)
+			f->tp_compact_last = ev->ts;
+		if (t->ev.compact_open)
+			t->ev.compact_last = ev->ts;
+		break;
+	case PRS_EV_MARK_VICTIM:
+		RAW_INC(a, mark_victim, 1);
+		if (f && exact && !f->stage_open[ANL_STAGE_OOM]) {
+			f->did_something = true;
+			f->slow_helper = true;
+			f->rec.stage_count[ANL_STAGE_OOM]++;
+			stage_occ(a, EXACT, ANL_STAGE_OOM, 0, false);
+		}
+		if (!t->ev.reclaim_open) {
+			ev_evidence(t, ev->ts);
+			t->ev.stage_count[ANL_STAGE_OOM]++;
+			stage_occ(a, EST, ANL_STAGE_OOM, 0, false);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- kswapd CPU time ---------------------------------------------------- */
+
+static bool is_kswapd(const char *comm)
+{
+	/* "kswapd0", "kswapd1", older multi-thread "kswapd0:1" */
+	return comm && !strncmp(comm, "kswapd", 6) && comm[6] >= '0' && comm[6] <= '9';
+}
+
+/* An interval of kswapd activity [since, until] into the open scopes. */
+static void busy_add(struct anl_ctx *a, uint64_t since, uint64_t until, bool run)
+{
+	if (until < since)
+		return;
+	if (run)
+		a->raw[ALL].kswapd_run_ns += until - since;
+	else
+		a->raw[ALL].kswapd_awake_ns += until - since;
+	if (in_win(a)) {
+		uint64_t s = since > a->win_begin ? since : a->win_begin;
+
+		if (until > s) {
+			if (run)
+				a->raw[WIN].kswapd_run_ns += until - s;
+			else
+				a->raw[WIN].kswapd_awake_ns += until - s;
+		}
+	}
+}
+
+static void sched_switch(struct anl_ctx *a, const struct prs_event *ev)
+{
+	struct anl_cpu *c;
+	bool prev_k = is_kswapd(ev->u.sw.prev_comm), next_k = is_kswapd(ev->u.sw.next_comm);
+
+	if (ev->cpu < 0 || ev->cpu >= ANL_MAX_CPUS)
+		return;
+	if (ev->cpu >= a->nr_cpus) {
+		int n = ev->cpu + 1;
+		struct anl_cpu *cpus = realloc(a->cpus, (size_t)n * sizeof(*cpus));
+
+		if (!cpus)
+			return;
+		memset(&cpus[a->nr_cpus], 0, (size_t)(n - a->nr_cpus) * sizeof(*cpus));
+		a->cpus = cpus;
+		a->nr_cpus = n;
+	}
+	c = &a->cpus[ev->cpu];
+	if (prev_k || next_k)
+		a->seen_kswapd_switch = true;
+	if (prev_k) {
+		/* running since its switch-in, or since the trace began on this CPU */
+		busy_add(a, c->kswapd_running || c->seen ? c->since : a->first_ts, ev->ts, true);
+	}
+	c->seen = true;
+	c->kswapd_running = next_k;
+	c->since = ev->ts;
+}
+
+static void kswapd_wake_sleep(struct anl_ctx *a, const struct prs_event *ev)
+{
+	int nid = ev->kind == PRS_EV_KSWAPD_WAKE ? ev->u.mm.nid : ev->u.kswapd.nid;
+
+	if (nid < 0 || nid >= ANL_MAX_NODES)
+		nid = 0;
+	a->seen_kswapd_wake = true;
+	if (ev->kind == PRS_EV_KSWAPD_WAKE) {
+		if (!a->node_awake[nid]) {
+			a->node_awake[nid] = true;
+			a->node_since[nid] = ev->ts;
+		}
+	} else {
+		busy_add(a, a->node_awake[nid] ? a->node_since[nid] : a->first_ts, ev->ts, false);
+		a->node_awake[nid] = false;
+	}
+}
+
+/* Close the window: running intervals are cut at its end. */
+static void window_close(struct anl_ctx *a, uint64_t ts)
+{
+	for (int i = 0; i < a->nr_cpus; i++) {
+		struct anl_cpu *c = &a->cpus[i];
+
+		if (c->kswapd_running) {
+			uint64_t s = c->since > a->win_begin ? c->since : a->win_begin;
+
+			if (ts > s)
+				a->raw[WIN].kswapd_run_ns += ts - s;
+		}
+	}
+	for (int n = 0; n < ANL_MAX_NODES; n++) {
+		if (a->node_awake[n]) {
+			uint64_t s = a->node_since[n] > a->win_begin ? a->node_since[n] : a->win_begin;
+
+			if (ts > s)
+				a->raw[WIN].kswapd_awake_ns += ts - s;
+		}
+	}
+	a->win_end = ts;
+	a->win_state = 2;
+}
+
+/* ---- markers: window and in-trace snapshots ----------------------------- */
+
+static bool text_is(const char *s, size_t len, const char *word)
+{
+	size_t wl = strlen(word);
+
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\n'))
+		len--;
+	return len == wl && !memcmp(s, word, wl);
+}
+
+static void print_event(struct anl_ctx *a, const struct prs_event *ev)
+{
+	const char *s = ev->u.print.text;
+	size_t len = ev->u.print.len;
+	static const char pfx[] = "allocscope: ";
+
+	if (!s)
+		return;
+	while (len && *s == ' ') {
+		s++;
+		len--;
+	}
+	if (text_is(s, len, "VMCAP_WINDOW_BEGIN") || text_is(s, len, "allocscope: begin")) {
+		if (a->win_state == 0 && !a->opts.no_window) {
+			a->win_state = 1;
+			a->win_begin = ev->ts;
+			a->win_source = s[0] == 'V' ? "VMCAP_WINDOW markers" : "allocscope markers";
+			/* kswapd already running is clipped to the window in busy_add() */
+		}
+		if (s[0] == 'a')
+			a->snap_phase = 1;
+		return;
+	}
+	if (text_is(s, len, "VMCAP_WINDOW_END") || text_is(s, len, "allocscope: end")) {
+		if (a->win_state == 1)
+			window_close(a, ev->ts);
+		if (s[0] == 'a')
+			a->snap_phase = 2;
+		return;
+	}
+	if (len <= sizeof(pfx) - 1 || memcmp(s, pfx, sizeof(pfx) - 1))
+		return;
+	s += sizeof(pfx) - 1;
+	len -= sizeof(pfx) - 1;
+	{
+		char buf[256];
+		char name[128];
+		unsigned long long v1 = 0, v2 = 0, v3 = 0;
+		int pid;
+
+		if (len >= sizeof(buf))
+			return;
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		if (!strncmp(buf, "vmstat ", 7) && a->snap_phase && !a->vm_from_files &&
+		    sscanf(buf + 7, "%127s %llu", name, &v1) == 2) {
+			anl_vmstat_line(&a->vm[a->snap_phase - 1], name, strlen(name), v1);
+		} else if (!strncmp(buf, "kernel ", 7) && !a->kernel) {
+			a->kernel = strdup(buf + 7);
+		} else if (!strncmp(buf, "clk_tck ", 8) && sscanf(buf + 8, "%llu", &v1) == 1) {
+			a->clk_tck = v1;
+		} else if (!strncmp(buf, "kswapd ", 7) && a->snap_phase &&
+			   sscanf(buf + 7, "%d %127s %llu %llu", &pid, name, &v2, &v3) == 4) {
+			a->kswapd_ticks[a->snap_phase - 1] += v2 + v3;
+			a->kswapd_ticks_known[a->snap_phase - 1] = true;
+		}
+	}
+}
+
+/* ---- lost events -------------------------------------------------------- */
+
+static void lost_event(struct anl_ctx *a, const struct prs_event *ev)
+{
+	a->an.lost_markers++;
+	a->an.lost_events += ev->u.lost.count;
+	for (size_t i = 0; i < a->task_cap; i++) {
+		struct anl_task *t = a->task_slots[i];
+
+		if (!t || (ev->cpu >= 0 && t->last_cpu != ev->cpu))
+			continue;
+		for (uint32_t d = 0; d < t->depth; d++) {
+			if (!(t->stack[d].rec.flags & ANL_REC_INCOMPLETE))
+				a->an.incomplete++;
+			t->stack[d].rec.flags |= ANL_REC_INCOMPLETE;
+		}
+		if (t->ev.pending)
+			t->ev.incomplete = true;
+		/* a lost exit would leave this open for ever */
+		t->rc_open = false;
+		t->ct_open = false;
+	}
+	/* a lost sched_switch leaves the CPU's state unknown */
+	if (ev->cpu >= 0 && ev->cpu < a->nr_cpus)
+		a->cpus[ev->cpu].kswapd_running = false;
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+int anl_new(const struct anl_opts *opts, struct anl_ctx **out)
+{
+	struct anl_ctx *a;
+
+	*out = NULL;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ANL_ENOMEM;
+	if (opts)
+		a->opts = *opts;
+	a->first_ts = PRS_NO_VALUE;
+	for (int e = 0; e < 2; e++)
+		for (int s = 0; s < 2; s++)
+			snprintf(a->tot[e][s].by_gfp[ANL_GFP_CLASSES - 1].name,
+				 sizeof(a->tot[e][s].by_gfp[0].name), "unknown");
+	*out = a;
+	return 0;
+}
+
+int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
+{
+	struct anl_task *t = NULL;
+
+	if (a->finished)
+		return -ANL_ESTATE;
+	if (!a->seen_any) {
+		a->seen_any = true;
+		a->first_ts = ev->ts;
+	} else if (ev->ts < a->last_ts) {
+		a->an.ts_backwards++;
+	}
+	if (ev->ts > a->last_ts)
+		a->last_ts = ev->ts;
+
+	switch (ev->kind) {
+	case PRS_EV_LOST:
+		lost_event(a, ev);
+		return 0;
+	case PRS_EV_PRINT:
+		print_event(a, ev);
+		return 0;
+	case PRS_EV_SCHED_SWITCH:
+		sched_switch(a, ev);
+		return 0;
+	case PRS_EV_KSWAPD_WAKE:
+	case PRS_EV_KSWAPD_SLEEP:
+		kswapd_wake_sleep(a, ev);
+		return 0;
+	case PRS_EV_OTHER:
+		return 0;
+	default:
+		break;
+	}
+
+	t = task_get(a, ev->pid);
+	if (!t)
+		return ev->pid < 0 ? 0 : -ANL_ENOMEM;
+	t->last_cpu = ev->cpu;
+
+	switch (ev->kind) {
+	case PRS_EV_FUNC_ENTRY:
+	case PRS_EV_FUNC_EXIT:
+	case PRS_EV_KPROBE:
+	case PRS_EV_KRETPROBE:
+		if (ev->kind == PRS_EV_FUNC_ENTRY || ev->kind == PRS_EV_KPROBE)
+			copy_comm(t, ev);
+		if (a->opts.mode == ANL_MODE_EVENTS)
+			return 0;
+		return fn_event(a, t, ev);
+	default:
+		tp_event(a, t, ev);
+		return 0;
+	}
+}
+
+int anl_set_vmstat(struct anl_ctx *a, bool after, const char *text, size_t len)
+{
+	int ret = anl_vmstat_parse(&a->vm[after ? 1 : 0], text, len);
+
+	if (ret == 0)
+		a->vm_from_files = true;
+	return ret;
+}
+
+int anl_set_kernel(struct anl_ctx *a, const char *release)
+{
+	if (!release || a->kernel)
+		return 0;
+	a->kernel = strdup(release);
+	return a->kernel ? 0 : -ANL_ENOMEM;
+}
+
+static int sum_cmp(const void *x, const void *y)
+{
+	const struct anl_task_sum *p = x, *q = y;
+
+	if (p->stall_ns != q->stall_ns)
+		return p->stall_ns < q->stall_ns ? 1 : -1;
+	if (p->slow != q->slow)
+		return p->slow < q->slow ? 1 : -1;
+	return p->pid < q->pid ? -1 : p->pid > q->pid;
+}
+
+static void gt_add(struct anl_model *m, const char *name, uint64_t trace, uint64_t entries,
+		   bool exact, const struct anl_vmstat *vm, enum anl_vm_item item,
+		   const char *note)
+{
+	struct anl_gt *g;
+
+	if (m->nr_gt >= ANL_MAX_GT)
+		return;
+	g = &m->gt[m->nr_gt++];
+	g->name = name;
+	g->trace_known = true;
+	g->trace = trace;
+	g->entries = entries;
+	g->exact = exact;
+	g->kernel_known = vm[0].have[item] && vm[1].have[item] && vm[1].val[item] >= vm[0].val[item];
+	g->kernel = g->kernel_known ? vm[1].val[item] - vm[0].val[item] : 0;
+	g->match = g->kernel_known && g->kernel == g->trace;
+	g->note = g->match ? NULL : note;
+}
+
+static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct anl_totals *r)
+{
+	const struct anl_vmstat *vm = a->vm;
+
+	m->vmstat_known = vm[0].present && vm[1].present;
+	if (!m->vmstat_known)
+		return;
+	m->vmstat_source = a->vm_from_files ? "files (--vmstat-before/--vmstat-after)" :
+					      "trace markers";
+	gt_add(m, "allocstall", r->reclaim_begin, r->reclaim_begin, false, vm, ANL_VM_ALLOCSTALL,
+	       "the kernel counts ALLOCSTALL at every (re)start of do_try_to_free_pages() "
+	       "(goto retry on skipped_deactivate / memcg_low_skipped / memcg_full_walk), "
+	       "one mm_vmscan_direct_reclaim_begin can carry several; the restarts are only "
+	       "visible from mm_vmscan_lru_shrink_* priority going back up, not recorded here");
+	gt_add(m, "compact_stall", r->compact_stall_derived, r->try_compact, a->seen_deferred_tp,
+	       vm, ANL_VM_COMPACT_STALL,
+	       a->seen_deferred_tp ?
+	       "COMPACTSTALL is counted unless try_to_compact_pages() returned COMPACT_SKIPPED; "
+	       "a zone already at its watermark returns COMPACT_SUCCESS without "
+	       "mm_compaction_begin" :
+	       "COMPACTSTALL is counted unless every zone was skipped; trace value = tries with "
+	       "an mm_compaction_begin; tries where a zone was only deferred also count in the "
+	       "kernel but need mm_compaction_deferred, not recorded (lower bound)");
+	gt_add(m, "oom_kill", r->mark_victim, r->mark_victim, false, vm, ANL_VM_OOM_KILL,
+	       "mark_victim also fires when out_of_memory() picks current because it is already "
+	       "exiting (task_will_free_mem), which is not an OOM_KILL");
+	gt_add(m, "pgalloc", r->page_alloc_pages, r->page_alloc_events, false, vm, ANL_VM_PGALLOC,
+	       "pgalloc_* counts pages (1 << order) taken in rmqueue, also by __alloc_pages_bulk "
+	       "which emits no mm_page_alloc; pages captured by compaction emit mm_page_alloc "
+	       "without pgalloc; the trace value is the sum of 1 << order over mm_page_alloc");
+	gt_add(m, "pgsteal_direct", r->nr_reclaimed, r->reclaim_end, false, vm, ANL_VM_PGSTEAL_DIRECT,
+	       "nr_reclaimed of mm_vmscan_direct_reclaim_end also counts slab pages freed by "
+	       "shrinkers (reclaim_state) and excludes reclaim whose end is outside the window");
+}
+
+int anl_finish(struct anl_ctx *a, const struct anl_model **out)
+{
+	struct anl_model *m = &a->model;
+	int est, scope;
+	size_t n = 0;
+
+	if (a->finished) {
+		*out = m;
+		return 0;
+	}
+	/* what is still open is cut at the last event */
+	for (size_t i = 0; i < a->task_cap; i++) {
+		struct anl_task *t = a->task_slots[i];
+
+		if (!t)
+			continue;
+		while (t->depth) {
+			a->an.open_at_end++;
+			frame_pop(a, t, ANL_REC_OPEN_AT_END, a->last_ts, PRS_NO_VALUE, -1);
+		}
+	}
+	for (size_t i = 0; i < a->task_cap; i++) {
+		struct anl_task *t = a->task_slots[i];
+
+		if (t && t->ev.pending)
+			ev_open_at_end(a, t);
+	}
+	for (int i = 0; i < a->nr_cpus; i++)
+		if (a->cpus[i].kswapd_running)
+			busy_add(a, a->cpus[i].since, a->last_ts, true);
+	for (int nid = 0; nid < ANL_MAX_NODES; nid++)
+		if (a->node_awake[nid])
+			busy_add(a, a->node_since[nid], a->last_ts, false);
+	if (a->win_state == 1)
+		a->win_end = a->last_ts;
+	a->finished = true;
+
+	if (a->opts.mode != ANL_MODE_AUTO)
+		m->mode = a->opts.mode;
+	else if (a->seen_graph)
+		m->mode = a->seen_retval ? ANL_MODE_GRAPH_RETVAL : ANL_MODE_GRAPH;
+	else if (a->seen_kprobe)
+		m->mode = ANL_MODE_RETPROBE;
+	else
+		m->mode = ANL_MODE_EVENTS;
+	m->mode_forced = a->opts.mode != ANL_MODE_AUTO;
+	est = m->mode == ANL_MODE_EVENTS ? EST : EXACT;
+	scope = a->win_state && !a->opts.no_window ? WIN : ALL;
+	m->window_from_markers = scope == WIN;
+	m->window_source = scope == WIN ? a->win_source : "whole trace";
+	m->first_ts = a->seen_any ? a->first_ts : 0;
+	m->last_ts = a->last_ts;
+	m->window_ns = scope == WIN ? a->win_end - a->win_begin :
+		       (a->seen_any ? a->last_ts - a->first_ts : 0);
+
+	m->scope = a->tot[est][scope];
+	memcpy(m->scope.by_gfp, a->tot[est][scope].by_gfp, sizeof(m->scope.by_gfp));
+	for (int i = 0; i < a->tot[EXACT][ALL].nr_gfp; i++)
+		memcpy(m->scope.by_gfp[i].name, a->tot[EXACT][ALL].by_gfp[i].name,
+		       sizeof(m->scope.by_gfp[i].name));
+	snprintf(m->scope.by_gfp[ANL_GFP_CLASSES - 2].name, sizeof(m->scope.by_gfp[0].name),
+		 "%s", m->scope.by_gfp[ANL_GFP_CLASSES - 2].allocations ? "other" : "");
+	m->scope.nr_gfp = a->tot[EXACT][ALL].nr_gfp;
+	{
+		const struct anl_totals *r = &a->raw[scope];
+		struct anl_totals *t = &m->scope;
+
+		t->page_alloc_events = r->page_alloc_events;
+		t->page_alloc_pages = r->page_alloc_pages;
+		t->reclaim_begin = r->reclaim_begin;
+		t->reclaim_end = r->reclaim_end;
+		t->try_compact = r->try_compact;
+		t->compact_stall_derived = r->compact_stall_derived;
+		t->compact_begin_direct = r->compact_begin_direct;
+		t->compact_begin_other = r->compact_begin_other;
+		t->compact_deferred = r->compact_deferred;
+		t->wakeup_kswapd = r->wakeup_kswapd;
+		t->wakeup_kswapd_slow = r->wakeup_kswapd_slow;
+		t->mark_victim = r->mark_victim;
+		t->kswapd_run_ns = r->kswapd_run_ns;
+		t->kswapd_awake_ns = r->kswapd_awake_ns;
+		if (est == EST)
+			t->nr_reclaimed = r->nr_reclaimed;
+		t->oom_calls = a->tot[est][scope].stage[ANL_STAGE_OOM].count;
+		t->begin_ts = scope == WIN ? a->win_begin : m->first_ts;
+		t->end_ts = scope == WIN ? a->win_end : m->last_ts;
+		build_groundtruth(a, m, r);
+	}
+	m->anomalies = a->an;
+	m->slow_path_exact = est == EXACT && !a->an.lost_markers && !a->an.incomplete;
+	m->kernel = a->kernel;
+
+	if (a->seen_kswapd_switch) {
+		m->kswapd_known = true;
+		m->kswapd_source = "sched_switch run time";
+		m->kswapd_cpu_percent = m->window_ns ?
+			100.0 * (double)m->scope.kswapd_run_ns / (double)m->window_ns : 0;
+	} else if (a->seen_kswapd_wake) {
+		m->kswapd_known = true;
+		m->kswapd_source = "kswapd_wake..kswapd_sleep awake time (upper bound, no sched_switch)";
+		m->kswapd_cpu_percent = m->window_ns ?
+			100.0 * (double)m->scope.kswapd_awake_ns / (double)m->window_ns : 0;
+	}
+	if (a->kswapd_ticks_known[0] && a->kswapd_ticks_known[1] && m->window_ns &&
+	    a->kswapd_ticks[1] >= a->kswapd_ticks[0]) {
+		uint64_t hz = a->clk_tck ? a->clk_tck : 100;
+
+		m->kswapd_stat_known = true;
+		m->kswapd_stat_percent = 100.0 * (double)(a->kswapd_ticks[1] - a->kswapd_ticks[0]) /
+					 (double)hz / ((double)m->window_ns / 1e9);
+	}
+
+	a->sums = calloc(a->nr_tasks ? a->nr_tasks : 1, sizeof(*a->sums));
+	if (!a->sums)
+		return -ANL_ENOMEM;
+	for (size_t i = 0; i < a->task_cap; i++) {
+		struct anl_task *t = a->task_slots[i];
+		struct anl_task_sum *s;
+
+		if (!t || !t->sum[est][scope].allocations)
+			continue;
+		s = &a->sums[n++];
+		*s = t->sum[est][scope];
+		s->pid = t->pid;
+		s->tgid = t->tgid;
+		snprintf(s->comm, sizeof(s->comm), "%s", t->comm);
+	}
+	qsort(a->sums, n, sizeof(*a->sums), sum_cmp);
+	m->tasks = a->sums;
+	m->nr_tasks = n;
+	*out = m;
+	return 0;
+}
+
+void anl_free(struct anl_ctx *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->task_cap; i++) {
+		if (a->task_slots[i]) {
+			free(a->task_slots[i]->stack);
+			free(a->task_slots[i]);
+		}
+	}
+	free(a->task_slots);
+	free(a->fn);
+	free(a->cpus);
+	free(a->kernel);
+	free(a->sums);
+	free(a);
+}

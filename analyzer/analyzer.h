@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * analyzer — rebuilds every page allocation from the normalized event
+ * stream (parsers.h) into fast / slow / failed with per-stage latencies,
+ * and accumulates the KPIs of DESIGN.md.
+ *
+ * Streaming: anl_feed() takes one event at a time, O(1) per event; memory
+ * is bounded by tasks + open allocations + histogram buckets.  Finished
+ * allocation records go to an optional callback and are never all kept.
+ * anl_finish() closes what is still open and yields a const model that
+ * the reports render.  The analyzer knows the page allocator and nothing
+ * about file formats; it never prints.
+ */
+#ifndef ALLOCSCOPE_ANALYZER_H
+#define ALLOCSCOPE_ANALYZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parsers.h"
+
+#define ANL_ERRORS							\
+	_AE(OK,		"success"),					\
+	_AE(NOMEM,	"out of memory"),				\
+	_AE(INVAL,	"invalid argument"),				\
+	_AE(STATE,	"analyzer already finished"),			\
+	_AE(VMSTAT,	"not a /proc/vmstat snapshot")
+
+#undef _AE
+#define _AE(code, str) ANL_E##code
+enum anl_errno { ANL_ERRORS, ANL_E__LAST };
+#undef _AE
+
+const char *anl_strerror(int code);	/* negative or positive code */
+
+/* Capture modes (DESIGN.md "Capture modes"). */
+enum anl_mode {
+	ANL_MODE_AUTO = 0,	/* detect from the trace */
+	ANL_MODE_GRAPH,		/* function_graph entry/exit: exact */
+	ANL_MODE_GRAPH_RETVAL,	/* function_graph with funcgraph-retval: exact */
+	ANL_MODE_RETPROBE,	/* kprobe at alloc entry + kretprobes: exact */
+	ANL_MODE_EVENTS,	/* tracepoints only: lower bound, estimated */
+};
+
+const char *anl_mode_name(enum anl_mode mode);	/* "graph", "graph+retval", ... */
+int anl_mode_parse(const char *s, enum anl_mode *out);	/* 0 or -ANL_EINVAL */
+
+/*
+ * Slow-path stages.  Time is attributed to the allocation that is on top
+ * of the task's stack when the stage runs.
+ */
+#define ANL_STAGES							\
+	_AS(KSWAPD_WAKE,	"kswapd_wake"),	/* wake_all_kswapds() */	\
+	_AS(COMPACTION,		"compaction"),	/* direct compaction */		\
+	_AS(DIRECT_RECLAIM,	"direct_reclaim"),				\
+	_AS(OOM,		"oom"),						\
+	_AS(RETRY,		"retry"),	/* get_page_from_freelist() after the first */ \
+	_AS(OTHER,		"other"),	/* slow-path time in no stage */	\
+	_AS(SLOW_PATH,		"slow_path"),	/* whole latency of a slow allocation */ \
+	_AS(FAST_PATH,		"fast_path")	/* whole latency of a fast allocation */
+
+#undef _AS
+#define _AS(st, name) ANL_STAGE_##st
+enum anl_stage { ANL_STAGES, ANL_STAGE__COUNT };
+#undef _AS
+
+const char *anl_stage_name(enum anl_stage st);
+
+/*
+ * Latency histogram: fixed log2 buckets in ns, the same edges everywhere so
+ * histograms of many traces merge by adding buckets.  Bucket 0 is [0, 2),
+ * bucket i (i >= 1) is [2^i, 2^(i+1)).
+ */
+#define ANL_HIST_BUCKETS	64
+
+struct anl_hist {
+	uint64_t	bucket[ANL_HIST_BUCKETS];
+};
+
+static inline uint64_t anl_hist_low(int i)  { return i == 0 ? 0 : 1ull << i; }
+static inline uint64_t anl_hist_high(int i) { return i >= 63 ? UINT64_MAX : 2ull << i; }
+void anl_hist_add(struct anl_hist *h, uint64_t ns);
+void anl_hist_merge(struct anl_hist *dst, const struct anl_hist *src);
+/* p in [0, 100]; linear inside the bucket, clamped to @max. 0 when empty. */
+uint64_t anl_hist_percentile(const struct anl_hist *h, double p, uint64_t max);
+
+struct anl_stat {
+	uint64_t	count;		/* occurrences (also those without a latency) */
+	uint64_t	timed;		/* occurrences with a latency in hist/total */
+	uint64_t	total_ns;
+	uint64_t	max_ns;
+	struct anl_hist	hist;
+};
+
+/* Outcome of one allocation. */
+enum anl_outcome {
+	ANL_FAST = 0,		/* first get_page_from_freelist() succeeded */
+	ANL_SLOW,		/* it failed; the slow path produced a page */
+	ANL_FAILED,		/* NULL returned (always after a slow path) */
+};
+
+enum {
+	ANL_REC_INCOMPLETE	= 1u << 0,	/* events lost while open */
+	ANL_REC_OPEN_AT_END	= 1u << 1,	/* trace ended inside it */
+	ANL_REC_ESTIMATED	= 1u << 2,	/* events mode: rebuilt from tracepoints */
+	ANL_REC_UNMATCHED	= 1u << 3,	/* its return was never seen (replaced) */
+};
+
+#define ANL_MAX_ORDER	10	/* MAX_PAGE_ORDER on common configs; larger → "other" */
+
+/* One allocation, handed to the record callback when it is finished. */
+struct anl_alloc {
+	uint64_t	id;		/* 1, 2, ... in order of entry */
+	uint64_t	parent_id;	/* allocation it nests in (inside reclaim), 0 none */
+	uint64_t	start_ts, end_ts;	/* ns, trace clock */
+	uint64_t	latency_ns;	/* function_graph duration when known, else end-start */
+	int32_t		pid, tgid;
+	const char	*comm;		/* valid during the callback */
+	int32_t		order;		/* -1 unknown */
+	uint64_t	gfp;		/* PRS_NO_VALUE unknown */
+	const char	*gfp_str;	/* symbolic, NULL unknown */
+	enum anl_outcome outcome;
+	unsigned int	flags;		/* ANL_REC_* */
+	unsigned int	depth;		/* 0 outermost */
+	uint32_t	gpfl_calls;	/* get_page_from_freelist() calls (the bpftrace count) */
+	uint32_t	gpfl_failed;	/* ... of which returned NULL, where known */
+	uint32_t	stage_count[ANL_STAGE__COUNT];
+	uint64_t	stage_ns[ANL_STAGE__COUNT];
+	uint64_t	nr_reclaimed;	/* sum over its direct reclaims */
+};
+
+typedef void (*anl_record_fn)(const struct anl_alloc *rec, void *data);
+
+/* Anomalies: counted, never silently dropped; shown in every report. */
+struct anl_anomalies {
+	uint64_t	lost_markers;		/* LOST events seen */
+	uint64_t	lost_events;		/* sum of their counts (0 = unknown amount) */
+	uint64_t	incomplete;		/* allocations open across a loss */
+	uint64_t	open_at_end;		/* allocations open when the trace ended */
+	uint64_t	exit_without_entry;	/* alloc return with nothing open (trace began inside) */
+	uint64_t	unmatched_entry;	/* alloc entry whose return never came */
+	uint64_t	orphan_calls;		/* gpfl/stage outside any allocation */
+	uint64_t	reclaim_end_without_begin;
+	uint64_t	order_out_of_range;
+	uint64_t	ts_backwards;		/* event older than the previous one */
+	uint64_t	migrations;		/* allocations that ended on another CPU */
+	uint64_t	wrapper_merged;		/* frozen alloc under its wrapper: counted once */
+	uint64_t	bulk_gpfl;		/* gpfl returns from __alloc_pages_bulk, ignored */
+	uint64_t	boosted_wakes;		/* wakeup_kswapd order 0 gfp 0 (fast path, boosted wmark) */
+};
+
+/* Counts of one scope (whole trace, or the vmstat window). */
+#define ANL_GFP_CLASSES	16
+struct anl_class {
+	char		name[40];	/* "GFP_KERNEL", "GFP_HIGHUSER_MOVABLE", "unknown" */
+	uint64_t	allocations, slow, failed, stall_ns;
+};
+
+struct anl_order {
+	uint64_t	allocations, slow, failed, stall_ns;
+};
+
+struct anl_totals {
+	uint64_t	allocations;	/* records (exact modes) or mm_page_alloc (events) */
+	uint64_t	slow;		/* slow-path entries (incl. failed) */
+	uint64_t	failed;
+	uint64_t	nested;		/* allocations made inside another (reclaim) */
+	uint64_t	incomplete;	/* records excluded from latency stats */
+	uint64_t	reclaim_loops;	/* allocations with 2+ direct reclaims */
+	uint64_t	nr_reclaimed;	/* pages, from mm_vmscan_direct_reclaim_end */
+	struct anl_stat	stage[ANL_STAGE__COUNT];
+	struct anl_order by_order[ANL_MAX_ORDER + 2];	/* last: unknown/out of range */
+	struct anl_class by_gfp[ANL_GFP_CLASSES];	/* first-seen order; last = "other" */
+	int		nr_gfp;
+
+	/* Raw event counts: what the kernel counters are checked against. */
+	uint64_t	page_alloc_events;	/* mm_page_alloc */
+	uint64_t	page_alloc_pages;	/* sum of 1 << order */
+	uint64_t	reclaim_begin;		/* mm_vmscan_direct_reclaim_begin */
+	uint64_t	reclaim_end;
+	uint64_t	try_compact;		/* mm_compaction_try_to_compact_pages */
+	uint64_t	compact_stall_derived;	/* tries with a compaction_begin or deferred */
+	uint64_t	compact_begin_direct;	/* mm_compaction_begin under a direct try */
+	uint64_t	compact_begin_other;	/* kcompactd / proactive */
+	uint64_t	compact_deferred;
+	uint64_t	wakeup_kswapd;		/* all, incl. boosted */
+	uint64_t	wakeup_kswapd_slow;	/* with a real gfp: from the slow path */
+	uint64_t	mark_victim;
+	uint64_t	oom_calls;		/* out_of_memory() / __alloc_pages_may_oom() */
+	uint64_t	kswapd_run_ns;		/* sched_switch run time of kswapdN */
+	uint64_t	kswapd_awake_ns;	/* kswapd_wake .. kswapd_sleep */
+	uint64_t	begin_ts, end_ts;	/* scope bounds */
+};
+
+/* Top tasks by total slow-path (stall) time. */
+struct anl_task_sum {
+	int32_t		pid, tgid;
+	char		comm[32];
+	uint64_t	allocations, slow, failed, stall_ns;
+};
+
+/* Ground truth: trace counts next to the kernel's vmstat deltas. */
+struct anl_gt {
+	const char	*name;		/* "allocstall", "compact_stall", ... */
+	bool		trace_known;	/* the trace could determine it */
+	bool		kernel_known;
+	bool		exact;		/* trace value is exact (not a bound) */
+	bool		match;
+	uint64_t	trace;		/* the trace's value in the kernel's notion */
+	uint64_t	entries;	/* raw entries (events) where it differs */
+	uint64_t	kernel;		/* vmstat delta */
+	const char	*note;		/* why they may differ; NULL none */
+};
+
+#define ANL_MAX_GT	8
+
+struct anl_model {
+	enum anl_mode	mode;
+	bool		mode_forced;
+	bool		slow_path_exact;	/* false in events mode or after losses */
+	bool		window_from_markers;	/* scope = the markers' window */
+	const char	*window_source;		/* "VMCAP_WINDOW markers", "allocscope markers", "whole trace" */
+	const char	*kernel;		/* from the trace's markers, or NULL */
+	const char	*kswapd_source;		/* "sched_switch", "kswapd_wake/sleep (awake time)", NULL */
+	bool		kswapd_known;
+	double		kswapd_cpu_percent;
+	bool		kswapd_stat_known;	/* /proc/PID/stat snapshots in the trace */
+	double		kswapd_stat_percent;
+
+	uint64_t	first_ts, last_ts;	/* whole trace */
+	uint64_t	window_ns;		/* scope length */
+	struct anl_totals scope;		/* what every KPI is computed on */
+	struct anl_anomalies anomalies;
+
+	const struct anl_task_sum *tasks;	/* sorted by stall_ns desc, pid asc */
+	size_t		nr_tasks;
+
+	struct anl_gt	gt[ANL_MAX_GT];
+	int		nr_gt;
+	bool		vmstat_known;		/* a before/after pair was available */
+	const char	*vmstat_source;		/* "trace markers", "files" */
+};
+
+struct anl_opts {
+	enum anl_mode	mode;		/* ANL_MODE_AUTO to detect */
+	bool		no_window;	/* ignore window markers: whole trace */
+	anl_record_fn	record;		/* optional: every finished allocation */
+	void		*record_data;
+};
+
+struct anl_ctx;
+
+int anl_new(const struct anl_opts *opts, struct anl_ctx **out);
+/* Feed one event (any kind; unknown ones are ignored).  0 or -ANL_E*. */
+int anl_feed(struct anl_ctx *a, const struct prs_event *ev);
+/*
+ * A /proc/vmstat snapshot ("name value" lines) taken before or after the
+ * window, when the trace does not carry it.  @after selects which.
+ */
+int anl_set_vmstat(struct anl_ctx *a, bool after, const char *text, size_t len);
+/* Kernel release when the file header knows it (trace.dat); copied. */
+int anl_set_kernel(struct anl_ctx *a, const char *release);
+/* Close everything still open and compute the model; valid until anl_free(). */
+int anl_finish(struct anl_ctx *a, const struct anl_model **out);
+void anl_free(struct anl_ctx *a);
+
+/* Percentile of one stage in the scope, from its histogram. */
+uint64_t anl_stat_percentile(const struct anl_stat *s, double p);
+
+#endif /* ALLOCSCOPE_ANALYZER_H */

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Names, log2 histograms, function roles and vmstat snapshots: the parts of
+ * the analyzer that hold no per-trace state.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer-local.h"
+
+#undef _AE
+#define _AE(code, str) str
+static const char *const anl_errstr[] = { ANL_ERRORS };
+#undef _AE
+
+const char *anl_strerror(int code)
+{
+	if (code < 0)
+		code = -code;
+	if (code >= ANL_E__LAST)
+		return "unknown error";
+	return anl_errstr[code];
+}
+
+#undef _AS
+#define _AS(st, name) name
+static const char *const anl_stage_names[] = { ANL_STAGES };
+#undef _AS
+
+const char *anl_stage_name(enum anl_stage st)
+{
+	if ((unsigned int)st >= ANL_STAGE__COUNT)
+		return "?";
+	return anl_stage_names[st];
+}
+
+static const struct {
+	const char	*name;
+	enum anl_mode	mode;
+} anl_modes[] = {
+	{ "auto",		ANL_MODE_AUTO },
+	{ "graph",		ANL_MODE_GRAPH },
+	{ "graph+retval",	ANL_MODE_GRAPH_RETVAL },
+	{ "retprobe",		ANL_MODE_RETPROBE },
+	{ "events",		ANL_MODE_EVENTS },
+};
+
+const char *anl_mode_name(enum anl_mode mode)
+{
+	for (size_t i = 0; i < sizeof(anl_modes) / sizeof(anl_modes[0]); i++)
+		if (anl_modes[i].mode == mode)
+			return anl_modes[i].name;
+	return "?";
+}
+
+int anl_mode_parse(const char *s, enum anl_mode *out)
+{
+	for (size_t i = 0; i < sizeof(anl_modes) / sizeof(anl_modes[0]); i++) {
+		if (!strcmp(s, anl_modes[i].name)) {
+			*out = anl_modes[i].mode;
+			return 0;
+		}
+	}
+	return -ANL_EINVAL;
+}
+
+/* ---- histograms --------------------------------------------------------- */
+
+void anl_hist_add(struct anl_hist *h, uint64_t ns)
+{
+	int i = ns < 2 ? 0 : 63 - __builtin_clzll(ns);
+
+	h->bucket[i]++;
+}
+
+void anl_hist_merge(struct anl_hist *dst, const struct anl_hist *src)
+{
+	for (int i = 0; i < ANL_HIST_BUCKETS; i++)
+		dst->bucket[i] += src->bucket[i];
+}
+
+uint64_t anl_hist_percentile(const struct anl_hist *h, double p, uint64_t max)
+{
+	uint64_t total = 0, seen = 0;
+	double want;
+
+	for (int i = 0; i < ANL_HIST_BUCKETS; i++)
+		total += h->bucket[i];
+	if (!total)
+		return 0;
+	if (p < 0)
+		p = 0;
+	if (p > 100)
+		p = 100;
+	want = p / 100.0 * (double)total;
+	for (int i = 0; i < ANL_HIST_BUCKETS; i++) {
+		uint64_t n = h->bucket[i];
+		double lo, hi, v;
+
+		if (!n || (double)(seen + n) < want) {
+			seen += n;
+			continue;
+		}
+		/* linear inside the bucket: the best a log2 histogram can say */
+		lo = (double)anl_hist_low(i);
+		hi = i >= 63 ? (double)max : (double)anl_hist_high(i);
+		v = lo + (hi - lo) * ((want - (double)seen) / (double)n);
+		if (max && v > (double)max)
+			return max;
+		return (uint64_t)v;
+	}
+	return max;
+}
+
+uint64_t anl_stat_percentile(const struct anl_stat *s, double p)
+{
+	return anl_hist_percentile(&s->hist, p, s->max_ns);
+}
+
+/* ---- function roles ----------------------------------------------------- */
+
+static const struct {
+	const char	*name;
+	enum anl_role	role;
+} anl_funcs[] = {
+	/* the alloc entry under its names: 5.4-5.12, 5.13-6.9, 6.10+, newest */
+	{ "__alloc_pages_nodemask",		ROLE_ALLOC },
+	{ "__alloc_pages",			ROLE_ALLOC },
+	{ "__alloc_pages_noprof",		ROLE_ALLOC },
+	{ "__alloc_frozen_pages_noprof",	ROLE_ALLOC },
+	{ "get_page_from_freelist",		ROLE_GPFL },
+	{ "wake_all_kswapds",			ROLE_WAKE },
+	{ "__alloc_pages_direct_compact",	ROLE_COMPACT },
+	{ "try_to_free_pages",			ROLE_RECLAIM },
+	{ "__perform_reclaim",			ROLE_RECLAIM },
+	{ "__alloc_pages_direct_reclaim",	ROLE_RECLAIM },
+	{ "__alloc_pages_may_oom",		ROLE_OOM },
+	{ "out_of_memory",			ROLE_OOM },
+	{ "__alloc_pages_slowpath",		ROLE_SLOWPATH },
+	{ "__alloc_pages_bulk",			ROLE_BULK },
+	{ "alloc_pages_bulk_noprof",		ROLE_BULK },
+	{ "__alloc_pages_bulk_noprof",		ROLE_BULK },
+	{ "alloc_pages_bulk_array_mempolicy",	ROLE_BULK },
+};
+
+enum anl_role anl_role_of(const char *func)
+{
+	size_t len;
+	const char *dot;
+
+	if (!func)
+		return ROLE_NONE;
+	/* GCC clones: .constprop.N, .isra.N, .part.N, .cold — same function */
+	dot = strchr(func, '.');
+	len = dot ? (size_t)(dot - func) : strlen(func);
+	for (size_t i = 0; i < sizeof(anl_funcs) / sizeof(anl_funcs[0]); i++) {
+		const char *n = anl_funcs[i].name;
+
+		if (strlen(n) == len && !memcmp(n, func, len))
+			return anl_funcs[i].role;
+	}
+	return ROLE_NONE;
+}
+
+/* ---- vmstat snapshots --------------------------------------------------- */
+
+#undef _AV
+#define _AV(id, name, prefix) { name, prefix }
+static const struct {
+	const char	*name;
+	bool		prefix;		/* sum of name_* (per zone: allocstall_normal, ...) */
+} anl_vm_items[] = { ANL_VM_ITEMS };
+#undef _AV
+
+void anl_vmstat_line(struct anl_vmstat *vs, const char *name, size_t nlen, uint64_t value)
+{
+	for (int i = 0; i < ANL_VM__COUNT; i++) {
+		const char *n = anl_vm_items[i].name;
+		size_t l = strlen(n);
+
+		if (nlen < l || memcmp(name, n, l))
+			continue;
+		if (nlen == l || (anl_vm_items[i].prefix && name[l] == '_')) {
+			vs->have[i] = true;
+			vs->val[i] += value;
+			vs->present = true;
+			return;
+		}
+	}
+}
+
+/* "name value" per line, as /proc/vmstat prints it. */
+int anl_vmstat_parse(struct anl_vmstat *vs, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	int lines = 0;
+
+	memset(vs, 0, sizeof(*vs));
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *sp, *q;
+		uint64_t v = 0;
+
+		if (!eol)
+			eol = end;
+		for (sp = p; sp < eol && *sp != ' ' && *sp != '\t'; sp++)
+			;
+		q = sp;
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		if (sp > p && q < eol && *q >= '0' && *q <= '9') {
+			for (; q < eol && *q >= '0' && *q <= '9'; q++)
+				v = v * 10 + (uint64_t)(*q - '0');
+			anl_vmstat_line(vs, p, (size_t)(sp - p), v);
+			lines++;
+		} else if (eol > p) {
+			return -ANL_EVMSTAT;
+		}
+		p = eol + 1;
+	}
+	if (!lines)
+		return -ANL_EVMSTAT;
+	vs->present = true;
+	return 0;
+}

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * allocscope analyze: every page allocation of a trace rebuilt into fast /
+ * slow / failed, per-stage latencies, the KPIs, and the check against the
+ * kernel's own vmstat counters.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "cli.h"
+#include "parsers.h"
+#include "report.h"
+
+#define ANALYZE_MAX_VMSTAT	(4u << 20)	/* a /proc/vmstat is ~10 KiB */
+
+struct analyze_settings {
+	bool		json;
+	enum anl_mode	mode;
+	uint64_t	top;
+	bool		no_window;
+	bool		no_hist;
+	const char	*vmstat_before;
+	const char	*vmstat_after;
+	const char	*trace;
+};
+
+static void analyze_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: allocscope analyze [OPTIONS] TRACE\n"
+		"\n"
+		"Rebuilds every page allocation of TRACE (trace.dat, ftrace or function_graph\n"
+		"text, perf script; zstd or not) into fast path, slow path or failure, with\n"
+		"the time spent in each slow-path stage, and prints the KPIs: slow-path\n"
+		"entries (per second, per 1,000 allocations), stage latencies, kswapd CPU,\n"
+		"and the trace's counts next to the kernel's vmstat deltas.\n"
+		"\n"
+		"  -j, --json               the model as JSON (docs/json-schema.md)\n"
+		"  -m, --mode MODE          force the capture mode: graph, graph+retval,\n"
+		"                           retprobe, events (default: detected)\n"
+		"  -t, --top N              tasks listed by stall time (default 10, 0 = none)\n"
+		"      --vmstat-before FILE /proc/vmstat read before the window\n"
+		"      --vmstat-after FILE  /proc/vmstat read after the window\n"
+		"      --no-window          analyze the whole trace, ignore window markers\n"
+		"                           (default: count between VMCAP_WINDOW_BEGIN/END or\n"
+		"                           'allocscope: begin'/'allocscope: end' markers)\n"
+		"      --no-hist            text: leave out the log2 histograms\n"
+		"  -h, --help               this text\n"
+		"\n"
+		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\n"
+		"\n"
+		"EXAMPLES\n"
+		"  allocscope analyze trace.dat\n"
+		"  allocscope analyze --json trace.txt.zst > run1.json\n"
+		"  allocscope analyze -m events --top 5 trace.dat\n"
+		"  allocscope analyze --vmstat-before vmstat.before --vmstat-after vmstat.after trace.dat\n");
+}
+
+enum { OPT_VM_BEFORE = 256, OPT_VM_AFTER, OPT_NO_WINDOW, OPT_NO_HIST };
+
+static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
+{
+	static const struct option longopts[] = {
+		{ "json",		no_argument,		NULL, 'j' },
+		{ "mode",		required_argument,	NULL, 'm' },
+		{ "top",		required_argument,	NULL, 't' },
+		{ "vmstat-before",	required_argument,	NULL, OPT_VM_BEFORE },
+		{ "vmstat-after",	required_argument,	NULL, OPT_VM_AFTER },
+		{ "no-window",		no_argument,		NULL, OPT_NO_WINDOW },
+		{ "no-hist",		no_argument,		NULL, OPT_NO_HIST },
+		{ "help",		no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jm:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			s->json = true;
+			break;
+		case 'm':
+			if (anl_mode_parse(optarg, &s->mode) || s->mode == ANL_MODE_AUTO) {
+				cli_error("--mode: unknown mode '%s' (graph, graph+retval, retprobe, events)",
+					  optarg);
+				return -1;
+			}
+			break;
+		case 't':
+			if (cli_parse_u64("--top", optarg, &s->top))
+				return -1;
+			if (s->top > 100000) {
+				cli_error("--top: at most 100000");
+				return -1;
+			}
+			break;
+		case OPT_VM_BEFORE:
+			s->vmstat_before = optarg;
+			break;
+		case OPT_VM_AFTER:
+			s->vmstat_after = optarg;
+			break;
+		case OPT_NO_WINDOW:
+			s->no_window = true;
+			break;
+		case OPT_NO_HIST:
+			s->no_hist = true;
+			break;
+		case 'h':
+			analyze_usage(stdout);
+			exit(EXIT_OK);
+		default:
+			analyze_usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		cli_error(optind == argc ? "analyze: a TRACE file is needed" :
+			  "analyze: one TRACE at a time");
+		analyze_usage(stderr);
+		return -1;
+	}
+	if (!s->vmstat_before != !s->vmstat_after) {
+		cli_error("--vmstat-before and --vmstat-after go together");
+		return -1;
+	}
+	s->trace = argv[optind];
+	return 0;
+}
+
+/* Read a vmstat snapshot file into the analyzer. */
+static int analyze_vmstat(struct anl_ctx *a, const char *path, bool after)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len;
+	int ret = -1;
+
+	if (!f) {
+		cli_error("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf = malloc(ANALYZE_MAX_VMSTAT);
+	if (!buf) {
+		cli_error("out of memory");
+		goto out;
+	}
+	len = fread(buf, 1, ANALYZE_MAX_VMSTAT, f);
+	if (ferror(f)) {
+		cli_error("%s: read error", path);
+		goto out;
+	}
+	if (len == ANALYZE_MAX_VMSTAT) {
+		cli_error("%s: larger than a /proc/vmstat snapshot can be", path);
+		goto out;
+	}
+	ret = anl_set_vmstat(a, after, buf, len);
+	if (ret < 0)
+		cli_error("%s: %s", path, anl_strerror(ret));
+out:
+	free(buf);
+	fclose(f);
+	return ret < 0 ? -1 : 0;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	struct analyze_settings s = { .mode = ANL_MODE_AUTO, .top = 10 };
+	struct anl_opts opts = { 0 };
+	const struct anl_model *model;
+	struct prs_reader *r = NULL;
+	struct anl_ctx *a = NULL;
+	struct prs_event ev;
+	struct rpt_input in;
+	int ret, status = EXIT_INPUT;
+
+	if (analyze_parse(argc, argv, &s))
+		return EXIT_USAGE;
+
+	opts.mode = s.mode;
+	opts.no_window = s.no_window;
+	ret = anl_new(&opts, &a);
+	if (ret < 0) {
+		cli_error("%s", anl_strerror(ret));
+		return EXIT_INPUT;
+	}
+	if (s.vmstat_before && (analyze_vmstat(a, s.vmstat_before, false) ||
+				analyze_vmstat(a, s.vmstat_after, true)))
+		goto out;
+
+	ret = prs_open(s.trace, 0, &r);
+	if (ret < 0) {
+		cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
+		goto out;
+	}
+	while ((ret = prs_next(r, &ev)) > 0) {
+		ret = anl_feed(a, &ev);
+		if (ret < 0) {
+			cli_error("%s: %s", s.trace, anl_strerror(ret));
+			goto out;
+		}
+	}
+	if (ret < 0) {
+		cli_error("%s", prs_errmsg(r));
+		goto out;
+	}
+	ret = anl_set_kernel(a, prs_kernel(r));
+	if (!ret)
+		ret = anl_finish(a, &model);
+	if (ret < 0) {
+		cli_error("%s", anl_strerror(ret));
+		goto out;
+	}
+
+	in = (struct rpt_input){
+		.model = model,
+		.trace_path = s.trace,
+		.format = prs_format_name(prs_format(r)),
+		.pstats = prs_stats(r),
+		.top_n = (unsigned int)s.top,
+		.histograms = !s.no_hist,
+	};
+	ret = s.json ? rpt_json(&in, stdout) : rpt_text(&in, stdout);
+	if (ret < 0 || fflush(stdout)) {
+		cli_error("writing the report: %s", strerror(errno));
+		goto out;
+	}
+	status = EXIT_OK;
+out:
+	prs_close(r);
+	anl_free(a);
+	return status;
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The model as JSON, schema in docs/json-schema.md.  Field names are an
+ * interface (automation and `compare` rely on them): never rename, only add,
+ * and bump RPT_SCHEMA_VERSION on an incompatible change.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "report.h"
+
+static void jstr(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void jdouble(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.3f", v);
+	else
+		fputs("null", f);
+}
+
+static void jstat(FILE *f, const char *name, const struct anl_stat *s, bool last)
+{
+	bool first = true;
+
+	fprintf(f, "    ");
+	jstr(f, name);
+	fprintf(f, ": {\"count\": %" PRIu64 ", \"timed\": %" PRIu64 ", \"total_ns\": %" PRIu64
+		", \"mean_ns\": %" PRIu64 ", \"p50_ns\": %" PRIu64 ", \"p90_ns\": %" PRIu64
+		", \"p99_ns\": %" PRIu64 ", \"p999_ns\": %" PRIu64 ", \"max_ns\": %" PRIu64
+		", \"histogram\": [",
+		s->count, s->timed, s->total_ns, s->timed ? s->total_ns / s->timed : 0,
+		anl_stat_percentile(s, 50), anl_stat_percentile(s, 90),
+		anl_stat_percentile(s, 99), anl_stat_percentile(s, 99.9), s->max_ns);
+	for (int i = 0; i < ANL_HIST_BUCKETS; i++) {
+		if (!s->hist.bucket[i])
+			continue;
+		fprintf(f, "%s{\"low_ns\": %" PRIu64 ", \"high_ns\": %" PRIu64 ", \"count\": %" PRIu64 "}",
+			first ? "" : ", ", anl_hist_low(i), anl_hist_high(i), s->hist.bucket[i]);
+		first = false;
+	}
+	fprintf(f, "]}%s\n", last ? "" : ",");
+}
+
+int rpt_json(const struct rpt_input *in, FILE *f)
+{
+	const struct anl_model *m = in->model;
+	const struct anl_totals *t = &m->scope;
+	const struct anl_anomalies *an = &m->anomalies;
+	double secs = (double)m->window_ns / 1e9;
+	bool first;
+
+	fprintf(f, "{\n  \"schema_version\": %d,\n", RPT_SCHEMA_VERSION);
+
+	fprintf(f, "  \"trace\": {\"path\": ");
+	jstr(f, in->trace_path);
+	fprintf(f, ", \"format\": ");
+	jstr(f, in->format);
+	fprintf(f, "},\n");
+
+	fprintf(f, "  \"capture\": {\"mode\": ");
+	jstr(f, anl_mode_name(m->mode));
+	fprintf(f, ", \"mode_forced\": %s, \"kernel\": ", m->mode_forced ? "true" : "false");
+	jstr(f, m->kernel);
+	fprintf(f, ", \"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64
+		", \"window_ns\": %" PRIu64 ", \"window_source\": ",
+		an->lost_events, an->lost_markers, m->window_ns);
+	jstr(f, m->window_source);
+	fprintf(f, ", \"window_begin_ns\": %" PRIu64 ", \"window_end_ns\": %" PRIu64
+		", \"trace_first_ns\": %" PRIu64 ", \"trace_last_ns\": %" PRIu64 "},\n",
+		t->begin_ts, t->end_ts, m->first_ts, m->last_ts);
+
+	fprintf(f, "  \"kpi\": {\"allocations\": %" PRIu64 ", \"slow_path_entries\": %" PRIu64
+		", \"slow_path_per_sec\": ", t->allocations, t->slow);
+	jdouble(f, secs > 0 ? (double)t->slow / secs : NAN);
+	fprintf(f, ", \"slow_path_per_1000_allocations\": ");
+	jdouble(f, t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : NAN);
+	fprintf(f, ", \"failed\": %" PRIu64 ", \"slow_path_exact\": %s, \"estimated\": %s"
+		", \"nested\": %" PRIu64 ", \"incomplete\": %" PRIu64 ", \"reclaim_loops\": %" PRIu64 "},\n",
+		t->failed, m->slow_path_exact ? "true" : "false",
+		m->mode == ANL_MODE_EVENTS ? "true" : "false", t->nested, t->incomplete,
+		t->reclaim_loops);
+
+	fprintf(f, "  \"stages\": {\n");
+	for (int s = 0; s < ANL_STAGE__COUNT; s++)
+		jstat(f, anl_stage_name(s), &t->stage[s], s == ANL_STAGE__COUNT - 1);
+	fprintf(f, "  },\n");
+
+	fprintf(f, "  \"kswapd\": {\"cpu_percent\": ");
+	if (m->kswapd_known)
+		jdouble(f, m->kswapd_cpu_percent);
+	else
+		fputs("null", f);
+	fprintf(f, ", \"source\": ");
+	jstr(f, m->kswapd_source);
+	fprintf(f, ", \"run_ns\": %" PRIu64 ", \"awake_ns\": %" PRIu64 ", \"stat_cpu_percent\": ",
+		t->kswapd_run_ns, t->kswapd_awake_ns);
+	if (m->kswapd_stat_known)
+		jdouble(f, m->kswapd_stat_percent);
+	else
+		fputs("null", f);
+	fprintf(f, "},\n");
+
+	fprintf(f, "  \"reclaim\": {\"entries\": %" PRIu64 ", \"ends\": %" PRIu64
+		", \"nr_reclaimed\": %" PRIu64 ", \"pages_per_stall\": ",
+		t->reclaim_begin, t->reclaim_end, t->nr_reclaimed);
+	jdouble(f, t->reclaim_begin ? (double)t->nr_reclaimed / (double)t->reclaim_begin : NAN);
+	fprintf(f, "},\n");
+	fprintf(f, "  \"compaction\": {\"tries\": %" PRIu64 ", \"stalls_kernel_notion\": %" PRIu64
+		", \"begin_direct\": %" PRIu64 ", \"begin_other\": %" PRIu64 ", \"deferred\": %" PRIu64 "},\n",
+		t->try_compact, t->compact_stall_derived, t->compact_begin_direct,
+		t->compact_begin_other, t->compact_deferred);
+	fprintf(f, "  \"events\": {\"mm_page_alloc\": %" PRIu64 ", \"pages\": %" PRIu64
+		", \"wakeup_kswapd\": %" PRIu64 ", \"wakeup_kswapd_slow\": %" PRIu64
+		", \"mark_victim\": %" PRIu64 "},\n",
+		t->page_alloc_events, t->page_alloc_pages, t->wakeup_kswapd,
+		t->wakeup_kswapd_slow, t->mark_victim);
+
+	fprintf(f, "  \"by_order\": [");
+	first = true;
+	for (int o = 0; o <= ANL_MAX_ORDER + 1; o++) {
+		const struct anl_order *r = &t->by_order[o];
+
+		if (!r->allocations)
+			continue;
+		fprintf(f, "%s\n    {\"order\": ", first ? "" : ",");
+		if (o <= ANL_MAX_ORDER)
+			fprintf(f, "%d", o);
+		else
+			fputs("null", f);
+		fprintf(f, ", \"allocations\": %" PRIu64 ", \"slow\": %" PRIu64 ", \"failed\": %" PRIu64
+			", \"stall_ns\": %" PRIu64 "}", r->allocations, r->slow, r->failed, r->stall_ns);
+		first = false;
+	}
+	fprintf(f, "%s],\n", first ? "" : "\n  ");
+
+	fprintf(f, "  \"by_gfp\": [");
+	first = true;
+	for (int i = 0; i < ANL_GFP_CLASSES; i++) {
+		const struct anl_class *c = &t->by_gfp[i];
+
+		if (!c->allocations)
+			continue;
+		fprintf(f, "%s\n    {\"class\": ", first ? "" : ",");
+		jstr(f, c->name);
+		fprintf(f, ", \"allocations\": %" PRIu64 ", \"slow\": %" PRIu64 ", \"failed\": %" PRIu64
+			", \"stall_ns\": %" PRIu64 "}", c->allocations, c->slow, c->failed, c->stall_ns);
+		first = false;
+	}
+	fprintf(f, "%s],\n", first ? "" : "\n  ");
+
+	fprintf(f, "  \"tasks\": [");
+	for (size_t i = 0; i < m->nr_tasks && i < in->top_n; i++) {
+		const struct anl_task_sum *ts = &m->tasks[i];
+
+		fprintf(f, "%s\n    {\"pid\": %d, \"tgid\": %d, \"comm\": ", i ? "," : "", ts->pid,
+			ts->tgid);
+		jstr(f, ts->comm);
+		fprintf(f, ", \"allocations\": %" PRIu64 ", \"slow\": %" PRIu64 ", \"failed\": %" PRIu64
+			", \"stall_ns\": %" PRIu64 "}", ts->allocations, ts->slow, ts->failed,
+			ts->stall_ns);
+	}
+	fprintf(f, "%s],\n", m->nr_tasks && in->top_n ? "\n  " : "");
+
+	fprintf(f, "  \"anomalies\": {\"incomplete\": %" PRIu64 ", \"open_at_end\": %" PRIu64
+		", \"exit_without_entry\": %" PRIu64 ", \"unmatched_entry\": %" PRIu64
+		", \"orphan_calls\": %" PRIu64 ", \"reclaim_end_without_begin\": %" PRIu64
+		", \"order_out_of_range\": %" PRIu64 ", \"ts_backwards\": %" PRIu64
+		", \"migrations\": %" PRIu64 ", \"wrapper_merged\": %" PRIu64
+		", \"bulk_gpfl\": %" PRIu64 ", \"boosted_wakes\": %" PRIu64,
+		an->incomplete, an->open_at_end, an->exit_without_entry, an->unmatched_entry,
+		an->orphan_calls, an->reclaim_end_without_begin, an->order_out_of_range,
+		an->ts_backwards, an->migrations, an->wrapper_merged, an->bulk_gpfl,
+		an->boosted_wakes);
+	if (in->pstats)
+		fprintf(f, ", \"bad_lines\": %" PRIu64 ", \"bad_fields\": %" PRIu64,
+			in->pstats->bad_lines, in->pstats->bad_fields);
+	fprintf(f, "},\n");
+
+	fprintf(f, "  \"groundtruth_source\": ");
+	jstr(f, m->vmstat_known ? m->vmstat_source : NULL);
+	fprintf(f, ",\n  \"groundtruth\": [");
+	for (int i = 0; i < m->nr_gt; i++) {
+		const struct anl_gt *g = &m->gt[i];
+
+		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+		jstr(f, g->name);
+		fprintf(f, ", \"trace\": %" PRIu64 ", \"kernel\": ", g->trace);
+		if (g->kernel_known)
+			fprintf(f, "%" PRIu64, g->kernel);
+		else
+			fputs("null", f);
+		fprintf(f, ", \"match\": %s, \"entries\": %" PRIu64 ", \"exact\": %s, \"note\": ",
+			g->match ? "true" : "false", g->entries, g->exact ? "true" : "false");
+		jstr(f, g->note);
+		fputc('}', f);
+	}
+	fprintf(f, "%s]\n}\n", m->nr_gt ? "\n  " : "");
+	return ferror(f) ? -1 : 0;
+}

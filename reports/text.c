@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The ten-second summary: mode and exactness, kernel, window, losses, the
+ * KPI block, the stage table, print_log2_hist-style histograms, top tasks,
+ * the ground-truth check.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "report.h"
+
+static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
+{
+	if (ns == PRS_NO_VALUE)
+		snprintf(buf, len, "-");
+	else if (ns < 10000)
+		snprintf(buf, len, "%" PRIu64 "ns", ns);
+	else if (ns < 10000000)
+		snprintf(buf, len, "%.1fus", (double)ns / 1e3);
+	else if (ns < 10000000000ull)
+		snprintf(buf, len, "%.1fms", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.2fs", (double)ns / 1e9);
+	return buf;
+}
+
+static double per_sec(uint64_t n, uint64_t window_ns)
+{
+	return window_ns ? (double)n / ((double)window_ns / 1e9) : 0;
+}
+
+static void stage_row(FILE *f, const char *name, const struct anl_stat *s)
+{
+	char b[8][24];
+
+	if (!s->timed) {
+		fprintf(f, "  %-15s %9" PRIu64 "   %s\n", name, s->count,
+			s->count ? "(count only: no time in this mode)" : "");
+		return;
+	}
+	fprintf(f, "  %-15s %9" PRIu64 " %9s %9s %9s %9s %9s %9s %9s\n", name, s->count,
+		fmt_ns(b[0], 24, s->total_ns), fmt_ns(b[1], 24, s->total_ns / s->timed),
+		fmt_ns(b[2], 24, anl_stat_percentile(s, 50)),
+		fmt_ns(b[3], 24, anl_stat_percentile(s, 90)),
+		fmt_ns(b[4], 24, anl_stat_percentile(s, 99)),
+		fmt_ns(b[5], 24, anl_stat_percentile(s, 99.9)),
+		fmt_ns(b[6], 24, s->max_ns));
+}
+
+/* print_log2_hist() of libbpf-tools: power-of-two rows, a 40-column bar. */
+static void log2_hist(FILE *f, const char *title, const struct anl_hist *h)
+{
+	static const char stars[] = "****************************************";
+	int lo = -1, hi = -1;
+	uint64_t max = 0;
+
+	for (int i = 0; i < ANL_HIST_BUCKETS; i++) {
+		if (!h->bucket[i])
+			continue;
+		if (lo < 0)
+			lo = i;
+		hi = i;
+		if (h->bucket[i] > max)
+			max = h->bucket[i];
+	}
+	if (lo < 0)
+		return;
+	fprintf(f, "\n%s\n", title);
+	fprintf(f, "%24s : %-9s %s\n", "ns", "count", "distribution");
+	for (int i = lo; i <= hi; i++) {
+		int w = (int)(h->bucket[i] * 40 / max);
+		char range[40];
+
+		snprintf(range, sizeof(range), "%" PRIu64 " -> %" PRIu64, anl_hist_low(i),
+			 anl_hist_high(i) - 1);
+		fprintf(f, "%24s : %-9" PRIu64 " |%-40.*s|\n", range, h->bucket[i], w, stars);
+	}
+}
+
+static void kpi_block(FILE *f, const struct anl_model *m)
+{
+	const struct anl_totals *t = &m->scope;
+	bool est = m->mode == ANL_MODE_EVENTS;
+	const char *mark = est ? " (estimated: lower bound)" : "";
+
+	fprintf(f, "\nKPIs\n");
+	fprintf(f, "  allocations           %10" PRIu64 "%s\n", t->allocations,
+		est ? " (mm_page_alloc: successful, not bulk)" : "");
+	fprintf(f, "  slow-path entries     %10" PRIu64 "   %.1f/s, %.2f per 1,000 allocations%s\n",
+		t->slow, per_sec(t->slow, m->window_ns),
+		t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0, mark);
+	fprintf(f, "  failed (NULL)         %10" PRIu64 "%s\n", t->failed,
+		est ? " (not visible from tracepoints)" : "");
+	if (t->nested)
+		fprintf(f, "  nested (in reclaim)   %10" PRIu64 "\n", t->nested);
+	if (m->kswapd_known)
+		fprintf(f, "  kswapd CPU            %9.1f %%  of one CPU (%s)\n",
+			m->kswapd_cpu_percent, m->kswapd_source);
+	else
+		fprintf(f, "  kswapd CPU                     ?   (no sched_switch or kswapd_wake/sleep)\n");
+	if (m->kswapd_stat_known)
+		fprintf(f, "  kswapd CPU (/proc)    %9.1f %%  from the /proc/PID/stat snapshots\n",
+			m->kswapd_stat_percent);
+	fprintf(f, "  direct reclaim        %10" PRIu64 "   entries, %" PRIu64 " pages reclaimed",
+		t->reclaim_begin, t->nr_reclaimed);
+	if (t->reclaim_begin)
+		fprintf(f, ", %.1f pages/stall", (double)t->nr_reclaimed / (double)t->reclaim_begin);
+	fprintf(f, "\n");
+	if (t->reclaim_loops)
+		fprintf(f, "  reclaim loops         %10" PRIu64 "   allocations with 2+ reclaims\n",
+			t->reclaim_loops);
+	fprintf(f, "  direct compaction     %10" PRIu64 "   tries, %" PRIu64
+		" stalls in the kernel's sense, %" PRIu64 " kcompactd/other runs\n",
+		t->try_compact, t->compact_stall_derived, t->compact_begin_other);
+	fprintf(f, "  OOM victims           %10" PRIu64 "\n", t->mark_victim);
+}
+
+static void anomalies(FILE *f, const struct anl_model *m, const struct prs_stats *ps)
+{
+	const struct anl_anomalies *an = &m->anomalies;
+	static const char *const names[] = {
+		"incomplete (open across lost events)", "open when the trace ended",
+		"return without entry (trace began inside)", "entry without return",
+		"gpfl/stage outside any allocation", "reclaim end without begin",
+		"order out of range", "timestamps going backwards",
+		"allocations that changed CPU", "frozen alloc merged into its wrapper",
+		"gpfl calls not from the allocator (bulk)", "boosted-watermark kswapd wakes (fast path)",
+	};
+	const uint64_t vals[] = {
+		an->incomplete, an->open_at_end, an->exit_without_entry, an->unmatched_entry,
+		an->orphan_calls, an->reclaim_end_without_begin, an->order_out_of_range,
+		an->ts_backwards, an->migrations, an->wrapper_merged, an->bulk_gpfl,
+		an->boosted_wakes,
+	};
+	bool any = false;
+
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		if (!vals[i])
+			continue;
+		if (!any)
+			fprintf(f, "\nAnomalies (counted, see docs/json-schema.md)\n");
+		any = true;
+		fprintf(f, "  %-44s %10" PRIu64 "\n", names[i], vals[i]);
+	}
+	if (ps && (ps->bad_lines || ps->bad_fields)) {
+		fprintf(f, "  %-44s %10" PRIu64 "\n", "unparsable event lines / fields",
+			ps->bad_lines + ps->bad_fields);
+	}
+}
+
+static void top_tasks(FILE *f, const struct anl_model *m, unsigned int n)
+{
+	char b[24];
+
+	if (!n || !m->nr_tasks)
+		return;
+	fprintf(f, "\nTop tasks by stall time\n");
+	fprintf(f, "  %7s %-16s %10s %8s %7s %10s\n", "PID", "COMM", "ALLOCS", "SLOW", "FAILED",
+		"STALL");
+	for (size_t i = 0; i < m->nr_tasks && i < n; i++) {
+		const struct anl_task_sum *t = &m->tasks[i];
+
+		fprintf(f, "  %7d %-16s %10" PRIu64 " %8" PRIu64 " %7" PRIu64 " %10s\n", t->pid,
+			t->comm[0] ? t->comm : "?", t->allocations, t->slow, t->failed,
+			fmt_ns(b, sizeof(b), t->stall_ns));
+	}
+}
+
+static void breakdowns(FILE *f, const struct anl_model *m)
+{
+	const struct anl_totals *t = &m->scope;
+	char b[24];
+
+	fprintf(f, "\nBy order\n  %5s %10s %8s %7s %10s\n", "ORDER", "ALLOCS", "SLOW", "FAILED",
+		"STALL");
+	for (int o = 0; o <= ANL_MAX_ORDER + 1; o++) {
+		const struct anl_order *r = &t->by_order[o];
+
+		if (!r->allocations)
+			continue;
+		if (o <= ANL_MAX_ORDER)
+			fprintf(f, "  %5d", o);
+		else
+			fprintf(f, "  %5s", "?");
+		fprintf(f, " %10" PRIu64 " %8" PRIu64 " %7" PRIu64 " %10s\n", r->allocations,
+			r->slow, r->failed, fmt_ns(b, sizeof(b), r->stall_ns));
+	}
+	fprintf(f, "\nBy gfp class\n  %-28s %10s %8s %7s %10s\n", "CLASS", "ALLOCS", "SLOW",
+		"FAILED", "STALL");
+	for (int i = 0; i < ANL_GFP_CLASSES; i++) {
+		const struct anl_class *c = &t->by_gfp[i];
+
+		if (!c->allocations)
+			continue;
+		fprintf(f, "  %-28s %10" PRIu64 " %8" PRIu64 " %7" PRIu64 " %10s\n", c->name,
+			c->allocations, c->slow, c->failed, fmt_ns(b, sizeof(b), c->stall_ns));
+	}
+}
+
+static void groundtruth(FILE *f, const struct anl_model *m)
+{
+	if (!m->vmstat_known) {
+		fprintf(f, "\nGround truth: no vmstat snapshots (in-trace markers or "
+			"--vmstat-before/--vmstat-after)\n");
+		return;
+	}
+	fprintf(f, "\nGround truth: trace vs kernel vmstat deltas (%s)\n", m->vmstat_source);
+	fprintf(f, "  %-16s %10s %10s %10s  %s\n", "COUNTER", "ENTRIES", "TRACE", "KERNEL", "MATCH");
+	for (int i = 0; i < m->nr_gt; i++) {
+		const struct anl_gt *g = &m->gt[i];
+
+		fprintf(f, "  %-16s %10" PRIu64 " %10" PRIu64 " ", g->name, g->entries, g->trace);
+		if (g->kernel_known)
+			fprintf(f, "%10" PRIu64 "  %s\n", g->kernel, g->match ? "yes" : "NO");
+		else
+			fprintf(f, "%10s  %s\n", "?", "-");
+	}
+	for (int i = 0; i < m->nr_gt; i++) {
+		const struct anl_gt *g = &m->gt[i];
+
+		if (g->kernel_known && !g->match && g->note)
+			fprintf(f, "  %s: %s.\n", g->name, g->note);
+	}
+}
+
+static const char *mode_words(enum anl_mode mode)
+{
+	switch (mode) {
+	case ANL_MODE_GRAPH:		return "function_graph: exact";
+	case ANL_MODE_GRAPH_RETVAL:	return "function_graph with return values: exact";
+	case ANL_MODE_RETPROBE:		return "kprobe/kretprobe: exact";
+	case ANL_MODE_EVENTS:		return "tracepoints only: slow paths are a lower bound, estimated";
+	default:			return "?";
+	}
+}
+
+int rpt_text(const struct rpt_input *in, FILE *f)
+{
+	const struct anl_model *m = in->model;
+	const struct anl_totals *t = &m->scope;
+	char b[24];
+
+	fprintf(f, "allocscope analyze: %s%s%s%s\n", in->trace_path ? in->trace_path : "-",
+		in->format ? " (" : "", in->format ? in->format : "", in->format ? ")" : "");
+	fprintf(f, "  mode        %s (%s)%s\n", anl_mode_name(m->mode), mode_words(m->mode),
+		m->mode_forced ? ", forced with -m" : ", detected");
+	if (m->mode != ANL_MODE_EVENTS && !m->slow_path_exact)
+		fprintf(f, "              not exact here: events were lost, see anomalies\n");
+	fprintf(f, "  kernel      %s\n", m->kernel ? m->kernel : "unknown (not in the trace)");
+	fprintf(f, "  window      %s (%s), %.6f .. %.6f\n", fmt_ns(b, sizeof(b), m->window_ns),
+		m->window_source, (double)t->begin_ts / 1e9, (double)t->end_ts / 1e9);
+	fprintf(f, "  lost events %" PRIu64 " in %" PRIu64 " markers%s\n",
+		m->anomalies.lost_events, m->anomalies.lost_markers,
+		m->anomalies.lost_markers ? " (allocations open across them are excluded from latency)" : "");
+
+	kpi_block(f, m);
+
+	fprintf(f, "\nStages%s\n", m->mode == ANL_MODE_EVENTS ?
+		" (estimated from tracepoints: compaction = try .. last compaction_end)" : "");
+	fprintf(f, "  %-15s %9s %9s %9s %9s %9s %9s %9s %9s\n", "STAGE", "COUNT", "TOTAL", "MEAN",
+		"P50", "P90", "P99", "P99.9", "MAX");
+	for (int s = 0; s < ANL_STAGE__COUNT; s++)
+		stage_row(f, anl_stage_name(s), &t->stage[s]);
+
+	if (in->histograms) {
+		log2_hist(f, "slow_path latency (per slow allocation)",
+			  &t->stage[ANL_STAGE_SLOW_PATH].hist);
+		log2_hist(f, "direct_reclaim latency (per entry)",
+			  &t->stage[ANL_STAGE_DIRECT_RECLAIM].hist);
+		log2_hist(f, "compaction latency (per direct compaction)",
+			  &t->stage[ANL_STAGE_COMPACTION].hist);
+	}
+	top_tasks(f, m, in->top_n);
+	breakdowns(f, m);
+	groundtruth(f, m);
+	anomalies(f, m, in->pstats);
+	return ferror(f) ? -1 : 0;
+}
