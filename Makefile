@@ -7,6 +7,7 @@
 #   make deps       install missing Debian packages (apt-get)
 #   make install PREFIX=/usr/local
 
+SHELL     := /bin/bash
 PREFIX    ?= /usr/local
 BUILD     ?= build
 CC        ?= gcc

@@ -16,7 +16,7 @@
 struct events_settings {
 	bool	all;		/* also events allocscope does not use */
 	bool	no_comm;	/* leave the task name out (sources truncate it differently) */
-	bool	usec;		/* timestamps rounded down to microseconds */
+	bool	usec;		/* timestamps rounded to the nearest microsecond */
 	uint64_t limit;		/* stop after this many lines, 0 = all */
 };
 
@@ -31,7 +31,7 @@ static void events_usage(FILE *f)
 		"\n"
 		"  -a, --all        also events allocscope does not use (kind 'other')\n"
 		"  -C, --no-comm    leave task names out\n"
-		"  -u, --usec       timestamps rounded down to whole microseconds\n"
+		"  -u, --usec       timestamps rounded to the nearest microsecond\n"
 		"  -n, --limit N    stop after N events\n"
 		"  -h, --help       this text\n"
 		"\n"
@@ -66,7 +66,8 @@ static void put_str(const char *key, const char *s)
 
 static void events_print(const struct prs_event *ev, const struct events_settings *set)
 {
-	uint64_t ts = set->usec ? ev->ts / 1000 * 1000 : ev->ts;
+	/* rounded to the nearest µs, as the kernel (ns2usecs) and trace-cmd print them */
+	uint64_t ts = set->usec ? (ev->ts + 500) / 1000 * 1000 : ev->ts;
 
 	printf("%" PRIu64 ".%09" PRIu64 " %d %d %d %s %s", ts / 1000000000, ts % 1000000000,
 	       ev->cpu, ev->pid, ev->tgid, prs_kind_name(ev->kind), ev->name ? ev->name : "?");
@@ -95,7 +96,6 @@ static void events_print(const struct prs_event *ev, const struct events_setting
 		put_i32("order", ev->u.mm.order);
 		put_i32("migratetype", ev->u.mm.migratetype);
 		put_i32("nid", ev->u.mm.nid);
-		put_i32("zid", ev->u.mm.zid);
 		put_i32("prio", ev->u.mm.prio);
 		put_str("gfp", ev->u.mm.gfp_str);
 		break;

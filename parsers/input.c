@@ -39,6 +39,7 @@ struct prs_input {
 
 	uint64_t		lineno;
 	uint64_t		line_off;
+	bool			unterminated;	/* the last line returned had no '\n' */
 };
 
 /* zstd frame magic 0xFD2FB528, and skippable frames 0x184D2A50..5F (LE). */
@@ -220,6 +221,7 @@ int prs_input_getline(struct prs_input *in, char **line, size_t *len)
 			if (n > PRS_MAX_LINE)
 				goto toolong;
 			in->lineno++;
+			in->unterminated = !nl;
 			in->line_off = in->buf_off + in->start;
 			in->start += n + (nl ? 1 : 0);
 			if (n > 0 && p[n - 1] == '\r')
@@ -246,6 +248,11 @@ toolong:
 uint64_t prs_input_lineno(const struct prs_input *in)
 {
 	return in->lineno;
+}
+
+bool prs_input_unterminated(const struct prs_input *in)
+{
+	return in->unterminated;
 }
 
 uint64_t prs_input_offset(const struct prs_input *in)

@@ -44,7 +44,9 @@ bool prs_input_is_zstd(const struct prs_input *in);
  */
 int  prs_input_getline(struct prs_input *in, char **line, size_t *len);
 uint64_t prs_input_lineno(const struct prs_input *in);	/* 1-based, of the last line returned */
-uint64_t prs_input_offset(const struct prs_input *in);	/* byte offset (decompressed) of the last line */
+uint64_t prs_input_offset(const struct prs_input *in);
+/* The last line returned ended the input without a '\n' (a cut-off file?). */
+bool prs_input_unterminated(const struct prs_input *in);	/* byte offset (decompressed) of the last line */
 void prs_input_close(struct prs_input *in);
 
 struct prs_reader {

@@ -450,7 +450,7 @@ int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev)
 			r->stats.lines++;
 		}
 		if (memchr(line, '\0', len)) {
-			ret = txt_bad_line(r, t);
+			ret = txt_nul_line(r, t);
 			if (ret < 0)
 				return ret;
 			continue;

@@ -85,6 +85,7 @@ bool txt_is_header(const char *line, size_t len);
 bool txt_line_shape(const char *line, size_t len, enum txt_mode *mode);
 int txt_count(struct prs_reader *r, long *slot, const char *name, enum prs_kind kind);
 int txt_bad_line(struct prs_reader *r, struct txt *t);
+int txt_nul_line(struct prs_reader *r, struct txt *t);
 int txt_end(struct prs_reader *r, struct txt *t, int ret);
 
 /* text-fgraph.c */

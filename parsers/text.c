@@ -765,7 +765,7 @@ static int line_next(struct prs_reader *r, struct prs_event *ev)
 			r->stats.lines++;
 		}
 		if (memchr(line, '\0', len)) {
-			ret = txt_bad_line(r, t);
+			ret = txt_nul_line(r, t);
 			if (ret < 0)
 				return ret;
 			continue;
@@ -823,8 +823,29 @@ int txt_count(struct prs_reader *r, long *slot, const char *name, enum prs_kind 
 
 /* ---- common state -------------------------------------------------------- */
 
+/*
+ * A NUL byte never occurs in ftrace, trace-cmd or perf text: the file is
+ * corrupt (or binary), and nothing after it can be trusted.
+ */
+int txt_nul_line(struct prs_reader *r, struct txt *t)
+{
+	if (t->nr_events == 0)
+		return prs_fail(r, PRS_EFORMAT, true, prs_input_lineno(t->in),
+				"NUL bytes: binary data, not a text trace");
+	return prs_fail(r, PRS_ECORRUPT, true, prs_input_lineno(t->in),
+			"NUL byte in a text trace: the file is corrupt");
+}
+
+/*
+ * A line that is not an event: counted (reports show it) and skipped,
+ * except a last line without its newline that does not parse: the file
+ * was cut off, and the trace is not complete.
+ */
 int txt_bad_line(struct prs_reader *r, struct txt *t)
 {
+	if (prs_input_unterminated(t->in) && t->nr_events > 0)
+		return prs_fail(r, PRS_ETRUNCATED, true, prs_input_lineno(t->in),
+				"file ends in the middle of a line: truncated trace");
 	r->stats.bad_lines++;
 	t->junk++;
 	if (t->nr_events == 0 && t->junk >= TXT_DETECT_LINES)
@@ -932,7 +953,7 @@ int prs_text_open(struct prs_reader *r, struct prs_input *in)
 		}
 		r->stats.lines++;
 		if (memchr(line, '\0', len)) {
-			ret = txt_bad_line(r, t);
+			ret = txt_nul_line(r, t);
 			if (ret < 0)
 				return txt_open_fail(r, t, ret);
 			continue;

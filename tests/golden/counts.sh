@@ -22,6 +22,7 @@ theirs_text() {
 		/^#/ || /^ *$/ { next }
 		# function_graph: tracepoints as comments, functions as entries/leaves
 		/\|  *\/\* [a-z_0-9]+: / { match($0, /\/\* [a-z_0-9]+: /); n[substr($0, RSTART + 3, RLENGTH - 5)]++; next }
+		/\|  *\/\* .*\*\/ *$/ { n["print"]++; next }	# trace_marker text as a comment
 		/\| .*[a-zA-Z_0-9.]+\(\) \{ *$/ || /\| .*[a-zA-Z_0-9.]+\(\);/ { fg++; next }
 		match($0, / [0-9]+\.[0-9]+: [^ ]+: /) {
 			s = substr($0, RSTART, RLENGTH); sub(/^ [0-9.]+: /, "", s); sub(/: $/, "", s)

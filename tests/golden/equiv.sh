@@ -14,9 +14,9 @@ for f in tests/data/*.dat; do
 	[ -f "$f" ] || continue
 	for variant in ns us; do
 		if [ $variant = ns ]; then
-			trace-cmd report -t "$f" > "$tmp/report.txt" 2>/dev/null; opt=""
+			trace-cmd report -N -t "$f" > "$tmp/report.txt" 2>/dev/null; opt=""
 		else
-			trace-cmd report "$f" > "$tmp/report.txt" 2>/dev/null; opt="-u"
+			trace-cmd report -N "$f" > "$tmp/report.txt" 2>/dev/null; opt="-u"
 		fi
 		"$BIN" events $opt "$f" > "$tmp/dat.ev" 2>"$tmp/dat.err" || { cat "$tmp/dat.err" >&2; status=1; continue; }
 		"$BIN" events $opt "$tmp/report.txt" > "$tmp/txt.ev" 2>"$tmp/txt.err" || { cat "$tmp/txt.err" >&2; status=1; continue; }
