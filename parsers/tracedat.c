@@ -44,6 +44,9 @@ enum {
 	TD_OPT_CPUCOUNT		= 8,
 	TD_OPT_STRINGS		= 15,	/* v7: strings section (section names) */
 	TD_OPT_HEADER_INFO	= 16,	/* 16..21: offset of a metadata section */
+	TD_OPT_FTRACE_EVENTS	= 17,
+	TD_OPT_KALLSYMS		= 19,
+	TD_OPT_PRINTK		= 20,
 	TD_OPT_CMDLINES		= 21,
 	TD_OPT_BUFFER_TEXT	= 22,
 };
@@ -500,6 +503,43 @@ static int td_check_section(struct td_walk *w, uint64_t off, uint16_t want, cons
 	if (s.id != want)
 		return prs_fail(w->r, PRS_ECORRUPT, false, off,
 				"expected the %s section (id %u), found id %u", what, want, s.id);
+	if (s.flags & TD_SEC_COMPRESSED) {
+		uint32_t csize, usize;
+
+		/* libtracecmd mallocs these sizes as they come */
+		if (s.size < 8 || td_rd32(w, s.data, &csize, what) ||
+		    td_rd32(w, s.data + 4, &usize, what) || csize > s.size - 8 ||
+		    usize > TD_MAX_META)
+			return prs_fail(w->r, PRS_ECORRUPT, false, s.data,
+					"the %s section's compression header is damaged", what);
+	} else {
+		/* the leading size libtracecmd will malloc must fit in the section */
+		uint64_t lead = 0;
+		uint32_t l32;
+		bool bad = false;
+
+		switch (want) {
+		case TD_OPT_HEADER_INFO:
+			bad = s.size < 12 || memcmp(w->map + s.data, "header_page", 12);
+			break;
+		case TD_OPT_FTRACE_EVENTS:
+			if (s.size >= 12 && !td_rd32(w, s.data, &l32, what) && l32)
+				bad = td_rd64(w, s.data + 4, &lead, what) || lead > s.size - 12;
+			break;
+		case TD_OPT_KALLSYMS:
+		case TD_OPT_PRINTK:
+			bad = s.size < 4 || td_rd32(w, s.data, &l32, what) || l32 > s.size - 4;
+			break;
+		case TD_OPT_CMDLINES:
+			bad = s.size < 8 || td_rd64(w, s.data, &lead, what) || lead > s.size - 8;
+			break;
+		default:
+			break;
+		}
+		if (bad)
+			return prs_fail(w->r, PRS_ECORRUPT, false, s.data,
+					"the %s section's contents do not fit it", what);
+	}
 	return 0;
 }
 
