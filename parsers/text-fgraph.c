@@ -409,31 +409,14 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 	}
 }
 
-int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev)
+/* The next event of the file, not yet accounted; 1, 0 at the end, <0 error. */
+static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 {
-	struct txt *t = r->priv;
 	char *line;
 	size_t len;
 	int ret;
 
-	if (!t->entry_name) {
-		t->entry_name = prs_intern_str(r, "funcgraph_entry");
-		t->exit_name = prs_intern_str(r, "funcgraph_exit");
-		if (!t->entry_name || !t->exit_name)
-			return prs_fail_file(r, PRS_ENOMEM, "out of memory");
-		t->entry_slot = prs_name_slot(r, t->entry_name, PRS_EV_FUNC_ENTRY);
-		t->exit_slot = prs_name_slot(r, t->exit_name, PRS_EV_FUNC_EXIT);
-		if (t->entry_slot < 0 || t->exit_slot < 0)
-			return prs_fail_file(r, PRS_ENOMEM, "out of memory");
-	}
 	for (;;) {
-		if (t->have_pend) {
-			t->have_pend = false;
-			*ev = t->pend;
-			prs_count_slot(r, t->exit_slot);
-			prs_account(r, ev);
-			return 1;
-		}
 		if (t->at_eof)
 			return 0;
 		if (t->pending) {
@@ -459,7 +442,6 @@ int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev)
 			if (txt_count(r, &t->lost_slot, t->lost_name, PRS_EV_LOST) < 0)
 				return prs_fail_file(r, PRS_ENOMEM, "out of memory");
 			ev->name = t->lost_name;
-			prs_account(r, ev);
 			t->nr_events++;
 			return 1;
 		}
@@ -477,9 +459,66 @@ int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev)
 			continue;
 		}
 		t->nr_events++;
-		prs_account(r, ev);
-		if (ev->kind == PRS_EV_OTHER && !(r->flags & PRS_OPT_OTHER))
+		if (ev->kind == PRS_EV_OTHER && !(r->flags & PRS_OPT_OTHER)) {
+			prs_account(r, ev);
 			continue;
+		}
 		return 1;
 	}
+}
+
+/*
+ * A leaf line carries one timestamp (its entry) and a duration.  Its exit
+ * is placed at entry + duration, but never after the next event of the
+ * file: the text is merged in time order, and under some clocks (seen
+ * under qemu TCG on 6.12) ts + duration overshoots the next line by up to
+ * milliseconds.  So the line after a leaf is read ahead, and the exit is
+ * clamped to it.
+ */
+int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev)
+{
+	struct txt *t = r->priv;
+	int ret;
+
+	if (!t->entry_name) {
+		t->entry_name = prs_intern_str(r, "funcgraph_entry");
+		t->exit_name = prs_intern_str(r, "funcgraph_exit");
+		if (!t->entry_name || !t->exit_name)
+			return prs_fail_file(r, PRS_ENOMEM, "out of memory");
+		t->entry_slot = prs_name_slot(r, t->entry_name, PRS_EV_FUNC_ENTRY);
+		t->exit_slot = prs_name_slot(r, t->exit_name, PRS_EV_FUNC_EXIT);
+		if (t->entry_slot < 0 || t->exit_slot < 0)
+			return prs_fail_file(r, PRS_ENOMEM, "out of memory");
+	}
+	if (t->have_pend) {
+		uint64_t entry_ts = t->pend.ts - (t->pend.u.fn.duration != PRS_NO_VALUE &&
+						  !r->stats.ts_missing ? t->pend.u.fn.duration : 0);
+
+		*ev = t->pend;
+		t->have_pend = false;
+		/* the read-ahead may reuse the line buffer and per-CPU names */
+		snprintf(t->pend_comm, sizeof(t->pend_comm), "%s", ev->comm);
+		ev->comm = t->pend_comm;
+		if (!t->have_next) {
+			ret = fg_read(r, t, &t->next);
+			if (ret < 0)
+				return ret;
+			t->have_next = ret > 0;
+		}
+		if (t->have_next && !r->stats.ts_missing && t->next.ts < ev->ts)
+			ev->ts = t->next.ts > entry_ts ? t->next.ts : entry_ts;
+		prs_count_slot(r, t->exit_slot);
+		prs_account(r, ev);
+		return 1;
+	}
+	if (t->have_next) {
+		*ev = t->next;
+		t->have_next = false;
+	} else {
+		ret = fg_read(r, t, ev);
+		if (ret <= 0)
+			return ret;
+	}
+	prs_account(r, ev);
+	return 1;
 }

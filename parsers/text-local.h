@@ -69,6 +69,9 @@ struct txt {
 	long			entry_slot, exit_slot;
 	bool			have_pend;
 	struct prs_event	pend;		/* a leaf's exit, returned after its entry */
+	bool			have_next;
+	struct prs_event	next;		/* the event after a leaf, read ahead */
+	char			pend_comm[64];	/* the leaf's task name, kept across the read-ahead */
 };
 
 bool txt_parse_num(const char *s, const char *e, uint64_t *out);
