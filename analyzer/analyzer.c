@@ -37,7 +37,8 @@ struct anl_frame {
 	int		first_gpfl;	/* GPFL_* of the first call */
 	bool		did_something;	/* a gpfl or a stage ran under it */
 	bool		slow_helper;	/* a slow-path helper ran directly under it */
-	bool		saw_page_alloc;
+	bool		saw_page_alloc;	/* mm_page_alloc with a page */
+	bool		page_alloc_failed;	/* mm_page_alloc with page=(nil) */
 	bool		retval_known, retval_null;
 	bool		compact_tp_inside;	/* try_to_compact_pages inside the open function */
 	int		stage_open[ANL_STAGE__COUNT];	/* function nesting per stage */
@@ -129,6 +130,7 @@ struct anl_ctx {
 
 	struct anl_totals tot[2][2];	/* [estimator][scope] */
 	struct anl_totals raw[2];	/* raw event counts per scope */
+	struct anl_totals raw_at_begin, raw_at_end;	/* raw[ALL] at the markers */
 	struct anl_anomalies an;
 
 	struct anl_model model;
@@ -362,6 +364,8 @@ static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame
 		r->latency_ns = PRS_NO_VALUE;
 	slow = f->first_gpfl == GPFL_NULL || r->gpfl_calls >= 2 || f->slow_helper;
 	if (f->retval_known && f->retval_null)
+		r->outcome = ANL_FAILED;
+	else if (!f->retval_known && f->page_alloc_failed)
 		r->outcome = ANL_FAILED;
 	else if (slow && !f->retval_known && a->seen_page_alloc_tp && !f->saw_page_alloc &&
 		 !(r->flags & (ANL_REC_OPEN_AT_END | ANL_REC_INCOMPLETE | ANL_REC_UNMATCHED)))
@@ -713,7 +717,8 @@ static void ev_evidence(struct anl_task *t, uint64_t ts)
 	}
 }
 
-static void ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
+static void ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
+			  bool failed)
 {
 	struct anl_evstate *e = &t->ev;
 	struct anl_alloc rec;
@@ -738,8 +743,12 @@ static void ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct pr
 		return;
 	}
 	ev_compact_close(a, t);
+	if (failed && !e->pending) {
+		/* a failure always went through the slow path, even unseen */
+		ev_evidence(t, ev->ts);
+	}
 	if (e->pending) {
-		rec.outcome = ANL_SLOW;
+		rec.outcome = failed ? ANL_FAILED : ANL_SLOW;
 		rec.start_ts = e->start;
 		rec.latency_ns = ev->ts - e->start;
 		memcpy(rec.stage_count, e->stage_count, sizeof(rec.stage_count));
@@ -814,10 +823,19 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 	bool exact = a->opts.mode != ANL_MODE_EVENTS;
 
 	switch (ev->kind) {
-	case PRS_EV_PAGE_ALLOC:
+	case PRS_EV_PAGE_ALLOC: {
+		/*
+		 * __alloc_pages_noprof() emits mm_page_alloc at its end whether
+		 * or not it got a page (2.6.32+ through 6.12 checked): a failed
+		 * one shows page=(nil), pfn -1 in trace.dat, pfn=0x0 in text.
+		 */
+		bool failed = ev->u.mm.pfn == PRS_NO_VALUE || ev->u.mm.pfn == 0;
+
 		a->seen_page_alloc_tp = true;
 		RAW_INC(a, page_alloc_events, 1);
-		if (ev->u.mm.order >= 0 && ev->u.mm.order < 64)
+		if (failed)
+			RAW_INC(a, page_alloc_failed, 1);
+		else if (ev->u.mm.order >= 0 && ev->u.mm.order < 64)
 			RAW_INC(a, page_alloc_pages, 1ull << ev->u.mm.order);
 		if (ev->u.mm.order > ANL_MAX_ORDER)
 			a->an.order_out_of_range++;
@@ -825,14 +843,16 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		copy_comm(t, ev);
 		if (f && exact) {
 			tp_compact_close(a, f);
-			f->saw_page_alloc = true;
+			f->saw_page_alloc = !failed;
+			f->page_alloc_failed = failed;
 			f->rec.order = ev->u.mm.order;
 			if (ev->u.mm.gfp != PRS_NO_VALUE)
 				f->rec.gfp = ev->u.mm.gfp;
 			f->rec.gfp_str = ev->u.mm.gfp_str;
 		}
-		ev_page_alloc(a, t, ev);
+		ev_page_alloc(a, t, ev, failed);
 		break;
+	}
 	case PRS_EV_RECLAIM_BEGIN:
 		RAW_INC(a, reclaim_begin, 1);
 		t->ct_open = false;
@@ -1076,6 +1096,7 @@ static void window_close(struct anl_ctx *a, uint64_t ts)
 	}
 	a->win_end = ts;
 	a->win_state = 2;
+	a->raw_at_end = a->raw[ALL];
 }
 
 /* ---- markers: window and in-trace snapshots ----------------------------- */
@@ -1106,6 +1127,7 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 			a->win_state = 1;
 			a->win_begin = ev->ts;
 			a->win_source = s[0] == 'V' ? "VMCAP_WINDOW markers" : "allocscope markers";
+			a->raw_at_begin = a->raw[ALL];
 			/* kswapd already running is clipped to the window in busy_add() */
 		}
 		if (s[0] == 'a')
@@ -1280,8 +1302,12 @@ static int sum_cmp(const void *x, const void *y)
 	return p->pid < q->pid ? -1 : p->pid > q->pid;
 }
 
+/* The same raw count outside the marker window: before BEGIN and after END. */
+#define EDGE(a, field) ((a)->win_state ? (a)->raw_at_begin.field +			\
+	((a)->win_state == 2 ? (a)->raw[ALL].field - (a)->raw_at_end.field : 0) : 0)
+
 static void gt_add(struct anl_model *m, const char *name, uint64_t trace, uint64_t entries,
-		   bool exact, const struct anl_vmstat *vm, enum anl_vm_item item,
+		   uint64_t edge, bool exact, const struct anl_vmstat *vm, enum anl_vm_item item,
 		   const char *note)
 {
 	struct anl_gt *g;
@@ -1297,7 +1323,13 @@ static void gt_add(struct anl_model *m, const char *name, uint64_t trace, uint64
 	g->kernel_known = vm[0].have[item] && vm[1].have[item] && vm[1].val[item] >= vm[0].val[item];
 	g->kernel = g->kernel_known ? vm[1].val[item] - vm[0].val[item] : 0;
 	g->match = g->kernel_known && g->kernel == g->trace;
-	g->note = g->match ? NULL : note;
+	g->edge = m->window_from_markers ? edge : 0;
+	g->edge_explained = !g->match && g->kernel_known && g->edge &&
+			    g->kernel > g->trace && g->kernel <= g->trace + g->edge;
+	g->note = g->match ? NULL : g->edge_explained ?
+		"the kernel's delta lies between the marker window and the whole trace: the "
+		"snapshots were read outside the markers (VMCAP reads vmstat before BEGIN and "
+		"after END), so events at the window's edges count in the kernel's delta" : note;
 }
 
 static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct anl_totals *r)
@@ -1309,28 +1341,31 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 		return;
 	m->vmstat_source = a->vm_from_files ? "files (--vmstat-before/--vmstat-after)" :
 					      "trace markers";
-	gt_add(m, "allocstall", r->reclaim_begin, r->reclaim_begin, false, vm, ANL_VM_ALLOCSTALL,
+	gt_add(m, "allocstall", r->reclaim_begin, r->reclaim_begin, EDGE(a, reclaim_begin), false, vm, ANL_VM_ALLOCSTALL,
 	       "the kernel counts ALLOCSTALL at every (re)start of do_try_to_free_pages() "
 	       "(goto retry on skipped_deactivate / memcg_low_skipped / memcg_full_walk), "
 	       "one mm_vmscan_direct_reclaim_begin can carry several; the restarts are only "
 	       "visible from mm_vmscan_lru_shrink_* priority going back up, not recorded here");
-	gt_add(m, "compact_stall", r->compact_stall_derived, r->try_compact, a->seen_deferred_tp,
+	gt_add(m, "compact_stall", r->compact_stall_derived, r->try_compact,
+	       EDGE(a, compact_stall_derived), a->seen_deferred_tp,
 	       vm, ANL_VM_COMPACT_STALL,
 	       a->seen_deferred_tp ?
 	       "COMPACTSTALL is counted unless try_to_compact_pages() returned COMPACT_SKIPPED; "
 	       "a zone already at its watermark returns COMPACT_SUCCESS without "
 	       "mm_compaction_begin" :
-	       "COMPACTSTALL is counted unless every zone was skipped; trace value = tries with "
-	       "an mm_compaction_begin; tries where a zone was only deferred also count in the "
-	       "kernel but need mm_compaction_deferred, not recorded (lower bound)");
-	gt_add(m, "oom_kill", r->mark_victim, r->mark_victim, false, vm, ANL_VM_OOM_KILL,
+	       "COMPACTSTALL is counted unless try_to_compact_pages() returned COMPACT_SKIPPED; "
+	       "a zone that was only deferred counts too, and needs mm_compaction_deferred, not "
+	       "recorded: trace = tries with an mm_compaction_begin (lower bound), "
+	       "entries = tries (upper bound)");
+	gt_add(m, "oom_kill", r->mark_victim, r->mark_victim, EDGE(a, mark_victim), false, vm, ANL_VM_OOM_KILL,
 	       "mark_victim also fires when out_of_memory() picks current because it is already "
 	       "exiting (task_will_free_mem), which is not an OOM_KILL");
-	gt_add(m, "pgalloc", r->page_alloc_pages, r->page_alloc_events, false, vm, ANL_VM_PGALLOC,
+	gt_add(m, "pgalloc", r->page_alloc_pages, r->page_alloc_events,
+	       EDGE(a, page_alloc_pages), false, vm, ANL_VM_PGALLOC,
 	       "pgalloc_* counts pages (1 << order) taken in rmqueue, also by __alloc_pages_bulk "
 	       "which emits no mm_page_alloc; pages captured by compaction emit mm_page_alloc "
 	       "without pgalloc; the trace value is the sum of 1 << order over mm_page_alloc");
-	gt_add(m, "pgsteal_direct", r->nr_reclaimed, r->reclaim_end, false, vm, ANL_VM_PGSTEAL_DIRECT,
+	gt_add(m, "pgsteal_direct", r->nr_reclaimed, r->reclaim_end, EDGE(a, nr_reclaimed), false, vm, ANL_VM_PGSTEAL_DIRECT,
 	       "nr_reclaimed of mm_vmscan_direct_reclaim_end also counts slab pages freed by "
 	       "shrinkers (reclaim_state) and excludes reclaim whose end is outside the window");
 }
@@ -1404,6 +1439,7 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 
 		t->page_alloc_events = r->page_alloc_events;
 		t->page_alloc_pages = r->page_alloc_pages;
+		t->page_alloc_failed = r->page_alloc_failed;
 		t->reclaim_begin = r->reclaim_begin;
 		t->reclaim_end = r->reclaim_end;
 		t->try_compact = r->try_compact;

@@ -176,7 +176,8 @@ struct anl_totals {
 
 	/* Raw event counts: what the kernel counters are checked against. */
 	uint64_t	page_alloc_events;	/* mm_page_alloc */
-	uint64_t	page_alloc_pages;	/* sum of 1 << order */
+	uint64_t	page_alloc_pages;	/* sum of 1 << order, successful only */
+	uint64_t	page_alloc_failed;	/* mm_page_alloc with page=(nil): a failed allocation */
 	uint64_t	reclaim_begin;		/* mm_vmscan_direct_reclaim_begin */
 	uint64_t	reclaim_end;
 	uint64_t	try_compact;		/* mm_compaction_try_to_compact_pages */
@@ -210,6 +211,8 @@ struct anl_gt {
 	uint64_t	trace;		/* the trace's value in the kernel's notion */
 	uint64_t	entries;	/* raw entries (events) where it differs */
 	uint64_t	kernel;		/* vmstat delta */
+	uint64_t	edge;		/* same events in the trace outside the marker window */
+	bool		edge_explained;	/* kernel in [trace, trace + edge]: snapshot read off the markers */
 	const char	*note;		/* why they may differ; NULL none */
 };
 

@@ -129,10 +129,11 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		", \"begin_direct\": %" PRIu64 ", \"begin_other\": %" PRIu64 ", \"deferred\": %" PRIu64 "},\n",
 		t->try_compact, t->compact_stall_derived, t->compact_begin_direct,
 		t->compact_begin_other, t->compact_deferred);
-	fprintf(f, "  \"events\": {\"mm_page_alloc\": %" PRIu64 ", \"pages\": %" PRIu64
+	fprintf(f, "  \"events\": {\"mm_page_alloc\": %" PRIu64 ", \"mm_page_alloc_failed\": %" PRIu64
+		", \"pages\": %" PRIu64
 		", \"wakeup_kswapd\": %" PRIu64 ", \"wakeup_kswapd_slow\": %" PRIu64
 		", \"mark_victim\": %" PRIu64 "},\n",
-		t->page_alloc_events, t->page_alloc_pages, t->wakeup_kswapd,
+		t->page_alloc_events, t->page_alloc_failed, t->page_alloc_pages, t->wakeup_kswapd,
 		t->wakeup_kswapd_slow, t->mark_victim);
 
 	fprintf(f, "  \"by_order\": [");
@@ -209,8 +210,10 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 			fprintf(f, "%" PRIu64, g->kernel);
 		else
 			fputs("null", f);
-		fprintf(f, ", \"match\": %s, \"entries\": %" PRIu64 ", \"exact\": %s, \"note\": ",
-			g->match ? "true" : "false", g->entries, g->exact ? "true" : "false");
+		fprintf(f, ", \"match\": %s, \"entries\": %" PRIu64 ", \"exact\": %s, \"edge\": %" PRIu64
+			", \"edge_explained\": %s, \"note\": ",
+			g->match ? "true" : "false", g->entries, g->exact ? "true" : "false", g->edge,
+			g->edge_explained ? "true" : "false");
 		jstr(f, g->note);
 		fputc('}', f);
 	}

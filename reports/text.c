@@ -69,7 +69,7 @@ static void log2_hist(FILE *f, const char *title, const struct anl_hist *h)
 	fprintf(f, "%24s : %-9s %s\n", "ns", "count", "distribution");
 	for (int i = lo; i <= hi; i++) {
 		int w = (int)(h->bucket[i] * 40 / max);
-		char range[40];
+		char range[48];
 
 		snprintf(range, sizeof(range), "%" PRIu64 " -> %" PRIu64, anl_hist_low(i),
 			 anl_hist_high(i) - 1);
@@ -85,12 +85,12 @@ static void kpi_block(FILE *f, const struct anl_model *m)
 
 	fprintf(f, "\nKPIs\n");
 	fprintf(f, "  allocations           %10" PRIu64 "%s\n", t->allocations,
-		est ? " (mm_page_alloc: successful, not bulk)" : "");
+		est ? " (mm_page_alloc events; bulk allocations emit none)" : "");
 	fprintf(f, "  slow-path entries     %10" PRIu64 "   %.1f/s, %.2f per 1,000 allocations%s\n",
 		t->slow, per_sec(t->slow, m->window_ns),
 		t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0, mark);
 	fprintf(f, "  failed (NULL)         %10" PRIu64 "%s\n", t->failed,
-		est ? " (not visible from tracepoints)" : "");
+		est ? " (from mm_page_alloc page=(nil))" : "");
 	if (t->nested)
 		fprintf(f, "  nested (in reclaim)   %10" PRIu64 "\n", t->nested);
 	if (m->kswapd_known)
@@ -205,15 +205,20 @@ static void groundtruth(FILE *f, const struct anl_model *m)
 		return;
 	}
 	fprintf(f, "\nGround truth: trace vs kernel vmstat deltas (%s)\n", m->vmstat_source);
-	fprintf(f, "  %-16s %10s %10s %10s  %s\n", "COUNTER", "ENTRIES", "TRACE", "KERNEL", "MATCH");
+	fprintf(f, "  %-16s %10s %10s %10s  %-8s %s\n", "COUNTER", "ENTRIES", "TRACE", "KERNEL", "MATCH",
+		m->window_from_markers ? "OUTSIDE-WINDOW" : "");
 	for (int i = 0; i < m->nr_gt; i++) {
 		const struct anl_gt *g = &m->gt[i];
 
 		fprintf(f, "  %-16s %10" PRIu64 " %10" PRIu64 " ", g->name, g->entries, g->trace);
 		if (g->kernel_known)
-			fprintf(f, "%10" PRIu64 "  %s\n", g->kernel, g->match ? "yes" : "NO");
+			fprintf(f, "%10" PRIu64 "  %-8s", g->kernel,
+				g->match ? "yes" : g->edge_explained ? "edge" : "NO");
 		else
-			fprintf(f, "%10s  %s\n", "?", "-");
+			fprintf(f, "%10s  %-8s", "?", "-");
+		if (m->window_from_markers)
+			fprintf(f, " %" PRIu64, g->edge);
+		fputc('\n', f);
 	}
 	for (int i = 0; i < m->nr_gt; i++) {
 		const struct anl_gt *g = &m->gt[i];
