@@ -62,6 +62,8 @@ static int info_warnings(const struct prs_stats *st, const char **warn)
 		warn[n++] = "no sched_switch events: kswapd CPU load cannot be measured";
 	if (st->lost_markers)
 		warn[n++] = "events were lost: allocations open across a loss are incomplete";
+	else if (st->cpustat_known && (st->overrun_reported || st->dropped_reported))
+		warn[n++] = "the ring buffer reports overrun/dropped events: the trace is not complete";
 	if (st->ts_missing)
 		warn[n++] = "no timestamps (function_graph without funcgraph-abstime): only durations are known";
 	if (st->ts_backwards)
@@ -115,6 +117,9 @@ static void info_print_text(const char *path, struct prs_reader *r, bool graph_r
 	printf("  lost events:  %" PRIu64 " in %" PRIu64 " loss marker%s%s\n", st->lost_events,
 	       st->lost_markers, st->lost_markers == 1 ? "" : "s",
 	       st->lost_markers && !st->lost_events ? " (amount unknown)" : "");
+	if (st->cpustat_known)
+		printf("  ring buffer:  %" PRIu64 " overrun, %" PRIu64 " dropped (the kernel's per-CPU stats in the file)\n",
+		       st->overrun_reported, st->dropped_reported);
 	if (prs_format(r) != PRS_FMT_TRACE_DAT)
 		printf("  lines:        %" PRIu64 " (%" PRIu64 " not events, %" PRIu64
 		       " undecodable)\n", st->lines, st->skipped_lines, st->bad_lines);
@@ -169,6 +174,11 @@ static void info_print_json(const char *path, struct prs_reader *r, bool graph_r
 	       ",\"bad_fields\":%" PRIu64 ",\"ts_backwards\":%" PRIu64 ",\"capture_mode\":\"%s\"",
 	       st->events, st->lost_events, st->lost_markers, st->lines, st->bad_lines,
 	       st->bad_fields, st->ts_backwards, info_mode(st, graph_retval));
+	if (st->cpustat_known)
+		printf(",\"ring_buffer\":{\"overrun\":%" PRIu64 ",\"dropped\":%" PRIu64 "}",
+		       st->overrun_reported, st->dropped_reported);
+	else
+		printf(",\"ring_buffer\":null");
 	printf(",\"events\":[");
 	for (size_t i = 0; i < st->nr_names; i++) {
 		const struct prs_name_count *n = &st->names[i];
