@@ -1,0 +1,1 @@
+info --json tests/data/6.12-thp-tcev.dat
