@@ -1,0 +1,883 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Synthetic event sequences for every allocator scenario, in graph,
+ * retprobe and events modes.  Each test feeds normalized events as the
+ * readers would produce them and checks the model and the records.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "analyzer.h"
+#include "report.h"
+
+/* Interned strings: the readers hand out one pointer per name. */
+static const char F_ALLOC[] = "__alloc_pages_noprof";
+static const char F_FROZEN[] = "__alloc_frozen_pages_noprof";
+static const char F_ALLOC_CP[] = "__alloc_pages.constprop.0";
+static const char F_GPFL[] = "get_page_from_freelist";
+static const char F_WAKE[] = "wake_all_kswapds";
+static const char F_COMPACT[] = "__alloc_pages_direct_compact";
+static const char F_RECLAIM[] = "try_to_free_pages";
+static const char F_OOM[] = "out_of_memory";
+static const char F_BULK[] = "__alloc_pages_bulk";
+static const char G_USER[] = "GFP_HIGHUSER_MOVABLE|__GFP_ZERO";
+static const char G_THP[] = "GFP_TRANSHUGE|__GFP_NORETRY";
+static const char G_NOWAIT[] = "GFP_NOWAIT";
+
+#define MS	1000000ull
+#define US	1000ull
+#define NONE	PRS_NO_VALUE
+
+#define MAX_RECS 32
+struct recs {
+	int		n;
+	struct anl_alloc r[MAX_RECS];
+};
+
+static void collect(const struct anl_alloc *rec, void *data)
+{
+	struct recs *rs = data;
+
+	if (rs->n < MAX_RECS)
+		rs->r[rs->n++] = *rec;
+}
+
+struct fx {
+	struct anl_ctx		*a;
+	struct recs		recs;
+	const struct anl_model	*m;
+};
+
+static struct fx *fx_new(enum anl_mode mode)
+{
+	struct fx *x = calloc(1, sizeof(*x));
+	struct anl_opts o = { .mode = mode, .record = collect };
+
+	assert_non_null(x);
+	o.record_data = &x->recs;
+	assert_int_equal(anl_new(&o, &x->a), 0);
+	return x;
+}
+
+static const struct anl_model *fx_finish(struct fx *x)
+{
+	assert_int_equal(anl_finish(x->a, &x->m), 0);
+	return x->m;
+}
+
+static void fx_free(struct fx *x)
+{
+	anl_free(x->a);
+	free(x);
+}
+
+static void feed(struct fx *x, struct prs_event *ev)
+{
+	if (!ev->comm)
+		ev->comm = "task";
+	assert_int_equal(anl_feed(x->a, ev), 0);
+}
+
+static struct prs_event base(uint64_t ts, int pid, int cpu, enum prs_kind kind)
+{
+	struct prs_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = ts;
+	ev.pid = pid;
+	ev.tgid = pid;
+	ev.cpu = cpu;
+	ev.kind = kind;
+	ev.comm = "task";
+	return ev;
+}
+
+/* function_graph entry / exit */
+static void fent(struct fx *x, uint64_t ts, int pid, int cpu, const char *func, int depth)
+{
+	struct prs_event ev = base(ts, pid, cpu, PRS_EV_FUNC_ENTRY);
+
+	ev.u.fn.func = func;
+	ev.u.fn.depth = depth;
+	ev.u.fn.duration = ev.u.fn.retval = NONE;
+	ev.u.fn.arg[0] = ev.u.fn.arg[1] = NONE;
+	feed(x, &ev);
+}
+
+static void fexit(struct fx *x, uint64_t ts, int pid, int cpu, const char *func, int depth,
+		  uint64_t dur, uint64_t retval)
+{
+	struct prs_event ev = base(ts, pid, cpu, PRS_EV_FUNC_EXIT);
+
+	ev.u.fn.func = func;
+	ev.u.fn.depth = depth;
+	ev.u.fn.duration = dur;
+	ev.u.fn.retval = retval;
+	ev.u.fn.arg[0] = ev.u.fn.arg[1] = NONE;
+	feed(x, &ev);
+}
+
+/* a leaf call: entry + exit with its duration */
+static void leaf(struct fx *x, uint64_t ts, int pid, int cpu, const char *func, int depth,
+		 uint64_t dur, uint64_t retval)
+{
+	fent(x, ts, pid, cpu, func, depth);
+	fexit(x, ts + dur, pid, cpu, func, depth, dur, retval);
+}
+
+static void kprobe(struct fx *x, uint64_t ts, int pid, int cpu, const char *func,
+		   uint64_t gfp, uint64_t order)
+{
+	struct prs_event ev = base(ts, pid, cpu, PRS_EV_KPROBE);
+
+	ev.u.fn.func = func;
+	ev.u.fn.depth = -1;
+	ev.u.fn.duration = ev.u.fn.retval = NONE;
+	ev.u.fn.arg[0] = gfp;
+	ev.u.fn.arg[1] = order;
+	feed(x, &ev);
+}
+
+static void kret(struct fx *x, uint64_t ts, int pid, int cpu, const char *func,
+		 const char *caller, uint64_t retval)
+{
+	struct prs_event ev = base(ts, pid, cpu, PRS_EV_KRETPROBE);
+
+	ev.u.fn.func = func;
+	ev.u.fn.caller = caller;
+	ev.u.fn.depth = -1;
+	ev.u.fn.duration = NONE;
+	ev.u.fn.retval = retval;
+	ev.u.fn.arg[0] = ev.u.fn.arg[1] = NONE;
+	feed(x, &ev);
+}
+
+static void mm(struct fx *x, uint64_t ts, int pid, int cpu, enum prs_kind kind, int order,
+	       uint64_t gfp, const char *gfp_str, uint64_t pfn)
+{
+	struct prs_event ev = base(ts, pid, cpu, kind);
+
+	ev.u.mm.pfn = pfn;
+	ev.u.mm.gfp = gfp;
+	ev.u.mm.gfp_str = gfp_str;
+	ev.u.mm.order = order;
+	ev.u.mm.migratetype = ev.u.mm.nid = ev.u.mm.zid = ev.u.mm.prio = -1;
+	feed(x, &ev);
+}
+
+static void page_alloc(struct fx *x, uint64_t ts, int pid, int cpu, int order, const char *gfp)
+{
+	mm(x, ts, pid, cpu, PRS_EV_PAGE_ALLOC, order, NONE, gfp, 0x1000 + ts % 1000);
+}
+
+static void reclaim_begin(struct fx *x, uint64_t ts, int pid, int cpu)
+{
+	mm(x, ts, pid, cpu, PRS_EV_RECLAIM_BEGIN, 0, NONE, G_USER, NONE);
+}
+
+static void reclaim_end(struct fx *x, uint64_t ts, int pid, int cpu, uint64_t nr)
+{
+	struct prs_event ev = base(ts, pid, cpu, PRS_EV_RECLAIM_END);
+
+	ev.u.reclaim.nr_reclaimed = nr;
+	feed(x, &ev);
+}
+
+static void simple(struct fx *x, uint64_t ts, int pid, int cpu, enum prs_kind kind)
+{
+	struct prs_event ev = base(ts, pid, cpu, kind);
+
+	ev.u.compact.sync = ev.u.compact.order = -1;
+	ev.u.compact.status = INT32_MIN;
+	if (kind == PRS_EV_MARK_VICTIM)
+		ev.u.victim.pid = pid + 1;
+	feed(x, &ev);
+}
+
+static void lost(struct fx *x, uint64_t ts, int cpu, uint64_t n)
+{
+	struct prs_event ev = base(ts, -1, cpu, PRS_EV_LOST);
+
+	ev.u.lost.count = n;
+	feed(x, &ev);
+}
+
+static void marker(struct fx *x, uint64_t ts, const char *text)
+{
+	struct prs_event ev = base(ts, 1, 0, PRS_EV_PRINT);
+
+	ev.u.print.text = text;
+	ev.u.print.len = strlen(text);
+	feed(x, &ev);
+}
+
+static void sw(struct fx *x, uint64_t ts, int cpu, const char *prev, int prev_pid,
+	       const char *next, int next_pid)
+{
+	struct prs_event ev = base(ts, prev_pid, cpu, PRS_EV_SCHED_SWITCH);
+
+	ev.u.sw.prev_comm = prev;
+	ev.u.sw.prev_pid = prev_pid;
+	ev.u.sw.next_comm = next;
+	ev.u.sw.next_pid = next_pid;
+	ev.u.sw.prev_state = 'S';
+	feed(x, &ev);
+}
+
+/* A fast allocation in function_graph shape. */
+static void graph_fast(struct fx *x, uint64_t ts, int pid, int cpu)
+{
+	fent(x, ts, pid, cpu, F_ALLOC, 0);
+	leaf(x, ts + 1 * US, pid, cpu, F_GPFL, 1, 2 * US, NONE);
+	page_alloc(x, ts + 4 * US, pid, cpu, 0, G_USER);
+	fexit(x, ts + 5 * US, pid, cpu, F_ALLOC, 0, 5 * US, NONE);
+}
+
+/* ---- graph mode --------------------------------------------------------- */
+
+static void test_graph_fast(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+
+	graph_fast(x, 1 * MS, 100, 0);
+	graph_fast(x, 2 * MS, 100, 0);
+	m = fx_finish(x);
+	assert_int_equal(m->mode, ANL_MODE_GRAPH);
+	assert_true(m->slow_path_exact);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.slow, 0);
+	assert_int_equal(m->scope.stage[ANL_STAGE_FAST_PATH].timed, 2);
+	assert_int_equal(m->scope.stage[ANL_STAGE_FAST_PATH].max_ns, 5 * US);
+	assert_int_equal(x->recs.n, 2);
+	assert_int_equal(x->recs.r[0].outcome, ANL_FAST);
+	assert_int_equal(x->recs.r[0].gpfl_calls, 1);
+	fx_free(x);
+}
+
+static void test_graph_slow_kswapd(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fent(x, t + 4 * US, 100, 0, F_WAKE, 1);
+	mm(x, t + 5 * US, 100, 0, PRS_EV_WAKEUP_KSWAPD, 0, 0x100cca, G_USER, NONE);
+	fexit(x, t + 6 * US, 100, 0, F_WAKE, 1, 2 * US, NONE);
+	leaf(x, t + 7 * US, 100, 0, F_GPFL, 1, 3 * US, NONE);
+	page_alloc(x, t + 11 * US, 100, 0, 0, G_USER);
+	fexit(x, t + 12 * US, 100, 0, F_ALLOC, 0, 12 * US, NONE);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.allocations, 1);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_KSWAPD_WAKE].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_KSWAPD_WAKE].total_ns, 2 * US);
+	assert_int_equal(m->scope.stage[ANL_STAGE_RETRY].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].max_ns, 12 * US);
+	/* 12us - 2us wake - 3us retry */
+	assert_int_equal(x->recs.r[0].stage_ns[ANL_STAGE_OTHER], 7 * US);
+	assert_int_equal(m->scope.wakeup_kswapd_slow, 1);
+	fx_free(x);
+}
+
+static void test_graph_compaction(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	leaf(x, t + 4 * US, 100, 0, F_WAKE, 1, 1 * US, NONE);
+	leaf(x, t + 6 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fent(x, t + 10 * US, 100, 0, F_COMPACT, 1);
+	simple(x, t + 11 * US, 100, 0, PRS_EV_TRY_COMPACT);
+	simple(x, t + 12 * US, 100, 0, PRS_EV_COMPACT_BEGIN);
+	simple(x, t + 40 * US, 100, 0, PRS_EV_COMPACT_END);
+	leaf(x, t + 41 * US, 100, 0, F_GPFL, 2, 2 * US, NONE);
+	fexit(x, t + 50 * US, 100, 0, F_COMPACT, 1, 40 * US, NONE);
+	page_alloc(x, t + 51 * US, 100, 0, 9, G_THP);
+	fexit(x, t + 52 * US, 100, 0, F_ALLOC, 0, 52 * US, NONE);
+	/* order 0 later: __alloc_pages_direct_compact returns at once, not a compaction */
+	fent(x, t + 100 * US, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 101 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	leaf(x, t + 104 * US, 100, 0, F_COMPACT, 1, 1 * US, NONE);
+	leaf(x, t + 106 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	page_alloc(x, t + 109 * US, 100, 0, 0, G_USER);
+	fexit(x, t + 110 * US, 100, 0, F_ALLOC, 0, 10 * US, NONE);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.slow, 2);
+	assert_int_equal(m->scope.stage[ANL_STAGE_COMPACTION].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_COMPACTION].total_ns, 40 * US);
+	assert_int_equal(m->scope.try_compact, 1);
+	assert_int_equal(m->scope.compact_stall_derived, 1);
+	assert_int_equal(m->scope.by_order[9].slow, 1);
+	fx_free(x);
+}
+
+/* one slow allocation with @reclaims direct reclaims, graph shape */
+static void graph_reclaim(struct fx *x, uint64_t t, int pid, int reclaims)
+{
+	uint64_t now = t;
+
+	fent(x, now, pid, 0, F_ALLOC, 0);
+	leaf(x, now + 1 * US, pid, 0, F_GPFL, 1, 2 * US, NONE);
+	leaf(x, now + 4 * US, pid, 0, F_WAKE, 1, 1 * US, NONE);
+	leaf(x, now + 6 * US, pid, 0, F_GPFL, 1, 2 * US, NONE);
+	now += 10 * US;
+	for (int i = 0; i < reclaims; i++) {
+		fent(x, now, pid, 0, F_RECLAIM, 1);
+		reclaim_begin(x, now + 1 * US, pid, 0);
+		reclaim_end(x, now + 99 * US, pid, 0, 32);
+		fexit(x, now + 100 * US, pid, 0, F_RECLAIM, 1, 100 * US, NONE);
+		leaf(x, now + 101 * US, pid, 0, F_GPFL, 1, 2 * US, NONE);
+		now += 110 * US;
+	}
+	page_alloc(x, now, pid, 0, 0, G_USER);
+	fexit(x, now + 1 * US, pid, 0, F_ALLOC, 0, now + 1 * US - t, NONE);
+}
+
+static void test_graph_reclaim_once(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+
+	graph_reclaim(x, 1 * MS, 100, 1);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].total_ns, 100 * US);
+	assert_int_equal(m->scope.reclaim_begin, 1);
+	assert_int_equal(m->scope.nr_reclaimed, 32);
+	assert_int_equal(m->scope.reclaim_loops, 0);
+	assert_int_equal(x->recs.r[0].nr_reclaimed, 32);
+	fx_free(x);
+}
+
+static void test_graph_reclaim_loop(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+
+	graph_reclaim(x, 1 * MS, 100, 3);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.allocations, 1);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].count, 3);
+	assert_int_equal(m->scope.reclaim_loops, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_RETRY].count, 4);
+	assert_int_equal(x->recs.r[0].gpfl_calls, 5);
+	fx_free(x);
+}
+
+static void test_graph_oom(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	leaf(x, t + 4 * US, 100, 0, F_WAKE, 1, 1 * US, NONE);
+	leaf(x, t + 6 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fent(x, t + 10 * US, 100, 0, F_OOM, 1);
+	simple(x, t + 20 * US, 100, 0, PRS_EV_MARK_VICTIM);
+	fexit(x, t + 30 * US, 100, 0, F_OOM, 1, 20 * US, NONE);
+	leaf(x, t + 31 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	page_alloc(x, t + 34 * US, 100, 0, 0, G_USER);
+	fexit(x, t + 35 * US, 100, 0, F_ALLOC, 0, 35 * US, NONE);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_OOM].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_OOM].total_ns, 20 * US);
+	assert_int_equal(m->scope.mark_victim, 1);
+	fx_free(x);
+}
+
+static void test_graph_failure(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	/* funcgraph-retval: gpfl returns 0, the alloc returns 0 */
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, 0);
+	leaf(x, t + 4 * US, 100, 0, F_WAKE, 1, 1 * US, NONE);
+	leaf(x, t + 6 * US, 100, 0, F_GPFL, 1, 2 * US, 0);
+	mm(x, t + 9 * US, 100, 0, PRS_EV_PAGE_ALLOC, 9, NONE, G_THP, NONE);	/* page=(nil) */
+	fexit(x, t + 10 * US, 100, 0, F_ALLOC, 0, 10 * US, 0);
+	m = fx_finish(x);
+	assert_int_equal(m->mode, ANL_MODE_GRAPH_RETVAL);
+	assert_int_equal(m->scope.allocations, 1);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.failed, 1);
+	assert_int_equal(m->scope.page_alloc_failed, 1);
+	assert_int_equal(m->scope.page_alloc_pages, 0);
+	assert_int_equal(x->recs.r[0].outcome, ANL_FAILED);
+	fx_free(x);
+}
+
+static void test_graph_failure_no_retval(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	leaf(x, t + 4 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	mm(x, t + 9 * US, 100, 0, PRS_EV_PAGE_ALLOC, 9, NONE, G_THP, NONE);
+	fexit(x, t + 10 * US, 100, 0, F_ALLOC, 0, 10 * US, NONE);
+	m = fx_finish(x);
+	assert_int_equal(m->mode, ANL_MODE_GRAPH);
+	assert_int_equal(m->scope.failed, 1);
+	fx_free(x);
+}
+
+static void test_graph_nested_in_reclaim(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	leaf(x, t + 4 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fent(x, t + 10 * US, 100, 0, F_RECLAIM, 1);
+	reclaim_begin(x, t + 11 * US, 100, 0);
+	/* reclaim allocates (zram, swap): a separate, nested, fast allocation */
+	fent(x, t + 20 * US, 100, 0, F_ALLOC, 2);
+	leaf(x, t + 21 * US, 100, 0, F_GPFL, 3, 2 * US, NONE);
+	page_alloc(x, t + 24 * US, 100, 0, 0, G_NOWAIT);
+	fexit(x, t + 25 * US, 100, 0, F_ALLOC, 2, 5 * US, NONE);
+	reclaim_end(x, t + 50 * US, 100, 0, 8);
+	fexit(x, t + 51 * US, 100, 0, F_RECLAIM, 1, 41 * US, NONE);
+	leaf(x, t + 52 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	page_alloc(x, t + 55 * US, 100, 0, 0, G_USER);
+	fexit(x, t + 56 * US, 100, 0, F_ALLOC, 0, 56 * US, NONE);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.nested, 1);
+	assert_int_equal(x->recs.n, 2);
+	/* the inner one finishes first and links to the outer */
+	assert_int_equal(x->recs.r[0].outcome, ANL_FAST);
+	assert_int_equal(x->recs.r[0].parent_id, x->recs.r[1].id);
+	assert_int_equal(x->recs.r[0].depth, 1);
+	assert_int_equal(x->recs.r[1].outcome, ANL_SLOW);
+	assert_int_equal(x->recs.r[1].gpfl_calls, 3);
+	fx_free(x);
+}
+
+static void test_graph_cpu_migration(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	/* another task runs on cpu 0 meanwhile: state is per task, not per CPU */
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fent(x, t + 10 * US, 100, 0, F_RECLAIM, 1);
+	graph_fast(x, t + 20 * US, 200, 0);
+	fexit(x, t + 100 * US, 100, 1, F_RECLAIM, 1, 90 * US, NONE);
+	leaf(x, t + 101 * US, 100, 1, F_GPFL, 1, 2 * US, NONE);
+	page_alloc(x, t + 104 * US, 100, 1, 0, G_USER);
+	fexit(x, t + 105 * US, 100, 1, F_ALLOC, 0, 105 * US, NONE);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.nested, 0);
+	assert_int_equal(m->anomalies.migrations, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].max_ns, 105 * US);
+	fx_free(x);
+}
+
+static void test_graph_trace_edges(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	/* began inside an allocation: its tail only */
+	fexit(x, t, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fexit(x, t + 1 * US, 100, 0, F_ALLOC, 0, 30 * US, NONE);
+	graph_fast(x, t + 10 * US, 100, 0);
+	/* ends inside a slow one */
+	fent(x, t + 100 * US, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 101 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fent(x, t + 104 * US, 100, 0, F_RECLAIM, 1);
+	m = fx_finish(x);
+	assert_int_equal(m->anomalies.exit_without_entry, 1);
+	assert_int_equal(m->anomalies.orphan_calls, 1);
+	assert_int_equal(m->anomalies.open_at_end, 1);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.incomplete, 1);
+	/* the cut one has no latency */
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].timed, 0);
+	assert_true(x->recs.r[1].flags & ANL_REC_OPEN_AT_END);
+	fx_free(x);
+}
+
+static void test_graph_lost_events(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fent(x, t + 5 * US, 200, 1, F_ALLOC, 0);	/* other CPU: unaffected */
+	lost(x, t + 6 * US, 0, 42);
+	leaf(x, t + 10 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	page_alloc(x, t + 13 * US, 100, 0, 0, G_USER);
+	fexit(x, t + 14 * US, 100, 0, F_ALLOC, 0, 14 * US, NONE);
+	leaf(x, t + 15 * US, 200, 1, F_GPFL, 1, 2 * US, NONE);
+	page_alloc(x, t + 18 * US, 200, 1, 0, G_USER);
+	fexit(x, t + 19 * US, 200, 1, F_ALLOC, 0, 14 * US, NONE);
+	m = fx_finish(x);
+	assert_false(m->slow_path_exact);
+	assert_int_equal(m->anomalies.lost_events, 42);
+	assert_int_equal(m->anomalies.lost_markers, 1);
+	assert_int_equal(m->anomalies.incomplete, 1);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.incomplete, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].timed, 0);
+	assert_int_equal(m->scope.stage[ANL_STAGE_FAST_PATH].timed, 1);
+	fx_free(x);
+}
+
+static void test_graph_wrapper_frozen(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	/* newest kernels: the wrapper and __alloc_frozen_pages_noprof, both traced */
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	fent(x, t + 1 * US, 100, 0, F_FROZEN, 1);
+	leaf(x, t + 2 * US, 100, 0, F_GPFL, 2, 2 * US, NONE);
+	page_alloc(x, t + 5 * US, 100, 0, 0, G_USER);
+	fexit(x, t + 6 * US, 100, 0, F_FROZEN, 1, 5 * US, NONE);
+	fexit(x, t + 7 * US, 100, 0, F_ALLOC, 0, 7 * US, NONE);
+	/* a clone suffix is the same function */
+	fent(x, t + 10 * US, 100, 0, F_ALLOC_CP, 0);
+	leaf(x, t + 11 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fexit(x, t + 14 * US, 100, 0, F_ALLOC_CP, 0, 4 * US, NONE);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.slow, 0);
+	assert_int_equal(m->anomalies.wrapper_merged, 1);
+	fx_free(x);
+}
+
+/* ---- retprobe mode ------------------------------------------------------ */
+
+static void test_retprobe_bpftrace_trap(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	/* fast */
+	kprobe(x, t, 100, 0, F_ALLOC, 0x140cca, 0);
+	kret(x, t + 2 * US, 100, 0, F_GPFL, F_ALLOC, 0xffff888000001000ull);
+	page_alloc(x, t + 3 * US, 100, 0, 0, G_USER);
+	kret(x, t + 4 * US, 100, 0, F_ALLOC, NULL, 0xffff888000001000ull);
+	/* one slow allocation, three NULL gpfl returns: ONE slow path */
+	kprobe(x, t + 10 * US, 100, 0, F_ALLOC, 0x140cca, 0);
+	kret(x, t + 12 * US, 100, 0, F_GPFL, F_ALLOC, 0);
+	kret(x, t + 14 * US, 100, 0, F_GPFL, F_ALLOC, 0);
+	reclaim_begin(x, t + 15 * US, 100, 0);
+	reclaim_end(x, t + 50 * US, 100, 0, 32);
+	kret(x, t + 52 * US, 100, 0, F_GPFL, F_ALLOC, 0);
+	kret(x, t + 54 * US, 100, 0, F_GPFL, F_ALLOC, 0xffff888000002000ull);
+	page_alloc(x, t + 55 * US, 100, 0, 0, G_USER);
+	kret(x, t + 56 * US, 100, 0, F_ALLOC, NULL, 0xffff888000002000ull);
+	/* a bulk allocation's gpfl is not an allocation */
+	kret(x, t + 60 * US, 100, 0, F_GPFL, F_BULK, 0);
+	m = fx_finish(x);
+	assert_int_equal(m->mode, ANL_MODE_RETPROBE);
+	assert_true(m->slow_path_exact);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.failed, 0);
+	assert_int_equal(x->recs.r[1].gpfl_failed, 3);
+	assert_int_equal(x->recs.r[1].gpfl_calls, 4);
+	assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].total_ns, 35 * US);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].max_ns, 46 * US);
+	assert_int_equal(m->anomalies.bulk_gpfl, 1);
+	assert_int_equal(x->recs.r[1].order, 0);
+	assert_int_equal(x->recs.r[1].gfp, 0x140cca);
+	fx_free(x);
+}
+
+static void test_retprobe_failure_and_edges(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_RETPROBE);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	kret(x, t, 100, 0, F_ALLOC, NULL, 0x1000);	/* began inside one */
+	kprobe(x, t + 10 * US, 100, 0, F_ALLOC, 0x2cc0ca, 9);
+	kret(x, t + 12 * US, 100, 0, F_GPFL, F_ALLOC, 0);
+	simple(x, t + 13 * US, 100, 0, PRS_EV_TRY_COMPACT);
+	kret(x, t + 20 * US, 100, 1, F_GPFL, F_ALLOC, 0);
+	kret(x, t + 21 * US, 100, 1, F_ALLOC, NULL, 0);	/* NULL: failed, on another CPU */
+	kprobe(x, t + 30 * US, 100, 1, F_ALLOC, 0x140cca, 0);
+	kret(x, t + 32 * US, 100, 1, F_GPFL, F_ALLOC, 0);	/* ends open, slow */
+	m = fx_finish(x);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.slow, 2);
+	assert_int_equal(m->scope.failed, 1);
+	assert_int_equal(m->scope.by_order[9].failed, 1);
+	assert_int_equal(m->anomalies.exit_without_entry, 1);
+	assert_int_equal(m->anomalies.open_at_end, 1);
+	assert_int_equal(m->anomalies.migrations, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_COMPACTION].count, 1);
+	fx_free(x);
+}
+
+static void test_forced_mode_ignores_others(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_EVENTS);
+	const struct anl_model *m;
+
+	graph_fast(x, 1 * MS, 100, 0);
+	m = fx_finish(x);
+	assert_int_equal(m->mode, ANL_MODE_EVENTS);
+	assert_true(m->mode_forced);
+	assert_false(m->slow_path_exact);
+	assert_int_equal(m->scope.allocations, 1);	/* from mm_page_alloc */
+	fx_free(x);
+}
+
+/* ---- events mode -------------------------------------------------------- */
+
+static void test_events_estimation(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	page_alloc(x, t, 100, 0, 0, G_USER);				/* fast */
+	/* boosted watermark: the fast path wakes kswapd with order 0, gfp 0 */
+	mm(x, t + 1 * US, 100, 0, PRS_EV_WAKEUP_KSWAPD, 0, 0, NULL, NONE);
+	page_alloc(x, t + 2 * US, 100, 0, 0, G_USER);			/* still fast */
+	/* slow: kswapd was asleep, real gfp */
+	mm(x, t + 10 * US, 100, 0, PRS_EV_WAKEUP_KSWAPD, 0, 0x140cca, G_USER, NONE);
+	page_alloc(x, t + 15 * US, 100, 0, 0, G_USER);
+	/* slow: direct reclaim, with a nested allocation inside */
+	reclaim_begin(x, t + 20 * US, 100, 0);
+	page_alloc(x, t + 30 * US, 100, 0, 0, G_NOWAIT);		/* nested, fast */
+	reclaim_end(x, t + 120 * US, 100, 0, 16);
+	page_alloc(x, t + 125 * US, 100, 0, 0, G_USER);
+	/* failed THP: mm_page_alloc page=(nil) */
+	simple(x, t + 200 * US, 100, 0, PRS_EV_TRY_COMPACT);
+	mm(x, t + 250 * US, 100, 0, PRS_EV_PAGE_ALLOC, 9, NONE, G_THP, NONE);
+	m = fx_finish(x);
+	assert_int_equal(m->mode, ANL_MODE_EVENTS);
+	assert_false(m->slow_path_exact);
+	assert_int_equal(m->scope.allocations, 6);
+	assert_int_equal(m->scope.slow, 3);
+	assert_int_equal(m->scope.failed, 1);
+	assert_int_equal(m->scope.nested, 1);
+	assert_int_equal(m->anomalies.boosted_wakes, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].total_ns, 100 * US);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].max_ns, 105 * US);
+	assert_int_equal(m->scope.nr_reclaimed, 16);
+	assert_int_equal(m->scope.page_alloc_pages, 5);
+	fx_free(x);
+}
+
+/* ---- window, ground truth, kswapd --------------------------------------- */
+
+static void test_window_groundtruth_kswapd(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	const struct anl_gt *g = NULL;
+
+	sw(x, 0, 0, "swapper/0", 0, "kswapd0", 49);	/* running before the window */
+	graph_reclaim(x, 10 * MS, 100, 1);		/* outside: before */
+	marker(x, 100 * MS, "allocscope: begin");
+	marker(x, 100 * MS, "allocscope: vmstat allocstall_normal 10");
+	marker(x, 100 * MS, "allocscope: vmstat allocstall_movable 5");
+	marker(x, 100 * MS, "allocscope: vmstat compact_stall 3");
+	marker(x, 100 * MS, "allocscope: kernel 6.12.0-test");
+	sw(x, 300 * MS, 0, "kswapd0", 49, "hog", 100);	/* 200 ms inside */
+	graph_reclaim(x, 400 * MS, 100, 2);
+	sw(x, 500 * MS, 1, "hog", 100, "kswapd0", 49);
+	sw(x, 600 * MS, 1, "kswapd0", 49, "hog", 100);	/* 100 ms inside */
+	marker(x, 1100 * MS, "allocscope: end");
+	marker(x, 1100 * MS, "allocscope: vmstat allocstall_normal 13");
+	marker(x, 1100 * MS, "allocscope: vmstat allocstall_movable 6");
+	marker(x, 1100 * MS, "allocscope: vmstat compact_stall 3");
+	graph_reclaim(x, 1200 * MS, 100, 1);		/* outside: after */
+	m = fx_finish(x);
+	assert_true(m->window_from_markers);
+	assert_int_equal(m->window_ns, 1000 * MS);
+	assert_string_equal(m->kernel, "6.12.0-test");
+	assert_int_equal(m->scope.allocations, 1);
+	assert_int_equal(m->scope.reclaim_begin, 2);
+	assert_true(m->kswapd_known);
+	assert_float_equal(m->kswapd_cpu_percent, 30.0, 0.001);
+	assert_true(m->vmstat_known);
+	for (int i = 0; i < m->nr_gt; i++)
+		if (!strcmp(m->gt[i].name, "allocstall"))
+			g = &m->gt[i];
+	assert_non_null(g);
+	assert_int_equal(g->trace, 2);
+	assert_int_equal(g->kernel, 4);
+	assert_int_equal(g->edge, 2);
+	assert_false(g->match);
+	assert_true(g->edge_explained);
+	fx_free(x);
+}
+
+static void test_vmstat_files(void **state)
+{
+	static const char before[] = "nr_free_pages 100\nallocstall_dma 0\nallocstall_normal 7\n"
+				     "oom_kill 1\npgalloc_normal 1000\npgalloc_dma32 10\n";
+	static const char after[] = "nr_free_pages 50\nallocstall_dma 0\nallocstall_normal 8\n"
+				    "oom_kill 1\npgalloc_normal 1001\npgalloc_dma32 10\n";
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+
+	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, "garbage here\n", 13), -ANL_EVMSTAT);
+	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	graph_reclaim(x, 1 * MS, 100, 1);
+	m = fx_finish(x);
+	assert_false(m->window_from_markers);
+	assert_true(m->vmstat_known);
+	for (int i = 0; i < m->nr_gt; i++) {
+		if (!strcmp(m->gt[i].name, "allocstall") || !strcmp(m->gt[i].name, "pgalloc") ||
+		    !strcmp(m->gt[i].name, "oom_kill"))
+			assert_true(m->gt[i].match);
+	}
+	fx_free(x);
+}
+
+/* ---- histograms, names, reports ----------------------------------------- */
+
+static void test_hist(void **state)
+{
+	struct anl_hist h = { 0 }, h2 = { 0 };
+
+	anl_hist_add(&h, 0);
+	anl_hist_add(&h, 1);
+	anl_hist_add(&h, 2);
+	anl_hist_add(&h, 1023);
+	anl_hist_add(&h, 1024);
+	assert_int_equal(h.bucket[0], 2);
+	assert_int_equal(h.bucket[1], 1);
+	assert_int_equal(h.bucket[9], 1);
+	assert_int_equal(h.bucket[10], 1);
+	anl_hist_merge(&h2, &h);
+	anl_hist_merge(&h2, &h);
+	assert_int_equal(h2.bucket[10], 2);
+	assert_true(anl_hist_percentile(&h, 100, 1024) == 1024);
+	assert_true(anl_hist_percentile(&h, 50, 1024) >= 2 && anl_hist_percentile(&h, 50, 1024) < 4);
+	assert_int_equal(anl_hist_percentile(&(struct anl_hist){ 0 }, 50, 0), 0);
+}
+
+static void test_modes_names(void **state)
+{
+	enum anl_mode mo;
+
+	assert_int_equal(anl_mode_parse("graph+retval", &mo), 0);
+	assert_int_equal(mo, ANL_MODE_GRAPH_RETVAL);
+	assert_int_equal(anl_mode_parse("bogus", &mo), -ANL_EINVAL);
+	assert_string_equal(anl_mode_name(ANL_MODE_RETPROBE), "retprobe");
+	assert_string_equal(anl_stage_name(ANL_STAGE_DIRECT_RECLAIM), "direct_reclaim");
+	assert_string_equal(anl_strerror(-ANL_ENOMEM), "out of memory");
+}
+
+static void test_reports_render(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	struct rpt_input in = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	static const char *const keys[] = {
+		"\"schema_version\": 1", "\"capture\": {\"mode\": \"graph\"", "\"lost_events\": 0",
+		"\"window_ns\":", "\"allocations\": 2", "\"slow_path_entries\": 1", "\"failed\": 0",
+		"\"slow_path_exact\": true", "\"kswapd_wake\": {\"count\": 1", "\"compaction\": {\"count\": 0",
+		"\"direct_reclaim\": {\"count\": 1", "\"oom\": {\"count\": 0", "\"p50_ns\":", "\"p99_ns\":",
+		"\"max_ns\":", "\"histogram\": [", "\"kswapd\": {\"cpu_percent\":", "\"groundtruth\": [",
+	};
+
+	graph_fast(x, 1 * MS, 100, 0);
+	graph_reclaim(x, 2 * MS, 100, 1);
+	in.model = fx_finish(x);
+	in.trace_path = "synthetic";
+	in.top_n = 5;
+	in.histograms = true;
+
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(rpt_json(&in, f), 0);
+	fclose(f);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!strstr(buf, keys[i]))
+			fail_msg("JSON lacks %s:\n%s", keys[i], buf);
+	}
+	free(buf);
+
+	f = open_memstream(&buf, &len);
+	assert_int_equal(rpt_text(&in, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "mode        graph (function_graph: exact), detected"));
+	assert_non_null(strstr(buf, "slow-path entries"));
+	assert_non_null(strstr(buf, "distribution"));
+	assert_non_null(strstr(buf, "Top tasks by stall time"));
+	free(buf);
+	fx_free(x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_graph_fast),
+		cmocka_unit_test(test_graph_slow_kswapd),
+		cmocka_unit_test(test_graph_compaction),
+		cmocka_unit_test(test_graph_reclaim_once),
+		cmocka_unit_test(test_graph_reclaim_loop),
+		cmocka_unit_test(test_graph_oom),
+		cmocka_unit_test(test_graph_failure),
+		cmocka_unit_test(test_graph_failure_no_retval),
+		cmocka_unit_test(test_graph_nested_in_reclaim),
+		cmocka_unit_test(test_graph_cpu_migration),
+		cmocka_unit_test(test_graph_trace_edges),
+		cmocka_unit_test(test_graph_lost_events),
+		cmocka_unit_test(test_graph_wrapper_frozen),
+		cmocka_unit_test(test_retprobe_bpftrace_trap),
+		cmocka_unit_test(test_retprobe_failure_and_edges),
+		cmocka_unit_test(test_forced_mode_ignores_others),
+		cmocka_unit_test(test_events_estimation),
+		cmocka_unit_test(test_window_groundtruth_kswapd),
+		cmocka_unit_test(test_vmstat_files),
+		cmocka_unit_test(test_hist),
+		cmocka_unit_test(test_modes_names),
+		cmocka_unit_test(test_reports_render),
+	};
+
+	return cmocka_run_group_tests_name("analyzer", tests, NULL, NULL);
+}
