@@ -135,7 +135,7 @@ struct prs_event {
 		} kswapd;
 		/* COMPACT_BEGIN, COMPACT_END, COMPACT_SUITABLE/DEFERRED/FINISHED */
 		struct {
-			int32_t sync;		/* BEGIN: 1 sync, 0 async, -1 absent */
+			int32_t sync;		/* BEGIN/END: 1 sync, 0 async, -1 absent */
 			int32_t order;		/* SUITABLE/DEFERRED/FINISHED: -1 absent */
 			int32_t status;		/* END: numeric status, INT32_MIN when only symbolic */
 			const char *status_str;	/* END/SUITABLE/FINISHED: symbolic (interned) or NULL */

@@ -399,7 +399,7 @@ static void set_gfp(struct prs_reader *r, struct prs_event *ev, char *v, char *v
 static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_event *ev)
 {
 	char *p = s;
-	bool bad = false;
+	bool bad = false, nil_page = false;
 
 	while (p < e) {
 		char *tok, *eq, *v, *ve;
@@ -431,7 +431,10 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 				bad |= !parse_i32(v, ve, &ev->u.mm.order);
 			else if (KEY("gfp_flags") || KEY("gfp_mask"))
 				set_gfp(r, ev, v, ve);
-			else if (KEY("pfn"))
+			else if (KEY("page"))
+				nil_page = ve - v == 5 && memcmp(v, "(nil)", 5) == 0;
+			else if (KEY("pfn") && !nil_page)
+				/* a failed allocation prints "page=(nil) pfn=0x0"; trace.dat has pfn -1 */
 				bad |= !txt_parse_num(v, ve, &ev->u.mm.pfn);
 			else if (KEY("migratetype"))
 				bad |= !parse_i32(v, ve, &ev->u.mm.migratetype);

@@ -1775,7 +1775,7 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 	case PRS_EV_COMPACT_SUITABLE:
 	case PRS_EV_COMPACT_DEFERRED:
 	case PRS_EV_COMPACT_FINISHED:
-		if (e->kind == PRS_EV_COMPACT_BEGIN)
+		if (e->kind == PRS_EV_COMPACT_BEGIN || e->kind == PRS_EV_COMPACT_END)
 			GET(F_SYNC, ev->u.compact.sync, int32_t);
 		if (e->kind != PRS_EV_COMPACT_BEGIN && e->kind != PRS_EV_COMPACT_END)
 			GET(F_ORDER, ev->u.compact.order, int32_t);
