@@ -612,9 +612,11 @@ static void stage_exit(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 		 * __alloc_pages_direct_compact() returns at once for order 0,
 		 * and is called after every reclaim (6.x): only a call in which
 		 * try_to_compact_pages fired is a compaction, when that
-		 * tracepoint is recorded at all.
+		 * tracepoint is recorded at all.  Without it, only a call
+		 * whose order is known to be > 0 (kprobe args) counts: in
+		 * function_graph the order is known only at mm_page_alloc.
 		 */
-		count = f->compact_tp_inside || (!a->seen_try_compact_tp && f->rec.order != 0);
+		count = f->compact_tp_inside || (!a->seen_try_compact_tp && f->rec.order > 0);
 		f->compact_tp_inside = false;
 	}
 	if (!count)
