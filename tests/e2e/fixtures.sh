@@ -1,0 +1,323 @@
+#!/bin/bash
+# fixtures.sh: regenerate allocscope's real-kernel trace fixtures from scratch.
+#
+#   tests/e2e/fixtures.sh [-k "6.1 6.12"] [-r "RUN..."] [-o OUTDIR] [-L] [-n]
+#
+#   -k KERNELS  short kernel names to run (default "6.1 6.12"); see kernel_pkg for the package each maps to
+#   -r RUNS     run names (default: all in RUNS below)
+#   -o OUTDIR   where fixtures go (default tests/data)
+#   -L          also (re)make the local-kernel fixtures with local-capture.sh (needs root on the host; the host's
+#               tracefs is restored afterwards)
+#   -n          do not boot anything, only rebuild fixtures from the raw results already in build/e2e/runs
+#
+# Everything downloaded or built goes under build/e2e/ (never committed): debs/, k/<kver>/ (unpacked packages),
+# initramfs/<kver>.cpio.gz, runs/<kernel>-<run>/ (raw results read back from the guest's data disk).
+# Host needs: qemu-system-x86_64, busybox-static, trace-cmd, e2fsprogs (mkfs.ext4, debugfs), zstd, xz-utils,
+# gcc; the script installs the missing Debian packages with apt-get when run as root.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+BUILD=$TOP/build/e2e
+OUT=$TOP/tests/data
+KERNELS="6.1 6.12"
+LOCAL=0
+NOBOOT=0
+MEM=${MEM:-256M}
+# run = scenario mode recorder [extra guest params] ; the fixture's name is <kernel>-<run>
+RUNS_ALL="anon-graph anon-kprobe anon-graph-dat anon-kprobe-dat calm-kprobe-v6 anon-kprobe-inst oom-kprobe thp-graph anon-kprobe-lossy"
+RUNS=$RUNS_ALL
+while getopts "k:r:o:Ln" o; do
+	case $o in
+	k) KERNELS=$OPTARG ;;
+	r) RUNS=$OPTARG ;;
+	o) OUT=$OPTARG ;;
+	L) LOCAL=1 ;;
+	n) NOBOOT=1 ;;
+	*) sed -n '2,20p' "$0"; exit 1 ;;
+	esac
+done
+mkdir -p "$BUILD"/{debs,k,initramfs,runs} "$OUT"
+
+log() { echo "fixtures: $*" >&2; }
+
+# ---- host tools -----------------------------------------------------------------------------------------
+need() { # need CMD DEBIAN-PACKAGE
+	command -v "$1" >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" = 0 ]; then
+		log "installing $2 for $1"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null
+	fi
+	command -v "$1" >/dev/null 2>&1 || { log "missing $1 (Debian package $2)"; exit 3; }
+}
+need qemu-system-x86_64 qemu-system-x86
+need trace-cmd trace-cmd
+need mkfs.ext4 e2fsprogs
+need debugfs e2fsprogs
+need zstd zstd
+need xz xz-utils
+need gcc gcc
+[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q static || need busybox busybox-static
+BUSYBOX=$(command -v busybox)
+
+# ---- kernels ---------------------------------------------------------------------------------------------
+# Pinned versions the committed fixtures were made with; if the archive no longer has them, the newest
+# matching package apt offers is used instead (and the README of each fixture says which).
+kernel_pkg() {
+	case $1 in
+	6.1) echo "linux-image-6.1.0-56-cloud-amd64-unsigned" ;;
+	6.12) echo "linux-image-6.12.117+deb12-cloud-amd64-unsigned" ;;
+	*) log "unknown kernel $1"; exit 1 ;;
+	esac
+}
+kernel_pattern() {
+	case $1 in
+	6.1) echo '^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned ' ;;
+	6.12) echo '^linux-image-6\.12\.[0-9]+\+deb12-cloud-amd64-unsigned ' ;;
+	esac
+}
+fetch_kernel() { # prints the unpacked kernel dir
+	local k=$1 pkg deb dir
+	pkg=$(kernel_pkg "$k")
+	deb=$(ls "$BUILD"/debs/"${pkg}"_*.deb 2>/dev/null | head -1 || true)
+	if [ -z "$deb" ]; then
+		(cd "$BUILD/debs" && apt-get download "$pkg" >/dev/null 2>&1) || {
+			pkg=$(apt-cache search linux-image | grep -E "$(kernel_pattern "$k")" | awk '{print $1}' | sort -V | tail -1)
+			log "pinned package not downloadable, using $pkg"
+			(cd "$BUILD/debs" && apt-get download "$pkg" >/dev/null 2>&1)
+		}
+		deb=$(ls "$BUILD"/debs/"${pkg}"_*.deb | head -1)
+	fi
+	dir=$BUILD/k/$(basename "$deb" .deb)
+	if [ ! -d "$dir/boot" ]; then
+		mkdir -p "$dir"
+		dpkg-deb -x "$deb" "$dir"
+	fi
+	echo "$dir"
+}
+
+# module file for a module name (names use - or _ interchangeably)
+modfile() {
+	local mdir=$1 m=$2 a b
+	a=$(echo "$m" | tr - _)
+	b=$(echo "$m" | tr _ -)
+	find "$mdir" \( -name "$a.ko" -o -name "$a.ko.xz" -o -name "$b.ko" -o -name "$b.ko.xz" \) | head -1
+}
+moddeps() {
+	local f=$1
+	case $f in *.xz) xz -dc "$f" ;; *) cat "$f" ;; esac | strings | sed -n 's/^depends=//p' | tr , ' '
+}
+# resolve MODULE...: prints module names in load order (dependencies first), skipping built-ins
+resolve() {
+	local mdir=$1; shift
+	local m f d
+	for m in "$@"; do
+		case " $RESOLVED " in *" $m "*) continue ;; esac
+		f=$(modfile "$mdir" "$m")
+		[ -n "$f" ] || continue
+		for d in $(moddeps "$f"); do resolve "$mdir" "$d"; done
+		RESOLVED="$RESOLVED $m"
+		echo "$m $f"
+	done
+}
+
+build_initramfs() { # build_initramfs KDIR -> prints initrd path
+	local kdir=$1 kver mdir root initrd lib
+	kver=$(basename "$(ls -d "$kdir"/lib/modules/*)")
+	mdir=$kdir/lib/modules/$kver
+	initrd=$BUILD/initramfs/$kver.cpio.gz
+	root=$BUILD/initramfs/root-$kver
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,lib,lib64,modules,proc,sys,dev,tmp,out,etc}
+	cp "$BUSYBOX" "$root/bin/busybox"
+	ln -sf busybox "$root/bin/sh"
+	cp "$HERE/guest-init.sh" "$root/init"
+	chmod +x "$root/init"
+	gcc -O2 -static -o "$root/bin/memhog" "$HERE/memhog.c"
+	# trace-cmd is dynamically linked: bring its libraries and the loader
+	cp "$(command -v trace-cmd)" "$root/usr/bin/trace-cmd"
+	for lib in $(ldd "$(command -v trace-cmd)" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+	# modules: virtio disk (+pci on kernels where it is a module), ext4 is built in; zram and its compressors
+	RESOLVED=
+	: >"$root/modules/order"
+	resolve "$mdir" virtio_pci virtio_blk zsmalloc lzo-rle lz4_compress lz4 zram | while read -r m f; do
+		case $f in
+		*.xz) xz -dc "$f" >"$root/modules/$m.ko" ;;
+		*) cp "$f" "$root/modules/$m.ko" ;;
+		esac
+		echo "$m.ko" >>"$root/modules/order"
+	done
+	(cd "$root" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1 >"$initrd")
+	echo "$initrd"
+}
+
+# ---- one boot --------------------------------------------------------------------------------------------
+run_params() { # run name -> guest params (see guest-init.sh for their meaning)
+	local c="as_win=0.5 as_zram=128"
+	case $1 in
+	anon-graph) echo "as_scen=anon as_mode=graph as_rec=text as_buf=16384 $c" ;;
+	anon-kprobe) echo "as_scen=anon as_mode=kprobe as_rec=text as_buf=16384 $c" ;;
+	anon-events) echo "as_scen=anon as_mode=events as_rec=text as_buf=16384 $c" ;;
+	anon-graph-dat) echo "as_scen=anon as_mode=graph as_rec=tcmd as_buf=8192 as_tcopt=--compression,zstd $c" ;;
+	anon-kprobe-dat) echo "as_scen=anon as_mode=kprobe as_rec=tcmd as_buf=8192 as_tcopt=--compression,zstd $c" ;;
+	calm-kprobe-v6) echo "as_scen=calm as_mode=kprobe as_rec=tcmd as_buf=8192 as_tcopt=--file-version,6 $c" ;;
+	anon-kprobe-inst) echo "as_scen=anon as_mode=kprobe as_rec=tcmd as_buf=8192 as_inst=allocscope as_tcopt=--compression,zstd $c" ;;
+	anon-kprobe-lossy) echo "as_scen=anon as_mode=kprobe as_rec=pipe as_buf=16 $c" ;;
+	oom-kprobe) echo "as_scen=oom as_mode=kprobe as_rec=text as_buf=16384 $c" ;;
+	thp-graph) echo "as_scen=thp as_mode=graph as_rec=text as_buf=16384 $c" ;;
+	calm-kprobe) echo "as_scen=calm as_mode=kprobe as_rec=text as_buf=16384 $c" ;;
+	*) log "unknown run $1"; exit 1 ;;
+	esac
+}
+
+boot() { # boot KDIR INITRD NAME PARAMS
+	local kdir=$1 initrd=$2 name=$3 params=$4 img rd
+	rd=$BUILD/runs/$name
+	rm -rf "$rd"
+	mkdir -p "$rd"
+	img=$rd/data.img
+	truncate -s 768M "$img"
+	log "boot $name: $params"
+	local t0=$SECONDS try
+	# under TCG a boot occasionally dies early (int3 Oops while the kernel patches its own text): retry
+	for try in 1 2 3; do
+	mkfs.ext4 -q -F -L allocscope "$img"
+	timeout 900 qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m $MEM -no-reboot \
+		-kernel "$(ls "$kdir"/boot/vmlinuz-*)" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 loglevel=4 as_name=$name $params" \
+		-drive file="$img",format=raw,if=virtio \
+		-display none -serial file:"$rd/console.log" -monitor none >"$rd/qemu.log" 2>&1 || log "qemu rc=$?"
+	grep -q "allocscope-guest: done" "$rd/console.log" && break
+	log "$name: attempt $try failed: $(grep -m1 -E 'Oops|BUG|panic' "$rd/console.log" || echo 'no done line')"
+	cp "$rd/console.log" "$rd/console.failed-$try.log"
+	done
+	log "boot $name took $((SECONDS - t0)) s"
+	debugfs -R "rdump /$name $rd" "$img" >/dev/null 2>&1 || true
+	rm -f "$img"
+	[ -f "$rd/$name/guest.log" ] || { log "$name: no results (see $rd/console.log)"; return 1; }
+}
+
+# ---- fixture post-processing -------------------------------------------------------------------------------
+. "$HERE/lib.sh"
+
+describe_run() {
+	case $1 in
+	anon-graph) echo "function_graph text: current_tracer=function_graph, set_graph_function=<entry>, set_ftrace_filter=<entry + helpers, see tracing_config>, options funcgraph-abstime/proc/cpu, plus tracepoints; read with \`cat trace\` after the window" ;;
+	anon-kprobe) echo "kprobe events text: current_tracer=nop, p:kprobes/alloc_entry <entry> gfp_mask=\$arg1 order=\$arg2, r:kprobes/alloc_ret <entry> ret=\$retval, r:kprobes/gpfl_ret get_page_from_freelist ret=\$retval, plus tracepoints; read with \`cat trace\` after the window" ;;
+	anon-graph-dat) echo "trace.dat (file version 7, zstd sections) made by trace-cmd record inside the guest, function_graph (-p function_graph -g <entry> -l <entry + helpers> -O funcgraph-abstime -O funcgraph-proc) plus tracepoints" ;;
+	anon-kprobe-dat) echo "trace.dat (file version 7, zstd sections) made by trace-cmd record inside the guest, kprobe events (as in the -kprobe text fixture) plus tracepoints" ;;
+	calm-kprobe-v6) echo "trace.dat made by trace-cmd record --file-version 6 (uncompressed) inside the guest, kprobe events plus tracepoints" ;;
+	anon-kprobe-inst) echo "trace.dat (v7, zstd) made by trace-cmd record -B allocscope inside the guest: all events are in the buffer instance 'allocscope', the top-level buffer carries nothing; kprobe events plus tracepoints" ;;
+	oom-kprobe) echo "kprobe events text (as -anon-kprobe) of an OOM run" ;;
+	thp-graph) echo "function_graph text (as -anon-graph) of a THP run after fragmentation" ;;
+	anon-kprobe-lossy) echo "kprobe events text streamed from trace_pipe during the window with a deliberately tiny per-CPU buffer (16 KB): LOSSY on purpose, shows 'CPU:N [LOST N EVENTS]' lines" ;;
+	calm-kprobe) echo "kprobe events text of a calm system" ;;
+	anon-events) echo "tracepoints only text" ;;
+	esac
+}
+describe_scen() {
+	case $1 in
+	anon*) echo "anon pressure: MA0 = MemAvailable after the ring buffers are allocated, before any hog; pre-phase hog#1 faults 75% of MA0 (MADV_NOHUGEPAGE, 25% random fill per page) and keeps re-touching; in the window hog#2 faults 30% of MA0 and re-touches for as_win s -> zram swap, direct reclaim, kswapd" ;;
+	oom*) echo "OOM: swap off; pre-phase hog#1 holds 80% of MA0 (MemAvailable before any hog; incompressible); in the window hog#2 tries to fault another 40% of MA0 (incompressible) -> direct reclaim, then the OOM killer" ;;
+	thp*) echo "THP after fragmentation: pre-phase hog faults 90% of MemFree in 4K pages (MADV_NOHUGEPAGE) and MADV_DONTNEEDs every other page; in the window a MADV_HUGEPAGE hog faults 90% of MemAvailable -> direct compaction (THP enabled=madvise, defrag=madvise, set by the guest: the kernel disables THP below 512 MB RAM)" ;;
+	calm*) echo "calm: no pre-phase; in the window one 4 MiB hog (few or no slow paths; kept small because v6 files are not compressed)" ;;
+	esac
+}
+
+make_fixture() { # make_fixture KSHORT KDIR RUN
+	local k=$1 kdir=$2 run=$3 name=$1-$3 rd d base f fmt kv
+	rd=$BUILD/runs/$name
+	d=$rd/$name
+	[ -f "$d/uname.txt" ] || { log "$name: no results"; return 1; }
+	# fixture names carry the upstream version the Debian kernel is built from (6.12.117, 6.1.192)
+	kv=$(sed -nE 's/.*Debian ([0-9]+\.[0-9]+\.[0-9]+)-.*/\1/p' "$d/uname.txt")
+	[ -n "$kv" ] || kv=$k
+	base=$OUT/$kv-$run
+	case $run in
+	*-dat | *-v6 | *-inst)
+		[ -f "$d/trace.dat" ] || { log "$name: no trace.dat"; return 1; }
+		base=$OUT/$kv-${run%-dat}
+		cp "$d/trace.dat" "$base.dat"
+		f=$base.dat
+		fmt="trace.dat"
+		trace-cmd report -t -i "$f" 2>/dev/null >"$rd/report.txt" || true
+		if [ "$run" = anon-kprobe-dat ]; then
+			zstd -q -19 -f "$rd/report.txt" -o "$base.report.txt.zst"
+		fi
+		;;
+	*)
+		[ -f "$d/trace.txt" ] || { log "$name: no trace.txt"; return 1; }
+		zstd -q -19 -f "$d/trace.txt" -o "$base.txt.zst"
+		f=$base.txt.zst
+		fmt="ftrace text (zstd -19)"
+		cp "$d/trace.txt" "$rd/report.txt"
+		;;
+	esac
+	for s in before after; do
+		cp "$d/vmstat.$s" "$base.vmstat.$s"
+		cp "$d/kswapd0.stat.$s" "$base.kswapd.$s"
+	done
+	{
+		echo "Fixture $(basename "$f")"
+		echo
+		echo "Kernel: $(cat "$d/uname.txt")"
+		echo "Package: $(basename "$kdir") (Debian, apt-get download + dpkg-deb -x)"
+		echo "Guest: qemu-system-x86_64 $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') -accel tcg -cpu max -smp 2 -m $MEM, busybox-static initramfs, /init = tests/e2e/guest-init.sh, results on an ext4 virtio data disk"
+		echo "Regenerate: tests/e2e/fixtures.sh -k $k -r $run"
+		echo "Format: $fmt, $(stat -c %s "$f") bytes"
+		echo "Mode: $(describe_run "$run")"
+		echo "Scenario: $(describe_scen "$run")"
+		echo "THP: $(tr '\n' ' ' <"$d/thp_settings.txt")"
+		echo
+		echo "Ground truth: $(basename "$base").vmstat.before/.after (/proc/vmstat), $(basename "$base").kswapd.before/.after (/proc/<kswapd0>/stat);"
+		echo "both snapshots are also inside the trace as trace_marker lines: 'allocscope: vmstat-begin before',"
+		echo "'allocscope: vmstat <name> <value>' ..., 'allocscope: vmstat-end before', 'allocscope: kswapd-stat before <stat line>',"
+		echo "then 'allocscope: window-begin' ... 'allocscope: window-end', then the same for 'after'."
+		echo "The snapshots are taken inside the traced period; tracing starts slightly before and stops slightly after."
+		echo
+		echo "Kernel deltas (after - before):"
+		vmdelta "$d/vmstat.before" "$d/vmstat.after"
+		echo "  kswapd0 utime+stime  $(kswapd_ticks "$d/kswapd0.stat.before" "$d/kswapd0.stat.after")"
+		echo "  window (uptime)      $(awk 'NR==FNR{b=$1;next}{printf "%.2f s", $1-b}' "$d/uptime.before" "$d/uptime.after")"
+		echo
+		echo "Event counts (text: this file; trace.dat: its \`trace-cmd report -t\` on the host):"
+		count_events <"$rd/report.txt"
+		echo
+		echo "Ring buffer per CPU after the window:"
+		if [ -f "$d/ftrace_stats.txt" ]; then
+			grep -E "^==|overrun|dropped|entries|read events" "$d/ftrace_stats.txt" | sed 's/^/  /'
+		else
+			echo "  (trace-cmd record; \`trace-cmd report --stat\` of the file. trace-cmd 3.1 takes these statistics when it"
+			echo "  stops tracing, before its recorders have drained the buffers, so 'entries' may be non-zero although the"
+			echo "  file holds every event up to the last window marker; overrun and dropped are what count)"
+			trace-cmd report --stat -i "$f" 2>/dev/null | grep -E "^CPU|entries|overrun|dropped|read events" | sed 's/^/  /'
+			echo "  trace-cmd record output:"
+			sed 's/^/    /' "$d/trace-cmd.log" | head -20
+		fi
+		echo
+		[ -f "$d/trace-cmd.cmdline" ] && { echo "trace-cmd command (in the guest):"; sed 's/^/  /' "$d/trace-cmd.cmdline"; echo; }
+		[ -f "$d/tracing_config.txt" ] && { echo "Tracing configuration (before the window):"; sed 's/^/  /' "$d/tracing_config.txt"; echo; }
+		echo "Guest log:"
+		grep -v "^ *$" "$d/guest.log" | sed 's/^/  /' | head -60
+	} >"$base.README"
+	log "fixture $(basename "$f"): $(stat -c %s "$f") bytes"
+}
+
+# ---- main -----------------------------------------------------------------------------------------------
+for k in $KERNELS; do
+	kdir=$(fetch_kernel "$k")
+	initrd=
+	for run in $RUNS; do
+		if [ "$NOBOOT" = 0 ]; then
+			[ -n "$initrd" ] || initrd=$(build_initramfs "$kdir")
+			boot "$kdir" "$initrd" "$k-$run" "$(run_params "$run")" || continue
+		fi
+		make_fixture "$k" "$kdir" "$run" || true
+	done
+done
+if [ "$LOCAL" = 1 ]; then
+	"$HERE/local-capture.sh" "$OUT"
+fi
