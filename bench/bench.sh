@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # allocscope benchmark: reader/analyzer throughput against the tools users
 # already have, on the same files, median of N runs.  Inputs are generated
-# reproducibly under $BUILD/bench (never committed).
+# reproducibly under $BUILD/bench (never committed):
 #
-#   bench/bench.sh [--runs N] [--text-mb MB]
+#   big-ftrace.txt   >= TEXT_MB MB of ftrace text: the real kprobe capture
+#                    (tests/data/6.12-anon-kprobe.txt.zst) repeated, each copy
+#                    shifted in time after the previous one; and its .zst
+#   big-v6.dat       the real trace.dat (tests/data/6.12-thp-tcev.dat) made v6
+#                    by `trace-cmd convert`, its CPU pages repeated COPIES times
+#                    with shifted page timestamps (bench/gen-tracedat.py)
+#   big.dat          big-v6.dat converted by `trace-cmd convert` to v7 + zstd
+#
+#   bench/bench.sh [--runs N] [--text-mb MB] [--copies N]
 set -u
 cd "$(dirname "$0")/.."
 export LC_ALL=C
@@ -11,26 +19,26 @@ BUILD=${BUILD:-build}
 BIN=$BUILD/allocscope
 RUNS=3
 TEXT_MB=1024
+COPIES=170		# x 30687 events = 5.2 M events
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) RUNS=$2; shift 2 ;;
 	--text-mb) TEXT_MB=$2; shift 2 ;;
-	*) echo "usage: $0 [--runs N] [--text-mb MB]" >&2; exit 1 ;;
+	--copies) COPIES=$2; shift 2 ;;
+	*) echo "usage: $0 [--runs N] [--text-mb MB] [--copies N]" >&2; exit 1 ;;
 	esac
 done
 B=$BUILD/bench
 mkdir -p "$B"
 
-# Which allocscope command is "the main job": analyze once it exists.
-if "$BIN" analyze --help >/dev/null 2>&1; then JOB=analyze; else JOB=info; fi
+JOBS=(info)
+"$BIN" analyze --help >/dev/null 2>&1 && JOBS=(analyze info)
 
 # ---- inputs ---------------------------------------------------------------
-# Big ftrace text: the real kprobe capture repeated, each copy shifted in
-# time after the previous one so the stream stays ordered.
 make_text() {
 	local src=tests/data/6.12-anon-kprobe.txt.zst out=$B/big-ftrace.txt
 	[ -f "$src" ] || { echo "bench: $src missing" >&2; return 1; }
-	if [ -f "$out" ] && [ "$(stat -c %s "$out")" -ge $((TEXT_MB * 1000000)) ]; then return 0; fi
+	if [ -f "$out" ] && [ "$(stat -c %s "$out")" -ge $((TEXT_MB * 1000000)) ] && [ -f "$out.zst" ]; then return 0; fi
 	zstd -dc "$src" | awk -v target=$((TEXT_MB * 1000000)) '
 		/^#/ { if (!started) print; next }
 		{ started = 1; body[n++] = $0; bytes += length($0) + 1 }
@@ -52,50 +60,79 @@ make_text() {
 	zstd -q -3 -f -T0 "$out" -o "$out.zst"
 }
 
+make_dat() {
+	local src=tests/data/6.12-thp-tcev.dat
+	[ -f "$B/big.dat" ] && [ -f "$B/big-v6.dat" ] && [ "$(cat "$B/big.copies" 2>/dev/null)" = "$COPIES" ] && return 0
+	trace-cmd convert -i "$src" -o "$B/src-v6.dat" --file-version 6 --compression none >/dev/null &&
+	python3 bench/gen-tracedat.py "$B/src-v6.dat" "$B/big-v6.dat" "$COPIES" >&2 &&
+	trace-cmd convert -i "$B/big-v6.dat" -o "$B/big.dat" --file-version 7 --compression zstd >/dev/null &&
+	echo "$COPIES" > "$B/big.copies"
+}
+
 # ---- timing ---------------------------------------------------------------
-# median wall seconds and max RSS (KB) of a command over $RUNS runs
+# "WALL CPU RSS": median wall s, median user+sys s, max RSS KB over $RUNS runs
 measure() {
-	local i t rss times=() rsses=()
+	local i w c rss ws=() cs=() rs=()
 	for ((i = 0; i < RUNS; i++)); do
-		/usr/bin/time -f '%e %M' -o "$B/time.out" "$@" >/dev/null 2>"$B/stderr.out" || {
-			echo "bench: failed: $* ($(head -1 "$B/stderr.out"))" >&2; echo "nan nan"; return; }
-		read -r t rss < "$B/time.out"
-		times+=("$t"); rsses+=("$rss")
+		/usr/bin/time -f '%e %U %S %M' -o "$B/time.out" "$@" >/dev/null 2>"$B/stderr.out" || {
+			echo "bench: failed: $* ($(head -1 "$B/stderr.out"))" >&2; echo "nan nan nan"; return; }
+		read -r w u s rss < "$B/time.out"
+		ws+=("$w"); cs+=("$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')"); rs+=("$rss")
 	done
-	printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%s ", a[int((NR+1)/2)]}'
-	printf '%s\n' "${rsses[@]}" | sort -g | tail -1
+	med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {printf "%s", a[int((NR+1)/2)]}'; }
+	echo "$(med "${ws[@]}") $(med "${cs[@]}") $(printf '%s\n' "${rs[@]}" | sort -g | tail -1)"
 }
 
-events_of() { "$BIN" info --json "$1" | sed -n 's/.*"events_total":\([0-9]*\).*/\1/p'; }
+events_of() { "$BIN" info --json "$1" | sed -n 's/.*"events_total": *\([0-9]*\).*/\1/p'; }
 
-row() {	# name seconds events rss ref-name ref-seconds
-	awk -v n="$1" -v t="$2" -v e="$3" -v r="$4" -v rn="$5" -v rt="$6" 'BEGIN {
-		printf "| %-34s | %8.3f | %11.0f | %7.1f | %-24s | %8.3f | %6.1fx |\n",
-			n, t, (t > 0 ? e / t : 0), r / 1024, rn, rt, (t > 0 ? rt / t : 0) }'
+declare -A REF_W REF_C	# "input|tool" -> seconds
+ref() {	# input tool-name command...
+	local in=$1 name=$2 w c r; shift 2
+	read -r w c r <<<"$(measure "$@")"
+	REF_W["$in|$name"]=$w REF_C["$in|$name"]=$c
+	printf '| %-22s | %-30s | %8s | %8s | %7.1f |\n' "${in##*/}" "$name" "$w" "$c" "$(awk -v r="$r" 'BEGIN{print r/1024}')" >> "$B/refs.md"
+}
+ratio() {	# input tool our-wall our-cpu -> "W.Wx (C.Cx)" or "-"
+	local w=${REF_W["$1|$2"]:-} c=${REF_C["$1|$2"]:-}
+	[ -n "$w" ] || { echo "-"; return; }
+	awk -v rw="$w" -v rc="$c" -v w="$3" -v c="$4" 'BEGIN {
+		if (w <= 0 || c <= 0) { print "?"; exit }
+		printf "%.1fx (%.1fx)", rw / w, rc / c }'
 }
 
-echo "bench: generating inputs in $B (text target ${TEXT_MB} MB)" >&2
+echo "bench: generating inputs in $B (text ${TEXT_MB} MB, trace.dat x${COPIES})" >&2
 make_text || exit 1
-
-printf '\nallocscope %s, %s runs each, median wall time; machine: %s, %s CPUs\n\n' \
-	"$JOB" "$RUNS" "$(uname -m) $(uname -r)" "$(nproc)"
-echo "| input                              |   time s |    events/s | RSS MB  | reference                |  ref s   | speedup |"
-echo "|------------------------------------|----------|-------------|---------|--------------------------|----------|---------|"
+make_dat || exit 1
+cc -O2 -o "$B/tcmd-iter" bench/tcmd-iter.c $(pkg-config --cflags --libs libtracecmd) || exit 1
 
 txt=$B/big-ftrace.txt
-ev=$(events_of "$txt")
-read -r t rss <<<"$(measure "$BIN" $JOB "$txt")"
-read -r wt _ <<<"$(measure wc -l "$txt")"
-row "ftrace text $(($(stat -c %s "$txt") / 1000000)) MB" "$t" "$ev" "$rss" "wc -l" "$wt"
-
-read -r t rss <<<"$(measure "$BIN" $JOB "$txt.zst")"
-read -r zt _ <<<"$(measure zstd -dc "$txt.zst")"
-row "ftrace text .zst $(($(stat -c %s "$txt.zst") / 1000000)) MB" "$t" "$ev" "$rss" "zstd -dc" "$zt"
-
-for dat in tests/data/*.dat; do
-	[ -f "$dat" ] || continue
-	ev=$(events_of "$dat")
-	read -r t rss <<<"$(measure "$BIN" $JOB "$dat")"
-	read -r rt _ <<<"$(measure trace-cmd report "$dat")"
-	row "${dat##*/}" "$t" "$ev" "$rss" "trace-cmd report" "$rt"
+INPUTS=("$txt" "$txt.zst" "$B/big.dat" "$B/big-v6.dat")
+: > "$B/refs.md"
+ref "$txt" "wc -l" wc -l "$txt"
+ref "$txt.zst" "zstd -dc" zstd -dc "$txt.zst"
+for dat in "$B/big.dat" "$B/big-v6.dat"; do
+	ref "$dat" "trace-cmd report" trace-cmd report "$dat"
+	ref "$dat" "libtracecmd iteration" "$B/tcmd-iter" "$dat"
 done
+
+printf '\nallocscope, %s runs each, medians; machine: %s, %s CPUs, %s; load average %s\n\n' \
+	"$RUNS" "$(uname -m) $(uname -r)" "$(nproc)" \
+	"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| input | size MB | command | events | wall s | cpu s | M events/s | peak RSS MB | vs trace-cmd report | vs libtracecmd iteration | vs zstd -dc | vs wc -l |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for in in "${INPUTS[@]}"; do
+	ev=$(events_of "$in")
+	for job in "${JOBS[@]}"; do
+		read -r w c rss <<<"$(measure "$BIN" "$job" "$in")"
+		printf '| %s | %d | %s | %s | %s | %s | %s | %.1f | %s | %s | %s | %s |\n' \
+			"${in##*/}" "$(($(stat -c %s "$in") / 1000000))" "$job" "$ev" "$w" "$c" \
+			"$(awk -v e="$ev" -v w="$w" 'BEGIN { printf "%.2f", w > 0 ? e / w / 1e6 : 0 }')" \
+			"$(awk -v r="$rss" 'BEGIN{print r/1024}')" \
+			"$(ratio "$in" "trace-cmd report" "$w" "$c")" "$(ratio "$in" "libtracecmd iteration" "$w" "$c")" \
+			"$(ratio "$in" "zstd -dc" "$w" "$c")" "$(ratio "$in" "wc -l" "$w" "$c")"
+	done
+done
+printf '\nRatios: reference time / allocscope time, on wall time (and on user+sys CPU time).\n\nReferences:\n\n'
+echo "| input | tool | wall s | cpu s | peak RSS MB |"
+echo "|---|---|---:|---:|---:|"
+cat "$B/refs.md"

@@ -17,6 +17,7 @@ struct events_settings {
 	bool	all;		/* also events allocscope does not use */
 	bool	no_comm;	/* leave the task name out (sources truncate it differently) */
 	bool	usec;		/* timestamps rounded to the nearest microsecond */
+	unsigned int reader;	/* PRS_OPT_LIBTRACECMD or 0 (own streaming reader) */
 	uint64_t limit;		/* stop after this many lines, 0 = all */
 };
 
@@ -33,11 +34,14 @@ static void events_usage(FILE *f)
 		"  -C, --no-comm    leave task names out\n"
 		"  -u, --usec       timestamps rounded to the nearest microsecond\n"
 		"  -n, --limit N    stop after N events\n"
+		"      --reader R   trace.dat reader: stream (default, bounded memory) or\n"
+		"                   libtracecmd (the library's own, a cross-check)\n"
 		"  -h, --help       this text\n"
 		"\n"
 		"EXAMPLES\n"
 		"  allocscope events trace.dat | head\n"
-		"  diff <(allocscope events -uC trace.dat) <(trace-cmd report trace.dat > r.txt; allocscope events -uC r.txt)\n");
+		"  diff <(allocscope events -uC trace.dat) <(trace-cmd report trace.dat > r.txt; allocscope events -uC r.txt)\n"
+		"  cmp <(allocscope events -a trace.dat) <(allocscope events -a --reader libtracecmd trace.dat)\n");
 }
 
 static void put_u64(const char *key, uint64_t v)
@@ -142,6 +146,7 @@ int cmd_events(int argc, char **argv)
 		{ "no-comm", no_argument, NULL, 'C' },
 		{ "usec", no_argument, NULL, 'u' },
 		{ "limit", required_argument, NULL, 'n' },
+		{ "reader", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -167,6 +172,17 @@ int cmd_events(int argc, char **argv)
 			if (cli_parse_u64("--limit", optarg, &set.limit))
 				return EXIT_USAGE;
 			break;
+		case 'R':
+			if (!strcmp(optarg, "libtracecmd")) {
+				set.reader = PRS_OPT_LIBTRACECMD;
+			} else if (!strcmp(optarg, "stream")) {
+				set.reader = 0;
+			} else {
+				cli_error("events: --reader: \"%s\" is neither \"stream\" nor \"libtracecmd\"",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			events_usage(stdout);
 			return EXIT_OK;
@@ -181,7 +197,7 @@ int cmd_events(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	ret = prs_open(argv[optind], set.all ? PRS_OPT_OTHER : 0, &r);
+	ret = prs_open(argv[optind], (set.all ? PRS_OPT_OTHER : 0) | set.reader, &r);
 	while (ret == 0 && (!set.limit || printed < set.limit)) {
 		ret = prs_next(r, &ev);
 		if (ret <= 0)

@@ -196,7 +196,9 @@ struct prs_stats {
 /* Options of prs_open(). */
 enum {
 	PRS_OPT_OTHER = 1u << 0,	/* also return PRS_EV_OTHER events */
-	PRS_OPT_NO_LIBTRACECMD = 1u << 1, /* reserved: own trace.dat reader */
+	PRS_OPT_NO_LIBTRACECMD = 1u << 1, /* own streaming trace.dat reader (the default) */
+	PRS_OPT_LIBTRACECMD = 1u << 2,	/* trace.dat through libtracecmd (a cross-check;
+					 * holds decompressed CPU data in memory) */
 };
 
 struct prs_reader;

@@ -33,6 +33,7 @@
 #include <tracefs.h>
 
 #include "parsers-local.h"
+#include "tracedat-local.h"
 
 /* trace-cmd option ids (trace-cmd.dat.v7(5)) */
 enum {
@@ -41,7 +42,11 @@ enum {
 	TD_OPT_BUFFER		= 3,
 	TD_OPT_TRACECLOCK	= 4,
 	TD_OPT_UNAME		= 5,
+	TD_OPT_OFFSET		= 7,	/* "--ts-offset": added to every timestamp */
 	TD_OPT_CPUCOUNT		= 8,
+	TD_OPT_TIME_SHIFT	= 12,	/* guest clock sync */
+	TD_OPT_GUEST		= 13,
+	TD_OPT_TSC2NSEC		= 14,
 	TD_OPT_STRINGS		= 15,	/* v7: strings section (section names) */
 	TD_OPT_HEADER_INFO	= 16,	/* 16..21: offset of a metadata section */
 	TD_OPT_FTRACE_EVENTS	= 17,
@@ -53,43 +58,11 @@ enum {
 
 #define TD_SEC_COMPRESSED	1u
 #define TD_MAX_CPUS		8192u
-#define TD_MAX_BUFFERS		256u
 #define TD_MAX_OPT_SECTIONS	4096u
 #define TD_MAX_META		(256u << 20)	/* one decompressed options section */
 #define TD_MAX_STR		1024		/* a symbolic rendering */
 
 /* ---- layout walk -------------------------------------------------------- */
-
-struct td_buffer {
-	char		*name;		/* "" = top buffer */
-	uint64_t	offset;		/* v7: flyrecord section; v6: "flyrecord" block */
-	uint32_t	cpus;		/* entries in the per-CPU table */
-	uint32_t	max_cpu;	/* highest CPU id + 1 */
-	bool		latency;
-	char		*clock;		/* v7 only */
-	struct td_cpu {
-		uint32_t	id;
-		uint64_t	off, size;
-	}		*cpu;		/* v7: per-CPU extents, for the chunk walk */
-};
-
-struct td_walk {
-	struct prs_reader	*r;
-	const uint8_t		*map;
-	uint64_t		size;
-	bool			swap;		/* file endianness differs from ours */
-	int			version;
-	uint32_t		page_size;
-	uint32_t		header_cpus;	/* v6: CPUs in the header */
-	char			compress[32];	/* v7: "none", "zstd", "zlib" */
-	bool			flyrecord_done;	/* v6: top buffer's table read */
-	bool			use_clock;	/* v6: a TRACECLOCK option was seen */
-	uint64_t		after_header;	/* v7: first byte after the file header */
-
-	struct td_buffer	bufs[TD_MAX_BUFFERS];
-	unsigned int		nr_bufs;
-	uint32_t		cpucount;	/* CPUCOUNT option, 0 if absent */
-};
 
 static uint16_t td_bswap16(uint16_t v) { return __builtin_bswap16(v); }
 static uint32_t td_bswap32(uint32_t v) { return __builtin_bswap32(v); }
@@ -333,7 +306,8 @@ static int td_v7_buffer_opt(struct td_walk *w, const struct td_opts *o, uint64_t
 	clock = (const char *)o->p + pos;
 	pos = (uint64_t)(nul - o->p) + 1;
 	b->clock = strdup(clock);
-	pos += 4;				/* page size */
+	b->page_size = td_get32(o, pos);
+	pos += 4;
 	b->cpus = td_get32(o, pos);
 	pos += 4;
 	if (b->cpus > TD_MAX_CPUS)
@@ -424,6 +398,22 @@ static int td_options(struct td_walk *w, const struct td_opts *o, uint64_t *next
 		case TD_OPT_CPUCOUNT:
 			if (size >= 4)
 				w->cpucount = td_get32(o, at);
+			break;
+		case TD_OPT_OFFSET: {
+			char num[32];
+			size_t l = strnlen((const char *)o->p + at, size);
+
+			if (l < sizeof(num)) {
+				memcpy(num, o->p + at, l);
+				num[l] = '\0';
+				w->ts_offset += strtoll(num, NULL, 0);
+			}
+			break;
+		}
+		case TD_OPT_TIME_SHIFT:
+		case TD_OPT_GUEST:
+		case TD_OPT_TSC2NSEC:
+			w->ts_special = true;
 			break;
 		case TD_OPT_BUFFER:
 		case TD_OPT_BUFFER_TEXT:
@@ -707,7 +697,8 @@ static int td_walk_v7(struct td_walk *w, uint64_t pos)
 		if (s.id != TD_OPT_BUFFER && s.id != TD_OPT_BUFFER_TEXT)
 			return prs_fail(w->r, PRS_ECORRUPT, false, b->offset,
 					"%s: expected a buffer section, found id %u", what, s.id);
-		if (b->latency || !(s.flags & TD_SEC_COMPRESSED))
+		b->compressed = s.flags & TD_SEC_COMPRESSED;
+		if (b->latency || !b->compressed)
 			continue;
 		for (uint32_t c = 0; c < b->cpus; c++)
 			if (b->cpu[c].size &&
@@ -777,8 +768,15 @@ static int td_v6_block(struct td_walk *w, uint64_t *pos, int szbytes, const char
 }
 
 /* v6 per-CPU table after "flyrecord\0": cpus x (offset, size). */
-static int td_v6_flyrecord(struct td_walk *w, uint64_t *pos, const char *buf, uint32_t *max_cpu)
+static int td_v6_flyrecord(struct td_walk *w, uint64_t *pos, struct td_buffer *b)
 {
+	const char *buf = b->name ? b->name : "";
+
+	b->cpu = calloc(w->header_cpus + 1, sizeof(*b->cpu));
+	if (!b->cpu)
+		return -PRS_ENOMEM;
+	b->cpus = w->header_cpus;
+	b->page_size = w->page_size;
 	for (uint32_t cpu = 0; cpu < w->header_cpus; cpu++) {
 		uint64_t off, sz;
 		char what[96];
@@ -787,9 +785,10 @@ static int td_v6_flyrecord(struct td_walk *w, uint64_t *pos, const char *buf, ui
 		if (td_rd64(w, *pos, &off, what) || td_rd64(w, *pos + 8, &sz, what))
 			return -1;
 		*pos += 16;
+		b->cpu[cpu] = (struct td_cpu){ .id = cpu, .off = off, .size = sz };
 		if (!sz)
 			continue;
-		*max_cpu = cpu + 1;
+		b->max_cpu = cpu + 1;
 		snprintf(what, sizeof(what), "CPU %u data of buffer \"%s\"", cpu, buf);
 		if (td_need(w, off, sz, what))
 			return -1;
@@ -800,7 +799,7 @@ static int td_v6_flyrecord(struct td_walk *w, uint64_t *pos, const char *buf, ui
 static int td_walk_v6(struct td_walk *w, uint64_t pos)
 {
 	static const char *const hdr[] = { "header_page", "header_event" };
-	uint32_t count, max_cpu = 0;
+	uint32_t count;
 	char what[64];
 	int ret;
 
@@ -882,7 +881,7 @@ static int td_walk_v6(struct td_walk *w, uint64_t pos)
 		pos += 10;
 		break;
 	}
-	if (td_v6_flyrecord(w, &pos, "", &max_cpu))
+	if (td_v6_flyrecord(w, &pos, &w->v6_top))
 		return -1;
 	/* the trace_clock file follows the table when TRACECLOCK is set (v6 quirk) */
 	if (w->use_clock && td_v6_block(w, &pos, 8, "the trace clock"))
@@ -910,13 +909,11 @@ static int td_walk_v6(struct td_walk *w, uint64_t pos)
 			return prs_fail(w->r, PRS_ECORRUPT, false, pos,
 					"buffer \"%s\": expected \"flyrecord\"", b->name);
 		pos += 10;
-		b->cpus = w->header_cpus;
-		if (td_v6_flyrecord(w, &pos, b->name, &b->max_cpu))
+		if (td_v6_flyrecord(w, &pos, b))
 			return -1;
 	}
 	if (!w->cpucount)
 		w->cpucount = w->header_cpus;
-	(void)max_cpu;
 	return 0;
 }
 
@@ -957,6 +954,7 @@ static int td_walk(struct td_walk *w)
 	if (lsize != 4 && lsize != 8)
 		return prs_fail(w->r, PRS_ECORRUPT, false, pos + 1, "long size %u", lsize);
 	w->swap = endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	w->long_size = lsize;
 	if (td_rd32(w, pos + 2, &psize, "the page size"))
 		return w->r->err;
 	if (psize < 1024 || psize > (1u << 20) || (psize & (psize - 1)))
@@ -971,17 +969,6 @@ static int td_walk(struct td_walk *w)
 /* ---- memo: (tag, key) -> interned string, filled once per distinct key -- */
 
 enum { TD_TAG_FUNC = 1, TD_TAG_COMM, TD_TAG_SYM };
-
-struct td_memo_ent {
-	uint64_t	key;
-	uint32_t	tag;		/* 0 = empty */
-	const char	*val;
-};
-
-struct td_memo {
-	struct td_memo_ent	*e;
-	size_t			cap, used;
-};
 
 static size_t td_memo_hash(uint32_t tag, uint64_t key)
 {
@@ -1037,27 +1024,6 @@ static int td_memo_put(struct td_memo *m, uint32_t tag, uint64_t key, const char
 
 /* ---- per-event-id resolution ------------------------------------------- */
 
-/* Field roles: which field of the event feeds which member of prs_event. */
-enum {
-	F_PID, F_PFN, F_ORDER, F_GFP, F_MT, F_NID, F_ZID, F_PRIO, F_NR_RECLAIMED,
-	F_SYNC, F_STATUS, F_VPID, F_PREV_COMM, F_PREV_PID, F_PREV_STATE, F_NEXT_COMM,
-	F_NEXT_PID, F_BUF, F_FUNC, F_DEPTH, F_CALLTIME, F_RETTIME, F_RETVAL,
-	F_IP, F_RET_IP, F_ARG0, F_ARG1,
-	F__NR
-};
-
-/* Symbolic renderings per event: of F_GFP, of F_STATUS, of F_PREV_STATE. */
-enum { S_GFP, S_STATUS, S_STATE, S__NR };
-
-struct td_event {
-	enum prs_kind			kind;
-	const char			*name;		/* interned */
-	long				slot;		/* prs_name_slot() */
-	struct tep_event		*ev;
-	struct tep_format_field		*f[F__NR];
-	const struct tep_print_arg	*sym[S__NR];	/* print arg rendering the field */
-};
-
 /* One pending record per (buffer, CPU), in a min-heap on (ts, index). */
 struct td_src {
 	struct tracecmd_input	*h;
@@ -1065,27 +1031,6 @@ struct td_src {
 	unsigned int		order;		/* tie-breaker: buffer, then CPU */
 	struct tep_record	*rec;
 	bool			lost_done;	/* LOST already emitted for rec */
-};
-
-struct td {
-	struct tracecmd_input	*top;
-	struct tracecmd_input	**inst;
-	int			nr_inst;
-	struct tep_handle	*tep;
-	bool			swap;
-
-	struct td_src		*src;
-	struct td_src		**heap;
-	unsigned int		nr_src, nr_heap;
-
-	struct td_event		**evs;		/* by event id */
-	int			nr_evs;
-	struct td_memo		memo;
-	const char		*lost_name;
-
-	char			prev_comm[32], next_comm[32];
-	char			*text;		/* PRINT text, NUL-terminated */
-	size_t			text_cap;
 };
 
 static bool td_starts(const char *s, const char *p)
@@ -1623,11 +1568,18 @@ static const char *td_func(struct prs_reader *r, struct td *t, uint64_t addr)
 
 static const char *td_comm(struct td *t, int pid)
 {
-	struct td_memo_ent *m = td_memo_find(&t->memo, TD_TAG_COMM, (uint32_t)pid);
+	struct td_memo_ent *m;
 	const char *s;
 
-	if (m)
+	/* consecutive events of one CPU mostly come from the same task */
+	if (pid == t->last_pid && t->last_comm)
+		return t->last_comm;
+	m = td_memo_find(&t->memo, TD_TAG_COMM, (uint32_t)pid);
+	if (m) {
+		t->last_pid = pid;
+		t->last_comm = m->val;
 		return m->val;
+	}
 	/* saved_cmdlines of the file; "<...>" when the pid is not in it */
 	s = tep_data_comm_from_pid(t->tep, pid);
 	if (!s)
@@ -1855,6 +1807,57 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 	return 0;
 }
 
+/* The event id of @rec: common_type, at the offset every event shares. */
+static int td_type(struct td *t, const struct tep_record *rec)
+{
+	uint16_t v16;
+
+	if (t->type_size == 2 && t->type_off >= 0 && t->type_off + 2 <= rec->size) {
+		memcpy(&v16, (const uint8_t *)rec->data + t->type_off, 2);
+		return t->swap ? td_bswap16(v16) : v16;
+	}
+	return tep_data_type(t->tep, (struct tep_record *)rec);
+}
+
+int prs_td_emit(struct prs_reader *r, struct td *t, struct tep_record *rec, struct prs_event *ev)
+{
+	struct td_event *e;
+	int id = td_type(t, rec);
+
+	e = id >= 0 && id < t->nr_evs ? t->evs[id] : NULL;
+	if (!e && id >= 0)
+		e = td_resolve(r, t, id);
+	if (!e)
+		return id < 0 ? prs_fail_file(r, PRS_ECORRUPT, "record without an event type")
+			      : -PRS_ENOMEM;
+	prs_count_slot(r, e->slot);
+	ev->ts = rec->ts;
+	ev->cpu = rec->cpu;
+	ev->name = e->name;
+	prs_event_init(ev, e->kind);
+	if (e->kind == PRS_EV_OTHER && !(r->flags & PRS_OPT_OTHER)) {
+		prs_account(r, ev);
+		return 0;
+	}
+	ev->pid = -1;
+	ev->tgid = -1;	/* libtraceevent 1.7 does not expose saved tgids */
+	ev->comm = "";
+	if (e->f[F_PID]) {
+		uint64_t v;
+
+		if (td_get(t, e->f[F_PID], rec, &v)) {
+			ev->pid = (int32_t)v;
+			ev->comm = td_comm(t, ev->pid);
+		} else {
+			r->stats.bad_fields++;
+		}
+	}
+	if (td_decode(r, t, e, rec, ev) < 0)
+		return -PRS_ENOMEM;
+	prs_account(r, ev);
+	return 1;
+}
+
 static int td_next(struct prs_reader *r, struct prs_event *ev)
 {
 	struct td *t = r->priv;
@@ -1862,8 +1865,7 @@ static int td_next(struct prs_reader *r, struct prs_event *ev)
 	while (t->nr_heap) {
 		struct td_src *src = t->heap[0];
 		struct tep_record *rec = src->rec;
-		struct td_event *e;
-		int id, ret;
+		int ret;
 
 		if (rec->missed_events && !src->lost_done) {
 			/* the ring buffer overwrote or dropped events before this one */
@@ -1888,47 +1890,25 @@ static int td_next(struct prs_reader *r, struct prs_event *ev)
 		if (t->nr_heap)
 			td_heap_down(t, 0);
 
-		id = tep_data_type(t->tep, rec);
-		e = id >= 0 && id < t->nr_evs ? t->evs[id] : NULL;
-		if (!e && id >= 0)
-			e = td_resolve(r, t, id);
-		if (!e) {
-			tracecmd_free_record(rec);
-			return id < 0 ? prs_fail(r, PRS_ECORRUPT, false, rec ? 0 : 0,
-						 "record without an event type")
-				      : -PRS_ENOMEM;
-		}
-		prs_count_slot(r, e->slot);
-		ev->ts = rec->ts;
-		ev->cpu = rec->cpu;
-		ev->name = e->name;
-		prs_event_init(ev, e->kind);
-		if (e->kind == PRS_EV_OTHER && !(r->flags & PRS_OPT_OTHER)) {
-			prs_account(r, ev);
-			tracecmd_free_record(rec);
-			continue;
-		}
-		ev->pid = -1;
-		ev->tgid = -1;	/* libtraceevent 1.7 does not expose saved tgids */
-		ev->comm = "";
-		if (e->f[F_PID]) {
-			uint64_t v;
-
-			if (td_get(t, e->f[F_PID], rec, &v)) {
-				ev->pid = (int32_t)v;
-				ev->comm = td_comm(t, ev->pid);
-			} else {
-				r->stats.bad_fields++;
-			}
-		}
-		ret = td_decode(r, t, e, rec, ev);
+		ret = prs_td_emit(r, t, rec, ev);
 		tracecmd_free_record(rec);
-		if (ret < 0)
+		if (ret)
 			return ret;
-		prs_account(r, ev);
-		return 1;
 	}
 	return 0;
+}
+
+void prs_td_free_decode(struct td *t)
+{
+	for (int i = 0; i < t->nr_evs; i++)
+		free(t->evs[i]);
+	free(t->evs);
+	free(t->memo.e);
+	free(t->text);
+	t->evs = NULL;
+	t->nr_evs = 0;
+	t->memo.e = NULL;
+	t->text = NULL;
 }
 
 static void td_close(struct prs_reader *r)
@@ -1945,14 +1925,10 @@ static void td_close(struct prs_reader *r)
 			tracecmd_close(t->inst[i]);
 	if (t->top)
 		tracecmd_close(t->top);
-	for (int i = 0; i < t->nr_evs; i++)
-		free(t->evs[i]);
-	free(t->evs);
+	prs_td_free_decode(t);
 	free(t->inst);
 	free(t->src);
 	free(t->heap);
-	free(t->memo.e);
-	free(t->text);
 	free(t);
 	r->priv = NULL;
 }
@@ -1964,16 +1940,22 @@ static const struct prs_ops td_ops = {
 
 /* ---- open ----------------------------------------------------------------- */
 
-static void td_walk_free(struct td_walk *w)
+int prs_td_walk(struct td_walk *w)
+{
+	return td_walk(w);
+}
+
+void prs_td_walk_free(struct td_walk *w)
 {
 	for (unsigned int i = 0; i < w->nr_bufs; i++) {
 		free(w->bufs[i].name);
 		free(w->bufs[i].clock);
 		free(w->bufs[i].cpu);
 	}
+	free(w->v6_top.cpu);
 }
 
-static const struct td_buffer *td_buffer_named(const struct td_walk *w, const char *name)
+const struct td_buffer *prs_td_buffer_named(const struct td_walk *w, const char *name)
 {
 	for (unsigned int i = 0; i < w->nr_bufs; i++)
 		if (!strcmp(w->bufs[i].name, name))
@@ -2023,11 +2005,12 @@ int prs_tracedat_open(struct prs_reader *r)
 	w.map = map;
 	ret = td_walk(&w);
 	munmap(map, (size_t)w.size);
+	w.map = NULL;
 	if (ret < 0)
 		goto out_walk;
 
 	/* top buffer: v6 always has one; v7 only if a BUFFER option names "" */
-	top = td_buffer_named(&w, "");
+	top = prs_td_buffer_named(&w, "");
 	if (w.version >= 7 && top && top->clock && top->clock[0]) {
 		/* the buffer's own clock wins over the TRACECLOCK option */
 		free(r->clock);
@@ -2048,6 +2031,16 @@ int prs_tracedat_open(struct prs_reader *r)
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	tep_set_loglevel(TEP_LOG_NONE);
 	tracefs_set_loglevel(TEP_LOG_NONE);
+
+	/*
+	 * Our own streaming reader unless asked for libtracecmd's (a
+	 * cross-check), or the file needs libtracecmd's clock conversions
+	 * (TSC to ns, guest time shifts), which it alone implements.
+	 */
+	if (!(r->flags & PRS_OPT_LIBTRACECMD) && !w.ts_special && strcmp(w.compress, "zlib")) {
+		ret = prs_tds_open(r, &w);
+		goto out_walk;
+	}
 
 	t = calloc(1, sizeof(*t));
 	if (!t) {
@@ -2080,7 +2073,7 @@ int prs_tracedat_open(struct prs_reader *r)
 	total = top_cpus;
 	for (int i = 0; i < n; i++) {
 		const char *name = tracecmd_buffer_instance_name(t->top, i);
-		const struct td_buffer *b = td_buffer_named(&w, name ? name : "");
+		const struct td_buffer *b = prs_td_buffer_named(&w, name ? name : "");
 
 		r->instances[i] = strdup(name ? name : "");
 		if (!r->instances[i]) {
@@ -2108,13 +2101,13 @@ int prs_tracedat_open(struct prs_reader *r)
 	}
 	td_add_sources(t, t->top, top_cpus);
 	for (int i = 0; i < t->nr_inst; i++) {
-		const struct td_buffer *b = td_buffer_named(&w, r->instances[i]);
+		const struct td_buffer *b = prs_td_buffer_named(&w, r->instances[i]);
 
 		if (t->inst[i])
 			td_add_sources(t, t->inst[i], b ? b->cpus : w.header_cpus);
 	}
 	ret = 0;
 out_walk:
-	td_walk_free(&w);
+	prs_td_walk_free(&w);
 	return ret;
 }

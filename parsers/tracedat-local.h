@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private to the trace.dat readers: the layout walk (tracedat.c), the
+ * per-event-id field resolution and decoding they share, and the streaming
+ * reader (tracedat-stream.c) that reads CPU data without libtracecmd.
+ */
+#ifndef ALLOCSCOPE_TRACEDAT_LOCAL_H
+#define ALLOCSCOPE_TRACEDAT_LOCAL_H
+
+#include <event-parse.h>
+#include <trace-cmd.h>
+
+#include "parsers-local.h"
+
+#define TD_MAX_BUFFERS		256u
+
+/* ---- layout walk ---------------------------------------------------------- */
+
+struct td_buffer {
+	char		*name;		/* "" = top buffer */
+	uint64_t	offset;		/* v7: flyrecord section; v6: "flyrecord" block */
+	uint32_t	cpus;		/* entries in the per-CPU table */
+	uint32_t	max_cpu;	/* highest CPU id + 1 */
+	uint32_t	page_size;	/* ring-buffer sub-buffer size (v7: the buffer's own) */
+	bool		latency;
+	bool		compressed;	/* v7: CPU data in compressed chunks */
+	char		*clock;		/* v7 only */
+	struct td_cpu {
+		uint32_t	id;
+		uint64_t	off, size;
+	}		*cpu;		/* per-CPU extents (v6 and v7) */
+};
+
+struct td_walk {
+	struct prs_reader	*r;
+	const uint8_t		*map;
+	uint64_t		size;
+	bool			swap;		/* file endianness differs from ours */
+	int			version;
+	uint8_t			long_size;	/* of the recording kernel: 4 or 8 */
+	uint32_t		page_size;
+	uint32_t		header_cpus;	/* v6: CPUs in the header */
+	char			compress[32];	/* v7: "none", "zstd", "zlib" */
+	bool			flyrecord_done;	/* v6: top buffer's table read */
+	bool			use_clock;	/* v6: a TRACECLOCK option was seen */
+	uint64_t		after_header;	/* v7: first byte after the file header */
+	int64_t			ts_offset;	/* OFFSET option(s), added to every timestamp */
+	bool			ts_special;	/* TSC2NSEC / TIME_SHIFT / GUEST: libtracecmd's clock math */
+
+	struct td_buffer	v6_top;		/* v6: the top buffer's CPU table */
+	struct td_buffer	bufs[TD_MAX_BUFFERS];
+	unsigned int		nr_bufs;
+	uint32_t		cpucount;	/* CPUCOUNT option, 0 if absent */
+};
+
+/*
+ * Check everything a reader will trust (header, v6 blocks or v7 sections,
+ * options, per-CPU extents, chunk tables) on a mapping of the whole file.
+ * 0 or a negative PRS_E* code with r->errmsg set.  Free with
+ * prs_td_walk_free() in both cases.
+ */
+int prs_td_walk(struct td_walk *w);
+void prs_td_walk_free(struct td_walk *w);
+const struct td_buffer *prs_td_buffer_named(const struct td_walk *w, const char *name);
+
+/* ---- decoding --------------------------------------------------------------- */
+
+struct td_memo_ent {
+	uint64_t	key;
+	uint32_t	tag;		/* 0 = empty */
+	const char	*val;
+};
+
+struct td_memo {
+	struct td_memo_ent	*e;
+	size_t			cap, used;
+};
+
+/* Field roles: which field of the event feeds which member of prs_event. */
+enum {
+	F_PID, F_PFN, F_ORDER, F_GFP, F_MT, F_NID, F_ZID, F_PRIO, F_NR_RECLAIMED,
+	F_SYNC, F_STATUS, F_VPID, F_PREV_COMM, F_PREV_PID, F_PREV_STATE, F_NEXT_COMM,
+	F_NEXT_PID, F_BUF, F_FUNC, F_DEPTH, F_CALLTIME, F_RETTIME, F_RETVAL,
+	F_IP, F_RET_IP, F_ARG0, F_ARG1,
+	F__NR
+};
+
+/* Symbolic renderings per event: of F_GFP, of F_STATUS, of F_PREV_STATE. */
+enum { S_GFP, S_STATUS, S_STATE, S__NR };
+
+struct td_event {
+	enum prs_kind			kind;
+	const char			*name;		/* interned */
+	long				slot;		/* prs_name_slot() */
+	struct tep_event		*ev;
+	struct tep_format_field		*f[F__NR];
+	const struct tep_print_arg	*sym[S__NR];	/* print arg rendering the field */
+};
+
+struct td_src;
+
+/* Decoding state, plus the libtracecmd reader's sources (unused by the stream reader). */
+struct td {
+	struct tracecmd_input	*top;
+	struct tracecmd_input	**inst;
+	int			nr_inst;
+	struct tep_handle	*tep;
+	bool			swap;
+
+	struct td_src		*src;
+	struct td_src		**heap;
+	unsigned int		nr_src, nr_heap;
+
+	struct td_event		**evs;		/* by event id */
+	int			nr_evs;
+	int			type_off, type_size;	/* common_type, read without libtraceevent */
+	struct td_memo		memo;
+	const char		*lost_name;
+	int			last_pid;	/* one-entry cache in front of the comm memo */
+	const char		*last_comm;
+
+	char			prev_comm[32], next_comm[32];
+	char			*text;		/* PRINT text, NUL-terminated */
+	size_t			text_cap;
+};
+
+/*
+ * Decode @rec (data, size, ts, cpu) into @ev: resolves its event id once,
+ * counts it.  1: @ev filled; 0: an OTHER event skipped (counted);
+ * <0: PRS_E* error.
+ */
+int prs_td_emit(struct prs_reader *r, struct td *t, struct tep_record *rec, struct prs_event *ev);
+/* Free the decoding state of @t (not the libtracecmd handles). */
+void prs_td_free_decode(struct td *t);
+
+/* tracedat-stream.c: the streaming reader; takes over r->priv and r->ops. */
+int prs_tds_open(struct prs_reader *r, struct td_walk *w);
+
+#endif /* ALLOCSCOPE_TRACEDAT_LOCAL_H */
