@@ -146,3 +146,27 @@ help:
 	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+
+# ---- recorder for targets (allocscope record, issue 4) ----------------------
+# build/allocscope-record-static: the record side only (capture/, cli/cmd-record.c),
+# libtracefs, libtraceevent and libzstd linked statically: one file to push to a
+# device or into a guest initramfs.  The shell recorder needs nothing at all.
+REC_STATIC      := $(BUILD)/allocscope-record-static
+REC_OBJS        := $(BUILD)/obj/capture/static/record-main.o $(BUILD)/obj/cli/cmd-record.o \
+                   $(BUILD)/obj/cli/util.o $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard capture/*.c))
+REC_STATIC_LIBS := -ltracefs -ltraceevent -lzstd -lm -ldl
+
+all: $(REC_STATIC)
+
+$(REC_STATIC): $(REC_OBJS)
+	$(call say,LD,$@)$(CC) -static $(LDFLAGS) -o $@ $(REC_OBJS) $(REC_STATIC_LIBS) 2>$@.log || \
+	  { cat $@.log >&2; echo "static recorder: needs libtracefs.a libtraceevent.a libzstd.a (libtracefs-dev libtraceevent-dev libzstd-dev)" >&2; exit 1; }
+
+install: install-record
+install-record: $(REC_STATIC)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/allocscope
+	install -m 0755 $(REC_STATIC) $(DESTDIR)$(PREFIX)/bin/allocscope-record-static
+	install -m 0755 capture/allocscope-record.sh $(DESTDIR)$(PREFIX)/share/allocscope/allocscope-record.sh
+.PHONY: install-record
+
+-include $(REC_OBJS:.o=.d)

@@ -696,6 +696,15 @@ static int fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_even
 
 /* ---- tracepoint-only estimator (events mode) ---------------------------- */
 
+static void span_emit(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start,
+		      uint64_t end, int32_t pid, int32_t cpu)
+{
+	struct anl_span sp = { kind, start, end, pid, cpu };
+
+	if (a->opts.span && end >= start)
+		a->opts.span(&sp, a->opts.span_data);
+}
+
 static void ev_compact_close(struct anl_ctx *a, struct anl_task *t)
 {
 	struct anl_evstate *e = &t->ev;
@@ -705,6 +714,7 @@ static void ev_compact_close(struct anl_ctx *a, struct anl_task *t)
 		return;
 	e->compact_open = false;
 	ns = e->compact_last - e->compact_start;
+	span_emit(a, ANL_SPAN_COMPACTION, e->compact_start, e->compact_last, t->pid, -1);
 	e->stage_count[ANL_STAGE_COMPACTION]++;
 	e->stage_ns[ANL_STAGE_COMPACTION] += ns;
 	stage_occ(a, EST, ANL_STAGE_COMPACTION, ns, !e->incomplete);
@@ -896,6 +906,7 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		if (t->ev.reclaim_open) {
 			uint64_t ns = ev->ts - t->ev.reclaim_start;
 
+			span_emit(a, ANL_SPAN_DIRECT_RECLAIM, t->ev.reclaim_start, ev->ts, t->pid, -1);
 			t->ev.reclaim_open = false;
 			t->ev.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
 			t->ev.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
@@ -1008,10 +1019,11 @@ static bool is_kswapd(const char *comm)
 }
 
 /* An interval of kswapd activity [since, until] into the open scopes. */
-static void busy_add(struct anl_ctx *a, uint64_t since, uint64_t until, bool run)
+static void busy_add(struct anl_ctx *a, uint64_t since, uint64_t until, bool run, int32_t where)
 {
 	if (until < since)
 		return;
+	span_emit(a, run ? ANL_SPAN_KSWAPD_RUN : ANL_SPAN_KSWAPD_AWAKE, since, until, -1, where);
 	if (run)
 		a->raw[ALL].kswapd_run_ns += until - since;
 	else
@@ -1050,7 +1062,8 @@ static void sched_switch(struct anl_ctx *a, const struct prs_event *ev)
 		a->seen_kswapd_switch = true;
 	if (prev_k) {
 		/* running since its switch-in, or since the trace began on this CPU */
-		busy_add(a, c->kswapd_running || c->seen ? c->since : a->first_ts, ev->ts, true);
+		busy_add(a, c->kswapd_running || c->seen ? c->since : a->first_ts, ev->ts, true,
+			 ev->cpu);
 	}
 	c->seen = true;
 	c->kswapd_running = next_k;
@@ -1070,7 +1083,7 @@ static void kswapd_wake_sleep(struct anl_ctx *a, const struct prs_event *ev)
 			a->node_since[nid] = ev->ts;
 		}
 	} else {
-		busy_add(a, a->node_awake[nid] ? a->node_since[nid] : a->first_ts, ev->ts, false);
+		busy_add(a, a->node_awake[nid] ? a->node_since[nid] : a->first_ts, ev->ts, false, nid);
 		a->node_awake[nid] = false;
 	}
 }
@@ -1401,10 +1414,10 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	}
 	for (int i = 0; i < a->nr_cpus; i++)
 		if (a->cpus[i].kswapd_running)
-			busy_add(a, a->cpus[i].since, a->last_ts, true);
+			busy_add(a, a->cpus[i].since, a->last_ts, true, i);
 	for (int nid = 0; nid < ANL_MAX_NODES; nid++)
 		if (a->node_awake[nid])
-			busy_add(a, a->node_since[nid], a->last_ts, false);
+			busy_add(a, a->node_since[nid], a->last_ts, false, nid);
 	if (a->win_state == 1)
 		a->win_end = a->last_ts;
 	a->finished = true;

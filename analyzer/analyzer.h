@@ -132,6 +132,28 @@ struct anl_alloc {
 
 typedef void (*anl_record_fn)(const struct anl_alloc *rec, void *data);
 
+/*
+ * Intervals of activity, for timelines and "what else was happening":
+ * handed to the optional span callback as they close (roughly in end order,
+ * never all kept).  Whole trace, not clipped to the window.
+ */
+enum anl_span_kind {
+	ANL_SPAN_KSWAPD_RUN = 0,	/* a kswapdN on a CPU (sched_switch); @cpu */
+	ANL_SPAN_KSWAPD_AWAKE,		/* kswapd_wake .. kswapd_sleep of a node; @nid */
+	ANL_SPAN_DIRECT_RECLAIM,	/* direct_reclaim_begin .. end of @pid */
+	ANL_SPAN_COMPACTION,		/* try_to_compact_pages .. last compaction event of @pid */
+	ANL_SPAN__COUNT
+};
+
+struct anl_span {
+	enum anl_span_kind kind;
+	uint64_t	start_ts, end_ts;
+	int32_t		pid;		/* -1 for kswapd spans */
+	int32_t		cpu;		/* KSWAPD_RUN: CPU; KSWAPD_AWAKE: node; else -1 */
+};
+
+typedef void (*anl_span_fn)(const struct anl_span *span, void *data);
+
 /* Anomalies: counted, never silently dropped; shown in every report. */
 struct anl_anomalies {
 	uint64_t	lost_markers;		/* LOST events seen */
@@ -250,6 +272,8 @@ struct anl_opts {
 	bool		no_window;	/* ignore window markers: whole trace */
 	anl_record_fn	record;		/* optional: every finished allocation */
 	void		*record_data;
+	anl_span_fn	span;		/* optional: every closed interval (struct anl_span) */
+	void		*span_data;
 };
 
 struct anl_ctx;

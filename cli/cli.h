@@ -22,6 +22,7 @@ struct cli_command {
 int cmd_info(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 /* cli/util.c */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -16,6 +16,10 @@
 #include "parsers.h"
 #include "report.h"
 
+#ifndef ALLOCSCOPE_VERSION
+#define ALLOCSCOPE_VERSION "0.1"
+#endif
+
 #define ANALYZE_MAX_VMSTAT	(4u << 20)	/* a /proc/vmstat is ~10 KiB */
 
 struct analyze_settings {
@@ -26,7 +30,20 @@ struct analyze_settings {
 	bool		no_hist;
 	const char	*vmstat_before;
 	const char	*vmstat_after;
+	const char	*csv;		/* per-allocation rows, "-" = stdout */
+	const char	*records;	/* the same as JSON Lines */
+	const char	*html;		/* self-contained HTML report */
 	const char	*trace;
+};
+
+#define ANALYZE_TL_SLOWEST	500	/* timeline: the longest slow allocations ... */
+#define ANALYZE_TL_SAMPLE	500	/* ... plus a random sample of the others */
+
+/* Outputs the record callback writes to while the analyzer streams. */
+struct analyze_sinks {
+	FILE			*csv, *records;
+	struct rpt_timeline	*tl;
+	bool			write_failed;
 };
 
 static void analyze_usage(FILE *f)
@@ -41,6 +58,12 @@ static void analyze_usage(FILE *f)
 		"and the trace's counts next to the kernel's vmstat deltas.\n"
 		"\n"
 		"  -j, --json               the model as JSON (docs/json-schema.md)\n"
+		"      --csv FILE           one CSV row per allocation (ts, task, order, gfp,\n"
+		"                           outcome, latency, time per stage, retries, parent),\n"
+		"                           streamed; '-' = stdout instead of the report\n"
+		"      --records FILE       the same rows as JSON Lines ('-' = stdout)\n"
+		"      --html FILE          one self-contained HTML report (inline CSS and SVG,\n"
+		"                           no script): KPIs, timeline, histograms, tasks\n"
 		"  -m, --mode MODE          force the capture mode: graph, graph+retval,\n"
 		"                           retprobe, events (default: detected)\n"
 		"  -t, --top N              tasks listed by stall time (default 10, 0 = none)\n"
@@ -57,11 +80,13 @@ static void analyze_usage(FILE *f)
 		"EXAMPLES\n"
 		"  allocscope analyze trace.dat\n"
 		"  allocscope analyze --json trace.txt.zst > run1.json\n"
+		"  allocscope analyze --csv allocs.csv --html report.html trace.dat\n"
 		"  allocscope analyze -m events --top 5 trace.dat\n"
 		"  allocscope analyze --vmstat-before vmstat.before --vmstat-after vmstat.after trace.dat\n");
 }
 
-enum { OPT_VM_BEFORE = 256, OPT_VM_AFTER, OPT_NO_WINDOW, OPT_NO_HIST };
+enum { OPT_VM_BEFORE = 256, OPT_VM_AFTER, OPT_NO_WINDOW, OPT_NO_HIST, OPT_CSV, OPT_RECORDS,
+       OPT_HTML };
 
 static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 {
@@ -73,6 +98,9 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 		{ "vmstat-after",	required_argument,	NULL, OPT_VM_AFTER },
 		{ "no-window",		no_argument,		NULL, OPT_NO_WINDOW },
 		{ "no-hist",		no_argument,		NULL, OPT_NO_HIST },
+		{ "csv",		required_argument,	NULL, OPT_CSV },
+		{ "records",		required_argument,	NULL, OPT_RECORDS },
+		{ "html",		required_argument,	NULL, OPT_HTML },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -111,6 +139,15 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 		case OPT_NO_HIST:
 			s->no_hist = true;
 			break;
+		case OPT_CSV:
+			s->csv = optarg;
+			break;
+		case OPT_RECORDS:
+			s->records = optarg;
+			break;
+		case OPT_HTML:
+			s->html = optarg;
+			break;
 		case 'h':
 			analyze_usage(stdout);
 			exit(EXIT_OK);
@@ -130,6 +167,61 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 		return -1;
 	}
 	s->trace = argv[optind];
+	{
+		int to_stdout = (s->csv && !strcmp(s->csv, "-")) +
+				(s->records && !strcmp(s->records, "-")) +
+				(s->html && !strcmp(s->html, "-"));
+
+		if (to_stdout > 1 || (to_stdout && s->json)) {
+			cli_error("only one of --json, --csv -, --records -, --html - can use stdout");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void analyze_record(const struct anl_alloc *rec, void *data)
+{
+	struct analyze_sinks *k = data;
+
+	if (k->csv && rpt_rows_write(RPT_ROWS_CSV, rec, k->csv))
+		k->write_failed = true;
+	if (k->records && rpt_rows_write(RPT_ROWS_JSONL, rec, k->records))
+		k->write_failed = true;
+	if (k->tl)
+		rpt_timeline_record(k->tl, rec);
+}
+
+static void analyze_span(const struct anl_span *sp, void *data)
+{
+	struct analyze_sinks *k = data;
+
+	rpt_timeline_span(k->tl, sp);
+}
+
+static FILE *open_out(const char *path)
+{
+	FILE *f;
+
+	if (!strcmp(path, "-"))
+		return stdout;
+	f = fopen(path, "w");
+	if (!f)
+		cli_error("%s: %s", path, strerror(errno));
+	return f;
+}
+
+/* Close an output; 0, or -1 after saying why. */
+static int close_out(FILE *f, const char *path)
+{
+	if (!f)
+		return 0;
+	if (f == stdout)
+		return fflush(f) ? cli_error("writing stdout: %s", strerror(errno)), -1 : 0;
+	if (fclose(f)) {
+		cli_error("writing %s: %s", path, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -177,6 +269,8 @@ int cmd_analyze(int argc, char **argv)
 	struct anl_ctx *a = NULL;
 	struct prs_event ev;
 	struct rpt_input in;
+	struct analyze_sinks sinks = { 0 };
+	FILE *html = NULL;
 	int ret, status = EXIT_INPUT;
 
 	if (analyze_parse(argc, argv, &s))
@@ -184,6 +278,25 @@ int cmd_analyze(int argc, char **argv)
 
 	opts.mode = s.mode;
 	opts.no_window = s.no_window;
+	if (s.csv || s.records || s.html) {
+		opts.record = analyze_record;
+		opts.record_data = &sinks;
+	}
+	if (s.csv && (!(sinks.csv = open_out(s.csv)) || rpt_rows_header(RPT_ROWS_CSV, sinks.csv)))
+		goto out;
+	if (s.records && !(sinks.records = open_out(s.records)))
+		goto out;
+	if (s.html) {
+		if (!(html = open_out(s.html)))
+			goto out;
+		ret = rpt_timeline_new(ANALYZE_TL_SLOWEST, ANALYZE_TL_SAMPLE, &sinks.tl);
+		if (ret < 0) {
+			cli_error("%s", rpt_strerror(ret));
+			goto out;
+		}
+		opts.span = analyze_span;
+		opts.span_data = &sinks;
+	}
 	ret = anl_new(&opts, &a);
 	if (ret < 0) {
 		cli_error("%s", anl_strerror(ret));
@@ -204,6 +317,8 @@ int cmd_analyze(int argc, char **argv)
 			cli_error("%s: %s", s.trace, anl_strerror(ret));
 			goto out;
 		}
+		if (sinks.write_failed)
+			break;
 	}
 	if (ret < 0) {
 		cli_error("%s", prs_errmsg(r));
@@ -216,6 +331,11 @@ int cmd_analyze(int argc, char **argv)
 		cli_error("%s", anl_strerror(ret));
 		goto out;
 	}
+	/* anl_finish() hands over allocations still open: rows are complete only now */
+	if (sinks.write_failed) {
+		cli_error("writing the per-allocation rows: %s", strerror(errno));
+		goto out;
+	}
 
 	in = (struct rpt_input){
 		.model = model,
@@ -225,13 +345,41 @@ int cmd_analyze(int argc, char **argv)
 		.top_n = (unsigned int)s.top,
 		.histograms = !s.no_hist,
 	};
-	ret = s.json ? rpt_json(&in, stdout) : rpt_text(&in, stdout);
-	if (ret < 0 || fflush(stdout)) {
-		cli_error("writing the report: %s", strerror(errno));
+	in.version = ALLOCSCOPE_VERSION;
+	if (html) {
+		if (rpt_html(&in, sinks.tl, html) < 0) {
+			cli_error("writing %s: %s", s.html, strerror(errno));
+			goto out;
+		}
+		ret = close_out(html, s.html);
+		html = NULL;
+		if (ret)
+			goto out;
+	}
+	if (!(s.csv && !strcmp(s.csv, "-")) && !(s.records && !strcmp(s.records, "-")) &&
+	    !(s.html && !strcmp(s.html, "-"))) {
+		ret = s.json ? rpt_json(&in, stdout) : rpt_text(&in, stdout);
+		if (ret < 0 || fflush(stdout)) {
+			cli_error("writing the report: %s", strerror(errno));
+			goto out;
+		}
+	}
+	ret = close_out(sinks.csv, s.csv);
+	sinks.csv = NULL;
+	if (close_out(sinks.records, s.records) || ret) {
+		sinks.records = NULL;
 		goto out;
 	}
+	sinks.records = NULL;
 	status = EXIT_OK;
 out:
+	if (sinks.csv && sinks.csv != stdout)
+		fclose(sinks.csv);
+	if (sinks.records && sinks.records != stdout)
+		fclose(sinks.records);
+	if (html && html != stdout)
+		fclose(html);
+	rpt_timeline_free(sinks.tl);
 	prs_close(r);
 	anl_free(a);
 	return status;

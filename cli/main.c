@@ -15,6 +15,7 @@
 static const struct cli_command commands[] = {
 	{ "info",	cmd_info,	"what a trace holds: format, kernel, CPUs, window, events, capture mode" },
 	{ "events",	cmd_events,	"the normalized event stream, one event per line" },
+	{ "record",	cmd_record,	"record a trace on this machine (root): probe, set up, restore" },
 	{ "analyze",	cmd_analyze,	"fast/slow path of every allocation, stage latencies, KPIs, vmstat check" },
 };
 

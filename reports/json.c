@@ -77,17 +77,31 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	jstr(f, in->format);
 	fprintf(f, "},\n");
 
+	if (in->merged_inputs) {
+		/* a merge (merge.c): which captures, so a merged summary merges again */
+		fprintf(f, "  \"merged\": {\"inputs\": %u, \"paths\": [", in->merged_inputs);
+		for (size_t i = 0; i < in->nr_merged_paths; i++) {
+			fputs(i ? ", " : "", f);
+			jstr(f, in->merged_paths[i]);
+		}
+		fprintf(f, "]},\n");
+	}
+
 	fprintf(f, "  \"capture\": {\"mode\": ");
-	jstr(f, anl_mode_name(m->mode));
+	jstr(f, in->mode_name ? in->mode_name : anl_mode_name(m->mode));
 	fprintf(f, ", \"mode_forced\": %s, \"kernel\": ", m->mode_forced ? "true" : "false");
 	jstr(f, m->kernel);
 	fprintf(f, ", \"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64
 		", \"window_ns\": %" PRIu64 ", \"window_source\": ",
 		an->lost_events, an->lost_markers, m->window_ns);
 	jstr(f, m->window_source);
-	fprintf(f, ", \"window_begin_ns\": %" PRIu64 ", \"window_end_ns\": %" PRIu64
-		", \"trace_first_ns\": %" PRIu64 ", \"trace_last_ns\": %" PRIu64 "},\n",
-		t->begin_ts, t->end_ts, m->first_ts, m->last_ts);
+	if (in->merged_inputs)	/* several clocks: no common bounds */
+		fprintf(f, ", \"window_begin_ns\": null, \"window_end_ns\": null"
+			", \"trace_first_ns\": null, \"trace_last_ns\": null},\n");
+	else
+		fprintf(f, ", \"window_begin_ns\": %" PRIu64 ", \"window_end_ns\": %" PRIu64
+			", \"trace_first_ns\": %" PRIu64 ", \"trace_last_ns\": %" PRIu64 "},\n",
+			t->begin_ts, t->end_ts, m->first_ts, m->last_ts);
 
 	fprintf(f, "  \"kpi\": {\"allocations\": %" PRIu64 ", \"slow_path_entries\": %" PRIu64
 		", \"slow_path_per_sec\": ", t->allocations, t->slow);
@@ -173,8 +187,12 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	for (size_t i = 0; i < m->nr_tasks && i < in->top_n; i++) {
 		const struct anl_task_sum *ts = &m->tasks[i];
 
-		fprintf(f, "%s\n    {\"pid\": %d, \"tgid\": %d, \"comm\": ", i ? "," : "", ts->pid,
-			ts->tgid);
+		fprintf(f, "%s\n    {\"pid\": ", i ? "," : "");
+		/* merged summaries group tasks by name: pids of several captures */
+		if (ts->pid >= 0)
+			fprintf(f, "%d, \"tgid\": %d, \"comm\": ", ts->pid, ts->tgid);
+		else
+			fprintf(f, "null, \"tgid\": null, \"comm\": ");
 		jstr(f, ts->comm);
 		fprintf(f, ", \"allocations\": %" PRIu64 ", \"slow\": %" PRIu64 ", \"failed\": %" PRIu64
 			", \"stall_ns\": %" PRIu64 "}", ts->allocations, ts->slow, ts->failed,

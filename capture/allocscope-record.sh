@@ -1,0 +1,380 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# allocscope-record.sh: the allocscope capture for devices that only have a POSIX
+# shell (Android `adb shell su`, toybox, busybox, dash).  Same modes and the same
+# trace_marker snapshots as `allocscope record` (docs/capture-format.md); writes
+# ftrace text (trace_pipe of its own tracefs instance); restores tracefs on every
+# exit path (normal, error, SIGINT/SIGTERM/SIGHUP, the command failing).
+#
+#   allocscope-record.sh [-o FILE] [-m graph|retprobe|events|auto] [-d SECONDS]
+#                        [-b KB] [-f] [-n] [-- COMMAND ARGS...]
+#
+# Needs root.  Uses only: sh, cat, grep, sed, mkdir, rmdir, sleep, kill.
+
+usage() {
+	cat <<'EOF'
+Usage: allocscope-record.sh [OPTIONS] [-- COMMAND [ARGS...]]
+  -o FILE     output (default ./allocscope-trace.txt)
+  -m MODE     graph, retprobe, events or auto (default auto)
+  -d SECONDS  record for SECONDS (default: until COMMAND ends, or Ctrl-C / SIGTERM)
+  -b KB       ring buffer per CPU (default 8192, 16384 for graph/retprobe)
+  -f          overwrite FILE
+  -n          print the plan and exit (dry run)
+  -h          this text
+EXAMPLES
+  adb push capture/allocscope-record.sh /data/local/tmp/
+  adb shell su -c 'sh /data/local/tmp/allocscope-record.sh -d 30 -o /data/local/tmp/t.txt'
+  adb pull /data/local/tmp/t.txt && allocscope analyze t.txt
+EOF
+}
+
+OUT=./allocscope-trace.txt
+MODE=auto
+DUR=
+BUF=
+FORCE=0
+DRY=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	-o) OUT=$2; shift 2 ;;
+	-m) MODE=$2; shift 2 ;;
+	-d) DUR=$2; shift 2 ;;
+	-b) BUF=$2; shift 2 ;;
+	-f) FORCE=1; shift ;;
+	-n) DRY=1; shift ;;
+	-h|--help) usage; exit 0 ;;
+	--) shift; break ;;
+	-*) echo "allocscope-record: unknown option $1" >&2; usage >&2; exit 1 ;;
+	*) break ;;
+	esac
+done
+
+die() { echo "allocscope-record: $*" >&2; exit 1; }
+isnum() { case $1 in ''|*[!0-9]*) return 1 ;; esac; return 0; }
+
+case $MODE in graph|retprobe|events|auto) ;; *) die "-m: graph, retprobe, events or auto, not '$MODE'" ;; esac
+[ -z "$DUR" ] || isnum "$DUR" || die "-d: a whole number of seconds, not '$DUR'"
+[ -z "$BUF" ] || isnum "$BUF" || die "-b: a number of KB, not '$BUF'"
+[ -n "$DUR" ] && [ $# -gt 0 ] && die "give -d or a COMMAND, not both"
+if [ $# -gt 0 ] && ! command -v "$1" >/dev/null 2>&1; then die "command not found: $1"; fi
+
+# ---- probe (read only) ---------------------------------------------------------
+T=
+for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+	[ -d "$d/events" ] && { T=$d; break; }
+done
+if [ -z "$T" ] && [ "$DRY" = 0 ]; then
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null && T=/sys/kernel/tracing
+fi
+[ -n "$T" ] || die "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)"
+if [ "$DRY" = 0 ]; then
+	[ "$(id -u 2>/dev/null || echo 0)" = 0 ] || die "must run as root"
+fi
+
+REL=$(cat /proc/sys/kernel/osrelease 2>/dev/null || uname -r)
+NCPU=0
+for c in "$T"/per_cpu/cpu[0-9]*; do [ -d "$c" ] && NCPU=$((NCPU + 1)); done
+
+has_word() { # FILE WORD
+	for w in $(cat "$1" 2>/dev/null); do [ "$w" = "$2" ] && return 0; done
+	return 1
+}
+
+SFX='(\.(constprop|isra|part)\.[0-9]+)*'
+FSRC=none
+if cat "$T/available_filter_functions" >/dev/null 2>&1; then
+	FSRC=available_filter_functions
+elif grep -q ' [tT] get_page_from_freelist' /proc/kallsyms 2>/dev/null; then
+	FSRC=kallsyms
+fi
+ALL='__alloc_frozen_pages_noprof|__alloc_pages_noprof|__alloc_pages|__alloc_pages_nodemask|get_page_from_freelist|wake_all_kswapds|__alloc_pages_slowpath|__alloc_pages_direct_compact|__alloc_pages_direct_reclaim|try_to_free_pages|__alloc_pages_may_oom|out_of_memory'
+# one pass over the (large) list, then look names up in the few lines found
+case $FSRC in
+available_filter_functions)
+	FOUND=$(grep -E "^($ALL)$SFX( |\$)" "$T/available_filter_functions" 2>/dev/null | sed 's/ .*//') ;;
+kallsyms)
+	FOUND=$(grep -E " [tT] ($ALL)$SFX\$" /proc/kallsyms 2>/dev/null | sed 's/.* //') ;;
+*)	FOUND= ;;
+esac
+findfn() { # NAME -> traceable name with its suffix, or nothing
+	echo "$FOUND" | grep -m1 -E "^$1$SFX\$"
+}
+# alloc entry, newest name first (see DESIGN.md)
+ENTRY=
+for n in __alloc_frozen_pages_noprof __alloc_pages_noprof __alloc_pages __alloc_pages_nodemask; do
+	ENTRY=$(findfn $n); [ -n "$ENTRY" ] && break
+done
+GPFF=$(findfn get_page_from_freelist)
+HELPERS=
+for n in wake_all_kswapds __alloc_pages_slowpath __alloc_pages_direct_compact \
+	 __alloc_pages_direct_reclaim try_to_free_pages __alloc_pages_may_oom; do
+	f=$(findfn $n); [ -n "$f" ] && HELPERS="$HELPERS $f"
+done
+case $HELPERS in *__alloc_pages_may_oom*) ;; *) f=$(findfn out_of_memory); [ -n "$f" ] && HELPERS="$HELPERS $f" ;; esac
+
+WHY_G=
+if ! has_word "$T/available_tracers" function_graph; then WHY_G="no function_graph tracer"
+elif [ "$FSRC" != available_filter_functions ] || ! cat "$T/set_ftrace_filter" >/dev/null 2>&1; then
+	WHY_G="function tracing locked down"
+elif [ -z "$ENTRY" ] || [ -z "$GPFF" ]; then WHY_G="alloc entry or get_page_from_freelist not traceable"
+fi
+PROBEF=
+if [ -e "$T/kprobe_events" ]; then PROBEF=$T/kprobe_events; PK=p; RK=r; RS=
+elif [ -e "$T/dynamic_events" ] && grep -q 'f\[:\[<group>/\]\[<event>\]\]' "$T/README" 2>/dev/null; then
+	PROBEF=$T/dynamic_events; PK=f; RK=f; RS=%return
+fi
+WHY_R=
+if [ -z "$PROBEF" ]; then WHY_R="no kprobe_events and no fprobe events"
+elif [ -z "$ENTRY" ] || [ -z "$GPFF" ]; then WHY_R="alloc entry or get_page_from_freelist not found ($FSRC)"
+fi
+
+REQ=$MODE
+if [ "$MODE" = auto ]; then
+	if [ -z "$WHY_G" ]; then MODE=graph
+	elif [ -z "$WHY_R" ]; then MODE=retprobe
+	else MODE=events; fi
+fi
+[ "$MODE" = graph ] && [ -n "$WHY_G" ] && die "mode graph is not possible on this kernel ($WHY_G)"
+[ "$MODE" = retprobe ] && [ -n "$WHY_R" ] && die "mode retprobe is not possible on this kernel ($WHY_R)"
+
+EVENTS="kmem/mm_page_alloc vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end
+vmscan/mm_vmscan_wakeup_kswapd vmscan/mm_vmscan_kswapd_wake vmscan/mm_vmscan_kswapd_sleep
+compaction/mm_compaction_begin compaction/mm_compaction_end compaction/mm_compaction_try_to_compact_pages
+compaction/mm_compaction_suitable compaction/mm_compaction_deferred compaction/mm_compaction_finished
+oom/mark_victim sched/sched_switch"
+PRESENT= MISSING=
+for e in $EVENTS; do
+	if [ -e "$T/events/$e/format" ]; then PRESENT="$PRESENT $e"; else MISSING="$MISSING $e"; fi
+done
+[ -n "$PRESENT" ] || die "none of the allocator tracepoints exist"
+
+case $MODE in
+graph) FUNCS="$ENTRY $GPFF$HELPERS" ;;
+retprobe) FUNCS="$ENTRY $GPFF" ;;
+*) FUNCS= ;;
+esac
+[ -n "$BUF" ] || { [ "$MODE" = events ] && BUF=8192 || BUF=16384; }
+NAME=allocscope
+INST=$T/instances/$NAME
+
+if [ "$DRY" = 1 ]; then
+	echo "kernel       $REL"
+	echo "tracefs      $T"
+	echo "mode         $MODE (requested $REQ)"
+	echo "graph        ${WHY_G:-possible}"
+	echo "retprobe     ${WHY_R:-possible ($PROBEF)}"
+	echo "alloc entry  ${ENTRY:-not found} (from $FSRC)"
+	echo "functions    ${FUNCS:-none (tracepoints only)}"
+	echo "events      $PRESENT"
+	echo "missing     $MISSING"
+	echo "instance     $NAME"
+	echo "buffer       $BUF KB per CPU x $NCPU CPUs"
+	echo "output       ftrace text (trace_pipe) -> $OUT"
+	exit 0
+fi
+
+if [ -e "$OUT" ] && [ "$FORCE" = 0 ]; then die "$OUT exists (use -f to overwrite)"; fi
+: > "$OUT" 2>/dev/null || die "cannot write $OUT"
+WORK=$OUT.allocscope.$$
+mkdir "$WORK" || die "cannot create $WORK"
+
+# ---- journal: every change is undone, newest first -------------------------------
+J=$WORK/journal
+: > "$J"
+N=0
+READER=
+CPID=
+RESTORED=0
+STOP=0
+
+set_file() { # FILE VALUE: save, then write
+	N=$((N + 1))
+	cat "$1" > "$WORK/u$N" 2>/dev/null || return 1
+	echo "c $N $1" >> "$J"
+	echo "$2" > "$1" 2>/dev/null
+}
+set_lines() { # FILE LINES...: a filter, saved as lines
+	f=$1; shift
+	N=$((N + 1))
+	cat "$f" > "$WORK/u$N" 2>/dev/null || return 1
+	echo "l $N $f" >> "$J"
+	: > "$f" 2>/dev/null || return 1
+	ok=0
+	for l in "$@"; do echo "$l" >> "$f" 2>/dev/null && ok=1; done
+	[ $ok = 1 ]
+}
+enable_ev() { # DIR SYSTEM/EVENT
+	v=$(cat "$1/events/$2/enable" 2>/dev/null) || return 1
+	case $v in 1*) return 0 ;; esac	# someone else's: leave it
+	set_file "$1/events/$2/enable" 1
+}
+
+restore() {
+	[ "$RESTORED" = 1 ] && return
+	RESTORED=1
+	trap '' INT TERM HUP
+	exec 3>&-
+	[ -n "$READER" ] && { kill "$READER" 2>/dev/null; wait "$READER" 2>/dev/null; }
+	[ -n "$CPID" ] && kill -0 "$CPID" 2>/dev/null && { kill "$CPID" 2>/dev/null; wait "$CPID" 2>/dev/null; }
+	fail=0
+	# newest first
+	sed -n '1!G;h;$p' "$J" 2>/dev/null | while read -r kind n path; do
+		case $kind in
+		c)	# files inside our instance vanish with it, except event enables
+			case $path in "$INST"/events/*) ;; "$INST"/*) continue ;; esac
+			v=$(cat "$WORK/u$n")
+			case $v in *"(expanded: "*) v=${v#*expanded: }; v=${v%)*} ;; esac
+			echo "$v" > "$path" 2>/dev/null || { echo "allocscope-record: cannot restore $path" >&2; }
+			;;
+		l)	: > "$path" 2>/dev/null
+			grep -v '^#' "$WORK/u$n" | while read -r l; do
+				[ -n "$l" ] && echo "$l" >> "$path"
+			done ;;
+		p)	echo "$n" >> "$PROBEF" 2>/dev/null ;;
+		r)	i=0
+			while [ -d "$path" ] && ! rmdir "$path" 2>/dev/null && [ $i -lt 20 ]; do
+				sleep 1; i=$((i + 1))
+			done
+			[ -d "$path" ] && echo "allocscope-record: cannot remove $path" >&2 ;;
+		esac
+	done
+	rm -rf "$WORK"
+}
+trap 'restore' EXIT
+trap 'STOP=1' INT TERM HUP
+
+# ---- setup ---------------------------------------------------------------------------
+D=$T
+if [ -d "$T/instances" ]; then
+	mkdir "$INST" 2>/dev/null || { D=; die "$INST exists: another allocscope record is running (if not: rmdir $INST)"; }
+	echo "r 0 $INST" >> "$J"
+	D=$INST
+fi
+GTOP=0
+if [ "$MODE" = graph ] && ! has_word "$D/available_tracers" function_graph; then
+	# function_graph in instances is newer than instances: use the top level
+	D=$T; GTOP=1
+	[ "$(cat "$T/current_tracer")" = nop ] || die "the top-level tracer is in use ($(cat "$T/current_tracer"))"
+fi
+set_file "$D/tracing_on" 0 || die "cannot write $D/tracing_on"
+set_file "$D/buffer_size_kb" "$BUF" || die "cannot set $D/buffer_size_kb"
+: > "$D/trace" 2>/dev/null
+[ -e "$D/options/record-tgid" ] && set_file "$D/options/record-tgid" 1
+
+if [ "$MODE" = retprobe ]; then
+	addp() { # DEFINITION EVENT
+		echo "$1" >> "$PROBEF" 2>/dev/null || return 1
+		echo "p -:allocscope/$2 x" >> "$J"
+	}
+	addp "$PK:allocscope/alloc_entry $ENTRY gfp=\$arg1:x32 order=\$arg2:u32" alloc_entry ||
+		die "cannot add a probe on $ENTRY to $PROBEF"
+	addp "$RK:allocscope/alloc_ret $ENTRY$RS ret=\$retval:x64" alloc_ret || die "cannot add a return probe on $ENTRY"
+	addp "$RK:allocscope/gpff_ret $GPFF$RS ret=\$retval:x64" gpff_ret || die "cannot add a return probe on $GPFF"
+	for e in alloc_entry alloc_ret gpff_ret; do
+		enable_ev "$D" "allocscope/$e" || die "cannot enable allocscope/$e"
+	done
+fi
+for e in $PRESENT; do enable_ev "$D" "$e" || die "cannot enable $e"; done
+if [ "$MODE" = graph ]; then
+	# shellcheck disable=SC2086
+	set_lines "$D/set_ftrace_filter" $FUNCS || die "set_ftrace_filter accepted none of: $FUNCS"
+	set_lines "$D/set_graph_function" "$ENTRY" || die "cannot set set_graph_function"
+	[ -e "$D/max_graph_depth" ] && set_file "$D/max_graph_depth" 12
+	for o in funcgraph-abstime funcgraph-proc funcgraph-cpu funcgraph-retval; do
+		[ -e "$D/options/$o" ] && set_file "$D/options/$o" 1
+	done
+	set_file "$D/current_tracer" function_graph || die "cannot set function_graph"
+fi
+
+# ---- record ----------------------------------------------------------------------------
+cat "$D/trace_pipe" > "$OUT" &
+READER=$!
+echo 1 > "$D/tracing_on" || die "cannot turn tracing on"
+exec 3> "$D/trace_marker" || die "cannot open $D/trace_marker"
+m() { echo "allocscope: $*" >&3 2>/dev/null; }
+
+snapshot() { # the facts, one marker line each (to stdout: the caller sends them)
+	m "clk_tck $(getconf CLK_TCK 2>/dev/null || echo 100)"
+	for p in /proc/[0-9]*; do
+		read -r c 2>/dev/null < "$p/comm" || continue
+		case $c in kswapd*)
+			read -r s 2>/dev/null < "$p/stat" || continue
+			pid=${s%% *}; s=${s##*) }
+			# shellcheck disable=SC2086
+			set -- $s
+			m "kswapd $pid $c ${12} ${13}" ;;
+		esac
+	done
+	while read -r k v; do m "vmstat $k $v"; done < /proc/vmstat
+	while read -r k v rest; do m "meminfo ${k%:} $v"; done < /proc/meminfo
+	node= zone= wmin= wlow= whigh=
+	while read -r a b c d; do
+		case $a in
+		Node) node=${b%,}; zone=$d; wmin= wlow= whigh= ;;
+		min) [ -z "$wmin" ] && wmin=$b ;;
+		low) [ -z "$wlow" ] && wlow=$b ;;
+		high) if [ -z "$whigh" ]; then whigh=$b; m "watermark $node $zone $wmin $wlow $whigh"; fi ;;
+		esac
+	done < /proc/zoneinfo
+}
+
+m begin
+m "uname $REL"
+m "mode $MODE"
+m "funcs ${FUNCS:--}"
+m "option format=text"
+m "option requested_mode=$REQ"
+[ "$GTOP" = 1 ] && m "option instance=-" || m "option instance=$NAME"
+m "option buffer_kb=$BUF"
+m "option nr_cpus=$NCPU"
+m "option clock=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$D/trace_clock")"
+m "option recorder=allocscope-record.sh"
+for e in $PRESENT; do m "option event=${e%%/*}:${e#*/}"; done
+for e in $MISSING; do m "option event=${e%%/*}:${e#*/},missing"; done
+[ -n "$DUR" ] && m "option duration_s=$DUR"
+[ $# -gt 0 ] && m "option command=$1"
+snapshot
+
+tick() { sleep 0.2 2>/dev/null || sleep 1; }
+START=$(date +%s)
+if [ $# -gt 0 ]; then
+	"$@" &
+	CPID=$!
+	while [ "$STOP" = 0 ] && kill -0 "$CPID" 2>/dev/null; do tick; done
+	if [ "$STOP" = 0 ]; then wait "$CPID"; CRC=$?; else kill "$CPID" 2>/dev/null; wait "$CPID"; CRC=$?; fi
+	CPID=
+	[ "$CRC" = 0 ] || echo "allocscope-record: warning: $1 exited with status $CRC" >&2
+elif [ -n "$DUR" ]; then
+	END=$((START + DUR))
+	while [ "$STOP" = 0 ] && [ "$(date +%s)" -lt "$END" ]; do tick; done
+else
+	echo "allocscope-record: recording into $OUT; Ctrl-C or kill -TERM $$ to stop" >&2
+	while [ "$STOP" = 0 ]; do tick; done
+fi
+
+# "end" goes after the after-snapshot was read: the window holds the counter window
+exec 4>&3 3> "$WORK/after"
+snapshot
+exec 3>&4 4>&-
+m end
+while IFS= read -r l; do echo "$l" >&3; done < "$WORK/after"
+LOST=0
+for c in "$T"/per_cpu/cpu[0-9]*; do
+	cpu=${c##*cpu}
+	o=$(sed -n 's/^overrun: //p' "$D/per_cpu/cpu$cpu/stats")
+	dr=$(sed -n 's/^dropped events: //p' "$D/per_cpu/cpu$cpu/stats")
+	m "cpustat $cpu overrun=${o:-0} dropped=${dr:-0}"
+	LOST=$((LOST + ${o:-0} + ${dr:-0}))
+done
+echo 0 > "$D/tracing_on"
+sleep 1	# let the reader drain what is left
+restore
+trap - EXIT
+echo "allocscope-record: recorded $(( $(date +%s) - START )) s in mode $MODE: $(wc -l < "$OUT") lines in $OUT" >&2
+[ "$LOST" -gt 0 ] && echo "allocscope-record: warning: $LOST events lost; enlarge the buffer (-b, now $BUF KB per CPU)" >&2
+if command -v getprop >/dev/null 2>&1; then
+	echo "allocscope-record: pull it with: adb pull $OUT" >&2
+else
+	echo "allocscope-record: copy it with: scp $(hostname 2>/dev/null || echo HOST):$OUT ." >&2
+fi
+exit 0

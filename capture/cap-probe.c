@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What the running kernel lets us record, and the plan made from it.
+ * Probing only reads: it never writes a tracefs file.
+ */
+/* paths and names are cut to their buffers on purpose */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "capture.h"
+
+#undef _CE
+#define _CE(code, str) str
+static const char *const cap_errstr[] = { CAP_ERRORS };
+#undef _CE
+
+const char *cap_strerror(int code)
+{
+	if (code < 0)
+		code = -code;
+	if (code >= CAP_E__LAST)
+		return "unknown error";
+	return cap_errstr[code];
+}
+
+static const char *const mode_names[] = {
+	[CAP_MODE_AUTO] = "auto", [CAP_MODE_GRAPH] = "graph",
+	[CAP_MODE_RETPROBE] = "retprobe", [CAP_MODE_EVENTS] = "events",
+};
+
+const char *cap_mode_name(enum cap_mode mode)
+{
+	return (unsigned)mode < 4 ? mode_names[mode] : "?";
+}
+
+int cap_mode_parse(const char *s, enum cap_mode *out)
+{
+	for (unsigned i = 0; i < 4; i++)
+		if (!strcmp(s, mode_names[i])) {
+			*out = (enum cap_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Base names, in enum cap_func order (the alloc entry is looked up apart). */
+static const char *const func_base[CAP_FN__COUNT] = {
+	[CAP_FN_ALLOC]		= NULL,
+	[CAP_FN_GPFF]		= "get_page_from_freelist",
+	[CAP_FN_WAKE_KSWAPDS]	= "wake_all_kswapds",
+	[CAP_FN_SLOWPATH]	= "__alloc_pages_slowpath",
+	[CAP_FN_DIRECT_COMPACT]	= "__alloc_pages_direct_compact",
+	[CAP_FN_DIRECT_RECLAIM]	= "__alloc_pages_direct_reclaim",
+	[CAP_FN_PERFORM_RECLAIM] = "__perform_reclaim",
+	[CAP_FN_TRY_TO_FREE]	= "try_to_free_pages",
+	[CAP_FN_MAY_OOM]	= "__alloc_pages_may_oom",
+	[CAP_FN_OOM]		= "out_of_memory",
+};
+
+/*
+ * The alloc entry, newest name first: __alloc_frozen_pages_noprof holds the
+ * work under the __alloc_pages_noprof wrapper in the newest kernels (and is
+ * called directly for frozen pages), __alloc_pages_noprof 6.10+,
+ * __alloc_pages 5.13-6.9, __alloc_pages_nodemask 5.4-5.12.
+ */
+static const char *const alloc_entries[] = {
+	"__alloc_frozen_pages_noprof", "__alloc_pages_noprof", "__alloc_pages",
+	"__alloc_pages_nodemask",
+};
+#define NR_ALLOC_ENTRIES (sizeof(alloc_entries) / sizeof(alloc_entries[0]))
+
+static const char *const wanted_events[][2] = {
+	{ "kmem", "mm_page_alloc" },
+	{ "vmscan", "mm_vmscan_direct_reclaim_begin" },
+	{ "vmscan", "mm_vmscan_direct_reclaim_end" },
+	{ "vmscan", "mm_vmscan_wakeup_kswapd" },
+	{ "vmscan", "mm_vmscan_kswapd_wake" },
+	{ "vmscan", "mm_vmscan_kswapd_sleep" },
+	{ "compaction", "mm_compaction_begin" },
+	{ "compaction", "mm_compaction_end" },
+	{ "compaction", "mm_compaction_try_to_compact_pages" },
+	{ "compaction", "mm_compaction_suitable" },
+	{ "compaction", "mm_compaction_deferred" },
+	{ "compaction", "mm_compaction_finished" },
+	{ "oom", "mark_victim" },
+	{ "sched", "sched_switch" },
+};
+
+const char *cap_alloc_entry_for_version(int major, int minor)
+{
+	int v = major * 1000 + minor;
+
+	if (v >= 6010)
+		return "__alloc_pages_noprof";
+	if (v >= 5013)
+		return "__alloc_pages";
+	return "__alloc_pages_nodemask";
+}
+
+bool cap_func_matches(const char *have, const char *want)
+{
+	static const char *const clones[] = { ".constprop.", ".isra.", ".part." };
+	size_t n = strlen(want);
+	const char *s;
+
+	if (strncmp(have, want, n))
+		return false;
+	/* GCC clones keep the function's entry semantics, even chained
+	 * (foo.constprop.0.isra.0); .cold parts do not */
+	for (s = have + n; *s; ) {
+		size_t i, k = 0;
+
+		for (i = 0; i < sizeof(clones) / sizeof(clones[0]); i++) {
+			k = strlen(clones[i]);
+			if (!strncmp(s, clones[i], k))
+				break;
+		}
+		if (i == sizeof(clones) / sizeof(clones[0]) || !isdigit((unsigned char)s[k]))
+			return false;
+		for (s += k; isdigit((unsigned char)*s); s++)
+			;
+	}
+	return true;
+}
+
+static bool path_exists(const char *dir, const char *name)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return access(p, F_OK) == 0;
+}
+
+/* Whole small file into @buf (NUL-terminated); -errno on failure. */
+static int read_small(const char *dir, const char *name, char *buf, size_t len)
+{
+	char p[512];
+	ssize_t r;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = read(fd, buf, len - 1);
+	close(fd);
+	if (r < 0)
+		return -errno;
+	buf[r] = 0;
+	return 0;
+}
+
+/*
+ * Look every wanted function up in a list of names, one a line: the first
+ * token is the name (available_filter_functions: "name [module]";
+ * kallsyms: "addr type name", @kallsyms set, text symbols only).
+ */
+static int scan_functions(const char *path, bool kallsyms, struct cap_probe *p)
+{
+	struct cap_buf b = { 0 };
+	bool found_entry[NR_ALLOC_ENTRIES] = { false };
+	char entry_name[NR_ALLOC_ENTRIES][CAP_NAME_MAX];
+	char *line, *next;
+	int ret = cap_buf_add_file(&b, path, NULL);
+
+	if (ret || !b.len) {
+		cap_buf_free(&b);
+		return ret ? ret : -CAP_EIO;
+	}
+	if (cap_buf_add(&b, "", 1)) {
+		cap_buf_free(&b);
+		return -CAP_ENOMEM;
+	}
+	for (line = b.data; line && *line; line = next) {
+		char *name = line, *end;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		if (kallsyms) {
+			char *t = strchr(line, ' ');
+
+			if (!t || !t[1] || (t[1] != 't' && t[1] != 'T') || t[2] != ' ')
+				continue;
+			name = t + 3;
+		}
+		end = name + strcspn(name, " \t");
+		*end = 0;
+		if (name[0] != '_' && name[0] != 'g' && name[0] != 'w' && name[0] != 't' && name[0] != 'o')
+			continue;
+		for (size_t i = 0; i < NR_ALLOC_ENTRIES; i++)
+			if (!found_entry[i] && cap_func_matches(name, alloc_entries[i])) {
+				found_entry[i] = true;
+				snprintf(entry_name[i], CAP_NAME_MAX, "%s", name);
+			}
+		for (int f = 1; f < CAP_FN__COUNT; f++)
+			if (!p->func[f][0] && cap_func_matches(name, func_base[f]))
+				snprintf(p->func[f], CAP_NAME_MAX, "%s", name);
+	}
+	for (size_t i = 0; i < NR_ALLOC_ENTRIES; i++)
+		if (found_entry[i]) {
+			snprintf(p->func[CAP_FN_ALLOC], CAP_NAME_MAX, "%s", entry_name[i]);
+			break;
+		}
+	cap_buf_free(&b);
+	return 0;
+}
+
+static int count_cpus(const char *dir)
+{
+	char p[512];
+	struct dirent *de;
+	DIR *d;
+	int max = -1;
+
+	snprintf(p, sizeof(p), "%s/per_cpu", dir);
+	d = opendir(p);
+	if (!d)
+		return (int)sysconf(_SC_NPROCESSORS_CONF);
+	while ((de = readdir(d))) {
+		char *end;
+		long n;
+
+		if (strncmp(de->d_name, "cpu", 3))
+			continue;
+		n = strtol(de->d_name + 3, &end, 10);
+		if (*end || end == de->d_name + 3)
+			continue;
+		if (n > max)
+			max = (int)n;
+	}
+	closedir(d);
+	return max + 1;
+}
+
+/*
+ * The sub-buffer size: buffer_subbuf_size_kb (6.8+), else header_page's
+ * data field end ("field: char data; offset:16; size:4080;").  @hdr gets
+ * the data offset (16 with an 8-byte commit, 12 on 32-bit kernels).
+ */
+static long ring_page_size(const char *dir, int *hdr)
+{
+	char buf[2048], *f;
+	long off = 0, size = 0;
+
+	*hdr = 16;
+	if (!read_small(dir, "events/header_page", buf, sizeof(buf)) &&
+	    (f = strstr(buf, "data;"))) {
+		char *o = strstr(f, "offset:"), *s = strstr(f, "size:");
+
+		if (o && s) {
+			off = strtol(o + 7, NULL, 10);
+			size = strtol(s + 5, NULL, 10);
+			if (off > 0 && off < 64)
+				*hdr = (int)off;
+		}
+	}
+	if (!read_small(dir, "buffer_subbuf_size_kb", buf, sizeof(buf))) {
+		long kb = strtol(buf, NULL, 10);
+
+		if (kb > 0)
+			return kb * 1024;
+	}
+	if (off > 0 && size > 0)
+		return off + size;
+	return sysconf(_SC_PAGESIZE);
+}
+
+int cap_probe_run(const char *tracing_dir, const char *proc_dir, struct cap_probe *p)
+{
+	char buf[8192], path[512];
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	if (!proc_dir)
+		proc_dir = "/proc";
+	snprintf(p->proc_dir, sizeof(p->proc_dir), "%s", proc_dir);
+	if (!tracing_dir) {
+		tracing_dir = tracefs_tracing_dir();
+		if (!tracing_dir)
+			return access("/sys/kernel/tracing", F_OK) == 0 && geteuid() ? -CAP_EPERM
+										 : -CAP_ENOTRACEFS;
+	}
+	snprintf(p->tracing_dir, sizeof(p->tracing_dir), "%s", tracing_dir);
+	snprintf(path, sizeof(path), "%s/events", tracing_dir);
+	if (access(path, F_OK)) {
+		if (errno == EACCES || errno == EPERM)
+			return -CAP_EPERM;
+		return -CAP_ENOTRACEFS;
+	}
+	r = read_small(tracing_dir, "trace_clock", buf, sizeof(buf));
+	if (r == -EACCES || r == -EPERM)
+		return -CAP_EPERM;
+
+	if (!read_small(proc_dir, "sys/kernel/osrelease", buf, sizeof(buf))) {
+		buf[strcspn(buf, "\n")] = 0;
+		snprintf(p->release, sizeof(p->release), "%s", buf);
+		sscanf(buf, "%d.%d", &p->kver_major, &p->kver_minor);
+	}
+	p->nr_cpus = count_cpus(tracing_dir);
+	p->page_size = ring_page_size(tracing_dir, &p->page_header);
+	p->has_instances = path_exists(tracing_dir, "instances");
+	p->has_subbuf_size = path_exists(tracing_dir, "buffer_subbuf_size_kb");
+
+	if (!read_small(tracing_dir, "available_tracers", buf, sizeof(buf))) {
+		char *t;
+
+		p->tracers_readable = true;
+		for (t = strtok(buf, " \n"); t; t = strtok(NULL, " \n"))
+			if (!strcmp(t, "function_graph"))
+				p->top_function_graph = true;
+	}
+	p->has_set_graph_function = path_exists(tracing_dir, "set_graph_function");
+	p->has_max_graph_depth = path_exists(tracing_dir, "max_graph_depth");
+	p->has_funcgraph_retval = path_exists(tracing_dir, "options/funcgraph-retval");
+	p->has_record_tgid = path_exists(tracing_dir, "options/record-tgid");
+	p->has_kprobe_events = path_exists(tracing_dir, "kprobe_events");
+	p->has_dynamic_events = path_exists(tracing_dir, "dynamic_events");
+	if (p->has_dynamic_events) {
+		struct cap_buf readme = { 0 };
+
+		snprintf(path, sizeof(path), "%s/README", tracing_dir);
+		if (!cap_buf_add_file(&readme, path, NULL) && !cap_buf_add(&readme, "", 1))
+			p->has_fprobe = strstr(readme.data, "f[:[<group>/][<event>]]") != NULL;
+		cap_buf_free(&readme);
+	}
+	/*
+	 * Locked-down kernels (seen on 6.18) refuse even to read
+	 * available_filter_functions and set_ftrace_filter (EPERM): then
+	 * function tracing cannot be set up, whatever available_tracers says.
+	 */
+	snprintf(path, sizeof(path), "%s/available_filter_functions", tracing_dir);
+	if (!scan_functions(path, false, p)) {
+		p->filter_funcs_readable = true;
+		p->func_src = CAP_SRC_FILTER_FUNCS;
+	} else {
+		snprintf(path, sizeof(path), "%s/kallsyms", proc_dir);
+		if (!scan_functions(path, true, p))
+			p->func_src = CAP_SRC_KALLSYMS;
+	}
+	if (!p->func[CAP_FN_ALLOC][0] && p->kver_major && p->func_src == CAP_SRC_NONE) {
+		snprintf(p->func[CAP_FN_ALLOC], CAP_NAME_MAX, "%s",
+			 cap_alloc_entry_for_version(p->kver_major, p->kver_minor));
+		p->func_src = CAP_SRC_UNAME;
+	}
+	r = read_small(tracing_dir, "set_ftrace_filter", buf, 16);
+	/* reading is our write probe: opening it for writing would re-apply the filter */
+	p->set_ftrace_filter_writable = r == 0;
+
+	for (size_t i = 0; i < sizeof(wanted_events) / sizeof(wanted_events[0]) && i < CAP_MAX_EVENTS; i++) {
+		struct cap_event *e = &p->events[p->nr_events++];
+
+		snprintf(e->system, sizeof(e->system), "%s", wanted_events[i][0]);
+		snprintf(e->name, sizeof(e->name), "%s", wanted_events[i][1]);
+		snprintf(path, sizeof(path), "events/%s/%s/format", e->system, e->name);
+		e->present = path_exists(tracing_dir, path);
+		p->nr_events_present += e->present;
+	}
+
+	if (!p->top_function_graph)
+		snprintf(p->why_not_graph, sizeof(p->why_not_graph),
+			 p->tracers_readable ? "no function_graph tracer" : "available_tracers unreadable");
+	else if (!p->filter_funcs_readable || !p->set_ftrace_filter_writable)
+		snprintf(p->why_not_graph, sizeof(p->why_not_graph),
+			 "function tracing locked down (available_filter_functions/set_ftrace_filter not accessible)");
+	else if (!p->has_set_graph_function)
+		snprintf(p->why_not_graph, sizeof(p->why_not_graph), "no set_graph_function");
+	else if (!p->func[CAP_FN_ALLOC][0] || !p->func[CAP_FN_GPFF][0])
+		snprintf(p->why_not_graph, sizeof(p->why_not_graph),
+			 "alloc entry or get_page_from_freelist not traceable");
+
+	if (!p->has_kprobe_events && !p->has_fprobe)
+		snprintf(p->why_not_retprobe, sizeof(p->why_not_retprobe),
+			 "no kprobe_events (CONFIG_KPROBE_EVENTS) and no fprobe events");
+	else if (p->func_src == CAP_SRC_UNAME || !p->func[CAP_FN_ALLOC][0] || !p->func[CAP_FN_GPFF][0])
+		snprintf(p->why_not_retprobe, sizeof(p->why_not_retprobe),
+			 "alloc entry or get_page_from_freelist not found in %s",
+			 p->func_src == CAP_SRC_FILTER_FUNCS ? "available_filter_functions" : "kallsyms");
+	return 0;
+}
+
+/* ---- plan ------------------------------------------------------------------- */
+
+/* Bytes per allocation in the ring buffer, per mode (event sizes seen on 6.x). */
+static unsigned long bytes_per_alloc(enum cap_mode m)
+{
+	switch (m) {
+	case CAP_MODE_GRAPH:	return 40 + 4 * 48;	/* page_alloc + entry/exit of alloc and gpff */
+	case CAP_MODE_RETPROBE:	return 40 + 3 * 40;	/* page_alloc + entry + 2 returns */
+	default:		return 40;
+	}
+}
+
+int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
+		  unsigned long buffer_kb, unsigned long est, struct cap_plan *plan)
+{
+	static const enum cap_func graph_funcs[] = {
+		CAP_FN_ALLOC, CAP_FN_GPFF, CAP_FN_WAKE_KSWAPDS, CAP_FN_SLOWPATH,
+		CAP_FN_DIRECT_COMPACT, CAP_FN_DIRECT_RECLAIM, CAP_FN_TRY_TO_FREE,
+		CAP_FN_MAY_OOM, CAP_FN_OOM,
+	};
+	enum cap_mode m = requested;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->requested = requested;
+	plan->text = text;
+	snprintf(plan->instance, sizeof(plan->instance), "%s", CAP_INSTANCE_NAME);
+
+	if (m == CAP_MODE_AUTO) {
+		if (!p->why_not_graph[0]) {
+			m = CAP_MODE_GRAPH;
+			snprintf(plan->why, sizeof(plan->why), "function_graph available");
+		} else if (!p->why_not_retprobe[0]) {
+			m = CAP_MODE_RETPROBE;
+			snprintf(plan->why, sizeof(plan->why), "graph: %s", p->why_not_graph);
+		} else {
+			m = CAP_MODE_EVENTS;
+			snprintf(plan->why, sizeof(plan->why), "graph: %s; retprobe: %s",
+				 p->why_not_graph, p->why_not_retprobe);
+		}
+	} else if (m == CAP_MODE_GRAPH && p->why_not_graph[0]) {
+		snprintf(plan->why, sizeof(plan->why), "graph: %s", p->why_not_graph);
+		return -CAP_EMODE;
+	} else if (m == CAP_MODE_RETPROBE && p->why_not_retprobe[0]) {
+		snprintf(plan->why, sizeof(plan->why), "retprobe: %s", p->why_not_retprobe);
+		return -CAP_EMODE;
+	} else {
+		snprintf(plan->why, sizeof(plan->why), "requested");
+	}
+	if (m == CAP_MODE_EVENTS && !p->nr_events_present) {
+		snprintf(plan->why, sizeof(plan->why), "events: none of the allocator tracepoints exist");
+		return -CAP_EMODE;
+	}
+	plan->mode = m;
+	plan->use_instance = p->has_instances;
+
+	if (m == CAP_MODE_GRAPH) {
+		for (size_t i = 0; i < sizeof(graph_funcs) / sizeof(graph_funcs[0]); i++) {
+			enum cap_func f = graph_funcs[i];
+
+			/* out_of_memory only stands in for an inlined __alloc_pages_may_oom */
+			if (f == CAP_FN_OOM && p->func[CAP_FN_MAY_OOM][0])
+				continue;
+			if (p->func[f][0])
+				snprintf(plan->funcs[plan->nr_funcs++], CAP_NAME_MAX, "%s", p->func[f]);
+		}
+		plan->funcgraph_retval = p->has_funcgraph_retval;
+		plan->max_graph_depth = p->has_max_graph_depth ? 12 : 0;
+	} else if (m == CAP_MODE_RETPROBE) {
+		snprintf(plan->funcs[plan->nr_funcs++], CAP_NAME_MAX, "%s", p->func[CAP_FN_ALLOC]);
+		snprintf(plan->funcs[plan->nr_funcs++], CAP_NAME_MAX, "%s", p->func[CAP_FN_GPFF]);
+		plan->use_fprobe = !p->has_kprobe_events;
+	}
+	plan->record_tgid = text && p->has_record_tgid;
+	plan->est_allocs_per_s = est;
+	if (buffer_kb) {
+		plan->buffer_kb = buffer_kb;
+	} else if (est && p->nr_cpus > 0) {
+		/* two seconds of the measured rate, twice, per CPU: the reader drains every 100 ms */
+		unsigned long long kb = (unsigned long long)est * bytes_per_alloc(m) * 4 /
+					(unsigned long long)p->nr_cpus / 1024;
+
+		plan->buffer_kb = kb < 4096 ? 4096 : kb > 65536 ? 65536 : (unsigned long)kb;
+	} else {
+		plan->buffer_kb = m == CAP_MODE_EVENTS ? 8192 : 16384;
+	}
+	return 0;
+}
+
+static const char *src_name(enum cap_src s)
+{
+	switch (s) {
+	case CAP_SRC_FILTER_FUNCS:	return "available_filter_functions";
+	case CAP_SRC_KALLSYMS:		return "kallsyms";
+	case CAP_SRC_UNAME:		return "kernel version (no list readable)";
+	default:			return "nowhere";
+	}
+}
+
+void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE *f)
+{
+	fprintf(f, "kernel       %s\n", p->release[0] ? p->release : "unknown");
+	fprintf(f, "tracefs      %s\n", p->tracing_dir);
+	fprintf(f, "mode         %s (requested %s: %s)\n", cap_mode_name(plan->mode),
+		cap_mode_name(plan->requested), plan->why);
+	fprintf(f, "graph        %s\n", p->why_not_graph[0] ? p->why_not_graph : "possible");
+	fprintf(f, "retprobe     %s\n", p->why_not_retprobe[0] ? p->why_not_retprobe :
+		p->has_kprobe_events ? "possible (kprobe_events)" : "possible (fprobe events)");
+	fprintf(f, "alloc entry  %s (from %s)\n",
+		p->func[CAP_FN_ALLOC][0] ? p->func[CAP_FN_ALLOC] : "not found", src_name(p->func_src));
+	fprintf(f, "helpers     ");
+	for (int i = 1; i < CAP_FN__COUNT; i++)
+		if (p->func[i][0])
+			fprintf(f, " %s", p->func[i]);
+	fprintf(f, "\n");
+	fprintf(f, "functions   ");
+	if (!plan->nr_funcs)
+		fprintf(f, " none (tracepoints only)");
+	for (int i = 0; i < plan->nr_funcs; i++)
+		fprintf(f, " %s", plan->funcs[i]);
+	fprintf(f, "\n");
+	if (plan->mode == CAP_MODE_GRAPH)
+		fprintf(f, "graph opts   set_graph_function=%s max_graph_depth=%d funcgraph-retval=%s "
+			"(instance if its available_tracers has function_graph, else top level)\n",
+			plan->funcs[0], plan->max_graph_depth, plan->funcgraph_retval ? "on" : "unavailable");
+	if (plan->mode == CAP_MODE_RETPROBE)
+		fprintf(f, "probes       %s: p:allocscope/alloc_entry %s gfp=$arg1 order=$arg2; "
+			"r:allocscope/alloc_ret %s ret=$retval; r:allocscope/gpff_ret %s ret=$retval\n",
+			plan->use_fprobe ? "dynamic_events (fprobe)" : "kprobe_events",
+			plan->funcs[0], plan->funcs[0], plan->funcs[1]);
+	fprintf(f, "events      ");
+	for (int i = 0; i < p->nr_events; i++)
+		if (p->events[i].present)
+			fprintf(f, " %s:%s", p->events[i].system, p->events[i].name);
+	fprintf(f, "\n");
+	fprintf(f, "missing     ");
+	for (int i = 0; i < p->nr_events; i++)
+		if (!p->events[i].present)
+			fprintf(f, " %s:%s", p->events[i].system, p->events[i].name);
+	fprintf(f, "\n");
+	fprintf(f, "instance     %s\n", plan->use_instance ? plan->instance : "none (top level)");
+	fprintf(f, "buffer       %lu KB per CPU x %d CPUs, page %ld bytes", plan->buffer_kb,
+		p->nr_cpus, p->page_size);
+	if (plan->est_allocs_per_s)
+		fprintf(f, " (measured ~%lu page allocations/s)", plan->est_allocs_per_s);
+	fprintf(f, "\n");
+	fprintf(f, "output       %s\n", plan->text ? "ftrace text (trace_pipe)" :
+		"trace.dat v7, zstd-compressed (raw ring-buffer pages)");
+}
+
+static uint64_t pgalloc_sum(const char *proc_dir)
+{
+	char path[256], line[256];
+	uint64_t sum = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/vmstat", proc_dir);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+		char name[128];
+
+		if (!strncmp(line, "pgalloc_", 8) && sscanf(line, "%127s %llu", name, &v) == 2)
+			sum += v;
+	}
+	fclose(f);
+	return sum;
+}
+
+unsigned long cap_estimate_alloc_rate(const char *proc_dir, unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	uint64_t a, b;
+
+	if (!proc_dir)
+		proc_dir = "/proc";
+	a = pgalloc_sum(proc_dir);
+	if (!a || !ms)
+		return 0;
+	nanosleep(&ts, NULL);
+	b = pgalloc_sum(proc_dir);
+	if (b <= a)
+		return 0;
+	return (unsigned long)((b - a) * 1000 / ms);
+}

@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * capture — the recording side of allocscope: probe tracefs for what the
+ * running kernel allows, set it up, record, and restore it exactly.
+ *
+ * Only this module touches tracefs.  It never prints and never exits: it
+ * returns 0 or a negative CAP_E* code, and fills a message buffer the CLI
+ * shows.  It does not use libtracecmd, so that the recorder links
+ * statically (libtracefs, libtraceevent, libzstd are available as .a).
+ *
+ * Everything that reads the kernel goes through a root path (tracefs dir,
+ * proc dir), so that tests can point it at a fake tree.
+ */
+#ifndef ALLOCSCOPE_CAPTURE_H
+#define ALLOCSCOPE_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CAP_ERRORS							\
+	_CE(OK,		"success"),					\
+	_CE(NOMEM,	"out of memory"),				\
+	_CE(NOTRACEFS,	"tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)"), \
+	_CE(PERM,	"permission denied (run as root)"),		\
+	_CE(MODE,	"the kernel cannot record in the requested mode"), \
+	_CE(BUSY,	"another allocscope record is running"),	\
+	_CE(SETUP,	"tracefs setup failed"),			\
+	_CE(IO,		"I/O error"),					\
+	_CE(ZSTD,	"zstd compression failed"),			\
+	_CE(INVAL,	"invalid argument")
+
+#undef _CE
+#define _CE(code, str) CAP_E##code
+enum cap_errno { CAP_ERRORS, CAP_E__LAST };
+#undef _CE
+
+const char *cap_strerror(int code);
+
+enum cap_mode {
+	CAP_MODE_AUTO = 0,
+	CAP_MODE_GRAPH,
+	CAP_MODE_RETPROBE,
+	CAP_MODE_EVENTS,
+};
+
+const char *cap_mode_name(enum cap_mode mode);
+int cap_mode_parse(const char *s, enum cap_mode *out);	/* 0 ok, -1 unknown */
+
+/* Allocator functions a plan may trace, in slow-path order. */
+enum cap_func {
+	CAP_FN_ALLOC = 0,		/* the alloc entry, name depends on the kernel */
+	CAP_FN_GPFF,			/* get_page_from_freelist */
+	CAP_FN_WAKE_KSWAPDS,		/* wake_all_kswapds */
+	CAP_FN_SLOWPATH,		/* __alloc_pages_slowpath */
+	CAP_FN_DIRECT_COMPACT,		/* __alloc_pages_direct_compact */
+	CAP_FN_DIRECT_RECLAIM,		/* __alloc_pages_direct_reclaim */
+	CAP_FN_PERFORM_RECLAIM,		/* __perform_reclaim */
+	CAP_FN_TRY_TO_FREE,		/* try_to_free_pages */
+	CAP_FN_MAY_OOM,			/* __alloc_pages_may_oom */
+	CAP_FN_OOM,			/* out_of_memory */
+	CAP_FN__COUNT,
+};
+
+/* Tracepoints recorded in every mode (DESIGN.md). */
+enum { CAP_MAX_EVENTS = 16, CAP_NAME_MAX = 128 };
+
+struct cap_event {
+	char	system[32];
+	char	name[64];
+	bool	present;		/* events/<system>/<name>/format exists */
+};
+
+/* Where a list of names came from, for the plan and the markers. */
+enum cap_src { CAP_SRC_NONE = 0, CAP_SRC_FILTER_FUNCS, CAP_SRC_KALLSYMS, CAP_SRC_UNAME };
+
+/* What the kernel offers, as read from tracefs and /proc. */
+struct cap_probe {
+	char	tracing_dir[256];
+	char	proc_dir[128];
+	char	release[128];		/* uname -r (or proc/sys/kernel/osrelease) */
+	int	kver_major, kver_minor;
+	int	nr_cpus;		/* possible CPUs with a per_cpu/cpuN dir */
+	long	page_size;		/* ring-buffer sub-buffer size in bytes */
+	int	page_header;		/* bytes before the data in a page (timestamp + commit) */
+
+	bool	has_instances;		/* instances/ exists */
+	bool	tracers_readable;
+	bool	top_function_graph;	/* function_graph in available_tracers */
+	bool	inst_function_graph;	/* ... and usable inside an instance (probed on a scratch instance or assumed 6.12+) */
+	bool	inst_graph_probed;
+	bool	filter_funcs_readable;	/* available_filter_functions could be read */
+	bool	set_ftrace_filter_writable;
+	bool	has_set_graph_function;
+	bool	has_max_graph_depth;
+	bool	has_funcgraph_retval;	/* options/funcgraph-retval */
+	bool	has_kprobe_events;	/* kprobe_events file */
+	bool	has_fprobe;		/* dynamic_events accepts f: (README) */
+	bool	has_dynamic_events;
+	bool	has_record_tgid;	/* options/record-tgid */
+	bool	has_subbuf_size;	/* buffer_subbuf_size_kb (6.8+) */
+
+	enum cap_src func_src;		/* where function names were looked up */
+	char	func[CAP_FN__COUNT][CAP_NAME_MAX];	/* "" = not traceable / not found */
+
+	struct cap_event events[CAP_MAX_EVENTS];
+	int	nr_events;
+	int	nr_events_present;
+
+	char	why_not_graph[160];	/* "" when graph is possible */
+	char	why_not_retprobe[160];
+};
+
+/*
+ * Probe @tracing_dir (NULL: find the mount with libtracefs) and @proc_dir
+ * (NULL: "/proc").  Fills @p; returns 0, or CAP_ENOTRACEFS / CAP_EPERM when
+ * nothing can be recorded.  Never writes anything.
+ */
+int cap_probe_run(const char *tracing_dir, const char *proc_dir, struct cap_probe *p);
+
+/*
+ * Match a function name from available_filter_functions or kallsyms
+ * against a wanted base name: exact, or with a compiler suffix
+ * (.constprop.N, .isra.N, .part.N, .cold is refused).  Exposed for tests.
+ */
+bool cap_func_matches(const char *have, const char *want);
+
+/* The kernel version's alloc entry name when no list could be read. */
+const char *cap_alloc_entry_for_version(int major, int minor);
+
+/* The recording plan: what record will do, printed by --dry-run. */
+struct cap_plan {
+	enum cap_mode	mode;
+	enum cap_mode	requested;
+	bool		text;		/* --text: trace_pipe text instead of trace.dat */
+	bool		use_instance;	/* record into instances/<instance> */
+	bool		graph_top;	/* function_graph at the top level (older kernels) */
+	bool		use_fprobe;	/* retprobe through fprobe events (no kprobe_events) */
+	bool		funcgraph_retval;
+	bool		record_tgid;
+	int		max_graph_depth;
+	char		instance[64];
+	unsigned long	buffer_kb;	/* per CPU */
+	unsigned long	est_allocs_per_s;	/* 0 = not estimated */
+	int		nr_funcs;
+	char		funcs[CAP_FN__COUNT][CAP_NAME_MAX];	/* traced functions, funcs[0] = alloc entry */
+	char		why[256];	/* why this mode (auto) */
+};
+
+#define CAP_INSTANCE_NAME "allocscope"
+
+/*
+ * Make a plan from a probe.  @requested may be CAP_MODE_AUTO.  @buffer_kb 0
+ * = choose from @est_allocs_per_s.  Returns 0 or CAP_EMODE with the reason
+ * in @plan->why.
+ */
+int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
+		  unsigned long buffer_kb, unsigned long est_allocs_per_s, struct cap_plan *plan);
+
+/* Print the plan (--dry-run), one fact per line. */
+void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE *f);
+
+/* Allocation rate from two /proc/vmstat reads @ms apart (pgalloc_*); 0 if unknown. */
+unsigned long cap_estimate_alloc_rate(const char *proc_dir, unsigned int ms);
+
+/*
+ * A recording session.  cap_session_setup() changes tracefs and keeps a
+ * journal of every change; cap_session_restore() undoes the journal in
+ * reverse order, and is safe to call more than once and after a partial
+ * setup.
+ */
+struct cap_session;
+
+int cap_session_new(const struct cap_probe *p, const struct cap_plan *plan,
+		    struct cap_session **out, char *err, size_t errlen);
+int cap_session_setup(struct cap_session *s, char *err, size_t errlen);
+int cap_session_start(struct cap_session *s);		/* tracing_on = 1 */
+int cap_session_stop(struct cap_session *s);		/* tracing_on = 0 */
+/* Restore tracefs; returns 0 or the number of changes that could not be undone (negative). */
+int cap_session_restore(struct cap_session *s, char *err, size_t errlen);
+void cap_session_free(struct cap_session *s);
+
+/* The directory events are recorded in (instance or top), and per-CPU raw pipes. */
+const char *cap_session_dir(const struct cap_session *s);
+int cap_session_open_raw(struct cap_session *s, int cpu);	/* fd of per_cpu/cpuN/trace_pipe_raw, O_NONBLOCK */
+int cap_session_open_text(struct cap_session *s);		/* fd of trace_pipe, O_NONBLOCK */
+
+/* Ground-truth markers (docs/capture-format.md). */
+int cap_marker(struct cap_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cap_snapshot_begin(struct cap_session *s, const char *extra_options[], int nr_extra);
+int cap_snapshot_end(struct cap_session *s);
+
+/* Per-CPU ring-buffer statistics. */
+struct cap_cpustat {
+	uint64_t	entries, overrun, commit_overrun, dropped, read_events;
+	char		raw[512];	/* the stats file as read */
+};
+int cap_cpustat_read(const char *dir, int cpu, struct cap_cpustat *st);
+
+/*
+ * Snapshot writers: emit one marker line per fact through @emit.  Exposed
+ * for tests (point @proc_dir at a fake tree).  Return the number of lines.
+ */
+typedef int (*cap_emit_fn)(void *ctx, const char *line);
+int cap_emit_vmstat(const char *proc_dir, cap_emit_fn emit, void *ctx);
+int cap_emit_meminfo(const char *proc_dir, cap_emit_fn emit, void *ctx);
+int cap_emit_watermarks(const char *proc_dir, cap_emit_fn emit, void *ctx);
+int cap_emit_kswapd(const char *proc_dir, cap_emit_fn emit, void *ctx);
+
+/* ---- trace.dat v7 writer (capture/tracedat.c) -------------------------- */
+
+struct cap_tdat;
+
+/* Option and section ids of trace.dat v7 (man 5 trace-cmd.dat.v7). */
+enum {
+	CAP_TD_OPT_DONE		= 0,
+	CAP_TD_OPT_DATE		= 1,
+	CAP_TD_OPT_CPUSTAT	= 2,
+	CAP_TD_OPT_BUFFER	= 3,
+	CAP_TD_OPT_TRACECLOCK	= 4,
+	CAP_TD_OPT_UNAME	= 5,
+	CAP_TD_OPT_HOOK		= 6,
+	CAP_TD_OPT_OFFSET	= 7,
+	CAP_TD_OPT_CPUCOUNT	= 8,
+	CAP_TD_OPT_VERSION	= 9,
+	CAP_TD_OPT_STRINGS	= 15,
+	CAP_TD_OPT_HEADER_INFO	= 16,
+	CAP_TD_OPT_FTRACE_EVENTS = 17,
+	CAP_TD_OPT_EVENT_FORMATS = 18,
+	CAP_TD_OPT_KALLSYMS	= 19,
+	CAP_TD_OPT_PRINTK	= 20,
+	CAP_TD_OPT_CMDLINES	= 21,
+};
+
+/* A byte buffer the writer builds sections in. */
+struct cap_buf {
+	char	*data;
+	size_t	len, cap;
+};
+int cap_buf_add(struct cap_buf *b, const void *p, size_t n);
+int cap_buf_add_u16(struct cap_buf *b, uint16_t v);
+int cap_buf_add_u32(struct cap_buf *b, uint32_t v);
+int cap_buf_add_u64(struct cap_buf *b, uint64_t v);
+int cap_buf_add_str(struct cap_buf *b, const char *s);	/* with its NUL */
+int cap_buf_add_file(struct cap_buf *b, const char *path, size_t *len);	/* whole file */
+void cap_buf_free(struct cap_buf *b);
+
+/*
+ * Create a v7 file on @fd (empty, seekable).  @page_size is the ring-buffer
+ * page size; @zlevel the zstd level (0 = no compression, name "none").
+ */
+int cap_tdat_create(int fd, uint32_t page_size, int zlevel, struct cap_tdat **out);
+
+/* Metadata sections; each adds its offset option (HEADER_INFO, ...). */
+int cap_tdat_headers(struct cap_tdat *w, const char *header_page, size_t hp_len,
+		     const char *header_event, size_t he_len);
+/* @nr formats, each @fmt[i] of @len[i] bytes. */
+int cap_tdat_ftrace_formats(struct cap_tdat *w, int nr, char *const fmt[], const size_t len[]);
+struct cap_tdat_system {
+	const char	*name;
+	int		nr;
+	char *const	*fmt;
+	const size_t	*len;
+};
+int cap_tdat_event_formats(struct cap_tdat *w, int nr, const struct cap_tdat_system *sys);
+int cap_tdat_kallsyms(struct cap_tdat *w, const char *data, size_t len);
+int cap_tdat_printk(struct cap_tdat *w, const char *data, size_t len);
+int cap_tdat_cmdlines(struct cap_tdat *w, const char *data, size_t len);
+
+/* A plain option (UNAME, TRACECLOCK, CPUSTAT, VERSION, CPUCOUNT ...). */
+int cap_tdat_option(struct cap_tdat *w, uint16_t id, const void *data, uint32_t len);
+int cap_tdat_option_str(struct cap_tdat *w, uint16_t id, const char *s);
+
+/*
+ * Flyrecord data of one buffer: @nr_cpus files of raw ring-buffer pages
+ * (@fds[i] read from offset 0 to @sizes[i], a multiple of the page size).
+ * @name "" is the top buffer.
+ */
+int cap_tdat_buffer(struct cap_tdat *w, const char *name, const char *clock,
+		    int nr_cpus, const int fds[], const uint64_t sizes[]);
+
+/* Write the options and strings sections, patch the header; frees @w. */
+int cap_tdat_finish(struct cap_tdat *w);
+void cap_tdat_abort(struct cap_tdat *w);
+
+/* Total compressed bytes written so far, for the summary. */
+uint64_t cap_tdat_size(const struct cap_tdat *w);
+
+/*
+ * Collect the metadata of a live tracefs into @w: header_page/event of @dir,
+ * all ftrace formats, the formats of every event of @systems (NULL-ended),
+ * kallsyms, printk formats.  Used by record before tracefs is restored (kprobe
+ * formats vanish with the probes).
+ */
+int cap_tdat_collect_metadata(struct cap_tdat *w, const char *tracing_dir, const char *dir,
+			      const char *proc_dir, const char *const systems[]);
+
+#endif /* ALLOCSCOPE_CAPTURE_H */

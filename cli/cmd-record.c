@@ -1,0 +1,691 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * allocscope record: probe the kernel, set tracefs up for the best mode it
+ * allows, record per-CPU raw ring-buffer pages (or trace_pipe text) with
+ * ground-truth markers at both ends, restore tracefs on every exit path,
+ * and write a trace.dat v7 (zstd) that trace-cmd and allocscope read.
+ */
+/* paths and names are cut to their buffers on purpose */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <traceevent/kbuffer.h>
+
+#include "capture.h"
+#include "cli.h"
+
+#ifndef ALLOCSCOPE_VERSION
+#define ALLOCSCOPE_VERSION "0.1"
+#endif
+
+struct record_settings {
+	const char	*output;
+	const char	*tracefs;	/* --tracefs DIR: another tracefs tree (tests) */
+	const char	*proc;		/* --proc DIR */
+	enum cap_mode	mode;
+	uint64_t	duration_ns;	/* 0 = until the command ends or a signal */
+	uint64_t	buffer_kb;	/* 0 = from the measured allocation rate */
+	uint64_t	zlevel;
+	bool		dry_run;
+	bool		force;
+	bool		text;
+	bool		quiet;
+	char		**cmd;
+};
+
+/* What one recording saw, for the summary. */
+struct record_stats {
+	uint64_t	pages, bytes, events, missed_pages;
+	double		seconds;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void record_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: allocscope record [OPTIONS] [-- COMMAND [ARGS...]]\n"
+		"\n"
+		"Probes tracefs, records page-allocator events in the most exact mode the\n"
+		"kernel allows into its own tracefs instance, writes ground-truth snapshots\n"
+		"(vmstat, kswapd CPU, meminfo, watermarks) into the trace, and restores\n"
+		"tracefs on every exit path.  Records for -d SECONDS, until COMMAND exits,\n"
+		"or until SIGINT/SIGTERM.  Needs root.\n"
+		"\n"
+		"  -o, --output FILE     output (default trace.dat, or trace.txt with --text)\n"
+		"  -m, --mode MODE       graph, retprobe, events or auto (default auto)\n"
+		"  -d, --duration TIME   record for TIME (10, 2.5s, 500ms)\n"
+		"  -b, --buffer-kb KB    ring buffer per CPU (default: from the allocation rate)\n"
+		"  -t, --text            write ftrace text (trace_pipe) instead of trace.dat\n"
+		"  -z, --zstd-level N    zstd level of trace.dat sections, 0 = uncompressed (default 3)\n"
+		"  -f, --force           overwrite FILE\n"
+		"  -n, --dry-run         print the plan (mode, functions, events, buffer) and exit\n"
+		"  -q, --quiet           no summary\n"
+		"      --tracefs DIR     use DIR as tracefs (default: the mounted one)\n"
+		"      --proc DIR        use DIR as /proc\n"
+		"  -h, --help            this text\n"
+		"\n"
+		"Exit status: 0 recorded (also when COMMAND failed, with a warning), 1 error;\n"
+		"tracefs is left as it was found in both cases.\n"
+		"\n"
+		"EXAMPLES\n"
+		"  allocscope record --dry-run\n"
+		"  allocscope record -m events -d 10 -o base.dat\n"
+		"  allocscope record -o run.dat -- ./memhog -m 512\n"
+		"  allocscope record --text -o run.txt -d 30\n");
+}
+
+static int parse_args(int argc, char **argv, struct record_settings *st)
+{
+	enum { OPT_TRACEFS = 256, OPT_PROC };
+	static const struct option longopts[] = {
+		{ "output",	required_argument,	NULL, 'o' },
+		{ "mode",	required_argument,	NULL, 'm' },
+		{ "duration",	required_argument,	NULL, 'd' },
+		{ "buffer-kb",	required_argument,	NULL, 'b' },
+		{ "text",	no_argument,		NULL, 't' },
+		{ "zstd-level",	required_argument,	NULL, 'z' },
+		{ "force",	no_argument,		NULL, 'f' },
+		{ "dry-run",	no_argument,		NULL, 'n' },
+		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "tracefs",	required_argument,	NULL, OPT_TRACEFS },
+		{ "proc",	required_argument,	NULL, OPT_PROC },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	st->zlevel = 3;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o:m:d:b:tz:fnqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': st->output = optarg; break;
+		case 'm':
+			if (cap_mode_parse(optarg, &st->mode)) {
+				cli_error("--mode: graph, retprobe, events or auto, not '%s'", optarg);
+				return -1;
+			}
+			break;
+		case 'd':
+			if (cli_parse_duration_ns("--duration", optarg, &st->duration_ns))
+				return -1;
+			if (!st->duration_ns) {
+				cli_error("--duration: must be more than 0");
+				return -1;
+			}
+			break;
+		case 'b':
+			if (cli_parse_u64("--buffer-kb", optarg, &st->buffer_kb))
+				return -1;
+			if (st->buffer_kb < 64 || st->buffer_kb > 4u << 20) {
+				cli_error("--buffer-kb: between 64 and 4194304 KB");
+				return -1;
+			}
+			break;
+		case 't': st->text = true; break;
+		case 'z':
+			if (cli_parse_u64("--zstd-level", optarg, &st->zlevel))
+				return -1;
+			if (st->zlevel > 19) {
+				cli_error("--zstd-level: 0 to 19");
+				return -1;
+			}
+			break;
+		case 'f': st->force = true; break;
+		case 'n': st->dry_run = true; break;
+		case 'q': st->quiet = true; break;
+		case OPT_TRACEFS: st->tracefs = optarg; break;
+		case OPT_PROC: st->proc = optarg; break;
+		case 'h':
+			record_usage(stdout);
+			exit(EXIT_OK);
+		default:
+			record_usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc)
+		st->cmd = argv + optind;
+	if (st->text && st->zlevel != 3) {
+		cli_error("--zstd-level applies to trace.dat, not --text (compress the text afterwards)");
+		return -1;
+	}
+	if (!st->output)
+		st->output = st->text ? "trace.txt" : "trace.dat";
+	return 0;
+}
+
+/* Resolve COMMAND the way execvp() will, so that a typo fails before tracefs is touched. */
+static bool command_exists(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (strchr(cmd, '/'))
+		return access(cmd, X_OK) == 0;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? path : ".", cmd);
+		if (access(buf, X_OK) == 0)
+			return true;
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return false;
+}
+
+/* An unlinked scratch file next to the output: gone on any exit. */
+static int scratch_file(const char *output)
+{
+	char *dup = strdup(output), tmpl[4096];
+	const char *dir = dup ? dirname(dup) : ".";
+	int fd;
+
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		free(dup);
+		return fd;
+	}
+#endif
+	snprintf(tmpl, sizeof(tmpl), "%s/.allocscope-XXXXXX", dir);
+	free(dup);
+	fd = mkstemp(tmpl);
+	if (fd >= 0)
+		unlink(tmpl);
+	return fd;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t r = write(fd, c, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		c += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+struct raw_reader {
+	int		nr_cpus;
+	long		page_size;
+	int		page_header;
+	int		*pipe;		/* per CPU trace_pipe_raw */
+	int		*tmp;		/* per CPU scratch file */
+	uint64_t	*size;
+	char		*page;
+	struct kbuffer	*kbuf;
+};
+
+/*
+ * Read every page the kernel has for each CPU.  A non-blocking read returns
+ * a partial page too (the reader page); the bytes after its commit are old
+ * data, zeroed so that they compress away.
+ */
+static int drain_raw(struct raw_reader *rr, bool final, struct record_stats *rs)
+{
+	for (int cpu = 0; cpu < rr->nr_cpus; cpu++) {
+		if (rr->pipe[cpu] < 0)
+			continue;
+		for (;;) {
+			ssize_t r = read(rr->pipe[cpu], rr->page, (size_t)rr->page_size);
+			uint64_t commit = 0;
+			size_t len;
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;	/* EAGAIN: nothing more now */
+			if (r < rr->page_size)
+				memset(rr->page + r, 0, (size_t)(rr->page_size - r));
+			memcpy(&commit, rr->page + 8, (size_t)(rr->page_header - 8));
+			len = (size_t)(commit & ((1ull << 27) - 1));	/* flags live in bits 30/31 */
+			if (rr->page_header + len < (size_t)rr->page_size)
+				memset(rr->page + rr->page_header + len, 0,
+				       (size_t)rr->page_size - rr->page_header - len);
+			if (rr->kbuf && kbuffer_load_subbuffer(rr->kbuf, rr->page) >= 0) {
+				unsigned long long ts;
+
+				if (kbuffer_missed_events(rr->kbuf))
+					rs->missed_pages++;
+				for (void *e = kbuffer_read_event(rr->kbuf, &ts); e;
+				     e = kbuffer_next_event(rr->kbuf, &ts))
+					rs->events++;
+			}
+			if (write_all(rr->tmp[cpu], rr->page, (size_t)rr->page_size))
+				return -1;
+			rr->size[cpu] += (uint64_t)rr->page_size;
+			rs->pages++;
+			rs->bytes += len;
+			/*
+			 * A page far from full was the writer's page: the next read would
+			 * return the few events written since (our own writes make some),
+			 * page after page.  Come back on the next pass.
+			 */
+			if (!final && len < (size_t)(rr->page_size - rr->page_header) / 2)
+				break;
+		}
+	}
+	return 0;
+}
+
+static int drain_text(int in, int out, struct record_stats *rs)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t r = read(in, buf, sizeof(buf));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		for (ssize_t i = 0; i < r; i++)
+			rs->events += buf[i] == '\n';
+		rs->bytes += (uint64_t)r;
+		if (write_all(out, buf, (size_t)r))
+			return -1;
+	}
+}
+
+static void stop_child(pid_t child, int *status)
+{
+	for (int i = 0; i < 60; i++) {
+		struct timespec ts = { 0, 50 * 1000000L };
+
+		if (waitpid(child, status, WNOHANG) == child)
+			return;
+		if (i == 0)
+			kill(child, SIGTERM);
+		if (i == 40)
+			kill(child, SIGKILL);
+		nanosleep(&ts, NULL);
+	}
+	waitpid(child, status, 0);
+}
+
+static const char *const record_systems[] = {
+	"kmem", "vmscan", "compaction", "oom", "sched", "allocscope", NULL,
+};
+
+/* trace.dat: metadata first (kprobe formats vanish with the probes), data after restore. */
+static int tdat_metadata(struct cap_tdat *w, const struct cap_probe *p, struct cap_session *s,
+			 const struct cap_plan *plan)
+{
+	char path[512], uts[512];
+	struct cap_buf b = { 0 };
+	struct utsname u;
+	uint32_t cpus = (uint32_t)p->nr_cpus;
+	int ret;
+
+	ret = cap_tdat_collect_metadata(w, p->tracing_dir, cap_session_dir(s), p->proc_dir,
+					record_systems);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/saved_cmdlines", p->tracing_dir);
+	cap_buf_add_file(&b, path, NULL);
+	ret = cap_tdat_cmdlines(w, b.data ? b.data : "", b.len);
+	cap_buf_free(&b);
+	if (ret)
+		return ret;
+	ret = cap_tdat_option(w, CAP_TD_OPT_CPUCOUNT, &cpus, 4);
+	if (!ret && !uname(&u)) {
+		snprintf(uts, sizeof(uts), "%s %s %s %s %s", u.sysname, u.nodename,
+			 p->release[0] ? p->release : u.release, u.version, u.machine);
+		ret = cap_tdat_option_str(w, CAP_TD_OPT_UNAME, uts);
+	}
+	snprintf(path, sizeof(path), "%s/trace_clock", cap_session_dir(s));
+	if (!ret && !cap_buf_add_file(&b, path, NULL) && !cap_buf_add(&b, "", 1))
+		ret = cap_tdat_option_str(w, CAP_TD_OPT_TRACECLOCK, b.data);
+	cap_buf_free(&b);
+	if (!ret)
+		ret = cap_tdat_option_str(w, CAP_TD_OPT_VERSION, "allocscope " ALLOCSCOPE_VERSION);
+	(void)plan;
+	return ret;
+}
+
+static char *clock_name(const char *dir)
+{
+	char path[512];
+	struct cap_buf b = { 0 };
+	char *s, *e, *out;
+
+	snprintf(path, sizeof(path), "%s/trace_clock", dir);
+	if (cap_buf_add_file(&b, path, NULL) || cap_buf_add(&b, "", 1)) {
+		cap_buf_free(&b);
+		return strdup("local");
+	}
+	s = strchr(b.data, '[');
+	e = s ? strchr(s, ']') : NULL;
+	out = s && e ? strndup(s + 1, (size_t)(e - s - 1)) : strdup("local");
+	cap_buf_free(&b);
+	return out;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct record_settings st = { 0 };
+	struct record_stats rs = { 0 };
+	struct raw_reader rr = { 0 };
+	struct cap_probe probe;
+	struct cap_plan plan;
+	struct cap_session *sess = NULL;
+	struct cap_tdat *w = NULL;
+	struct cap_cpustat *cstat = NULL;
+	struct sigaction sa;
+	char err[512] = "", *clock = NULL;
+	int out_fd = -1, text_fd = -1, rc = 1, ret, child_status = 0;
+	bool created = false, restored = false, child_done = false;
+	pid_t child = -1;
+	double t0, t1;
+	unsigned long est = 0;
+
+	if (parse_args(argc, argv, &st))
+		return EXIT_USAGE;
+	if (st.cmd && st.duration_ns) {
+		cli_error("record: give -d or a COMMAND, not both");
+		return EXIT_USAGE;
+	}
+	if (st.cmd && !command_exists(st.cmd[0])) {
+		cli_error("record: command not found: %s", st.cmd[0]);
+		return 1;
+	}
+	if (!st.dry_run && geteuid() != 0 && !st.tracefs) {
+		cli_error("record: must run as root (tracefs setup needs it)");
+		return 1;
+	}
+
+	ret = cap_probe_run(st.tracefs, st.proc, &probe);
+	if (ret) {
+		cli_error("record: %s", cap_strerror(ret));
+		return 1;
+	}
+	if (!st.buffer_kb && !st.tracefs)
+		est = cap_estimate_alloc_rate(probe.proc_dir, 200);
+	ret = cap_plan_make(&probe, st.mode, st.text, (unsigned long)st.buffer_kb, est, &plan);
+	if (ret) {
+		cli_error("record: mode %s is not possible on this kernel (%s); "
+			  "'allocscope record -n' shows what is", cap_mode_name(st.mode), plan.why);
+		return 1;
+	}
+	if (st.dry_run) {
+		cap_plan_print(&probe, &plan, stdout);
+		return EXIT_OK;
+	}
+
+	/* the output must be writable before tracefs is touched */
+	out_fd = open(st.output, O_RDWR | O_CREAT | O_CLOEXEC | (st.force ? O_TRUNC : O_EXCL), 0644);
+	if (out_fd < 0) {
+		if (errno == EEXIST)
+			cli_error("record: %s exists (use -f to overwrite)", st.output);
+		else
+			cli_error("record: cannot write %s: %s", st.output, strerror(errno));
+		return 1;
+	}
+	created = true;
+
+	rr.nr_cpus = probe.nr_cpus;
+	rr.page_size = probe.page_size;
+	rr.page_header = probe.page_header >= 12 && probe.page_header <= 16 ? probe.page_header : 16;
+	if (!st.text) {
+		rr.pipe = calloc((size_t)rr.nr_cpus, sizeof(int));
+		rr.tmp = calloc((size_t)rr.nr_cpus, sizeof(int));
+		rr.size = calloc((size_t)rr.nr_cpus, sizeof(uint64_t));
+		rr.page = malloc((size_t)rr.page_size);
+		if (!rr.pipe || !rr.tmp || !rr.size || !rr.page) {
+			cli_error("record: out of memory");
+			goto out;
+		}
+		for (int cpu = 0; cpu < rr.nr_cpus; cpu++)
+			rr.pipe[cpu] = rr.tmp[cpu] = -1;
+		for (int cpu = 0; cpu < rr.nr_cpus; cpu++) {
+			rr.tmp[cpu] = scratch_file(st.output);
+			if (rr.tmp[cpu] < 0) {
+				cli_error("record: cannot create a scratch file next to %s: %s",
+					  st.output, strerror(errno));
+				goto out;
+			}
+		}
+		rr.kbuf = kbuffer_alloc(rr.page_header == 16 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
+					KBUFFER_ENDIAN_LITTLE);
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: sleeps and reads return at once */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	ret = cap_session_new(&probe, &plan, &sess, err, sizeof(err));
+	if (!ret)
+		ret = cap_session_setup(sess, err, sizeof(err));
+	if (ret) {
+		cli_error("record: %s%s%s", cap_strerror(ret), err[0] ? ": " : "", err);
+		goto out;
+	}
+	if (stop_signal)
+		goto out;
+	if (st.text) {
+		text_fd = cap_session_open_text(sess);
+		if (text_fd < 0) {
+			cli_error("record: cannot open trace_pipe: %s", strerror(errno));
+			goto out;
+		}
+	} else {
+		for (int cpu = 0; cpu < rr.nr_cpus; cpu++)
+			rr.pipe[cpu] = cap_session_open_raw(sess, cpu);
+	}
+
+	if (cap_session_start(sess)) {
+		cli_error("record: cannot turn tracing on in %s", cap_session_dir(sess));
+		goto out;
+	}
+	{
+		char o_dur[64], o_cmd[200];
+		const char *extra[2];
+		int nx = 0;
+
+		if (st.duration_ns) {
+			snprintf(o_dur, sizeof(o_dur), "duration_s=%.3f", st.duration_ns / 1e9);
+			extra[nx++] = o_dur;
+		}
+		if (st.cmd) {
+			snprintf(o_cmd, sizeof(o_cmd), "command=%s", st.cmd[0]);
+			extra[nx++] = o_cmd;
+		}
+		cap_snapshot_begin(sess, extra, nx);
+	}
+	t0 = now_s();
+
+	if (st.cmd) {
+		child = fork();
+		if (child < 0) {
+			cli_error("record: fork: %s", strerror(errno));
+			goto stop;
+		}
+		if (child == 0) {
+			signal(SIGPIPE, SIG_DFL);
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			signal(SIGHUP, SIG_DFL);
+			signal(SIGQUIT, SIG_DFL);
+			execvp(st.cmd[0], st.cmd);
+			fprintf(stderr, "allocscope: record: cannot run %s: %s\n", st.cmd[0], strerror(errno));
+			_exit(127);
+		}
+	}
+
+	while (!stop_signal) {
+		struct timespec ts = { 0, 100 * 1000000L };
+
+		if (st.text ? drain_text(text_fd, out_fd, &rs) : drain_raw(&rr, false, &rs)) {
+			cli_error("record: write failed: %s", strerror(errno));
+			goto stop;
+		}
+		if (child > 0 && waitpid(child, &child_status, WNOHANG) == child) {
+			child_done = true;
+			break;
+		}
+		if (st.duration_ns && (now_s() - t0) * 1e9 >= (double)st.duration_ns)
+			break;
+		nanosleep(&ts, NULL);
+	}
+stop:
+	if (child > 0 && !child_done) {
+		stop_child(child, &child_status);
+		child_done = true;
+	}
+	t1 = now_s();
+	rs.seconds = t1 - t0;
+	cap_snapshot_end(sess);
+	cap_session_stop(sess);
+	/* what is left in the buffer after tracing stopped */
+	for (int pass = 0; pass < 2; pass++)
+		if (st.text ? drain_text(text_fd, out_fd, &rs) : drain_raw(&rr, true, &rs)) {
+			cli_error("record: write failed: %s", strerror(errno));
+			goto out;
+		}
+
+	cstat = calloc((size_t)probe.nr_cpus, sizeof(*cstat));
+	for (int cpu = 0; cstat && cpu < probe.nr_cpus; cpu++)
+		cap_cpustat_read(cap_session_dir(sess), cpu, &cstat[cpu]);
+
+	if (!st.text) {
+		uint32_t page = (uint32_t)probe.page_size;
+
+		clock = clock_name(cap_session_dir(sess));
+		ret = cap_tdat_create(out_fd, page, (int)st.zlevel, &w);
+		if (!ret)
+			ret = tdat_metadata(w, &probe, sess, &plan);
+		for (int cpu = 0; !ret && cstat && cpu < probe.nr_cpus; cpu++) {
+			char buf[600];
+
+			snprintf(buf, sizeof(buf), "CPU: %d\n%s", cpu, cstat[cpu].raw);
+			ret = cap_tdat_option_str(w, CAP_TD_OPT_CPUSTAT, buf);
+		}
+		if (ret) {
+			cli_error("record: writing %s: %s", st.output, cap_strerror(ret));
+			goto out;
+		}
+	}
+	/* tracefs back to how we found it before the (slow) compression */
+	ret = cap_session_restore(sess, err, sizeof(err));
+	restored = true;
+	if (ret) {
+		cli_error("record: tracefs not fully restored (%d left): %s", -ret, err);
+		goto out;
+	}
+	if (!st.text) {
+		ret = cap_tdat_buffer(w, "", clock, rr.nr_cpus, rr.tmp, rr.size);
+		if (!ret) {
+			ret = cap_tdat_finish(w);
+			w = NULL;
+		}
+		if (ret) {
+			cli_error("record: writing %s: %s", st.output, cap_strerror(ret));
+			goto out;
+		}
+	}
+	rc = EXIT_OK;
+	if (!st.quiet) {
+		off_t size = lseek(out_fd, 0, SEEK_END);
+		uint64_t lost = 0;
+
+		fprintf(stderr, "allocscope: recorded %.1f s in mode %s: %" PRIu64 " %s; wrote %s "
+			"(%.1f MB%s)\n", rs.seconds, cap_mode_name(plan.mode),
+			rs.events, st.text ? "lines" : "events", st.output,
+			size > 0 ? size / 1e6 : 0.0, st.text ? "" : ", trace.dat v7 zstd");
+		for (int cpu = 0; cstat && cpu < probe.nr_cpus; cpu++) {
+			uint64_t l = cstat[cpu].overrun + cstat[cpu].dropped;
+
+			lost += l;
+			if (l)
+				fprintf(stderr, "allocscope: cpu%d lost %" PRIu64 " events (overrun %" PRIu64
+					", dropped %" PRIu64 ")\n", cpu, l, cstat[cpu].overrun,
+					cstat[cpu].dropped);
+		}
+		if (lost || rs.missed_pages)
+			fprintf(stderr, "allocscope: warning: events were lost; enlarge the buffer "
+				"(now -b %lu KB per CPU)\n", plan.buffer_kb);
+		else
+			fprintf(stderr, "allocscope: no events lost\n");
+	}
+	if (child > 0 && (!WIFEXITED(child_status) || WEXITSTATUS(child_status))) {
+		if (WIFEXITED(child_status))
+			fprintf(stderr, "allocscope: warning: %s exited with status %d\n", st.cmd[0],
+				WEXITSTATUS(child_status));
+		else if (WIFSIGNALED(child_status))
+			fprintf(stderr, "allocscope: warning: %s killed by signal %d\n", st.cmd[0],
+				WTERMSIG(child_status));
+	}
+	if (stop_signal && !st.quiet)
+		fprintf(stderr, "allocscope: stopped by signal %d\n", (int)stop_signal);
+out:
+	if (sess && !restored) {
+		err[0] = 0;
+		ret = cap_session_restore(sess, err, sizeof(err));
+		if (ret)
+			cli_error("record: tracefs not fully restored (%d left): %s", -ret, err);
+	}
+	if (child > 0 && !child_done && rc != EXIT_OK)
+		stop_child(child, &child_status);
+	cap_session_free(sess);
+	cap_tdat_abort(w);
+	if (out_fd >= 0)
+		close(out_fd);
+	if (rc != EXIT_OK && created)
+		unlink(st.output);
+	for (int cpu = 0; rr.tmp && cpu < rr.nr_cpus; cpu++)
+		if (rr.tmp[cpu] >= 0)
+			close(rr.tmp[cpu]);
+	if (rr.kbuf)
+		kbuffer_free(rr.kbuf);
+	free(rr.pipe);
+	free(rr.tmp);
+	free(rr.size);
+	free(rr.page);
+	free(cstat);
+	free(clock);
+	return rc;
+}

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * allocscope stalls: the individual slow allocations of a trace, longest
+ * first (or in time order), each with its stage breakdown and what else was
+ * happening meanwhile.  Two passes over the trace keep memory bounded by
+ * --top (reports/stalls.c explains).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "cli.h"
+#include "parsers.h"
+#include "report.h"
+
+#define STALLS_MAX_TOP	100000
+
+struct stalls_settings {
+	struct rpt_stalls_filter flt;
+	uint64_t	top;
+	enum anl_mode	mode;
+	bool		no_window;
+	bool		json;
+	const char	*trace;
+};
+
+static void stalls_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: allocscope stalls [OPTIONS] TRACE\n"
+		"\n"
+		"The individual slow allocations of TRACE, longest first: task, time (trace\n"
+		"clock and relative to the window), order, gfp, total latency and its stages\n"
+		"(kswapd wake, compaction, reclaim x retries, OOM, other), pages reclaimed,\n"
+		"and what else happened meanwhile (kswapd CPU time, other tasks stalled).\n"
+		"The whole trace is searched, not only the window.\n"
+		"\n"
+		"  -M, --min DURATION     latency at least (default 1ms; 0 = every slow path)\n"
+		"  -T, --task NAME|PID    only this task name, or this pid or tgid\n"
+		"      --from TIME        stalls overlapping [TIME, ...]: seconds in the trace's\n"
+		"      --to TIME          own clock, as trace-cmd report prints them (13.512345)\n"
+		"  -n, --top N            list at most N (default 20)\n"
+		"  -s, --sort KEY         latency (default: longest first) or time\n"
+		"  -j, --json             JSON instead of text\n"
+		"  -m, --mode MODE        force the capture mode (graph, graph+retval, retprobe,\n"
+		"                         events)\n"
+		"      --no-window        +WINDOW relative to the trace's start, not the markers'\n"
+		"  -h, --help             this text\n"
+		"\n"
+		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\n"
+		"\n"
+		"EXAMPLES\n"
+		"  allocscope stalls trace.dat\n"
+		"  allocscope stalls --min 10ms --task surfaceflinger trace.dat\n"
+		"  allocscope stalls --from 13.50 --to 13.55 --sort time trace.dat\n"
+		"  allocscope stalls --top 100 --json trace.txt.zst > stalls.json\n");
+}
+
+/* "13.512345" (seconds, trace clock) -> ns */
+static int parse_ts(const char *opt, const char *s, uint64_t *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0) || v > 1.8e10) {
+		cli_error("%s: not a trace timestamp in seconds (e.g. 13.512345): '%s'", opt, s);
+		return -1;
+	}
+	*out = (uint64_t)llround(v * 1e9);
+	return 0;
+}
+
+enum { OPT_FROM = 256, OPT_TO, OPT_NO_WINDOW };
+
+static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
+{
+	static const struct option longopts[] = {
+		{ "min",	required_argument,	NULL, 'M' },
+		{ "task",	required_argument,	NULL, 'T' },
+		{ "from",	required_argument,	NULL, OPT_FROM },
+		{ "to",		required_argument,	NULL, OPT_TO },
+		{ "top",	required_argument,	NULL, 'n' },
+		{ "sort",	required_argument,	NULL, 's' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "mode",	required_argument,	NULL, 'm' },
+		{ "no-window",	no_argument,		NULL, OPT_NO_WINDOW },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "M:T:n:s:jm:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'M':
+			if (cli_parse_duration_ns("--min", optarg, &s->flt.min_ns))
+				return -1;
+			break;
+		case 'T': {
+			char *end;
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (*optarg && !*end && !errno) {
+				if (v < 0 || v > INT32_MAX) {
+					cli_error("--task: pid out of range: '%s'", optarg);
+					return -1;
+				}
+				s->flt.pid = (int32_t)v;
+			} else if (!*optarg) {
+				cli_error("--task: empty task name");
+				return -1;
+			} else {
+				s->flt.comm = optarg;
+			}
+			break;
+		}
+		case OPT_FROM:
+			if (parse_ts("--from", optarg, &s->flt.from_ts))
+				return -1;
+			break;
+		case OPT_TO:
+			if (parse_ts("--to", optarg, &s->flt.to_ts))
+				return -1;
+			break;
+		case 'n':
+			if (cli_parse_u64("--top", optarg, &s->top))
+				return -1;
+			if (!s->top || s->top > STALLS_MAX_TOP) {
+				cli_error("--top: 1 to %d", STALLS_MAX_TOP);
+				return -1;
+			}
+			break;
+		case 's':
+			if (!strcmp(optarg, "time")) {
+				s->flt.by_time = true;
+			} else if (!strcmp(optarg, "latency")) {
+				s->flt.by_time = false;
+			} else {
+				cli_error("--sort: 'latency' or 'time', not '%s'", optarg);
+				return -1;
+			}
+			break;
+		case 'j':
+			s->json = true;
+			break;
+		case 'm':
+			if (anl_mode_parse(optarg, &s->mode) || s->mode == ANL_MODE_AUTO) {
+				cli_error("--mode: unknown mode '%s' (graph, graph+retval, retprobe, events)",
+					  optarg);
+				return -1;
+			}
+			break;
+		case OPT_NO_WINDOW:
+			s->no_window = true;
+			break;
+		case 'h':
+			stalls_usage(stdout);
+			exit(EXIT_OK);
+		default:
+			stalls_usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		cli_error(optind == argc ? "stalls: a TRACE file is needed" :
+			  "stalls: one TRACE at a time");
+		stalls_usage(stderr);
+		return -1;
+	}
+	if (s->flt.from_ts > s->flt.to_ts) {
+		cli_error("--from is after --to");
+		return -1;
+	}
+	s->trace = argv[optind];
+	s->flt.top = (unsigned int)s->top;
+	return 0;
+}
+
+/* One pass: the trace through a fresh analyzer with @opts' callbacks. */
+static int stalls_pass(const struct stalls_settings *s, struct anl_opts *opts,
+		       struct anl_ctx **ap, struct prs_reader **rp, const struct anl_model **model)
+{
+	struct prs_event ev;
+	int ret;
+
+	opts->mode = s->mode;
+	opts->no_window = s->no_window;
+	ret = anl_new(opts, ap);
+	if (ret < 0) {
+		cli_error("%s", anl_strerror(ret));
+		return -1;
+	}
+	ret = prs_open(s->trace, 0, rp);
+	if (ret < 0) {
+		cli_error("%s", *rp ? prs_errmsg(*rp) : prs_strerror(ret));
+		return -1;
+	}
+	while ((ret = prs_next(*rp, &ev)) > 0) {
+		ret = anl_feed(*ap, &ev);
+		if (ret < 0) {
+			cli_error("%s: %s", s->trace, anl_strerror(ret));
+			return -1;
+		}
+	}
+	if (ret < 0) {
+		cli_error("%s", prs_errmsg(*rp));
+		return -1;
+	}
+	ret = anl_set_kernel(*ap, prs_kernel(*rp));
+	if (!ret)
+		ret = anl_finish(*ap, model);
+	if (ret < 0) {
+		cli_error("%s", anl_strerror(ret));
+		return -1;
+	}
+	return 0;
+}
+
+static void on_select(const struct anl_alloc *rec, void *data)
+{
+	rpt_stalls_select(data, rec);
+}
+
+static void on_context(const struct anl_alloc *rec, void *data)
+{
+	rpt_stalls_context_record(data, rec);
+}
+
+static void on_span(const struct anl_span *sp, void *data)
+{
+	rpt_stalls_context_span(data, sp);
+}
+
+int cmd_stalls(int argc, char **argv)
+{
+	struct stalls_settings s = {
+		.flt = { .min_ns = 1000000, .pid = -1, .to_ts = UINT64_MAX },
+		.top = 20,
+		.mode = ANL_MODE_AUTO,
+	};
+	struct anl_opts o1 = { 0 }, o2 = { 0 };
+	struct anl_ctx *a1 = NULL, *a2 = NULL;
+	struct prs_reader *r1 = NULL, *r2 = NULL;
+	const struct anl_model *model, *model2;
+	struct rpt_stalls *st = NULL;
+	struct rpt_input in;
+	int ret, status = EXIT_INPUT;
+
+	if (stalls_parse(argc, argv, &s))
+		return EXIT_USAGE;
+	ret = rpt_stalls_new(&s.flt, &st);
+	if (ret < 0) {
+		cli_error("%s", rpt_strerror(ret));
+		return EXIT_INPUT;
+	}
+
+	o1.record = on_select;
+	o1.record_data = st;
+	if (stalls_pass(&s, &o1, &a1, &r1, &model))
+		goto out;
+	rpt_stalls_end_select(st);
+
+	o2.record = on_context;
+	o2.record_data = st;
+	o2.span = on_span;
+	o2.span_data = st;
+	if (stalls_pass(&s, &o2, &a2, &r2, &model2))
+		goto out;
+
+	in = (struct rpt_input){
+		.model = model,
+		.trace_path = s.trace,
+		.format = prs_format_name(prs_format(r1)),
+		.pstats = prs_stats(r1),
+	};
+	ret = s.json ? rpt_stalls_json(st, &in, stdout) : rpt_stalls_text(st, &in, stdout);
+	if (ret < 0 || fflush(stdout)) {
+		cli_error("writing the report: %s", strerror(errno));
+		goto out;
+	}
+	status = EXIT_OK;
+out:
+	prs_close(r1);
+	prs_close(r2);
+	anl_free(a1);
+	anl_free(a2);
+	rpt_stalls_free(st);
+	return status;
+}

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * allocscope stalls: the individual slow allocations behind a jank, for a
+ * post-mortem.  Memory is bounded by --top whatever the trace length:
+ *
+ *   pass 1  every finished slow allocation that passes the filter goes
+ *           through a min-heap of the @top longest;
+ *   pass 2  the same trace replayed: each selected stall collects what
+ *           overlapped it — kswapd CPU time (sched_switch spans), kswapd
+ *           awake (kswapd_wake/sleep), other tasks' slow allocations.
+ *
+ * The analyzer is deterministic, so record ids of both passes agree.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report-local.h"
+
+#define STALL_MAX_PIDS	16	/* distinct other tasks remembered per stall */
+
+struct stall {
+	struct anl_alloc rec;		/* comm/gfp_str point into the fields below */
+	char		comm[32];
+	char		gfp[128];
+	uint64_t	kswapd_run_ns;	/* kswapd CPU time inside [start, end] */
+	bool		kswapd_awake;
+	bool		kswapd_seen;	/* any kswapd span at all in the trace */
+	uint32_t	other_allocs;	/* other tasks' slow allocations overlapping */
+	uint32_t	nr_pids;
+	bool		pids_capped;
+	int32_t		pids[STALL_MAX_PIDS];
+};
+
+struct rpt_stalls {
+	struct rpt_stalls_filter flt;
+	struct stall	*heap;		/* min-heap by (latency, -id) while selecting */
+	unsigned int	n, cap;
+	uint64_t	slow_total;	/* slow allocations seen in pass 1 */
+	uint64_t	no_latency;	/* ... without a latency (open at end, lost events) */
+	uint64_t	matched;	/* ... that passed the filter */
+	bool		any_kswapd_span;
+};
+
+int rpt_stalls_new(const struct rpt_stalls_filter *flt, struct rpt_stalls **out)
+{
+	struct rpt_stalls *st;
+
+	*out = NULL;
+	if (!flt || !flt->top)
+		return -RPT_EINVAL;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -RPT_ENOMEM;
+	st->flt = *flt;
+	st->cap = flt->top;
+	st->heap = calloc(st->cap, sizeof(*st->heap));
+	if (!st->heap) {
+		free(st);
+		return -RPT_ENOMEM;
+	}
+	*out = st;
+	return 0;
+}
+
+void rpt_stalls_free(struct rpt_stalls *st)
+{
+	if (!st)
+		return;
+	free(st->heap);
+	free(st);
+}
+
+/* a ranks below b: shorter, or as long and later (ties keep the earlier) */
+static bool below(const struct stall *a, const struct stall *b)
+{
+	if (a->rec.latency_ns != b->rec.latency_ns)
+		return a->rec.latency_ns < b->rec.latency_ns;
+	return a->rec.id > b->rec.id;
+}
+
+static void swap_st(struct stall *a, struct stall *b)
+{
+	struct stall t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void sift_down(struct rpt_stalls *st, unsigned int i)
+{
+	for (;;) {
+		unsigned int l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < st->n && below(&st->heap[l], &st->heap[m]))
+			m = l;
+		if (r < st->n && below(&st->heap[r], &st->heap[m]))
+			m = r;
+		if (m == i)
+			return;
+		swap_st(&st->heap[i], &st->heap[m]);
+		i = m;
+	}
+}
+
+static void sift_up(struct rpt_stalls *st, unsigned int i)
+{
+	while (i) {
+		unsigned int p = (i - 1) / 2;
+
+		if (!below(&st->heap[i], &st->heap[p]))
+			return;
+		swap_st(&st->heap[i], &st->heap[p]);
+		i = p;
+	}
+}
+
+static bool passes(const struct rpt_stalls_filter *f, const struct anl_alloc *r)
+{
+	if (r->latency_ns < f->min_ns)
+		return false;
+	if (f->pid >= 0 && r->pid != f->pid && r->tgid != f->pid)
+		return false;
+	if (f->comm && (!r->comm || strcmp(r->comm, f->comm)))
+		return false;
+	return r->end_ts >= f->from_ts && r->start_ts <= f->to_ts;
+}
+
+static void fill(struct stall *s, const struct anl_alloc *r)
+{
+	memset(s, 0, sizeof(*s));
+	s->rec = *r;
+	snprintf(s->comm, sizeof(s->comm), "%s", r->comm ? r->comm : "");
+	snprintf(s->gfp, sizeof(s->gfp), "%s", r->gfp_str ? r->gfp_str : "");
+	s->rec.comm = s->comm;
+	s->rec.gfp_str = r->gfp_str ? s->gfp : NULL;
+}
+
+void rpt_stalls_select(struct rpt_stalls *st, const struct anl_alloc *rec)
+{
+	struct stall cand;
+
+	if (rec->outcome == ANL_FAST)
+		return;
+	st->slow_total++;
+	if (rec->latency_ns == PRS_NO_VALUE) {
+		st->no_latency++;
+		return;
+	}
+	if (!passes(&st->flt, rec))
+		return;
+	st->matched++;
+	if (st->n < st->cap) {
+		fill(&st->heap[st->n++], rec);
+		sift_up(st, st->n - 1);
+		return;
+	}
+	fill(&cand, rec);
+	if (!below(&st->heap[0], &cand))
+		return;
+	st->heap[0] = cand;
+	st->heap[0].rec.comm = st->heap[0].comm;
+	st->heap[0].rec.gfp_str = rec->gfp_str ? st->heap[0].gfp : NULL;
+	sift_down(st, 0);
+}
+
+static int by_latency(const void *x, const void *y)
+{
+	const struct stall *a = x, *b = y;
+
+	return below(a, b) ? 1 : below(b, a) ? -1 : 0;
+}
+
+static int by_time(const void *x, const void *y)
+{
+	const struct stall *a = x, *b = y;
+
+	if (a->rec.start_ts != b->rec.start_ts)
+		return a->rec.start_ts < b->rec.start_ts ? -1 : 1;
+	return a->rec.id < b->rec.id ? -1 : a->rec.id > b->rec.id;
+}
+
+void rpt_stalls_end_select(struct rpt_stalls *st)
+{
+	qsort(st->heap, st->n, sizeof(*st->heap), st->flt.by_time ? by_time : by_latency);
+	for (unsigned int i = 0; i < st->n; i++) {	/* qsort moved them: re-point */
+		st->heap[i].rec.comm = st->heap[i].comm;
+		if (st->heap[i].rec.gfp_str)
+			st->heap[i].rec.gfp_str = st->heap[i].gfp;
+	}
+}
+
+static uint64_t overlap(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
+{
+	uint64_t s = s1 > s2 ? s1 : s2, e = e1 < e2 ? e1 : e2;
+
+	return e > s ? e - s : 0;
+}
+
+static bool overlaps(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
+{
+	return s1 <= e2 && s2 <= e1;
+}
+
+void rpt_stalls_context_record(struct rpt_stalls *st, const struct anl_alloc *rec)
+{
+	if (rec->outcome == ANL_FAST)
+		return;
+	for (unsigned int i = 0; i < st->n; i++) {
+		struct stall *s = &st->heap[i];
+		bool known = false;
+
+		if (rec->pid == s->rec.pid ||
+		    !overlaps(rec->start_ts, rec->end_ts, s->rec.start_ts, s->rec.end_ts))
+			continue;
+		s->other_allocs++;
+		for (uint32_t k = 0; k < s->nr_pids; k++)
+			known = known || s->pids[k] == rec->pid;
+		if (known)
+			continue;
+		if (s->nr_pids < STALL_MAX_PIDS)
+			s->pids[s->nr_pids++] = rec->pid;
+		else
+			s->pids_capped = true;
+	}
+}
+
+void rpt_stalls_context_span(struct rpt_stalls *st, const struct anl_span *sp)
+{
+	if (sp->kind != ANL_SPAN_KSWAPD_RUN && sp->kind != ANL_SPAN_KSWAPD_AWAKE)
+		return;
+	st->any_kswapd_span = true;
+	for (unsigned int i = 0; i < st->n; i++) {
+		struct stall *s = &st->heap[i];
+
+		if (sp->kind == ANL_SPAN_KSWAPD_RUN)
+			s->kswapd_run_ns += overlap(sp->start_ts, sp->end_ts, s->rec.start_ts,
+						    s->rec.end_ts);
+		else if (overlaps(sp->start_ts, sp->end_ts, s->rec.start_ts, s->rec.end_ts))
+			s->kswapd_awake = true;
+	}
+}
+
+/* ---- rendering ---------------------------------------------------------- */
+
+static const char *fmt_ts(char *buf, size_t len, uint64_t ts)
+{
+	snprintf(buf, len, "%" PRIu64 ".%06" PRIu64, ts / 1000000000u, ts % 1000000000u / 1000u);
+	return buf;
+}
+
+static const char *fmt_rel(char *buf, size_t len, uint64_t ts, uint64_t base)
+{
+	uint64_t d = ts >= base ? ts - base : base - ts;
+
+	snprintf(buf, len, "%c%" PRIu64 ".%06" PRIu64 "s", ts >= base ? '+' : '-', d / 1000000000u,
+		 d % 1000000000u / 1000u);
+	return buf;
+}
+
+static const char *outcome_word(enum anl_outcome o)
+{
+	return o == ANL_FAILED ? "FAILED" : "slow";
+}
+
+/* "compaction 3x 13.4ms, reclaim 2x 33.2ms, ..., other 250.2ms" */
+static void breakdown(FILE *f, const struct anl_alloc *r)
+{
+	static const struct { enum anl_stage st; const char *word; } parts[] = {
+		{ ANL_STAGE_KSWAPD_WAKE,	"kswapd wake" },
+		{ ANL_STAGE_COMPACTION,		"compaction" },
+		{ ANL_STAGE_DIRECT_RECLAIM,	"reclaim" },
+		{ ANL_STAGE_RETRY,		"retries" },
+		{ ANL_STAGE_OOM,		"oom" },
+	};
+	char b[24];
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		enum anl_stage s = parts[i].st;
+
+		if (!r->stage_count[s])
+			continue;
+		fprintf(f, "%s %ux", parts[i].word, r->stage_count[s]);
+		if (r->stage_ns[s])
+			fprintf(f, " %s", rpt_fmt_ns(b, sizeof(b), r->stage_ns[s]));
+		fputs(", ", f);
+	}
+	fprintf(f, "other %s", rpt_fmt_ns(b, sizeof(b), r->stage_ns[ANL_STAGE_OTHER]));
+}
+
+int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FILE *f)
+{
+	const struct anl_model *m = in->model;
+	const struct rpt_stalls_filter *flt = &st->flt;
+	uint64_t base = m->scope.begin_ts;
+	char b[4][32];
+
+	fprintf(f, "allocscope stalls: %s%s%s%s\n", in->trace_path ? in->trace_path : "-",
+		in->format ? " (" : "", in->format ? in->format : "", in->format ? ")" : "");
+	fprintf(f, "  mode     %s%s\n", anl_mode_name(m->mode), m->mode == ANL_MODE_EVENTS ?
+		" (tracepoints only: a slow path runs from its first stage event to its"
+		" mm_page_alloc)" : m->slow_path_exact ? " (exact)" : " (events were lost)");
+	fprintf(f, "  window   %s .. %s (%s, %s); +WINDOW is relative to its start\n",
+		fmt_ts(b[0], 32, m->scope.begin_ts), fmt_ts(b[1], 32, m->scope.end_ts),
+		rpt_fmt_ns(b[2], 32, m->window_ns), m->window_source);
+	fprintf(f, "  filter   latency >= %s", rpt_fmt_ns(b[0], 32, flt->min_ns));
+	if (flt->pid >= 0)
+		fprintf(f, ", pid/tgid %d", flt->pid);
+	if (flt->comm)
+		fprintf(f, ", task '%s'", flt->comm);
+	if (flt->from_ts)
+		fprintf(f, ", from %s", fmt_ts(b[0], 32, flt->from_ts));
+	if (flt->to_ts != UINT64_MAX)
+		fprintf(f, ", to %s", fmt_ts(b[0], 32, flt->to_ts));
+	fprintf(f, " (whole trace, not only the window)\n");
+	fprintf(f, "  matched  %" PRIu64 " of %" PRIu64 " slow allocations; %u listed, %s\n",
+		st->matched, st->slow_total, st->n,
+		flt->by_time ? "the longest, in time order" : "longest first");
+	if (st->no_latency)
+		fprintf(f, "           %" PRIu64 " slow allocations have no latency (open at the end"
+			" or across lost events): not listed\n", st->no_latency);
+	if (!st->n)
+		return ferror(f) ? -1 : 0;
+
+	fprintf(f, "\n  %3s %9s  %13s %10s %7s %-16s %5s %s\n", "#", "TOTAL", "TIME (trace)",
+		"+WINDOW", "PID", "COMM", "ORDER", "OUTCOME");
+	for (unsigned int i = 0; i < st->n; i++) {
+		const struct stall *s = &st->heap[i];
+		const struct anl_alloc *r = &s->rec;
+		char ord[16];
+
+		if (r->order >= 0)
+			snprintf(ord, sizeof(ord), "%d", r->order);
+		else
+			snprintf(ord, sizeof(ord), "?");
+		fprintf(f, "  %3u %9s  %13s %10s %7d %-16.16s %5s %s\n", i + 1,
+			rpt_fmt_ns(b[0], 32, r->latency_ns), fmt_ts(b[1], 32, r->start_ts),
+			fmt_rel(b[2], 32, r->start_ts, base), r->pid, r->comm[0] ? r->comm : "?", ord,
+			outcome_word(r->outcome));
+		fputs("        ", f);
+		breakdown(f, r);
+		fputc('\n', f);
+		fprintf(f, "        gfp %s; %" PRIu64 " pages reclaimed%s\n",
+			r->gfp_str && r->gfp_str[0] ? r->gfp_str : "?", r->nr_reclaimed,
+			r->parent_id ? "; nested in another allocation" : "");
+		fprintf(f, "        meanwhile: ");
+		if (st->any_kswapd_span) {
+			fprintf(f, "kswapd ran %s (%.0f%% of it)%s; ",
+				rpt_fmt_ns(b[0], 32, s->kswapd_run_ns),
+				r->latency_ns ? 100.0 * (double)s->kswapd_run_ns / (double)r->latency_ns : 0,
+				s->kswapd_awake ? ", awake" : "");
+		} else {
+			fprintf(f, "kswapd unknown (no sched_switch or kswapd_wake/sleep); ");
+		}
+		fprintf(f, "%u%s other task%s stalled (%u slow allocation%s)\n", s->nr_pids,
+			s->pids_capped ? "+" : "", s->nr_pids == 1 ? "" : "s", s->other_allocs,
+			s->other_allocs == 1 ? "" : "s");
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FILE *f)
+{
+	const struct anl_model *m = in->model;
+
+	fprintf(f, "{\n  \"schema_version\": %d,\n  \"trace\": {\"path\": ", RPT_SCHEMA_VERSION);
+	rpt_json_str(f, in->trace_path);
+	fprintf(f, ", \"format\": ");
+	rpt_json_str(f, in->format);
+	fprintf(f, "},\n  \"mode\": ");
+	rpt_json_str(f, anl_mode_name(m->mode));
+	fprintf(f, ",\n  \"window_begin_ns\": %" PRIu64 ", \"window_end_ns\": %" PRIu64
+		",\n  \"slow_allocations\": %" PRIu64 ", \"without_latency\": %" PRIu64
+		", \"matched\": %" PRIu64 ",\n  \"stalls\": [",
+		m->scope.begin_ts, m->scope.end_ts, st->slow_total, st->no_latency, st->matched);
+	for (unsigned int i = 0; i < st->n; i++) {
+		const struct stall *s = &st->heap[i];
+		const struct anl_alloc *r = &s->rec;
+
+		fprintf(f, "%s\n    {\"id\": %" PRIu64 ", \"start_ns\": %" PRIu64 ", \"end_ns\": %" PRIu64
+			", \"latency_ns\": %" PRIu64 ", \"pid\": %d, \"tgid\": ",
+			i ? "," : "", r->id, r->start_ts, r->end_ts, r->latency_ns, r->pid);
+		if (r->tgid >= 0)
+			fprintf(f, "%d", r->tgid);
+		else
+			fputs("null", f);
+		fprintf(f, ", \"comm\": ");
+		rpt_json_str(f, r->comm);
+		fprintf(f, ", \"order\": ");
+		if (r->order >= 0)
+			fprintf(f, "%d", r->order);
+		else
+			fputs("null", f);
+		fprintf(f, ", \"gfp_flags\": ");
+		rpt_json_str(f, r->gfp_str);
+		fprintf(f, ", \"outcome\": \"%s\", \"nested\": %s, \"stages\": {",
+			r->outcome == ANL_FAILED ? "failed" : "slow", r->parent_id ? "true" : "false");
+		for (int k = ANL_STAGE_KSWAPD_WAKE; k <= ANL_STAGE_OTHER; k++)
+			fprintf(f, "%s\"%s\": {\"count\": %u, \"ns\": %" PRIu64 "}", k ? ", " : "",
+				anl_stage_name(k), r->stage_count[k], r->stage_ns[k]);
+		fprintf(f, "}, \"nr_reclaimed\": %" PRIu64 ", \"kswapd_run_ns\": ", r->nr_reclaimed);
+		if (st->any_kswapd_span)
+			fprintf(f, "%" PRIu64 ", \"kswapd_awake\": %s", s->kswapd_run_ns,
+				s->kswapd_awake ? "true" : "false");
+		else
+			fputs("null, \"kswapd_awake\": null", f);
+		fprintf(f, ", \"other_tasks_stalled\": %u, \"other_tasks_capped\": %s"
+			", \"other_slow_allocations\": %u}", s->nr_pids,
+			s->pids_capped ? "true" : "false", s->other_allocs);
+	}
+	fprintf(f, "%s]\n}\n", st->n ? "\n  " : "");
+	return ferror(f) ? -1 : 0;
+}

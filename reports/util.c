@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Formatting helpers and error strings of the report library. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "report-local.h"
+
+#undef _RE
+#define _RE(code, str) str
+static const char *const rpt_errstr[] = { RPT_ERRORS };
+#undef _RE
+
+const char *rpt_strerror(int code)
+{
+	if (code < 0)
+		code = -code;
+	if (code >= RPT_E__LAST)
+		return "unknown error";
+	return rpt_errstr[code];
+}
+
+const char *rpt_fmt_ns(char *buf, size_t len, uint64_t ns)
+{
+	if (ns == PRS_NO_VALUE)
+		snprintf(buf, len, "-");
+	else if (ns < 10000)
+		snprintf(buf, len, "%" PRIu64 "ns", ns);
+	else if (ns < 10000000)
+		snprintf(buf, len, "%.1fus", (double)ns / 1e3);
+	else if (ns < 10000000000ull)
+		snprintf(buf, len, "%.1fms", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.2fs", (double)ns / 1e9);
+	return buf;
+}
+
+const char *rpt_fmt_count(char *buf, size_t len, uint64_t n)
+{
+	char digits[32];
+	size_t nd, o = 0;
+
+	snprintf(digits, sizeof(digits), "%" PRIu64, n);
+	nd = strlen(digits);
+	for (size_t i = 0; i < nd && o + 1 < len; i++) {
+		if (i && (nd - i) % 3 == 0 && o + 2 < len)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+void rpt_json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void rpt_html_str(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default:
+			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+				fputc(*s, f);
+			else
+				fputc('?', f);
+		}
+	}
+}
+
+enum anl_stage rpt_dominant_stage(const struct anl_alloc *rec)
+{
+	static const enum anl_stage order[] = {
+		ANL_STAGE_DIRECT_RECLAIM, ANL_STAGE_COMPACTION, ANL_STAGE_OOM,
+		ANL_STAGE_KSWAPD_WAKE, ANL_STAGE_RETRY, ANL_STAGE_OTHER,
+	};
+	enum anl_stage best = ANL_STAGE_OTHER;
+	uint64_t best_ns = 0;
+
+	/* ties go to the first in @order: reclaim and compaction are what users tune */
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (rec->stage_ns[order[i]] > best_ns) {
+			best_ns = rec->stage_ns[order[i]];
+			best = order[i];
+		}
+	}
+	/* OOM is rarely timed (mark_victim is a point): any OOM dominates in spirit */
+	if (rec->stage_count[ANL_STAGE_OOM] && !rec->stage_ns[ANL_STAGE_OOM] &&
+	    best == ANL_STAGE_OTHER)
+		best = ANL_STAGE_OOM;
+	return best;
+}

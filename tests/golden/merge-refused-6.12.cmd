@@ -1,0 +1,1 @@
+merge tests/golden/analyze-json-6.12-anon-fgraph.out tests/golden/analyze-json-6.12-thp-tcev.out

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# analyze --json of every real fixture, and a merge of them, validated against
+# docs/allocscope.schema.json (Draft 2020-12) with python3-jsonschema.
+# Exit 77 = skipped (validator missing), which tests/run.sh counts as a skip.
+set -u
+BIN=${BIN:-build/allocscope}
+schema=docs/allocscope.schema.json
+PY=
+for p in /usr/bin/python3 python3; do
+	if command -v "$p" >/dev/null && "$p" -c 'import jsonschema' 2>/dev/null; then PY=$p; break; fi
+done
+if [ -z "$PY" ]; then
+	echo "skip: schema.sh: python3-jsonschema not installed ('make deps' installs it)" >&2
+	exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+# the fixtures the golden tests use (others may be mid-copy while tests run)
+for t in tests/data/6.12-thp-tcev.dat tests/data/6.12-anon-fgraph.txt.zst \
+	 tests/data/6.12-anon-kprobe.txt.zst; do
+	[ -f "$t" ] || { echo "schema.sh: $t missing" >&2; exit 1; }
+	base=${t%.dat}; base=${base%.txt.zst}
+	args=()
+	[ -f "$base.vmstat.before" ] && args=(--vmstat-before "$base.vmstat.before" --vmstat-after "$base.vmstat.after")
+	"$BIN" analyze --json "${args[@]}" "$t" > "$tmp/$n.json" || { echo "schema.sh: analyze $t failed" >&2; exit 1; }
+	"$BIN" analyze --json --no-window "$t" > "$tmp/$n-nowin.json" || exit 1
+	n=$((n + 1))
+done
+# merges: exact with exact (the estimated one is refused by design)
+ls "$tmp"/*.json >/dev/null 2>&1 || { echo "schema.sh: no fixtures" >&2; exit 1; }
+"$BIN" merge tests/golden/analyze-json-6.12-anon-fgraph.out tests/golden/analyze-json-6.12-anon-kprobe.out \
+	> "$tmp/merged.json" || exit 1
+"$BIN" merge "$tmp/merged.json" tests/golden/analyze-json-6.12-anon-fgraph.out > "$tmp/merged2.json" || exit 1
+"$PY" - "$schema" "$tmp"/*.json <<'PYEOF'
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+v = jsonschema.Draft202012Validator(schema)
+bad = 0
+for path in sys.argv[2:]:
+    errs = sorted(v.iter_errors(json.load(open(path))), key=lambda e: list(e.path))
+    for e in errs[:5]:
+        print("schema.sh: %s: %s: %s" % (path, "/".join(map(str, e.path)), e.message), file=sys.stderr)
+    bad += bool(errs)
+# the validator must also reject what is wrong
+doc = json.load(open(sys.argv[2]))
+doc["kpi"]["allocations"] = -1
+if v.is_valid(doc):
+    print("schema.sh: a negative count passed the schema", file=sys.stderr)
+    bad += 1
+sys.exit(1 if bad else 0)
+PYEOF

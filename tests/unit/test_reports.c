@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * reports: merge arithmetic (counts add, buckets add, percentiles from the
+ * merged buckets, kswapd % weighted by window), what merge refuses, the
+ * JSON reader on hostile input, per-allocation rows, the stalls heap.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "analyzer.h"
+#include "report.h"
+
+/* A small model as analyze would produce it. */
+static void model_init(struct anl_model *m, uint64_t window_ns, double kswapd_pct,
+		       uint64_t alloc, uint64_t slow, const uint64_t *lat, size_t nlat,
+		       struct anl_task_sum *tasks, size_t ntasks)
+{
+	struct anl_totals *t = &m->scope;
+	struct anl_stat *s = &t->stage[ANL_STAGE_SLOW_PATH];
+
+	memset(m, 0, sizeof(*m));
+	m->mode = ANL_MODE_GRAPH;
+	m->slow_path_exact = true;
+	m->window_source = "VMCAP_WINDOW markers";
+	m->kswapd_known = true;
+	m->kswapd_source = "sched_switch run time";
+	m->kswapd_cpu_percent = kswapd_pct;
+	m->window_ns = window_ns;
+	t->allocations = alloc;
+	t->slow = slow;
+	t->by_order[0].allocations = alloc;
+	t->by_order[0].slow = slow;
+	snprintf(t->by_gfp[0].name, sizeof(t->by_gfp[0].name), "GFP_KERNEL");
+	t->by_gfp[0].allocations = alloc;
+	t->nr_gfp = 1;
+	for (size_t i = 0; i < nlat; i++) {
+		s->count++;
+		s->timed++;
+		s->total_ns += lat[i];
+		if (lat[i] > s->max_ns)
+			s->max_ns = lat[i];
+		anl_hist_add(&s->hist, lat[i]);
+	}
+	m->tasks = tasks;
+	m->nr_tasks = ntasks;
+	m->vmstat_known = true;
+	m->vmstat_source = "trace markers";
+	m->nr_gt = 1;
+	m->gt[0] = (struct anl_gt){ .name = "allocstall", .trace_known = true, .kernel_known = true,
+				    .exact = true, .trace = slow / 10, .entries = slow / 10,
+				    .kernel = slow / 10, .match = true };
+}
+
+/* JSON text of @m (caller frees). */
+static char *to_json(const struct anl_model *m, size_t *len)
+{
+	struct rpt_input in = { .model = m, .trace_path = "x.dat", .format = "trace.dat",
+				.top_n = 10 };
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	assert_non_null(f);
+	assert_int_equal(rpt_json(&in, f), 0);
+	fclose(f);
+	return buf;
+}
+
+static struct rpt_summary *parse_ok(const char *text, size_t len)
+{
+	struct rpt_summary *s = NULL;
+	char err[256];
+	int ret = rpt_summary_parse(text, len, "t", &s, err, sizeof(err));
+
+	if (ret)
+		fprintf(stderr, "parse: %s: %s\n", rpt_strerror(ret), err);
+	assert_int_equal(ret, 0);
+	return s;
+}
+
+static void test_merge_arithmetic(void **state)
+{
+	static const uint64_t lat_a[] = { 1000, 2000, 3000, 100000 };
+	static const uint64_t lat_b[] = { 1500, 5000000, 7000000 };
+	struct anl_task_sum ta[] = { { .pid = 10, .tgid = 10, .comm = "hog", .allocations = 5,
+				       .slow = 3, .stall_ns = 900 } };
+	struct anl_task_sum tb[] = { { .pid = 77, .tgid = 77, .comm = "hog", .allocations = 2,
+				       .slow = 1, .stall_ns = 100 },
+				     { .pid = 78, .tgid = 78, .comm = "sh", .allocations = 1,
+				       .slow = 1, .stall_ns = 5000 } };
+	struct anl_model ma, mb;
+	struct rpt_summary *a, *b;
+	const struct anl_model *m;
+	struct anl_hist want = { { 0 } };
+	char *ja, *jb, err[256];
+	size_t la, lb;
+
+	(void)state;
+	model_init(&ma, 1000000000, 10.0, 1000, 40, lat_a, 4, ta, 1);
+	model_init(&mb, 3000000000, 40.0, 3000, 30, lat_b, 3, tb, 2);
+	ja = to_json(&ma, &la);
+	jb = to_json(&mb, &lb);
+	a = parse_ok(ja, la);
+	b = parse_ok(jb, lb);
+	assert_int_equal(rpt_summary_merge(a, b, err, sizeof(err)), 0);
+	m = rpt_summary_model(a);
+
+	assert_int_equal(rpt_summary_inputs(a), 2);
+	assert_int_equal(m->scope.allocations, 4000);
+	assert_int_equal(m->scope.slow, 70);
+	assert_int_equal(m->scope.by_order[0].slow, 70);
+	assert_int_equal(m->scope.by_gfp[0].allocations, 4000);
+	assert_int_equal(m->window_ns, 4000000000ull);
+	/* (10 % x 1 s + 40 % x 3 s) / 4 s */
+	assert_true(m->kswapd_cpu_percent > 32.49 && m->kswapd_cpu_percent < 32.51);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].count, 7);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].max_ns, 7000000);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].total_ns, 106000 + 12001500);
+	anl_hist_merge(&want, &ma.scope.stage[ANL_STAGE_SLOW_PATH].hist);
+	anl_hist_merge(&want, &mb.scope.stage[ANL_STAGE_SLOW_PATH].hist);
+	assert_memory_equal(&want, &m->scope.stage[ANL_STAGE_SLOW_PATH].hist, sizeof(want));
+	/* percentiles: recomputed from the merged buckets, not averaged */
+	for (double p = 10; p <= 100; p += 10)
+		assert_int_equal(anl_stat_percentile(&m->scope.stage[ANL_STAGE_SLOW_PATH], p),
+				 anl_hist_percentile(&want, p, 7000000));
+	/* ground truth adds and re-matches */
+	assert_int_equal(m->nr_gt, 1);
+	assert_int_equal(m->gt[0].trace, 7);
+	assert_int_equal(m->gt[0].kernel, 7);
+	assert_true(m->gt[0].match);
+	/* tasks grouped by name, pids dropped, sorted by stall */
+	assert_int_equal(m->nr_tasks, 2);
+	assert_string_equal(m->tasks[0].comm, "sh");
+	assert_string_equal(m->tasks[1].comm, "hog");
+	assert_int_equal(m->tasks[1].stall_ns, 1000);
+	assert_int_equal(m->tasks[1].pid, -1);
+
+	/* a merged summary merges again: write, read, compare */
+	{
+		char *jm = NULL;
+		size_t lm;
+		FILE *f = open_memstream(&jm, &lm);
+		struct rpt_summary *again;
+
+		assert_int_equal(rpt_summary_json(a, 10, f), 0);
+		fclose(f);
+		assert_non_null(strstr(jm, "\"merged\": {\"inputs\": 2"));
+		assert_non_null(strstr(jm, "\"pid\": null"));
+		again = parse_ok(jm, lm);
+		assert_int_equal(rpt_summary_inputs(again), 2);
+		assert_memory_equal(&rpt_summary_model(again)->scope.stage[ANL_STAGE_SLOW_PATH],
+				    &m->scope.stage[ANL_STAGE_SLOW_PATH], sizeof(struct anl_stat));
+		rpt_summary_free(again);
+		free(jm);
+	}
+	rpt_summary_free(a);
+	rpt_summary_free(b);
+	free(ja);
+	free(jb);
+}
+
+static void test_merge_refuses(void **state)
+{
+	static const uint64_t lat[] = { 4096 };
+	struct anl_model ma, mb;
+	struct rpt_summary *a, *b = NULL;
+	char *ja, *jb, *p, err[256];
+	size_t la, lb;
+
+	(void)state;
+	model_init(&ma, 1000, 1, 10, 1, lat, 1, NULL, 0);
+	model_init(&mb, 1000, 1, 10, 1, lat, 1, NULL, 0);
+	mb.mode = ANL_MODE_EVENTS;
+	ja = to_json(&ma, &la);
+	jb = to_json(&mb, &lb);
+	a = parse_ok(ja, la);
+	b = parse_ok(jb, lb);
+	assert_int_equal(rpt_summary_merge(a, b, err, sizeof(err)), -RPT_EMODES);
+	rpt_summary_free(b);
+
+	/* another schema_version */
+	p = strstr(ja, "\"schema_version\": 1");
+	assert_non_null(p);
+	p[18] = '2';
+	assert_int_equal(rpt_summary_parse(ja, la, "v2", &b, err, sizeof(err)), -RPT_EVERSION);
+	assert_null(b);
+	p[18] = '1';
+
+	/* bucket edges that are not ours */
+	p = strstr(ja, "\"low_ns\": 4096, \"high_ns\": 8192");
+	assert_non_null(p);
+	memcpy(p + 10, "4097", 4);
+	assert_int_equal(rpt_summary_parse(ja, la, "edges", &b, err, sizeof(err)), -RPT_EEDGES);
+	assert_non_null(strstr(err, "4097"));
+
+	/* not a summary at all */
+	assert_int_equal(rpt_summary_parse("{\"schema_version\": 1}", 21, "x", &b, err, sizeof(err)),
+			 -RPT_ESCHEMA);
+	rpt_summary_free(a);
+	free(ja);
+	free(jb);
+}
+
+static void test_json_reader_hostile(void **state)
+{
+	static const char *const bad[] = {
+		"", "{", "[", "{\"a\":}", "{\"a\" 1}", "\"unterminated", "{\"a\":1,}", "[1,]",
+		"01", "1.", "-", "1e", "tru", "nul", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}",
+		"{\"a\":\"\\u0000\"}", "{} x", "{\"a\":\"\x01\"}",
+	};
+	struct rpt_summary *s = NULL;
+	char err[128], deep[200];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int ret = rpt_summary_parse(bad[i], strlen(bad[i]), "bad", &s, err, sizeof(err));
+
+		assert_int_equal(ret, -RPT_EJSON);
+		assert_null(s);
+	}
+	memset(deep, '[', sizeof(deep));
+	assert_int_equal(rpt_summary_parse(deep, sizeof(deep), "deep", &s, err, sizeof(err)),
+			 -RPT_EJSON);
+	assert_non_null(strstr(err, "deep"));
+	/* valid JSON, wrong shape */
+	assert_int_equal(rpt_summary_parse("[1, 2.5e3, \"\\u00e9\", true, null]", 32, "arr", &s, err,
+					   sizeof(err)), -RPT_ESCHEMA);
+}
+
+static void test_rows_csv_quoting(void **state)
+{
+	struct anl_alloc r;
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.id = 7;
+	r.pid = 42;
+	r.tgid = -1;
+	r.comm = "we\"ird,name";
+	r.order = -1;
+	r.gfp = PRS_NO_VALUE;
+	r.latency_ns = PRS_NO_VALUE;
+	r.outcome = ANL_FAILED;
+	assert_int_equal(rpt_rows_write(RPT_ROWS_CSV, &r, f), 0);
+	assert_int_equal(rpt_rows_write(RPT_ROWS_JSONL, &r, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "7,0,0,0,0,,42,,\"we\"\"ird,name\",,,,failed,"));
+	assert_non_null(strstr(buf, "\"latency_ns\":null,\"pid\":42,\"tgid\":null,"
+				    "\"comm\":\"we\\\"ird,name\",\"order\":null,\"gfp\":null"));
+	free(buf);
+}
+
+static void test_stalls_keeps_longest(void **state)
+{
+	struct rpt_stalls_filter flt = { .min_ns = 10, .pid = -1, .to_ts = UINT64_MAX, .top = 3 };
+	struct rpt_stalls *st;
+	struct anl_alloc r;
+	struct anl_model m;
+	struct rpt_input in = { .model = &m };
+	char *buf = NULL;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.window_source = "whole trace";
+	assert_int_equal(rpt_stalls_new(&flt, &st), 0);
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint64_t i = 1; i <= 50; i++) {
+			memset(&r, 0, sizeof(r));
+			r.id = i;
+			r.pid = (int32_t)(i % 2 ? 100 : 200);
+			r.comm = i % 2 ? "odd" : "even";
+			r.order = 0;
+			r.outcome = ANL_SLOW;
+			r.start_ts = i * 1000;
+			r.latency_ns = (i * 37) % 101;	/* 0..100, ties resolved by id */
+			r.end_ts = r.start_ts + r.latency_ns * 100;
+			if (!pass)
+				rpt_stalls_select(st, &r);
+			else
+				rpt_stalls_context_record(st, &r);
+		}
+		if (!pass)
+			rpt_stalls_end_select(st);
+	}
+	f = open_memstream(&buf, &len);
+	assert_int_equal(rpt_stalls_json(st, &in, f), 0);
+	fclose(f);
+	/* the three longest: ids 30, 19, 49 ((i * 37) % 101 = 100, 97, 96); 4 are under --min */
+	assert_non_null(strstr(buf, "\"matched\": 46"));
+	assert_non_null(strstr(buf, "\"id\": 30,"));
+	assert_true(strstr(buf, "\"id\": 30,") < strstr(buf, "\"id\": 19,"));
+	assert_true(strstr(buf, "\"id\": 19,") < strstr(buf, "\"id\": 49,"));
+	assert_null(strstr(buf, "\"id\": 8,"));
+	free(buf);
+	rpt_stalls_free(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_merge_arithmetic),
+		cmocka_unit_test(test_merge_refuses),
+		cmocka_unit_test(test_json_reader_hostile),
+		cmocka_unit_test(test_rows_csv_quoting),
+		cmocka_unit_test(test_stalls_keeps_longest),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
