@@ -4,6 +4,9 @@
 #   make demo       build and analyze the bundled real trace
 #   make test       unit (cmocka) + golden + malformed-input tests
 #   make test-asan  the same, built with ASan + UBSan
+#   make test-valgrind  info/events/analyze on every fixture under valgrind memcheck
+#   make fuzz       libFuzzer + ASan/UBSan on every parser (FUZZ_SECONDS each, default 60)
+#   make test-html  the HTML report of real traces in headless Chromium
 #   make deps       install missing Debian packages (apt-get)
 #   make install PREFIX=/usr/local
 
@@ -26,6 +29,9 @@ PKGS      := libtracecmd:libtracecmd-dev libtracefs:libtracefs-dev \
              libtraceevent:libtraceevent-dev libzstd:libzstd-dev
 TEST_PKGS := cmocka:libcmocka-dev
 DEB_TOOLS := pkg-config:pkg-config trace-cmd:trace-cmd zstd:zstd
+# the JSON Schema check (tests/golden/schema.sh) and the browser test (make test-html)
+PY_MODS   := jsonschema:python3-jsonschema
+HTML_TOOLS := chromium:chromium
 
 pc_names   = $(foreach p,$(1),$(firstword $(subst :, ,$(p))))
 pc_missing = $(strip $(foreach p,$(1),$(if $(shell pkg-config --exists $(firstword $(subst :, ,$(p))) 2>/dev/null && echo y),,$(p))))
@@ -39,6 +45,16 @@ BUILD     := build-asan
 CFLAGS_BASE += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS   += -fsanitize=address,undefined
 endif
+# make fuzz: clang, libFuzzer instrumentation, ASan + UBSan, its own build dir
+FUZZ      ?=
+ifeq ($(FUZZ),1)
+BUILD     := build-fuzz
+CC        := clang
+CFLAGS_BASE += -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=undefined
+LDFLAGS   += -fsanitize=address,undefined
+endif
+FUZZ_SECONDS ?= 60
 
 # Only probe pkg-config for targets that compile.
 NEEDS_LIBS := $(filter-out deps clean help,$(or $(MAKECMDGOALS),all))
@@ -60,12 +76,19 @@ BIN       := $(BUILD)/allocscope
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
+# tests/fuzz/fuzz_NAME.c: a libFuzzer target; with driver.c, a replay of tests/corpus/NAME/
+FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES  := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
+FUZZ_BINS   := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+
 MAN_PAGES := $(wildcard docs/man/*.1)
 
 DEMO_TRACE := tests/data/6.12-thp-tcev.dat
 
+.PHONY: deps-html test-html
 .PHONY: all demo test test-unit test-golden test-malformed test-asan deps check-deps \
-        install clean golden-update help bench fuzz e2e
+        install clean golden-update help bench fuzz e2e test-bins fuzz-bins test-valgrind
 
 all: check-deps $(BIN)
 
@@ -81,8 +104,10 @@ deps:
 	command -v pkg-config >/dev/null || need="$$need pkg-config"; \
 	for p in $(PKGS) $(TEST_PKGS); do \
 	  pkg-config --exists $${p%%:*} 2>/dev/null || need="$$need $${p##*:}"; done; \
-	for t in $(DEB_TOOLS); do \
+	for t in $(DEB_TOOLS) $(DEPS_EXTRA); do \
 	  command -v $${t%%:*} >/dev/null || need="$$need $${t##*:}"; done; \
+	for m in $(PY_MODS); do \
+	  /usr/bin/python3 -c "import $${m%%:*}" 2>/dev/null || need="$$need $${m##*:}"; done; \
 	need=$$(echo $$need | tr ' ' '\n' | sort -u | tr '\n' ' '); \
 	if [ -z "$${need// }" ]; then echo "deps: all present"; exit 0; fi; \
 	echo "deps: installing$$need"; \
@@ -95,7 +120,7 @@ $(BUILD)/obj/%.o: %.c
 	$(call say,CC,$<)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
-	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+	$(call say,AR,$@)rm -f $@ && ar qcs $@ $^
 
 $(BIN): $(CLI_OBJS) $(LIB)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIB_LIBS)
@@ -104,6 +129,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LIB_LIBS) -lcmocka
 
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/driver.c $(LIB) $(LIB_LIBS)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CFLAGS) -fsanitize=fuzzer -Itests/fuzz $(LDFLAGS) -o $@ $< $(LIB) $(LIB_LIBS)
+
+test-bins: $(UNIT_BINS) $(FUZZ_REPLAY)
+fuzz-bins: $(FUZZ_BINS)
+
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(BIN) info $(DEMO_TRACE)
@@ -111,7 +147,7 @@ demo: deps
 
 # The test run prints one closing line: "TESTS: PASS (...)" or "TESTS: FAIL (...)".
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS)
+	$(Q)$(MAKE) --no-print-directory all test-bins
 	$(Q)BUILD=$(BUILD) tests/run.sh
 
 test-unit: all $(UNIT_BINS)
@@ -127,9 +163,26 @@ golden-update: all
 	$(Q)BUILD=$(BUILD) tests/run.sh golden-update
 
 test-asan: deps
-	$(Q)$(MAKE) --no-print-directory SAN=1 all $(UNIT_BINS:build/%=build-asan/%)
+	$(Q)$(MAKE) --no-print-directory SAN=1 all test-bins
 	$(Q)BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
+
+# Chromium is large: only this target installs it (CI runs it, .ci/run)
+deps-html:
+	$(Q)$(MAKE) --no-print-directory deps DEPS_EXTRA="$(HTML_TOOLS)"
+
+test-html: deps-html
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) tests/html/run.sh
+
+test-valgrind: all
+	$(Q)BUILD=$(BUILD) tests/run.sh valgrind
+
+# FUZZ_TARGETS="tracedat fgraph" to run some; crashes land in build-fuzz/artifacts/NAME/
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(or $(FUZZ_TARGETS),$(FUZZ_NAMES))
 
 bench: all
 	$(Q)BUILD=$(BUILD) bench/bench.sh
@@ -140,10 +193,10 @@ install: all
 	$(if $(MAN_PAGES),install -m 0644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1/)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 
