@@ -230,7 +230,11 @@ static void td_cpustat(struct prs_reader *r, const char *s, size_t len)
 	}
 }
 
-/* "Linux host 6.12.107+deb12-cloud-amd64 x86_64": the release is the token before the machine. */
+/*
+ * trace-cmd writes "sysname nodename release version machine", and the
+ * version has spaces ("#1 SMP PREEMPT_DYNAMIC Debian ..."): the release is
+ * the third token.
+ */
 static void td_uname(struct prs_reader *r, const char *s, size_t len)
 {
 	const char *tok[8];
@@ -250,7 +254,7 @@ static void td_uname(struct prs_reader *r, const char *s, size_t len)
 	}
 	if (n < 3 || r->kernel)
 		return;
-	r->kernel = strndup(tok[n - 2], toklen[n - 2]);
+	r->kernel = strndup(tok[2], toklen[2]);
 }
 
 /* TRACECLOCK option: "[local] global counter ..." -> "local". */
