@@ -25,8 +25,6 @@ int cmd_analyze(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_stalls(int argc, char **argv);
-int cmd_merge(int argc, char **argv);
-int cmd_stalls(int argc, char **argv);
 
 /* cli/util.c */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -19,8 +19,6 @@ static const struct cli_command commands[] = {
 	{ "analyze",	cmd_analyze,	"fast/slow path of every allocation, stage latencies, KPIs, vmstat check" },
 	{ "stalls",	cmd_stalls,	"the individual slow allocations, longest first: a jank post-mortem" },
 	{ "merge",	cmd_merge,	"combine analyze --json summaries of many captures into one" },
-	{ "stalls",	cmd_stalls,	"the individual slow allocations, longest first: a jank post-mortem" },
-	{ "merge",	cmd_merge,	"combine analyze --json summaries of many captures into one" },
 };
 
 static void usage(FILE *f)
