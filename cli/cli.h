@@ -22,6 +22,7 @@ struct cli_command {
 int cmd_info(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_stalls(int argc, char **argv);

@@ -17,6 +17,7 @@ static const struct cli_command commands[] = {
 	{ "events",	cmd_events,	"the normalized event stream, one event per line" },
 	{ "record",	cmd_record,	"record a trace on this machine (root): probe, set up, restore" },
 	{ "analyze",	cmd_analyze,	"fast/slow path of every allocation, stage latencies, KPIs, vmstat check" },
+	{ "compare",	cmd_compare,	"baseline vs candidate captures: R, K, confidence, the KPI gate's verdict" },
 	{ "stalls",	cmd_stalls,	"the individual slow allocations, longest first: a jank post-mortem" },
 	{ "merge",	cmd_merge,	"combine analyze --json summaries of many captures into one" },
 };

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * allocscope compare: the KPI gate.  Captures of a baseline and of a
+ * candidate, each analyzed on the fly; medians per side, R and K, a
+ * confidence statement and the verdict of the user's rule as exit status.
+ * Method and arithmetic: docs/compare.md (analyzer/compare.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "cli.h"
+#include "compare.h"
+#include "parsers.h"
+#include "report-compare.h"
+
+#define COMPARE_MAX_RUNS	1000
+
+struct compare_settings {
+	struct anl_cmp_opts	cmp;
+	enum anl_mode		mode;
+	bool			json;
+	bool			force;
+	bool			no_window;
+	const char		**base, **cand;
+	size_t			nbase, ncand;
+};
+
+static void compare_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: allocscope compare [OPTIONS] BASE... -- NEW...\n"
+		"       allocscope compare [OPTIONS] --base BASE... --new NEW...\n"
+		"\n"
+		"The KPI gate for tuning work: analyzes every capture of the baseline and\n"
+		"of the candidate (same workload), normalizes slow-path entries, takes the\n"
+		"median per side, and judges the change with the rule\n"
+		"    pass iff K <= MAX and (K <= 0 or R >= RATIO x K) [and R >= MIN]\n"
+		"R = slow-path reduction %%, K = kswapd CPU load change (relative %% by\n"
+		"default).  With 2+ runs per side: an exact Mann-Whitney U test and a\n"
+		"bootstrap interval (fixed seed) of R and K.  Options go before the files.\n"
+		"\n"
+		"  -b, --base FILE              a baseline capture (repeat for several)\n"
+		"  -n, --new FILE               a candidate capture (repeat for several)\n"
+		"  -p, --per UNIT               normalize slow paths, reclaim and compaction\n"
+		"                               per 'second' of window (default), per 'kalloc'\n"
+		"                               (1,000 allocations) or per 'run'\n"
+		"  -k, --kswapd-delta HOW       K 'relative' to the baseline load (default) or\n"
+		"                               in percentage 'points' of one CPU\n"
+		"  -K, --max-kswapd-increase X  largest acceptable K (default 5)\n"
+		"  -r, --ratio X                R must be >= X x K when K > 0 (default 2)\n"
+		"  -R, --min-reduction X        also require R >= X (%%)\n"
+		"  -f, --force                  compare although the guard rails trip (mode,\n"
+		"                               kernel, window +-20 %%, allocations/s 2x, lost\n"
+		"                               events); the report carries the warnings\n"
+		"  -j, --json                   the comparison as JSON (docs/compare.md)\n"
+		"  -m, --mode MODE              force the capture mode of every capture\n"
+		"      --no-window              analyze whole traces, ignore window markers\n"
+		"      --bootstrap N            bootstrap resamples (default %d)\n"
+		"  -h, --help                   this text\n"
+		"\n"
+		"Exit status: 0 pass, 3 fail, 1 usage error, 2 unreadable input or sides that\n"
+		"are not comparable (guard rails, without --force).\n"
+		"\n"
+		"EXAMPLES\n"
+		"  allocscope compare base1.dat base2.dat base3.dat -- new1.dat new2.dat new3.dat\n"
+		"  allocscope compare --per kalloc --min-reduction 20 --json b*.txt.zst -- n*.txt.zst\n"
+		"  allocscope compare --kswapd-delta points -K 2 --base wsf10.dat --new wsf200.dat\n",
+		ANL_CMP_BOOTSTRAP);
+}
+
+static int parse_double(const char *opt, const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v)) {
+		cli_error("%s: not a number: '%s'", opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int add_file(const char ***list, size_t *n, const char *path)
+{
+	const char **l;
+
+	if (*n >= COMPARE_MAX_RUNS) {
+		cli_error("at most %d captures per side", COMPARE_MAX_RUNS);
+		return -1;
+	}
+	l = realloc(*list, (*n + 1) * sizeof(*l));
+	if (!l) {
+		cli_error("out of memory");
+		return -1;
+	}
+	l[(*n)++] = path;
+	*list = l;
+	return 0;
+}
+
+enum { OPT_NO_WINDOW = 256, OPT_BOOTSTRAP };
+
+static int compare_parse(int argc, char **argv, struct compare_settings *s)
+{
+	static const struct option longopts[] = {
+		{ "base",		required_argument,	NULL, 'b' },
+		{ "new",		required_argument,	NULL, 'n' },
+		{ "per",		required_argument,	NULL, 'p' },
+		{ "kswapd-delta",	required_argument,	NULL, 'k' },
+		{ "max-kswapd-increase", required_argument,	NULL, 'K' },
+		{ "ratio",		required_argument,	NULL, 'r' },
+		{ "min-reduction",	required_argument,	NULL, 'R' },
+		{ "force",		no_argument,		NULL, 'f' },
+		{ "json",		no_argument,		NULL, 'j' },
+		{ "mode",		required_argument,	NULL, 'm' },
+		{ "no-window",		no_argument,		NULL, OPT_NO_WINDOW },
+		{ "bootstrap",		required_argument,	NULL, OPT_BOOTSTRAP },
+		{ "help",		no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool listed = false, sep = false;
+	uint64_t u;
+	int c;
+
+	optind = 1;
+	/* '+': stop at the first file, so that "--" between the sides stays in argv */
+	while ((c = getopt_long(argc, argv, "+b:n:p:k:K:r:R:fjm:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			if (add_file(&s->base, &s->nbase, optarg))
+				return -1;
+			listed = true;
+			break;
+		case 'n':
+			if (add_file(&s->cand, &s->ncand, optarg))
+				return -1;
+			listed = true;
+			break;
+		case 'p':
+			if (anl_cmp_per_parse(optarg, &s->cmp.per)) {
+				cli_error("--per: 'second', 'kalloc' or 'run', not '%s'", optarg);
+				return -1;
+			}
+			break;
+		case 'k':
+			if (anl_cmp_kdelta_parse(optarg, &s->cmp.kdelta)) {
+				cli_error("--kswapd-delta: 'relative' or 'points', not '%s'", optarg);
+				return -1;
+			}
+			break;
+		case 'K':
+			if (parse_double("--max-kswapd-increase", optarg, &s->cmp.max_kswapd_increase))
+				return -1;
+			break;
+		case 'r':
+			if (parse_double("--ratio", optarg, &s->cmp.ratio))
+				return -1;
+			if (s->cmp.ratio < 0) {
+				cli_error("--ratio: must not be negative");
+				return -1;
+			}
+			break;
+		case 'R':
+			if (parse_double("--min-reduction", optarg, &s->cmp.min_reduction))
+				return -1;
+			s->cmp.has_min_reduction = true;
+			break;
+		case 'f':
+			s->force = true;
+			break;
+		case 'j':
+			s->json = true;
+			break;
+		case 'm':
+			if (anl_mode_parse(optarg, &s->mode) || s->mode == ANL_MODE_AUTO) {
+				cli_error("--mode: unknown mode '%s' (graph, graph+retval, retprobe, events)",
+					  optarg);
+				return -1;
+			}
+			break;
+		case OPT_NO_WINDOW:
+			s->no_window = true;
+			break;
+		case OPT_BOOTSTRAP:
+			if (cli_parse_u64("--bootstrap", optarg, &u))
+				return -1;
+			if (u < 100 || u > 1000000) {
+				cli_error("--bootstrap: between 100 and 1000000");
+				return -1;
+			}
+			s->cmp.bootstrap = (unsigned int)u;
+			break;
+		case 'h':
+			compare_usage(stdout);
+			exit(EXIT_OK);
+		default:
+			compare_usage(stderr);
+			return -1;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (!strcmp(argv[i], "--") && !sep) {
+			sep = true;
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1]) {
+			cli_error("compare: option '%s' after the files: options go first", argv[i]);
+			return -1;
+		}
+		if (listed) {
+			cli_error("compare: use either --base/--new or BASE... -- NEW..., not both");
+			return -1;
+		}
+		if (add_file(sep ? &s->cand : &s->base, sep ? &s->ncand : &s->nbase, argv[i]))
+			return -1;
+	}
+	if (!s->nbase || !s->ncand) {
+		cli_error("compare: needs at least one baseline and one candidate capture (BASE... -- NEW...)");
+		compare_usage(stderr);
+		return -1;
+	}
+	if (s->cmp.has_min_reduction && s->cmp.min_reduction > 100) {
+		cli_error("--min-reduction: a reduction above 100 %% is impossible");
+		return -1;
+	}
+	return 0;
+}
+
+/* Analyze one capture into @run; the model is freed once copied out. */
+static int compare_one(const struct compare_settings *s, const char *path, struct anl_cmp_run *run)
+{
+	struct anl_opts opts = { .mode = s->mode, .no_window = s->no_window };
+	const struct anl_model *model;
+	struct prs_reader *r = NULL;
+	struct anl_ctx *a = NULL;
+	struct prs_event ev;
+	int ret;
+
+	ret = anl_new(&opts, &a);
+	if (ret < 0) {
+		cli_error("%s", anl_strerror(ret));
+		goto out;
+	}
+	ret = prs_open(path, 0, &r);
+	if (ret < 0) {
+		cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
+		goto out;
+	}
+	while ((ret = prs_next(r, &ev)) > 0) {
+		ret = anl_feed(a, &ev);
+		if (ret < 0) {
+			cli_error("%s: %s", path, anl_strerror(ret));
+			goto out;
+		}
+	}
+	if (ret < 0) {
+		cli_error("%s", prs_errmsg(r));
+		goto out;
+	}
+	ret = anl_set_kernel(a, prs_kernel(r));
+	if (!ret)
+		ret = anl_finish(a, &model);
+	if (ret < 0) {
+		cli_error("%s: %s", path, anl_strerror(ret));
+		goto out;
+	}
+	anl_cmp_run_from_model(run, model, path);
+out:
+	prs_close(r);
+	anl_free(a);
+	return ret < 0 ? -1 : 0;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct compare_settings s = { .mode = ANL_MODE_AUTO };
+	struct anl_cmp_run *base = NULL, *cand = NULL;
+	struct anl_cmp_result *res = NULL;
+	struct rpt_cmp_input in;
+	unsigned int refused;
+	int ret, status = EXIT_INPUT;
+
+	anl_cmp_opts_default(&s.cmp);
+	if (compare_parse(argc, argv, &s)) {
+		status = EXIT_USAGE;
+		goto out;
+	}
+	base = calloc(s.nbase, sizeof(*base));
+	cand = calloc(s.ncand, sizeof(*cand));
+	res = calloc(1, sizeof(*res));
+	if (!base || !cand || !res) {
+		cli_error("out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < s.nbase; i++)
+		if (compare_one(&s, s.base[i], &base[i]))
+			goto out;
+	for (size_t i = 0; i < s.ncand; i++)
+		if (compare_one(&s, s.cand[i], &cand[i]))
+			goto out;
+
+	ret = anl_cmp_compute(&s.cmp, base, s.nbase, cand, s.ncand, res);
+	if (ret < 0) {
+		cli_error("compare: %s", anl_strerror(ret));
+		goto out;
+	}
+
+	/* Guard rails: every tripped one is named on stderr.  Without kswapd
+	 * load there is no K, so --force cannot help there. */
+	refused = s.force ? res->guards & ANL_CMP_G_KSWAPD : res->guards;
+	for (unsigned int bit = 1; bit <= ANL_CMP_G_KSWAPD; bit <<= 1) {
+		char msg[512];
+
+		if (!(res->guards & bit))
+			continue;
+		anl_cmp_guard_text(res, base, s.nbase, cand, s.ncand, bit, msg, sizeof(msg));
+		cli_error("%s: %s", refused & bit ? "not comparable" : "warning (--force)", msg);
+	}
+	if (refused) {
+		if (!(refused & ANL_CMP_G_KSWAPD))
+			cli_error("refusing to compare; --force compares anyway and labels the result");
+		goto out;
+	}
+
+	in = (struct rpt_cmp_input){
+		.res = res, .base = base, .cand = cand,
+		.nbase = s.nbase, .ncand = s.ncand, .forced = s.force && res->guards,
+	};
+	ret = s.json ? rpt_compare_json(&in, stdout) : rpt_compare_text(&in, stdout);
+	if (ret < 0 || fflush(stdout)) {
+		cli_error("writing the report: %s", strerror(errno));
+		goto out;
+	}
+	status = res->verdict.pass ? EXIT_OK : EXIT_GATE;
+out:
+	free(base);
+	free(cand);
+	free(res);
+	free(s.base);
+	free(s.cand);
+	return status;
+}
