@@ -20,6 +20,7 @@ theirs_text() {
 	case $1 in *.zst) cat="zstd -dc" ;; esac
 	$cat "$1" | awk '
 		/^#/ || /^ *$/ { next }
+		/^CPU:[0-9]+ \[LOST( [0-9]+)? EVENTS\]/ { n["lost_events"]++; next }
 		# function_graph: tracepoints as comments, functions as entries/leaves
 		/\|  *\/\* [a-z_0-9]+: / { match($0, /\/\* [a-z_0-9]+: /); n[substr($0, RSTART + 3, RLENGTH - 5)]++; next }
 		/\|  *\/\* .*\*\/ *$/ { n["print"]++; next }	# trace_marker text as a comment
