@@ -1383,6 +1383,21 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 	gt_add(m, "pgsteal_direct", r->nr_reclaimed, r->reclaim_end, EDGE(a, nr_reclaimed), false, vm, ANL_VM_PGSTEAL_DIRECT,
 	       "nr_reclaimed of mm_vmscan_direct_reclaim_end also counts slab pages freed by "
 	       "shrinkers (reclaim_state) and excludes reclaim whose end is outside the window");
+
+	/*
+	 * With events lost, a trace count below the kernel's is first of all
+	 * the loss: say that before any kernel subtlety.
+	 */
+	if (a->an.lost_markers) {
+		for (int i = 0; i < m->nr_gt; i++) {
+			struct anl_gt *g = &m->gt[i];
+
+			if (g->match || !g->kernel_known || g->trace >= g->kernel)
+				continue;
+			g->note = "events were lost in this trace (see lost events): the trace's "
+				  "count is a lower bound, the difference may be the loss alone";
+		}
+	}
 }
 
 int anl_finish(struct anl_ctx *a, const struct anl_model **out)
