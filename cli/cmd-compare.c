@@ -18,8 +18,10 @@
 #include "compare.h"
 #include "parsers.h"
 #include "report-compare.h"
+#include "report.h"
 
 #define COMPARE_MAX_RUNS	1000
+#define COMPARE_MAX_SUMMARY	(64u << 20)	/* an analyze --json summary is ~10 KiB */
 
 struct compare_settings {
 	struct anl_cmp_opts	cmp;
@@ -44,6 +46,7 @@ static void compare_usage(FILE *f)
 		"R = slow-path reduction %%, K = kswapd CPU load change (relative %% by\n"
 		"default).  With 2+ runs per side: an exact Mann-Whitney U test and a\n"
 		"bootstrap interval (fixed seed) of R and K.  Options go before the files.\n"
+		"A file may also be an 'analyze --json' summary of one capture.\n"
 		"\n"
 		"  -b, --base FILE              a baseline capture (repeat for several)\n"
 		"  -n, --new FILE               a candidate capture (repeat for several)\n"
@@ -235,6 +238,64 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 	return 0;
 }
 
+/* 1: the file starts with '{' (an analyze --json summary), 0: a trace, -1: unreadable */
+static int is_summary(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int c;
+
+	if (!f) {
+		cli_error("%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\t' || c == '\r')
+		;
+	fclose(f);
+	return c == '{';
+}
+
+/* An analyze --json summary of one capture into @run. */
+static int compare_summary(const char *path, struct anl_cmp_run *run)
+{
+	struct rpt_summary *sum = NULL;
+	char *buf = NULL, err[256];
+	FILE *f = fopen(path, "r");
+	size_t len;
+	int ret = -1;
+
+	if (!f) {
+		cli_error("%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	buf = malloc(COMPARE_MAX_SUMMARY);
+	if (!buf) {
+		cli_error("out of memory");
+		goto out;
+	}
+	len = fread(buf, 1, COMPARE_MAX_SUMMARY, f);
+	if (ferror(f) || len == COMPARE_MAX_SUMMARY) {
+		cli_error("%s: %s", path, ferror(f) ? "read error" : "too large for a summary");
+		goto out;
+	}
+	if (rpt_summary_parse(buf, len, path, &sum, err, sizeof(err)) < 0) {
+		cli_error("%s: %s", path, err[0] ? err : "not an analyze --json summary");
+		goto out;
+	}
+	/* a merged summary has lost its runs' spread: one file must be one run */
+	if (rpt_summary_inputs(sum) != 1) {
+		cli_error("%s: a merge of %u captures; compare needs each capture's own summary",
+			  path, rpt_summary_inputs(sum));
+		goto out;
+	}
+	anl_cmp_run_from_model(run, rpt_summary_model(sum), path);
+	ret = 0;
+out:
+	rpt_summary_free(sum);
+	free(buf);
+	fclose(f);
+	return ret;
+}
+
 /* Analyze one capture into @run; the model is freed once copied out. */
 static int compare_one(const struct compare_settings *s, const char *path, struct anl_cmp_run *run)
 {
@@ -245,6 +306,9 @@ static int compare_one(const struct compare_settings *s, const char *path, struc
 	struct prs_event ev;
 	int ret;
 
+	ret = is_summary(path);
+	if (ret)
+		return ret < 0 ? -1 : compare_summary(path, run);
 	ret = anl_new(&opts, &a);
 	if (ret < 0) {
 		cli_error("%s", anl_strerror(ret));

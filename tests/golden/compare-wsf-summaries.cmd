@@ -1,0 +1,1 @@
+compare --force --per kalloc tests/data/compare/6.12-wsf10-1.summary.json tests/data/compare/6.12-wsf10-2.summary.json tests/data/compare/6.12-wsf10-3.summary.json -- tests/data/compare/6.12-wsf200-1.summary.json tests/data/compare/6.12-wsf200-2.summary.json tests/data/compare/6.12-wsf200-3.summary.json
