@@ -10,6 +10,10 @@
 #               tracefs is restored afterwards)
 #   -n          do not boot anything, only rebuild fixtures from the raw results already in build/e2e/runs
 #
+# Fixture names: <upstream kernel version>-<run>, e.g. 6.12.117-anon-graph.txt.zst; the runs *-dat become
+# <k>-<scenario>-<mode>-tcmd.dat (trace-cmd record, v7 zstd), so that they never share a README or ground-truth
+# file with the text capture of the same scenario and mode.
+#
 # Everything downloaded or built goes under build/e2e/ (never committed): debs/, k/<kver>/ (unpacked packages),
 # initramfs/<kver>.cpio.gz, runs/<kernel>-<run>/ (raw results read back from the guest's data disk).
 # Host needs: qemu-system-x86_64, busybox-static, trace-cmd, e2fsprogs (mkfs.ext4, debugfs), zstd, xz-utils,
@@ -223,7 +227,7 @@ describe_scen() {
 	anon*) echo "anon pressure: MA0 = MemAvailable after the ring buffers are allocated, before any hog; pre-phase hog#1 faults 75% of MA0 (MADV_NOHUGEPAGE, 25% random fill per page) and keeps re-touching; in the window hog#2 faults 30% of MA0 and re-touches for as_win s -> zram swap, direct reclaim, kswapd" ;;
 	oom*) echo "OOM: swap off; pre-phase hog#1 holds 80% of MA0 (MemAvailable before any hog; incompressible); in the window hog#2 tries to fault another 40% of MA0 (incompressible) -> direct reclaim, then the OOM killer" ;;
 	thp*) echo "THP after fragmentation: pre-phase hog faults 90% of MemFree in 4K pages (MADV_NOHUGEPAGE) and MADV_DONTNEEDs every other page; in the window a MADV_HUGEPAGE hog faults 90% of MemAvailable -> direct compaction (THP enabled=madvise, defrag=madvise, set by the guest: the kernel disables THP below 512 MB RAM)" ;;
-	calm*) echo "calm: no pre-phase; in the window one 4 MiB hog (few or no slow paths; kept small because v6 files are not compressed)" ;;
+	calm*) echo "calm: no pre-phase; in the window one 2 MiB hog (few or no slow paths; kept small because v6 files are not compressed)" ;;
 	esac
 }
 
@@ -240,6 +244,7 @@ make_fixture() { # make_fixture KSHORT KDIR RUN
 	*-dat | *-v6 | *-inst)
 		[ -f "$d/trace.dat" ] || { log "$name: no trace.dat"; return 1; }
 		base=$OUT/$kv-${run%-dat}
+		[ "$base" = "$OUT/$kv-$run" ] || base=$base-tcmd
 		cp "$d/trace.dat" "$base.dat"
 		f=$base.dat
 		fmt="trace.dat"
@@ -266,7 +271,7 @@ make_fixture() { # make_fixture KSHORT KDIR RUN
 		echo "Kernel: $(cat "$d/uname.txt")"
 		echo "Package: $(basename "$kdir") (Debian, apt-get download + dpkg-deb -x)"
 		echo "Guest: qemu-system-x86_64 $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') -accel tcg -cpu max -smp 2 -m $MEM, busybox-static initramfs, /init = tests/e2e/guest-init.sh, results on an ext4 virtio data disk"
-		echo "Regenerate: tests/e2e/fixtures.sh -k $k -r $run"
+		echo "Regenerate: tests/e2e/fixtures.sh -k $k -r $run   (guest parameters: $(run_params "$run"))"
 		echo "Format: $fmt, $(stat -c %s "$f") bytes"
 		echo "Mode: $(describe_run "$run")"
 		echo "Scenario: $(describe_scen "$run")"

@@ -123,6 +123,15 @@ snap() { # snap before|after: files + trace_marker lines
 # the workload's memory later (trace-cmd -b with the same size leaves them alone)
 if [ -n "$INST" ]; then mkdir -p $T/instances/$INST; echo $BUF >$T/instances/$INST/buffer_size_kb; fi
 echo $BUF >$T/buffer_size_kb
+if [ "$REC" = tcmd ]; then
+	# trace-cmd embeds /proc/kallsyms (~7 MB here): show it a filtered copy (text symbols of the memory-management
+	# allocator, enough to name the traced functions and the usual kretprobe callers) to keep the fixtures small
+	# Each kept symbol's successor in address order is kept too, so that an address inside a kept function never
+	# resolves to "kept+huge offset" of the wrong function. Addresses elsewhere may resolve to a wrong name.
+	KSYMRE='alloc|get_free_page|get_zeroed|freelist|kswapd|compact|try_to_free|out_of_memory|reclaim|oom_|tracing_mark'
+	grep -E '^[0-9a-f]+ [tTwW] ' /proc/kallsyms | grep -v '\[' | sort |
+		awk -v re="$KSYMRE" '{ if ($3 ~ re) { print; k = 1 } else if (k) { print; k = 0 } }' >/tmp/kallsyms.filtered
+fi
 # MemAvailable (MiB) before any hog: window sizes are relative to it, so that hog#1 + hog#2 overcommit
 MA0=$(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo)
 log "MemAvailable before the pre-phase: $MA0 MiB"
@@ -166,7 +175,7 @@ run_workload() {
 	anon) memhog -m $((MA0 * 30 / 100)) -N -t $WIN -q ;;
 	oom) memhog -m $((MA0 * 40 / 100)) -N -c 100 -t $WIN -q; echo "oom hog exit status $?" >>$LOG ;;
 	thp) memhog -a 90 -H -t $WIN -q ;;
-	calm) memhog -m 4 -N -t $WIN -q ;;
+	calm) memhog -m 2 -N -t $WIN -q ;;
 	esac
 }
 # busybox ash has no `typeset -f`: copy the functions the window needs out of this file
@@ -240,10 +249,6 @@ if [ "$REC" = tcmd ]; then
 	else
 		cmd="trace-cmd record -o $D/trace.dat $TCOPT -b $BUF $plug $ev /bin/sh /win.sh"
 	fi
-	# trace-cmd embeds /proc/kallsyms (~7 MB here): show it a filtered copy (text symbols of the memory-management
-	# paths, enough to name the traced functions and most kretprobe callers) to keep the fixtures small
-	KSYMRE='alloc|page|folio|kswapd|compact|reclaim|oom|vmscan|swap|fault|shrink|zs_|zram|kmem|slab|lru|mem|pte|pmd|vma|mmap|brk|exc_|__x64_sys|handle_mm|kthread|ret_from'
-	grep -E '^[0-9a-f]+ [tTwW] ' /proc/kallsyms | grep -v '\[' | grep -E "$KSYMRE" >/tmp/kallsyms.filtered
 	if mount -o bind /tmp/kallsyms.filtered /proc/kallsyms; then
 		log "kallsyms: bind-mounted filtered copy, $(wc -l </tmp/kallsyms.filtered) symbols (pattern: $KSYMRE)"
 	fi

@@ -5,7 +5,7 @@ count_events() {
 	awk '
 	/^#/ { next }
 	/LOST [0-9]+ EVENTS/ { n = $0; sub(/.*LOST /, "", n); sub(/ EVENTS.*/, "", n); c["LOST(lines)"]++; lost += n; next }
-	/\/\* [a-z_0-9]+: / { s = $0; sub(/.*\/\* /, "", s); sub(/:.*/, "", s); c["tp:" s]++; next }
+	/\/\* [a-z_0-9]+: / { s = $0; sub(/.*\/\* /, "", s); sub(/:.*/, "", s); if (s == "allocscope") s = "print (trace_marker)"; c["tp:" s]++; next }
 	/\|.*[a-zA-Z_0-9.]+\(\) \{ *$/ { s = $0; sub(/\(\) \{ *$/, "", s); sub(/.* /, "", s); c["fgraph-entry:" s]++; next }
 	/\|.*[a-zA-Z_0-9.]+\(\); *$/ { s = $0; sub(/\(\); *$/, "", s); sub(/.* /, "", s); c["fgraph-leaf:" s]++; next }
 	/\|.*\} *(\/\*.*\*\/)? *$/ { c["fgraph-exit"]++; next }
