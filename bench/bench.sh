@@ -126,7 +126,7 @@ for in in "${INPUTS[@]}"; do
 		read -r w c rss <<<"$(measure "$BIN" "$job" "$in")"
 		printf '| %s | %d | %s | %s | %s | %s | %s | %.1f | %s | %s | %s | %s |\n' \
 			"${in##*/}" "$(($(stat -c %s "$in") / 1000000))" "$job" "$ev" "$w" "$c" \
-			"$(awk -v e="$ev" -v w="$w" 'BEGIN { printf "%.2f", w > 0 ? e / w / 1e6 : 0 }')" \
+			"$(awk -v e="$ev" -v w="$w" 'BEGIN { printf "%.2f", (w > 0 ? e / w / 1e6 : 0) }')" \
 			"$(awk -v r="$rss" 'BEGIN{print r/1024}')" \
 			"$(ratio "$in" "trace-cmd report" "$w" "$c")" "$(ratio "$in" "libtracecmd iteration" "$w" "$c")" \
 			"$(ratio "$in" "zstd -dc" "$w" "$c")" "$(ratio "$in" "wc -l" "$w" "$c")"
