@@ -73,6 +73,7 @@ struct anl_task {
 	struct anl_evstate ev;
 	bool		ct_open, ct_counted;	/* kernel-notion compaction stall */
 	bool		rc_open;		/* raw reclaim begin seen */
+	int32_t		rc_prio;		/* last lru_shrink priority in this reclaim, -1 none */
 	struct anl_task_sum sum[2][2];		/* [estimator][scope] */
 };
 
@@ -107,6 +108,7 @@ struct anl_ctx {
 	bool		seen_any;
 	bool		seen_graph, seen_retval, seen_kprobe;
 	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp;
+	bool		seen_lru_shrink_tp;
 	bool		seen_kswapd_switch, seen_kswapd_wake;
 	uint64_t	first_ts, last_ts;
 	uint64_t	next_id;
@@ -867,8 +869,10 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 	}
 	case PRS_EV_RECLAIM_BEGIN:
 		RAW_INC(a, reclaim_begin, 1);
+		RAW_INC(a, reclaim_passes, 1);
 		t->ct_open = false;
 		t->rc_open = true;
+		t->rc_prio = -1;
 		if (f && exact) {
 			tp_compact_close(a, f);
 			f->did_something = true;
@@ -915,6 +919,21 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		}
 		break;
 	}
+	case PRS_EV_LRU_SHRINK:
+		/*
+		 * do_try_to_free_pages() counts ALLOCSTALL again at each
+		 * "goto retry" (nothing reclaimed down to priority 0, and
+		 * skipped_deactivate or memcg_low_skipped set; 5.4..6.18), and
+		 * a retry restarts at the initial priority: a priority going
+		 * back up inside one direct reclaim is a restart.
+		 */
+		a->seen_lru_shrink_tp = true;
+		if (t->rc_open && ev->u.lru.priority >= 0) {
+			if (t->rc_prio >= 0 && ev->u.lru.priority > t->rc_prio)
+				RAW_INC(a, reclaim_passes, 1);
+			t->rc_prio = ev->u.lru.priority;
+		}
+		break;
 	case PRS_EV_WAKEUP_KSWAPD:
 		RAW_INC(a, wakeup_kswapd, 1);
 		if (is_boosted_wake(ev)) {
@@ -1356,11 +1375,21 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 		return;
 	m->vmstat_source = a->vm_from_files ? "files (--vmstat-before/--vmstat-after)" :
 					      "trace markers";
-	gt_add(m, "allocstall", r->reclaim_begin, r->reclaim_begin, EDGE(a, reclaim_begin), false, vm, ANL_VM_ALLOCSTALL,
-	       "the kernel counts ALLOCSTALL at every (re)start of do_try_to_free_pages() "
-	       "(goto retry on skipped_deactivate / memcg_low_skipped / memcg_full_walk), "
-	       "one mm_vmscan_direct_reclaim_begin can carry several; the restarts are only "
-	       "visible from mm_vmscan_lru_shrink_* priority going back up, not recorded here");
+	if (a->seen_lru_shrink_tp)
+		gt_add(m, "allocstall", r->reclaim_passes, r->reclaim_begin, EDGE(a, reclaim_passes),
+		       false, vm, ANL_VM_ALLOCSTALL,
+		       "the kernel counts ALLOCSTALL at every (re)start of do_try_to_free_pages(); "
+		       "trace = reclaim entries + restarts seen as mm_vmscan_lru_shrink_* priority "
+		       "going back up; a restart whose passes both scan at one priority only "
+		       "(tiny LRUs near OOM) leaves no such trace");
+	else
+		gt_add(m, "allocstall", r->reclaim_begin, r->reclaim_begin, EDGE(a, reclaim_begin),
+		       false, vm, ANL_VM_ALLOCSTALL,
+		       "the kernel counts ALLOCSTALL at every (re)start of do_try_to_free_pages() "
+		       "(goto retry when nothing was reclaimed and skipped_deactivate / "
+		       "memcg_low_skipped), one mm_vmscan_direct_reclaim_begin can carry several; "
+		       "the restarts are only visible from mm_vmscan_lru_shrink_* priority going "
+		       "back up, not recorded here");
 	gt_add(m, "compact_stall", r->compact_stall_derived, r->try_compact,
 	       EDGE(a, compact_stall_derived), a->seen_deferred_tp,
 	       vm, ANL_VM_COMPACT_STALL,

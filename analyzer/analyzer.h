@@ -201,6 +201,7 @@ struct anl_totals {
 	uint64_t	page_alloc_pages;	/* sum of 1 << order, successful only */
 	uint64_t	page_alloc_failed;	/* mm_page_alloc with page=(nil): a failed allocation */
 	uint64_t	reclaim_begin;		/* mm_vmscan_direct_reclaim_begin */
+	uint64_t	reclaim_passes;		/* reclaim entries + restarts seen in lru_shrink priority */
 	uint64_t	reclaim_end;
 	uint64_t	try_compact;		/* mm_compaction_try_to_compact_pages */
 	uint64_t	compact_stall_derived;	/* tries with a compaction_begin or deferred */

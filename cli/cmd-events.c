@@ -118,6 +118,10 @@ static void events_print(const struct prs_event *ev, const struct events_setting
 		put_i32("order", ev->u.compact.order);
 		put_str("status", ev->u.compact.status_str);
 		break;
+	case PRS_EV_LRU_SHRINK:
+		put_i32("nid", ev->u.lru.nid);
+		put_i32("priority", ev->u.lru.priority);
+		break;
 	case PRS_EV_MARK_VICTIM:
 		put_i32("victim", ev->u.victim.pid);
 		break;

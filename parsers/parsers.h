@@ -81,6 +81,7 @@ const char *prs_format_name(enum prs_format fmt);
 	_PK(COMPACT_SUITABLE,	"mm_compaction_suitable"),			\
 	_PK(COMPACT_DEFERRED,	"mm_compaction_deferred"),			\
 	_PK(COMPACT_FINISHED,	"mm_compaction_finished"),			\
+	_PK(LRU_SHRINK,		"mm_vmscan_lru_shrink"),	/* _inactive and _active */ \
 	_PK(MARK_VICTIM,	"mark_victim"),					\
 	_PK(SCHED_SWITCH,	"sched_switch"),				\
 	_PK(PRINT,		"print"),		/* trace_marker write */	\
@@ -140,6 +141,11 @@ struct prs_event {
 			int32_t status;		/* END: numeric status, INT32_MIN when only symbolic */
 			const char *status_str;	/* END/SUITABLE/FINISHED: symbolic (interned) or NULL */
 		} compact;
+		/* LRU_SHRINK: mm_vmscan_lru_shrink_inactive / _active */
+		struct {
+			int32_t nid;		/* -1 absent */
+			int32_t priority;	/* scan priority, DEF_PRIORITY 12 .. 0; -1 absent */
+		} lru;
 		/* MARK_VICTIM */
 		struct {
 			int32_t pid;

@@ -66,6 +66,8 @@ static const struct {
 	{ "mm_compaction_suitable",		PRS_EV_COMPACT_SUITABLE },
 	{ "mm_compaction_deferred",		PRS_EV_COMPACT_DEFERRED },
 	{ "mm_compaction_finished",		PRS_EV_COMPACT_FINISHED },
+	{ "mm_vmscan_lru_shrink_inactive",	PRS_EV_LRU_SHRINK },
+	{ "mm_vmscan_lru_shrink_active",	PRS_EV_LRU_SHRINK },
 	{ "mark_victim",			PRS_EV_MARK_VICTIM },
 	{ "sched_switch",			PRS_EV_SCHED_SWITCH },
 	{ "print",				PRS_EV_PRINT },
@@ -322,6 +324,10 @@ void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 		ev->u.compact.order = -1;
 		ev->u.compact.status = INT32_MIN;
 		ev->u.compact.status_str = NULL;
+		break;
+	case PRS_EV_LRU_SHRINK:
+		ev->u.lru.nid = -1;
+		ev->u.lru.priority = -1;
 		break;
 	case PRS_EV_MARK_VICTIM:
 		ev->u.victim.pid = -1;

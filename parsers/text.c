@@ -453,6 +453,12 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 			if (KEY("nid"))
 				bad |= !parse_i32(v, ve, &ev->u.kswapd.nid);
 			break;
+		case PRS_EV_LRU_SHRINK:
+			if (KEY("nid"))
+				bad |= !parse_i32(v, ve, &ev->u.lru.nid);
+			else if (KEY("priority"))
+				bad |= !parse_i32(v, ve, &ev->u.lru.priority);
+			break;
 		case PRS_EV_COMPACT_BEGIN:
 		case PRS_EV_COMPACT_END:
 		case PRS_EV_COMPACT_SUITABLE:

@@ -1197,6 +1197,10 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 	case PRS_EV_KSWAPD_SLEEP:
 		e->f[F_NID] = td_field(ev, "nid");
 		break;
+	case PRS_EV_LRU_SHRINK:
+		e->f[F_NID] = td_field(ev, "nid");
+		e->f[F_PRIO] = td_field(ev, "priority");
+		break;
 	case PRS_EV_COMPACT_BEGIN:
 	case PRS_EV_COMPACT_END:
 	case PRS_EV_COMPACT_SUITABLE:
@@ -1725,6 +1729,10 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 		break;
 	case PRS_EV_KSWAPD_SLEEP:
 		GET(F_NID, ev->u.kswapd.nid, int32_t);
+		break;
+	case PRS_EV_LRU_SHRINK:
+		GET(F_NID, ev->u.lru.nid, int32_t);
+		GET(F_PRIO, ev->u.lru.priority, int32_t);
 		break;
 	case PRS_EV_COMPACT_BEGIN:
 	case PRS_EV_COMPACT_END:

@@ -774,6 +774,56 @@ static void test_vmstat_files(void **state)
 	fx_free(x);
 }
 
+static void lru_shrink(struct fx *x, uint64_t ts, int pid, int prio)
+{
+	struct prs_event ev = base(ts, pid, 0, PRS_EV_LRU_SHRINK);
+
+	ev.u.lru.nid = 0;
+	ev.u.lru.priority = prio;
+	feed(x, &ev);
+}
+
+/*
+ * do_try_to_free_pages() restarts at the initial priority when a whole
+ * pass reclaimed nothing, and counts ALLOCSTALL again: two entries, one of
+ * them restarting once, are 3 allocstalls.  kswapd's own shrinking (no
+ * direct reclaim open) and priority going down do not count.
+ */
+static void test_allocstall_restarts(void **state)
+{
+	static const char before[] = "allocstall_normal 10\n";
+	static const char after[] = "allocstall_normal 13\n";
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	const struct anl_gt *g = NULL;
+
+	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	lru_shrink(x, 1 * MS, 49, 12);			/* kswapd */
+	reclaim_begin(x, 2 * MS, 100, 0);
+	for (int p = 12; p >= 0; p -= 3)
+		lru_shrink(x, 3 * MS, 100, p);
+	lru_shrink(x, 3 * MS, 100, 0);			/* same priority: not a restart */
+	lru_shrink(x, 4 * MS, 49, 12);			/* kswapd again, in between */
+	for (int p = 12; p >= 6; p--)			/* the restart */
+		lru_shrink(x, 5 * MS, 100, p);
+	reclaim_end(x, 6 * MS, 100, 0, 0);
+	reclaim_begin(x, 7 * MS, 101, 0);
+	lru_shrink(x, 8 * MS, 101, 12);
+	lru_shrink(x, 8 * MS, 101, 11);
+	reclaim_end(x, 9 * MS, 101, 0, 32);
+	m = fx_finish(x);
+	for (int i = 0; i < m->nr_gt; i++)
+		if (!strcmp(m->gt[i].name, "allocstall"))
+			g = &m->gt[i];
+	assert_non_null(g);
+	assert_int_equal(g->entries, 2);
+	assert_int_equal(g->trace, 3);
+	assert_int_equal(g->kernel, 3);
+	assert_true(g->match);
+	fx_free(x);
+}
+
 /* ---- histograms, names, reports ----------------------------------------- */
 
 static void test_hist(void **state)
@@ -855,6 +905,7 @@ static void test_reports_render(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_allocstall_restarts),
 		cmocka_unit_test(test_graph_fast),
 		cmocka_unit_test(test_graph_slow_kswapd),
 		cmocka_unit_test(test_graph_compaction),
