@@ -86,6 +86,9 @@ static const char *const wanted_events[][2] = {
 	{ "vmscan", "mm_vmscan_wakeup_kswapd" },
 	{ "vmscan", "mm_vmscan_kswapd_wake" },
 	{ "vmscan", "mm_vmscan_kswapd_sleep" },
+	/* priority going back up inside a direct reclaim = a restart, counted as another allocstall */
+	{ "vmscan", "mm_vmscan_lru_shrink_inactive" },
+	{ "vmscan", "mm_vmscan_lru_shrink_active" },
 	{ "compaction", "mm_compaction_begin" },
 	{ "compaction", "mm_compaction_end" },
 	{ "compaction", "mm_compaction_try_to_compact_pages" },
