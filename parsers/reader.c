@@ -202,6 +202,10 @@ static int prs_vfail(struct prs_reader *r, int code, const char *pos,
 	if (code > 0)
 		code = -code;
 	vsnprintf(reason, sizeof(reason), fmt, ap);
+	/* reasons quote bytes of the file (a version, a name): one printable line */
+	for (char *c = reason; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	snprintf(r->errmsg, sizeof(r->errmsg), "%s: %s%s", r->path, pos, reason);
 	r->err = code;
 	return code;
