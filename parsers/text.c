@@ -239,11 +239,16 @@ static const char *intern_sym(struct prs_reader *r, const char *s, const char *e
 static void decode_probe(struct prs_reader *r, const struct txt_name *n,
 			 char *s, char *e, struct prs_event *ev)
 {
-	char *close = memchr(s, ')', (size_t)(e - s));
-	char *inner = s + 1, *arrow, *p;
+	char *inner = s + 1, *arrow, *p, *close;
 	uint64_t first = PRS_NO_VALUE, named = PRS_NO_VALUE, addr;
 	int nargs = 0;
 
+	/*
+	 * The kind is decided once per event name, from its first line: a
+	 * later line of that name need not start with '(' (fuzz: "r3: )(x"
+	 * made close - inner negative).
+	 */
+	close = s < e && *s == '(' ? memchr(inner, ')', (size_t)(e - inner)) : NULL;
 	if (!close) {
 		r->stats.bad_fields++;
 		return;
@@ -967,6 +972,15 @@ int prs_text_open(struct prs_reader *r, struct prs_input *in)
 				return txt_open_fail(r, t, ret);
 			continue;
 		}
+		/*
+		 * CR-only line ends (old Mac tools) make the whole file one line
+		 * that starts like a header: it would read as a valid trace
+		 * without events.  CRLF is fine (the reader drops the CR).
+		 */
+		if (memchr(line, '\r', len))
+			return txt_open_fail(r, t, prs_fail(r, PRS_EFORMAT, true,
+					prs_input_lineno(in),
+					"carriage return inside a line: CR line endings? (tr '\\r' '\\n')"));
 		p = line;
 		while (*p == ' ')
 			p++;
