@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -1992,6 +1993,52 @@ static int td_add_sources(struct td *t, struct tracecmd_input *h, uint32_t cpus)
 	return 0;
 }
 
+/*
+ * libtraceevent 1.7 and libtracecmd 1.3 crash on some damaged metadata that
+ * our layout walk cannot rule out without reimplementing them: a SEGV in
+ * the event-format parser on a mangled print fmt, a NULL dereference in
+ * tracecmd_close() on tracecmd_open_fd()'s error path after a wrong size
+ * inside the formats section (trace-cmd report crashes on the same files;
+ * found by tests/fuzz/fuzz_tracedat).  So the metadata is parsed once in a
+ * child first: if the child dies, the file is reported as damaged instead
+ * of taking the whole program down.  A clean failure (exit 3) is left to
+ * the real open, which says it.  Costs one fork and one metadata parse.
+ */
+static int td_preflight(struct prs_reader *r, const struct td_walk *w, bool full)
+{
+	int status, devnull;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return 0;	/* cannot isolate it: go on unprotected */
+	if (pid == 0) {
+		struct tracecmd_input *h;
+
+		/* the library's and a sanitizer's last words are not ours to print */
+		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (devnull >= 0)
+			dup2(devnull, STDERR_FILENO);
+		/* as the parent will: headers only, or everything (libtracecmd's reader) */
+		h = full ? tracecmd_open(r->path, TRACECMD_FL_LOAD_NO_PLUGINS)
+			 : tracecmd_open_head(r->path, TRACECMD_FL_LOAD_NO_PLUGINS);
+		if (!h)
+			_exit(3);
+		tracecmd_close(h);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	/* a signal, or a sanitizer's report and exit(1) in sanitized builds */
+	if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
+				    WEXITSTATUS(status) != 3))
+		return prs_fail(r, PRS_ECORRUPT, false, w->version < 7 ? 0 : w->after_header,
+				"damaged event formats or headers (libtraceevent %s on them)",
+				WIFSIGNALED(status) ? "crashes" : "fails");
+	return 0;
+}
+
 int prs_tracedat_open(struct prs_reader *r)
 {
 	struct td_walk w = { .r = r };
@@ -2043,6 +2090,12 @@ int prs_tracedat_open(struct prs_reader *r)
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	tep_set_loglevel(TEP_LOG_NONE);
 	tracefs_set_loglevel(TEP_LOG_NONE);
+
+	/* before anything else of libtracecmd's runs in this process */
+	ret = td_preflight(r, &w, (r->flags & PRS_OPT_LIBTRACECMD) || w.ts_special ||
+				  !strcmp(w.compress, "zlib"));
+	if (ret < 0)
+		goto out_walk;
 
 	/*
 	 * Our own streaming reader unless asked for libtracecmd's (a
