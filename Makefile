@@ -137,7 +137,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CFLAGS) -fsanitize=fuzzer -Itests/fuzz $(LDFLAGS) -o $@ $< $(LIB) $(LIB_LIBS)
 
-test-bins: $(UNIT_BINS) $(FUZZ_REPLAY)
+test-bins: $(BIN) $(UNIT_BINS) $(FUZZ_REPLAY)
 fuzz-bins: $(FUZZ_BINS)
 
 demo: deps
@@ -162,8 +162,9 @@ test-malformed: all
 golden-update: all
 	$(Q)BUILD=$(BUILD) tests/run.sh golden-update
 
+# not "all": the static recorder cannot link with the sanitizers' runtimes
 test-asan: deps
-	$(Q)$(MAKE) --no-print-directory SAN=1 all test-bins
+	$(Q)$(MAKE) --no-print-directory SAN=1 check-deps test-bins
 	$(Q)BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh

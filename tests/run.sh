@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # allocscope test driver: cmocka unit tests, golden CLI tests, malformed inputs.
-# Usage: tests/run.sh [unit|golden|malformed|golden-update]   (default: all)
+# Usage: tests/run.sh [unit|golden|malformed|fuzz|valgrind|golden-update]   (default: all but valgrind)
 # Ends with one line CI can read: "TESTS: PASS (...)" or "TESTS: FAIL (...)".
 set -u
 cd "$(dirname "$0")/.."
@@ -39,8 +39,8 @@ run_golden() {
 		want=0; [ -f "tests/golden/$name.rc" ] && want=$(cat "tests/golden/$name.rc")
 		if [ "$what" = golden-update ]; then
 			cp "$out" "tests/golden/$name.out"
-			[ $rc -ne 0 ] && echo $rc > "tests/golden/$name.rc"
-			[ -s "$err" ] && cp "$err" "tests/golden/$name.err"
+			if [ $rc -ne 0 ]; then echo $rc > "tests/golden/$name.rc"; else rm -f "tests/golden/$name.rc"; fi
+			if [ -s "$err" ]; then cp "$err" "tests/golden/$name.err"; else rm -f "tests/golden/$name.err"; fi
 			echo "updated: $name"; rm -f "$out" "$err"; continue
 		fi
 		if [ "$rc" != "$want" ]; then
@@ -79,6 +79,7 @@ gen_malformed() {
 		{ head -c 10 "$dat"; printf '9'; tail -c +12 "$dat"; } > "$g/badversion.dat"
 		{ printf 'X'; tail -c +2 "$dat"; } > "$g/badmagic.dat"
 	fi
+	gen_malformed_more "$g"
 	for z in tests/data/*.txt.zst; do
 		[ -f "$z" ] || continue
 		size=$(stat -c %s "$z")
@@ -86,6 +87,71 @@ gen_malformed() {
 		{ head -c 100 "$z"; head -c 5000 /dev/zero | tr '\0' 'x'; tail -c +5101 "$z"; } > "$g/corrupt.txt.zst"
 		break
 	done
+}
+
+# Flip bit @3 of byte @2 of file @1 into file @4.
+flip_bit() {
+	local b
+	cp "$1" "$4"
+	b=$(od -An -tu1 -j"$2" -N1 "$1" | tr -d ' ')
+	[ -n "$b" ] || return 0
+	printf "\\$(printf %o $((b ^ (1 << $3))))" | dd of="$4" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# Truncations at every section boundary (v7: trace-cmd's own section list and
+# CPU data extents; v6: the block tags), bit flips in the file header and in
+# every v7 section header, text too long for the line limit, a zstd bomb.
+gen_malformed_more() {
+	local g=$1 f name off size sec secs=() cpus=() s b x
+	for f in tests/data/*.dat tests/corpus/tracedat/seed-v7*.dat; do
+		[ -f "$f" ] && command -v trace-cmd >/dev/null || continue
+		name=${f##*/}; name=${name%.dat}; size=$(stat -c %s "$f")
+		mapfile -t secs < <(trace-cmd dump --sections -i "$f" 2>/dev/null |
+			sed -n 's/.*\[Section *[0-9]* @ \([0-9]*\).*/\1/p')
+		mapfile -t cpus < <(trace-cmd dump --flyrecord -i "$f" 2>/dev/null |
+			awk '/data offset and size/ { print $2, $3 }')
+		for sec in "${secs[@]}"; do
+			for off in $((sec - 1)) "$sec" $((sec + 1)) $((sec + 15)) $((sec + 16)) $((sec + 17)); do
+				[ "$off" -gt 0 ] && [ "$off" -lt "$size" ] && head -c "$off" "$f" > "$g/trunc-$name-$off.dat"
+			done
+			[ "$size" -lt 100000 ] || continue	# flips: on the small seeds only
+			for b in 0 2 4 8 9 10 11 12 13 14 15; do
+				flip_bit "$f" $((sec + b)) 7 "$g/flip-$name-$((sec + b))-7.dat"
+			done
+		done
+		for s in "${cpus[@]}"; do
+			set -- $s
+			for off in "$1" $(($1 + 1)) $(($1 + $2 / 2)) $(($1 + $2 - 1)); do
+				[ "$off" -gt 0 ] && [ "$off" -lt "$size" ] && head -c "$off" "$f" > "$g/trunc-$name-$off.dat"
+			done
+		done
+		[ "$size" -lt 100000 ] || continue
+		for b in $(seq 0 40); do
+			for x in 0 7; do flip_bit "$f" "$b" $x "$g/flip-$name-$b-$x.dat"; done
+		done
+	done
+	f=tests/corpus/tracedat/seed-v6.dat
+	if [ -f "$f" ]; then
+		size=$(stat -c %s "$f")
+		for off in $(grep -obUaP 'header_page\x00|header_event\x00|options  \x00|flyrecord\x00' "$f" | cut -d: -f1) \
+			   $(seq 1024 1024 $((size - 1))); do
+			for x in $((off - 1)) "$off" $((off + 1)) $((off + 12)); do
+				[ "$x" -gt 0 ] && [ "$x" -lt "$size" ] && head -c "$x" "$f" > "$g/trunc-v6-$x.dat"
+			done
+		done
+		for b in $(seq 0 40); do
+			for x in 0 7; do flip_bit "$f" "$b" $x "$g/flip-v6-$b-$x.dat"; done
+		done
+	fi
+	# a line over the 1 MiB limit after a good one, and as the very first line
+	{ head -n 14 tests/corpus/ftrace/seed-kprobe.txt; head -c $((2 << 20)) /dev/zero | tr '\0' 'a'; echo; } > "$g/giant-line.txt"
+	{ head -c $((3 << 20)) /dev/zero | tr '\0' 'a'; echo; } > "$g/giant-first-line.txt"
+	# 1 GB of zeros in ~40 KB of zstd: streaming keeps memory bounded
+	if command -v zstd >/dev/null; then
+		head -c 1G /dev/zero | zstd -q -3 -c > "$g/bomb-zeros.zst"
+		# and 64 MB of blank lines: read to the end, in bounded memory
+		head -c 64M /dev/zero | tr '\0' '\n' | zstd -q -3 -c > "$g/bomb-newlines.zst"
+	fi
 }
 
 run_malformed() {
@@ -109,6 +175,22 @@ run_malformed() {
 			ok
 		fi
 	done < tests/malformed/cases
+	# Bit flips: an error in one line naming the file, or a success; never a crash.
+	for file in "$BUILD"/malformed/flip-*.dat; do
+		[ -e "$file" ] || continue
+		err=$(timeout 60 "$BIN" info "$file" 2>&1 >/dev/null); rc=$?
+		if [ $rc -eq 0 ] || { [ $rc -eq 2 ] && grep -q "$file" <<<"$err" && [ "$(wc -l <<<"$err")" -eq 1 ]; }; then ok
+		else bad "bit flip $file: exit $rc: $err"; fi
+	done
+	# Bombs: bounded memory (max RSS) and time, and the right verdict.
+	for file in "$BUILD"/malformed/bomb-*.zst; do
+		[ -e "$file" ] && [ -x /usr/bin/time ] || continue
+		err=$(timeout 120 /usr/bin/time -f 'maxrss %M' "$BIN" info "$file" 2>&1 >/dev/null); rc=$?
+		rss=$(sed -n 's/^maxrss //p' <<<"$err")
+		case $file in *zeros*) want=2 ;; *) want=0 ;; esac
+		if [ $rc -eq $want ] && [ -n "$rss" ] && [ "$rss" -lt 65536 ]; then ok
+		else bad "bomb $file: exit $rc (want $want), max RSS ${rss:-?} KB: $err"; fi
+	done
 	# Every generated truncation of a real trace.dat must be an error, never a success.
 	for file in "$BUILD"/malformed/trunc-*.dat; do
 		[ -e "$file" ] || continue
@@ -118,12 +200,47 @@ run_malformed() {
 	done
 }
 
+# Saved fuzz inputs (tests/corpus/NAME/) replayed through each fuzz target's
+# regression driver ($BUILD/fuzz/replay_NAME, built with the normal compiler).
+run_fuzz_replay() {
+	local t name out rc
+	for t in "$BUILD"/fuzz/replay_*; do
+		[ -x "$t" ] || continue
+		name=${t##*/replay_}
+		[ -d "tests/corpus/$name" ] || { skip=$((skip + 1)); continue; }
+		out=$(LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0 \
+			"$t" "tests/corpus/$name" 2>&1); rc=$?
+		if [ $rc -eq 0 ]; then echo "== fuzz replay $name: ${out##*$'\n'}"; ok
+		else bad "fuzz replay $name (exit $rc)"; tail -30 <<<"$out" >&2; fi
+	done
+}
+
+# valgrind memcheck on a representative run: info, events, analyze on every
+# fixture and on the committed fuzz seeds of each format.
+run_valgrind() {
+	local f sub err rc vg
+	command -v valgrind >/dev/null || { echo "valgrind: not installed (apt-get install valgrind)" >&2; skip=$((skip + 1)); return; }
+	vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+	    --suppressions=tests/fuzz/valgrind.supp)
+	for f in tests/data/*.dat tests/data/*.zst tests/corpus/{tracedat,ftrace,fgraph,perf}/*; do
+		[ -f "$f" ] || continue
+		for sub in info events analyze; do
+			err=$("${vg[@]}" "$BIN" $sub "$f" 2>&1 >/dev/null); rc=$?
+			if [ $rc -eq 99 ] || grep -q '^==[0-9]*==' <<<"$err"; then
+				bad "valgrind $sub $f"; grep '^==' <<<"$err" | head -30 >&2
+			else ok; fi
+		done
+	done
+}
+
 case $what in
-all)		run_unit; run_golden; run_malformed ;;
+all)		run_unit; run_golden; run_malformed; run_fuzz_replay ;;
 unit)		run_unit ;;
 golden|golden-update) run_golden ;;
 malformed)	run_malformed ;;
-*)		echo "usage: $0 [unit|golden|malformed|golden-update]" >&2; exit 1 ;;
+fuzz)		run_fuzz_replay ;;
+valgrind)	run_valgrind ;;
+*)		echo "usage: $0 [unit|golden|malformed|fuzz|valgrind|golden-update]" >&2; exit 1 ;;
 esac
 
 if [ $fail -eq 0 ]; then
