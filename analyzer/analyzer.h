@@ -68,21 +68,59 @@ enum anl_stage { ANL_STAGES, ANL_STAGE__COUNT };
 const char *anl_stage_name(enum anl_stage st);
 
 /*
- * Latency histogram: fixed log2 buckets in ns, the same edges everywhere so
- * histograms of many traces merge by adding buckets.  Bucket 0 is [0, 2),
+ * Latency histogram: fixed buckets in ns, the same edges everywhere so
+ * histograms of many traces merge by adding buckets.
+ *
+ * bucket[]: log2, what people read (print_log2_hist).  Bucket 0 is [0, 2),
  * bucket i (i >= 1) is [2^i, 2^(i+1)).
+ * fine[]: log-linear, each power of two cut into ANL_FINE_SUB equal parts
+ * (values below ANL_FINE_SUB exactly), for percentiles within 1/16 of the
+ * value instead of a factor of two.  Fine buckets nest inside log2 buckets.
  */
 #define ANL_HIST_BUCKETS	64
+#define ANL_FINE_SUB_BITS	4
+#define ANL_FINE_SUB		(1 << ANL_FINE_SUB_BITS)
+#define ANL_FINE_BUCKETS	(ANL_FINE_SUB + (64 - ANL_FINE_SUB_BITS) * ANL_FINE_SUB)
 
 struct anl_hist {
 	uint64_t	bucket[ANL_HIST_BUCKETS];
+	uint64_t	fine[ANL_FINE_BUCKETS];
 };
 
 static inline uint64_t anl_hist_low(int i)  { return i == 0 ? 0 : 1ull << i; }
 static inline uint64_t anl_hist_high(int i) { return i >= 63 ? UINT64_MAX : 2ull << i; }
+
+static inline int anl_fine_index(uint64_t v)
+{
+	int e;
+
+	if (v < ANL_FINE_SUB)
+		return (int)v;
+	e = 63 - __builtin_clzll(v);	/* >= ANL_FINE_SUB_BITS */
+	return ANL_FINE_SUB + (e - ANL_FINE_SUB_BITS) * ANL_FINE_SUB +
+	       (int)((v >> (e - ANL_FINE_SUB_BITS)) - ANL_FINE_SUB);
+}
+
+static inline uint64_t anl_fine_low(int i)
+{
+	int e, k;
+
+	if (i < ANL_FINE_SUB)
+		return (uint64_t)i;
+	e = (i - ANL_FINE_SUB) / ANL_FINE_SUB + ANL_FINE_SUB_BITS;
+	k = (i - ANL_FINE_SUB) % ANL_FINE_SUB;
+	return (uint64_t)(ANL_FINE_SUB + k) << (e - ANL_FINE_SUB_BITS);
+}
+
+/* exclusive; the last bucket ends at UINT64_MAX */
+static inline uint64_t anl_fine_high(int i)
+{
+	return i + 1 >= ANL_FINE_BUCKETS ? UINT64_MAX : anl_fine_low(i + 1);
+}
+
 void anl_hist_add(struct anl_hist *h, uint64_t ns);
 void anl_hist_merge(struct anl_hist *dst, const struct anl_hist *src);
-/* p in [0, 100]; linear inside the bucket, clamped to @max. 0 when empty. */
+/* p in [0, 100]; from the fine buckets, linear inside one, clamped to @max. 0 when empty. */
 uint64_t anl_hist_percentile(const struct anl_hist *h, double p, uint64_t max);
 
 struct anl_stat {

@@ -71,12 +71,15 @@ void anl_hist_add(struct anl_hist *h, uint64_t ns)
 	int i = ns < 2 ? 0 : 63 - __builtin_clzll(ns);
 
 	h->bucket[i]++;
+	h->fine[anl_fine_index(ns)]++;
 }
 
 void anl_hist_merge(struct anl_hist *dst, const struct anl_hist *src)
 {
 	for (int i = 0; i < ANL_HIST_BUCKETS; i++)
 		dst->bucket[i] += src->bucket[i];
+	for (int i = 0; i < ANL_FINE_BUCKETS; i++)
+		dst->fine[i] += src->fine[i];
 }
 
 uint64_t anl_hist_percentile(const struct anl_hist *h, double p, uint64_t max)
@@ -84,8 +87,8 @@ uint64_t anl_hist_percentile(const struct anl_hist *h, double p, uint64_t max)
 	uint64_t total = 0, seen = 0;
 	double want;
 
-	for (int i = 0; i < ANL_HIST_BUCKETS; i++)
-		total += h->bucket[i];
+	for (int i = 0; i < ANL_FINE_BUCKETS; i++)
+		total += h->fine[i];
 	if (!total)
 		return 0;
 	if (p < 0)
@@ -93,17 +96,19 @@ uint64_t anl_hist_percentile(const struct anl_hist *h, double p, uint64_t max)
 	if (p > 100)
 		p = 100;
 	want = p / 100.0 * (double)total;
-	for (int i = 0; i < ANL_HIST_BUCKETS; i++) {
-		uint64_t n = h->bucket[i];
+	for (int i = 0; i < ANL_FINE_BUCKETS; i++) {
+		uint64_t n = h->fine[i];
 		double lo, hi, v;
 
 		if (!n || (double)(seen + n) < want) {
 			seen += n;
 			continue;
 		}
-		/* linear inside the bucket: the best a log2 histogram can say */
-		lo = (double)anl_hist_low(i);
-		hi = i >= 63 ? (double)max : (double)anl_hist_high(i);
+		/* linear inside the bucket (1/16 of its power of two wide) */
+		lo = (double)anl_fine_low(i);
+		hi = i + 1 >= ANL_FINE_BUCKETS ? (double)max : (double)anl_fine_high(i);
+		if (i < ANL_FINE_SUB)
+			return lo;	/* exact values below ANL_FINE_SUB ns */
 		v = lo + (hi - lo) * ((want - (double)seen) / (double)n);
 		if (max && v > (double)max)
 			return max;

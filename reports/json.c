@@ -58,6 +58,16 @@ static void jstat(FILE *f, const char *name, const struct anl_stat *s, bool last
 			first ? "" : ", ", anl_hist_low(i), anl_hist_high(i), s->hist.bucket[i]);
 		first = false;
 	}
+	/* the percentiles' own buckets, so that merged summaries recompute them as exactly */
+	fprintf(f, "], \"histogram_fine\": [");
+	first = true;
+	for (int i = 0; i < ANL_FINE_BUCKETS; i++) {
+		if (!s->hist.fine[i])
+			continue;
+		fprintf(f, "%s{\"low_ns\": %" PRIu64 ", \"high_ns\": %" PRIu64 ", \"count\": %" PRIu64 "}",
+			first ? "" : ", ", anl_fine_low(i), anl_fine_high(i), s->hist.fine[i]);
+		first = false;
+	}
 	fprintf(f, "]}%s\n", last ? "" : ",");
 }
 

@@ -561,6 +561,22 @@ static int parse_stage(struct sctx *c, const struct jval *o, const char *name, s
 				    ") is not a log2 bucket of this allocscope", name, low, high);
 		st->hist.bucket[b] += n;
 	}
+	h = jget(o, "histogram_fine");
+	if (!h || h->type != J_ARR)
+		return serr(c, RPT_ESCHEMA, "stages.%s.histogram_fine: missing", name);
+	for (size_t i = 0; i < h->n; i++) {
+		uint64_t low = 0, high = 0, n = 0;
+		int b;
+
+		U64(&h->kids[i], name, "low_ns", &low);
+		U64(&h->kids[i], name, "high_ns", &high);
+		U64(&h->kids[i], name, "count", &n);
+		b = anl_fine_index(low);
+		if (anl_fine_low(b) != low || anl_fine_high(b) != high)
+			return serr(c, RPT_EEDGES, "stages.%s.histogram_fine: bucket [%" PRIu64 ", %"
+				    PRIu64 ") is not a fine bucket of this allocscope", name, low, high);
+		st->hist.fine[b] += n;
+	}
 	return 0;
 }
 

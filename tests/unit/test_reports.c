@@ -96,7 +96,7 @@ static void test_merge_arithmetic(void **state)
 	struct anl_model ma, mb;
 	struct rpt_summary *a, *b;
 	const struct anl_model *m;
-	struct anl_hist want = { { 0 } };
+	struct anl_hist want = { .bucket = { 0 } };
 	char *ja, *jb, err[256];
 	size_t la, lb;
 
