@@ -13,7 +13,7 @@ JOBS=${FUZZ_JOBS:-$(nproc)}
 status=0
 
 # inputs larger than a trace.dat seed are slow and find nothing new
-max_len() { case $1 in tracedat|analyze) echo 65536 ;; *) echo 16384 ;; esac; }
+max_len() { case $1 in tracedat|analyze|merge) echo 65536 ;; *) echo 16384 ;; esac; }
 
 for t in "$@"; do
 	bin=$B/fuzz/fuzz_$t
