@@ -48,12 +48,18 @@ static const char *info_mode(const struct prs_stats *st, bool graph_retval)
 	return "events";
 }
 
-#define INFO_MAX_WARN 8
+#define INFO_MAX_WARN 9
+
+/* kprobe events of the trace being reported whose function is unknown */
+static uint64_t info_anon_probes;
 
 static int info_warnings(const struct prs_stats *st, const char **warn)
 {
 	int n = 0;
 
+	if (info_anon_probes)
+		warn[n++] = "kprobe events without function names (bare addresses, e.g. trace-cmd "
+			    "report output): retprobe mode needs them; analyze the trace.dat itself";
 	if (!st->events)
 		warn[n++] = "no events in the trace";
 	if (!st->by_kind[PRS_EV_PAGE_ALLOC])
@@ -197,15 +203,19 @@ static void info_print_json(const char *path, struct prs_reader *r, bool graph_r
 }
 
 /* Read one trace to its end; 0 or a negative PRS_E* code. */
-static int info_read(struct prs_reader *r, bool *graph_retval)
+static int info_read(struct prs_reader *r, bool *graph_retval, uint64_t *anon_probes)
 {
 	struct prs_event ev;
 	int ret;
 
 	*graph_retval = false;
-	while ((ret = prs_next(r, &ev)) > 0)
+	*anon_probes = 0;
+	while ((ret = prs_next(r, &ev)) > 0) {
 		if (ev.kind == PRS_EV_FUNC_EXIT && ev.u.fn.retval != PRS_NO_VALUE)
 			*graph_retval = true;
+		if ((ev.kind == PRS_EV_KPROBE || ev.kind == PRS_EV_KRETPROBE) && !ev.u.fn.func)
+			(*anon_probes)++;
+	}
 	return ret;
 }
 
@@ -244,17 +254,19 @@ int cmd_info(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct prs_reader *r;
 		bool graph_retval = false;
+		uint64_t anon_probes = 0;
 		int ret;
 
 		ret = prs_open(argv[i], 0, &r);
 		if (ret == 0)
-			ret = info_read(r, &graph_retval);
+			ret = info_read(r, &graph_retval, &anon_probes);
 		if (ret < 0) {
 			cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
 			prs_close(r);
 			status = EXIT_INPUT;
 			continue;
 		}
+		info_anon_probes = anon_probes;
 		if (set.json) {
 			if (i > optind)
 				putchar(',');

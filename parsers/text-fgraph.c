@@ -213,7 +213,7 @@ static bool is_event_name_char(char c)
  * negative PRS_E* code below -1.
  */
 static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
-		    struct prs_event *ev)
+		    struct prs_event *ev, bool embedded)
 {
 	char *end = line + len, *p = line, *bar, *body, *is, *ie, *comm = NULL;
 	uint64_t ts = 0, dur = PRS_NO_VALUE;
@@ -227,8 +227,17 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 	if (p == end || *p == '-' || *p == '#')
 		return 0;	/* separators around banners, headers */
 
+	/*
+	 * Embedded: the payload of a trace-cmd report funcgraph_entry/exit
+	 * line, whose time, CPU and task are already in @ev.
+	 */
+	if (embedded) {
+		ts = ev->ts;
+		have_ts = true;
+		cpu = ev->cpu;
+	}
 	/* ABSTIME | */
-	if (is_digit(*p)) {
+	if (!embedded && is_digit(*p)) {
 		char *te = p;
 
 		while (te < end && (is_digit(*te) || *te == '.'))
@@ -249,7 +258,7 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 		}
 	}
 	/* CPU) */
-	if (p < end && is_digit(*p)) {
+	if (!embedded && p < end && is_digit(*p)) {
 		char *ce = p;
 		uint64_t v;
 
@@ -307,13 +316,15 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 	if (body == end)
 		return -1;
 
-	ev->ts = ts;
-	ev->cpu = cpu;
-	ev->pid = comm ? pid : c->pid;
-	ev->comm = comm ? comm : c->comm;
-	ev->tgid = -1;
-	if (!have_ts)
-		r->stats.ts_missing = true;
+	if (!embedded) {
+		ev->ts = ts;
+		ev->cpu = cpu;
+		ev->pid = comm ? pid : c->pid;
+		ev->comm = comm ? comm : c->comm;
+		ev->tgid = -1;
+		if (!have_ts)
+			r->stats.ts_missing = true;
+	}
 
 	if (*body == '}') {
 		const char *func = NULL, *popped;
@@ -328,7 +339,8 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 		ev->u.fn.retval = ret;
 		ev->u.fn.duration = dur;
 		ev->u.fn.depth = depth;
-		prs_count_slot(r, t->exit_slot);
+		if (!embedded)	/* the report line was counted as its own event */
+			prs_count_slot(r, t->exit_slot);
 		return 1;
 	}
 	if (body[0] == '/' && body + 1 < end && body[1] == '*') {
@@ -383,7 +395,8 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 		ev->name = t->entry_name;
 		ev->u.fn.func = func;
 		ev->u.fn.depth = depth;
-		prs_count_slot(r, t->entry_slot);
+		if (!embedded)
+			prs_count_slot(r, t->entry_slot);
 		if (close[1] == ' ' && close + 2 < end && close[2] == '{') {
 			fg_push(c, func, depth);
 			return 1;
@@ -445,7 +458,7 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 			t->nr_events++;
 			return 1;
 		}
-		ret = fg_parse(r, t, line, len, ev);
+		ret = fg_parse(r, t, line, len, ev, false);
 		if (ret < -1)
 			return prs_fail(r, ret, true, prs_input_lineno(t->in), "out of memory");
 		if (ret == -1) {
@@ -468,6 +481,60 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 }
 
 /*
+ * trace-cmd report prints function_graph records two ways:
+ *   -N (no plugins): "--> func (1)" and
+ *                    "<-- func (1) (start: 1452219a4a  end: 145223803f) over: 1"
+ *                    (calltime and rettime in hex ns)
+ *   its plugin:      "|  func() {", "! 124.405 us |    func();", "+ 18.848 us  |  }"
+ * The plugin's leaf is an entry with a pending exit, as in tracer text.
+ */
+bool txt_fgraph_report(struct prs_reader *r, struct txt *t, char *s, char *e,
+		       struct prs_event *ev)
+{
+	char *f, *fe, *p;
+	uint64_t depth, start = 0, end = 0;
+	bool exit = ev->kind == PRS_EV_FUNC_EXIT;
+	struct txt_cpu *c = fg_cpu(t, ev->cpu);
+
+	while (s < e && *s == ' ')
+		s++;
+	if (e - s > 4 && !memcmp(s, exit ? "<-- " : "--> ", 4)) {
+		f = s + 4;
+		fe = memchr(f, ' ', (size_t)(e - f));
+		if (!fe || fe + 2 >= e || fe[1] != '(')
+			return false;
+		p = memchr(fe + 2, ')', (size_t)(e - fe - 2));
+		if (!p || !txt_parse_num(fe + 2, p, &depth) || depth > 4096)
+			return false;
+		ev->u.fn.func = prs_intern(r, f, (size_t)(fe - f));
+		ev->u.fn.depth = (int)depth;
+		if (exit) {
+			char *a = memmem(p, (size_t)(e - p), "start: ", 7);
+			char *b = memmem(p, (size_t)(e - p), "end: ", 5);
+			char *ae, *be;
+
+			if (!a || !b)
+				return false;
+			a += 7;
+			b += 5;
+			for (ae = a; ae < e && *ae != ' '; ae++)
+				;
+			for (be = b; be < e && *be != ' ' && *be != ')'; be++)
+				;
+			if (!txt_parse_hex(a, ae, &start) || !txt_parse_hex(b, be, &end) || end < start)
+				return false;
+			ev->u.fn.duration = end - start;
+			if (c)
+				fg_pop(c, ev->u.fn.depth);
+		} else if (c) {
+			fg_push(c, ev->u.fn.func, ev->u.fn.depth);
+		}
+		return ev->u.fn.func != NULL;
+	}
+	return fg_parse(r, t, s, (size_t)(e - s), ev, true) == 1;
+}
+
+/*
  * A leaf line carries one timestamp (its entry) and a duration.  Its exit
  * is placed at entry + duration, but never after the next event of the
  * file: the text is merged in time order, and under some clocks (seen
@@ -477,7 +544,11 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
  */
 int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev)
 {
-	struct txt *t = r->priv;
+	return txt_next_leaves(r, r->priv, ev, fg_read);
+}
+
+int txt_next_leaves(struct prs_reader *r, struct txt *t, struct prs_event *ev, txt_read_fn read)
+{
 	int ret;
 
 	if (!t->entry_name) {
@@ -500,7 +571,7 @@ int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev)
 		snprintf(t->pend_comm, sizeof(t->pend_comm), "%s", ev->comm);
 		ev->comm = t->pend_comm;
 		if (!t->have_next) {
-			ret = fg_read(r, t, &t->next);
+			ret = read(r, t, &t->next);
 			if (ret < 0)
 				return ret;
 			t->have_next = ret > 0;
@@ -515,7 +586,7 @@ int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev)
 		*ev = t->next;
 		t->have_next = false;
 	} else {
-		ret = fg_read(r, t, ev);
+		ret = read(r, t, ev);
 		if (ret <= 0)
 			return ret;
 	}

@@ -75,6 +75,7 @@ struct txt {
 };
 
 bool txt_parse_num(const char *s, const char *e, uint64_t *out);
+bool txt_parse_hex(const char *s, const char *e, uint64_t *out);	/* bare hex, no 0x */
 bool txt_parse_ts(const char *s, const char *e, uint64_t *out);
 struct txt_name *txt_name_lookup(struct prs_reader *r, struct txt *t,
 				 const char *tok, size_t toklen,
@@ -92,6 +93,11 @@ int txt_nul_line(struct prs_reader *r, struct txt *t);
 int txt_end(struct prs_reader *r, struct txt *t, int ret);
 
 /* text-fgraph.c */
+typedef int (*txt_read_fn)(struct prs_reader *r, struct txt *t, struct prs_event *ev);
+/* Events of @read in order, a leaf's pending exit after its entry, clamped to the next event. */
+int txt_next_leaves(struct prs_reader *r, struct txt *t, struct prs_event *ev, txt_read_fn read);
+/* trace-cmd report's funcgraph_entry/exit payloads; false if unparseable */
+bool txt_fgraph_report(struct prs_reader *r, struct txt *t, char *s, char *e, struct prs_event *ev);
 bool txt_fgraph_shape(const char *line, size_t len);
 int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev);
 

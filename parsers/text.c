@@ -71,7 +71,7 @@ bool txt_parse_num(const char *s, const char *e, uint64_t *out)
 }
 
 /* Bare hex without 0x (perf probe addresses, fgraph page=...). */
-static bool parse_hex(const char *s, const char *e, uint64_t *out)
+bool txt_parse_hex(const char *s, const char *e, uint64_t *out)
 {
 	uint64_t v = 0;
 
@@ -163,6 +163,11 @@ static void name_classify(struct prs_reader *r, struct txt_name *n,
 	n->name = prs_intern(r, base, blen);
 	n->kind = prs_kind_by_name(base, blen);
 	n->probe_func = NULL;
+	/* trace-cmd report prints function_graph records as these two events */
+	if (blen == 15 && !memcmp(base, "funcgraph_entry", 15))
+		n->kind = PRS_EV_FUNC_ENTRY;
+	else if (blen == 14 && !memcmp(base, "funcgraph_exit", 14))
+		n->kind = PRS_EV_FUNC_EXIT;
 	if (n->kind == PRS_EV_OTHER && plen > 2 && payload[0] == '(') {
 		const char *close = memchr(payload, ')', plen);
 
@@ -170,8 +175,15 @@ static void name_classify(struct prs_reader *r, struct txt_name *n,
 			bool ret = memmem(payload, (size_t)(close - payload), " <- ", 4) != NULL;
 
 			n->kind = ret ? PRS_EV_KRETPROBE : PRS_EV_KPROBE;
-			/* perf probe: probe:FUNC and probe:FUNC__return, bare addresses */
-			if (blen > 8 && memcmp(base + blen - 8, "__return", 8) == 0)
+			/*
+			 * perf probe: probe:FUNC and probe:FUNC__return, bare
+			 * addresses.  Without the "system:" of perf script (e.g.
+			 * trace-cmd report, which prints kprobes as "(%lx)" too)
+			 * the name is the user's, not a function: unknown.
+			 */
+			if (!colon)
+				n->probe_func = NULL;
+			else if (blen > 8 && memcmp(base + blen - 8, "__return", 8) == 0)
 				n->probe_func = prs_intern(r, base, blen - 8);
 			else
 				n->probe_func = n->name;
@@ -242,6 +254,7 @@ static void decode_probe(struct prs_reader *r, const struct txt_name *n,
 	char *inner = s + 1, *arrow, *p, *close;
 	uint64_t first = PRS_NO_VALUE, named = PRS_NO_VALUE, addr;
 	int nargs = 0;
+	bool bare = false;
 
 	/*
 	 * The kind is decided once per event name, from its first line: a
@@ -257,14 +270,16 @@ static void decode_probe(struct prs_reader *r, const struct txt_name *n,
 	if (n->kind == PRS_EV_KRETPROBE && arrow) {
 		char *f = arrow + 4;
 
-		if (parse_hex(f, close, &addr) && parse_hex(inner, arrow, &addr)) {
+		if (txt_parse_hex(f, close, &addr) && txt_parse_hex(inner, arrow, &addr)) {
 			ev->u.fn.func = n->probe_func;
+			bare = true;
 		} else {
 			ev->u.fn.func = intern_sym(r, f, close);
 			ev->u.fn.caller = intern_sym(r, inner, arrow);
 		}
-	} else if (parse_hex(inner, close, &addr)) {
+	} else if (txt_parse_hex(inner, close, &addr)) {
 		ev->u.fn.func = n->probe_func;
+		bare = true;
 	} else {
 		ev->u.fn.func = intern_sym(r, inner, close);
 	}
@@ -303,7 +318,8 @@ static void decode_probe(struct prs_reader *r, const struct txt_name *n,
 		ev->u.fn.retval = named != PRS_NO_VALUE ? named : first;
 		ev->u.fn.arg[0] = ev->u.fn.arg[1] = PRS_NO_VALUE;
 	}
-	if (!ev->u.fn.func)
+	/* bare addresses without a perf "probe:" name: unknown, not malformed (info warns) */
+	if (!ev->u.fn.func && !bare)
 		r->stats.bad_fields++;
 }
 
@@ -533,6 +549,11 @@ void txt_decode(struct prs_reader *r, struct txt *t, const struct txt_name *n,
 	case PRS_EV_PRINT:
 		decode_print(t, n, s, e, ev);
 		break;
+	case PRS_EV_FUNC_ENTRY:
+	case PRS_EV_FUNC_EXIT:
+		if (!txt_fgraph_report(r, t, s, e, ev))
+			r->stats.bad_fields++;
+		break;
 	case PRS_EV_OTHER:
 		break;
 	default:
@@ -756,9 +777,29 @@ bool txt_is_header(const char *line, size_t len)
 
 /* ---- the line-event reader --------------------------------------------- */
 
-static int line_next(struct prs_reader *r, struct prs_event *ev)
+/*
+ * trace-cmd report prefixes the lines of a buffer instance with its name:
+ * "allocscope:               sh-299   [001] ...".  A task name never holds
+ * ": " (the kernel's and trace-cmd's columns are right-aligned with
+ * spaces, and "kworker/u16:2-77" has no space after its colon).
+ */
+static void skip_instance_prefix(char **line, size_t *len)
 {
-	struct txt *t = r->priv;
+	char *p = *line, *end = p + *len, *c;
+
+	if (*len < 3 || *p == ' ' || (*len > 4 && !memcmp(p, "CPU:", 4)))
+		return;
+	for (c = p; c < end && *c != ' ' && *c != ':'; c++)
+		;
+	if (c + 2 >= end || *c != ':' || c[1] != ' ' || c == p)
+		return;
+	*len -= (size_t)(c + 1 - p);
+	*line = c + 1;
+}
+
+/* The next event line, decoded; returned events are not yet accounted. */
+static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
+{
 	char *line;
 	size_t len;
 	int ret;
@@ -774,8 +815,11 @@ static int line_next(struct prs_reader *r, struct prs_event *ev)
 			t->pending = NULL;
 		} else {
 			ret = prs_input_getline(t->in, &line, &len);
-			if (ret <= 0)
+			if (ret <= 0) {
+				if (ret == 0)
+					t->at_eof = true;
 				return txt_end(r, t, ret);
+			}
 			r->stats.lines++;
 		}
 		if (memchr(line, '\0', len)) {
@@ -784,6 +828,7 @@ static int line_next(struct prs_reader *r, struct prs_event *ev)
 				return ret;
 			continue;
 		}
+		skip_instance_prefix(&line, &len);
 		ret = txt_parse_event_line(r, t, line, len, ev, &n);
 		if (ret < 0)
 			return prs_fail(r, ret, true, prs_input_lineno(t->in), "out of memory");
@@ -792,7 +837,6 @@ static int line_next(struct prs_reader *r, struct prs_event *ev)
 				if (txt_count(r, &t->lost_slot, t->lost_name, PRS_EV_LOST) < 0)
 					return prs_fail_file(r, PRS_ENOMEM, "out of memory");
 				ev->name = t->lost_name;
-				prs_account(r, ev);
 				t->nr_events++;
 				return 1;
 			}
@@ -818,9 +862,13 @@ static int line_next(struct prs_reader *r, struct prs_event *ev)
 		}
 		prs_event_init(ev, n->kind);
 		txt_decode(r, t, n, t->payload, t->payload_end, ev);
-		prs_account(r, ev);
 		return 1;
 	}
+}
+
+static int line_next(struct prs_reader *r, struct prs_event *ev)
+{
+	return txt_next_leaves(r, r->priv, ev, line_read);
 }
 
 /* Count one event of a name whose slot is taken lazily. */

@@ -20,6 +20,9 @@ for f in tests/data/*.dat; do
 		fi
 		"$BIN" events $opt "$f" > "$tmp/dat.ev" 2>"$tmp/dat.err" || { cat "$tmp/dat.err" >&2; status=1; continue; }
 		"$BIN" events $opt "$tmp/report.txt" > "$tmp/txt.ev" 2>"$tmp/txt.err" || { cat "$tmp/txt.err" >&2; status=1; continue; }
+		# report prints kprobes as "(%lx)" addresses: their functions are only
+		# known from the trace.dat's kallsyms, so compare the rest of those lines
+		sed -i -E '/ k(ret)?probe /{s/ func=[^ ]*//; s/ caller=[^ ]*//}' "$tmp/dat.ev" "$tmp/txt.ev"
 		if cmp -s "$tmp/dat.ev" "$tmp/txt.ev"; then
 			echo "equiv: ok   $f ($variant, $(wc -l < "$tmp/dat.ev") events)"
 		else

@@ -530,6 +530,52 @@ static void test_nul_bytes(void **state)
 	assert_int_equal(run.n, 1);
 }
 
+/*
+ * trace-cmd report prints function_graph records as funcgraph_entry/exit
+ * events: "-N" raw ("--> f (d)", "<-- f (d) (start: HEX  end: HEX)") and
+ * its plugin's graph body; an instance's lines carry its name first.
+ */
+static void test_report_funcgraph(void **state)
+{
+	struct run run;
+
+	read_text("cpus=2\n"
+		  "              sh-308   [000]    87.277006052: funcgraph_entry:      --> __alloc_pages_noprof (0)\n"
+		  "              sh-308   [000]    87.277280729: funcgraph_entry:      --> get_page_from_freelist (1)\n"
+		  "              sh-308   [000]    87.277476970: funcgraph_exit:       <-- get_page_from_freelist (1) (start: 1452219a4a  end: 145223803f) over: 1\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 3);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_FUNC_ENTRY);
+	assert_string_equal(run.ev[0].func, "__alloc_pages_noprof");
+	assert_int_equal(run.ev[1].e.u.fn.depth, 1);
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_FUNC_EXIT);
+	assert_string_equal(run.ev[2].func, "get_page_from_freelist");
+	assert_int_equal(run.ev[2].e.u.fn.duration, 0x145223803full - 0x1452219a4aull);
+
+	read_text("cpus=2\n"
+		  "allocscope:               sh-308   [000]    87.277006052: funcgraph_entry:                   |  __alloc_pages_noprof() {\n"
+		  "allocscope:               sh-308   [000]    87.277280729: funcgraph_entry:      ! 124.405 us |    get_page_from_freelist();\n"
+		  "allocscope:               sh-308   [000]    87.277538622: mm_page_alloc:        page=0x363c pfn=0x363c order=1 migratetype=0 gfp_flags=GFP_KERNEL_ACCOUNT|__GFP_ZERO\n"
+		  "allocscope:               sh-308   [000]    87.277646963: funcgraph_exit:       ! 755.651 us |  }\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 5);
+	assert_int_equal(run.ev[0].e.pid, 308);
+	assert_string_equal(run.ev[0].comm, "sh");
+	assert_int_equal(run.ev[1].e.kind, PRS_EV_FUNC_ENTRY);
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_FUNC_EXIT);	/* the leaf's exit */
+	assert_string_equal(run.ev[2].func, "get_page_from_freelist");
+	assert_int_equal(run.ev[2].e.u.fn.duration, 124405);
+	assert_int_equal(run.ev[2].e.ts, 87277280729ull + 124405);
+	assert_int_equal(run.ev[3].e.kind, PRS_EV_PAGE_ALLOC);
+	assert_int_equal(run.ev[4].e.kind, PRS_EV_FUNC_EXIT);
+	assert_string_equal(run.ev[4].func, "__alloc_pages_noprof");	/* from the depth stack */
+	assert_int_equal(run.ev[4].e.u.fn.duration, 755651);
+	assert_int_equal(run.st.bad_lines, 0);
+	assert_int_equal(run.st.bad_fields, 0);
+}
+
 static void test_bad_lines(void **state)
 {
 	struct run run;
@@ -721,6 +767,7 @@ int main(void)
 		cmocka_unit_test(test_zstd_input),
 		cmocka_unit_test(test_overlong_line),
 		cmocka_unit_test(test_nul_bytes),
+		cmocka_unit_test(test_report_funcgraph),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_not_a_trace),
 		cmocka_unit_test(test_real_kprobe),
