@@ -294,6 +294,9 @@ else
 		cat $B/trace >$D/trace.txt
 	fi
 fi
+# the trace and both snapshots are complete: put them on disk before anything else can go wrong
+sync
+echo "allocscope-guest: captured" >/dev/console
 for h in $HOGS; do kill $h 2>/dev/null; done
 wait 2>/dev/null
 restore_all
