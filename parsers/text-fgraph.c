@@ -339,8 +339,9 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 		ev->u.fn.retval = ret;
 		ev->u.fn.duration = dur;
 		ev->u.fn.depth = depth;
-		if (!embedded)	/* the report line was counted as its own event */
-			prs_count_slot(r, t->exit_slot);
+		/* a report line was counted as its own event */
+		if (!embedded && txt_count(r, &t->exit_slot, t->exit_name, PRS_EV_FUNC_EXIT) < 0)
+			return -PRS_ENOMEM;
 		return 1;
 	}
 	if (body[0] == '/' && body + 1 < end && body[1] == '*') {
@@ -395,8 +396,8 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 		ev->name = t->entry_name;
 		ev->u.fn.func = func;
 		ev->u.fn.depth = depth;
-		if (!embedded)
-			prs_count_slot(r, t->entry_slot);
+		if (!embedded && txt_count(r, &t->entry_slot, t->entry_name, PRS_EV_FUNC_ENTRY) < 0)
+			return -PRS_ENOMEM;
 		if (close[1] == ' ' && close + 2 < end && close[2] == '{') {
 			fg_push(c, func, depth);
 			return 1;
@@ -556,10 +557,19 @@ int txt_next_leaves(struct prs_reader *r, struct txt *t, struct prs_event *ev, t
 		t->exit_name = prs_intern_str(r, "funcgraph_exit");
 		if (!t->entry_name || !t->exit_name)
 			return prs_fail_file(r, PRS_ENOMEM, "out of memory");
-		t->entry_slot = prs_name_slot(r, t->entry_name, PRS_EV_FUNC_ENTRY);
-		t->exit_slot = prs_name_slot(r, t->exit_name, PRS_EV_FUNC_EXIT);
-		if (t->entry_slot < 0 || t->exit_slot < 0)
-			return prs_fail_file(r, PRS_ENOMEM, "out of memory");
+		/* slots are taken when first counted: a trace without them lists none */
+		t->entry_slot = t->exit_slot = -1;
+	}
+	/*
+	 * The line read ahead goes first: when it is a leaf too, reading it
+	 * set t->pend to its own exit, which must follow it (two leaves in a
+	 * row gave entry A, exit A, exit B, entry B before).
+	 */
+	if (t->have_next) {
+		*ev = t->next;
+		t->have_next = false;
+		prs_account(r, ev);
+		return 1;
 	}
 	if (t->have_pend) {
 		uint64_t entry_ts = t->pend.ts - (t->pend.u.fn.duration != PRS_NO_VALUE &&
@@ -578,7 +588,8 @@ int txt_next_leaves(struct prs_reader *r, struct txt *t, struct prs_event *ev, t
 		}
 		if (t->have_next && !r->stats.ts_missing && t->next.ts < ev->ts)
 			ev->ts = t->next.ts > entry_ts ? t->next.ts : entry_ts;
-		prs_count_slot(r, t->exit_slot);
+		if (txt_count(r, &t->exit_slot, t->exit_name, PRS_EV_FUNC_EXIT) < 0)
+			return prs_fail_file(r, PRS_ENOMEM, "out of memory");
 		prs_account(r, ev);
 		return 1;
 	}
