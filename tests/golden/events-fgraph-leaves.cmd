@@ -1,0 +1,1 @@
+events tests/corpus/fgraph/two-leaves.txt
