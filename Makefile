@@ -84,7 +84,10 @@ FUZZ_BINS   := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 
 MAN_PAGES := $(wildcard docs/man/*.1)
 
-DEMO_TRACE := tests/data/6.12-thp-tcev.dat
+# a real retprobe capture (Debian 6.12 under qemu, anon pressure + zram) and its vmstat ground truth
+DEMO_TRACE := tests/data/6.12-anon-kprobe.txt.zst
+DEMO_GT    := --vmstat-before tests/data/6.12-anon-kprobe.vmstat.before \
+              --vmstat-after tests/data/6.12-anon-kprobe.vmstat.after
 
 .PHONY: deps-html test-html
 .PHONY: all demo test test-unit test-golden test-malformed test-asan deps check-deps \
@@ -142,8 +145,7 @@ fuzz-bins: $(FUZZ_BINS)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(BIN) info $(DEMO_TRACE)
-	@if $(BIN) help 2>/dev/null | grep -q '^  analyze'; then $(BIN) analyze $(DEMO_TRACE); fi
+	$(BIN) analyze $(DEMO_GT) $(DEMO_TRACE)
 
 # The test run prints one closing line: "TESTS: PASS (...)" or "TESTS: FAIL (...)".
 test: deps
