@@ -756,7 +756,7 @@ bool txt_parse_lost(struct prs_reader *r, char *line, char *end, struct prs_even
 		for (c = b; c < end && is_digit(*c); c++)
 			;
 		txt_parse_num(b, c, &cnt);
-		b = c + 1;
+		b = c;	/* not c + 1: the digits may run to the end of the line */
 	}
 	if (!memmem(b, (size_t)(end - b), "EVENTS", 6))
 		return false;
