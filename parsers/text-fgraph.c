@@ -43,7 +43,7 @@ static struct txt_cpu *fg_cpu(struct txt *t, int32_t cpu)
 {
 	int idx = cpu < 0 ? 0 : cpu + 1;
 
-	if (cpu > 65535)
+	if (cpu >= TXT_MAX_CPUS)
 		return NULL;
 	if (idx >= t->nr_cpus) {
 		int n = idx + 8;
@@ -264,7 +264,9 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 
 		while (ce < end && is_digit(*ce))
 			ce++;
-		if (ce < end && *ce == ')' && txt_parse_num(p, ce, &v) && v < 65536) {
+		if (ce < end && *ce == ')' && txt_parse_num(p, ce, &v)) {
+			if (v >= TXT_MAX_CPUS)
+				return -1;	/* a damaged CPU column: a bad line */
 			cpu = (int32_t)v;
 			p = ce + 1;
 		}

@@ -9,6 +9,7 @@
 #define TXT_DETECT_LINES	200	/* no event in this many lines: not a trace */
 #define TXT_STACK		64	/* open function_graph entries per CPU */
 #define TXT_COMM		32
+#define TXT_MAX_CPUS		4096	/* a CPU column beyond it is a damaged line */
 
 enum txt_mode {
 	TXT_UNKNOWN = 0,

@@ -675,7 +675,7 @@ int txt_parse_event_line(struct prs_reader *r, struct txt *t, char *line, size_t
 			continue;
 		for (c = q + 1; c < end && is_digit(*c); c++)
 			;
-		if (c < end && *c == ']' && parse_i32(q + 1, c, &cpu)) {
+		if (c < end && *c == ']' && parse_i32(q + 1, c, &cpu) && cpu < TXT_MAX_CPUS) {
 			p = c + 1;
 			break;
 		}
@@ -747,7 +747,8 @@ bool txt_parse_lost(struct prs_reader *r, char *line, char *end, struct prs_even
 	p += 4;
 	for (c = p; c < end && is_digit(*c); c++)
 		;
-	if (c == p || !parse_i32(p, c, &cpu) || c + 2 > end || c[0] != ' ' || c[1] != '[')
+	if (c == p || !parse_i32(p, c, &cpu) || cpu >= TXT_MAX_CPUS || c + 2 > end ||
+	    c[0] != ' ' || c[1] != '[')
 		return false;
 	b = c + 2;
 	if (end - b >= 5 && memcmp(b, "LOST ", 5) == 0)
