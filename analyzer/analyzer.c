@@ -1192,8 +1192,14 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 		if (!strncmp(buf, "vmstat ", 7) && a->snap_phase && !a->vm_from_files &&
 		    sscanf(buf + 7, "%127s %llu", name, &v1) == 2) {
 			anl_vmstat_line(&a->vm[a->snap_phase - 1], name, strlen(name), v1);
-		} else if (!strncmp(buf, "kernel ", 7) && !a->kernel) {
-			a->kernel = strdup(buf + 7);
+		} else if ((!strncmp(buf, "kernel ", 7) || !strncmp(buf, "uname ", 6)) && !a->kernel) {
+			a->kernel = strdup(buf + (buf[0] == 'k' ? 7 : 6));
+		} else if (!strncmp(buf, "cpustat ", 8) &&
+			   sscanf(buf + 8, "%d overrun=%llu dropped=%llu", &pid, &v2, &v3) == 3) {
+			/* per CPU, once, at the end of recording */
+			a->an.ring_known = true;
+			a->an.ring_overrun += v2;
+			a->an.ring_dropped += v3;
 		} else if (!strncmp(buf, "clk_tck ", 8) && sscanf(buf + 8, "%llu", &v1) == 1) {
 			a->clk_tck = v1;
 		} else if (!strncmp(buf, "kswapd ", 7) && a->snap_phase &&
@@ -1315,6 +1321,14 @@ int anl_set_vmstat(struct anl_ctx *a, bool after, const char *text, size_t len)
 	if (ret == 0)
 		a->vm_from_files = true;
 	return ret;
+}
+
+void anl_set_ring_stats(struct anl_ctx *a, uint64_t overrun, uint64_t dropped)
+{
+	/* the file's header wins over markers: both describe the same buffers */
+	a->an.ring_known = true;
+	a->an.ring_overrun = overrun;
+	a->an.ring_dropped = dropped;
 }
 
 int anl_set_kernel(struct anl_ctx *a, const char *release)
@@ -1519,7 +1533,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		build_groundtruth(a, m, r);
 	}
 	m->anomalies = a->an;
-	m->slow_path_exact = est == EXACT && !a->an.lost_markers && !a->an.incomplete;
+	m->slow_path_exact = est == EXACT && !a->an.lost_markers && !a->an.incomplete &&
+			     !a->an.ring_overrun && !a->an.ring_dropped;
 	m->kernel = a->kernel;
 
 	if (a->seen_kswapd_switch) {

@@ -208,6 +208,13 @@ struct anl_anomalies {
 	uint64_t	wrapper_merged;		/* frozen alloc under its wrapper: counted once */
 	uint64_t	bulk_gpfl;		/* gpfl returns from __alloc_pages_bulk, ignored */
 	uint64_t	boosted_wakes;		/* wakeup_kswapd order 0 gfp 0 (fast path, boosted wmark) */
+	/*
+	 * The ring buffer's own per-CPU counts at the end of recording
+	 * ("allocscope: cpustat" markers, or trace.dat CPUSTAT): a loss the
+	 * event stream may not show (an overwritten page leaves no marker).
+	 */
+	bool		ring_known;
+	uint64_t	ring_overrun, ring_dropped;
 };
 
 /* Counts of one scope (whole trace, or the vmstat window). */
@@ -327,6 +334,8 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev);
 int anl_set_vmstat(struct anl_ctx *a, bool after, const char *text, size_t len);
 /* Kernel release when the file header knows it (trace.dat); copied. */
 int anl_set_kernel(struct anl_ctx *a, const char *release);
+/* The ring buffer's overrun/dropped counts from the file's header (trace.dat CPUSTAT). */
+void anl_set_ring_stats(struct anl_ctx *a, uint64_t overrun, uint64_t dropped);
 /* Close everything still open and compute the model; valid until anl_free(). */
 int anl_finish(struct anl_ctx *a, const struct anl_model **out);
 void anl_free(struct anl_ctx *a);

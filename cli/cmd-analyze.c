@@ -324,6 +324,8 @@ int cmd_analyze(int argc, char **argv)
 		cli_error("%s", prs_errmsg(r));
 		goto out;
 	}
+	if (prs_stats(r)->cpustat_known)
+		anl_set_ring_stats(a, prs_stats(r)->overrun_reported, prs_stats(r)->dropped_reported);
 	ret = anl_set_kernel(a, prs_kernel(r));
 	if (!ret)
 		ret = anl_finish(a, &model);

@@ -105,6 +105,11 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		", \"window_ns\": %" PRIu64 ", \"window_source\": ",
 		an->lost_events, an->lost_markers, m->window_ns);
 	jstr(f, m->window_source);
+	if (an->ring_known)
+		fprintf(f, ", \"ring_overrun\": %" PRIu64 ", \"ring_dropped\": %" PRIu64,
+			an->ring_overrun, an->ring_dropped);
+	else
+		fprintf(f, ", \"ring_overrun\": null, \"ring_dropped\": null");
 	if (in->merged_inputs)	/* several clocks: no common bounds */
 		fprintf(f, ", \"window_begin_ns\": null, \"window_end_ns\": null"
 			", \"trace_first_ns\": null, \"trace_last_ns\": null},\n");

@@ -257,6 +257,11 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 	fprintf(f, "  lost events %" PRIu64 " in %" PRIu64 " markers%s\n",
 		m->anomalies.lost_events, m->anomalies.lost_markers,
 		m->anomalies.lost_markers ? " (allocations open across them are excluded from latency)" : "");
+	if (m->anomalies.ring_known)
+		fprintf(f, "  ring buffer %" PRIu64 " overrun, %" PRIu64 " dropped (the kernel's own count)%s\n",
+			m->anomalies.ring_overrun, m->anomalies.ring_dropped,
+			m->anomalies.ring_overrun || m->anomalies.ring_dropped ?
+			": the trace is NOT complete" : "");
 
 	kpi_block(f, m);
 

@@ -25,8 +25,8 @@ theirs_text() {
 		/\|  *\/\* [a-z_0-9]+: / { match($0, /\/\* [a-z_0-9]+: /); n[substr($0, RSTART + 3, RLENGTH - 5)]++; next }
 		/\|  *\/\* .*\*\/ *$/ { n["print"]++; next }	# trace_marker text as a comment
 		/\| .*[a-zA-Z_0-9.]+\(\) \{ *$/ || /\| .*[a-zA-Z_0-9.]+\(\);/ { fg++; next }
-		match($0, / [0-9]+\.[0-9]+: [^ ]+: /) {
-			s = substr($0, RSTART, RLENGTH); sub(/^ [0-9.]+: /, "", s); sub(/: $/, "", s)
+		match($0, / [0-9]+\.[0-9]+: +[^ ]+: /) {	# perf script pads before the event
+			s = substr($0, RSTART, RLENGTH); sub(/^ [0-9.]+: +/, "", s); sub(/: $/, "", s)
 			sub(/^[a-z_0-9]+:/, "", s)	# perf script: system:event
 			n[s]++
 		}
@@ -35,8 +35,8 @@ theirs_text() {
 
 theirs_dat() {
 	trace-cmd report -N "$1" 2>/dev/null | awk '
-		match($0, / [0-9]+\.[0-9]+: [^ ]+: /) {
-			s = substr($0, RSTART, RLENGTH); sub(/^ [0-9.]+: /, "", s); sub(/: $/, "", s); n[s]++
+		match($0, / [0-9]+\.[0-9]+: +[^ ]+: /) {	# perf script pads before the event
+			s = substr($0, RSTART, RLENGTH); sub(/^ [0-9.]+: +/, "", s); sub(/: $/, "", s); n[s]++
 		}
 		END { for (k in n) print k, n[k] }' | sort
 }
