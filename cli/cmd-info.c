@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "parsers.h"
+#include "report.h"
 
 struct info_settings {
 	bool	json;
@@ -79,22 +80,6 @@ static int info_warnings(const struct prs_stats *st, const char **warn)
 	return n;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void info_print_text(const char *path, struct prs_reader *r, bool graph_retval)
 {
 	const struct prs_stats *st = prs_stats(r);
@@ -151,23 +136,23 @@ static void info_print_json(const char *path, struct prs_reader *r, bool graph_r
 	bool have_ts = st->first_ts != PRS_NO_VALUE && !st->ts_missing;
 
 	printf("{\"path\":");
-	json_str(stdout, path);
+	rpt_json_str(stdout, path);
 	printf(",\"format\":\"%s\",\"compressed\":%s,\"kernel\":",
 	       prs_format_name(prs_format(r)), prs_compressed(r) ? "true" : "false");
 	if (prs_kernel(r))
-		json_str(stdout, prs_kernel(r));
+		rpt_json_str(stdout, prs_kernel(r));
 	else
 		printf("null");
 	printf(",\"clock\":");
 	if (prs_clock(r))
-		json_str(stdout, prs_clock(r));
+		rpt_json_str(stdout, prs_clock(r));
 	else
 		printf("null");
 	printf(",\"cpus\":%d,\"instances\":[", st->nr_cpus);
 	for (int i = 0; i < prs_nr_instances(r); i++) {
 		if (i)
 			putchar(',');
-		json_str(stdout, prs_instance_name(r, i));
+		rpt_json_str(stdout, prs_instance_name(r, i));
 	}
 	printf("],\"window\":");
 	if (have_ts)
@@ -190,14 +175,14 @@ static void info_print_json(const char *path, struct prs_reader *r, bool graph_r
 		const struct prs_name_count *n = &st->names[i];
 
 		printf("%s{\"name\":", i ? "," : "");
-		json_str(stdout, n->name);
+		rpt_json_str(stdout, n->name);
 		printf(",\"kind\":\"%s\",\"count\":%" PRIu64 "}", prs_kind_name(n->kind), n->count);
 	}
 	printf("],\"warnings\":[");
 	for (int i = 0; i < nwarn; i++) {
 		if (i)
 			putchar(',');
-		json_str(stdout, warn[i]);
+		rpt_json_str(stdout, warn[i]);
 	}
 	printf("]}");
 }

@@ -9,6 +9,7 @@
 
 #include "compare.h"
 #include "report-compare.h"
+#include "report-local.h"
 
 static const char *per_unit(enum anl_cmp_per per)
 {
@@ -178,26 +179,6 @@ int rpt_compare_text(const struct rpt_cmp_input *in, FILE *f)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-static void jstr(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
 static void jnum(FILE *f, double v)
 {
 	if (isfinite(v))
@@ -241,11 +222,11 @@ static void jside(FILE *f, const char *name, const struct anl_cmp_side *s,
 		const struct anl_cmp_run *r = &runs[i];
 
 		fprintf(f, "      {\"path\": ");
-		jstr(f, r->path);
+		rpt_json_str(f, r->path);
 		fprintf(f, ", \"mode\": ");
-		jstr(f, anl_mode_name(r->mode));
+		rpt_json_str(f, anl_mode_name(r->mode));
 		fprintf(f, ", \"kernel\": ");
-		jstr(f, r->kernel[0] ? r->kernel : NULL);
+		rpt_json_str(f, r->kernel[0] ? r->kernel : NULL);
 		fprintf(f, ", \"window_ns\": %" PRIu64 ", \"allocations\": %" PRIu64
 			", \"slow_path_entries\": %" PRIu64 ", \"slow_path_value\": ",
 			r->window_ns, r->allocations, r->slow);
@@ -324,7 +305,7 @@ int rpt_compare_json(const struct rpt_cmp_input *in, FILE *f)
 			continue;
 		anl_cmp_guard_text(res, in->base, in->nbase, in->cand, in->ncand, bit, msg, sizeof(msg));
 		fprintf(f, "%s\n    {\"name\": \"%s\", \"message\": ", first ? "" : ",", anl_cmp_guard_name(bit));
-		jstr(f, msg);
+		rpt_json_str(f, msg);
 		fprintf(f, "}");
 		first = false;
 	}
@@ -366,7 +347,7 @@ int rpt_compare_json(const struct rpt_cmp_input *in, FILE *f)
 	fprintf(f, "  \"verdict\": {\"pass\": %s, \"k_ok\": %s, \"ratio_ok\": %s, \"min_reduction_ok\": %s, \"reason\": ",
 		res->verdict.pass ? "true" : "false", res->verdict.k_ok ? "true" : "false",
 		res->verdict.ratio_ok ? "true" : "false", res->verdict.min_ok ? "true" : "false");
-	jstr(f, res->verdict.reason);
+	rpt_json_str(f, res->verdict.reason);
 	fprintf(f, "}\n}\n");
 	return ferror(f) ? -1 : 0;
 }

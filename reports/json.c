@@ -9,26 +9,7 @@
 #include <string.h>
 
 #include "report.h"
-
-static void jstr(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
+#include "report-local.h"
 
 static void jdouble(FILE *f, double v)
 {
@@ -43,7 +24,7 @@ static void jstat(FILE *f, const char *name, const struct anl_stat *s, bool last
 	bool first = true;
 
 	fprintf(f, "    ");
-	jstr(f, name);
+	rpt_json_str(f, name);
 	fprintf(f, ": {\"count\": %" PRIu64 ", \"timed\": %" PRIu64 ", \"total_ns\": %" PRIu64
 		", \"mean_ns\": %" PRIu64 ", \"p50_ns\": %" PRIu64 ", \"p90_ns\": %" PRIu64
 		", \"p99_ns\": %" PRIu64 ", \"p999_ns\": %" PRIu64 ", \"max_ns\": %" PRIu64
@@ -82,9 +63,9 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	fprintf(f, "{\n  \"schema_version\": %d,\n", RPT_SCHEMA_VERSION);
 
 	fprintf(f, "  \"trace\": {\"path\": ");
-	jstr(f, in->trace_path);
+	rpt_json_str(f, in->trace_path);
 	fprintf(f, ", \"format\": ");
-	jstr(f, in->format);
+	rpt_json_str(f, in->format);
 	fprintf(f, "},\n");
 
 	if (in->merged_inputs) {
@@ -92,19 +73,19 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		fprintf(f, "  \"merged\": {\"inputs\": %u, \"paths\": [", in->merged_inputs);
 		for (size_t i = 0; i < in->nr_merged_paths; i++) {
 			fputs(i ? ", " : "", f);
-			jstr(f, in->merged_paths[i]);
+			rpt_json_str(f, in->merged_paths[i]);
 		}
 		fprintf(f, "]},\n");
 	}
 
 	fprintf(f, "  \"capture\": {\"mode\": ");
-	jstr(f, in->mode_name ? in->mode_name : anl_mode_name(m->mode));
+	rpt_json_str(f, in->mode_name ? in->mode_name : anl_mode_name(m->mode));
 	fprintf(f, ", \"mode_forced\": %s, \"kernel\": ", m->mode_forced ? "true" : "false");
-	jstr(f, m->kernel);
+	rpt_json_str(f, m->kernel);
 	fprintf(f, ", \"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64
 		", \"window_ns\": %" PRIu64 ", \"window_source\": ",
 		an->lost_events, an->lost_markers, m->window_ns);
-	jstr(f, m->window_source);
+	rpt_json_str(f, m->window_source);
 	if (an->ring_known)
 		fprintf(f, ", \"ring_overrun\": %" PRIu64 ", \"ring_dropped\": %" PRIu64,
 			an->ring_overrun, an->ring_dropped);
@@ -140,7 +121,7 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	else
 		fputs("null", f);
 	fprintf(f, ", \"source\": ");
-	jstr(f, m->kswapd_source);
+	rpt_json_str(f, m->kswapd_source);
 	fprintf(f, ", \"run_ns\": %" PRIu64 ", \"awake_ns\": %" PRIu64 ", \"stat_cpu_percent\": ",
 		t->kswapd_run_ns, t->kswapd_awake_ns);
 	if (m->kswapd_stat_known)
@@ -191,7 +172,7 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		if (!c->allocations)
 			continue;
 		fprintf(f, "%s\n    {\"class\": ", first ? "" : ",");
-		jstr(f, c->name);
+		rpt_json_str(f, c->name);
 		fprintf(f, ", \"allocations\": %" PRIu64 ", \"slow\": %" PRIu64 ", \"failed\": %" PRIu64
 			", \"stall_ns\": %" PRIu64 "}", c->allocations, c->slow, c->failed, c->stall_ns);
 		first = false;
@@ -208,7 +189,7 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 			fprintf(f, "%d, \"tgid\": %d, \"comm\": ", ts->pid, ts->tgid);
 		else
 			fprintf(f, "null, \"tgid\": null, \"comm\": ");
-		jstr(f, ts->comm);
+		rpt_json_str(f, ts->comm);
 		fprintf(f, ", \"allocations\": %" PRIu64 ", \"slow\": %" PRIu64 ", \"failed\": %" PRIu64
 			", \"stall_ns\": %" PRIu64 "}", ts->allocations, ts->slow, ts->failed,
 			ts->stall_ns);
@@ -231,13 +212,13 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	fprintf(f, "},\n");
 
 	fprintf(f, "  \"groundtruth_source\": ");
-	jstr(f, m->vmstat_known ? m->vmstat_source : NULL);
+	rpt_json_str(f, m->vmstat_known ? m->vmstat_source : NULL);
 	fprintf(f, ",\n  \"groundtruth\": [");
 	for (int i = 0; i < m->nr_gt; i++) {
 		const struct anl_gt *g = &m->gt[i];
 
 		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
-		jstr(f, g->name);
+		rpt_json_str(f, g->name);
 		fprintf(f, ", \"trace\": %" PRIu64 ", \"kernel\": ", g->trace);
 		if (g->kernel_known)
 			fprintf(f, "%" PRIu64, g->kernel);
@@ -247,7 +228,7 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 			", \"edge_explained\": %s, \"note\": ",
 			g->match ? "true" : "false", g->entries, g->exact ? "true" : "false", g->edge,
 			g->edge_explained ? "true" : "false");
-		jstr(f, g->note);
+		rpt_json_str(f, g->note);
 		fputc('}', f);
 	}
 	fprintf(f, "%s]\n}\n", m->nr_gt ? "\n  " : "");

@@ -13,7 +13,6 @@ const char *rpt_fmt_ns(char *buf, size_t len, uint64_t ns);
 /* 1,234,567: locale-independent thousands separators. */
 const char *rpt_fmt_count(char *buf, size_t len, uint64_t n);
 /* A JSON string literal, or null. */
-void rpt_json_str(FILE *f, const char *s);
 /* Text with &<>" escaped for HTML. */
 void rpt_html_str(FILE *f, const char *s);
 /* The stage that took the most time of a slow allocation (ANL_STAGE_OTHER if none). */

@@ -33,6 +33,8 @@ struct rpt_input {
 /* 0, or -1 when writing failed (errno set by stdio). */
 int rpt_text(const struct rpt_input *in, FILE *f);
 int rpt_json(const struct rpt_input *in, FILE *f);
+/* A JSON string literal (escaped), or null for NULL. */
+void rpt_json_str(FILE *f, const char *s);
 
 /* Error codes of the report library (merge, samplers); messages once. */
 #define RPT_ERRORS							\
