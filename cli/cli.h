@@ -3,6 +3,7 @@
 #ifndef ALLOCSCOPE_CLI_H
 #define ALLOCSCOPE_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Exit statuses (documented in docs/man/allocscope.1). */
@@ -28,6 +29,9 @@ int cmd_merge(int argc, char **argv);
 int cmd_stalls(int argc, char **argv);
 
 /* cli/util.c */
+struct anl_ctx;
+struct prs_reader;
+int  cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, const bool *stop);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int  cli_parse_u64(const char *opt, const char *s, uint64_t *out);
 int  cli_parse_duration_ns(const char *opt, const char *s, uint64_t *out);	/* "10ms", "2.5s", "500us", "100ns" */

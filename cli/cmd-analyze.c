@@ -267,7 +267,6 @@ int cmd_analyze(int argc, char **argv)
 	const struct anl_model *model;
 	struct prs_reader *r = NULL;
 	struct anl_ctx *a = NULL;
-	struct prs_event ev;
 	struct rpt_input in;
 	struct analyze_sinks sinks = { 0 };
 	FILE *html = NULL;
@@ -306,29 +305,10 @@ int cmd_analyze(int argc, char **argv)
 				analyze_vmstat(a, s.vmstat_after, true)))
 		goto out;
 
-	ret = prs_open(s.trace, 0, &r);
-	if (ret < 0) {
-		cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
+	ret = cli_feed_trace(s.trace, a, &r, &sinks.write_failed);
+	if (ret < 0)
 		goto out;
-	}
-	while ((ret = prs_next(r, &ev)) > 0) {
-		ret = anl_feed(a, &ev);
-		if (ret < 0) {
-			cli_error("%s: %s", s.trace, anl_strerror(ret));
-			goto out;
-		}
-		if (sinks.write_failed)
-			break;
-	}
-	if (ret < 0) {
-		cli_error("%s", prs_errmsg(r));
-		goto out;
-	}
-	if (prs_stats(r)->cpustat_known)
-		anl_set_ring_stats(a, prs_stats(r)->overrun_reported, prs_stats(r)->dropped_reported);
-	ret = anl_set_kernel(a, prs_kernel(r));
-	if (!ret)
-		ret = anl_finish(a, &model);
+	ret = anl_finish(a, &model);
 	if (ret < 0) {
 		cli_error("%s", anl_strerror(ret));
 		goto out;

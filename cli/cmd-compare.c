@@ -303,7 +303,6 @@ static int compare_one(const struct compare_settings *s, const char *path, struc
 	const struct anl_model *model;
 	struct prs_reader *r = NULL;
 	struct anl_ctx *a = NULL;
-	struct prs_event ev;
 	int ret;
 
 	ret = is_summary(path);
@@ -314,25 +313,10 @@ static int compare_one(const struct compare_settings *s, const char *path, struc
 		cli_error("%s", anl_strerror(ret));
 		goto out;
 	}
-	ret = prs_open(path, 0, &r);
-	if (ret < 0) {
-		cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
+	ret = cli_feed_trace(path, a, &r, NULL);
+	if (ret < 0)
 		goto out;
-	}
-	while ((ret = prs_next(r, &ev)) > 0) {
-		ret = anl_feed(a, &ev);
-		if (ret < 0) {
-			cli_error("%s: %s", path, anl_strerror(ret));
-			goto out;
-		}
-	}
-	if (ret < 0) {
-		cli_error("%s", prs_errmsg(r));
-		goto out;
-	}
-	ret = anl_set_kernel(a, prs_kernel(r));
-	if (!ret)
-		ret = anl_finish(a, &model);
+	ret = anl_finish(a, &model);
 	if (ret < 0) {
 		cli_error("%s: %s", path, anl_strerror(ret));
 		goto out;

@@ -189,7 +189,6 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 static int stalls_pass(const struct stalls_settings *s, struct anl_opts *opts,
 		       struct anl_ctx **ap, struct prs_reader **rp, const struct anl_model **model)
 {
-	struct prs_event ev;
 	int ret;
 
 	opts->mode = s->mode;
@@ -199,25 +198,9 @@ static int stalls_pass(const struct stalls_settings *s, struct anl_opts *opts,
 		cli_error("%s", anl_strerror(ret));
 		return -1;
 	}
-	ret = prs_open(s->trace, 0, rp);
-	if (ret < 0) {
-		cli_error("%s", *rp ? prs_errmsg(*rp) : prs_strerror(ret));
+	if (cli_feed_trace(s->trace, *ap, rp, NULL))
 		return -1;
-	}
-	while ((ret = prs_next(*rp, &ev)) > 0) {
-		ret = anl_feed(*ap, &ev);
-		if (ret < 0) {
-			cli_error("%s: %s", s->trace, anl_strerror(ret));
-			return -1;
-		}
-	}
-	if (ret < 0) {
-		cli_error("%s", prs_errmsg(*rp));
-		return -1;
-	}
-	ret = anl_set_kernel(*ap, prs_kernel(*rp));
-	if (!ret)
-		ret = anl_finish(*ap, model);
+	ret = anl_finish(*ap, model);
 	if (ret < 0) {
 		cli_error("%s", anl_strerror(ret));
 		return -1;

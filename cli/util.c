@@ -67,3 +67,4 @@ bad:
 	cli_error("%s: not a duration (e.g. 500us, 10ms, 2.5s): '%s'", opt, s ? s : "");
 	return -1;
 }
+

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* A trace through the analyzer: what analyze, stalls and compare share. */
+#include <stdbool.h>
+
+#include "analyzer.h"
+#include "cli.h"
+#include "parsers.h"
+
+/*
+ * Feed the trace at @path through @a (made by the caller with its
+ * options), then hand the analyzer what the file's header says (kernel,
+ * ring-buffer loss).  *rp is the open reader (for its stats and format),
+ * closed by the caller.  @stop, if set, ends the feed early (a failed
+ * output).  0, or -1 after printing one line naming the file.
+ */
+int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, const bool *stop)
+{
+	const struct prs_stats *st;
+	struct prs_event ev;
+	int ret;
+
+	ret = prs_open(path, 0, rp);
+	if (ret < 0) {
+		cli_error("%s", *rp ? prs_errmsg(*rp) : prs_strerror(ret));
+		return -1;
+	}
+	while ((ret = prs_next(*rp, &ev)) > 0) {
+		ret = anl_feed(a, &ev);
+		if (ret < 0) {
+			cli_error("%s: %s", path, anl_strerror(ret));
+			return -1;
+		}
+		if (stop && *stop)
+			return 0;
+	}
+	if (ret < 0) {
+		cli_error("%s", prs_errmsg(*rp));
+		return -1;
+	}
+	st = prs_stats(*rp);
+	if (st->cpustat_known)
+		anl_set_ring_stats(a, st->overrun_reported, st->dropped_reported);
+	ret = anl_set_kernel(a, prs_kernel(*rp));
+	if (ret < 0) {
+		cli_error("%s: %s", path, anl_strerror(ret));
+		return -1;
+	}
+	return 0;
+}
