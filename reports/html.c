@@ -553,8 +553,9 @@ static void stages(FILE *f, const struct anl_model *m)
 		td_ns(f, s->max_ns);
 		fprintf(f, "</tr>\n");
 	}
-	fprintf(f, "</table>\n<p class=mut>Percentiles come from log2 histograms, linear inside a "
-		"bucket; totals and maxima are exact.</p>\n<div class=hists>\n");
+	fprintf(f, "</table>\n<p class=mut>Percentiles come from log-linear histograms (16 buckets "
+		"per power of two, within 1/16 of the value); totals and maxima are exact; the "
+		"charts show log2 buckets.</p>\n<div class=hists>\n");
 	for (int i = 0; i < ANL_STAGE__COUNT; i++)
 		if (t->stage[i].timed)
 			hist_svg(f, i, &t->stage[i]);
