@@ -841,9 +841,11 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		/*
 		 * __alloc_pages_noprof() emits mm_page_alloc at its end whether
 		 * or not it got a page (2.6.32+ through 6.12 checked): a failed
-		 * one shows page=(nil), pfn -1 in trace.dat, pfn=0x0 in text.
+		 * one has pfn -1 in trace.dat and a NULL page in text, which the
+		 * readers both turn into "no pfn" (pfn 0 is a real page on some
+		 * machines).
 		 */
-		bool failed = ev->u.mm.pfn == PRS_NO_VALUE || ev->u.mm.pfn == 0;
+		bool failed = ev->u.mm.pfn == PRS_NO_VALUE;
 
 		a->seen_page_alloc_tp = true;
 		RAW_INC(a, page_alloc_events, 1);

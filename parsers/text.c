@@ -432,6 +432,25 @@ static void set_gfp(struct prs_reader *r, struct prs_event *ev, char *v, char *v
 	ev->u.mm.gfp_str = prs_intern(r, v, (size_t)(ve - v));
 }
 
+/*
+ * A NULL "%p" as kernels and tools print it: "(null)" (older vsprintf),
+ * "(nil)" (glibc, trace-cmd report), "0000000000000000" / "0x0".  A hashed
+ * pointer to a page is never all zeros.
+ */
+static bool is_null_pointer(const char *v, const char *ve)
+{
+	if ((ve - v == 5 && !memcmp(v, "(nil)", 5)) || (ve - v == 6 && !memcmp(v, "(null)", 6)))
+		return true;
+	if (ve - v > 2 && v[0] == '0' && (v[1] | 0x20) == 'x')
+		v += 2;
+	if (v == ve)
+		return false;
+	for (; v < ve; v++)
+		if (*v != '0')
+			return false;
+	return true;
+}
+
 /* Key=value fields by name; values end at a space or a ',' before one. */
 static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_event *ev)
 {
@@ -469,7 +488,7 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 			else if (KEY("gfp_flags") || KEY("gfp_mask"))
 				set_gfp(r, ev, v, ve);
 			else if (KEY("page"))
-				nil_page = ve - v == 5 && memcmp(v, "(nil)", 5) == 0;
+				nil_page = is_null_pointer(v, ve);
 			else if (KEY("pfn") && !nil_page)
 				/* a failed allocation prints "page=(nil) pfn=0x0"; trace.dat has pfn -1 */
 				bad |= !txt_parse_num(v, ve, &ev->u.mm.pfn);
