@@ -252,8 +252,9 @@ if [ -d "$T/instances" ]; then
 	D=$INST
 fi
 GTOP=0
-if [ "$MODE" = graph ] && ! has_word "$D/available_tracers" function_graph; then
-	# function_graph in instances is newer than instances: use the top level
+if [ "$MODE" = graph ] && { ! has_word "$D/available_tracers" function_graph || [ ! -e "$D/set_graph_function" ]; }; then
+	# function_graph in instances is newer than instances: use the top level. 6.12 lists function_graph
+	# in an instance's available_tracers but creates set_graph_function at the top level only
 	D=$T; GTOP=1
 	[ "$(cat "$T/current_tracer")" = nop ] || die "the top-level tracer is in use ($(cat "$T/current_tracer"))"
 fi
@@ -368,7 +369,24 @@ for c in "$T"/per_cpu/cpu[0-9]*; do
 	LOST=$((LOST + ${o:-0} + ${dr:-0}))
 done
 echo 0 > "$D/tracing_on"
-sleep 1	# let the reader drain what is left
+# Let the reader drain what is left: every CPU's buffer empty and the file no longer growing. A fixed
+# "sleep 1" here cut traces whose reader lagged (seen under qemu TCG: a function_graph capture of 15 s
+# lost its tail, mid-line, with the end marker and the after-snapshot). At most 120 s.
+last=-1
+i=0
+while [ $i -lt 600 ]; do
+	left=0
+	for c in "$D"/per_cpu/cpu[0-9]*; do
+		e=$(sed -n 's/^entries: //p' "$c/stats" 2>/dev/null)
+		left=$((left + ${e:-0}))
+	done
+	sz=$(wc -c < "$OUT")
+	[ "$left" = 0 ] && [ "$sz" = "$last" ] && break
+	last=$sz
+	i=$((i + 1))
+	tick
+done
+[ "$left" = 0 ] || echo "allocscope-record: warning: $left events still unread after 120 s; the trace is cut" >&2
 restore
 trap - EXIT
 echo "allocscope-record: recorded $(( $(date +%s) - START )) s in mode $MODE: $(wc -l < "$OUT") lines in $OUT" >&2

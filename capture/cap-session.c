@@ -393,9 +393,7 @@ int cap_session_setup(struct cap_session *s, char *err, size_t errlen)
 	}
 
 	if (pl->mode == CAP_MODE_GRAPH) {
-		/* function_graph in instances is newer than instances: ask the instance */
-		join(path, sizeof(path), s->dir, "available_tracers");
-		if (!s->inst_dir[0] || !file_has_word(path, "function_graph")) {
+		if (!s->inst_dir[0] || !cap_instance_can_graph(s->dir)) {
 			char *cur;
 
 			s->plan.graph_top = true;
@@ -488,6 +486,23 @@ int cap_session_start(struct cap_session *s)
 
 	join(path, sizeof(path), s->dir, "tracing_on");
 	return write_file(path, "1", O_TRUNC) ? -CAP_ESETUP : 0;
+}
+
+/*
+ * function_graph in instances is newer than instances: ask the instance. Its available_tracers
+ * lists function_graph on 6.12, but set_graph_function exists only at the top level there (it is
+ * created by ftrace_init_dyn_tracefs() for the top directory only; instances get set_ftrace_filter):
+ * without it the graph cannot be rooted at the alloc entry, so graph goes to the top level then.
+ */
+bool cap_instance_can_graph(const char *inst_dir)
+{
+	char path[512];
+
+	join(path, sizeof(path), inst_dir, "available_tracers");
+	if (!file_has_word(path, "function_graph"))
+		return false;
+	join(path, sizeof(path), inst_dir, "set_graph_function");
+	return access(path, F_OK) == 0;
 }
 
 int cap_session_stop(struct cap_session *s)

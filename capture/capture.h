@@ -177,6 +177,8 @@ int cap_session_new(const struct cap_probe *p, const struct cap_plan *plan,
 int cap_session_setup(struct cap_session *s, char *err, size_t errlen);
 int cap_session_start(struct cap_session *s);		/* tracing_on = 1 */
 int cap_session_stop(struct cap_session *s);		/* tracing_on = 0 */
+/* function_graph rooted at the alloc entry works in this instance (else graph runs at the top level) */
+bool cap_instance_can_graph(const char *inst_dir);
 /* Restore tracefs; returns 0 or the number of changes that could not be undone (negative). */
 int cap_session_restore(struct cap_session *s, char *err, size_t errlen);
 void cap_session_free(struct cap_session *s);

@@ -340,6 +340,21 @@ static void test_session_restore_exact(void **state)
 	assert_string_equal(get("t/buffer_size_kb"), "1408");
 }
 
+/* 6.12: the instance lists function_graph but has no set_graph_function (top level only). */
+static void test_instance_can_graph(void **state)
+{
+	char d[300];
+
+	path(d, sizeof(d), "t/instances/x");
+	put("t/instances/x/available_tracers", "blk function nop\n");
+	assert_false(cap_instance_can_graph(d));
+	put("t/instances/x/available_tracers", "function_graph function nop\n");
+	put("t/instances/x/set_ftrace_filter", "");
+	assert_false(cap_instance_can_graph(d));		/* Debian 6.12.117 */
+	put("t/instances/x/set_graph_function", "");
+	assert_true(cap_instance_can_graph(d));
+}
+
 /* A setup that fails half-way is undone like a finished one. */
 static void test_session_partial_setup(void **state)
 {
@@ -568,6 +583,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_probe_no_tracefs, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_session_restore_exact, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_session_partial_setup, setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_instance_can_graph, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_snapshot_lines, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_cpustat, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_tracedat_zstd, setup_tree, teardown_tree),
