@@ -8,6 +8,7 @@
 #   make fuzz       libFuzzer + ASan/UBSan on every parser (FUZZ_SECONDS each, default 60)
 #   make test-html  the HTML report of real traces in headless Chromium
 #   make deps       install missing Debian packages (apt-get)
+#   make e2e        real-kernel suite: Debian 6.1 + 6.12 under qemu TCG (tests/e2e/README.md, ~25 min)
 #   make install PREFIX=/usr/local
 
 SHELL     := /bin/bash
@@ -189,6 +190,16 @@ fuzz: deps
 
 bench: all
 	$(Q)BUILD=$(BUILD) bench/bench.sh
+
+# the real-kernel end-to-end suite (issue 5, tests/e2e/README.md): boots Debian's 6.1 and 6.12 cloud kernels
+# under qemu TCG, records with our recorders, checks analyze --json against the kernel's counters.
+# E2E_ARGS='-k 6.12 -s anon' for a subset, '-R tests/e2e/RESULTS.md' to rewrite the result table.
+E2E_TOOLS := qemu-system-x86_64:qemu-system-x86 busybox:busybox-static mkfs.ext4:e2fsprogs \
+             debugfs:e2fsprogs xz:xz-utils python3:python3
+e2e:
+	$(Q)$(MAKE) --no-print-directory deps DEPS_EXTRA="$(E2E_TOOLS)"
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) tests/e2e/e2e.sh $(E2E_ARGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

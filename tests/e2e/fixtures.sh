@@ -183,14 +183,15 @@ boot() { # boot KDIR INITRD NAME PARAMS
 	rm -rf "$rd"
 	mkdir -p "$rd"
 	img=$rd/data.img
-	truncate -s 768M "$img"
+	truncate -s "${IMG_SIZE:-768M}" "$img"
 	log "boot $name: $params"
 	local t0=$SECONDS try
 	# under TCG a boot occasionally dies early (int3 Oops while the kernel patches its own text): retry
 	for try in 1 2 3; do
-	mkfs.ext4 -q -F -L allocscope "$img"
+	# shellcheck disable=SC2086  # MKFS_OPTS: e.g. "-d DIR" (tests/e2e/e2e.sh puts a file on the disk)
+	mkfs.ext4 -q -F -L allocscope ${MKFS_OPTS:-} "$img"
 	: >"$rd/console.log"
-	timeout 600 qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m $MEM -no-reboot \
+	timeout "${BOOT_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m $MEM -no-reboot \
 		-kernel "$(ls "$kdir"/boot/vmlinuz-*)" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 loglevel=4 as_name=$name $params" \
 		-drive file="$img",format=raw,if=virtio \
@@ -323,6 +324,8 @@ make_fixture() { # make_fixture KSHORT KDIR RUN
 }
 
 # ---- main -----------------------------------------------------------------------------------------------
+# tests/e2e/e2e.sh sources this file for its functions (FIXTURES_LIB=1): no fixtures then
+[ "${FIXTURES_LIB:-0}" = 1 ] && return 0
 for k in $KERNELS; do
 	kdir=$(fetch_kernel "$k")
 	initrd=

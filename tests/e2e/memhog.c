@@ -16,6 +16,8 @@
  *   -c PCT    fill PCT % of each page with pseudo-random bytes (default 25), the rest stays zero: keeps zram from
  *             storing pages as "same-filled" for free; 100 = incompressible
  *   -r FILE   create FILE once the first touch is done (a readiness signal for scripts)
+ *   -R FILE   after the first touch, read FILE sequentially (1 MiB read()s, from the start again at its end)
+ *             for the -t SECS window instead of re-touching: page-cache pressure on top of the anonymous memory
  *   -q        quiet
  *
  * Exit status 0; a hog killed by the OOM killer dies with SIGKILL, which the caller sees.
@@ -87,13 +89,13 @@ int main(int argc, char **argv)
 	double secs = 0;
 	int huge = 0, frag = 0, quiet = 0, opt;
 	long fillpct = 25;
-	const char *ready = NULL;
+	const char *ready = NULL, *readfile = NULL;
 	size_t size, npages, i, words;
 	unsigned char *m;
 	double t0, end;
 	long passes = 0;
 
-	while ((opt = getopt(argc, argv, "m:a:f:t:HNFc:r:q")) != -1) {
+	while ((opt = getopt(argc, argv, "m:a:f:t:HNFc:r:R:q")) != -1) {
 		switch (opt) {
 		case 'm': mb = atol(optarg); break;
 		case 'a': pct_avail = atol(optarg); break;
@@ -104,9 +106,10 @@ int main(int argc, char **argv)
 		case 'F': frag = 1; break;
 		case 'c': fillpct = atol(optarg); break;
 		case 'r': ready = optarg; break;
+		case 'R': readfile = optarg; break;
 		case 'q': quiet = 1; break;
 		default:
-			fprintf(stderr, "usage: memhog [-m MB|-a PCT|-f PCT] [-t SECS] [-H|-N] [-F] [-c PCT] [-r FILE] [-q]\n");
+			fprintf(stderr, "usage: memhog [-m MB|-a PCT|-f PCT] [-t SECS] [-H|-N] [-F] [-c PCT] [-r FILE] [-R FILE] [-q]\n");
 			return 1;
 		}
 	}
@@ -159,6 +162,31 @@ int main(int argc, char **argv)
 			pause();
 	}
 	end = now() + secs;
+	if (readfile) {
+		static char buf[1 << 20];
+		long long bytes = 0;
+		ssize_t n;
+		int fd = open(readfile, O_RDONLY);
+
+		if (fd < 0) {
+			fprintf(stderr, "memhog: %s: %s\n", readfile, strerror(errno));
+			return 1;
+		}
+		while (now() < end) {
+			n = read(fd, buf, sizeof buf);
+			if (n < 0) {
+				fprintf(stderr, "memhog: read %s: %s\n", readfile, strerror(errno));
+				break;
+			}
+			if (n == 0)
+				lseek(fd, 0, SEEK_SET);
+			bytes += n;
+		}
+		close(fd);
+		if (!quiet)
+			fprintf(stderr, "memhog[%d]: read %lld MB of %s\n", getpid(), bytes >> 20, readfile);
+		return 0;
+	}
 	while (now() < end) {
 		for (i = frag; i < npages && now() < end; i += 1 + frag) {
 			m[i * PAGE + (xs() & (PAGE - 1) & ~7UL)] = (unsigned char)xs();

@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""check.py: the e2e suite's assertions (tests/e2e/e2e.sh runs it).
+
+    check.py [--results FILE] RUNDIR...
+
+RUNDIR = build/e2e/runs/e2e-<kernel>-<scenario>/e2e-<kernel>-<scenario>, as the guest (suite-init.sh) wrote it
+and e2e.sh analyzed it: <n>-<rec>-<mode>.{dat,txt} + .json (allocscope analyze --json), checks.txt (the guest's
+own checks: tracefs restored after each recorder). Prints one PASS/FAIL line per check, naming the run and the
+numbers, then a summary line; exit status 1 if any check failed.
+
+How each check judges (docs in tests/e2e/README.md):
+  lossless       capture.lost_events == 0, no loss markers, ring overrun/dropped 0 where known
+  markers        window and ground truth come from the recorder's own markers (allocscope: begin/end, vmstat)
+  mode           the mode detected is the one asked for (sh-auto: graph or retprobe)
+  allocstall     trace == kernel delta; otherwise the documented inequality: entries <= trace <= kernel
+                 (the kernel counts every restart of do_try_to_free_pages(); throttled tasks count nowhere)
+  compact_stall  trace == kernel when the analyzer marks it exact (mm_compaction_deferred recorded); otherwise
+                 lower bound (trace) <= kernel <= upper bound (entries = tries)
+  oom_kill       trace (mark_victim) == kernel delta
+  kswapd_cpu     sched_switch run time vs the /proc/PID/stat delta: |a - b| <= max(10 % of b, 2 ticks): utime and
+                 stime are each truncated to whole ticks in /proc/PID/stat, so a delta is exact to < 2 ticks only
+  signature      anon: direct reclaim (kernel allocstall > 0 and reclaim entries > 0); pagecache: kswapd ran or
+                 direct reclaim; thp: direct compaction tries > 0 and kernel compact_stall > 0; oom: oom_kill > 0
+                 and mark_victim > 0; calm: no direct reclaim, no compaction, <= 5 slow paths per 1,000 allocations
+  graph~retprobe slow paths per 1,000 allocations, mean of the two graph runs vs mean of the two retprobe runs:
+                 |g - r| <= tol, tol = max(2 x the larger same-mode spread |run1 - run2|, 3 sigma of the
+                 difference from counting noise (binomial: sigma^2 = p(1-p)/n per run, p = slow/allocations))
+  events<=exact  the events-mode rate (a lower bound) <= the largest graph/retprobe rate + tol
+  tcmd~graph     the trace-cmd trace.dat: same mode detected as the static recorder's graph run, same outcome of
+                 every check above
+"""
+import json
+import math
+import os
+import re
+import sys
+
+results = []          # (ok, run, check, text)
+rows = []             # for the results table
+outcome = {}          # (run-capture, check) -> ok
+
+
+def emit(ok, run, check, text):
+    results.append((ok, run, check, text))
+    if ok is not None:
+        outcome[(run, check)] = ok
+    print(f"{'PASS' if ok else 'INFO' if ok is None else 'FAIL'} {run} {check}: {text}")
+
+
+def gt(d, name):
+    for g in d.get("groundtruth") or []:
+        if g["name"] == name:
+            return g
+    return None
+
+
+def rate(d):
+    k = d["kpi"]
+    return k["slow_path_per_1000_allocations"] if k["allocations"] else None
+
+
+def check_capture(run, scen, cap, d):
+    c = d["capture"]
+    k = d["kpi"]
+    win_s = c["window_ns"] / 1e9 if c["window_ns"] else 0
+    rec, mode = cap.split("-")[1], cap.split("-", 2)[2]
+
+    lost = c["lost_events"] or 0
+    lm = c["lost_markers"] or 0
+    ov, dr = c.get("ring_overrun"), c.get("ring_dropped")
+    ok = lost == 0 and lm == 0 and not ov and not dr
+    emit(ok, run, "lossless", f"lost_events={lost} lost_markers={lm} ring_overrun={ov} ring_dropped={dr}"
+         + ("" if ok else f" -> {lost} events lost, enlarge the ring buffer (as_buf)"))
+
+    ok = c["window_source"] == "allocscope markers" and d["groundtruth_source"] == "trace markers"
+    emit(ok, run, "markers", f"window_source={c['window_source']!r} groundtruth_source={d['groundtruth_source']!r} "
+         f"window={win_s:.2f} s")
+
+    want = {"graph": ("graph", "graph+retval"), "retprobe": ("retprobe",), "events": ("events",),
+            "auto": ("graph", "graph+retval", "retprobe")}[mode]
+    emit(c["mode"] in want, run, "mode", f"detected {c['mode']}, asked {rec} -m {mode}")
+
+    g = gt(d, "allocstall")
+    if not g or g["kernel"] is None:
+        emit(False, run, "allocstall", "no kernel delta in the trace's snapshots")
+    elif g["match"]:
+        emit(True, run, "allocstall", f"trace={g['trace']} == kernel={g['kernel']} (entries {g['entries']})")
+    else:
+        ok = g["entries"] <= g["trace"] <= g["kernel"]
+        emit(ok, run, "allocstall", f"trace={g['trace']} entries={g['entries']} kernel={g['kernel']}: "
+             + ("documented inequality entries <= trace <= kernel holds" if ok else
+                "VIOLATES entries <= trace <= kernel") + f" ({g['note']})")
+
+    g = gt(d, "compact_stall")
+    if not g or g["kernel"] is None:
+        emit(False, run, "compact_stall", "no kernel delta in the trace's snapshots")
+    elif g["exact"]:
+        emit(g["match"], run, "compact_stall", f"exact: trace={g['trace']} kernel={g['kernel']} (tries {g['entries']})"
+             + ("" if g["match"] else f" ({g['note']})"))
+    else:
+        ok = g["trace"] <= g["kernel"] <= g["entries"]
+        emit(ok, run, "compact_stall", f"bounds: lower={g['trace']} <= kernel={g['kernel']} <= upper={g['entries']}"
+             + ("" if ok else " VIOLATED"))
+
+    g = gt(d, "oom_kill")
+    if not g or g["kernel"] is None:
+        emit(False, run, "oom_kill", "no kernel delta in the trace's snapshots")
+    else:
+        emit(g["match"], run, "oom_kill", f"trace(mark_victim)={g['trace']} kernel={g['kernel']}"
+             + ("" if g["match"] else f" ({g['note']})"))
+
+    ks = d["kswapd"]
+    a, b = ks.get("cpu_percent"), ks.get("stat_cpu_percent")
+    if b is None:
+        emit(False, run, "kswapd_cpu", f"no /proc/PID/stat figure (stat_cpu_percent null; sched_switch {a})")
+    elif a is None:
+        emit(b == 0, run, "kswapd_cpu", f"no sched_switch figure; stat {b:.2f} %")
+    else:
+        tick_pct = 2 * 0.01 / win_s * 100 if win_s else 0   # 2 ticks of 10 ms (clk_tck 100) in % of the window
+        tol = max(0.10 * b, tick_pct)
+        emit(abs(a - b) <= tol, run, "kswapd_cpu",
+             f"sched_switch {a:.2f} % vs /proc stat {b:.2f} % (|diff| {abs(a - b):.2f}, tol {tol:.2f} = max(10 %, 2 ticks))"
+             + f" source={ks['source']!r}")
+
+    kall = lambda n: (gt(d, n) or {}).get("kernel")
+    r = d["reclaim"]
+    cp = d["compaction"]
+    if scen == "anon":
+        ok = (kall("allocstall") or 0) > 0 and r["entries"] > 0
+        txt = f"direct reclaim: kernel allocstall={kall('allocstall')} reclaim entries={r['entries']}"
+    elif scen == "pagecache":
+        ok = (ks.get("run_ns") or 0) > 0 or r["entries"] > 0
+        txt = f"reclaim: kswapd run {(ks.get('run_ns') or 0) / 1e6:.0f} ms, direct reclaim entries={r['entries']}, " \
+              f"kernel allocstall={kall('allocstall')}"
+    elif scen == "thp":
+        ok = cp["tries"] > 0 and (kall("compact_stall") or 0) > 0
+        txt = f"direct compaction: tries={cp['tries']} kernel compact_stall={kall('compact_stall')}"
+    elif scen == "oom":
+        ok = (kall("oom_kill") or 0) > 0 and d["events"]["mark_victim"] > 0
+        txt = f"OOM: kernel oom_kill={kall('oom_kill')} mark_victim={d['events']['mark_victim']}"
+    else:
+        rt = rate(d) or 0
+        ok = r["entries"] == 0 and (kall("allocstall") or 0) == 0 and cp["tries"] == 0 and rt <= 5
+        txt = f"calm: reclaim entries={r['entries']} kernel allocstall={kall('allocstall')} " \
+              f"compaction tries={cp['tries']} slow/1000={rt:.2f}"
+    emit(ok, run, "signature", txt)
+
+    def gtv(n):
+        g = gt(d, n) or {}
+        return f"{g.get('trace')}/{g.get('kernel')}"
+    rows.append({
+        "run": run, "mode": c["mode"], "win": win_s, "alloc": k["allocations"], "slow": k["slow_path_entries"],
+        "rate": rate(d), "est": k["estimated"], "allocstall": gtv("allocstall"),
+        "compact": f"{(gt(d, 'compact_stall') or {}).get('trace')}/{(gt(d, 'compact_stall') or {}).get('entries')}/"
+                   f"{(gt(d, 'compact_stall') or {}).get('kernel')}",
+        "oom": gtv("oom_kill"), "ksw": a, "kstat": b, "lost": lost,
+    })
+
+
+def binom_var(d):
+    k = d["kpi"]
+    n = k["allocations"]
+    if not n:
+        return 0.0
+    p = k["slow_path_entries"] / n
+    return p * (1 - p) / n * 1e6     # variance of the per-1000 rate
+
+
+def check_pairs(kscen, caps):
+    g = [d for c, d in caps if c.endswith("-as-graph")]
+    r = [d for c, d in caps if c.endswith("-as-retprobe")]
+    e = [d for c, d in caps if c.endswith("-as-events")]
+    name = f"{kscen}"
+    if len(g) < 2 or len(r) < 2:
+        emit(False, name, "graph~retprobe", f"needs two graph and two retprobe runs, have {len(g)} and {len(r)}")
+        return
+    gr = [rate(x) or 0 for x in g]
+    rr = [rate(x) or 0 for x in r]
+    spread = max(abs(gr[0] - gr[1]), abs(rr[0] - rr[1]))
+    sig = math.sqrt(sum(binom_var(x) for x in g) / 4 + sum(binom_var(x) for x in r) / 4)
+    tol = max(2 * spread, 3 * sig)
+    gm, rm = sum(gr) / 2, sum(rr) / 2
+    emit(abs(gm - rm) <= tol, name, "graph~retprobe",
+         f"slow/1000 graph {gr[0]:.2f},{gr[1]:.2f} (mean {gm:.2f}) retprobe {rr[0]:.2f},{rr[1]:.2f} (mean {rm:.2f}); "
+         f"|diff| {abs(gm - rm):.2f} <= tol {tol:.2f} (2 x same-mode spread {spread:.2f}, 3 sigma {3 * sig:.2f})")
+    for x in e:
+        er = rate(x) or 0
+        top = max(gr + rr)
+        emit(er <= top + tol, name, "events<=exact",
+             f"events slow/1000 {er:.2f} (lower bound) <= max exact {top:.2f} + tol {tol:.2f}")
+
+
+def main(argv):
+    out = None
+    if argv[:1] == ["--results"]:
+        out, argv = argv[1], argv[2:]
+    groups = {}
+    for rd in argv:
+        base = os.path.basename(rd.rstrip("/"))
+        m = re.match(r"e2e-([0-9.]+)-([a-z]+)(-tcmd)?$", base)
+        if not m:
+            emit(False, base, "run", f"not a suite run directory: {rd}")
+            continue
+        groups.setdefault((m.group(1), m.group(2)), []).append(rd)
+    for (kern, scen), rds in groups.items():
+        kscen = f"{kern}/{scen}"
+        caps = []
+        for rd in rds:
+            read_run(rd, scen, kscen, caps)
+        cross_checks(kscen, caps)
+    return finish(out)
+
+
+def read_run(rd, scen, kscen, caps):
+    if not os.path.isdir(rd):
+        emit(False, kscen, "run", f"no results from {os.path.basename(rd)} (boot failed? see "
+             f"{os.path.dirname(rd)}/console.log)")
+        return
+    chk = os.path.join(rd, "checks.txt")
+    if os.path.exists(chk):
+        for line in open(chk):
+            w = line.rstrip("\n").split(" ", 3)
+            if len(w) >= 3:
+                emit({"PASS": True, "FAIL": False}.get(w[0]), f"{kscen}/{w[1]}", "guest:" + w[2].rstrip(":"),
+                     w[3] if len(w) > 3 else "")
+    else:
+        emit(False, kscen, "guest-checks", f"no checks.txt from the guest ({rd})")
+    got = 0
+    for f in sorted(os.listdir(rd), key=lambda s: (int(s.split("-")[0]) if s[0].isdigit() else 0, s)):
+        mm = re.match(r"(\d+-(as|sh|tcmd)-\w+)\.(dat|txt)$", f)
+        if not mm:
+            continue
+        cap = mm.group(1)
+        run = f"{kscen}/{cap}"
+        got += 1
+        try:
+            d = json.load(open(os.path.join(rd, f + ".json")))
+        except (OSError, ValueError) as ex:
+            err = ""
+            try:
+                err = open(os.path.join(rd, f + ".json.err")).read().strip()[:300]
+            except OSError:
+                pass
+            emit(False, run, "analyze", f"no JSON: {ex} {err}")
+            continue
+        check_capture(run, scen, cap, d)
+        caps.append((cap, d))
+    for f in sorted(os.listdir(rd)):
+        mm = re.match(r"(\d+-(as|sh|tcmd)-\w+)\.log$", f)
+        if mm and not any(os.path.exists(os.path.join(rd, mm.group(1) + e + ".json")) for e in (".dat", ".txt")):
+            tail = " | ".join(l.strip() for l in open(os.path.join(rd, f)).readlines()[-3:])
+            emit(False, f"{kscen}/{mm.group(1)}", "recorder", f"no analyzable trace; recorder said: {tail}")
+    glog = os.path.join(rd, "guest.log")
+    want = [l for l in open(glog) if l.startswith("capture ") and " took " not in l] if os.path.exists(glog) else []
+    if got < len(want):
+        emit(False, kscen, "captures", f"{got} traces for {len(want)} captures started (see {glog})")
+
+
+def cross_checks(kscen, caps):
+    check_pairs(kscen, caps)
+    tc = [(c, d) for c, d in caps if "-tcmd-" in c]
+    ag = [(c, d) for c, d in caps if c.endswith("-as-graph")]
+    for c, d in tc:
+        if not ag:
+            emit(False, f"{kscen}/{c}", "tcmd~graph", "no static-recorder graph run to compare with")
+            continue
+        a = ag[0][0]
+        diffs = [n for n in ("lossless", "markers", "allocstall", "compact_stall", "oom_kill", "kswapd_cpu",
+                             "signature")
+                 if outcome.get((f"{kscen}/{c}", n)) != outcome.get((f"{kscen}/{a}", n))]
+        ok = d["capture"]["mode"] == ag[0][1]["capture"]["mode"] and not diffs
+        emit(ok, f"{kscen}/{c}", "tcmd~graph", f"mode {d['capture']['mode']} vs {a} {ag[0][1]['capture']['mode']}; "
+             + ("same check outcomes" if not diffs else f"outcomes differ in {', '.join(diffs)}"))
+
+
+def finish(out):
+    npass = sum(1 for r in results if r[0] is True)
+    nfail = sum(1 for r in results if r[0] is False)
+    if out:
+        write_results(out)
+    print(f"E2E: {'PASS' if nfail == 0 else 'FAIL'} ({npass} passed, {nfail} failed)")
+    if nfail:
+        print("failed checks:")
+        for ok, run, check, text in results:
+            if ok is False:
+                print(f"  {run} {check}: {text}")
+    return 1 if nfail else 0
+
+
+def write_results(path):
+    fails = {}
+    for ok, run, check, text in results:
+        if ok is False:
+            fails.setdefault(run, []).append(check)
+    with open(path, "w") as f:
+        f.write("| kernel / scenario / capture | mode | window s | allocations | slow paths | slow/1000 | "
+                "allocstall trace/kernel | compact_stall lower/upper/kernel | oom_kill trace/kernel | "
+                "kswapd % sched_switch / stat | lost | failed checks |\n")
+        f.write("|---|---|---:|---:|---:|---:|---|---|---|---|---:|---|\n")
+        for r in rows:
+            fmt = lambda v: "-" if v is None else f"{v:.2f}"
+            f.write(f"| {r['run']} | {r['mode']}{' (est.)' if r['est'] else ''} | {r['win']:.2f} | {r['alloc']} | "
+                    f"{r['slow']} | {fmt(r['rate'])} | {r['allocstall']} | {r['compact']} | {r['oom']} | "
+                    f"{fmt(r['ksw'])} / {fmt(r['kstat'])} | {r['lost']} | {', '.join(fails.get(r['run'], [])) or '-'} |\n")
+        f.write("\nCross-run checks:\n\n")
+        for ok, run, check, text in results:
+            if check in ("graph~retprobe", "events<=exact", "tcmd~graph", "run", "captures"):
+                f.write(f"- {'PASS' if ok else 'FAIL'} {run} {check}: {text}\n")
+        gfail = [(run, check, text) for ok, run, check, text in results if ok is False and check.startswith("guest:")]
+        f.write(f"\nGuest checks (tracefs restored after every recorder): "
+                f"{sum(1 for r in results if r[0] is True and r[2].startswith('guest:'))} passed, {len(gfail)} failed\n")
+        for run, check, text in gfail:
+            f.write(f"- FAIL {run} {check}: {text}\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,132 @@
+#!/bin/bash
+# e2e.sh: allocscope's real-kernel end-to-end suite (issue 5); `make e2e` runs it.
+#
+#   tests/e2e/e2e.sh [-k "6.1 6.12"] [-s "anon pagecache thp calm oom"] [-n] [-R FILE]
+#
+#   -k KERNELS    short kernel names (fixtures.sh's kernel_pkg: 6.1, 6.12)
+#   -s SCENARIOS  scenarios (default all; anon-tcmd = the anon scenario captured by trace-cmd record)
+#   -n            no boot: analyze and check what build/e2e/runs/e2e-* already holds
+#   -R FILE       also write the result table (tests/e2e/RESULTS.md format) to FILE
+#
+# One qemu boot (TCG, 2 vCPUs, $MEM RAM) per kernel x scenario; in it, tests/e2e/suite-init.sh captures the
+# scenario's window once per entry of caps_for(): the static recorder (allocscope-record-static, trace.dat) in
+# graph / retprobe / events mode, graph and retprobe twice (the repeat measures run-to-run variation), the shell
+# recorder (capture/allocscope-record.sh, text, auto mode); `anon-tcmd` is one more boot that captures the anon
+# scenario with `trace-cmd record` (function_graph, markers written by suite-init.sh). The guest
+# checks that tracefs is restored after each recorder. The host runs `allocscope analyze --json` on every trace
+# and tests/e2e/check.py prints one PASS/FAIL line per check and a summary; exit status 1 if any check failed,
+# 3 if the environment lacks something (said on stderr).
+#
+# Reuses fixtures.sh (kernels, initramfs, the boot with its soft-lockup watchdog and retries). Caches in
+# build/e2e/ (never committed). Host binaries come from $BUILD (default build): make BUILD=... all.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+EB=${BUILD:-build}
+case $EB in /*) ;; *) EB=$TOP/$EB ;; esac
+KERNELS="6.1 6.12"
+SCENS="anon pagecache thp calm oom anon-tcmd"
+NOBOOT=0
+RESULTS=
+while getopts "k:s:nR:" o; do
+	case $o in
+	k) KERNELS=$OPTARG ;;
+	s) SCENS=$OPTARG ;;
+	n) NOBOOT=1 ;;
+	R) RESULTS=$OPTARG ;;
+	*) sed -n '2,22p' "$0"; exit 2 ;;
+	esac
+done
+export MEM=${MEM:-256M}
+WIN=${WIN:-1}
+BUF=${BUF:-8192}
+
+# fixtures.sh's functions and host-tool checks (it installs qemu-system-x86, busybox-static, e2fsprogs, ...
+# with apt-get when run as root, and exits 3 naming what is missing otherwise)
+set --
+FIXTURES_LIB=1
+MY_KERNELS=$KERNELS
+# shellcheck source=tests/e2e/fixtures.sh
+. "$HERE/fixtures.sh"
+KERNELS=$MY_KERNELS
+need python3 python3
+log() { echo "e2e: $*" >&2; }
+
+for b in allocscope allocscope-record-static; do
+	[ -x "$EB/$b" ] || { log "missing $EB/$b: run make BUILD=${EB#$TOP/} all first"; exit 3; }
+done
+
+caps_for() {
+	case $1 in
+	# trace-cmd switching function_graph on soft-locks 6.1 guests under TCG now and then (fixtures.sh retries the
+	# boot): a boot of its own, so that a retry does not throw the other captures away
+	*-tcmd) echo "tcmd-graph" ;;
+	*) echo "as-graph,as-retprobe,as-events,sh-auto,as-graph,as-retprobe" ;;
+	esac
+}
+
+suite_initrd() { # suite_initrd KDIR -> prints the initrd: fixtures' initramfs + our recorders + suite-init.sh
+	local kdir=$1 kver root initrd
+	kver=$(basename "$(ls -d "$kdir"/lib/modules/*)")
+	build_initramfs "$kdir" >/dev/null
+	root=$BUILD/initramfs/suite-root-$kver
+	initrd=$BUILD/initramfs/suite-$kver.cpio.gz
+	rm -rf "$root"
+	cp -a "$BUILD/initramfs/root-$kver" "$root"
+	cp "$HERE/suite-init.sh" "$root/init"
+	cp "$EB/allocscope-record-static" "$root/bin/allocscope-record"
+	cp "$TOP/capture/allocscope-record.sh" "$root/bin/allocscope-record.sh"
+	chmod +x "$root/init" "$root/bin/allocscope-record.sh"
+	(cd "$root" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1 >"$initrd")
+	echo "$initrd"
+}
+
+# a file larger than the guest's RAM on the data disk, for the page-cache scenario (incompressible bytes: the
+# guest reads them from the virtio disk, nothing is sparse)
+bigdir() {
+	local d=$BUILD/bigdisk
+	if [ ! -s "$d/big.bin" ]; then
+		mkdir -p "$d"
+		head -c 320M /dev/urandom >"$d/big.bin"
+	fi
+	echo "$d"
+}
+
+analyze_run() { # analyze_run RUNDIR: analyze --json (and the text report) of every trace in it
+	local d=$1 t
+	for t in "$d"/*.dat "$d"/*.txt; do
+		[ -f "$t" ] || continue
+		case $t in */guest.log | */checks.txt | */uname.txt | */dmesg.txt | *.analyze.txt) continue ;; esac
+		"$EB/allocscope" analyze --json "$t" >"$t.json" 2>"$t.json.err" || log "analyze --json $t failed: $(head -3 "$t.json.err")"
+		"$EB/allocscope" analyze "$t" >"$t.analyze.txt" 2>&1 || true
+	done
+}
+
+t_start=$SECONDS
+for k in $KERNELS; do
+	kdir=$(fetch_kernel "$k")
+	initrd=
+	for s in $SCENS; do
+		name=e2e-$k-$s
+		if [ "$NOBOOT" = 0 ]; then
+			[ -n "$initrd" ] || initrd=$(suite_initrd "$kdir")
+			if [ "$s" = pagecache ]; then
+				export IMG_SIZE=1280M MKFS_OPTS="-d $(bigdir)"
+			else
+				export IMG_SIZE=768M MKFS_OPTS=
+			fi
+			# a boot with six captures takes 1.5-3 min under TCG; one capture by trace-cmd gets 8 min
+			bt=1200
+			[ "${s%-tcmd}" = "$s" ] || bt=480
+			BOOT_TIMEOUT=$bt boot "$kdir" "$initrd" "$name" \
+				"as_scen=${s%-tcmd} as_caps=$(caps_for "$s") as_buf=$BUF as_win=$WIN as_zram=128" || true
+		fi
+		[ -d "$BUILD/runs/$name/$name" ] && analyze_run "$BUILD/runs/$name/$name"
+	done
+done
+log "boots and analysis took $((SECONDS - t_start)) s"
+args=()
+[ -n "$RESULTS" ] && args+=(--results "$RESULTS")
+for k in $KERNELS; do for s in $SCENS; do args+=("$BUILD/runs/e2e-$k-$s/e2e-$k-$s"); done; done
+exec python3 "$HERE/check.py" "${args[@]}"

@@ -1,0 +1,230 @@
+#!/bin/sh
+# /init of the e2e suite's initramfs (tests/e2e/e2e.sh). One boot = one scenario, captured several times in
+# a row with OUR recorders (the static `allocscope record` and capture/allocscope-record.sh, which write the
+# markers of docs/capture-format.md themselves) and optionally once with `trace-cmd record` (this script then
+# writes the canonical markers through trace_marker). Results go to the ext4 file system on the virtio data disk.
+#
+# Kernel command line (as_*):
+#   as_name=NAME          output directory on the data disk
+#   as_scen=anon|pagecache|thp|calm|oom
+#   as_caps=LIST          captures, in order, comma-separated: REC-MODE with REC = as (static allocscope record,
+#                         trace.dat), sh (allocscope-record.sh, text) or tcmd (trace-cmd record, trace.dat) and
+#                         MODE = graph|retprobe|events|auto (tcmd: graph only)
+#   as_buf=KB             per-CPU ring buffer of every recorder
+#   as_win=SECS           window workload length
+#   as_zram=MB            zram swap (0: none; oom turns swap off anyway)
+#
+# Per capture N: N-REC-MODE.{dat,txt} (the trace), N-REC-MODE.log (recorder output), lines in checks.txt
+# ("PASS|FAIL <capture> tracefs-restored ..."), and guest.log.
+
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+/bin/busybox --install -s /bin
+mkdir -p /proc /sys /dev /tmp /out /run
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t tmpfs tmp /tmp
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || mount -t debugfs debugfs /sys/kernel/debug
+T=/sys/kernel/tracing
+[ -e $T/trace ] || T=/sys/kernel/debug/tracing
+
+for kv in $(cat /proc/cmdline); do
+	case $kv in as_*=*) eval "${kv%%=*}='${kv#*=}'" ;; esac
+done
+SCEN=${as_scen:-anon}
+CAPS=$(echo "${as_caps:-as-graph}" | tr , ' ')
+BUF=${as_buf:-8192}
+WIN=${as_win:-1}
+NAME=${as_name:-suite}
+ZRAM=${as_zram:-128}
+
+if [ -f /modules/order ]; then
+	while read -r m; do insmod "/modules/$m" 2>/dev/null || echo "insmod $m failed" >/dev/console; done </modules/order
+fi
+sleep 0.3
+DISK=
+for d in /dev/vda /dev/vdb; do [ -b $d ] && { DISK=$d; break; }; done
+if [ -z "$DISK" ] || ! mount -t ext4 "$DISK" /out; then
+	echo "allocscope-guest: no data disk" >/dev/console
+	poweroff -f
+fi
+D=/out/$NAME
+mkdir -p $D
+LOG=$D/guest.log
+CHK=$D/checks.txt
+: >$CHK
+log() { echo "$*" >>$LOG; echo "allocscope-guest: $*" >/dev/console; }
+uname -r >$D/uname.txt
+NCPU=$(grep -c '^processor' /proc/cpuinfo)
+log "kernel $(uname -r) scen=$SCEN caps=$CAPS buf=$BUF win=$WIN zram=$ZRAM cpus=$NCPU"
+
+if [ "$ZRAM" -gt 0 ] && [ -e /sys/block/zram0 ]; then
+	for a in lz4 lzo-rle lzo; do echo $a >/sys/block/zram0/comp_algorithm 2>/dev/null && break; done
+	echo "${ZRAM}M" >/sys/block/zram0/disksize
+	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 && log "zram swap ${ZRAM}M on"
+fi
+# THP: the kernel turns THP off below 512 MB of RAM; use the common distro setting instead
+echo madvise >/sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null
+echo madvise >/sys/kernel/mm/transparent_hugepage/defrag 2>/dev/null
+[ "$SCEN" = oom ] && swapoff -a 2>/dev/null && log "oom: swap off"
+
+# the hogs are sized relative to MA0: MemAvailable minus the ring buffers the recorder will allocate
+MA0=$(awk -v b=$((NCPU * BUF / 1024)) '/^MemAvailable:/ {print int($2 / 1024) - b}' /proc/meminfo)
+log "MA0 (MemAvailable - ring buffers) = $MA0 MiB"
+TOPBUF0=$(cat $T/buffer_size_kb)
+
+HOGS=
+pre_phase() {
+	rm -f /tmp/ready1
+	case $SCEN in
+	anon) memhog -m $((MA0 * 75 / 100)) -N -t 1000 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
+	pagecache) memhog -m $((MA0 * 70 / 100)) -N -t -1 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
+	oom) memhog -m $((MA0 * 80 / 100)) -N -t -1 -c 100 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
+	thp) memhog -f 90 -F -N -t -1 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
+	calm) touch /tmp/ready1 ;;
+	esac
+	i=0
+	while [ ! -e /tmp/ready1 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+}
+# the window workload (also run by the recorders as their COMMAND through /win.sh)
+cat >/workload.sh <<EOF
+case $SCEN in
+anon) memhog -m $((MA0 * 55 / 100)) -N -t $WIN -q ;;
+pagecache) memhog -m 1 -R /out/big.bin -t $WIN -q ;;
+oom) memhog -m $((MA0 * 40 / 100)) -N -c 100 -t $WIN -q; echo "oom hog exit status \$?" >>$LOG ;;
+thp) memhog -a 90 -H -t $WIN -q ;;
+calm) memhog -m 2 -N -t $WIN -q ;;
+esac
+exit 0
+EOF
+KSWAPD=
+for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = kswapd0 ] && KSWAPD=${p#/proc/}; done
+
+# trace-cmd: the canonical markers of docs/capture-format.md, written by this script (begin before reading the
+# before-snapshot; the after-snapshot read before end)
+cat >/win-tcmd.sh <<EOF
+M=$T/trace_marker
+echo "allocscope: begin" >\$M
+echo "allocscope: uname \$(uname -r)" >\$M
+echo "allocscope: option recorder=trace-cmd" >\$M
+cat /proc/vmstat >/tmp/before.vm
+set -- \$(sed 's/.*) //' /proc/$KSWAPD/stat)
+K0="\${12} \${13}"
+echo "allocscope: clk_tck 100" >\$M
+echo "allocscope: kswapd $KSWAPD kswapd0 \$K0" >\$M
+while read -r n v; do echo "allocscope: vmstat \$n \$v" >\$M; done </tmp/before.vm
+sh /workload.sh
+cat /proc/vmstat >/tmp/after.vm
+set -- \$(sed 's/.*) //' /proc/$KSWAPD/stat)
+K1="\${12} \${13}"
+echo "allocscope: end" >\$M
+echo "allocscope: clk_tck 100" >\$M
+echo "allocscope: kswapd $KSWAPD kswapd0 \$K1" >\$M
+while read -r n v; do echo "allocscope: vmstat \$n \$v" >\$M; done </tmp/after.vm
+EOF
+
+ENTRY=
+for f in __alloc_frozen_pages_noprof __alloc_pages_noprof __alloc_pages __alloc_pages_nodemask; do
+	grep -qx $f $T/available_filter_functions && { ENTRY=$f; break; }
+done
+tcmd_capture() { # OUT LOG: function_graph + the tracepoints, as allocscope record's graph mode
+	ev=
+	for e in kmem/mm_page_alloc vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end \
+		vmscan/mm_vmscan_wakeup_kswapd vmscan/mm_vmscan_kswapd_wake vmscan/mm_vmscan_kswapd_sleep \
+		vmscan/mm_vmscan_lru_shrink_inactive vmscan/mm_vmscan_lru_shrink_active \
+		compaction/mm_compaction_begin compaction/mm_compaction_end compaction/mm_compaction_try_to_compact_pages \
+		compaction/mm_compaction_suitable compaction/mm_compaction_deferred compaction/mm_compaction_finished \
+		oom/mark_victim sched/sched_switch; do
+		[ -d $T/events/$e ] && ev="$ev -e $(echo $e | tr / :)"
+	done
+	plug="-p function_graph -g $ENTRY -O funcgraph-abstime -O funcgraph-proc"
+	# as allocscope record does where the kernel has it (6.5+, CONFIG_FUNCTION_GRAPH_RETVAL)
+	[ -e $T/options/funcgraph-retval ] && plug="$plug -O funcgraph-retval"
+	for f in $ENTRY get_page_from_freelist wake_all_kswapds __alloc_pages_direct_compact try_to_free_pages \
+		__alloc_pages_may_oom out_of_memory; do
+		grep -qx $f $T/available_filter_functions && plug="$plug -l $f"
+	done
+	# trace-cmd embeds /proc/kallsyms (~7 MB): show it the allocator's text symbols (and each one's successor, so
+	# that an address inside a kept function resolves to it), as guest-init.sh does for the fixtures
+	KSYMRE='alloc|get_free_page|get_zeroed|freelist|kswapd|compact|try_to_free|out_of_memory|reclaim|oom_|tracing_mark'
+	grep -E '^[0-9a-f]+ [tTwW] ' /proc/kallsyms | grep -v '\[' | sort |
+		awk -v re="$KSYMRE" '{ if ($3 ~ re) { print; k = 1 } else if (k) { print; k = 0 } }' >/tmp/kallsyms.text
+	mount -o bind /tmp/kallsyms.text /proc/kallsyms
+	echo "trace-cmd record -o $1 --compression zstd -b $BUF $plug $ev /bin/sh /win-tcmd.sh" >$2
+	trace-cmd record -o $1 --compression zstd -b $BUF $plug $ev /bin/sh /win-tcmd.sh >>$2 2>&1
+	echo "trace-cmd rc=$?" >>$2
+	umount /proc/kallsyms
+}
+
+check_restored() { # CAPTURE [FAILWORD]: tracefs as it was before any recorder
+	bad=
+	fw=${2:-FAIL}
+	[ "$(cat $T/current_tracer)" = nop ] || bad="$bad current_tracer=$(cat $T/current_tracer)"
+	[ -z "$(cat $T/set_event)" ] || bad="$bad set_event=[$(head -c 200 $T/set_event | tr '\n' ' ')]"
+	[ -z "$(ls $T/instances)" ] || bad="$bad instances=[$(ls $T/instances | tr '\n' ' ')]"
+	[ -z "$(cat $T/kprobe_events 2>/dev/null)" ] || bad="$bad kprobe_events=[$(head -c 200 $T/kprobe_events | tr '\n' ' ')]"
+	[ ! -e $T/dynamic_events ] || [ -z "$(cat $T/dynamic_events)" ] || bad="$bad dynamic_events=[$(head -c 200 $T/dynamic_events | tr '\n' ' ')]"
+	[ -z "$(cat $T/set_graph_function 2>/dev/null | grep -v '^#')" ] || bad="$bad set_graph_function=[$(head -c 200 $T/set_graph_function | tr '\n' ' ')]"
+	[ -z "$(cat $T/set_ftrace_filter 2>/dev/null | grep -v '^#')" ] || bad="$bad set_ftrace_filter=[$(head -c 200 $T/set_ftrace_filter | tr '\n' ' ')]"
+	[ "$(cat $T/tracing_on)" = 1 ] || bad="$bad tracing_on=$(cat $T/tracing_on)"
+	if [ -z "$bad" ]; then
+		echo "PASS $1 tracefs-restored: current_tracer=nop, set_event empty, no instances, no kprobe/dynamic events, no filters" >>$CHK
+	else
+		echo "$fw $1 tracefs-restored:$bad" >>$CHK
+	fi
+}
+# trace-cmd leaves its own settings behind (it is not ours to fix): reset them after its run
+tcmd_reset() {
+	echo 0 >$T/tracing_on; echo >$T/set_event; echo nop >$T/current_tracer
+	echo >$T/set_ftrace_filter; echo >$T/set_graph_function; echo 1 >$T/tracing_on
+	echo $TOPBUF0 >$T/buffer_size_kb
+}
+
+between() { # back to the state after boot: hogs gone, caches dropped, swap empty
+	for h in $HOGS; do kill $h 2>/dev/null; done
+	wait 2>/dev/null
+	HOGS=
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	if [ "$ZRAM" -gt 0 ] && [ "$SCEN" != oom ]; then swapoff /dev/zram0 2>/dev/null; swapon /dev/zram0; fi
+	echo 1 >/proc/sys/vm/compact_memory 2>/dev/null
+	sleep 0.5
+}
+
+check_restored "0-before-any-recorder"
+n=0
+for c in $CAPS; do
+	n=$((n + 1))
+	rec=${c%%-*}
+	mode=${c#*-}
+	cap=$n-$c
+	log "capture $cap"
+	[ "$rec" = tcmd ] && echo $BUF >$T/buffer_size_kb
+	pre_phase
+	log "pre-phase ready; $(grep MemAvailable /proc/meminfo | tr -s ' ')"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	case $rec in
+	as) allocscope-record -m $mode -b $BUF -o $D/$cap.dat -f -- /bin/sh /workload.sh >$D/$cap.log 2>&1
+	    echo "rc=$?" >>$D/$cap.log ;;
+	sh) sh /bin/allocscope-record.sh -m $mode -b $BUF -o $D/$cap.txt -f -- /bin/sh /workload.sh >$D/$cap.log 2>&1
+	    echo "rc=$?" >>$D/$cap.log ;;
+	tcmd) tcmd_capture $D/$cap.dat $D/$cap.log ;;
+	esac
+	log "capture $cap took $(awk -v a=$t0 '{printf "%.1f", $1 - a}' /proc/uptime) s: $(tail -n 3 $D/$cap.log | tr '\n' ' ')"
+	if [ "$rec" = tcmd ]; then
+		# not our recorder: what trace-cmd leaves behind is logged, then reset
+		check_restored $cap INFO
+		tcmd_reset
+		check_restored $cap-after-reset
+	else
+		check_restored $cap
+	fi
+	between
+	sync
+done
+dmesg >$D/dmesg.txt
+sync
+echo "allocscope-guest: captured" >/dev/console
+umount /out
+echo "allocscope-guest: done" >/dev/console
+poweroff -f
