@@ -965,6 +965,14 @@ int txt_end(struct prs_reader *r, struct txt *t, int ret)
 	if (t->nr_events == 0 && t->junk > 0)
 		return prs_fail(r, PRS_EFORMAT, true, prs_input_lineno(t->in),
 				"no trace event in the file: not a text trace");
+	/*
+	 * Tracefs, trace-cmd and perf end every line with '\n': a last line
+	 * without one is a file cut short, even when what is left of it
+	 * parsed (cut inside "gfp_flags=GFP_KER..."): the trace is not whole.
+	 */
+	if (t->nr_events > 0 && prs_input_unterminated(t->in))
+		return prs_fail(r, PRS_ETRUNCATED, true, prs_input_lineno(t->in),
+				"the file ends inside this line (no newline): truncated trace");
 	return 0;
 }
 
