@@ -354,7 +354,12 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 			return -1;
 		for (n = is; n < ie && is_event_name_char(*n); n++)
 			;
-		if (n > is && n + 1 < ie && n[0] == ':' && n[1] == ' ') {
+		/*
+		 * function_graph prints a trace_marker write as its bare text, so the recorders'
+		 * "allocscope: begin" looks like an event "allocscope" with a payload: it is a marker
+		 */
+		if (n > is && n + 1 < ie && n[0] == ':' && n[1] == ' ' &&
+		    !((size_t)(n - is) == 10 && !memcmp(is, "allocscope", 10))) {
 			char *pl = n + 2;
 
 			tn = txt_name_lookup(r, t, is, (size_t)(n - is), pl, (size_t)(ie - pl));

@@ -21,7 +21,9 @@ theirs_text() {
 	$cat "$1" | awk '
 		/^#/ || /^ *$/ { next }
 		/^CPU:[0-9]+ \[LOST( [0-9]+)? EVENTS\]/ { n["lost_events"]++; next }
-		# function_graph: tracepoints as comments, functions as entries/leaves
+		# function_graph: trace_marker text as a comment ("/* allocscope: begin */" is a marker, not an
+		# event "allocscope"), tracepoints as comments, functions as entries/leaves
+		/\|  *\/\* allocscope: / { n["print"]++; next }
 		/\|  *\/\* [a-z_0-9]+: / { match($0, /\/\* [a-z_0-9]+: /); n[substr($0, RSTART + 3, RLENGTH - 5)]++; next }
 		/\|  *\/\* .*\*\/ *$/ { n["print"]++; next }	# trace_marker text as a comment
 		/\| .*[a-zA-Z_0-9.]+\(\) \{ *$/ || /\| .*[a-zA-Z_0-9.]+\(\);/ { fg++; next }

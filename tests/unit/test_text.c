@@ -423,6 +423,24 @@ static void test_fgraph_full(void **state)
 	assert_int_equal(run.ev[8].e.cpu, 0);
 }
 
+/* The recorders' markers in function_graph text are comments "/ * allocscope: ... * /", not events. */
+static void test_fgraph_allocscope_marker(void **state)
+{
+	struct run run;
+
+	read_text("   28.050544 |   1)     sh-343     |               |  /* allocscope: begin */\n"
+		  "   28.050600 |   1)     sh-343     |               |  /* allocscope: vmstat allocstall_normal 7 */\n"
+		  "   28.050700 |   1)     sh-343     |               |  /* mm_page_alloc: page=00000000c6acd0f6 pfn=0x4a60 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE */\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 3);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_PRINT);
+	assert_string_equal(run.ev[0].text, "allocscope: begin");
+	assert_int_equal(run.ev[1].e.kind, PRS_EV_PRINT);
+	assert_string_equal(run.ev[1].text, "allocscope: vmstat allocstall_normal 7");
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_PAGE_ALLOC);
+}
+
 /* No abstime, no proc: banners name the task; tail and retval forms. */
 static void test_fgraph_minimal(void **state)
 {
@@ -765,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_perf_script),
 		cmocka_unit_test(test_fgraph_full),
 		cmocka_unit_test(test_fgraph_minimal),
+		cmocka_unit_test(test_fgraph_allocscope_marker),
 		cmocka_unit_test(test_zstd_input),
 		cmocka_unit_test(test_overlong_line),
 		cmocka_unit_test(test_nul_bytes),
