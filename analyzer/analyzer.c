@@ -109,7 +109,7 @@ struct anl_ctx {
 	bool		seen_graph, seen_retval, seen_kprobe;
 	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp;
 	bool		seen_lru_shrink_tp;
-	bool		seen_kswapd_switch, seen_kswapd_wake;
+	bool		seen_kswapd_switch, seen_kswapd_wake, seen_switch;
 	uint64_t	first_ts, last_ts;
 	uint64_t	next_id;
 
@@ -1079,6 +1079,7 @@ static void sched_switch(struct anl_ctx *a, const struct prs_event *ev)
 		a->nr_cpus = n;
 	}
 	c = &a->cpus[ev->cpu];
+	a->seen_switch = true;
 	if (prev_k || next_k)
 		a->seen_kswapd_switch = true;
 	if (prev_k) {
@@ -1544,6 +1545,11 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		m->kswapd_source = "sched_switch run time";
 		m->kswapd_cpu_percent = m->window_ns ?
 			100.0 * (double)m->scope.kswapd_run_ns / (double)m->window_ns : 0;
+	} else if (a->seen_switch && !a->seen_kswapd_wake) {
+		/* scheduling was traced and kswapd never ran: 0, not unknown */
+		m->kswapd_known = true;
+		m->kswapd_source = "sched_switch run time (kswapd never ran)";
+		m->kswapd_cpu_percent = 0;
 	} else if (a->seen_kswapd_wake) {
 		m->kswapd_known = true;
 		m->kswapd_source = "kswapd_wake..kswapd_sleep awake time (upper bound, no sched_switch)";
