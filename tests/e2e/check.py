@@ -182,7 +182,7 @@ def check_pairs(kscen, caps):
     gm, rm = sum(gr) / 2, sum(rr) / 2
     emit(abs(gm - rm) <= tol, name, "graph~retprobe",
          f"slow/1000 graph {gr[0]:.2f},{gr[1]:.2f} (mean {gm:.2f}) retprobe {rr[0]:.2f},{rr[1]:.2f} (mean {rm:.2f}); "
-         f"|diff| {abs(gm - rm):.2f} <= tol {tol:.2f} (2 x same-mode spread {spread:.2f}, 3 sigma {3 * sig:.2f})")
+         f"|diff| {abs(gm - rm):.2f} {'<=' if abs(gm - rm) <= tol else '>'} tol {tol:.2f} (2 x same-mode spread {spread:.2f}, 3 sigma {3 * sig:.2f})")
     for x in e:
         er = rate(x) or 0
         top = max(gr + rr)

@@ -46,10 +46,10 @@ BUF=${BUF:-8192}
 # with apt-get when run as root, and exits 3 naming what is missing otherwise)
 set --
 FIXTURES_LIB=1
-MY_KERNELS=$KERNELS
+MY_KERNELS=$KERNELS MY_NOBOOT=$NOBOOT
 # shellcheck source=tests/e2e/fixtures.sh
 . "$HERE/fixtures.sh"
-KERNELS=$MY_KERNELS
+KERNELS=$MY_KERNELS NOBOOT=$MY_NOBOOT	# fixtures.sh sets its own defaults
 need python3 python3
 log() { echo "e2e: $*" >&2; }
 
