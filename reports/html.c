@@ -710,20 +710,6 @@ static void capture(FILE *f, const struct rpt_input *in)
 {
 	const struct anl_model *m = in->model;
 	const struct anl_anomalies *an = &m->anomalies;
-	static const char *const names[] = {
-		"incomplete (open across lost events)", "open when the trace ended",
-		"return without entry (trace began inside)", "entry without return",
-		"gpfl/stage outside any allocation", "reclaim end without begin",
-		"order out of range", "timestamps going backwards",
-		"allocations that changed CPU", "frozen alloc merged into its wrapper",
-		"gpfl calls not from the allocator (bulk)", "boosted-watermark kswapd wakes (fast path)",
-	};
-	const uint64_t vals[] = {
-		an->incomplete, an->open_at_end, an->exit_without_entry, an->unmatched_entry,
-		an->orphan_calls, an->reclaim_end_without_begin, an->order_out_of_range,
-		an->ts_backwards, an->migrations, an->wrapper_merged, an->bulk_gpfl,
-		an->boosted_wakes,
-	};
 	char b[3][64];
 	bool any = false;
 
@@ -750,14 +736,16 @@ static void capture(FILE *f, const struct rpt_input *in)
 			rpt_fmt_count(b[0], 64, in->pstats->bad_lines),
 			rpt_fmt_count(b[1], 64, in->pstats->bad_fields));
 	fprintf(f, "</dl>\n");
-	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-		if (!vals[i])
+	for (size_t i = 0; i < rpt_nr_anomalies; i++) {
+		uint64_t v = rpt_anomaly_value(an, i);
+
+		if (!v)
 			continue;
 		if (!any)
 			fprintf(f, "<h3>Anomalies (counted, never dropped)</h3><table>\n");
 		any = true;
-		fprintf(f, "<tr><td class=t>%s</td>", names[i]);
-		td_count(f, vals[i]);
+		fprintf(f, "<tr><td class=t>%s</td>", rpt_anomalies[i].label);
+		td_count(f, v);
 		fprintf(f, "</tr>\n");
 	}
 	if (any)

@@ -7,7 +7,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "report.h"
+#include "report-local.h"
 
 static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
 {
@@ -118,29 +118,17 @@ static void kpi_block(FILE *f, const struct anl_model *m)
 static void anomalies(FILE *f, const struct anl_model *m, const struct prs_stats *ps)
 {
 	const struct anl_anomalies *an = &m->anomalies;
-	static const char *const names[] = {
-		"incomplete (open across lost events)", "open when the trace ended",
-		"return without entry (trace began inside)", "entry without return",
-		"gpfl/stage outside any allocation", "reclaim end without begin",
-		"order out of range", "timestamps going backwards",
-		"allocations that changed CPU", "frozen alloc merged into its wrapper",
-		"gpfl calls not from the allocator (bulk)", "boosted-watermark kswapd wakes (fast path)",
-	};
-	const uint64_t vals[] = {
-		an->incomplete, an->open_at_end, an->exit_without_entry, an->unmatched_entry,
-		an->orphan_calls, an->reclaim_end_without_begin, an->order_out_of_range,
-		an->ts_backwards, an->migrations, an->wrapper_merged, an->bulk_gpfl,
-		an->boosted_wakes,
-	};
 	bool any = false;
 
-	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-		if (!vals[i])
+	for (size_t i = 0; i < rpt_nr_anomalies; i++) {
+		uint64_t v = rpt_anomaly_value(an, i);
+
+		if (!v)
 			continue;
 		if (!any)
 			fprintf(f, "\nAnomalies (counted, see docs/json-schema.md)\n");
 		any = true;
-		fprintf(f, "  %-44s %10" PRIu64 "\n", names[i], vals[i]);
+		fprintf(f, "  %-44s %10" PRIu64 "\n", rpt_anomalies[i].label, v);
 	}
 	if (ps && (ps->bad_lines || ps->bad_fields)) {
 		fprintf(f, "  %-44s %10" PRIu64 "\n", "unparsable event lines / fields",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Formatting helpers and error strings of the report library. */
+#include <stddef.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -109,3 +110,20 @@ enum anl_stage rpt_dominant_stage(const struct anl_alloc *rec)
 		best = ANL_STAGE_OOM;
 	return best;
 }
+
+#define RPT_ANOMALY(label, field) { label, offsetof(struct anl_anomalies, field) }
+const struct rpt_anomaly rpt_anomalies[] = {
+	RPT_ANOMALY("incomplete (open across lost events)", incomplete),
+	RPT_ANOMALY("open when the trace ended", open_at_end),
+	RPT_ANOMALY("return without entry (trace began inside)", exit_without_entry),
+	RPT_ANOMALY("entry without return", unmatched_entry),
+	RPT_ANOMALY("gpfl/stage outside any allocation", orphan_calls),
+	RPT_ANOMALY("reclaim end without begin", reclaim_end_without_begin),
+	RPT_ANOMALY("order out of range", order_out_of_range),
+	RPT_ANOMALY("timestamps going backwards", ts_backwards),
+	RPT_ANOMALY("allocations that changed CPU", migrations),
+	RPT_ANOMALY("frozen alloc merged into its wrapper", wrapper_merged),
+	RPT_ANOMALY("gpfl calls not from the allocator (bulk)", bulk_gpfl),
+	RPT_ANOMALY("boosted-watermark kswapd wakes (fast path)", boosted_wakes),
+};
+const size_t rpt_nr_anomalies = sizeof(rpt_anomalies) / sizeof(rpt_anomalies[0]);
