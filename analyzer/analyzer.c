@@ -126,9 +126,10 @@ struct anl_ctx {
 	char		*kernel;
 
 	/* gfp classes: name table shared by all totals */
-	const char	*class_ptr[64];		/* interned gfp_str -> class cache */
-	int		class_idx[64];
-	int		nr_class_ptr;
+	/* interned gfp_str -> class: direct-mapped on the pointer, one probe per event */
+#define ANL_CLASS_CACHE	256
+	const char	*class_ptr[ANL_CLASS_CACHE];
+	int		class_idx[ANL_CLASS_CACHE];
 
 	struct anl_totals tot[2][2];	/* [estimator][scope] */
 	struct anl_totals raw[2];	/* raw event counts per scope */
@@ -223,18 +224,22 @@ static enum anl_role fn_role(struct anl_ctx *a, const char *func)
 }
 
 /* gfp class: the first GFP_* token of the symbolic flags ("GFP_KERNEL|__GFP_ZERO"). */
+_Static_assert(ANL_CLASS_CACHE == 256, "gfp_class() takes the top 8 bits of a hash as the slot");
+
 static int gfp_class(struct anl_ctx *a, const char *gfp_str)
 {
 	char name[40];
 	const char *bar;
 	size_t len;
+	size_t slot;
 	int i;
 
 	if (!gfp_str)
 		return -1;	/* unknown */
-	for (i = 0; i < a->nr_class_ptr; i++)
-		if (a->class_ptr[i] == gfp_str)
-			return a->class_idx[i];
+	/* interned strings are packed in an arena, not aligned: mix every bit */
+	slot = (size_t)(((uint64_t)(uintptr_t)gfp_str * 0x9e3779b97f4a7c15ull) >> 56);
+	if (a->class_ptr[slot] == gfp_str)
+		return a->class_idx[slot];
 	bar = strchr(gfp_str, '|');
 	len = bar ? (size_t)(bar - gfp_str) : strlen(gfp_str);
 	if (len >= sizeof(name) || strncmp(gfp_str, "GFP_", 4))
@@ -258,10 +263,8 @@ static int gfp_class(struct anl_ctx *a, const char *gfp_str)
 			}
 		}
 	}
-	if (a->nr_class_ptr < 64) {
-		a->class_ptr[a->nr_class_ptr] = gfp_str;
-		a->class_idx[a->nr_class_ptr++] = i;
-	}
+	a->class_ptr[slot] = gfp_str;
+	a->class_idx[slot] = i;
 	return i;
 }
 
