@@ -40,6 +40,12 @@ static void info_usage(FILE *f)
  * Whether the functions traced are the allocator's is the analyzer's call;
  * here it is only the shape of the data.
  */
+/* What reading the events showed, beyond the reader's counts. */
+struct info_seen {
+	bool		graph_retval;	/* a function_graph exit carried a return value */
+	uint64_t	anon_probes;	/* kprobe events whose function is unknown */
+};
+
 static const char *info_mode(const struct prs_stats *st, bool graph_retval)
 {
 	if (st->by_kind[PRS_EV_FUNC_ENTRY] || st->by_kind[PRS_EV_FUNC_EXIT])
@@ -51,14 +57,12 @@ static const char *info_mode(const struct prs_stats *st, bool graph_retval)
 
 #define INFO_MAX_WARN 9
 
-/* kprobe events of the trace being reported whose function is unknown */
-static uint64_t info_anon_probes;
-
-static int info_warnings(const struct prs_stats *st, const char **warn)
+static int info_warnings(const struct prs_stats *st, const struct info_seen *seen,
+			 const char **warn)
 {
 	int n = 0;
 
-	if (info_anon_probes)
+	if (seen->anon_probes)
 		warn[n++] = "kprobe events without function names (bare addresses, e.g. trace-cmd "
 			    "report output): retprobe mode needs them; analyze the trace.dat itself";
 	if (!st->events)
@@ -80,11 +84,11 @@ static int info_warnings(const struct prs_stats *st, const char **warn)
 	return n;
 }
 
-static void info_print_text(const char *path, struct prs_reader *r, bool graph_retval)
+static void info_print_text(const char *path, struct prs_reader *r, const struct info_seen *seen)
 {
 	const struct prs_stats *st = prs_stats(r);
 	const char *warn[INFO_MAX_WARN];
-	int nwarn = info_warnings(st, warn);
+	int nwarn = info_warnings(st, seen, warn);
 	bool have_ts = st->first_ts != PRS_NO_VALUE;
 
 	printf("%s\n", path);
@@ -116,7 +120,7 @@ static void info_print_text(const char *path, struct prs_reader *r, bool graph_r
 		       " undecodable)\n", st->lines, st->skipped_lines, st->bad_lines);
 	if (st->bad_fields)
 		printf("  bad fields:   %" PRIu64 "\n", st->bad_fields);
-	printf("  capture mode: %s\n", info_mode(st, graph_retval));
+	printf("  capture mode: %s\n", info_mode(st, seen->graph_retval));
 	printf("  events by type:\n");
 	for (size_t i = 0; i < st->nr_names; i++) {
 		const struct prs_name_count *n = &st->names[i];
@@ -128,11 +132,11 @@ static void info_print_text(const char *path, struct prs_reader *r, bool graph_r
 		printf("  warning: %s\n", warn[i]);
 }
 
-static void info_print_json(const char *path, struct prs_reader *r, bool graph_retval)
+static void info_print_json(const char *path, struct prs_reader *r, const struct info_seen *seen)
 {
 	const struct prs_stats *st = prs_stats(r);
 	const char *warn[INFO_MAX_WARN];
-	int nwarn = info_warnings(st, warn);
+	int nwarn = info_warnings(st, seen, warn);
 	bool have_ts = st->first_ts != PRS_NO_VALUE && !st->ts_missing;
 
 	printf("{\"path\":");
@@ -164,7 +168,7 @@ static void info_print_json(const char *path, struct prs_reader *r, bool graph_r
 	       ",\"lost_markers\":%" PRIu64 ",\"lines\":%" PRIu64 ",\"bad_lines\":%" PRIu64
 	       ",\"bad_fields\":%" PRIu64 ",\"ts_backwards\":%" PRIu64 ",\"capture_mode\":\"%s\"",
 	       st->events, st->lost_events, st->lost_markers, st->lines, st->bad_lines,
-	       st->bad_fields, st->ts_backwards, info_mode(st, graph_retval));
+	       st->bad_fields, st->ts_backwards, info_mode(st, seen->graph_retval));
 	if (st->cpustat_known)
 		printf(",\"ring_buffer\":{\"overrun\":%" PRIu64 ",\"dropped\":%" PRIu64 "}",
 		       st->overrun_reported, st->dropped_reported);
@@ -188,18 +192,17 @@ static void info_print_json(const char *path, struct prs_reader *r, bool graph_r
 }
 
 /* Read one trace to its end; 0 or a negative PRS_E* code. */
-static int info_read(struct prs_reader *r, bool *graph_retval, uint64_t *anon_probes)
+static int info_read(struct prs_reader *r, struct info_seen *seen)
 {
 	struct prs_event ev;
 	int ret;
 
-	*graph_retval = false;
-	*anon_probes = 0;
+	*seen = (struct info_seen){ 0 };
 	while ((ret = prs_next(r, &ev)) > 0) {
 		if (ev.kind == PRS_EV_FUNC_EXIT && ev.u.fn.retval != PRS_NO_VALUE)
-			*graph_retval = true;
+			seen->graph_retval = true;
 		if ((ev.kind == PRS_EV_KPROBE || ev.kind == PRS_EV_KRETPROBE) && !ev.u.fn.func)
-			(*anon_probes)++;
+			seen->anon_probes++;
 	}
 	return ret;
 }
@@ -238,28 +241,26 @@ int cmd_info(int argc, char **argv)
 		putchar('[');
 	for (int i = optind; i < argc; i++) {
 		struct prs_reader *r;
-		bool graph_retval = false;
-		uint64_t anon_probes = 0;
+		struct info_seen seen = { 0 };
 		int ret;
 
 		ret = prs_open(argv[i], 0, &r);
 		if (ret == 0)
-			ret = info_read(r, &graph_retval, &anon_probes);
+			ret = info_read(r, &seen);
 		if (ret < 0) {
 			cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
 			prs_close(r);
 			status = EXIT_INPUT;
 			continue;
 		}
-		info_anon_probes = anon_probes;
 		if (set.json) {
 			if (i > optind)
 				putchar(',');
-			info_print_json(argv[i], r, graph_retval);
+			info_print_json(argv[i], r, &seen);
 		} else {
 			if (i > optind)
 				putchar('\n');
-			info_print_text(argv[i], r, graph_retval);
+			info_print_text(argv[i], r, &seen);
 		}
 		prs_close(r);
 	}
