@@ -39,7 +39,7 @@ pc_missing = $(strip $(foreach p,$(1),$(if $(shell pkg-config --exists $(firstwo
 
 CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra -Wshadow -Wno-unused-parameter \
                -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing \
-               -D_GNU_SOURCE -MMD -MP
+               -D_GNU_SOURCE -pthread -MMD -MP
 SAN       ?=
 ifeq ($(SAN),1)
 BUILD     := build-asan
@@ -61,7 +61,7 @@ FUZZ_SECONDS ?= 60
 NEEDS_LIBS := $(filter-out deps clean help,$(or $(MAKECMDGOALS),all))
 ifneq ($(NEEDS_LIBS),)
 LIB_CFLAGS := $(shell pkg-config --cflags $(call pc_names,$(PKGS)) 2>/dev/null)
-LIB_LIBS   := $(shell pkg-config --libs $(call pc_names,$(PKGS)) 2>/dev/null) -lm
+LIB_LIBS   := $(shell pkg-config --libs $(call pc_names,$(PKGS)) 2>/dev/null) -lm -pthread
 endif
 
 CFLAGS    += $(CFLAGS_BASE) $(LIB_CFLAGS) -I. -Iparsers -Ianalyzer -Ireports -Icapture

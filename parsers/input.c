@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +19,32 @@
 #include "parsers-local.h"
 
 #define PRS_CHUNK_SIZE	(256u * 1024)	/* one read() */
+#define PRS_ZBLOCK_SIZE	(256u * 1024)	/* one block of decompressed bytes */
+#define PRS_ZBLOCKS	4		/* blocks in flight between the threads */
+
+struct prs_zerr {
+	int		code;
+	uint64_t	off;
+	char		msg[128];
+};
+
+struct prs_zblock {
+	size_t		len;
+	bool		eof;		/* the stream ended after these bytes */
+	bool		failed;		/* ... or an error did: prs_input.zerr */
+	char		data[PRS_ZBLOCK_SIZE];
+};
+
+/* Blocks [head, head + full) are decompressed and not yet consumed. */
+struct prs_zring {
+	pthread_t	thread;
+	pthread_mutex_t	lock;
+	pthread_cond_t	data, space;
+	unsigned int	head, tail, full;
+	bool		stop;
+	size_t		pos;		/* consumed bytes of blk[head] */
+	struct prs_zblock blk[PRS_ZBLOCKS];
+};
 
 struct prs_input {
 	struct prs_reader	*r;
@@ -31,16 +59,31 @@ struct prs_input {
 	uint64_t		zoff;		/* file offset of zbuf[0] */
 	size_t			zlast;		/* last ZSTD_decompressStream() hint; 0 = frame complete */
 	bool			zeof;		/* compressed input exhausted */
+	struct prs_zerr		zerr;
+	struct prs_zring	*ring;		/* NULL: decompression runs inline */
 
 	/* decompressed bytes: [start, end) not yet returned as lines */
 	char			*buf;
 	size_t			cap, start, end;
 	uint64_t		buf_off;	/* decompressed offset of buf[0] */
 
+	/*
+	 * NUL bytes are looked for once per chunk read, not once per line:
+	 * nul_at is the index in buf of the first NUL in [start, end), or
+	 * NO_NUL.
+	 */
+	size_t			nul_at;
+
 	uint64_t		lineno;
 	uint64_t		line_off;
 	bool			unterminated;	/* the last line returned had no '\n' */
+	bool			line_nul;	/* the last line returned holds a NUL */
 };
+
+#define NO_NUL	SIZE_MAX
+
+static bool zs_start(struct prs_input *in);
+static void zs_stop(struct prs_input *in);
 
 /* zstd frame magic 0xFD2FB528, and skippable frames 0x184D2A50..5F (LE). */
 static bool prs_is_zstd_magic(const unsigned char *p, size_t n)
@@ -82,6 +125,7 @@ int prs_input_open(struct prs_reader *r, struct prs_input **out)
 	if (!in)
 		return prs_fail_file(r, PRS_ENOMEM, "%s", prs_strerror(PRS_ENOMEM));
 	in->r = r;
+	in->nul_at = NO_NUL;
 	in->fd = open(r->path, O_RDONLY | O_CLOEXEC);
 	if (in->fd < 0) {
 		int err = errno;
@@ -109,6 +153,7 @@ int prs_input_open(struct prs_reader *r, struct prs_input **out)
 		ZSTD_initDStream(in->zds);
 		/* a frame that was never started is not "truncated" */
 		in->zlast = 0;
+		zs_start(in);
 	}
 	*out = in;
 	return 0;
@@ -139,10 +184,17 @@ static int prs_fill_plain(struct prs_input *in, size_t room)
 	return 0;
 }
 
-static int prs_fill_zstd(struct prs_input *in, size_t room)
+/*
+ * Decompress up to room bytes into dst.  0 with *got > 0, or *got == 0 and
+ * *eof at the end of the stream; -1 with the error in in->zerr.  Touches
+ * only the zstd half of in: the decompression thread runs it.
+ */
+static int zs_decompress(struct prs_input *in, char *dst, size_t room, size_t *got, bool *eof)
 {
-	ZSTD_outBuffer ob = { in->buf + in->end, room, 0 };
+	ZSTD_outBuffer ob = { dst, room, 0 };
+	struct prs_zerr *err = &in->zerr;
 
+	*eof = false;
 	while (ob.pos == 0) {
 		ZSTD_inBuffer ib;
 		size_t ret;
@@ -152,18 +204,22 @@ static int prs_fill_zstd(struct prs_input *in, size_t room)
 
 			if (in->zeof) {
 				/* zlast != 0: the last frame wanted more bytes */
-				if (in->zlast != 0)
-					return prs_fail(in->r, PRS_ETRUNCATED, false,
-							in->zoff + in->zlen,
-							"zstd stream ends inside a frame");
-				in->eof = true;
-				return 0;
+				if (in->zlast != 0) {
+					*err = (struct prs_zerr){ PRS_ETRUNCATED, in->zoff + in->zlen,
+								  "zstd stream ends inside a frame" };
+					return -1;
+				}
+				*eof = true;
+				break;
 			}
 			in->zoff += in->zlen;
 			n = prs_read_full(in->fd, in->zbuf, PRS_CHUNK_SIZE);
-			if (n < 0)
-				return prs_fail(in->r, PRS_EIO, false, in->zoff,
-						"%s", strerror(errno));
+			if (n < 0) {
+				err->code = PRS_EIO;
+				err->off = in->zoff;
+				snprintf(err->msg, sizeof(err->msg), "%s", strerror(errno));
+				return -1;
+			}
 			in->zpos = 0;
 			in->zlen = (size_t)n;
 			if (n == 0) {
@@ -173,26 +229,164 @@ static int prs_fill_zstd(struct prs_input *in, size_t room)
 		}
 		ib = (ZSTD_inBuffer){ in->zbuf, in->zlen, in->zpos };
 		ret = ZSTD_decompressStream(in->zds, &ob, &ib);
-		if (ZSTD_isError(ret))
-			return prs_fail(in->r, PRS_EZSTD, false, in->zoff + ib.pos,
-					"zstd: %s (compressed offset)",
-					ZSTD_getErrorName(ret));
+		if (ZSTD_isError(ret)) {
+			err->code = PRS_EZSTD;
+			err->off = in->zoff + ib.pos;
+			snprintf(err->msg, sizeof(err->msg), "zstd: %s (compressed offset)",
+				 ZSTD_getErrorName(ret));
+			return -1;
+		}
 		in->zpos = ib.pos;
 		in->zlast = ret;
 	}
-	in->end += ob.pos;
+	*got = ob.pos;
 	return 0;
+}
+
+/*
+ * The decompression thread: fills the ring's blocks in order while the
+ * reader parses the previous ones, so a .zst trace costs about
+ * max(decompression, parsing) on two cores instead of their sum.
+ */
+static void *zs_thread(void *arg)
+{
+	struct prs_input *in = arg;
+	struct prs_zring *z = in->ring;
+
+	for (;;) {
+		struct prs_zblock *b;
+		int ret;
+
+		pthread_mutex_lock(&z->lock);
+		while (z->full == PRS_ZBLOCKS && !z->stop)
+			pthread_cond_wait(&z->space, &z->lock);
+		if (z->stop) {
+			pthread_mutex_unlock(&z->lock);
+			return NULL;
+		}
+		b = &z->blk[z->tail];
+		pthread_mutex_unlock(&z->lock);
+
+		ret = zs_decompress(in, b->data, PRS_ZBLOCK_SIZE, &b->len, &b->eof);
+		b->failed = ret < 0;
+
+		pthread_mutex_lock(&z->lock);
+		z->tail = (z->tail + 1) % PRS_ZBLOCKS;
+		z->full++;
+		pthread_cond_signal(&z->data);
+		pthread_mutex_unlock(&z->lock);
+		if (b->failed || b->eof)
+			return NULL;
+	}
+}
+
+/* Start the thread; false if it cannot be (then decompression runs inline). */
+static bool zs_start(struct prs_input *in)
+{
+	struct prs_zring *z = calloc(1, sizeof(*z));
+
+	if (!z)
+		return false;
+	pthread_mutex_init(&z->lock, NULL);
+	pthread_cond_init(&z->data, NULL);
+	pthread_cond_init(&z->space, NULL);
+	in->ring = z;
+	if (pthread_create(&z->thread, NULL, zs_thread, in) != 0) {
+		in->ring = NULL;
+		free(z);
+		return false;
+	}
+	return true;
+}
+
+static void zs_stop(struct prs_input *in)
+{
+	struct prs_zring *z = in->ring;
+
+	if (!z)
+		return;
+	pthread_mutex_lock(&z->lock);
+	z->stop = true;
+	pthread_cond_signal(&z->space);
+	pthread_mutex_unlock(&z->lock);
+	pthread_join(z->thread, NULL);
+	pthread_mutex_destroy(&z->lock);
+	pthread_cond_destroy(&z->data);
+	pthread_cond_destroy(&z->space);
+	free(z);
+	in->ring = NULL;
+}
+
+/* Copy what the thread decompressed; the error it met when it comes up in order. */
+static int zs_take(struct prs_input *in, size_t room, size_t *got, bool *eof)
+{
+	struct prs_zring *z = in->ring;
+	struct prs_zblock *b;
+	size_t n;
+
+	pthread_mutex_lock(&z->lock);
+	while (z->full == 0)
+		pthread_cond_wait(&z->data, &z->lock);
+	b = &z->blk[z->head];
+	pthread_mutex_unlock(&z->lock);
+
+	*eof = false;
+	if (b->failed)
+		return -1;	/* in->zerr: the thread has stopped */
+	n = b->len - z->pos < room ? b->len - z->pos : room;
+	memcpy(in->buf + in->end, b->data + z->pos, n);
+	z->pos += n;
+	*got = n;
+	if (z->pos < b->len)
+		return 0;
+	*eof = b->eof;
+	z->pos = 0;
+	pthread_mutex_lock(&z->lock);
+	z->head = (z->head + 1) % PRS_ZBLOCKS;
+	z->full--;
+	pthread_cond_signal(&z->space);
+	pthread_mutex_unlock(&z->lock);
+	return 0;
+}
+
+static int prs_fill_zstd(struct prs_input *in, size_t room)
+{
+	size_t got = 0;
+	bool eof;
+	int ret;
+
+	do {
+		ret = in->ring ? zs_take(in, room, &got, &eof)
+			       : zs_decompress(in, in->buf + in->end, room, &got, &eof);
+		if (ret < 0)
+			return prs_fail(in->r, in->zerr.code, false, in->zerr.off, "%s", in->zerr.msg);
+	} while (got == 0 && !eof);
+	in->end += got;
+	if (eof)
+		in->eof = true;
+	return 0;
+}
+
+/* The first NUL in buf[from, end), or NO_NUL. */
+static size_t prs_find_nul(const struct prs_input *in, size_t from)
+{
+	const char *z = from < in->end ? memchr(in->buf + from, '\0', in->end - from) : NULL;
+
+	return z ? (size_t)(z - in->buf) : NO_NUL;
 }
 
 /* Make room (moving the unread tail to the front) and read more bytes. */
 static int prs_fill(struct prs_input *in)
 {
-	size_t room;
+	size_t room, old_end;
+	int ret;
 
 	if (in->start > 0) {
 		size_t keep = in->end - in->start;
 
 		memmove(in->buf, in->buf + in->start, keep);
+		if (in->nul_at != NO_NUL)
+			in->nul_at -= in->start;
 		in->buf_off += in->start;
 		in->start = 0;
 		in->end = keep;
@@ -202,7 +396,11 @@ static int prs_fill(struct prs_input *in)
 		room = PRS_CHUNK_SIZE;
 	if (room == 0)
 		return 0;
-	return in->zstd ? prs_fill_zstd(in, room) : prs_fill_plain(in, room);
+	old_end = in->end;
+	ret = in->zstd ? prs_fill_zstd(in, room) : prs_fill_plain(in, room);
+	if (ret == 0 && in->nul_at == NO_NUL)
+		in->nul_at = prs_find_nul(in, old_end);
+	return ret;
 }
 
 int prs_input_getline(struct prs_input *in, char **line, size_t *len)
@@ -223,7 +421,10 @@ int prs_input_getline(struct prs_input *in, char **line, size_t *len)
 			in->lineno++;
 			in->unterminated = !nl;
 			in->line_off = in->buf_off + in->start;
+			in->line_nul = in->nul_at < in->start + n;
 			in->start += n + (nl ? 1 : 0);
+			if (in->line_nul)	/* the terminator written below is before start */
+				in->nul_at = prs_find_nul(in, in->start);
 			if (n > 0 && p[n - 1] == '\r')
 				n--;
 			p[n] = '\0';	/* '\n', '\r' or the spare byte at the end */
@@ -250,6 +451,11 @@ uint64_t prs_input_lineno(const struct prs_input *in)
 	return in->lineno;
 }
 
+bool prs_input_line_has_nul(const struct prs_input *in)
+{
+	return in->line_nul;
+}
+
 bool prs_input_unterminated(const struct prs_input *in)
 {
 	return in->unterminated;
@@ -264,6 +470,7 @@ void prs_input_close(struct prs_input *in)
 {
 	if (!in)
 		return;
+	zs_stop(in);
 	if (in->fd >= 0)
 		close(in->fd);
 	if (in->zds)

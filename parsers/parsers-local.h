@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "parsers.h"
 
 #define PRS_MAX_LINE	(1u << 20)	/* a text line longer than 1 MiB is an error */
@@ -32,6 +33,28 @@ struct prs_intern {
 	void			*chunks;	/* list of chunks, freed at close */
 };
 
+/*
+ * Eight bytes at a time: interning and the text readers' event-name cache
+ * hash strings of most lines.
+ */
+static inline uint32_t prs_hash(const char *s, size_t len)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
 /* A byte source: a plain file or a zstd stream, with a bounded line reader. */
 struct prs_input;
 
@@ -46,7 +69,8 @@ int  prs_input_getline(struct prs_input *in, char **line, size_t *len);
 uint64_t prs_input_lineno(const struct prs_input *in);	/* 1-based, of the last line returned */
 uint64_t prs_input_offset(const struct prs_input *in);
 /* The last line returned ended the input without a '\n' (a cut-off file?). */
-bool prs_input_unterminated(const struct prs_input *in);	/* byte offset (decompressed) of the last line */
+bool prs_input_unterminated(const struct prs_input *in);
+bool prs_input_line_has_nul(const struct prs_input *in);	/* the last line returned holds a NUL byte */	/* byte offset (decompressed) of the last line */
 void prs_input_close(struct prs_input *in);
 
 struct prs_reader {

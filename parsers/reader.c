@@ -95,25 +95,6 @@ struct prs_chunk {
 	char data[];
 };
 
-/* Eight bytes at a time: interning runs for symbols and gfp strings of text lines. */
-static uint32_t prs_hash(const char *s, size_t len)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
-
-	for (; len >= 8; s += 8, len -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	if (len) {
-		w = 0;
-		memcpy(&w, s, len);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	}
-	h ^= h >> 29;
-	return (uint32_t)h;
-}
-
 static char *prs_arena_alloc(struct prs_intern *in, size_t size)
 {
 	struct prs_chunk *c;

@@ -453,7 +453,7 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 			}
 			r->stats.lines++;
 		}
-		if (memchr(line, '\0', len)) {
+		if (prs_input_line_has_nul(t->in)) {
 			ret = txt_nul_line(r, t);
 			if (ret < 0)
 				return ret;

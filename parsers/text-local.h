@@ -10,6 +10,16 @@
 #define TXT_STACK		64	/* open function_graph entries per CPU */
 #define TXT_COMM		32
 #define TXT_MAX_CPUS		4096	/* a CPU column beyond it is a damaged line */
+#define TXT_PROBE_KEY		96	/* longest "(sym+off/size <- func)" remembered */
+#define TXT_PROBE_MEMO		4	/* of them per event name (callers vary) */
+
+/* A probe line's "(sym+0x4/0x310 <- func)" and what it decoded to. */
+struct txt_probe_memo {
+	uint8_t		len;		/* 0: unused */
+	bool		bare;
+	const char	*func, *caller;
+	char		key[TXT_PROBE_KEY];
+};
 
 enum txt_mode {
 	TXT_UNKNOWN = 0,
@@ -28,6 +38,10 @@ struct txt_name {
 	enum prs_kind	kind;
 	long		slot;		/* prs_name_slot() */
 	const char	*probe_func;	/* perf probe: function from the name */
+
+	/* a probe's "(...)" takes a few spellings per name, repeated on every line */
+	struct txt_probe_memo memo[TXT_PROBE_MEMO];
+	unsigned int	memo_next;	/* round robin */
 };
 
 /* function_graph: what is known per CPU between lines */
@@ -81,7 +95,7 @@ bool txt_parse_ts(const char *s, const char *e, uint64_t *out);
 struct txt_name *txt_name_lookup(struct prs_reader *r, struct txt *t,
 				 const char *tok, size_t toklen,
 				 const char *payload, size_t plen);
-void txt_decode(struct prs_reader *r, struct txt *t, const struct txt_name *n,
+void txt_decode(struct prs_reader *r, struct txt *t, struct txt_name *n,
 		char *s, char *e, struct prs_event *ev);
 int txt_parse_event_line(struct prs_reader *r, struct txt *t, char *line, size_t len,
 			 struct prs_event *ev, struct txt_name **np);

@@ -21,14 +21,44 @@ static inline bool is_digit(char c)
 	return (unsigned char)(c - '0') < 10;
 }
 
-static inline int hexval(char c)
+/* Past the spaces at p: the task column is padded to 16 and more. */
+static inline char *skip_spaces(char *p, const char *end)
 {
-	if (is_digit(c))
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if (w != 0x2020202020202020ull)
+			break;
+		p += 8;
+	}
+	while (p < end && *p == ' ')
+		p++;
+	return p;
+}
+
+/* hex digit value + 1; 0 = not a hex digit */
+static const unsigned char hex_lut[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* [s, e) of at most 16 hex digits; false on anything else */
+static inline bool parse_hex_digits(const char *s, const char *e, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned int bad = 0;
+
+	for (; s < e; s++) {
+		unsigned int h = hex_lut[(unsigned char)*s];
+
+		bad |= h == 0;
+		v = v << 4 | (h - 1);
+	}
+	*out = v;
+	return !bad;
 }
 
 /*
@@ -48,15 +78,8 @@ bool txt_parse_num(const char *s, const char *e, uint64_t *out)
 		return false;
 	if (e - s > 2 && s[0] == '0' && (s[1] | 0x20) == 'x') {
 		s += 2;
-		if (e - s > 16)
+		if (e - s > 16 || !parse_hex_digits(s, e, &v))
 			return false;
-		for (; s < e; s++) {
-			int h = hexval(*s);
-
-			if (h < 0)
-				return false;
-			v = v << 4 | (uint64_t)h;
-		}
 	} else {
 		if (e - s > 20)
 			return false;
@@ -73,19 +96,9 @@ bool txt_parse_num(const char *s, const char *e, uint64_t *out)
 /* Bare hex without 0x (perf probe addresses, fgraph page=...). */
 bool txt_parse_hex(const char *s, const char *e, uint64_t *out)
 {
-	uint64_t v = 0;
-
 	if (s >= e || e - s > 16)
 		return false;
-	for (; s < e; s++) {
-		int h = hexval(*s);
-
-		if (h < 0)
-			return false;
-		v = v << 4 | (uint64_t)h;
-	}
-	*out = v;
-	return true;
+	return parse_hex_digits(s, e, out);
 }
 
 static bool parse_i32(const char *s, const char *e, int32_t *out)
@@ -107,8 +120,12 @@ static bool parse_i32(const char *s, const char *e, int32_t *out)
  */
 bool txt_parse_ts(const char *s, const char *e, uint64_t *out)
 {
+	static const uint64_t scale[10] = {
+		1000000000ull, 100000000ull, 10000000ull, 1000000ull, 100000ull,
+		10000ull, 1000ull, 100ull, 10ull, 1ull,
+	};
+	const char *f, *fe;
 	uint64_t sec = 0, frac = 0;
-	int nfrac = 0;
 
 	if (s >= e || !is_digit(*s))
 		return false;
@@ -120,33 +137,18 @@ bool txt_parse_ts(const char *s, const char *e, uint64_t *out)
 	}
 	if (*s++ != '.')
 		return false;
-	while (s < e && is_digit(*s)) {
-		if (nfrac < 9) {
-			frac = frac * 10 + (uint64_t)(*s - '0');
-			nfrac++;
-		}
-		s++;
-	}
-	if (s != e || nfrac == 0)
+	for (f = s; s < e && is_digit(*s); s++)
+		;
+	if (s != e || s == f)
 		return false;
-	while (nfrac++ < 9)
-		frac *= 10;
-	*out = sec * 1000000000ull + frac;
+	fe = s - f > 9 ? f + 9 : s;	/* digits past the ns are dropped */
+	for (s = f; s < fe; s++)
+		frac = frac * 10 + (uint64_t)(*s - '0');
+	*out = sec * 1000000000ull + frac * scale[fe - f];
 	return true;
 }
 
 /* ---- event names -------------------------------------------------------- */
-
-static uint32_t name_hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
 
 /*
  * Decide what an event name is, once: a tracepoint we know, a kprobe
@@ -163,6 +165,8 @@ static void name_classify(struct prs_reader *r, struct txt_name *n,
 	n->name = prs_intern(r, base, blen);
 	n->kind = prs_kind_by_name(base, blen);
 	n->probe_func = NULL;
+	memset(n->memo, 0, sizeof(n->memo));
+	n->memo_next = 0;
 	/* trace-cmd report prints function_graph records as these two events */
 	if (blen == 15 && !memcmp(base, "funcgraph_entry", 15))
 		n->kind = PRS_EV_FUNC_ENTRY;
@@ -197,7 +201,7 @@ struct txt_name *txt_name_lookup(struct prs_reader *r, struct txt *t,
 				 const char *tok, size_t toklen,
 				 const char *payload, size_t plen)
 {
-	uint32_t h = name_hash(tok, toklen);
+	uint32_t h = prs_hash(tok, toklen);
 	size_t mask = TXT_NAMES - 1;
 	size_t i;
 
@@ -264,14 +268,24 @@ static const char *intern_sym(struct prs_reader *r, const char *s, const char *e
  * perf probe: "(ffffffff81234567)" / "(ffffffff8123 <- ffffffff8456)", the
  * function is in the event's name.
  */
-static void decode_probe(struct prs_reader *r, const struct txt_name *n,
+static void decode_probe(struct prs_reader *r, struct txt_name *n,
 			 char *s, char *e, struct prs_event *ev)
 {
 	char *inner = s + 1, *arrow, *p, *close;
 	uint64_t first = PRS_NO_VALUE, named = PRS_NO_VALUE, addr;
 	int nargs = 0;
 	bool bare = false;
+	struct txt_probe_memo *m;
 
+	for (m = n->memo; m < n->memo + TXT_PROBE_MEMO && m->len; m++) {
+		if (e - s >= m->len && memcmp(s, m->key, m->len) == 0) {
+			close = s + m->len - 1;
+			ev->u.fn.func = m->func;
+			ev->u.fn.caller = m->caller;
+			bare = m->bare;
+			goto args;
+		}
+	}
 	/*
 	 * The kind is decided once per event name, from its first line: a
 	 * later line of that name need not start with '(' (fuzz: "r3: )(x"
@@ -299,14 +313,22 @@ static void decode_probe(struct prs_reader *r, const struct txt_name *n,
 	} else {
 		ev->u.fn.func = intern_sym(r, inner, close);
 	}
+	if (close - s < TXT_PROBE_KEY) {
+		m = &n->memo[n->memo_next++ % TXT_PROBE_MEMO];
+		m->len = (uint8_t)(close - s + 1);
+		memcpy(m->key, s, m->len);
+		m->func = ev->u.fn.func;
+		m->caller = ev->u.fn.caller;
+		m->bare = bare;
+	}
 
+args:
 	/* fetched args: "name=value" separated by spaces */
 	for (p = close + 1; p < e; ) {
 		char *tok, *eq, *te;
 		uint64_t v;
 
-		while (p < e && *p == ' ')
-			p++;
+		p = skip_spaces(p, e);
 		if (p >= e)
 			break;
 		tok = p;
@@ -461,8 +483,7 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 		char *tok, *eq, *v, *ve;
 		size_t klen;
 
-		while (p < e && *p == ' ')
-			p++;
+		p = skip_spaces(p, e);
 		tok = p;
 		ve = memchr(p, ' ', (size_t)(e - p));
 		if (!ve)
@@ -564,7 +585,7 @@ static void decode_print(struct txt *t, const struct txt_name *n, char *s, char 
 }
 
 /* Decode @payload [s, e) of event @n into @ev (kind set by caller). */
-void txt_decode(struct prs_reader *r, struct txt *t, const struct txt_name *n,
+void txt_decode(struct prs_reader *r, struct txt *t, struct txt_name *n,
 		char *s, char *e, struct prs_event *ev)
 {
 	switch (n->kind) {
@@ -680,8 +701,7 @@ int txt_parse_event_line(struct prs_reader *r, struct txt *t, char *line, size_t
 	bool perf;
 	int32_t cpu;
 
-	while (p < end && *p == ' ')
-		p++;
+	p = skip_spaces(p, end);
 	task = p;
 	/* the CPU column: the first "[digits]" preceded by a space */
 	for (q = p;; q++) {
@@ -705,16 +725,13 @@ int txt_parse_event_line(struct prs_reader *r, struct txt *t, char *line, size_t
 	ev->cpu = cpu;
 
 	/* optional irq-flags column, then "TS:" */
-	while (p < end && *p == ' ')
-		p++;
+	p = skip_spaces(p, end);
 	ts = p;
 	te = memchr(p, ' ', (size_t)(end - p));
 	if (!te)
 		return 0;
 	if (te[-1] != ':' || !is_digit(*ts)) {
-		p = te;
-		while (p < end && *p == ' ')
-			p++;
+		p = skip_spaces(te, end);
 		ts = p;
 		te = memchr(p, ' ', (size_t)(end - p));
 		if (!te || te[-1] != ':')
@@ -724,9 +741,7 @@ int txt_parse_event_line(struct prs_reader *r, struct txt *t, char *line, size_t
 		return 0;
 
 	/* "event: " — perf names it "system:event: " */
-	name = te + 1;
-	while (name < end && *name == ' ')
-		name++;
+	name = skip_spaces(te + 1, end);
 	for (ne = name; ; ne++) {
 		ne = memchr(ne, ':', (size_t)(end - ne));
 		if (!ne)
@@ -858,7 +873,7 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 			}
 			r->stats.lines++;
 		}
-		if (memchr(line, '\0', len)) {
+		if (prs_input_line_has_nul(t->in)) {
 			ret = txt_nul_line(r, t);
 			if (ret < 0)
 				return ret;
@@ -1058,7 +1073,7 @@ int prs_text_open(struct prs_reader *r, struct prs_input *in)
 			return 0;
 		}
 		r->stats.lines++;
-		if (memchr(line, '\0', len)) {
+		if (prs_input_line_has_nul(t->in)) {
 			ret = txt_nul_line(r, t);
 			if (ret < 0)
 				return txt_open_fail(r, t, ret);
