@@ -212,6 +212,32 @@ static bool is_event_name_char(char c)
  * line that is not an event (banner, separator), -1 for a bad line, or a
  * negative PRS_E* code below -1.
  */
+/* [s, e) holds only digits and dots: an ABSTIME column (validated by txt_parse_ts) */
+static bool fg_ts_chars(const char *s, const char *e)
+{
+	for (; s < e; s++)
+		if (!is_digit(*s) && *s != '.')
+			return false;
+	return true;
+}
+
+/*
+ * Function names of a graph trace are a handful repeated on every line: a
+ * direct-mapped memo of interned names, keyed by length and end bytes,
+ * spares hashing them each time.
+ */
+static const char *fg_intern_func(struct prs_reader *r, struct txt *t, const char *s, size_t len)
+{
+	struct txt_func_memo *m = &t->funcs[(len * 31 + (unsigned char)s[0] +
+					     (unsigned char)s[len - 1] * 7) % TXT_FUNC_MEMO];
+
+	if (m->len == len && memcmp(m->str, s, len) == 0)
+		return m->str;
+	m->str = prs_intern(r, s, len);
+	m->len = m->str ? len : 0;
+	return m->str;
+}
+
 static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 		    struct prs_event *ev, bool embedded)
 {
@@ -222,8 +248,7 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 	struct txt_cpu *c;
 	int depth = -1, indent;
 
-	while (p < end && *p == ' ')
-		p++;
+	p = skip_spaces(p, end);
 	if (p == end || *p == '-' || *p == '#')
 		return 0;	/* separators around banners, headers */
 
@@ -238,22 +263,17 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 	}
 	/* ABSTIME | */
 	if (!embedded && is_digit(*p)) {
-		char *te = p;
+		char *te = memchr(p, ' ', (size_t)(end - p));
 
-		while (te < end && (is_digit(*te) || *te == '.'))
-			te++;
-		if (te < end && *te == ' ') {
-			char *b = te;
+		if (te) {
+			char *b = skip_spaces(te, end);
 
-			while (b < end && *b == ' ')
-				b++;
-			if (b < end && *b == '|') {
+			/* not all digits and dots: "1) ..." is a CPU column, no ABSTIME */
+			if (b < end && *b == '|' && fg_ts_chars(p, te)) {
 				if (!txt_parse_ts(p, te, &ts))
 					return -1;
 				have_ts = true;
-				p = b + 1;
-				while (p < end && *p == ' ')
-					p++;
+				p = skip_spaces(b + 1, end);
 			}
 		}
 	}
@@ -287,12 +307,8 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 		}
 		body = p;	/* every column switched off */
 	} else {
-		char *f = p, *fe = bar;
+		char *f = skip_spaces(p, bar), *fe = rskip_spaces(f, bar);
 
-		while (f < fe && *f == ' ')
-			f++;
-		while (fe > f && fe[-1] == ' ')
-			fe--;
 		/* COMM-PID | */
 		if (fe > f && !fg_duration(f, fe, &dur)) {
 			if (!fg_task(f, fe, &comm, &pid))
@@ -300,19 +316,16 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 			fg_update_task(c, comm, pid);
 			p = bar + 1;
 			bar = memchr(p, '|', (size_t)(end - p));
-			f = p;
 			fe = bar ? bar : p;
-			while (f < fe && *f == ' ')
-				f++;
-			while (fe > f && fe[-1] == ' ')
-				fe--;
+			f = skip_spaces(p, fe);
+			fe = rskip_spaces(f, fe);
 			if (bar && fe > f && !fg_duration(f, fe, &dur))
 				bar = NULL;	/* no duration column: that '|' is in the body */
 		}
 		body = bar ? bar + 1 : p;
 	}
-	for (indent = 0; body < end && *body == ' '; body++)
-		indent++;
+	indent = (int)(skip_spaces(body, end) - body);
+	body += indent;
 	if (bar && indent >= 2)
 		depth = (indent - 2) / 2;
 	if (body == end)
@@ -396,7 +409,7 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 		close = memchr(paren, ')', (size_t)(end - paren));
 		if (!close || close + 1 >= end)
 			return -1;
-		func = prs_intern(r, body, (size_t)(paren - body));
+		func = fg_intern_func(r, t, body, (size_t)(paren - body));
 		if (!func)
 			return -PRS_ENOMEM;
 		prs_event_init(ev, PRS_EV_FUNC_ENTRY);
@@ -557,6 +570,7 @@ int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev)
 
 int txt_next_leaves(struct prs_reader *r, struct txt *t, struct prs_event *ev, txt_read_fn read)
 {
+	size_t n;
 	int ret;
 
 	if (!t->entry_name) {
@@ -585,7 +599,9 @@ int txt_next_leaves(struct prs_reader *r, struct txt *t, struct prs_event *ev, t
 		*ev = t->pend;
 		t->have_pend = false;
 		/* the read-ahead may reuse the line buffer and per-CPU names */
-		snprintf(t->pend_comm, sizeof(t->pend_comm), "%s", ev->comm);
+		n = strnlen(ev->comm, sizeof(t->pend_comm) - 1);
+		memcpy(t->pend_comm, ev->comm, n);
+		t->pend_comm[n] = '\0';
 		ev->comm = t->pend_comm;
 		if (!t->have_next) {
 			ret = read(r, t, &t->next);

@@ -44,6 +44,13 @@ struct txt_name {
 	unsigned int	memo_next;	/* round robin */
 };
 
+#define TXT_FUNC_MEMO	16
+
+struct txt_func_memo {
+	const char	*str;		/* interned */
+	size_t		len;		/* 0: unused */
+};
+
 /* function_graph: what is known per CPU between lines */
 struct txt_frame {
 	const char	*func;
@@ -81,6 +88,7 @@ struct txt {
 	struct txt_cpu		*cpus;		/* index cpu + 1; 0 = CPU unknown */
 	int			nr_cpus;
 	const char		*entry_name, *exit_name;
+	struct txt_func_memo	funcs[TXT_FUNC_MEMO];
 	long			entry_slot, exit_slot;
 	bool			have_pend;
 	struct prs_event	pend;		/* a leaf's exit, returned after its entry */
@@ -88,6 +96,38 @@ struct txt {
 	struct prs_event	next;		/* the event after a leaf, read ahead */
 	char			pend_comm[64];	/* the leaf's task name, kept across the read-ahead */
 };
+
+/* Past the spaces at p, 8 at a time: columns are padded to 16 and more. */
+static inline char *skip_spaces(char *p, const char *end)
+{
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if (w != 0x2020202020202020ull)
+			break;
+		p += 8;
+	}
+	while (p < end && *p == ' ')
+		p++;
+	return p;
+}
+
+/* Back over the spaces before e, down to s. */
+static inline char *rskip_spaces(const char *s, char *e)
+{
+	uint64_t w;
+
+	while (e - s >= 8) {
+		memcpy(&w, e - 8, 8);
+		if (w != 0x2020202020202020ull)
+			break;
+		e -= 8;
+	}
+	while (e > s && e[-1] == ' ')
+		e--;
+	return e;
+}
 
 bool txt_parse_num(const char *s, const char *e, uint64_t *out);
 bool txt_parse_hex(const char *s, const char *e, uint64_t *out);	/* bare hex, no 0x */

@@ -21,22 +21,6 @@ static inline bool is_digit(char c)
 	return (unsigned char)(c - '0') < 10;
 }
 
-/* Past the spaces at p: the task column is padded to 16 and more. */
-static inline char *skip_spaces(char *p, const char *end)
-{
-	uint64_t w;
-
-	while (end - p >= 8) {
-		memcpy(&w, p, 8);
-		if (w != 0x2020202020202020ull)
-			break;
-		p += 8;
-	}
-	while (p < end && *p == ' ')
-		p++;
-	return p;
-}
-
 /* hex digit value + 1; 0 = not a hex digit */
 static const unsigned char hex_lut[256] = {
 	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
@@ -774,8 +758,7 @@ bool txt_parse_lost(struct prs_reader *r, char *line, char *end, struct prs_even
 	int32_t cpu;
 	uint64_t cnt = 0;
 
-	while (p < end && *p == ' ')
-		p++;
+	p = skip_spaces(p, end);
 	if (end - p < 8 || memcmp(p, "CPU:", 4) != 0)
 		return false;
 	p += 4;
