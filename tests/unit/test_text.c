@@ -15,6 +15,7 @@
 #include <zstd.h>
 
 #include "parsers.h"
+#include "text-local.h"	/* txt_parse_ts, txt_parse_num */
 
 #define MAXEV 64
 
@@ -549,6 +550,132 @@ static void test_nul_bytes(void **state)
 	assert_int_equal(run.n, 1);
 }
 
+/* The byte-at-a-time definitions the fast paths must agree with. */
+static bool ref_ts(const char *s, const char *e, uint64_t *out)
+{
+	uint64_t sec = 0, frac = 0;
+	int n = 0;
+
+	if (s >= e || *s < '0' || *s > '9')
+		return false;
+	while (s < e && *s >= '0' && *s <= '9')
+		sec = sec * 10 + (uint64_t)(*s++ - '0');
+	if (s == e) {
+		*out = sec;
+		return true;
+	}
+	if (*s++ != '.' || s == e)
+		return false;
+	for (; s < e; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		if (n < 9) {
+			frac = frac * 10 + (uint64_t)(*s - '0');
+			n++;
+		}
+	}
+	while (n++ < 9)
+		frac *= 10;
+	*out = sec * 1000000000ull + frac;
+	return true;
+}
+
+static void test_parse_ts_num(void **state)
+{
+	/* a "line" around the timestamp: the µs path reads 8 bytes ending at its end */
+	static const char junk[] = "0123456789.:/ aZ\x7f";
+	char line[64];
+	unsigned int seed = 1;
+
+	for (int iter = 0; iter < 200000; iter++) {
+		int nsec = 1 + (int)(rand_r(&seed) % 6), nfrac = (int)(rand_r(&seed) % 12), len = 0;
+		uint64_t got = 0, want = 0;
+		bool ok_got, ok_want;
+
+		for (int i = 0; i < nsec; i++)
+			line[len++] = (char)('0' + rand_r(&seed) % 10);
+		if (nfrac > 0 || rand_r(&seed) % 2)
+			line[len++] = '.';
+		for (int i = 0; i < nfrac; i++)
+			line[len++] = (char)('0' + rand_r(&seed) % 10);
+		/* now and then one byte that is not a digit, anywhere */
+		if (rand_r(&seed) % 4 == 0)
+			line[rand_r(&seed) % (unsigned int)len] = junk[rand_r(&seed) % (sizeof(junk) - 1)];
+		memcpy(line + len, ": x", 4);
+		ok_got = txt_parse_ts(line, line + len, &got);
+		ok_want = ref_ts(line, line + len, &want);
+		assert_int_equal(ok_got, ok_want);
+		if (ok_want)
+			assert_int_equal(got, want);
+	}
+
+	uint64_t v;
+
+	assert_true(txt_parse_ts("10.129038", "10.129038" + 9, &v));
+	assert_int_equal(v, 10129038000ull);
+	assert_true(txt_parse_ts("1.123456789999", "1.123456789999" + 14, &v));
+	assert_int_equal(v, 1123456789ull);
+	assert_true(txt_parse_ts("123456789", "123456789" + 9, &v));	/* counter clocks */
+	assert_int_equal(v, 123456789ull);
+	assert_false(txt_parse_ts("10.", "10." + 3, &v));
+	assert_false(txt_parse_ts("10.12a456", "10.12a456" + 9, &v));
+
+	assert_true(txt_parse_num("0xffce17ce8019b180", "0xffce17ce8019b180" + 18, &v));
+	assert_int_equal(v, 0xffce17ce8019b180ull);
+	assert_true(txt_parse_num("0xABCdef", "0xABCdef" + 8, &v));
+	assert_int_equal(v, 0xabcdefull);
+	assert_false(txt_parse_num("0x12g4", "0x12g4" + 6, &v));
+	assert_false(txt_parse_num("0x1ffce17ce8019b180", "0x1ffce17ce8019b180" + 19, &v));
+	assert_true(txt_parse_num("-12", "-12" + 3, &v));
+	assert_int_equal((int64_t)v, -12);
+	assert_true(txt_parse_hex("00000000436048c5", "00000000436048c5" + 16, &v));
+	assert_int_equal(v, 0x436048c5ull);
+	assert_false(txt_parse_hex("436048c5 ", "436048c5 " + 9, &v));
+}
+
+/*
+ * NUL bytes are looked for once per read chunk (256 KiB): one far into
+ * the file, past the first chunks and across a chunk's end, is found on
+ * its own line, plain and compressed.
+ */
+static void test_nul_far(void **state)
+{
+	static const char line[] =
+		"            init-1       [001] .....    10.128869: mm_vmscan_kswapd_sleep: nid=0\n";
+	size_t ll = sizeof(line) - 1, nlines = 9000, bad = 7777, size = ll * nlines;
+	char *text = malloc(size), *z, *path;
+	size_t zn;
+	struct run run;
+
+	assert_non_null(text);
+	for (size_t i = 0; i < nlines; i++)
+		memcpy(text + i * ll, line, ll);
+	text[bad * ll + 20] = '\0';	/* line bad + 1, about 670 KB in */
+	path = write_file("nulfar.txt", text, size);
+	read_path(path, 0, &run);
+	assert_int_equal(run.ret, -PRS_ECORRUPT);
+	assert_non_null(strstr(run.err, "line 7778"));
+
+	z = malloc(ZSTD_compressBound(size));
+	assert_non_null(z);
+	zn = ZSTD_compress(z, ZSTD_compressBound(size), text, size, 3);
+	assert_false(ZSTD_isError(zn));
+	path = write_file("nulfar.txt.zst", z, zn);
+	read_path(path, 0, &run);
+	assert_int_equal(run.ret, -PRS_ECORRUPT);
+	assert_non_null(strstr(run.err, "line 7778"));
+
+	/* and without it, every line is an event */
+	text[bad * ll + 20] = line[20];
+	zn = ZSTD_compress(z, ZSTD_compressBound(size), text, size, 3);
+	path = write_file("clean.txt.zst", z, zn);
+	read_path(path, 0, &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, nlines);
+	free(z);
+	free(text);
+}
+
 /*
  * trace-cmd report prints function_graph records as funcgraph_entry/exit
  * events: "-N" raw ("--> f (d)", "<-- f (d) (start: HEX  end: HEX)") and
@@ -787,6 +914,8 @@ int main(void)
 		cmocka_unit_test(test_zstd_input),
 		cmocka_unit_test(test_overlong_line),
 		cmocka_unit_test(test_nul_bytes),
+		cmocka_unit_test(test_nul_far),
+		cmocka_unit_test(test_parse_ts_num),
 		cmocka_unit_test(test_report_funcgraph),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_not_a_trace),
