@@ -796,9 +796,19 @@ static const char *data_path(const char *name)
 {
 	static char path[512];
 	const char *dir = getenv("TEST_DATA");
+	/* tests/run.sh runs the unit tests from tests/ */
+	static const char *const dirs[] = { "data", "tests/data" };
 
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/data", name);
-	return access(path, R_OK) == 0 ? path : NULL;
+	if (dir) {
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		return access(path, R_OK) == 0 ? path : NULL;
+	}
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+		if (access(path, R_OK) == 0)
+			return path;
+	}
+	return NULL;
 }
 
 static void check_real(const char *name, const char *const (*checks)[2], size_t nr,
