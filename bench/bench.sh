@@ -6,6 +6,8 @@
 #   big-ftrace.txt   >= TEXT_MB MB of ftrace text: the real kprobe capture
 #                    (tests/data/6.12-anon-kprobe.txt.zst) repeated, each copy
 #                    shifted in time after the previous one; and its .zst
+#   big-fgraph.txt   the same for function_graph text (the real 6.12 graph
+#                    capture tests/data/6.12-anon-fgraph.txt.zst); and its .zst
 #   big-v6.dat       the real trace.dat (tests/data/6.12-thp-tcev.dat) made v6
 #                    by `trace-cmd convert`, its CPU pages repeated COPIES times
 #                    with shifted page timestamps (bench/gen-tracedat.py)
@@ -60,6 +62,32 @@ make_text() {
 	zstd -q -3 -f -T0 "$out" -o "$out.zst"
 }
 
+# function_graph text (the usual capture on devices): the real 6.12 graph capture repeated like
+# make_text, its ABSTIME column shifted; marker lines dropped (each copy would open a new window)
+make_fgraph() {
+	local src=tests/data/6.12-anon-fgraph.txt.zst out=$B/big-fgraph.txt
+	[ -f "$src" ] || { echo "bench: $src missing" >&2; return 1; }
+	if [ -f "$out" ] && [ "$(stat -c %s "$out")" -ge $((TEXT_MB * 1000000)) ] && [ -f "$out.zst" ]; then return 0; fi
+	zstd -dc "$src" | grep -v -e 'allocscope' -e 'VMCAP' | awk -v target=$((TEXT_MB * 1000000)) '
+		/^#/ { if (!started) print; next }
+		{ started = 1; body[n++] = $0 }
+		END {
+			span = 10; copy = 0; written = 0
+			while (written < target) {
+				for (i = 0; i < n; i++) {
+					line = body[i]
+					if (copy > 0 && match(line, /^ *[0-9]+\.[0-9]+ /)) {
+						ts = substr(line, RSTART, RLENGTH - 1) + copy * span
+						line = sprintf("%12.6f", ts) substr(line, RSTART + RLENGTH - 1)
+					}
+					print line; written += length(line) + 1
+				}
+				copy++
+			}
+		}' > "$out.tmp" && mv "$out.tmp" "$out"
+	zstd -q -3 -f -T0 "$out" -o "$out.zst"
+}
+
 make_dat() {
 	local src=tests/data/6.12-thp-tcev.dat
 	[ -f "$B/big.dat" ] && [ -f "$B/big-v6.dat" ] && [ "$(cat "$B/big.copies" 2>/dev/null)" = "$COPIES" ] && return 0
@@ -102,14 +130,17 @@ ratio() {	# input tool our-wall our-cpu -> "W.Wx (C.Cx)" or "-"
 
 echo "bench: generating inputs in $B (text ${TEXT_MB} MB, trace.dat x${COPIES})" >&2
 make_text || exit 1
+make_fgraph || exit 1
 make_dat || exit 1
 cc -O2 -o "$B/tcmd-iter" bench/tcmd-iter.c $(pkg-config --cflags --libs libtracecmd) || exit 1
 
-txt=$B/big-ftrace.txt
-INPUTS=("$txt" "$txt.zst" "$B/big.dat" "$B/big-v6.dat")
+txt=$B/big-ftrace.txt fg=$B/big-fgraph.txt
+INPUTS=("$txt" "$txt.zst" "$fg" "$fg.zst" "$B/big.dat" "$B/big-v6.dat")
 : > "$B/refs.md"
-ref "$txt" "wc -l" wc -l "$txt"
-ref "$txt.zst" "zstd -dc" zstd -dc "$txt.zst"
+for t in "$txt" "$fg"; do
+	ref "$t" "wc -l" wc -l "$t"
+	ref "$t.zst" "zstd -dc" zstd -dc "$t.zst"
+done
 for dat in "$B/big.dat" "$B/big-v6.dat"; do
 	ref "$dat" "trace-cmd report" trace-cmd report "$dat"
 	ref "$dat" "libtracecmd iteration" "$B/tcmd-iter" "$dat"

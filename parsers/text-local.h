@@ -97,17 +97,24 @@ struct txt {
 	char			pend_comm[64];	/* the leaf's task name, kept across the read-ahead */
 };
 
-/* Past the spaces at p, 8 at a time: columns are padded to 16 and more. */
+/*
+ * Past the spaces at p: columns are padded with runs of 1 to 16 and more.
+ * Eight bytes at a time, the first non-space found by counting trailing
+ * zero bits (x86 and arm64 are little-endian; big-endian takes the loop).
+ */
 static inline char *skip_spaces(char *p, const char *end)
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	uint64_t w;
 
 	while (end - p >= 8) {
 		memcpy(&w, p, 8);
-		if (w != 0x2020202020202020ull)
-			break;
+		w ^= 0x2020202020202020ull;
+		if (w)
+			return p + (__builtin_ctzll(w) >> 3);
 		p += 8;
 	}
+#endif
 	while (p < end && *p == ' ')
 		p++;
 	return p;
@@ -116,14 +123,17 @@ static inline char *skip_spaces(char *p, const char *end)
 /* Back over the spaces before e, down to s. */
 static inline char *rskip_spaces(const char *s, char *e)
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	uint64_t w;
 
 	while (e - s >= 8) {
 		memcpy(&w, e - 8, 8);
-		if (w != 0x2020202020202020ull)
-			break;
+		w ^= 0x2020202020202020ull;
+		if (w)
+			return e - (__builtin_clzll(w) >> 3);
 		e -= 8;
 	}
+#endif
 	while (e > s && e[-1] == ' ')
 		e--;
 	return e;

@@ -633,6 +633,26 @@ static void test_parse_ts_num(void **state)
 	assert_false(txt_parse_hex("436048c5 ", "436048c5 " + 9, &v));
 }
 
+/* Column padding skipped 8 bytes at a time: every run length, both ends, any alignment. */
+static void test_skip_spaces(void **state)
+{
+	char buf[64];
+
+	for (int lead = 0; lead < 8; lead++)
+		for (int run = 0; run <= 40; run++)
+			for (int tail = 0; tail < 3; tail++) {
+				char *p = buf + lead, *end = p + run + tail;
+
+				memset(buf, 'x', sizeof(buf));
+				memset(p, ' ', (size_t)run);
+				assert_ptr_equal(skip_spaces(p, end), tail ? p + run : end);
+				/* and backwards: x...x then the run */
+				memset(buf, 'x', sizeof(buf));
+				memset(end - run, ' ', (size_t)run);
+				assert_ptr_equal(rskip_spaces(p, end), run == end - p ? p : end - run);
+			}
+}
+
 /*
  * NUL bytes are looked for once per read chunk (256 KiB): one far into
  * the file, past the first chunks and across a chunk's end, is found on
@@ -926,6 +946,7 @@ int main(void)
 		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_nul_far),
 		cmocka_unit_test(test_parse_ts_num),
+		cmocka_unit_test(test_skip_spaces),
 		cmocka_unit_test(test_report_funcgraph),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_not_a_trace),
