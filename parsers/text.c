@@ -63,6 +63,19 @@ bool txt_parse_num(const char *s, const char *e, uint64_t *out)
 	uint64_t v = 0;
 	bool neg = false;
 
+	/* most numbers of a trace: a few decimal digits (pid, cpu, order, nid) */
+	if (s < e && e - s <= 9) {
+		const char *p;
+
+		for (p = s; p < e && is_digit(*p); p++)
+			v = v * 10 + (uint64_t)(*p - '0');
+		if (p == e) {
+			*out = v;
+			return true;
+		}
+		v = 0;
+	}
+
 	if (s < e && *s == '-') {
 		neg = true;
 		s++;
