@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Byte input for the text readers: a plain file or a zstd stream, and a
- * bounded line reader over one reusable buffer.
+ * bounded line reader over one reusable buffer.  A zstd stream is
+ * decompressed and split into lines by a second thread, into a ring of
+ * PRS_ZBLOCKS blocks the reader takes its lines from in place.
  *
  * Memory is bounded whatever the file holds: one read chunk of compressed
- * input and one line buffer of PRS_MAX_LINE plus a chunk.  A zstd bomb
- * therefore costs time, never memory.  The file is only ever read.
+ * input, one line buffer of PRS_MAX_LINE plus a chunk, and for zstd the
+ * blocks (PRS_MAX_LINE plus a chunk each).  A zstd bomb therefore costs
+ * time, never memory.  The file is only ever read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +22,9 @@
 #include "parsers-local.h"
 
 #define PRS_CHUNK_SIZE	(256u * 1024)	/* one read() */
-#define PRS_ZBLOCK_SIZE	(256u * 1024)	/* one block of decompressed bytes */
+#define PRS_ZBLOCK_SIZE	(256u * 1024)	/* decompressed bytes per block, about */
+#define PRS_ZBLOCK_LINES (PRS_ZBLOCK_SIZE / 8)	/* line ends per block, at most */
+#define PRS_ZBLOCK_CAP	(PRS_MAX_LINE + PRS_ZBLOCK_SIZE + 2)
 #define PRS_ZBLOCKS	4		/* blocks in flight between the threads */
 
 struct prs_zerr {
@@ -28,21 +33,33 @@ struct prs_zerr {
 	char		msg[128];
 };
 
+/*
+ * Whole lines, split by the decompression thread: data[0, len) holds
+ * nlines lines, the i-th ending at ends[i] (its '\n', or len for a last
+ * line without one).  After them the block may say why the stream stops.
+ */
 struct prs_zblock {
-	size_t		len;
-	bool		eof;		/* the stream ended after these bytes */
-	bool		failed;		/* ... or an error did: prs_input.zerr */
-	char		data[PRS_ZBLOCK_SIZE];
+	char		*data;		/* PRS_ZBLOCK_CAP */
+	uint32_t	*ends;		/* PRS_ZBLOCK_LINES */
+	size_t		len, nlines;
+	size_t		nul;		/* first NUL in data[0, len), or NO_NUL */
+	uint64_t	off;		/* decompressed offset of data[0] */
+	bool		eof;		/* the stream ends after these lines */
+	bool		unterminated;	/* ... its last line without '\n' */
+	bool		toolong;	/* a line longer than PRS_MAX_LINE follows them */
+	bool		failed;		/* an error follows them: prs_input.zerr */
 };
 
-/* Blocks [head, head + full) are decompressed and not yet consumed. */
+/* Blocks [head, head + full) are filled and not yet consumed. */
 struct prs_zring {
 	pthread_t	thread;
 	pthread_mutex_t	lock;
 	pthread_cond_t	data, space;
 	unsigned int	head, tail, full;
 	bool		stop;
-	size_t		pos;		/* consumed bytes of blk[head] */
+	char		*carry;		/* the thread's: bytes after a block's last line */
+	struct prs_zblock *cur;		/* the consumer's block, NULL between blocks */
+	size_t		line, pos;	/* next line of cur and its start */
 	struct prs_zblock blk[PRS_ZBLOCKS];
 };
 
@@ -244,18 +261,78 @@ static int zs_decompress(struct prs_input *in, char *dst, size_t room, size_t *g
 }
 
 /*
- * The decompression thread: fills the ring's blocks in order while the
- * reader parses the previous ones, so a .zst trace costs about
- * max(decompression, parsing) on two cores instead of their sum.
+ * Fill one block with whole lines: what the previous block left after its
+ * lines (kept in z->carry), then decompressed bytes, split at '\n' as they
+ * come.  Runs in the decompression thread.
+ */
+static void zs_fill_block(struct prs_input *in, struct prs_zblock *b, size_t *carry, uint64_t *off)
+{
+	size_t len = *carry, start = 0, scan = 0, got;
+	bool eof = false;
+
+	memcpy(b->data, in->ring->carry, len);
+	b->off = *off;
+	b->nlines = 0;
+	b->eof = b->unterminated = b->toolong = b->failed = false;
+	for (;;) {
+		char *nl;
+
+		while (b->nlines < PRS_ZBLOCK_LINES &&
+		       (nl = memchr(b->data + scan, '\n', len - scan)) != NULL) {
+			if ((size_t)(nl - b->data) - start > PRS_MAX_LINE)
+				break;
+			b->ends[b->nlines++] = (uint32_t)(nl - b->data);
+			start = scan = (size_t)(nl - b->data) + 1;
+		}
+		scan = len;
+		/* what is left after the lines (it may hold more of them) goes to the next block */
+		if (b->nlines == PRS_ZBLOCK_LINES || (b->nlines > 0 && len >= PRS_ZBLOCK_SIZE))
+			break;
+		if (len - start > PRS_MAX_LINE) {
+			b->toolong = true;
+			break;
+		}
+		if (eof) {
+			if (len > start) {
+				b->ends[b->nlines++] = (uint32_t)len;
+				b->unterminated = true;
+				start = len;
+			}
+			b->eof = true;
+			break;
+		}
+		if (zs_decompress(in, b->data + len, PRS_ZBLOCK_CAP - 1 - len, &got, &eof) < 0) {
+			b->failed = true;
+			break;
+		}
+		len += got;
+	}
+	/* the unfinished line goes to the next block */
+	*carry = len - start;
+	memcpy(in->ring->carry, b->data + start, *carry);
+	b->len = start;
+	*off += start;
+	{
+		const char *z = memchr(b->data, '\0', b->len);
+
+		b->nul = z ? (size_t)(z - b->data) : NO_NUL;
+	}
+}
+
+/*
+ * The decompression thread: decompresses and splits lines into the ring's
+ * blocks while the reader parses the previous ones, so a .zst trace costs
+ * about max(decompression, parsing) on two cores instead of their sum.
  */
 static void *zs_thread(void *arg)
 {
 	struct prs_input *in = arg;
 	struct prs_zring *z = in->ring;
+	size_t carry = 0;
+	uint64_t off = 0;
 
 	for (;;) {
 		struct prs_zblock *b;
-		int ret;
 
 		pthread_mutex_lock(&z->lock);
 		while (z->full == PRS_ZBLOCKS && !z->stop)
@@ -267,17 +344,26 @@ static void *zs_thread(void *arg)
 		b = &z->blk[z->tail];
 		pthread_mutex_unlock(&z->lock);
 
-		ret = zs_decompress(in, b->data, PRS_ZBLOCK_SIZE, &b->len, &b->eof);
-		b->failed = ret < 0;
+		zs_fill_block(in, b, &carry, &off);
 
 		pthread_mutex_lock(&z->lock);
 		z->tail = (z->tail + 1) % PRS_ZBLOCKS;
 		z->full++;
 		pthread_cond_signal(&z->data);
 		pthread_mutex_unlock(&z->lock);
-		if (b->failed || b->eof)
+		if (b->failed || b->eof || b->toolong)
 			return NULL;
 	}
+}
+
+static void zs_free_ring(struct prs_zring *z)
+{
+	for (int i = 0; i < PRS_ZBLOCKS; i++) {
+		free(z->blk[i].data);
+		free(z->blk[i].ends);
+	}
+	free(z->carry);
+	free(z);
 }
 
 /* Start the thread; false if it cannot be (then decompression runs inline). */
@@ -287,13 +373,29 @@ static bool zs_start(struct prs_input *in)
 
 	if (!z)
 		return false;
+	z->carry = malloc(PRS_ZBLOCK_CAP);
+	if (!z->carry) {
+		zs_free_ring(z);
+		return false;
+	}
+	for (int i = 0; i < PRS_ZBLOCKS; i++) {
+		z->blk[i].data = malloc(PRS_ZBLOCK_CAP);
+		z->blk[i].ends = malloc(PRS_ZBLOCK_LINES * sizeof(*z->blk[i].ends));
+		if (!z->blk[i].data || !z->blk[i].ends) {
+			zs_free_ring(z);
+			return false;
+		}
+	}
 	pthread_mutex_init(&z->lock, NULL);
 	pthread_cond_init(&z->data, NULL);
 	pthread_cond_init(&z->space, NULL);
 	in->ring = z;
 	if (pthread_create(&z->thread, NULL, zs_thread, in) != 0) {
 		in->ring = NULL;
-		free(z);
+		pthread_mutex_destroy(&z->lock);
+		pthread_cond_destroy(&z->data);
+		pthread_cond_destroy(&z->space);
+		zs_free_ring(z);
 		return false;
 	}
 	return true;
@@ -313,54 +415,74 @@ static void zs_stop(struct prs_input *in)
 	pthread_mutex_destroy(&z->lock);
 	pthread_cond_destroy(&z->data);
 	pthread_cond_destroy(&z->space);
-	free(z);
+	zs_free_ring(z);
 	in->ring = NULL;
 }
 
-/* Copy what the thread decompressed; the error it met when it comes up in order. */
-static int zs_take(struct prs_input *in, size_t room, size_t *got, bool *eof)
+/* prs_input_getline() on the thread's blocks: no copy, no search. */
+static int zs_getline(struct prs_input *in, char **line, size_t *len)
 {
 	struct prs_zring *z = in->ring;
 	struct prs_zblock *b;
-	size_t n;
 
-	pthread_mutex_lock(&z->lock);
-	while (z->full == 0)
-		pthread_cond_wait(&z->data, &z->lock);
-	b = &z->blk[z->head];
-	pthread_mutex_unlock(&z->lock);
+	for (;;) {
+		if (!z->cur) {
+			pthread_mutex_lock(&z->lock);
+			while (z->full == 0)
+				pthread_cond_wait(&z->data, &z->lock);
+			z->cur = &z->blk[z->head];
+			pthread_mutex_unlock(&z->lock);
+			z->line = z->pos = 0;
+		}
+		b = z->cur;
+		if (z->line < b->nlines) {
+			size_t start = z->pos, end = b->ends[z->line++], n = end - start;
+			char *p = b->data + start;
 
-	*eof = false;
-	if (b->failed)
-		return -1;	/* in->zerr: the thread has stopped */
-	n = b->len - z->pos < room ? b->len - z->pos : room;
-	memcpy(in->buf + in->end, b->data + z->pos, n);
-	z->pos += n;
-	*got = n;
-	if (z->pos < b->len)
-		return 0;
-	*eof = b->eof;
-	z->pos = 0;
-	pthread_mutex_lock(&z->lock);
-	z->head = (z->head + 1) % PRS_ZBLOCKS;
-	z->full--;
-	pthread_cond_signal(&z->space);
-	pthread_mutex_unlock(&z->lock);
-	return 0;
+			in->lineno++;
+			in->line_off = b->off + start;
+			in->unterminated = z->line == b->nlines && b->unterminated;
+			in->line_nul = b->nul < end;
+			if (in->line_nul) {	/* the next NUL, after this line */
+				const char *nz = end + 1 < b->len ?
+					memchr(b->data + end + 1, '\0', b->len - end - 1) : NULL;
+
+				b->nul = nz ? (size_t)(nz - b->data) : NO_NUL;
+			}
+			z->pos = end + 1;
+			if (n > 0 && p[n - 1] == '\r')
+				n--;
+			p[n] = '\0';	/* '\n', '\r' or the spare byte after an unterminated line */
+			*line = p;
+			*len = n;
+			return 1;
+		}
+		if (b->failed)
+			return prs_fail(in->r, in->zerr.code, false, in->zerr.off, "%s", in->zerr.msg);
+		if (b->toolong)
+			return prs_fail(in->r, PRS_ETOOLONG, true, in->lineno + 1,
+					"line longer than %u bytes", PRS_MAX_LINE);
+		if (b->eof) {
+			in->eof = true;
+			return 0;
+		}
+		/* the lines handed out of it are no longer in use: its slot is free */
+		pthread_mutex_lock(&z->lock);
+		z->head = (z->head + 1) % PRS_ZBLOCKS;
+		z->full--;
+		z->cur = NULL;
+		pthread_cond_signal(&z->space);
+		pthread_mutex_unlock(&z->lock);
+	}
 }
 
 static int prs_fill_zstd(struct prs_input *in, size_t room)
 {
 	size_t got = 0;
 	bool eof;
-	int ret;
 
-	do {
-		ret = in->ring ? zs_take(in, room, &got, &eof)
-			       : zs_decompress(in, in->buf + in->end, room, &got, &eof);
-		if (ret < 0)
-			return prs_fail(in->r, in->zerr.code, false, in->zerr.off, "%s", in->zerr.msg);
-	} while (got == 0 && !eof);
+	if (zs_decompress(in, in->buf + in->end, room, &got, &eof) < 0)
+		return prs_fail(in->r, in->zerr.code, false, in->zerr.off, "%s", in->zerr.msg);
 	in->end += got;
 	if (eof)
 		in->eof = true;
@@ -406,6 +528,9 @@ static int prs_fill(struct prs_input *in)
 int prs_input_getline(struct prs_input *in, char **line, size_t *len)
 {
 	size_t scanned = 0;	/* bytes of the current line already searched */
+
+	if (in->ring)
+		return in->eof ? 0 : zs_getline(in, line, len);
 
 	for (;;) {
 		char *p = in->buf + in->start;
