@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Private to the trace.dat readers: the layout walk (tracedat.c), the
- * per-event-id field resolution and decoding they share, and the streaming
- * reader (tracedat-stream.c) that reads CPU data without libtracecmd.
+ * per-event-id field resolution and decoding they share, the streaming
+ * reader (tracedat-stream.c) that reads CPU data without libtracecmd, and
+ * its metadata and kallsyms (tracedat-meta.c).
  */
 #ifndef ALLOCSCOPE_TRACEDAT_LOCAL_H
 #define ALLOCSCOPE_TRACEDAT_LOCAL_H
@@ -31,6 +32,28 @@ struct td_buffer {
 	}		*cpu;		/* per-CPU extents (v6 and v7) */
 };
 
+/*
+ * Metadata blocks (tracecmd_open_head() reads these): where their bytes are.
+ * The content is the same in both versions: v6 has the blocks inline after
+ * the header, v7 one section each, possibly compressed.
+ */
+enum {
+	TD_META_HEADER,		/* "header_page\0" size(8) text "header_event\0" size(8) text */
+	TD_META_FTRACE,		/* count(4), count x [size(8) format] */
+	TD_META_EVENTS,		/* systems(4), systems x [name\0 count(4) count x [size(8) format]] */
+	TD_META_KALLSYMS,	/* size(4) text */
+	TD_META_PRINTK,		/* size(4) text */
+	TD_META_CMDLINES,	/* size(8) text */
+	TD_META__NR
+};
+
+struct td_meta {
+	uint64_t	off, size;	/* v6: the block; v7: the section's data (compressed: with its 8-byte header) */
+	bool		present;
+	bool		compressed;	/* v7: a zstd block, csize(4) usize(4) data */
+	uint8_t		rank;		/* v7: order of first mention in the options; v6: file order */
+};
+
 struct td_walk {
 	struct prs_reader	*r;
 	const uint8_t		*map;
@@ -51,6 +74,8 @@ struct td_walk {
 	struct td_buffer	bufs[TD_MAX_BUFFERS];
 	unsigned int		nr_bufs;
 	uint32_t		cpucount;	/* CPUCOUNT option, 0 if absent */
+	struct td_meta		meta[TD_META__NR];
+	uint8_t			nr_meta;	/* v7: metadata sections mentioned so far */
 };
 
 /*
@@ -62,6 +87,57 @@ struct td_walk {
 int prs_td_walk(struct td_walk *w);
 void prs_td_walk_free(struct td_walk *w);
 const struct td_buffer *prs_td_buffer_named(const struct td_walk *w, const char *name);
+
+/* ---- metadata without libtracecmd (tracedat-meta.c) ---------------------- */
+
+/*
+ * A tep_handle set up as tracecmd_open_head() sets it up (endianness, long
+ * size, CPUs), with the header page, the ftrace and event formats (in
+ * libtracecmd's order) and, unless @formats_only, the saved cmdlines.
+ * Kallsyms are left to struct td_ksyms (parsed on the first lookup);
+ * printk formats are not read: only libtraceevent's own printing of
+ * events uses them.  @w->map must still be mapped.  @where, if not NULL,
+ * gets the file offset of each block before libtraceevent parses it (what
+ * the preflight child leaves behind when it crashes).  0 with *tep set, or
+ * a negative PRS_E* code (after prs_fail() on damaged metadata).
+ */
+int prs_td_meta_tep(const struct td_walk *w, bool formats_only, volatile uint64_t *where,
+		    struct tep_handle **tep);
+
+/*
+ * Kernel symbols, resolved as tep_find_function() resolves them (libtraceevent
+ * 1.7): every symbol but types A/a and names starting with '$', sorted by
+ * address (ties: the last one in the file first); an address gets the
+ * symbol at it or the last one below it, nothing past the last symbol.
+ */
+struct td_ksym {
+	uint64_t	addr;
+	const char	*name;		/* into the text given to prs_td_ksyms_parse(), to the end of its line */
+};
+
+struct td_ksyms {
+	struct td_ksym	*sym;
+	size_t		nr;
+	char		*buf;		/* the loaded section, names point into it */
+	/* where to load them from on the first lookup (the stream reader) */
+	bool		pending;
+	bool		swap, zstd;
+	int		fd;
+	struct td_meta	at;
+};
+
+/*
+ * Parse kallsyms text of @len bytes at @text, kept until prs_td_ksyms_free();
+ * text[len] must be writable (lines are NUL-terminated in place).  0 or
+ * -PRS_ENOMEM.  A line that does not parse ends the list, as it ends
+ * tep_parse_kallsyms().
+ */
+int prs_td_ksyms_parse(struct td_ksyms *k, char *text, size_t len);
+/* Load and parse @k->at with pread() on @k->fd.  0 or <0 after prs_fail(). */
+int prs_td_ksyms_load(struct prs_reader *r, struct td_ksyms *k);
+/* The name for @addr (*len bytes, not NUL-terminated), or NULL (none at or below it, or past the last). */
+const char *prs_td_ksyms_find(const struct td_ksyms *k, uint64_t addr, size_t *len);
+void prs_td_ksyms_free(struct td_ksyms *k);
 
 /* ---- decoding --------------------------------------------------------------- */
 

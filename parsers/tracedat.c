@@ -9,7 +9,9 @@
  * header, every section (v7) or every header block (v6), the options, and
  * the per-CPU data extents the buffers promise (and, when compressed, their
  * chunk tables).  The walk also yields what info needs (kernel release,
- * clock, CPU count, ring-buffer overruns) without private libtracecmd API.
+ * clock, CPU count, ring-buffer overruns) without private libtracecmd API,
+ * and where each metadata block is, for the stream reader, which parses
+ * them itself (tracedat-meta.c).
  *
  * Records of all CPUs of the top buffer and of every buffer instance are
  * merged by timestamp through a min-heap holding one record per (buffer,
@@ -535,6 +537,17 @@ static int td_check_section(struct td_walk *w, uint64_t off, uint16_t want, cons
 			return prs_fail(w->r, PRS_ECORRUPT, false, s.data,
 					"the %s section's contents do not fit it", what);
 	}
+	/* a later option for the same section wins, as in libtracecmd */
+	if (want >= TD_OPT_HEADER_INFO && want <= TD_OPT_CMDLINES) {
+		struct td_meta *m = &w->meta[want - TD_OPT_HEADER_INFO];
+
+		if (!m->present)
+			m->rank = w->nr_meta++;
+		m->present = true;
+		m->off = s.data;
+		m->size = s.size;
+		m->compressed = s.flags & TD_SEC_COMPRESSED;
+	}
 	return 0;
 }
 
@@ -801,12 +814,20 @@ static int td_v6_flyrecord(struct td_walk *w, uint64_t *pos, struct td_buffer *b
 	return 0;
 }
 
+static void td_v6_meta(struct td_walk *w, int which, uint64_t start, uint64_t end)
+{
+	w->meta[which] = (struct td_meta){ .off = start, .size = end - start, .present = true,
+					   .rank = (uint8_t)which };
+}
+
 static int td_walk_v6(struct td_walk *w, uint64_t pos)
 {
 	static const char *const hdr[] = { "header_page", "header_event" };
 	uint32_t count;
 	char what[64];
 	int ret;
+
+	uint64_t start = pos;
 
 	if (td_need(w, pos, 20, "header_page"))
 		return -1;
@@ -828,6 +849,8 @@ static int td_walk_v6(struct td_walk *w, uint64_t pos)
 		if (td_v6_block(w, &pos, 8, hdr[i]))
 			return -1;
 	}
+	td_v6_meta(w, TD_META_HEADER, start, pos);
+	start = pos;
 	if (td_rd32(w, pos, &count, "the ftrace format count"))
 		return -1;
 	if (count > 100000)
@@ -836,6 +859,8 @@ static int td_walk_v6(struct td_walk *w, uint64_t pos)
 	for (uint32_t i = 0; i < count; i++)
 		if (td_v6_block(w, &pos, 8, "an ftrace event format"))
 			return -1;
+	td_v6_meta(w, TD_META_FTRACE, start, pos);
+	start = pos;
 	if (td_rd32(w, pos, &count, "the event system count"))
 		return -1;
 	if (count > 100000)
@@ -855,9 +880,20 @@ static int td_walk_v6(struct td_walk *w, uint64_t pos)
 			if (td_v6_block(w, &pos, 8, "an event format"))
 				return -1;
 	}
-	if (td_v6_block(w, &pos, 4, "kallsyms") || td_v6_block(w, &pos, 4, "printk formats") ||
-	    td_v6_block(w, &pos, 8, "saved cmdlines") ||
-	    td_rd32(w, pos, &w->header_cpus, "the CPU count"))
+	td_v6_meta(w, TD_META_EVENTS, start, pos);
+	start = pos;
+	if (td_v6_block(w, &pos, 4, "kallsyms"))
+		return -1;
+	td_v6_meta(w, TD_META_KALLSYMS, start, pos);
+	start = pos;
+	if (td_v6_block(w, &pos, 4, "printk formats"))
+		return -1;
+	td_v6_meta(w, TD_META_PRINTK, start, pos);
+	start = pos;
+	if (td_v6_block(w, &pos, 8, "saved cmdlines"))
+		return -1;
+	td_v6_meta(w, TD_META_CMDLINES, start, pos);
+	if (td_rd32(w, pos, &w->header_cpus, "the CPU count"))
 		return -1;
 	if (w->header_cpus > TD_MAX_CPUS)
 		return prs_fail(w->r, PRS_ELIMIT, false, pos, "%u CPUs", w->header_cpus);
