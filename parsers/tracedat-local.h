@@ -187,6 +187,8 @@ struct td {
 	struct td_src		**heap;
 	unsigned int		nr_src, nr_heap;
 
+	struct td_ksyms		*ksyms;		/* stream reader: its own kallsyms (NULL: tep's) */
+
 	struct td_event		**evs;		/* by event id */
 	int			nr_evs;
 	int			type_off, type_size;	/* common_type, read without libtraceevent */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Streaming trace.dat reader: the event formats, kallsyms and cmdlines come
- * from libtracecmd's header parsing (tracecmd_open_head(), which reads only
- * the metadata), the CPU data is read here, a window at a time per CPU.
+ * Streaming trace.dat reader: the event formats and cmdlines are parsed
+ * into a tep_handle by tracedat-meta.c (what libtracecmd's
+ * tracecmd_open_head() would do, without its cost), kallsyms on the first
+ * address lookup; the CPU data is read here, a window at a time per CPU.
  *
  * libtracecmd 1.3 decompresses every chunk of every CPU into memory (or a
  * temporary file) before the first record, so its memory grows with the
@@ -66,7 +67,7 @@ struct tds_src {
 
 struct tds {
 	struct td		dec;		/* shared decoding state (tracedat.c) */
-	struct tracecmd_input	*h;		/* metadata only */
+	struct td_ksyms		ksyms;
 	int			fd;
 	bool			swap;
 	int			long_size;	/* page header commit field: 4 or 8 */
@@ -376,9 +377,10 @@ static void tds_close(struct prs_reader *r)
 	ZSTD_freeDCtx(t->dctx);
 	if (t->fd >= 0)
 		close(t->fd);
-	if (t->h)
-		tracecmd_close(t->h);
+	prs_td_ksyms_free(&t->ksyms);
 	prs_td_free_decode(&t->dec);
+	if (t->dec.tep)
+		tep_free(t->dec.tep);
 	free(t);
 	r->priv = NULL;
 }
@@ -477,14 +479,16 @@ int prs_tds_open(struct prs_reader *r, struct td_walk *w)
 	t->dec.swap = w->swap;
 	t->dec.lost_name = prs_intern_str(r, "lost_events");
 
-	/* formats, kallsyms, printk formats, cmdlines: no CPU data is read */
-	t->h = tracecmd_open_head(r->path, TRACECMD_FL_LOAD_NO_PLUGINS);
-	if (!t->h)
-		return prs_fail(r, PRS_ECORRUPT, false, w->version < 7 ? 0 : w->after_header,
-				"libtracecmd cannot parse the event formats or headers");
-	t->dec.tep = tracecmd_get_tep(t->h);
-	if (!t->dec.tep)
-		return prs_fail_file(r, PRS_ECORRUPT, "no event formats in the file");
+	/* header page, formats, cmdlines; kallsyms when an address is first looked up */
+	ret = prs_td_meta_tep(w, false, NULL, &t->dec.tep);
+	if (ret < 0)
+		return ret;
+	t->ksyms.pending = true;
+	t->ksyms.at = w->meta[TD_META_KALLSYMS];
+	t->ksyms.swap = w->swap;
+	t->ksyms.zstd = !strcmp(w->compress, "zstd");
+	t->ksyms.fd = -1;
+	t->dec.ksyms = &t->ksyms;
 	/* the commit field of the page header: the size of the recording kernel's long */
 	hps = tep_get_header_page_size(t->dec.tep);
 	t->long_size = hps == 4 || hps == 8 ? hps : w->long_size;
@@ -502,6 +506,7 @@ int prs_tds_open(struct prs_reader *r, struct td_walk *w)
 	t->fd = open(r->path, O_RDONLY | O_CLOEXEC);
 	if (t->fd < 0)
 		return prs_fail_file(r, PRS_EOPEN, "cannot open: %s", strerror(errno));
+	t->ksyms.fd = t->fd;
 
 	/* instances: every buffer but the top one, in file order */
 	r->instances = calloc(w->nr_bufs + 1, sizeof(*r->instances));

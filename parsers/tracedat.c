@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * trace.dat reader (trace-cmd file versions 6 and 7) on top of libtracecmd.
+ * trace.dat reader (trace-cmd file versions 6 and 7): the layout walk and
+ * the decoding shared by both readers, and the reader on top of libtracecmd
+ * (--reader libtracecmd, and files that need its clock conversions or zlib);
+ * the default one is tracedat-stream.c.
  *
  * libtracecmd trusts the file: on a short file it printf()s "File possibly
  * truncated" and then reads whatever is there, on a bad header it fails
- * without saying where.  So before the library sees the file we walk its
+ * without saying where.  So before any library sees the file we walk its
  * layout ourselves with a bounds-checked cursor over a read-only mapping:
  * header, every section (v7) or every header block (v6), the options, and
  * the per-CPU data extents the buffers promise (and, when compressed, their
@@ -1592,23 +1595,38 @@ static char td_state_letter(struct prs_reader *r, struct td *t, const struct td_
 	return std[__builtin_ctzll(v)];
 }
 
-static const char *td_func(struct prs_reader *r, struct td *t, uint64_t addr)
+/* The function at @addr, interned, into *out.  0 or <0 (kallsyms that do not load). */
+static int td_func(struct prs_reader *r, struct td *t, uint64_t addr, const char **out)
 {
 	struct td_memo_ent *m = td_memo_find(&t->memo, TD_TAG_FUNC, addr);
-	const char *name, *s;
+	const char *name;
 	char hex[24];
+	size_t len = 0;
+	int ret;
 
-	if (m)
-		return m->val;
-	name = tep_find_function(t->tep, addr);
+	if (m) {
+		*out = m->val;
+		return 0;
+	}
+	if (t->ksyms) {
+		/* the stream reader's own table: read at the first address, not at open */
+		if (t->ksyms->pending && (ret = prs_td_ksyms_load(r, t->ksyms)) < 0)
+			return ret;
+		name = prs_td_ksyms_find(t->ksyms, addr, &len);
+	} else {
+		name = tep_find_function(t->tep, addr);
+		len = name ? strlen(name) : 0;
+	}
 	if (!name) {
 		/* no kallsyms in the file: the address is all there is */
-		snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)addr);
+		len = (size_t)snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)addr);
 		name = hex;
 	}
-	s = prs_intern_str(r, name);
-	td_memo_put(&t->memo, TD_TAG_FUNC, addr, s);
-	return s;
+	*out = prs_intern(r, name, len);
+	if (!*out)
+		return -PRS_ENOMEM;
+	td_memo_put(&t->memo, TD_TAG_FUNC, addr, *out);
+	return 0;
 }
 
 static const char *td_comm(struct td *t, int pid)
@@ -1688,6 +1706,7 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 	const char *s;
 	size_t len;
 	bool bad = false;
+	int ret;
 
 #define GET(role, dst, type)						\
 	do {								\
@@ -1703,10 +1722,10 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 	case PRS_EV_FUNC_ENTRY:
 	case PRS_EV_FUNC_EXIT:
 		if (e->f[F_FUNC]) {
-			if (td_get(t, e->f[F_FUNC], rec, &v))
-				ev->u.fn.func = td_func(r, t, v);
-			else
+			if (!td_get(t, e->f[F_FUNC], rec, &v))
 				bad = true;
+			else if ((ret = td_func(r, t, v, &ev->u.fn.func)) < 0)
+				return ret;
 		}
 		GET(F_DEPTH, ev->u.fn.depth, int);
 		if (e->kind == PRS_EV_FUNC_EXIT) {
@@ -1723,20 +1742,20 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 	case PRS_EV_KPROBE:
 	case PRS_EV_KRETPROBE:
 		if (e->f[F_IP]) {
-			if (td_get(t, e->f[F_IP], rec, &v))
-				ev->u.fn.func = td_func(r, t, v);
-			else
+			if (!td_get(t, e->f[F_IP], rec, &v))
 				bad = true;
+			else if ((ret = td_func(r, t, v, &ev->u.fn.func)) < 0)
+				return ret;
 		}
 		if (e->kind == PRS_EV_KPROBE) {
 			GET(F_ARG0, ev->u.fn.arg[0], uint64_t);
 			GET(F_ARG1, ev->u.fn.arg[1], uint64_t);
 		} else {
 			if (e->f[F_RET_IP]) {
-				if (td_get(t, e->f[F_RET_IP], rec, &v))
-					ev->u.fn.caller = td_func(r, t, v);
-				else
+				if (!td_get(t, e->f[F_RET_IP], rec, &v))
 					bad = true;
+				else if ((ret = td_func(r, t, v, &ev->u.fn.caller)) < 0)
+					return ret;
 			}
 			GET(F_RETVAL, ev->u.fn.retval, uint64_t);
 		}
@@ -1871,7 +1890,7 @@ static int td_type(struct td *t, const struct tep_record *rec)
 int prs_td_emit(struct prs_reader *r, struct td *t, struct tep_record *rec, struct prs_event *ev)
 {
 	struct td_event *e;
-	int id = td_type(t, rec);
+	int id = td_type(t, rec), ret;
 
 	e = id >= 0 && id < t->nr_evs ? t->evs[id] : NULL;
 	if (!e && id >= 0)
@@ -1901,8 +1920,9 @@ int prs_td_emit(struct prs_reader *r, struct td *t, struct tep_record *rec, stru
 			r->stats.bad_fields++;
 		}
 	}
-	if (td_decode(r, t, e, rec, ev) < 0)
-		return -PRS_ENOMEM;
+	ret = td_decode(r, t, e, rec, ev);
+	if (ret < 0)
+		return ret;
 	prs_account(r, ev);
 	return 1;
 }
@@ -2035,29 +2055,48 @@ static int td_add_sources(struct td *t, struct tracecmd_input *h, uint32_t cpus)
  * the event-format parser on a mangled print fmt, a NULL dereference in
  * tracecmd_close() on tracecmd_open_fd()'s error path after a wrong size
  * inside the formats section (trace-cmd report crashes on the same files;
- * found by tests/fuzz/fuzz_tracedat).  So the metadata is parsed once in a
- * child first: if the child dies, the file is reported as damaged instead
- * of taking the whole program down.  A clean failure (exit 3) is left to
- * the real open, which says it.  Costs one fork and one metadata parse.
+ * found by tests/fuzz/fuzz_tracedat).  So what the parent will hand to the
+ * libraries runs once in a child first: if the child dies, the file is
+ * reported as damaged instead of taking the whole program down.  For our
+ * own reader that is libtraceevent's parsing of the header page and of
+ * each format, and the child says which one it was on; for libtracecmd's
+ * reader, tracecmd_open() as a whole.  A clean failure (exit 3) is left to
+ * the real open, which says it.  Costs one fork and one parse of the formats.
  */
 static int td_preflight(struct prs_reader *r, const struct td_walk *w, bool full)
 {
+	uint64_t at = w->version < 7 ? 0 : w->after_header;
+	volatile uint64_t *where;
 	int status, devnull;
 	pid_t pid;
 
+	/* the child's last words: the file offset of the block it was parsing */
+	where = mmap(NULL, sizeof(*where), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (where == MAP_FAILED)
+		where = NULL;
+	else
+		*where = at;
 	pid = fork();
 	if (pid < 0)
-		return 0;	/* cannot isolate it: go on unprotected */
+		goto out;	/* cannot isolate it: go on unprotected */
 	if (pid == 0) {
 		struct tracecmd_input *h;
+		struct tep_handle *tep;
 
 		/* the library's and a sanitizer's last words are not ours to print */
 		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		if (devnull >= 0)
 			dup2(devnull, STDERR_FILENO);
-		/* as the parent will: headers only, or everything (libtracecmd's reader) */
-		h = full ? tracecmd_open(r->path, TRACECMD_FL_LOAD_NO_PLUGINS)
-			 : tracecmd_open_head(r->path, TRACECMD_FL_LOAD_NO_PLUGINS);
+		if (!full) {
+			/* what prs_tds_open() will do with libtraceevent, and its cleanup */
+			if (prs_td_meta_tep(w, true, where, &tep) < 0)
+				_exit(3);
+			if (where)
+				*where = at;	/* past the formats: no one block to blame */
+			tep_free(tep);
+			_exit(0);
+		}
+		h = tracecmd_open(r->path, TRACECMD_FL_LOAD_NO_PLUGINS);
 		if (!h)
 			_exit(3);
 		tracecmd_close(h);
@@ -2065,13 +2104,25 @@ static int td_preflight(struct prs_reader *r, const struct td_walk *w, bool full
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return 0;
+			goto out;
 	/* a signal, or a sanitizer's report and exit(1) in sanitized builds */
 	if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
-				    WEXITSTATUS(status) != 3))
-		return prs_fail(r, PRS_ECORRUPT, false, w->version < 7 ? 0 : w->after_header,
-				"damaged event formats or headers (libtraceevent %s on them)",
-				WIFSIGNALED(status) ? "crashes" : "fails");
+				    WEXITSTATUS(status) != 3)) {
+		const char *how = WIFSIGNALED(status) ? "crashes" : "fails";
+		bool one = where && *where != at;
+
+		if (one)
+			at = *where;
+		if (where)
+			munmap((void *)where, sizeof(*where));
+		return one ? prs_fail(r, PRS_ECORRUPT, false, at,
+				      "damaged event format or header page (libtraceevent %s on it)", how)
+			   : prs_fail(r, PRS_ECORRUPT, false, at,
+				      "damaged event formats or headers (libtraceevent %s on them)", how);
+	}
+out:
+	if (where)
+		munmap((void *)where, sizeof(*where));
 	return 0;
 }
 
@@ -2097,10 +2148,9 @@ int prs_tracedat_open(struct prs_reader *r)
 	close(fd);
 	if (map == MAP_FAILED)
 		return prs_fail(r, PRS_EIO, false, 0, "cannot map the file: %s", strerror(errno));
+	/* mapped until the end of open: the stream reader reads the metadata from it */
 	w.map = map;
 	ret = td_walk(&w);
-	munmap(map, (size_t)w.size);
-	w.map = NULL;
 	if (ret < 0)
 		goto out_walk;
 
@@ -2209,6 +2259,7 @@ int prs_tracedat_open(struct prs_reader *r)
 	}
 	ret = 0;
 out_walk:
+	munmap(map, (size_t)w.size);
 	prs_td_walk_free(&w);
 	return ret;
 }
