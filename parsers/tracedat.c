@@ -26,6 +26,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -2063,6 +2064,9 @@ static int td_add_sources(struct td *t, struct tracecmd_input *h, uint32_t cpus)
  * reader, tracecmd_open() as a whole.  A clean failure (exit 3) is left to
  * the real open, which says it.  Costs one fork and one parse of the formats.
  */
+/* set by sanitizer runtimes (and libFuzzer through them); absent otherwise */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
 static int td_preflight(struct prs_reader *r, const struct td_walk *w, bool full)
 {
 	uint64_t at = w->version < 7 ? 0 : w->after_header;
@@ -2083,6 +2087,18 @@ static int td_preflight(struct prs_reader *r, const struct td_walk *w, bool full
 		struct tracecmd_input *h;
 		struct tep_handle *tep;
 
+		/*
+		 * A crash here must end this child by its signal, whatever
+		 * handlers the process runs under (a fuzzer's, a sanitizer's,
+		 * a debugger's would report the crash we are isolating).
+		 */
+		static const int deadly[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+
+		for (size_t i = 0; i < sizeof(deadly) / sizeof(deadly[0]); i++)
+			signal(deadly[i], SIG_DFL);
+		/* and a sanitizer's error exit must not run a fuzzer's crash report */
+		if (__sanitizer_set_death_callback)
+			__sanitizer_set_death_callback(NULL);
 		/* the library's and a sanitizer's last words are not ours to print */
 		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		if (devnull >= 0)
