@@ -3,13 +3,19 @@
 # allocscope-record.sh: the allocscope capture for devices that only have a POSIX
 # shell (Android `adb shell su`, toybox, busybox, dash).  Same modes and the same
 # trace_marker snapshots as `allocscope record` (docs/capture-format.md); writes
-# ftrace text (trace_pipe of its own tracefs instance); restores tracefs on every
-# exit path (normal, error, SIGINT/SIGTERM/SIGHUP, the command failing).
+# ftrace text of its own tracefs instance; restores tracefs on every exit path
+# (normal, error, SIGINT/SIGTERM/SIGHUP, the command failing).
 #
 #   allocscope-record.sh [-o FILE] [-m graph|retprobe|events|auto] [-d SECONDS]
 #                        [-b KB] [-f] [-n] [-- COMMAND ARGS...]
 #
-# Needs root.  Uses only: sh, cat, grep, sed, mkdir, rmdir, sleep, kill.
+# One reader (cat) per CPU on per_cpu/cpuN/trace_pipe, merged by timestamp into
+# FILE afterwards with awk: the kernel formats the text in the reader's context,
+# and one reader of trace_pipe formats every CPU's events on one CPU (under qemu
+# TCG a function_graph capture overran an 8 MB/CPU buffer that way).  Without
+# awk, one reader on trace_pipe.
+#
+# Needs root.  Uses only: sh, cat, grep, sed, awk, ls, wc, mkdir, rmdir, sleep, kill.
 
 usage() {
 	cat <<'EOF'
@@ -74,6 +80,12 @@ fi
 REL=$(cat /proc/sys/kernel/osrelease 2>/dev/null || uname -r)
 NCPU=0
 for c in "$T"/per_cpu/cpu[0-9]*; do [ -d "$c" ] && NCPU=$((NCPU + 1)); done
+# CPU numbers in numeric order (the glob's is cpu0 cpu1 cpu10 ...): the merge breaks ties by it
+CPUS= i=0 k=0
+while [ $k -lt $NCPU ] && [ $i -lt 8192 ]; do
+	[ -d "$T/per_cpu/cpu$i" ] && { CPUS="$CPUS $i"; k=$((k + 1)); }
+	i=$((i + 1))
+done
 
 has_word() { # FILE WORD
 	for w in $(cat "$1" 2>/dev/null); do [ "$w" = "$2" ] && return 0; done
@@ -155,6 +167,16 @@ retprobe) FUNCS="$ENTRY $GPFF" ;;
 *) FUNCS= ;;
 esac
 [ -n "$BUF" ] || { [ "$MODE" = events ] && BUF=8192 || BUF=16384; }
+# Readers: one per CPU when the merge can order their lines (awk, and a timestamp on every event line:
+# function_graph prints one only with funcgraph-abstime); per_cpu/cpuN/trace_pipe exists since 2.6.30
+READERS=per-cpu WHY_1=
+if ! command -v awk >/dev/null 2>&1; then WHY_1="no awk to merge per-CPU files"
+elif [ "$NCPU" -lt 2 ]; then WHY_1="one CPU"
+elif [ "$MODE" = graph ] && [ ! -e "$T/options/funcgraph-abstime" ]; then WHY_1="no funcgraph-abstime"
+else
+	for c in $CPUS; do [ -e "$T/per_cpu/cpu$c/trace_pipe" ] || WHY_1="no per_cpu/cpu$c/trace_pipe"; done
+fi
+[ -z "$WHY_1" ] || READERS=single
 NAME=allocscope
 INST=$T/instances/$NAME
 
@@ -170,7 +192,12 @@ if [ "$DRY" = 1 ]; then
 	echo "missing     $MISSING"
 	echo "instance     $NAME"
 	echo "buffer       $BUF KB per CPU x $NCPU CPUs"
-	echo "output       ftrace text (trace_pipe) -> $OUT"
+	if [ "$READERS" = per-cpu ]; then
+		echo "readers      one per CPU (per_cpu/cpuN/trace_pipe), merged by timestamp"
+	else
+		echo "readers      one (trace_pipe): $WHY_1"
+	fi
+	echo "output       ftrace text -> $OUT"
 	exit 0
 fi
 
@@ -183,7 +210,8 @@ mkdir "$WORK" || die "cannot create $WORK"
 J=$WORK/journal
 : > "$J"
 N=0
-READER=
+RPIDS=
+RECORDING=0
 CPID=
 RESTORED=0
 STOP=0
@@ -210,12 +238,36 @@ enable_ev() { # DIR SYSTEM/EVENT
 	set_file "$1/events/$2/enable" 1
 }
 
+# reader ID: "all" = trace_pipe into FILE, a CPU number = per_cpu/cpuN/trace_pipe into WORK/cpuN;
+# RPID_<ID> is its pid. Appends: a reader that died (a CPU that was offline when the instance was
+# made has no buffer until it comes online: read gives ENODEV) is started again while recording.
+start_reader() {
+	if [ "$1" = all ]; then
+		cat "$D/trace_pipe" >> "$OUT" 2>/dev/null &
+	else
+		cat "$D/per_cpu/cpu$1/trace_pipe" >> "$WORK/cpu$1" 2>/dev/null &
+	fi
+	eval "RPID_$1=\$!"
+}
+check_readers() {
+	for r in $RPIDS; do
+		eval "p=\$RPID_$r"
+		kill -0 "$p" 2>/dev/null || { [ "$RECORDING" = 1 ] && start_reader "$r"; }
+	done
+}
+stop_readers() {
+	for r in $RPIDS; do
+		eval "p=\$RPID_$r"
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+}
 restore() {
 	[ "$RESTORED" = 1 ] && return
 	RESTORED=1
 	trap '' INT TERM HUP
 	exec 3>&-
-	[ -n "$READER" ] && { kill "$READER" 2>/dev/null; wait "$READER" 2>/dev/null; }
+	stop_readers
 	[ -n "$CPID" ] && kill -0 "$CPID" 2>/dev/null && { kill "$CPID" 2>/dev/null; wait "$CPID" 2>/dev/null; }
 	fail=0
 	# newest first
@@ -239,10 +291,87 @@ restore() {
 			[ -d "$path" ] && echo "allocscope-record: cannot remove $path" >&2 ;;
 		esac
 	done
-	rm -rf "$WORK"
 }
-trap 'restore' EXIT
+# the per-CPU files outlive restore() until they are merged
+trap 'restore; rm -rf "$WORK"' EXIT
 trap 'STOP=1' INT TERM HUP
+
+# merge_cpus CPU...: WORK/cpuN, each in time order, into one file in time order (stdout), as the
+# kernel's trace_pipe merges its CPUs: the line with the lowest timestamp first, a tie to the lower CPU.
+# An event line carries its timestamp: function_graph (funcgraph-abstime) "  1234.567890 |   1)  ...",
+# else "  comm-pid  [001] d..1.  1234.567890: event: ...". Lines without one belong to the event line
+# that follows them: "CPU:1 [LOST 12 EVENTS]", function_graph's context-switch banners
+# (" ----", " 1)  sh-328  =>  cat-418 ", an empty line). awk keeps every file open: a file per CPU
+# (at most 16 at once; more are merged in rounds).
+MRG=0
+merge_cpus() {
+	if [ $# -gt 16 ]; then
+		rest=
+		while [ $# -gt 0 ]; do
+			grp=
+			k=0
+			while [ $# -gt 0 ] && [ $k -lt 16 ]; do grp="$grp $1"; shift; k=$((k + 1)); done
+			MRG=$((MRG + 1))
+			# shellcheck disable=SC2086
+			merge_cpus $grp > "$WORK/cpu-m$MRG" || return 1
+			rest="$rest -m$MRG"
+		done
+		# shellcheck disable=SC2086
+		merge_cpus $rest
+		return
+	fi
+	AS_WORK=$WORK awk '
+	function stamp(l,   s) {	# the timestamp of an event line, "" for any other line
+		if (match(l, /^ *[0-9]+\.[0-9]+ +\|/))
+			return substr(l, 1, RLENGTH) + 0
+		if (match(l, /\][^:]* [0-9]+(\.[0-9]+)?: /)) {	# no fraction: a counter clock
+			s = substr(l, RSTART, RLENGTH - 2)
+			sub(/.* /, "", s)
+			return s + 0
+		}
+		return ""
+	}
+	# the next event line of file i into line[i] and ts[i], p and the lines before it into
+	# pre[i]; 0 at the end of the file (pre[i] then holds the lines after its last event)
+	function fill(i, p,   l, t) {
+		pre[i] = p
+		while ((getline l < file[i]) > 0) {
+			if ((t = stamp(l)) != "") { line[i] = l; ts[i] = t; return 1 }
+			pre[i] = pre[i] l "\n"
+		}
+		close(file[i])
+		return 0
+	}
+	BEGIN {
+		n = ARGC - 1
+		for (i = 1; i <= n; i++) { file[i] = ENVIRON["AS_WORK"] "/cpu" ARGV[i]; live[i] = fill(i, "") }
+		for (;;) {
+			b = c = 0	# the file whose next event comes first, and the one after it
+			for (i = 1; i <= n; i++) {
+				if (!live[i]) continue
+				if (!b || ts[i] < ts[b]) { c = b; b = i }
+				else if (!c || ts[i] < ts[c]) c = i
+			}
+			if (!b) break
+			printf "%s%s\n", pre[b], line[b]
+			# then the lines of b while they stay first, with as few operations per line as
+			# possible: busybox awk spends thousands of instructions on each (under qemu TCG
+			# this loop merged a 380,000-line function_graph capture 2.5 times faster than
+			# one file selection per line; printing each line costs less than collecting them)
+			lim = c ? ts[c] : 1e300
+			tie = !c || b < c
+			f = file[b]
+			for (;;) {
+				if ((getline l < f) <= 0) { live[b] = fill(b, ""); break }
+				if (match(l, /^ *[0-9]+\.[0-9]+ +\|/)) t = substr(l, 1, RLENGTH) + 0
+				else if ((t = stamp(l)) == "") { live[b] = fill(b, l "\n"); break }
+				if (t >= lim && (t > lim || !tie)) { pre[b] = ""; line[b] = l; ts[b] = t; break }
+				print l
+			}
+		}
+		for (i = 1; i <= n; i++) printf "%s", pre[i]
+	}' "$@"
+}
 
 # ---- setup ---------------------------------------------------------------------------
 D=$T
@@ -289,8 +418,9 @@ if [ "$MODE" = graph ]; then
 fi
 
 # ---- record ----------------------------------------------------------------------------
-cat "$D/trace_pipe" > "$OUT" &
-READER=$!
+if [ "$READERS" = per-cpu ]; then RPIDS=$CPUS; else RPIDS=all; fi
+RECORDING=1
+for r in $RPIDS; do start_reader "$r"; done
 echo 1 > "$D/tracing_on" || die "cannot turn tracing on"
 exec 3> "$D/trace_marker" || die "cannot open $D/trace_marker"
 m() { echo "allocscope: $*" >&3 2>/dev/null; }
@@ -331,13 +461,14 @@ m "option buffer_kb=$BUF"
 m "option nr_cpus=$NCPU"
 m "option clock=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$D/trace_clock")"
 m "option recorder=allocscope-record.sh"
+m "option readers=$READERS"
 for e in $PRESENT; do m "option event=${e%%/*}:${e#*/}"; done
 for e in $MISSING; do m "option event=${e%%/*}:${e#*/},missing"; done
 [ -n "$DUR" ] && m "option duration_s=$DUR"
 [ $# -gt 0 ] && m "option command=$1"
 snapshot
 
-tick() { sleep 0.2 2>/dev/null || sleep 1; }
+tick() { check_readers; sleep 0.2 2>/dev/null || sleep 1; }
 START=$(date +%s)
 if [ $# -gt 0 ]; then
 	"$@" &
@@ -369,7 +500,8 @@ for c in "$T"/per_cpu/cpu[0-9]*; do
 	LOST=$((LOST + ${o:-0} + ${dr:-0}))
 done
 echo 0 > "$D/tracing_on"
-# Let the reader drain what is left: every CPU's buffer empty and the file no longer growing. A fixed
+RECORDING=0
+# Let the readers drain what is left: every CPU's buffer empty and the files no longer growing. A fixed
 # "sleep 1" here cut traces whose reader lagged (seen under qemu TCG: a function_graph capture of 15 s
 # lost its tail, mid-line, with the end marker and the after-snapshot). At most 120 s.
 last=-1
@@ -380,7 +512,7 @@ while [ $i -lt 600 ]; do
 		e=$(sed -n 's/^entries: //p' "$c/stats" 2>/dev/null)
 		left=$((left + ${e:-0}))
 	done
-	sz=$(wc -c < "$OUT")
+	sz=$(ls -ln "$OUT" "$WORK"/cpu[0-9]* 2>/dev/null)
 	[ "$left" = 0 ] && [ "$sz" = "$last" ] && break
 	last=$sz
 	i=$((i + 1))
@@ -388,12 +520,26 @@ while [ $i -lt 600 ]; do
 done
 [ "$left" = 0 ] || echo "allocscope-record: warning: $left events still unread after 120 s; the trace is cut" >&2
 restore
+REC_S=$(( $(date +%s) - START ))
+KEEP=0
+if [ "$READERS" = per-cpu ]; then
+	M0=$(date +%s)
+	# shellcheck disable=SC2086
+	if merge_cpus $CPUS > "$OUT"; then
+		echo "allocscope-record: merged $NCPU per-CPU files in $(( $(date +%s) - M0 )) s" >&2
+	else
+		KEEP=1
+		echo "allocscope-record: merging the per-CPU files failed; they stay in $WORK (cpu0 ...)" >&2
+	fi
+fi
+[ "$KEEP" = 1 ] || rm -rf "$WORK"
 trap - EXIT
-echo "allocscope-record: recorded $(( $(date +%s) - START )) s in mode $MODE: $(wc -l < "$OUT") lines in $OUT" >&2
+echo "allocscope-record: recorded $REC_S s in mode $MODE: $(wc -l < "$OUT") lines in $OUT" >&2
 [ "$LOST" -gt 0 ] && echo "allocscope-record: warning: $LOST events lost; enlarge the buffer (-b, now $BUF KB per CPU)" >&2
 if command -v getprop >/dev/null 2>&1; then
 	echo "allocscope-record: pull it with: adb pull $OUT" >&2
 else
 	echo "allocscope-record: copy it with: scp $(hostname 2>/dev/null || echo HOST):$OUT ." >&2
 fi
+[ "$KEEP" = 0 ] || exit 1
 exit 0
