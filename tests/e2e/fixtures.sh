@@ -136,6 +136,7 @@ build_initramfs() { # build_initramfs KDIR -> prints initrd path
 	cp "$BUSYBOX" "$root/bin/busybox"
 	ln -sf busybox "$root/bin/sh"
 	cp "$HERE/guest-init.sh" "$root/init"
+	cp "$HERE/guest-common.sh" "$root/guest-common.sh"
 	chmod +x "$root/init"
 	gcc -O2 -static -o "$root/bin/memhog" "$HERE/memhog.c"
 	# trace-cmd is dynamically linked: bring its libraries and the loader

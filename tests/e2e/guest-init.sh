@@ -15,20 +15,9 @@
 #   as_name=NAME              output base name
 #   as_zram=MB                zram swap size (0 = no swap)
 
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-/bin/busybox --install -s /bin
-mkdir -p /proc /sys /dev /tmp /out /run
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev 2>/dev/null
-mount -t tmpfs tmp /tmp
-mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || mount -t debugfs debugfs /sys/kernel/debug
-T=/sys/kernel/tracing
-[ -e $T/trace ] || T=/sys/kernel/debug/tracing
-
-for kv in $(cat /proc/cmdline); do
-	case $kv in as_*=*) eval "${kv%%=*}='${kv#*=}'" ;; esac
-done
+# mounts, as_* parameters, T, ENTRY, EVENTS, KSWAPD, log(), guest_disk, guest_memory, add_kprobes,
+# kallsyms_filtered (tests/e2e/guest-common.sh)
+. /guest-common.sh
 SCEN=${as_scen:-anon}
 MODE=${as_mode:-kprobe}
 REC=${as_rec:-text}
@@ -41,56 +30,21 @@ TCOPT=$(echo "${as_tcopt:-}" | tr , ' ')
 
 die_off() { sync; umount /out 2>/dev/null; echo "allocscope-guest: done" >/dev/console; poweroff -f; }
 
-# modules (decompressed on the host), in dependency order as listed by the host
-if [ -f /modules/order ]; then
-	while read -r m; do insmod "/modules/$m" 2>/dev/null || echo "insmod $m failed" >/dev/console; done </modules/order
-fi
-sleep 0.3
-DISK=
-for d in /dev/vda /dev/vdb; do [ -b $d ] && { DISK=$d; break; }; done
-if [ -z "$DISK" ] || ! mount -t ext4 "$DISK" /out; then
-	echo "allocscope-guest: no data disk" >/dev/console
-	poweroff -f
-fi
-D=/out/$NAME
-mkdir -p $D
-LOG=$D/guest.log
-log() { echo "$*" >>$LOG; echo "allocscope-guest: $*" >/dev/console; }
+guest_disk "$NAME"
 uname -a >$D/uname.txt
 log "kernel $(uname -r) scen=$SCEN mode=$MODE rec=$REC inst=$INST buf=$BUF win=$WIN zram=$ZRAM tcopt=$TCOPT"
-
-# zram swap
-if [ "$ZRAM" -gt 0 ] && [ -e /sys/block/zram0 -o -e /sys/class/zram-control ]; then
-	for a in lz4 lzo-rle lzo; do echo $a >/sys/block/zram0/comp_algorithm 2>/dev/null && break; done
-	log "zram comp_algorithm: $(cat /sys/block/zram0/comp_algorithm)"
-	echo "${ZRAM}M" >/sys/block/zram0/disksize
-	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 && log "zram swap ${ZRAM}M on"
-fi
-# THP: the kernel turns THP off on machines with < 512 MB RAM; use the common distro setting instead
-echo madvise >/sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null
-echo madvise >/sys/kernel/mm/transparent_hugepage/defrag 2>/dev/null
+guest_memory "$ZRAM"
 cat /sys/kernel/mm/transparent_hugepage/enabled /sys/kernel/mm/transparent_hugepage/defrag >$D/thp_settings.txt 2>/dev/null
 
 # ---- what the kernel offers ------------------------------------------------------------------------
 AFF=$T/available_filter_functions
 has_func() { grep -qx "$1" $AFF 2>/dev/null; }
-ENTRY=
-for f in __alloc_pages_noprof __alloc_pages __alloc_pages_nodemask; do has_func $f && { ENTRY=$f; break; }; done
 FUNCS="$ENTRY"
 for f in get_page_from_freelist __alloc_pages_slowpath __alloc_pages_direct_reclaim __alloc_pages_may_oom \
 	wake_all_kswapds __alloc_pages_direct_compact try_to_free_pages out_of_memory; do
 	if has_func $f; then FUNCS="$FUNCS $f"; else log "not traceable: $f"; fi
 done
 log "entry=$ENTRY funcs=$FUNCS"
-EVENTS=
-for e in kmem/mm_page_alloc vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end \
-	vmscan/mm_vmscan_wakeup_kswapd vmscan/mm_vmscan_kswapd_wake vmscan/mm_vmscan_kswapd_sleep \
-	vmscan/mm_vmscan_lru_shrink_inactive vmscan/mm_vmscan_lru_shrink_active \
-	compaction/mm_compaction_begin compaction/mm_compaction_end compaction/mm_compaction_try_to_compact_pages \
-	compaction/mm_compaction_suitable compaction/mm_compaction_deferred compaction/mm_compaction_finished \
-	oom/mark_victim sched/sched_switch; do
-	[ -d $T/events/$e ] && EVENTS="$EVENTS $e"
-done
 log "events=$EVENTS"
 
 # ---- helpers ---------------------------------------------------------------------------------------
@@ -103,8 +57,6 @@ fi
 MARK=$B/trace_marker
 [ "$REC" = tcmd ] && [ -n "$INST" ] && MARK=$T/instances/$INST/trace_marker
 
-KSWAPD=
-for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = kswapd0 ] && KSWAPD=${p#/proc/}; done
 echo $KSWAPD >$D/kswapd0.pid
 
 snap() { # snap before|after: files + trace_marker lines
@@ -125,15 +77,7 @@ snap() { # snap before|after: files + trace_marker lines
 # the workload's memory later (trace-cmd -b with the same size leaves them alone)
 if [ -n "$INST" ]; then mkdir -p $T/instances/$INST; echo $BUF >$T/instances/$INST/buffer_size_kb; fi
 echo $BUF >$T/buffer_size_kb
-if [ "$REC" = tcmd ]; then
-	# trace-cmd embeds /proc/kallsyms (~7 MB here): show it a filtered copy (text symbols of the memory-management
-	# allocator, enough to name the traced functions and the usual kretprobe callers) to keep the fixtures small
-	# Each kept symbol's successor in address order is kept too, so that an address inside a kept function never
-	# resolves to "kept+huge offset" of the wrong function. Addresses elsewhere may resolve to a wrong name.
-	KSYMRE='alloc|get_free_page|get_zeroed|freelist|kswapd|compact|try_to_free|out_of_memory|reclaim|oom_|tracing_mark'
-	grep -E '^[0-9a-f]+ [tTwW] ' /proc/kallsyms | grep -v '\[' | sort |
-		awk -v re="$KSYMRE" '{ if ($3 ~ re) { print; k = 1 } else if (k) { print; k = 0 } }' >/tmp/kallsyms.filtered
-fi
+[ "$REC" = tcmd ] && kallsyms_filtered /tmp/kallsyms.filtered
 # MemAvailable (MiB) before any hog: window sizes are relative to it, so that hog#1 + hog#2 overcommit
 MA0=$(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo)
 log "MemAvailable before the pre-phase: $MA0 MiB"
@@ -200,13 +144,6 @@ tracing_config() {
 	} >$D/tracing_config.txt
 }
 
-setup_kprobes() {
-	echo "p:kprobes/alloc_entry $ENTRY gfp_mask=\$arg1 order=\$arg2" >>$T/kprobe_events || log "kprobe alloc_entry failed"
-	echo "r:kprobes/alloc_ret $ENTRY ret=\$retval" >>$T/kprobe_events || log "kretprobe alloc_ret failed"
-	echo "r:kprobes/gpfl_ret get_page_from_freelist ret=\$retval" >>$T/kprobe_events || log "kretprobe gpfl_ret failed"
-	cat $T/error_log >>$LOG 2>/dev/null
-}
-
 restore_all() {
 	for b in $T $T/instances/*; do
 		[ -d "$b/events" ] || continue
@@ -237,10 +174,10 @@ pre_phase
 
 # ---- capture ---------------------------------------------------------------------------------------
 if [ "$REC" = tcmd ]; then
-	[ "$MODE" = kprobe ] && setup_kprobes
+	[ "$MODE" = kprobe ] && add_kprobes
 	ev=
 	for e in $EVENTS; do ev="$ev -e $(echo $e | tr / :)"; done
-	if [ "$MODE" = kprobe ]; then ev="$ev -e kprobes:alloc_entry -e kprobes:alloc_ret -e kprobes:gpfl_ret"; fi
+	if [ "$MODE" = kprobe ]; then for e in $KPROBE_EVENTS; do ev="$ev -e $e"; done; fi
 	plug=
 	if [ "$MODE" = graph ]; then
 		plug="-p function_graph -g $ENTRY -O funcgraph-abstime -O funcgraph-proc"
@@ -272,7 +209,7 @@ else
 		for o in funcgraph-abstime funcgraph-proc funcgraph-cpu; do echo 1 >$B/options/$o; done
 		[ -e $B/options/funcgraph-retval ] && echo 1 >$B/options/funcgraph-retval && log "funcgraph-retval on"
 	fi
-	[ "$MODE" = kprobe ] && setup_kprobes
+	[ "$MODE" = kprobe ] && add_kprobes
 	for e in $EVENTS; do echo 1 >$B/events/$e/enable; done
 	if [ "$MODE" = kprobe ]; then for e in alloc_entry alloc_ret gpfl_ret; do echo 1 >$B/events/kprobes/$e/enable; done; fi
 	tracing_config

@@ -17,20 +17,9 @@
 # Per capture N: N-REC-MODE.{dat,txt} (the trace), N-REC-MODE.log (recorder output), lines in checks.txt
 # ("PASS|FAIL <capture> tracefs-restored ..."), and guest.log.
 
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-/bin/busybox --install -s /bin
-mkdir -p /proc /sys /dev /tmp /out /run
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev 2>/dev/null
-mount -t tmpfs tmp /tmp
-mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || mount -t debugfs debugfs /sys/kernel/debug
-T=/sys/kernel/tracing
-[ -e $T/trace ] || T=/sys/kernel/debug/tracing
-
-for kv in $(cat /proc/cmdline); do
-	case $kv in as_*=*) eval "${kv%%=*}='${kv#*=}'" ;; esac
-done
+# mounts, as_* parameters, T, NCPU, ENTRY, EVENTS, KSWAPD, log(), guest_disk, guest_memory, add_kprobes,
+# kallsyms_filtered (tests/e2e/guest-common.sh)
+. /guest-common.sh
 SCEN=${as_scen:-anon}
 CAPS=$(echo "${as_caps:-as-graph}" | tr , ' ')
 BUF=${as_buf:-8192}
@@ -38,34 +27,12 @@ WIN=${as_win:-1}
 NAME=${as_name:-suite}
 ZRAM=${as_zram:-128}
 
-if [ -f /modules/order ]; then
-	while read -r m; do insmod "/modules/$m" 2>/dev/null || echo "insmod $m failed" >/dev/console; done </modules/order
-fi
-sleep 0.3
-DISK=
-for d in /dev/vda /dev/vdb; do [ -b $d ] && { DISK=$d; break; }; done
-if [ -z "$DISK" ] || ! mount -t ext4 "$DISK" /out; then
-	echo "allocscope-guest: no data disk" >/dev/console
-	poweroff -f
-fi
-D=/out/$NAME
-mkdir -p $D
-LOG=$D/guest.log
+guest_disk "$NAME"
 CHK=$D/checks.txt
 : >$CHK
-log() { echo "$*" >>$LOG; echo "allocscope-guest: $*" >/dev/console; }
 uname -r >$D/uname.txt
-NCPU=$(grep -c '^processor' /proc/cpuinfo)
 log "kernel $(uname -r) scen=$SCEN caps=$CAPS buf=$BUF win=$WIN zram=$ZRAM cpus=$NCPU"
-
-if [ "$ZRAM" -gt 0 ] && [ -e /sys/block/zram0 ]; then
-	for a in lz4 lzo-rle lzo; do echo $a >/sys/block/zram0/comp_algorithm 2>/dev/null && break; done
-	echo "${ZRAM}M" >/sys/block/zram0/disksize
-	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 && log "zram swap ${ZRAM}M on"
-fi
-# THP: the kernel turns THP off below 512 MB of RAM; use the common distro setting instead
-echo madvise >/sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null
-echo madvise >/sys/kernel/mm/transparent_hugepage/defrag 2>/dev/null
+guest_memory "$ZRAM"
 [ "$SCEN" = oom ] && swapoff -a 2>/dev/null && log "oom: swap off"
 
 # the hogs are sized relative to MA0: MemAvailable minus the ring buffers the recorder will allocate
@@ -97,8 +64,6 @@ calm) memhog -m 2 -N -t $WIN -q ;;
 esac
 exit 0
 EOF
-KSWAPD=
-for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = kswapd0 ] && KSWAPD=${p#/proc/}; done
 
 # trace-cmd: the canonical markers of docs/capture-format.md, written by this script (begin before reading the
 # before-snapshot; the after-snapshot read before end)
@@ -123,20 +88,9 @@ echo "allocscope: kswapd $KSWAPD kswapd0 \$K1" >\$M
 while read -r n v; do echo "allocscope: vmstat \$n \$v" >\$M; done </tmp/after.vm
 EOF
 
-ENTRY=
-for f in __alloc_frozen_pages_noprof __alloc_pages_noprof __alloc_pages __alloc_pages_nodemask; do
-	grep -qx $f $T/available_filter_functions && { ENTRY=$f; break; }
-done
 tcmd_capture() { # OUT LOG: function_graph + the tracepoints, as allocscope record's graph mode
 	ev=
-	for e in kmem/mm_page_alloc vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end \
-		vmscan/mm_vmscan_wakeup_kswapd vmscan/mm_vmscan_kswapd_wake vmscan/mm_vmscan_kswapd_sleep \
-		vmscan/mm_vmscan_lru_shrink_inactive vmscan/mm_vmscan_lru_shrink_active \
-		compaction/mm_compaction_begin compaction/mm_compaction_end compaction/mm_compaction_try_to_compact_pages \
-		compaction/mm_compaction_suitable compaction/mm_compaction_deferred compaction/mm_compaction_finished \
-		oom/mark_victim sched/sched_switch; do
-		[ -d $T/events/$e ] && ev="$ev -e $(echo $e | tr / :)"
-	done
+	for e in $EVENTS; do ev="$ev -e $(echo $e | tr / :)"; done
 	plug="-p function_graph -g $ENTRY -O funcgraph-abstime -O funcgraph-proc"
 	# as allocscope record does where the kernel has it (6.5+, CONFIG_FUNCTION_GRAPH_RETVAL)
 	[ -e $T/options/funcgraph-retval ] && plug="$plug -O funcgraph-retval"
@@ -144,11 +98,7 @@ tcmd_capture() { # OUT LOG: function_graph + the tracepoints, as allocscope reco
 		__alloc_pages_may_oom out_of_memory; do
 		grep -qx $f $T/available_filter_functions && plug="$plug -l $f"
 	done
-	# trace-cmd embeds /proc/kallsyms (~7 MB): show it the allocator's text symbols (and each one's successor, so
-	# that an address inside a kept function resolves to it), as guest-init.sh does for the fixtures
-	KSYMRE='alloc|get_free_page|get_zeroed|freelist|kswapd|compact|try_to_free|out_of_memory|reclaim|oom_|tracing_mark'
-	grep -E '^[0-9a-f]+ [tTwW] ' /proc/kallsyms | grep -v '\[' | sort |
-		awk -v re="$KSYMRE" '{ if ($3 ~ re) { print; k = 1 } else if (k) { print; k = 0 } }' >/tmp/kallsyms.text
+	kallsyms_filtered /tmp/kallsyms.text
 	mount -o bind /tmp/kallsyms.text /proc/kallsyms
 	echo "trace-cmd record -o $1 --compression zstd -b $BUF $plug $ev /bin/sh /win-tcmd.sh" >$2
 	trace-cmd record -o $1 --compression zstd -b $BUF $plug $ev /bin/sh /win-tcmd.sh >>$2 2>&1
