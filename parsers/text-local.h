@@ -42,6 +42,7 @@ struct txt_name {
 	/* a probe's "(...)" takes a few spellings per name, repeated on every line */
 	struct txt_probe_memo memo[TXT_PROBE_MEMO];
 	unsigned int	memo_next;	/* round robin */
+	struct txt_name	*next;		/* the name that followed this one last time */
 };
 
 #define TXT_FUNC_MEMO	16
@@ -77,6 +78,7 @@ struct txt {
 
 	struct txt_name		*names;		/* TXT_NAMES slots */
 	size_t			nr_names;
+	struct txt_name		*last_name;	/* of the previous line, in names[] */
 	struct txt_name		scratch;
 
 	const char		*lost_name, *print_name;

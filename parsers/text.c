@@ -241,16 +241,28 @@ struct txt_name *txt_name_lookup(struct prs_reader *r, struct txt *t,
 				 const char *tok, size_t toklen,
 				 const char *payload, size_t plen)
 {
-	uint32_t h = prs_hash(tok, toklen);
+	struct txt_name *g = t->last_name ? t->last_name->next : NULL;
+	uint32_t h;
 	size_t mask = TXT_NAMES - 1;
 	size_t i;
 
+	/* events come in cycles (entry, get_page_from_freelist, mm_page_alloc, return): guess first */
+	if (g && g->keylen == toklen && memcmp(g->key, tok, toklen) == 0) {
+		t->last_name = g;
+		return g;
+	}
+	h = prs_hash(tok, toklen);
 	for (i = h & mask; t->names[i].key; i = (i + 1) & mask) {
 		struct txt_name *n = &t->names[i];
 
-		if (n->hash == h && n->keylen == toklen && memcmp(n->key, tok, toklen) == 0)
+		if (n->hash == h && n->keylen == toklen && memcmp(n->key, tok, toklen) == 0) {
+			if (t->last_name)
+				t->last_name->next = n;
+			t->last_name = n;
 			return n;
+		}
 	}
+	t->last_name = NULL;
 	if (t->nr_names * 4 >= TXT_NAMES * 3) {
 		/* table full: classify into a scratch slot, uncached */
 		name_classify(r, &t->scratch, tok, toklen, payload, plen);
@@ -269,6 +281,7 @@ struct txt_name *txt_name_lookup(struct prs_reader *r, struct txt *t,
 		return NULL;
 	}
 	t->nr_names++;
+	t->last_name = n;
 	return n;
 }
 
