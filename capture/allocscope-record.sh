@@ -418,6 +418,10 @@ if [ "$MODE" = graph ]; then
 fi
 
 # ---- record ----------------------------------------------------------------------------
+# the buffer recorded may lack what the top level has (an instance without funcgraph-abstime)
+if [ "$READERS" = per-cpu ] && [ "$MODE" = graph ] && [ "$(cat "$D/options/funcgraph-abstime" 2>/dev/null)" != 1 ]; then
+	READERS=single
+fi
 if [ "$READERS" = per-cpu ]; then RPIDS=$CPUS; else RPIDS=all; fi
 RECORDING=1
 for r in $RPIDS; do start_reader "$r"; done
