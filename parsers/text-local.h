@@ -52,6 +52,22 @@ struct txt_func_memo {
 	size_t		len;		/* 0: unused */
 };
 
+/*
+ * An event line's columns, found by txt_split_line() without writing to
+ * the line (pointers into it), for txt_take_line() to finish.
+ */
+struct txt_prefix {
+	bool		ok;		/* the line has the event shape */
+	bool		perf;		/* "comm pid" / "comm pid/tid" (perf script) */
+	int32_t		pid, tgid, cpu;
+	uint64_t	ts;
+	size_t		skip;		/* bytes of a "inst: " prefix before the columns */
+	char		*comm, *comm_end;	/* comm ends at comm_end (a NUL goes there) */
+	char		*name;		/* "event" or "system:event" */
+	size_t		name_len;
+	char		*payload, *end;
+};
+
 /* function_graph: what is known per CPU between lines */
 struct txt_frame {
 	const char	*func;
@@ -151,6 +167,9 @@ void txt_decode(struct prs_reader *r, struct txt *t, struct txt_name *n,
 		char *s, char *e, struct prs_event *ev);
 int txt_parse_event_line(struct prs_reader *r, struct txt *t, char *line, size_t len,
 			 struct prs_event *ev, struct txt_name **np);
+bool txt_split_line(char *line, size_t len, struct txt_prefix *x);
+int txt_take_line(struct prs_reader *r, struct txt *t, const struct txt_prefix *x,
+		  struct prs_event *ev, struct txt_name **np);
 bool txt_parse_lost(struct prs_reader *r, char *line, char *end, struct prs_event *ev);
 bool txt_is_header(const char *line, size_t len);
 bool txt_line_shape(const char *line, size_t len, enum txt_mode *mode);

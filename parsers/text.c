@@ -680,13 +680,28 @@ void txt_decode(struct prs_reader *r, struct txt *t, struct txt_name *n,
  * the LAST dash: "kworker/u16:2-77"), optionally followed by Android's TGID
  * column "(  tgid)" or "(-------)", or perf's "comm pid" / "comm pid/tid".
  */
-static bool parse_task(char *s, char *e, struct prs_event *ev, bool *perf)
+/* trace-cmd report names the buffer instance first: "inst: TASK [CPU] ..." */
+static size_t skip_instance_prefix(char **line, size_t *len)
+{
+	char *p = *line, *end = p + *len, *c;
+
+	if (*len < 3 || *p == ' ' || (*len > 4 && !memcmp(p, "CPU:", 4)))
+		return 0;
+	for (c = p; c < end && *c != ' ' && *c != ':'; c++)
+		;
+	if (c + 2 >= end || *c != ':' || c[1] != ' ' || c == p)
+		return 0;
+	*len -= (size_t)(c + 1 - p);
+	*line = c + 1;
+	return (size_t)(c + 1 - p);
+}
+
+static bool parse_task(char *s, char *e, struct txt_prefix *x)
 {
 	char *d;
 	int32_t v;
 
-	while (e > s && e[-1] == ' ')
-		e--;
+	e = rskip_spaces(s, e);
 	if (e > s && e[-1] == ')') {
 		char *open = memrchr(s, '(', (size_t)(e - s));
 		char *ts, *te = e - 1;
@@ -697,14 +712,12 @@ static bool parse_task(char *s, char *e, struct prs_event *ev, bool *perf)
 		while (ts < te && *ts == ' ')
 			ts++;
 		if (ts < te && *ts == '-')
-			ev->tgid = -1;
+			x->tgid = -1;
 		else if (parse_i32(ts, te, &v))
-			ev->tgid = v;
+			x->tgid = v;
 		else
 			return false;
-		e = open;
-		while (e > s && e[-1] == ' ')
-			e--;
+		e = rskip_spaces(s, open);
 	}
 	if (e <= s || !is_digit(e[-1]))
 		return false;
@@ -714,10 +727,9 @@ static bool parse_task(char *s, char *e, struct prs_event *ev, bool *perf)
 	if (d > s && d[-1] == '-') {
 		if (!parse_i32(d, e, &v))
 			return false;
-		ev->pid = v;
-		d[-1] = '\0';
-		ev->comm = s;
-		*perf = false;
+		x->pid = v;
+		x->comm_end = d - 1;
+		x->perf = false;
 		return true;
 	}
 	if (d > s && d[-1] == '/') {
@@ -733,30 +745,31 @@ static bool parse_task(char *s, char *e, struct prs_event *ev, bool *perf)
 			d--;
 		if (d == e || !parse_i32(d, e, &tg))
 			return false;
-		ev->tgid = tg;
+		x->tgid = tg;
 	} else if (!parse_i32(d, e, &v)) {
 		return false;
 	}
 	if (d == s || d[-1] != ' ')
 		return false;
-	ev->pid = v;
-	e = d;
-	while (e > s && e[-1] == ' ')
-		e--;
-	*e = '\0';
-	ev->comm = s;
-	*perf = true;
+	x->pid = v;
+	x->comm_end = rskip_spaces(s, d);
+	x->perf = true;
 	return true;
 }
 
-int txt_parse_event_line(struct prs_reader *r, struct txt *t, char *line, size_t len,
-			 struct prs_event *ev, struct txt_name **np)
+/*
+ * TASK [CPU] FLAGS TS: EVENT: PAYLOAD, split without writing to the line
+ * or touching reader state: the decompression thread runs it on lines
+ * ahead of the reader (prs_input_set_line_fn()).
+ */
+bool txt_split_line(char *line, size_t len, struct txt_prefix *x)
 {
-	char *end = line + len, *p = line, *task, *q, *ts, *te, *name, *ne;
-	bool perf;
-	int32_t cpu;
+	char *end = line + len, *p, *task, *q, *ts, *te, *name, *ne;
 
-	p = skip_spaces(p, end);
+	x->ok = false;
+	x->skip = skip_instance_prefix(&line, &len);
+	end = line + len;
+	p = skip_spaces(line, end);
 	task = p;
 	/* the CPU column: the first "[digits]" preceded by a space */
 	for (q = p;; q++) {
@@ -764,62 +777,91 @@ int txt_parse_event_line(struct prs_reader *r, struct txt *t, char *line, size_t
 
 		q = memchr(q, '[', (size_t)(end - q));
 		if (!q)
-			return 0;
+			return false;
 		if (q == task || q[-1] != ' ' || !is_digit(q[1]))
 			continue;
 		for (c = q + 1; c < end && is_digit(*c); c++)
 			;
-		if (c < end && *c == ']' && parse_i32(q + 1, c, &cpu) && cpu < TXT_MAX_CPUS) {
+		if (c < end && *c == ']' && parse_i32(q + 1, c, &x->cpu) && x->cpu < TXT_MAX_CPUS) {
 			p = c + 1;
 			break;
 		}
 	}
-	ev->tgid = -1;
-	if (!parse_task(task, q, ev, &perf))
-		return 0;
-	ev->cpu = cpu;
+	x->tgid = -1;
+	if (!parse_task(task, q, x))
+		return false;
+	x->comm = task;
 
 	/* optional irq-flags column, then "TS:" */
 	p = skip_spaces(p, end);
 	ts = p;
 	te = memchr(p, ' ', (size_t)(end - p));
 	if (!te)
-		return 0;
+		return false;
 	if (te[-1] != ':' || !is_digit(*ts)) {
 		p = skip_spaces(te, end);
 		ts = p;
 		te = memchr(p, ' ', (size_t)(end - p));
 		if (!te || te[-1] != ':')
-			return 0;
+			return false;
 	}
-	if (!txt_parse_ts(ts, te - 1, &ev->ts))
-		return 0;
+	if (!txt_parse_ts(ts, te - 1, &x->ts))
+		return false;
 
 	/* "event: " — perf names it "system:event: " */
 	name = skip_spaces(te + 1, end);
 	for (ne = name; ; ne++) {
 		ne = memchr(ne, ':', (size_t)(end - ne));
 		if (!ne)
-			return 0;
+			return false;
 		if (ne + 1 == end || ne[1] == ' ')
 			break;
 	}
 	if (ne == name)
-		return 0;
+		return false;
 	p = ne + 1;
 	if (p < end && *p == ' ')
 		p++;
+	x->name = name;
+	x->name_len = (size_t)(ne - name);
+	x->payload = p;
+	x->end = end;
+	x->ok = true;
+	return true;
+}
+
+/* The reader's half of an event line split by txt_split_line(). */
+int txt_take_line(struct prs_reader *r, struct txt *t, const struct txt_prefix *x,
+		  struct prs_event *ev, struct txt_name **np)
+{
+	char *p = x->payload, *end = x->end;
+
+	*x->comm_end = '\0';
+	ev->comm = x->comm;
+	ev->pid = x->pid;
+	ev->tgid = x->tgid;
+	ev->cpu = x->cpu;
+	ev->ts = x->ts;
 	if (t->mode == TXT_TCMD)	/* trace-cmd pads the name column */
-		while (p < end && *p == ' ')
-			p++;
-	*np = txt_name_lookup(r, t, name, (size_t)(ne - name), p, (size_t)(end - p));
+		p = skip_spaces(p, end);
+	*np = txt_name_lookup(r, t, x->name, x->name_len, p, (size_t)(end - p));
 	if (!*np)
 		return -PRS_ENOMEM;
 	t->payload = p;
 	t->payload_end = end;
-	if (perf && t->mode == TXT_UNKNOWN)
+	if (x->perf && t->mode == TXT_UNKNOWN)
 		t->mode = TXT_PERF;
 	return 1;
+}
+
+int txt_parse_event_line(struct prs_reader *r, struct txt *t, char *line, size_t len,
+			 struct prs_event *ev, struct txt_name **np)
+{
+	struct txt_prefix x;
+
+	if (!txt_split_line(line, len, &x))
+		return 0;
+	return txt_take_line(r, t, &x, ev, np);
 }
 
 /* "CPU:N [LOST N EVENTS]", "CPU:N [LOST EVENTS]" (kernel), "CPU:N [N EVENTS DROPPED]" (trace-cmd) */
@@ -888,19 +930,6 @@ bool txt_is_header(const char *line, size_t len)
  * ": " (the kernel's and trace-cmd's columns are right-aligned with
  * spaces, and "kworker/u16:2-77" has no space after its colon).
  */
-static void skip_instance_prefix(char **line, size_t *len)
-{
-	char *p = *line, *end = p + *len, *c;
-
-	if (*len < 3 || *p == ' ' || (*len > 4 && !memcmp(p, "CPU:", 4)))
-		return;
-	for (c = p; c < end && *c != ' ' && *c != ':'; c++)
-		;
-	if (c + 2 >= end || *c != ':' || c[1] != ' ' || c == p)
-		return;
-	*len -= (size_t)(c + 1 - p);
-	*line = c + 1;
-}
 
 /* The next event line, decoded; returned events are not yet accounted. */
 static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
