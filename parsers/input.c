@@ -48,6 +48,8 @@ struct prs_zblock {
 	bool		unterminated;	/* ... its last line without '\n' */
 	bool		toolong;	/* a line longer than PRS_MAX_LINE follows them */
 	bool		failed;		/* an error follows them: prs_input.zerr */
+	void		*aux;		/* line_fn's record per line, when it ran */
+	bool		have_aux;
 };
 
 /* Blocks [head, head + full) are filled and not yet consumed. */
@@ -58,6 +60,8 @@ struct prs_zring {
 	unsigned int	head, tail, full;
 	bool		stop;
 	char		*carry;		/* the thread's: bytes after a block's last line */
+	prs_line_fn	line_fn;	/* set once by the reader, under lock */
+	size_t		rec_size;
 	struct prs_zblock *cur;		/* the consumer's block, NULL between blocks */
 	size_t		line, pos;	/* next line of cur and its start */
 	struct prs_zblock blk[PRS_ZBLOCKS];
@@ -95,6 +99,7 @@ struct prs_input {
 	uint64_t		line_off;
 	bool			unterminated;	/* the last line returned had no '\n' */
 	bool			line_nul;	/* the last line returned holds a NUL */
+	const void		*line_aux;	/* line_fn's record of the last line, or NULL */
 };
 
 #define NO_NUL	SIZE_MAX
@@ -320,6 +325,33 @@ static void zs_fill_block(struct prs_input *in, struct prs_zblock *b, size_t *ca
 }
 
 /*
+ * The reader's per-line function on the block's lines, ahead of the
+ * reader (it neither writes the lines nor reads reader state).
+ */
+static void zs_run_line_fn(struct prs_zblock *b, prs_line_fn fn, size_t rec)
+{
+	size_t start = 0;
+
+	b->have_aux = false;
+	if (!fn)
+		return;
+	if (!b->aux) {
+		b->aux = malloc(PRS_ZBLOCK_LINES * rec);
+		if (!b->aux)
+			return;	/* the reader does it itself */
+	}
+	for (size_t i = 0; i < b->nlines; i++) {
+		size_t end = b->ends[i], n = end - start;
+
+		if (n > 0 && b->data[end - 1] == '\r')
+			n--;	/* as prs_input_getline() hands it out */
+		fn(b->data + start, n, (char *)b->aux + i * rec);
+		start = end + 1;
+	}
+	b->have_aux = true;
+}
+
+/*
  * The decompression thread: decompresses and splits lines into the ring's
  * blocks while the reader parses the previous ones, so a .zst trace costs
  * about max(decompression, parsing) on two cores instead of their sum.
@@ -333,6 +365,8 @@ static void *zs_thread(void *arg)
 
 	for (;;) {
 		struct prs_zblock *b;
+		prs_line_fn fn;
+		size_t rec;
 
 		pthread_mutex_lock(&z->lock);
 		while (z->full == PRS_ZBLOCKS && !z->stop)
@@ -342,9 +376,12 @@ static void *zs_thread(void *arg)
 			return NULL;
 		}
 		b = &z->blk[z->tail];
+		fn = z->line_fn;
+		rec = z->rec_size;
 		pthread_mutex_unlock(&z->lock);
 
 		zs_fill_block(in, b, &carry, &off);
+		zs_run_line_fn(b, fn, rec);
 
 		pthread_mutex_lock(&z->lock);
 		z->tail = (z->tail + 1) % PRS_ZBLOCKS;
@@ -361,6 +398,7 @@ static void zs_free_ring(struct prs_zring *z)
 	for (int i = 0; i < PRS_ZBLOCKS; i++) {
 		free(z->blk[i].data);
 		free(z->blk[i].ends);
+		free(z->blk[i].aux);
 	}
 	free(z->carry);
 	free(z);
@@ -441,6 +479,7 @@ static int zs_getline(struct prs_input *in, char **line, size_t *len)
 
 			in->lineno++;
 			in->line_off = b->off + start;
+			in->line_aux = b->have_aux ? (char *)b->aux + (z->line - 1) * z->rec_size : NULL;
 			in->unterminated = z->line == b->nlines && b->unterminated;
 			in->line_nul = b->nul < end;
 			if (in->line_nul) {	/* the next NUL, after this line */
@@ -574,6 +613,23 @@ toolong:
 uint64_t prs_input_lineno(const struct prs_input *in)
 {
 	return in->lineno;
+}
+
+void prs_input_set_line_fn(struct prs_input *in, prs_line_fn fn, size_t rec_size)
+{
+	struct prs_zring *z = in->ring;
+
+	if (!z)
+		return;	/* no thread: the reader does the work itself */
+	pthread_mutex_lock(&z->lock);
+	z->line_fn = fn;
+	z->rec_size = rec_size;
+	pthread_mutex_unlock(&z->lock);
+}
+
+const void *prs_input_line_aux(const struct prs_input *in)
+{
+	return in->line_aux;
 }
 
 bool prs_input_line_has_nul(const struct prs_input *in)

@@ -70,7 +70,16 @@ uint64_t prs_input_lineno(const struct prs_input *in);	/* 1-based, of the last l
 uint64_t prs_input_offset(const struct prs_input *in);
 /* The last line returned ended the input without a '\n' (a cut-off file?). */
 bool prs_input_unterminated(const struct prs_input *in);
-bool prs_input_line_has_nul(const struct prs_input *in);	/* the last line returned holds a NUL byte */	/* byte offset (decompressed) of the last line */
+bool prs_input_line_has_nul(const struct prs_input *in);	/* the last line returned holds a NUL byte */
+/*
+ * A function the input's thread (zstd) runs on every line before the reader
+ * gets it, writing a record of rec_size bytes per line; prs_input_line_aux()
+ * is the record of the last line returned, or NULL (no thread, or a line
+ * read before the function was set).  It must not write to the line.
+ */
+typedef void (*prs_line_fn)(char *line, size_t len, void *rec);
+void prs_input_set_line_fn(struct prs_input *in, prs_line_fn fn, size_t rec_size);
+const void *prs_input_line_aux(const struct prs_input *in);	/* byte offset (decompressed) of the last line */
 void prs_input_close(struct prs_input *in);
 
 struct prs_reader {

@@ -87,6 +87,7 @@ struct txt {
 	bool			at_eof;
 
 	char			*pending;	/* first event line, read while detecting */
+	bool			split_ahead;	/* the input's thread runs txt_split_line() */
 	size_t			pending_len;
 
 	uint64_t		nr_events;

@@ -932,6 +932,11 @@ bool txt_is_header(const char *line, size_t len)
  */
 
 /* The next event line, decoded; returned events are not yet accounted. */
+static void split_ahead(char *line, size_t len, void *rec)
+{
+	txt_split_line(line, len, rec);
+}
+
 static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 {
 	char *line;
@@ -940,7 +945,13 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 
 	if (t->at_eof)
 		return 0;
+	if (!t->split_ahead) {
+		/* from now on a .zst's thread splits the lines it hands over */
+		prs_input_set_line_fn(t->in, split_ahead, sizeof(struct txt_prefix));
+		t->split_ahead = true;
+	}
 	for (;;) {
+		const struct txt_prefix *x = NULL;
 		struct txt_name *n;
 
 		if (t->pending) {
@@ -955,6 +966,7 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 				return txt_end(r, t, ret);
 			}
 			r->stats.lines++;
+			x = prs_input_line_aux(t->in);
 		}
 		if (prs_input_line_has_nul(t->in)) {
 			ret = txt_nul_line(r, t);
@@ -963,7 +975,10 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 			continue;
 		}
 		skip_instance_prefix(&line, &len);
-		ret = txt_parse_event_line(r, t, line, len, ev, &n);
+		if (x)	/* split already: the same result as txt_parse_event_line() */
+			ret = x->ok ? txt_take_line(r, t, x, ev, &n) : 0;
+		else
+			ret = txt_parse_event_line(r, t, line, len, ev, &n);
 		if (ret < 0)
 			return prs_fail(r, ret, true, prs_input_lineno(t->in), "out of memory");
 		if (ret == 0) {
