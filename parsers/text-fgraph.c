@@ -60,22 +60,20 @@ static struct txt_cpu *fg_cpu(struct txt *t, int32_t cpu)
 	return &t->cpus[idx];
 }
 
-/* "comm-pid" in [s, e): pid after the last dash; NUL-terminates comm */
-static bool fg_task(char *s, char *e, char **comm, int32_t *pid)
+/* "comm-pid" in [s, e): pid after the last dash; comm ends at *comm_end (no NUL written) */
+static bool fg_task(char *s, char *e, char **comm, char **comm_end, int32_t *pid)
 {
 	char *d;
 	uint64_t v;
 
-	while (s < e && *s == ' ')
-		s++;
-	while (e > s && e[-1] == ' ')
-		e--;
+	s = skip_spaces(s, e);
+	e = rskip_spaces(s, e);
 	d = e;
 	while (d > s && is_digit(d[-1]))
 		d--;
 	if (d == e || d == s || d[-1] != '-' || !txt_parse_num(d, e, &v) || v > INT32_MAX)
 		return false;
-	d[-1] = '\0';
+	*comm_end = d - 1;
 	*comm = s;
 	*pid = (int32_t)v;
 	return true;
@@ -238,28 +236,32 @@ static const char *fg_intern_func(struct prs_reader *r, struct txt *t, const cha
 	return m->str;
 }
 
-static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
-		    struct prs_event *ev, bool embedded)
+/*
+ * The columns of a function_graph line (ABSTIME | CPU) TASK | DURATION |
+ * BODY, found without writing to the line or touching reader state: the
+ * decompression thread runs it ahead of the reader.  Embedded: the payload
+ * of a trace-cmd report funcgraph_entry/exit line, whose time, CPU and
+ * task are the report line's.
+ */
+void txt_fg_split(char *line, size_t len, bool embedded, struct txt_fg_cols *x)
 {
-	char *end = line + len, *p = line, *bar, *body, *is, *ie, *comm = NULL;
-	uint64_t ts = 0, dur = PRS_NO_VALUE;
-	bool have_ts = false;
-	int32_t cpu = -1, pid = -1;
-	struct txt_cpu *c;
-	int depth = -1, indent;
+	char *end = line + len, *p = line, *bar, *body;
+	int indent;
+
+	x->ret = 1;
+	x->cpu_known = x->have_ts = x->banner = false;
+	x->cpu = x->pid = -1;
+	x->ts = 0;
+	x->dur = PRS_NO_VALUE;
+	x->depth = -1;
+	x->comm = x->comm_end = NULL;
+	x->body = NULL;
+	x->end = end;
 
 	p = skip_spaces(p, end);
-	if (p == end || *p == '-' || *p == '#')
-		return 0;	/* separators around banners, headers */
-
-	/*
-	 * Embedded: the payload of a trace-cmd report funcgraph_entry/exit
-	 * line, whose time, CPU and task are already in @ev.
-	 */
-	if (embedded) {
-		ts = ev->ts;
-		have_ts = true;
-		cpu = ev->cpu;
+	if (p == end || *p == '-' || *p == '#') {
+		x->ret = 0;	/* separators around banners, headers */
+		return;
 	}
 	/* ABSTIME | */
 	if (!embedded && is_digit(*p)) {
@@ -270,9 +272,11 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 
 			/* not all digits and dots: "1) ..." is a CPU column, no ABSTIME */
 			if (b < end && *b == '|' && fg_ts_chars(p, te)) {
-				if (!txt_parse_ts(p, te, &ts))
-					return -1;
-				have_ts = true;
+				if (!txt_parse_ts(p, te, &x->ts)) {
+					x->ret = -1;
+					return;
+				}
+				x->have_ts = true;
 				p = skip_spaces(b + 1, end);
 			}
 		}
@@ -285,41 +289,41 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 		while (ce < end && is_digit(*ce))
 			ce++;
 		if (ce < end && *ce == ')' && txt_parse_num(p, ce, &v)) {
-			if (v >= TXT_MAX_CPUS)
-				return -1;	/* a damaged CPU column: a bad line */
-			cpu = (int32_t)v;
+			if (v >= TXT_MAX_CPUS) {
+				x->ret = -1;	/* a damaged CPU column: a bad line */
+				return;
+			}
+			x->cpu = (int32_t)v;
 			p = ce + 1;
 		}
 	}
-	c = fg_cpu(t, cpu);
-	if (!c)
-		return -PRS_ENOMEM;
+	x->cpu_known = true;
 
 	bar = memchr(p, '|', (size_t)(end - p));
 	if (!bar) {
 		char *arrow = memmem(p, (size_t)(end - p), "=>", 2);
 
-		if (arrow) {	/* context switch banner: remember who runs now */
-			if (!fg_task(arrow + 2, end, &comm, &pid))
-				return -1;
-			fg_update_task(c, comm, pid);
-			return 0;
+		if (arrow) {	/* context switch banner: who runs now */
+			x->banner = true;
+			x->ret = fg_task(arrow + 2, end, &x->comm, &x->comm_end, &x->pid) ? 0 : -1;
+			return;
 		}
 		body = p;	/* every column switched off */
 	} else {
 		char *f = skip_spaces(p, bar), *fe = rskip_spaces(f, bar);
 
 		/* COMM-PID | */
-		if (fe > f && !fg_duration(f, fe, &dur)) {
-			if (!fg_task(f, fe, &comm, &pid))
-				return -1;
-			fg_update_task(c, comm, pid);
+		if (fe > f && !fg_duration(f, fe, &x->dur)) {
+			if (!fg_task(f, fe, &x->comm, &x->comm_end, &x->pid)) {
+				x->ret = -1;
+				return;
+			}
 			p = bar + 1;
 			bar = memchr(p, '|', (size_t)(end - p));
 			fe = bar ? bar : p;
 			f = skip_spaces(p, fe);
 			fe = rskip_spaces(f, fe);
-			if (bar && fe > f && !fg_duration(f, fe, &dur))
+			if (bar && fe > f && !fg_duration(f, fe, &x->dur))
 				bar = NULL;	/* no duration column: that '|' is in the body */
 		}
 		body = bar ? bar + 1 : p;
@@ -327,9 +331,39 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 	indent = (int)(skip_spaces(body, end) - body);
 	body += indent;
 	if (bar && indent >= 2)
-		depth = (indent - 2) / 2;
+		x->depth = (indent - 2) / 2;
+	x->body = body;
 	if (body == end)
-		return -1;
+		x->ret = -1;
+}
+
+/* The reader's half: the task and the per-CPU state, then the event. */
+static int fg_take(struct prs_reader *r, struct txt *t, const struct txt_fg_cols *x,
+		   struct prs_event *ev, bool embedded)
+{
+	char *end = x->end, *body = x->body, *is, *ie, *comm = x->comm;
+	uint64_t ts = x->ts, dur = x->dur;
+	bool have_ts = x->have_ts;
+	int32_t cpu = x->cpu, pid = x->pid;
+	struct txt_cpu *c;
+	int depth = x->depth;
+
+	if (!x->cpu_known)
+		return x->ret;
+	if (embedded) {
+		ts = ev->ts;
+		have_ts = true;
+		cpu = ev->cpu;
+	}
+	c = fg_cpu(t, cpu);
+	if (!c)
+		return -PRS_ENOMEM;
+	if (comm) {
+		*x->comm_end = '\0';
+		fg_update_task(c, comm, pid);
+	}
+	if (x->banner || x->ret <= 0)
+		return x->ret;
 
 	if (!embedded) {
 		ev->ts = ts;
@@ -443,14 +477,35 @@ static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
 	}
 }
 
+static int fg_parse(struct prs_reader *r, struct txt *t, char *line, size_t len,
+		    struct prs_event *ev, bool embedded)
+{
+	struct txt_fg_cols x;
+
+	txt_fg_split(line, len, embedded, &x);
+	return fg_take(r, t, &x, ev, embedded);
+}
+
 /* The next event of the file, not yet accounted; 1, 0 at the end, <0 error. */
+static void fg_split_ahead(char *line, size_t len, void *rec)
+{
+	txt_fg_split(line, len, false, rec);
+}
+
 static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 {
 	char *line;
 	size_t len;
 	int ret;
 
+	if (!t->split_ahead) {
+		/* from now on a .zst's thread splits the lines it hands over */
+		prs_input_set_line_fn(t->in, fg_split_ahead, sizeof(struct txt_fg_cols));
+		t->split_ahead = true;
+	}
 	for (;;) {
+		const struct txt_fg_cols *x = NULL;
+
 		if (t->at_eof)
 			return 0;
 		if (t->pending) {
@@ -465,6 +520,7 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 				return txt_end(r, t, ret);
 			}
 			r->stats.lines++;
+			x = prs_input_line_aux(t->in);
 		}
 		if (prs_input_line_has_nul(t->in)) {
 			ret = txt_nul_line(r, t);
@@ -479,7 +535,8 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 			t->nr_events++;
 			return 1;
 		}
-		ret = fg_parse(r, t, line, len, ev, false);
+		/* split already by the input's thread: the same as fg_parse() */
+		ret = x ? fg_take(r, t, x, ev, false) : fg_parse(r, t, line, len, ev, false);
 		if (ret < -1)
 			return prs_fail(r, ret, true, prs_input_lineno(t->in), "out of memory");
 		if (ret == -1) {

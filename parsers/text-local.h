@@ -68,6 +68,19 @@ struct txt_prefix {
 	char		*payload, *end;
 };
 
+/* A function_graph line's columns, found by txt_fg_split() without writing. */
+struct txt_fg_cols {
+	int		ret;		/* 0 skip, -1 bad line, 1 an event in body */
+	bool		cpu_known;	/* got as far as the CPU: its state is due */
+	bool		have_ts;
+	bool		banner;		/* "=> comm-pid": the CPU's task from now on */
+	int32_t		cpu, pid;
+	uint64_t	ts, dur;
+	int		depth;
+	char		*comm, *comm_end;	/* NULL: no task on the line */
+	char		*body, *end;
+};
+
 /* function_graph: what is known per CPU between lines */
 struct txt_frame {
 	const char	*func;
@@ -187,5 +200,6 @@ int txt_next_leaves(struct prs_reader *r, struct txt *t, struct prs_event *ev, t
 bool txt_fgraph_report(struct prs_reader *r, struct txt *t, char *s, char *e, struct prs_event *ev);
 bool txt_fgraph_shape(const char *line, size_t len);
 int txt_fgraph_next(struct prs_reader *r, struct prs_event *ev);
+void txt_fg_split(char *line, size_t len, bool embedded, struct txt_fg_cols *x);
 
 #endif /* ALLOCSCOPE_TEXT_LOCAL_H */
