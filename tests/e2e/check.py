@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """check.py: the e2e suite's assertions (tests/e2e/e2e.sh runs it).
 
-    check.py [--results FILE] RUNDIR...
+    check.py [--results FILE] [--merge-test FILE] RUNDIR...
 
 RUNDIR = build/e2e/runs/e2e-<kernel>-<scenario>/e2e-<kernel>-<scenario>, as the guest (suite-init.sh) wrote it
 and e2e.sh analyzed it: <n>-<rec>-<mode>.{dat,txt} + .json (allocscope analyze --json), checks.txt (the guest's
-own checks: tracefs restored after each recorder). Prints one PASS/FAIL line per check, naming the run and the
-numbers, then a summary line; exit status 1 if any check failed.
+own checks: tracefs restored after each recorder); --merge-test: the output of tests/e2e/merge-test.sh (the shell
+recorder's per-CPU merge on the host). Prints one PASS/FAIL line per check, naming the run and the numbers, then a
+summary line; exit status 1 if any check failed.
 
 How each check judges (docs in tests/e2e/README.md):
   lossless       capture.lost_events == 0, no loss markers, ring overrun/dropped 0 where known
@@ -26,8 +27,9 @@ How each check judges (docs in tests/e2e/README.md):
                  |g - r| <= tol, tol = max(2 x the larger same-mode spread |run1 - run2|, 3 sigma of the
                  difference from counting noise (binomial: sigma^2 = p(1-p)/n per run, p = slow/allocations))
   events<=exact  the events-mode rate (a lower bound) <= the largest graph/retprobe rate + tol
-  tcmd~graph     the trace-cmd trace.dat: same mode detected as the static recorder's graph run, same outcome of
-                 every check above
+  tcmd~MODE      the trace-cmd trace.dat (MODE graph, or retprobe on 6.1 where trace-cmd switching function_graph
+                 on crashed the guests under TCG): same mode detected as the static recorder's first run in MODE,
+                 same outcome of every check above
 """
 import json
 import math
@@ -192,8 +194,16 @@ def check_pairs(kscen, caps):
 
 def main(argv):
     out = None
-    if argv[:1] == ["--results"]:
-        out, argv = argv[1], argv[2:]
+    while argv[:1] in (["--results"], ["--merge-test"]):
+        if argv[0] == "--results":
+            out = argv[1]
+        else:
+            try:
+                last = open(argv[1]).read().strip().splitlines()[-1:] or ["(empty)"]
+            except OSError as ex:
+                last = [f"no output: {ex}"]
+            emit(last[0].startswith("MERGE: PASS"), "host", "merge-test", last[0])
+        argv = argv[2:]
     groups = {}
     for rd in argv:
         base = os.path.basename(rd.rstrip("/"))
@@ -258,18 +268,21 @@ def read_run(rd, scen, kscen, caps):
 
 def cross_checks(kscen, caps):
     check_pairs(kscen, caps)
-    tc = [(c, d) for c, d in caps if "-tcmd-" in c]
-    ag = [(c, d) for c, d in caps if c.endswith("-as-graph")]
-    for c, d in tc:
-        if not ag:
-            emit(False, f"{kscen}/{c}", "tcmd~graph", "no static-recorder graph run to compare with")
+    for c, d in caps:
+        if "-tcmd-" not in c:
             continue
-        a = ag[0][0]
+        mode = c.split("-tcmd-", 1)[1]
+        check = f"tcmd~{mode}"
+        same = [(a, x) for a, x in caps if a.endswith(f"-as-{mode}")]
+        if not same:
+            emit(False, f"{kscen}/{c}", check, f"no static-recorder {mode} run to compare with")
+            continue
+        a, x = same[0]
         diffs = [n for n in ("lossless", "markers", "allocstall", "compact_stall", "oom_kill", "kswapd_cpu",
                              "signature")
                  if outcome.get((f"{kscen}/{c}", n)) != outcome.get((f"{kscen}/{a}", n))]
-        ok = d["capture"]["mode"] == ag[0][1]["capture"]["mode"] and not diffs
-        emit(ok, f"{kscen}/{c}", "tcmd~graph", f"mode {d['capture']['mode']} vs {a} {ag[0][1]['capture']['mode']}; "
+        ok = d["capture"]["mode"] == x["capture"]["mode"] and not diffs
+        emit(ok, f"{kscen}/{c}", check, f"mode {d['capture']['mode']} vs {a} {x['capture']['mode']}; "
              + ("same check outcomes" if not diffs else f"outcomes differ in {', '.join(diffs)}"))
 
 
@@ -304,7 +317,7 @@ def write_results(path):
                     f"{fmt(r['ksw'])} / {fmt(r['kstat'])} | {r['lost']} | {', '.join(fails.get(r['run'], [])) or '-'} |\n")
         f.write("\nCross-run checks:\n\n")
         for ok, run, check, text in results:
-            if check in ("graph~retprobe", "events<=exact", "tcmd~graph", "run", "captures"):
+            if check in ("graph~retprobe", "events<=exact", "run", "captures", "merge-test") or check.startswith("tcmd~"):
                 f.write(f"- {'PASS' if ok else 'FAIL'} {run} {check}: {text}\n")
         gfail = [(run, check, text) for ok, run, check, text in results if ok is False and check.startswith("guest:")]
         f.write(f"\nGuest checks (tracefs restored after every recorder): "

@@ -9,7 +9,7 @@
 #   as_scen=anon|pagecache|thp|calm|oom
 #   as_caps=LIST          captures, in order, comma-separated: REC-MODE with REC = as (static allocscope record,
 #                         trace.dat), sh (allocscope-record.sh, text) or tcmd (trace-cmd record, trace.dat) and
-#                         MODE = graph|retprobe|events|auto (tcmd: graph only)
+#                         MODE = graph|retprobe|events|auto (tcmd: graph or retprobe)
 #   as_buf=KB             per-CPU ring buffer of every recorder
 #   as_win=SECS           window workload length
 #   as_zram=MB            zram swap (0: none; oom turns swap off anyway)
@@ -88,21 +88,28 @@ echo "allocscope: kswapd $KSWAPD kswapd0 \$K1" >\$M
 while read -r n v; do echo "allocscope: vmstat \$n \$v" >\$M; done </tmp/after.vm
 EOF
 
-tcmd_capture() { # OUT LOG: function_graph + the tracepoints, as allocscope record's graph mode
+tcmd_capture() { # MODE OUT LOG: the tracepoints + function_graph (graph) or kprobe events (retprobe), as
+	# allocscope record's mode of that name
 	ev=
 	for e in $EVENTS; do ev="$ev -e $(echo $e | tr / :)"; done
-	plug="-p function_graph -g $ENTRY -O funcgraph-abstime -O funcgraph-proc"
-	# as allocscope record does where the kernel has it (6.5+, CONFIG_FUNCTION_GRAPH_RETVAL)
-	[ -e $T/options/funcgraph-retval ] && plug="$plug -O funcgraph-retval"
-	for f in $ENTRY get_page_from_freelist wake_all_kswapds __alloc_pages_direct_compact try_to_free_pages \
-		__alloc_pages_may_oom out_of_memory; do
-		grep -qx $f $T/available_filter_functions && plug="$plug -l $f"
-	done
+	plug=
+	if [ "$1" = graph ]; then
+		plug="-p function_graph -g $ENTRY -O funcgraph-abstime -O funcgraph-proc"
+		# as allocscope record does where the kernel has it (6.5+, CONFIG_FUNCTION_GRAPH_RETVAL)
+		[ -e $T/options/funcgraph-retval ] && plug="$plug -O funcgraph-retval"
+		for f in $ENTRY get_page_from_freelist wake_all_kswapds __alloc_pages_direct_compact try_to_free_pages \
+			__alloc_pages_may_oom out_of_memory; do
+			grep -qx $f $T/available_filter_functions && plug="$plug -l $f"
+		done
+	else
+		add_kprobes
+		for e in $KPROBE_EVENTS; do ev="$ev -e $e"; done
+	fi
 	kallsyms_filtered /tmp/kallsyms.text
 	mount -o bind /tmp/kallsyms.text /proc/kallsyms
-	echo "trace-cmd record -o $1 --compression zstd -b $BUF $plug $ev /bin/sh /win-tcmd.sh" >$2
-	trace-cmd record -o $1 --compression zstd -b $BUF $plug $ev /bin/sh /win-tcmd.sh >>$2 2>&1
-	echo "trace-cmd rc=$?" >>$2
+	echo "trace-cmd record -o $2 --compression zstd -b $BUF $plug $ev /bin/sh /win-tcmd.sh" >$3
+	trace-cmd record -o $2 --compression zstd -b $BUF $plug $ev /bin/sh /win-tcmd.sh >>$3 2>&1
+	echo "trace-cmd rc=$?" >>$3
 	umount /proc/kallsyms
 }
 
@@ -126,7 +133,7 @@ check_restored() { # CAPTURE [FAILWORD]: tracefs as it was before any recorder
 # trace-cmd leaves its own settings behind (it is not ours to fix): reset them after its run
 tcmd_reset() {
 	echo 0 >$T/tracing_on; echo >$T/set_event; echo nop >$T/current_tracer
-	echo >$T/set_ftrace_filter; echo >$T/set_graph_function; echo 1 >$T/tracing_on
+	echo >$T/set_ftrace_filter; echo >$T/set_graph_function; echo >$T/kprobe_events; echo 1 >$T/tracing_on
 	echo $TOPBUF0 >$T/buffer_size_kb
 }
 
@@ -158,7 +165,7 @@ for c in $CAPS; do
 	    echo "rc=$?" >>$D/$cap.log ;;
 	sh) sh /bin/allocscope-record.sh -m $mode -b $BUF -o $D/$cap.txt -f -- /bin/sh /workload.sh >$D/$cap.log 2>&1
 	    echo "rc=$?" >>$D/$cap.log ;;
-	tcmd) tcmd_capture $D/$cap.dat $D/$cap.log ;;
+	tcmd) tcmd_capture $mode $D/$cap.dat $D/$cap.log ;;
 	esac
 	log "capture $cap took $(awk -v a=$t0 '{printf "%.1f", $1 - a}' /proc/uptime) s: $(tail -n 3 $D/$cap.log | tr '\n' ' ')"
 	if [ "$rec" = tcmd ]; then
