@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # allocscope test driver: cmocka unit tests, golden CLI tests, malformed inputs.
-# Usage: tests/run.sh [unit|golden|malformed|fuzz|valgrind|golden-update]   (default: all but valgrind)
+# Usage: tests/run.sh [unit|golden|malformed|fuzz|merge|valgrind|golden-update]   (default: all but valgrind)
 # Ends with one line CI can read: "TESTS: PASS (...)" or "TESTS: FAIL (...)".
 set -u
 cd "$(dirname "$0")/.."
@@ -238,14 +238,25 @@ run_valgrind() {
 	done
 }
 
+# the shell recorder's per-CPU trace_pipe merge against a reference merge, under every awk and sh here
+run_recorder_merge() {
+	local out
+	echo "== shell recorder: per-CPU merge"
+	command -v python3 >/dev/null || { echo "skip: merge-test.sh needs python3 ('make deps')" >&2; skip=$((skip + 1)); return; }
+	out=$(tests/e2e/merge-test.sh 2>&1)
+	echo "$out" | tail -1
+	if grep -q '^MERGE: PASS' <<<"$out"; then ok; else echo "$out" | grep -v '^ok' >&2; bad "shell recorder merge"; fi
+}
+
 case $what in
-all)		run_unit; run_golden; run_malformed; run_fuzz_replay ;;
+all)		run_unit; run_golden; run_malformed; run_fuzz_replay; run_recorder_merge ;;
 unit)		run_unit ;;
 golden|golden-update) run_golden ;;
 malformed)	run_malformed ;;
 fuzz)		run_fuzz_replay ;;
+merge)		run_recorder_merge ;;
 valgrind)	run_valgrind ;;
-*)		echo "usage: $0 [unit|golden|malformed|fuzz|valgrind|golden-update]" >&2; exit 1 ;;
+*)		echo "usage: $0 [unit|golden|malformed|fuzz|merge|valgrind|golden-update]" >&2; exit 1 ;;
 esac
 
 if [ $fail -eq 0 ]; then
