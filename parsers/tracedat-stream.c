@@ -52,7 +52,11 @@ struct tds_src {
 	size_t		win_cap, win_len, page;	/* page: offset of the next page in win */
 	uint64_t	win_file;	/* file offset of win (plain) or of its chunk header */
 
-	struct kbuffer	*kbuf;
+	struct kbuffer	*kbuf;		/* big-endian or 2.6.30 pages; else our own walk: */
+	bool		own;
+	uint8_t		*pdata;		/* the page's data (after its header) */
+	uint32_t	curr, index, next;	/* kbuffer's offsets: record, its data, the next */
+	int		plost;		/* kbuffer's lost_events of the page */
 	uint8_t		*cur_page;
 	uint32_t	hdr;		/* page header bytes: 16 (12 with 4-byte longs) */
 	uint32_t	commit;		/* data bytes of the current page */
@@ -206,11 +210,93 @@ static uint64_t tds_where(const struct tds_src *s, const uint8_t *p)
 	return s->compressed ? s->win_file : s->win_file + (uint64_t)(p - s->win);
 }
 
+/*
+ * The ring buffer's page walk, as libtraceevent's kbuffer does it
+ * (translate_data(), update_pointers(), __next_event()) for little-endian
+ * pages on a little-endian host: without its indirect calls, it is a
+ * third of reading a trace.dat.  Big-endian and pre-2.6.31 pages go
+ * through kbuffer itself.  Headers may be read a few bytes past the
+ * commit (TDS_SLACK), as kbuffer does; tds_take() checks the event.
+ */
+#define TDS_TS_SHIFT	27
+#define TDS_TS_MSB	(0xf8ull << 56)
+enum { TDS_PADDING = 29, TDS_TIME_EXTEND = 30, TDS_TIME_STAMP = 31 };
+
+static inline uint32_t tds_le32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Next data record of the page: 0, or -1 at its end. */
+static int tds_own_next(struct tds_src *s)
+{
+	unsigned int type;
+
+	do {
+		uint32_t w, p;
+		uint64_t delta, ext;
+		int length;
+
+		s->curr = s->next;
+		if (s->next >= s->commit)
+			return -1;
+		w = tds_le32(s->pdata + s->curr);
+		p = s->curr + 4;
+		type = w & 31;
+		delta = w >> 5;
+		switch (type) {
+		case TDS_PADDING:
+			length = (int)tds_le32(s->pdata + p);
+			break;
+		case TDS_TIME_STAMP:
+		case TDS_TIME_EXTEND:
+			ext = (uint64_t)tds_le32(s->pdata + p) << TDS_TS_SHIFT;
+			p += 4;
+			delta = (ext + delta) | (type == TDS_TIME_STAMP ? s->ts & TDS_TS_MSB : 0);
+			length = 0;
+			break;
+		case 0:
+			length = (int)tds_le32(s->pdata + p) - 4;
+			length = (length + 3) & ~3;
+			p += 4;
+			break;
+		default:
+			length = (int)type * 4;
+			break;
+		}
+		if (type == TDS_TIME_STAMP)
+			s->ts = delta;
+		else
+			s->ts += delta;
+		s->index = p;
+		s->next = (uint32_t)((int)p + length);
+	} while (type == TDS_TIME_EXTEND || type == TDS_TIME_STAMP || type == TDS_PADDING);
+	return 0;
+}
+
+/* kbuffer_load_subbuffer() + kbuffer_read_event(): the page's first record, or NULL */
+static void *tds_own_load(struct tds *t, struct tds_src *s, uint8_t *page, uint64_t flags)
+{
+	s->pdata = page + s->hdr;
+	memcpy(&s->ts, page, 8);
+	if (flags & TDS_MISSED_EVENTS)
+		s->plost = (flags & TDS_MISSED_STORED) ? (int)tds_long(t, s->pdata + s->commit) : -1;
+	else
+		s->plost = 0;
+	s->index = s->next = 0;
+	if (tds_own_next(s) < 0)
+		return NULL;
+	return s->pdata + s->index;
+}
+
 /* The event kbuffer points at must lie inside its page's data. */
 static int tds_take(struct prs_reader *r, struct tds_src *s)
 {
 	long idx = (long)((uint8_t *)s->data - s->cur_page) - (long)s->hdr;
-	int size = kbuffer_event_size(s->kbuf);
+	int size = s->own ? (int)(s->next - s->index) : kbuffer_event_size(s->kbuf);
 
 	if (size < 0 || idx < 0 || (unsigned long)idx + (unsigned long)size > s->commit)
 		return prs_fail(r, PRS_ECORRUPT, false, tds_where(s, s->cur_page),
@@ -219,7 +305,7 @@ static int tds_take(struct prs_reader *r, struct tds_src *s)
 				s->cpu, s->buf_name, s->compressed ? "in the chunk here, " : "",
 				idx + (long)s->hdr, size, s->commit);
 	s->size = size;
-	s->missed = kbuffer_missed_events(s->kbuf);
+	s->missed = s->own ? (s->curr ? 0 : s->plost) : kbuffer_missed_events(s->kbuf);
 	s->lost_done = false;
 	return 1;
 }
@@ -254,8 +340,12 @@ static int tds_next_page(struct prs_reader *r, struct tds *t, struct tds_src *s)
 					"in a %u-byte page", s->cpu, s->buf_name, s->commit, s->page_size);
 		s->cur_page = p;
 		s->page += s->page_size;
-		kbuffer_load_subbuffer(s->kbuf, p);
-		s->data = kbuffer_read_event(s->kbuf, &s->ts);
+		if (s->own) {
+			s->data = tds_own_load(t, s, p, flags);
+		} else {
+			kbuffer_load_subbuffer(s->kbuf, p);
+			s->data = kbuffer_read_event(s->kbuf, &s->ts);
+		}
 		if (s->data)
 			return tds_take(r, s);
 	}
@@ -263,7 +353,10 @@ static int tds_next_page(struct prs_reader *r, struct tds *t, struct tds_src *s)
 
 static int tds_advance(struct prs_reader *r, struct tds *t, struct tds_src *s)
 {
-	s->data = kbuffer_next_event(s->kbuf, &s->ts);
+	if (s->own)
+		s->data = tds_own_next(s) == 0 ? s->pdata + s->index : NULL;
+	else
+		s->data = kbuffer_next_event(s->kbuf, &s->ts);
 	if (s->data)
 		return tds_take(r, s);
 	return tds_next_page(r, t, s);
@@ -435,6 +528,7 @@ static int tds_add_buffer(struct prs_reader *r, struct tds *t, const struct td_w
 		t->nr_src++;
 		if (t->old_format)
 			kbuffer_set_old_format(s->kbuf);
+		s->own = !t->swap && !t->old_format && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 		if (s->compressed) {
 			uint8_t cnt[4];
 
