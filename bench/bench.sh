@@ -37,38 +37,15 @@ JOBS=(info)
 "$BIN" analyze --help >/dev/null 2>&1 && JOBS=(analyze info)
 
 # ---- inputs ---------------------------------------------------------------
-make_text() {
-	local src=tests/data/6.12-anon-kprobe.txt.zst out=$B/big-ftrace.txt
+# repeat SRC (a real text capture) into OUT until TEXT_MB, each copy shifted 10 s after the previous
+# one, and OUT.zst.  SHAPE ftrace: "TS: " after the CPU column; fgraph: the ABSTIME column first, and
+# the marker lines dropped (each copy would open a new window)
+make_repeated() {
+	local src=$1 out=$2 shape=$3
 	[ -f "$src" ] || { echo "bench: $src missing" >&2; return 1; }
 	if [ -f "$out" ] && [ "$(stat -c %s "$out")" -ge $((TEXT_MB * 1000000)) ] && [ -f "$out.zst" ]; then return 0; fi
-	zstd -dc "$src" | awk -v target=$((TEXT_MB * 1000000)) '
-		/^#/ { if (!started) print; next }
-		{ started = 1; body[n++] = $0; bytes += length($0) + 1 }
-		END {
-			# timestamps are the first field ending in ":" that parses as a number
-			span = 10; copy = 0; written = 0
-			while (written < target) {
-				for (i = 0; i < n; i++) {
-					line = body[i]
-					if (match(line, / [0-9]+\.[0-9]+: /)) {
-						ts = substr(line, RSTART + 1, RLENGTH - 3) + copy * span
-						line = substr(line, 1, RSTART) sprintf("%.6f", ts) substr(line, RSTART + RLENGTH - 2)
-					}
-					print line; written += length(line) + 1
-				}
-				copy++
-			}
-		}' > "$out.tmp" && mv "$out.tmp" "$out"
-	zstd -q -3 -f -T0 "$out" -o "$out.zst"
-}
-
-# function_graph text (the usual capture on devices): the real 6.12 graph capture repeated like
-# make_text, its ABSTIME column shifted; marker lines dropped (each copy would open a new window)
-make_fgraph() {
-	local src=tests/data/6.12-anon-fgraph.txt.zst out=$B/big-fgraph.txt
-	[ -f "$src" ] || { echo "bench: $src missing" >&2; return 1; }
-	if [ -f "$out" ] && [ "$(stat -c %s "$out")" -ge $((TEXT_MB * 1000000)) ] && [ -f "$out.zst" ]; then return 0; fi
-	zstd -dc "$src" | grep -v -e 'allocscope' -e 'VMCAP' | awk -v target=$((TEXT_MB * 1000000)) '
+	if [ "$shape" = fgraph ]; then markers() { grep -Ev 'allocscope|VMCAP'; }; else markers() { cat; }; fi
+	zstd -dc "$src" | markers | awk -v target=$((TEXT_MB * 1000000)) -v shape="$shape" '
 		/^#/ { if (!started) print; next }
 		{ started = 1; body[n++] = $0 }
 		END {
@@ -76,7 +53,10 @@ make_fgraph() {
 			while (written < target) {
 				for (i = 0; i < n; i++) {
 					line = body[i]
-					if (copy > 0 && match(line, /^ *[0-9]+\.[0-9]+ /)) {
+					if (shape == "ftrace" && match(line, / [0-9]+\.[0-9]+: /)) {
+						ts = substr(line, RSTART + 1, RLENGTH - 3) + copy * span
+						line = substr(line, 1, RSTART) sprintf("%.6f", ts) substr(line, RSTART + RLENGTH - 2)
+					} else if (shape == "fgraph" && copy > 0 && match(line, /^ *[0-9]+\.[0-9]+ /)) {
 						ts = substr(line, RSTART, RLENGTH - 1) + copy * span
 						line = sprintf("%12.6f", ts) substr(line, RSTART + RLENGTH - 1)
 					}
@@ -129,8 +109,8 @@ ratio() {	# input tool our-wall our-cpu -> "W.Wx (C.Cx)" or "-"
 }
 
 echo "bench: generating inputs in $B (text ${TEXT_MB} MB, trace.dat x${COPIES})" >&2
-make_text || exit 1
-make_fgraph || exit 1
+make_repeated tests/data/6.12-anon-kprobe.txt.zst "$B/big-ftrace.txt" ftrace || exit 1
+make_repeated tests/data/6.12-anon-fgraph.txt.zst "$B/big-fgraph.txt" fgraph || exit 1
 make_dat || exit 1
 cc -O2 -o "$B/tcmd-iter" bench/tcmd-iter.c $(pkg-config --cflags --libs libtracecmd) || exit 1
 

@@ -270,14 +270,14 @@ void txt_fg_split(char *line, size_t len, bool embedded, struct txt_fg_cols *x)
 		if (te) {
 			char *b = skip_spaces(te, end);
 
-			/* not all digits and dots: "1) ..." is a CPU column, no ABSTIME */
-			if (b < end && *b == '|' && fg_ts_chars(p, te)) {
-				if (!txt_parse_ts(p, te, &x->ts)) {
-					x->ret = -1;
+			if (b < end && *b == '|') {
+				if (txt_parse_ts(p, te, &x->ts)) {
+					x->have_ts = true;
+					p = skip_spaces(b + 1, end);
+				} else if (fg_ts_chars(p, te)) {
+					x->ret = -1;	/* digits and dots, not a time */
 					return;
-				}
-				x->have_ts = true;
-				p = skip_spaces(b + 1, end);
+				}	/* else "1) ...": a CPU column, no ABSTIME */
 			}
 		}
 	}

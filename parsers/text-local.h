@@ -61,7 +61,6 @@ struct txt_prefix {
 	bool		perf;		/* "comm pid" / "comm pid/tid" (perf script) */
 	int32_t		pid, tgid, cpu;
 	uint64_t	ts;
-	size_t		skip;		/* bytes of a "inst: " prefix before the columns */
 	char		*comm, *comm_end;	/* comm ends at comm_end (a NUL goes there) */
 	char		*name;		/* "event" or "system:event" */
 	size_t		name_len;

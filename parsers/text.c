@@ -681,19 +681,18 @@ void txt_decode(struct prs_reader *r, struct txt *t, struct txt_name *n,
  * column "(  tgid)" or "(-------)", or perf's "comm pid" / "comm pid/tid".
  */
 /* trace-cmd report names the buffer instance first: "inst: TASK [CPU] ..." */
-static size_t skip_instance_prefix(char **line, size_t *len)
+static void skip_instance_prefix(char **line, size_t *len)
 {
 	char *p = *line, *end = p + *len, *c;
 
 	if (*len < 3 || *p == ' ' || (*len > 4 && !memcmp(p, "CPU:", 4)))
-		return 0;
+		return;
 	for (c = p; c < end && *c != ' ' && *c != ':'; c++)
 		;
 	if (c + 2 >= end || *c != ':' || c[1] != ' ' || c == p)
-		return 0;
+		return;
 	*len -= (size_t)(c + 1 - p);
 	*line = c + 1;
-	return (size_t)(c + 1 - p);
 }
 
 static bool parse_task(char *s, char *e, struct txt_prefix *x)
@@ -767,7 +766,7 @@ bool txt_split_line(char *line, size_t len, struct txt_prefix *x)
 	char *end = line + len, *p, *task, *q, *ts, *te, *name, *ne;
 
 	x->ok = false;
-	x->skip = skip_instance_prefix(&line, &len);
+	skip_instance_prefix(&line, &len);
 	end = line + len;
 	p = skip_spaces(line, end);
 	task = p;
@@ -974,7 +973,6 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 				return ret;
 			continue;
 		}
-		skip_instance_prefix(&line, &len);
 		if (x)	/* split already: the same result as txt_parse_event_line() */
 			ret = x->ok ? txt_take_line(r, t, x, ev, &n) : 0;
 		else
@@ -982,6 +980,8 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 		if (ret < 0)
 			return prs_fail(r, ret, true, prs_input_lineno(t->in), "out of memory");
 		if (ret == 0) {
+			/* not an event: the other shapes, after a "inst: " prefix too */
+			skip_instance_prefix(&line, &len);
 			if (txt_parse_lost(r, line, line + len, ev)) {
 				if (txt_count(r, &t->lost_slot, t->lost_name, PRS_EV_LOST) < 0)
 					return prs_fail_file(r, PRS_ENOMEM, "out of memory");

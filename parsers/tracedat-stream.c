@@ -222,16 +222,8 @@ static uint64_t tds_where(const struct tds_src *s, const uint8_t *p)
 #define TDS_TS_MSB	(0xf8ull << 56)
 enum { TDS_PADDING = 29, TDS_TIME_EXTEND = 30, TDS_TIME_STAMP = 31 };
 
-static inline uint32_t tds_le32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
 /* Next data record of the page: 0, or -1 at its end. */
-static int tds_own_next(struct tds_src *s)
+static int tds_own_next(const struct tds *t, struct tds_src *s)
 {
 	unsigned int type;
 
@@ -243,23 +235,23 @@ static int tds_own_next(struct tds_src *s)
 		s->curr = s->next;
 		if (s->next >= s->commit)
 			return -1;
-		w = tds_le32(s->pdata + s->curr);
+		w = tds_32(t, s->pdata + s->curr);
 		p = s->curr + 4;
 		type = w & 31;
 		delta = w >> 5;
 		switch (type) {
 		case TDS_PADDING:
-			length = (int)tds_le32(s->pdata + p);
+			length = (int)tds_32(t, s->pdata + p);
 			break;
 		case TDS_TIME_STAMP:
 		case TDS_TIME_EXTEND:
-			ext = (uint64_t)tds_le32(s->pdata + p) << TDS_TS_SHIFT;
+			ext = (uint64_t)tds_32(t, s->pdata + p) << TDS_TS_SHIFT;
 			p += 4;
 			delta = (ext + delta) | (type == TDS_TIME_STAMP ? s->ts & TDS_TS_MSB : 0);
 			length = 0;
 			break;
 		case 0:
-			length = (int)tds_le32(s->pdata + p) - 4;
+			length = (int)tds_32(t, s->pdata + p) - 4;
 			length = (length + 3) & ~3;
 			p += 4;
 			break;
@@ -287,7 +279,7 @@ static void *tds_own_load(struct tds *t, struct tds_src *s, uint8_t *page, uint6
 	else
 		s->plost = 0;
 	s->index = s->next = 0;
-	if (tds_own_next(s) < 0)
+	if (tds_own_next(t, s) < 0)
 		return NULL;
 	return s->pdata + s->index;
 }
@@ -354,7 +346,7 @@ static int tds_next_page(struct prs_reader *r, struct tds *t, struct tds_src *s)
 static int tds_advance(struct prs_reader *r, struct tds *t, struct tds_src *s)
 {
 	if (s->own)
-		s->data = tds_own_next(s) == 0 ? s->pdata + s->index : NULL;
+		s->data = tds_own_next(t, s) == 0 ? s->pdata + s->index : NULL;
 	else
 		s->data = kbuffer_next_event(s->kbuf, &s->ts);
 	if (s->data)

@@ -19,9 +19,23 @@ static void jdouble(FILE *f, double v)
 		fputs("null", f);
 }
 
-static void jstat(FILE *f, const char *name, const struct anl_stat *s, bool last)
+/* The non-empty buckets of a histogram, with their edges. */
+static void jbuckets(FILE *f, const uint64_t *count, int n,
+		     uint64_t (*low)(int), uint64_t (*high)(int))
 {
 	bool first = true;
+
+	for (int i = 0; i < n; i++) {
+		if (!count[i])
+			continue;
+		fprintf(f, "%s{\"low_ns\": %" PRIu64 ", \"high_ns\": %" PRIu64 ", \"count\": %" PRIu64 "}",
+			first ? "" : ", ", low(i), high(i), count[i]);
+		first = false;
+	}
+}
+
+static void jstat(FILE *f, const char *name, const struct anl_stat *s, bool last)
+{
 
 	fprintf(f, "    ");
 	rpt_json_str(f, name);
@@ -32,23 +46,10 @@ static void jstat(FILE *f, const char *name, const struct anl_stat *s, bool last
 		s->count, s->timed, s->total_ns, s->timed ? s->total_ns / s->timed : 0,
 		anl_stat_percentile(s, 50), anl_stat_percentile(s, 90),
 		anl_stat_percentile(s, 99), anl_stat_percentile(s, 99.9), s->max_ns);
-	for (int i = 0; i < ANL_HIST_BUCKETS; i++) {
-		if (!s->hist.bucket[i])
-			continue;
-		fprintf(f, "%s{\"low_ns\": %" PRIu64 ", \"high_ns\": %" PRIu64 ", \"count\": %" PRIu64 "}",
-			first ? "" : ", ", anl_hist_low(i), anl_hist_high(i), s->hist.bucket[i]);
-		first = false;
-	}
+	jbuckets(f, s->hist.bucket, ANL_HIST_BUCKETS, anl_hist_low, anl_hist_high);
 	/* the percentiles' own buckets, so that merged summaries recompute them as exactly */
 	fprintf(f, "], \"histogram_fine\": [");
-	first = true;
-	for (int i = 0; i < ANL_FINE_BUCKETS; i++) {
-		if (!s->hist.fine[i])
-			continue;
-		fprintf(f, "%s{\"low_ns\": %" PRIu64 ", \"high_ns\": %" PRIu64 ", \"count\": %" PRIu64 "}",
-			first ? "" : ", ", anl_fine_low(i), anl_fine_high(i), s->hist.fine[i]);
-		first = false;
-	}
+	jbuckets(f, s->hist.fine, ANL_FINE_BUCKETS, anl_fine_low, anl_fine_high);
 	fprintf(f, "]}%s\n", last ? "" : ",");
 }
 

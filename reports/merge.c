@@ -526,6 +526,7 @@ static const struct jval *get_arr(struct sctx *c, const struct jval *o, const ch
 		return ret;						\
 } while (0)
 
+/* The bucket [low, high) is, or -1: log2 buckets, and the percentiles' fine ones. */
 static int hist_bucket(uint64_t low, uint64_t high)
 {
 	for (int i = 0; i < ANL_HIST_BUCKETS; i++)
@@ -534,9 +535,41 @@ static int hist_bucket(uint64_t low, uint64_t high)
 	return -1;
 }
 
+static int fine_bucket(uint64_t low, uint64_t high)
+{
+	int b = anl_fine_index(low);
+
+	return anl_fine_low(b) == low && anl_fine_high(b) == high ? b : -1;
+}
+
+/* stages.NAME.KEY: [{low_ns, high_ns, count}...] added into @count */
+static int parse_buckets(struct sctx *c, const struct jval *o, const char *name, const char *key,
+			 int (*bucket)(uint64_t low, uint64_t high), const char *kind,
+			 uint64_t *count)
+{
+	const struct jval *h = jget(o, key);
+	int ret;
+
+	if (!h || h->type != J_ARR)
+		return serr(c, RPT_ESCHEMA, "stages.%s.%s: missing", name, key);
+	for (size_t i = 0; i < h->n; i++) {
+		uint64_t low = 0, high = 0, n = 0;
+		int b;
+
+		U64(&h->kids[i], name, "low_ns", &low);
+		U64(&h->kids[i], name, "high_ns", &high);
+		U64(&h->kids[i], name, "count", &n);
+		b = bucket(low, high);
+		if (b < 0)
+			return serr(c, RPT_EEDGES, "stages.%s.%s: bucket [%" PRIu64 ", %" PRIu64
+				    ") is not a %s bucket of this allocscope", name, key, low, high, kind);
+		count[b] += n;
+	}
+	return 0;
+}
+
 static int parse_stage(struct sctx *c, const struct jval *o, const char *name, struct anl_stat *st)
 {
-	const struct jval *h;
 	int ret;
 
 	if (!o || o->type != J_OBJ)
@@ -545,39 +578,10 @@ static int parse_stage(struct sctx *c, const struct jval *o, const char *name, s
 	U64(o, name, "timed", &st->timed);
 	U64(o, name, "total_ns", &st->total_ns);
 	U64(o, name, "max_ns", &st->max_ns);
-	h = jget(o, "histogram");
-	if (!h || h->type != J_ARR)
-		return serr(c, RPT_ESCHEMA, "stages.%s.histogram: missing", name);
-	for (size_t i = 0; i < h->n; i++) {
-		uint64_t low = 0, high = 0, n = 0;
-		int b;
-
-		U64(&h->kids[i], name, "low_ns", &low);
-		U64(&h->kids[i], name, "high_ns", &high);
-		U64(&h->kids[i], name, "count", &n);
-		b = hist_bucket(low, high);
-		if (b < 0)
-			return serr(c, RPT_EEDGES, "stages.%s.histogram: bucket [%" PRIu64 ", %" PRIu64
-				    ") is not a log2 bucket of this allocscope", name, low, high);
-		st->hist.bucket[b] += n;
-	}
-	h = jget(o, "histogram_fine");
-	if (!h || h->type != J_ARR)
-		return serr(c, RPT_ESCHEMA, "stages.%s.histogram_fine: missing", name);
-	for (size_t i = 0; i < h->n; i++) {
-		uint64_t low = 0, high = 0, n = 0;
-		int b;
-
-		U64(&h->kids[i], name, "low_ns", &low);
-		U64(&h->kids[i], name, "high_ns", &high);
-		U64(&h->kids[i], name, "count", &n);
-		b = anl_fine_index(low);
-		if (anl_fine_low(b) != low || anl_fine_high(b) != high)
-			return serr(c, RPT_EEDGES, "stages.%s.histogram_fine: bucket [%" PRIu64 ", %"
-				    PRIu64 ") is not a fine bucket of this allocscope", name, low, high);
-		st->hist.fine[b] += n;
-	}
-	return 0;
+	ret = parse_buckets(c, o, name, "histogram", hist_bucket, "log2", st->hist.bucket);
+	if (!ret)
+		ret = parse_buckets(c, o, name, "histogram_fine", fine_bucket, "fine", st->hist.fine);
+	return ret;
 }
 
 static int parse_capture(struct sctx *c, const struct jval *root)
