@@ -128,6 +128,18 @@ struct txt {
 	char			pend_comm[64];	/* the leaf's task name, kept across the read-ahead */
 };
 
+/* Eight bytes from p, the byte at p lowest (SWAR parsing on any byte order). */
+static inline uint64_t txt_load8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
 /*
  * Past the spaces at p: columns are padded with runs of 1 to 16 and more.
  * Eight bytes at a time, the first non-space found by counting trailing

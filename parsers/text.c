@@ -38,12 +38,51 @@ static const unsigned char hex_lut[256] = {
 	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
+/*
+ * Eight hex digits at once; @w holds them first digit in the low byte
+ * (txt_load8()).  Every byte must be 0-9, a-f or A-F: with all high bits
+ * clear, adding 0x80 - lo to a byte sets its high bit iff it is >= lo,
+ * and no byte carries into the next.  Kernel pointers in kretprobe
+ * returns are 16 digits: two of these instead of 16 table look-ups.
+ */
+static inline bool hex8(uint64_t w, uint64_t *out)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t l = w | 0x2020202020202020ull;	/* 'A'-'F' -> 'a'-'f' */
+	uint64_t digit = (w + 0x50 * ones) & ~(w + 0x46 * ones);	/* '0'..'9' */
+	uint64_t alpha = (l + 0x1f * ones) & ~(l + 0x19 * ones);	/* 'a'..'f' */
+	uint64_t v;
+
+	if ((w & high) || ((digit | alpha) & high) != high)
+		return false;
+	v = (w & 0x0f0f0f0f0f0f0f0full) + ((alpha & high) >> 7) * 9;
+	v = (v << 4 | v >> 8) & 0x00ff00ff00ff00ffull;		/* pairs */
+	v = (v << 8 | v >> 16) & 0x0000ffff0000ffffull;		/* fours */
+	*out = (v << 16 | v >> 32) & 0xffffffffull;
+	return true;
+}
+
 /* [s, e) of at most 16 hex digits; false on anything else */
 static inline bool parse_hex_digits(const char *s, const char *e, uint64_t *out)
 {
-	uint64_t v = 0;
+	uint64_t v = 0, hi = 0;
 	unsigned int bad = 0;
+	size_t n = (size_t)(e - s);
 
+	if (n > 16)
+		return false;
+	if (n >= 8) {
+		/* the last eight, and the first eight shifted past the overlap */
+		if (!hex8(txt_load8(e - 8), &v))
+			return false;
+		if (n > 8) {
+			if (!hex8(txt_load8(s), &hi))
+				return false;
+			hi >>= 4 * (16 - n);
+		}
+		*out = hi << 32 | v;
+		return true;
+	}
 	for (; s < e; s++) {
 		unsigned int h = hex_lut[(unsigned char)*s];
 
@@ -167,7 +206,7 @@ bool txt_parse_ts(const char *s, const char *e, uint64_t *out)
 		 */
 		unsigned int sh = 8 * (unsigned int)(8 - n);
 
-		memcpy(&v, e - 8, 8);
+		v = txt_load8(e - 8);
 		if (sh)
 			v = v >> sh | 0x3030303030303030ull << (64 - sh);
 		if (!digits8(v, &frac))
@@ -695,6 +734,16 @@ static void skip_instance_prefix(char **line, size_t *len)
 	*line = c + 1;
 }
 
+/* [s, e) known to be 1 to 9 decimal digits (pid, cpu): no checks left to do */
+static inline int32_t digits_i32(const char *s, const char *e)
+{
+	int32_t v = 0;
+
+	for (; s < e; s++)
+		v = v * 10 + (*s - '0');
+	return v;
+}
+
 static bool parse_task(char *s, char *e, struct txt_prefix *x)
 {
 	char *d;
@@ -724,7 +773,9 @@ static bool parse_task(char *s, char *e, struct txt_prefix *x)
 	while (d > s && is_digit(d[-1]))
 		d--;
 	if (d > s && d[-1] == '-') {
-		if (!parse_i32(d, e, &v))
+		if (e - d <= 9)
+			v = digits_i32(d, e);
+		else if (!parse_i32(d, e, &v))
 			return false;
 		x->pid = v;
 		x->comm_end = d - 1;
@@ -779,9 +830,9 @@ bool txt_split_line(char *line, size_t len, struct txt_prefix *x)
 			return false;
 		if (q == task || q[-1] != ' ' || !is_digit(q[1]))
 			continue;
-		for (c = q + 1; c < end && is_digit(*c); c++)
+		for (c = q + 1; c < end && is_digit(*c) && c - q <= 9; c++)
 			;
-		if (c < end && *c == ']' && parse_i32(q + 1, c, &x->cpu) && x->cpu < TXT_MAX_CPUS) {
+		if (c < end && *c == ']' && (x->cpu = digits_i32(q + 1, c)) < TXT_MAX_CPUS) {
 			p = c + 1;
 			break;
 		}

@@ -633,6 +633,57 @@ static void test_parse_ts_num(void **state)
 	assert_false(txt_parse_hex("436048c5 ", "436048c5 " + 9, &v));
 }
 
+/* Reference for the 8-at-a-time hex parser: one digit at a time. */
+static bool ref_hex(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)s[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return false;
+		v = v << 4 | (uint64_t)d;
+	}
+	*out = v;
+	return n > 0 && n <= 16;
+}
+
+/* Every length 1..16, every byte value at every position, both cases. */
+static void test_parse_hex_swar(void **state)
+{
+	static const char digits[] = "0123456789abcdefABCDEF";
+	char buf[24];
+	uint64_t v, want;
+
+	for (size_t n = 1; n <= 16; n++) {
+		for (size_t i = 0; i < n; i++)
+			buf[i] = digits[(i * 7 + n) % 22];
+		assert_true(ref_hex(buf, n, &want));
+		assert_true(txt_parse_hex(buf, buf + n, &v));
+		assert_int_equal(v, want);
+		for (size_t pos = 0; pos < n; pos++) {
+			char keep = buf[pos];
+
+			for (int c = 0; c < 256; c++) {
+				bool ok_ref, ok;
+
+				buf[pos] = (char)c;
+				ok_ref = ref_hex(buf, n, &want);
+				ok = txt_parse_hex(buf, buf + n, &v);
+				assert_int_equal(ok, ok_ref);
+				if (ok)
+					assert_int_equal(v, want);
+			}
+			buf[pos] = keep;
+		}
+	}
+}
+
 /* Column padding skipped 8 bytes at a time: every run length, both ends, any alignment. */
 static void test_skip_spaces(void **state)
 {
@@ -946,6 +997,7 @@ int main(void)
 		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_nul_far),
 		cmocka_unit_test(test_parse_ts_num),
+		cmocka_unit_test(test_parse_hex_swar),
 		cmocka_unit_test(test_skip_spaces),
 		cmocka_unit_test(test_report_funcgraph),
 		cmocka_unit_test(test_bad_lines),
