@@ -3,7 +3,9 @@
  * One self-contained HTML file to attach to a bug report: inline CSS and
  * SVG, no script, no fonts or images fetched, printable.  Everything comes
  * from the model, except the timeline, drawn from the bounded sample of
- * timeline.c (the page says how it was sampled).
+ * timeline.c (the page says how it was sampled).  The frame (CSS, head,
+ * footer), badges, KPI cards and latency histograms are shared with the
+ * compare page (reports/compare.c) through the rpt_html_* helpers.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -73,7 +75,22 @@ static const char css[] =
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static void badge(FILE *f, const char *cls, const char *text)
+void rpt_html_begin(FILE *f, const char *title_prefix, const char *title, const char *extra_css)
+{
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n<title>");
+	rpt_html_str(f, title_prefix);
+	rpt_html_str(f, title);
+	fprintf(f, "</title>\n<style>%s%s</style></head><body>\n", css, extra_css ? extra_css : "");
+}
+
+void rpt_html_end(FILE *f, const char *version, const char *note_html)
+{
+	fprintf(f, "<footer>allocscope %s &middot; one self-contained file: no script, no network. %s"
+		"</footer>\n</body></html>\n", version ? version : "", note_html ? note_html : "");
+}
+
+void rpt_html_badge(FILE *f, const char *cls, const char *text)
 {
 	fprintf(f, "<span class=\"b %s\">%s</span>", cls, text);
 }
@@ -104,7 +121,7 @@ static const char *fmt_secs(char *buf, size_t len, double s)
 }
 
 /* Round numbers for axes: 1us, 10us, 2ms, 512ns ... */
-static const char *fmt_axis_ns(char *buf, size_t len, uint64_t ns)
+const char *rpt_html_axis_ns(char *buf, size_t len, uint64_t ns)
 {
 	static const struct { uint64_t div; const char *unit; } u[] = {
 		{ 1000000000ull, "s" }, { 1000000, "ms" }, { 1000, "us" }, { 1, "ns" },
@@ -121,7 +138,7 @@ static const char *fmt_axis_ns(char *buf, size_t len, uint64_t ns)
 	return buf;
 }
 
-static double nice_step(double span, int max_ticks)
+double rpt_html_nice_step(double span, int max_ticks)
 {
 	double raw = span / max_ticks, p = pow(10, floor(log10(raw)));
 
@@ -136,12 +153,12 @@ static double nice_step(double span, int max_ticks)
 
 /* ---- KPI cards ---------------------------------------------------------- */
 
-static void kpi_card(FILE *f, const char *label, const char *value, const char *cls,
-		     const char *exactness, const char *detail)
+void rpt_html_kpi_card(FILE *f, const char *label, const char *value, const char *cls,
+		       const char *exactness, const char *detail)
 {
 	fprintf(f, "<div class=kpi><div class=l>");
 	rpt_html_str(f, label);
-	badge(f, cls, exactness);
+	rpt_html_badge(f, cls, exactness);
 	fprintf(f, "</div><div class=\"v num\">");
 	rpt_html_str(f, value);
 	fprintf(f, "</div>");
@@ -165,18 +182,18 @@ static void kpis(FILE *f, const struct anl_model *m)
 		m->window_source : "whole trace");
 	snprintf(d, sizeof(d), "%s", est ? "mm_page_alloc events; bulk allocations emit none" :
 		 "every __alloc_pages call seen");
-	kpi_card(f, "allocations", rpt_fmt_count(v, sizeof(v), t->allocations),
+	rpt_html_kpi_card(f, "allocations", rpt_fmt_count(v, sizeof(v), t->allocations),
 		 est ? "es" : "ex", est ? "events" : "exact", d);
 
 	snprintf(d, sizeof(d), "%.1f/s, %.2f per 1,000 allocations",
 		 secs > 0 ? (double)t->slow / secs : 0,
 		 t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0);
-	kpi_card(f, "slow-path entries", rpt_fmt_count(v, sizeof(v), t->slow),
+	rpt_html_kpi_card(f, "slow-path entries", rpt_fmt_count(v, sizeof(v), t->slow),
 		 est ? "es" : m->slow_path_exact ? "ex" : "no",
 		 est ? "estimated: lower bound" : m->slow_path_exact ? "exact" : "not exact: events lost",
 		 d);
 
-	kpi_card(f, "failed (NULL)", rpt_fmt_count(v, sizeof(v), t->failed), est ? "es" : "ex",
+	rpt_html_kpi_card(f, "failed (NULL)", rpt_fmt_count(v, sizeof(v), t->failed), est ? "es" : "ex",
 		 est ? "from page=(nil)" : "exact", NULL);
 
 	if (m->kswapd_known) {
@@ -188,9 +205,9 @@ static void kpis(FILE *f, const struct anl_model *m)
 		if (m->kswapd_stat_known)
 			snprintf(d + strlen(d), sizeof(d) - strlen(d), "; /proc/PID/stat: %.1f %%",
 				 m->kswapd_stat_percent);
-		kpi_card(f, "kswapd CPU", v, awake ? "es" : "ex", awake ? "upper bound" : "measured", d);
+		rpt_html_kpi_card(f, "kswapd CPU", v, awake ? "es" : "ex", awake ? "upper bound" : "measured", d);
 	} else {
-		kpi_card(f, "kswapd CPU", "?", "un", "unknown", "no sched_switch or kswapd_wake/sleep");
+		rpt_html_kpi_card(f, "kswapd CPU", "?", "un", "unknown", "no sched_switch or kswapd_wake/sleep");
 	}
 
 	snprintf(d, sizeof(d), "%s pages reclaimed", rpt_fmt_count(b, sizeof(b), t->nr_reclaimed));
@@ -200,18 +217,18 @@ static void kpis(FILE *f, const struct anl_model *m)
 	if (t->reclaim_loops)
 		snprintf(d + strlen(d), sizeof(d) - strlen(d), "; %" PRIu64 " allocations looped",
 			 t->reclaim_loops);
-	kpi_card(f, "direct reclaim entries", rpt_fmt_count(v, sizeof(v), t->reclaim_begin), "ex",
+	rpt_html_kpi_card(f, "direct reclaim entries", rpt_fmt_count(v, sizeof(v), t->reclaim_begin), "ex",
 		 "exact", d);
 
 	snprintf(d, sizeof(d), "%" PRIu64 " stalls in the kernel's sense; %" PRIu64
 		 " kcompactd/other runs", t->compact_stall_derived, t->compact_begin_other);
-	kpi_card(f, "direct compaction tries", rpt_fmt_count(v, sizeof(v), t->try_compact), "ex",
+	rpt_html_kpi_card(f, "direct compaction tries", rpt_fmt_count(v, sizeof(v), t->try_compact), "ex",
 		 "exact", d);
 
-	kpi_card(f, "OOM victims", rpt_fmt_count(v, sizeof(v), t->mark_victim), "ex", "exact",
+	rpt_html_kpi_card(f, "OOM victims", rpt_fmt_count(v, sizeof(v), t->mark_victim), "ex", "exact",
 		 "oom:mark_victim");
 	if (t->nested)
-		kpi_card(f, "nested allocations", rpt_fmt_count(v, sizeof(v), t->nested),
+		rpt_html_kpi_card(f, "nested allocations", rpt_fmt_count(v, sizeof(v), t->nested),
 			 est ? "es" : "ex", est ? "estimated" : "exact", "made inside direct reclaim");
 	fprintf(f, "</div></section>\n");
 }
@@ -391,7 +408,7 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 		fprintf(f, "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e6e9ed\"/>"
 			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", TL_LEFT,
 			TL_LEFT + g.plot_w, y, y, TL_LEFT - 6, y + 4,
-			fmt_axis_ns(b, sizeof(b), (uint64_t)llround(pow(10, e))));
+			rpt_html_axis_ns(b, sizeof(b), (uint64_t)llround(pow(10, e))));
 	}
 	fprintf(f, "<text x=\"12\" y=\"%.1f\" transform=\"rotate(-90 12 %.1f)\" "
 		"text-anchor=\"middle\">slow-path latency (log)</text>\n",
@@ -399,7 +416,7 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 
 	/* time axis: seconds from the window's start */
 	span_s = (double)(g.end - g.begin) / 1e9;
-	step = nice_step(span_s > 0 ? span_s : 1, 10);
+	step = rpt_html_nice_step(span_s > 0 ? span_s : 1, 10);
 	for (double t = 0; t <= span_s + 1e-12; t += step) {
 		double x = TL_LEFT + (span_s > 0 ? t / span_s * g.plot_w : 0);
 
@@ -465,39 +482,45 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 
 /* ---- stage histograms ----------------------------------------------------- */
 
-static void hist_svg(FILE *f, enum anl_stage st, const struct anl_stat *s)
+void rpt_html_hist_axis(const struct anl_stat *s, struct rpt_html_hist_axis *axis)
 {
-	int lo = -1, hi = -1;
-	uint64_t max = 0;
-	double bw, plot_w = HIST_W - 50, plot_h = HIST_H - 38;
-	const char *name;
-	char b[4][32];
-
 	for (int i = 0; i < ANL_HIST_BUCKETS; i++) {
 		if (!s->hist.bucket[i])
 			continue;
-		if (lo < 0)
-			lo = i;
-		hi = i;
-		if (s->hist.bucket[i] > max)
-			max = s->hist.bucket[i];
+		if (axis->lo < 0 || i < axis->lo)
+			axis->lo = i;
+		if (i > axis->hi)
+			axis->hi = i;
+		if (s->hist.bucket[i] > axis->max)
+			axis->max = s->hist.bucket[i];
 	}
+}
+
+void rpt_html_hist(FILE *f, const char *name, const char *color, const struct anl_stat *s,
+		   const struct rpt_html_hist_axis *axis)
+{
+	int lo = axis->lo, hi = axis->hi;
+	uint64_t max = axis->max;
+	double bw, plot_w = HIST_W - 50, plot_h = HIST_H - 38;
+	char b[4][32];
+
 	if (lo < 0)
 		return;
-	name = anl_stage_name(st);
 	bw = plot_w / (hi - lo + 1);
-	fprintf(f, "<figure style=\"margin:0\"><h3>%s <span class=mut style=\"font-weight:400\">"
-		"%s timed, p50 %s, p99 %s, max %s</span></h3>\n", name,
+	fprintf(f, "<figure style=\"margin:0\"><h3>");
+	rpt_html_str(f, name);
+	fprintf(f, " <span class=mut style=\"font-weight:400\">%s timed, p50 %s, p99 %s, max %s</span></h3>\n",
 		rpt_fmt_count(b[0], 32, s->timed), rpt_fmt_ns(b[1], 32, anl_stat_percentile(s, 50)),
 		rpt_fmt_ns(b[2], 32, anl_stat_percentile(s, 99)), rpt_fmt_ns(b[3], 32, s->max_ns));
-	fprintf(f, "<svg viewBox=\"0 0 %d %d\" width=\"%d\" role=\"img\" aria-label=\"%s latency "
-		"histogram\">\n", HIST_W, HIST_H, HIST_W, name);
+	fprintf(f, "<svg viewBox=\"0 0 %d %d\" width=\"%d\" role=\"img\" aria-label=\"", HIST_W, HIST_H, HIST_W);
+	rpt_html_str(f, name);
+	fprintf(f, " latency histogram\">\n");
 	fprintf(f, "<line x1=\"44\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa3ad\"/>\n",
 		44 + plot_w, 8 + plot_h, 8 + plot_h);
 	fprintf(f, "<text x=\"40\" y=\"14\" text-anchor=\"end\">%s</text>"
 		"<text x=\"40\" y=\"%.0f\" text-anchor=\"end\">0</text>\n",
 		rpt_fmt_count(b[0], 32, max), 8 + plot_h);
-	fprintf(f, "<g fill=\"%s\">", stage_color(st));
+	fprintf(f, "<g fill=\"%s\">", color);
 	for (int i = lo; i <= hi; i++) {
 		double h = max ? (double)s->hist.bucket[i] / (double)max * plot_h : 0;
 
@@ -516,7 +539,7 @@ static void hist_svg(FILE *f, enum anl_stage st, const struct anl_stat *s)
 		for (int i = lo; i <= hi; i += every)
 			fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>",
 				44 + (i - lo) * bw + bw / 2, 8 + plot_h + 14,
-				fmt_axis_ns(b[0], 32, anl_hist_low(i)));
+				rpt_html_axis_ns(b[0], 32, anl_hist_low(i)));
 	}
 	fprintf(f, "\n<text x=\"%.0f\" y=\"%d\" text-anchor=\"middle\">latency, log2 buckets "
 		"(lower edge)</text>\n</svg></figure>\n", 44 + plot_w / 2, HIST_H - 4);
@@ -556,9 +579,14 @@ static void stages(FILE *f, const struct anl_model *m)
 	fprintf(f, "</table>\n<p class=mut>Percentiles come from log-linear histograms (16 buckets "
 		"per power of two, within 1/16 of the value); totals and maxima are exact; the "
 		"charts show log2 buckets.</p>\n<div class=hists>\n");
-	for (int i = 0; i < ANL_STAGE__COUNT; i++)
-		if (t->stage[i].timed)
-			hist_svg(f, i, &t->stage[i]);
+	for (int i = 0; i < ANL_STAGE__COUNT; i++) {
+		struct rpt_html_hist_axis axis = { .lo = -1, .hi = -1 };
+
+		if (!t->stage[i].timed)
+			continue;
+		rpt_html_hist_axis(&t->stage[i], &axis);
+		rpt_html_hist(f, anl_stage_name(i), stage_color(i), &t->stage[i], &axis);
+	}
 	fprintf(f, "</div></section>\n");
 }
 
@@ -661,13 +689,13 @@ static void groundtruth(FILE *f, const struct anl_model *m)
 			fprintf(f, "<td>?</td>");
 		fprintf(f, "<td class=t>");
 		if (!g->kernel_known)
-			badge(f, "un", "unknown");
+			rpt_html_badge(f, "un", "unknown");
 		else if (g->match)
-			badge(f, "ex", "match");
+			rpt_html_badge(f, "ex", "match");
 		else if (g->edge_explained)
-			badge(f, "es", "edge of window");
+			rpt_html_badge(f, "es", "edge of window");
 		else
-			badge(f, "no", "differs");
+			rpt_html_badge(f, "no", "differs");
 		fprintf(f, "</td>");
 		if (m->window_from_markers)
 			td_count(f, g->edge);
@@ -760,11 +788,7 @@ int rpt_html(const struct rpt_input *in, const struct rpt_timeline *tl, FILE *f)
 	const struct anl_model *m = in->model;
 	char b[32];
 
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-		"<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
-		"<title>allocscope: ");
-	rpt_html_str(f, in->trace_path ? in->trace_path : "report");
-	fprintf(f, "</title>\n<style>%s</style></head><body>\n", css);
+	rpt_html_begin(f, "allocscope: ", in->trace_path ? in->trace_path : "report", NULL);
 	fprintf(f, "<header><h1>allocscope: page allocator slow paths</h1><p class=sub><code>");
 	rpt_html_str(f, in->trace_path ? in->trace_path : "-");
 	fprintf(f, "</code>");
@@ -775,11 +799,11 @@ int rpt_html(const struct rpt_input *in, const struct rpt_timeline *tl, FILE *f)
 	}
 	fprintf(f, " &middot; mode <b>%s</b> ", anl_mode_name(m->mode));
 	if (m->mode == ANL_MODE_EVENTS)
-		badge(f, "es", "estimated");
+		rpt_html_badge(f, "es", "estimated");
 	else if (m->slow_path_exact)
-		badge(f, "ex", "exact");
+		rpt_html_badge(f, "ex", "exact");
 	else
-		badge(f, "no", "events lost");
+		rpt_html_badge(f, "no", "events lost");
 	fprintf(f, " &middot; kernel ");
 	rpt_html_str(f, m->kernel ? m->kernel : "unknown");
 	fprintf(f, " &middot; window %s</p></header>\n", rpt_fmt_ns(b, sizeof(b), m->window_ns));
@@ -791,9 +815,7 @@ int rpt_html(const struct rpt_input *in, const struct rpt_timeline *tl, FILE *f)
 	groundtruth(f, m);
 	breakdowns(f, m);
 	capture(f, in);
-	fprintf(f, "<footer>allocscope %s &middot; one self-contained file: no script, no network. "
-		"Numbers marked <i>estimated</i> are lower bounds (tracepoints only); "
-		"<i>exact</i> ones come from function entry/return.</footer>\n</body></html>\n",
-		in->version ? in->version : "");
+	rpt_html_end(f, in->version, "Numbers marked <i>estimated</i> are lower bounds (tracepoints only); "
+		     "<i>exact</i> ones come from function entry/return.");
 	return ferror(f) ? -1 : 0;
 }

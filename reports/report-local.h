@@ -14,6 +14,35 @@ const char *rpt_fmt_ns(char *buf, size_t len, uint64_t ns);
 const char *rpt_fmt_count(char *buf, size_t len, uint64_t n);
 /* Text with &<>" escaped for HTML. */
 void rpt_html_str(FILE *f, const char *s);
+/*
+ * HTML pieces shared by the analyze page (html.c) and the compare page
+ * (compare.c), so that both look alike and escape alike.
+ */
+/* <!DOCTYPE> .. <body>: @title_prefix@title escaped; @extra_css appended to the shared CSS (may be NULL). */
+void rpt_html_begin(FILE *f, const char *title_prefix, const char *title, const char *extra_css);
+/* The footer (version, "one self-contained file") followed by @note_html, raw; closes the page. */
+void rpt_html_end(FILE *f, const char *version, const char *note_html);
+/* <span class="b CLS">: cls "ex" green, "es" amber, "un" grey, "no" red; @text raw. */
+void rpt_html_badge(FILE *f, const char *cls, const char *text);
+/* One KPI card: @label, @value and @detail escaped, @detail may be NULL. */
+void rpt_html_kpi_card(FILE *f, const char *label, const char *value, const char *cls,
+		       const char *exactness, const char *detail);
+/* An axis step of 1, 2 or 5 x 10^n giving at most about @max_ticks ticks over @span. */
+double rpt_html_nice_step(double span, int max_ticks);
+/* Round nanoseconds for an axis label: "1us", "2ms", "512ns". */
+const char *rpt_html_axis_ns(char *buf, size_t len, uint64_t ns);
+
+/* Bucket range and tallest bucket of one or more histograms drawn on one scale. */
+struct rpt_html_hist_axis {
+	uint64_t	max;
+	int		lo, hi;		/* lo < 0: nothing to draw */
+};
+/* Widen @axis to @s's non-empty buckets (start from { .lo = -1, .hi = -1 }). */
+void rpt_html_hist_axis(const struct anl_stat *s, struct rpt_html_hist_axis *axis);
+/* A log2 latency histogram of @s as a <figure> with an SVG, on @axis; @name escaped. */
+void rpt_html_hist(FILE *f, const char *name, const char *color, const struct anl_stat *s,
+		   const struct rpt_html_hist_axis *axis);
+
 /* The stage that took the most time of a slow allocation (ANL_STAGE_OTHER if none). */
 enum anl_stage rpt_dominant_stage(const struct anl_alloc *rec);
 
