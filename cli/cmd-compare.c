@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analyzer.h"
 #include "cli.h"
@@ -19,6 +20,10 @@
 #include "parsers.h"
 #include "report-compare.h"
 #include "report.h"
+
+#ifndef ALLOCSCOPE_VERSION
+#define ALLOCSCOPE_VERSION "0.1"
+#endif
 
 #define COMPARE_MAX_RUNS	1000
 #define COMPARE_MAX_SUMMARY	(64u << 20)	/* an analyze --json summary is ~10 KiB */
@@ -29,6 +34,7 @@ struct compare_settings {
 	bool			json;
 	bool			force;
 	bool			no_window;
+	const char		*html;		/* a page, "-" for stdout */
 	const char		**base, **cand;
 	size_t			nbase, ncand;
 };
@@ -62,6 +68,9 @@ static void compare_usage(FILE *f)
 		"                               kernel, window +-20 %%, allocations/s 2x, lost\n"
 		"                               events); the report carries the warnings\n"
 		"  -j, --json                   the comparison as JSON (docs/compare.md)\n"
+		"      --html FILE              also one self-contained HTML page (inline CSS and\n"
+		"                               SVG, no script); '-' for stdout instead of the\n"
+		"                               text report\n"
 		"  -m, --mode MODE              force the capture mode of every capture\n"
 		"      --no-window              analyze whole traces, ignore window markers\n"
 		"      --bootstrap N            bootstrap resamples (default %d)\n"
@@ -73,7 +82,8 @@ static void compare_usage(FILE *f)
 		"EXAMPLES\n"
 		"  allocscope compare base1.dat base2.dat base3.dat -- new1.dat new2.dat new3.dat\n"
 		"  allocscope compare --per kalloc --min-reduction 20 --json b*.txt.zst -- n*.txt.zst\n"
-		"  allocscope compare --kswapd-delta points -K 2 --base wsf10.dat --new wsf200.dat\n",
+		"  allocscope compare --kswapd-delta points -K 2 --base wsf10.dat --new wsf200.dat\n"
+		"  allocscope compare --per kalloc --html gate.html b1.dat b2.dat -- n1.dat n2.dat\n",
 		ANL_CMP_BOOTSTRAP);
 }
 
@@ -110,7 +120,25 @@ static int add_file(const char ***list, size_t *n, const char *path)
 	return 0;
 }
 
-enum { OPT_NO_WINDOW = 256, OPT_BOOTSTRAP };
+/* --html must not name one of the captures (by any path: the same inode counts). */
+static int html_not_input(const struct compare_settings *s)
+{
+	struct stat out, st;
+
+	if (!strcmp(s->html, "-") || stat(s->html, &out))
+		return 0;	/* nothing there yet: nothing to overwrite */
+	for (size_t i = 0; i < s->nbase + s->ncand; i++) {
+		const char *in = i < s->nbase ? s->base[i] : s->cand[i - s->nbase];
+
+		if (!stat(in, &st) && st.st_dev == out.st_dev && st.st_ino == out.st_ino) {
+			cli_error("--html %s is the capture %s: refusing to overwrite an input", s->html, in);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+enum { OPT_NO_WINDOW = 256, OPT_BOOTSTRAP, OPT_HTML };
 
 static int compare_parse(int argc, char **argv, struct compare_settings *s)
 {
@@ -127,6 +155,7 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 		{ "mode",		required_argument,	NULL, 'm' },
 		{ "no-window",		no_argument,		NULL, OPT_NO_WINDOW },
 		{ "bootstrap",		required_argument,	NULL, OPT_BOOTSTRAP },
+		{ "html",		required_argument,	NULL, OPT_HTML },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -202,6 +231,9 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 			}
 			s->cmp.bootstrap = (unsigned int)u;
 			break;
+		case OPT_HTML:
+			s->html = optarg;
+			break;
 		case 'h':
 			compare_usage(stdout);
 			exit(EXIT_OK);
@@ -235,7 +267,11 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 		cli_error("--min-reduction: a reduction above 100 %% is impossible");
 		return -1;
 	}
-	return 0;
+	if (s->html && !strcmp(s->html, "-") && s->json) {
+		cli_error("only one of --json, --html - can use stdout");
+		return -1;
+	}
+	return s->html ? html_not_input(s) : 0;
 }
 
 /* 1: the file starts with '{' (an analyze --json summary), 0: a trace, -1: unreadable */
@@ -328,6 +364,25 @@ out:
 	return ret < 0 ? -1 : 0;
 }
 
+/* The HTML page into s->html; 0, or -1 after saying why. */
+static int compare_html(const struct compare_settings *s, const struct rpt_cmp_input *in)
+{
+	bool to_stdout = !strcmp(s->html, "-");
+	FILE *f = to_stdout ? stdout : fopen(s->html, "w");
+	int ret;
+
+	if (!f) {
+		cli_error("%s: %s", s->html, strerror(errno));
+		return -1;
+	}
+	ret = rpt_compare_html(in, f);
+	if (to_stdout ? fflush(f) : fclose(f))
+		ret = -1;
+	if (ret < 0)
+		cli_error("writing %s: %s", to_stdout ? "stdout" : s->html, strerror(errno));
+	return ret;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct compare_settings s = { .mode = ANL_MODE_AUTO };
@@ -382,11 +437,18 @@ int cmd_compare(int argc, char **argv)
 	in = (struct rpt_cmp_input){
 		.res = res, .base = base, .cand = cand,
 		.nbase = s.nbase, .ncand = s.ncand, .forced = s.force && res->guards,
+		.version = ALLOCSCOPE_VERSION,
 	};
-	ret = s.json ? rpt_compare_json(&in, stdout) : rpt_compare_text(&in, stdout);
-	if (ret < 0 || fflush(stdout)) {
-		cli_error("writing the report: %s", strerror(errno));
+	/* like analyze: the page first, then the text (or JSON) unless the page took stdout;
+	 * opened only now, so that a refused comparison leaves no empty page behind */
+	if (s.html && compare_html(&s, &in))
 		goto out;
+	if (!s.html || strcmp(s.html, "-")) {
+		ret = s.json ? rpt_compare_json(&in, stdout) : rpt_compare_text(&in, stdout);
+		if (ret < 0 || fflush(stdout)) {
+			cli_error("writing the report: %s", strerror(errno));
+			goto out;
+		}
 	}
 	status = res->verdict.pass ? EXIT_OK : EXIT_GATE;
 out:

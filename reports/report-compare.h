@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * reports/compare — render an anl_cmp_result (analyzer/compare.h) as a
- * short text table or JSON (docs/compare.md).  Like every report, it
+ * short text table, JSON or an HTML page (docs/compare.md).  Like every report, it
  * computes nothing: the numbers come from the result.  Kept out of
  * report.h so that the single-capture reports and this one evolve apart.
  */
@@ -20,10 +20,13 @@ struct rpt_cmp_input {
 	const struct anl_cmp_run	*base, *cand;
 	size_t				nbase, ncand;
 	bool				forced;		/* guards tripped and --force given */
+	const char			*version;	/* the HTML footer's; may be NULL */
 };
 
 /* 0, or -1 when writing failed (errno set by stdio). */
 int rpt_compare_text(const struct rpt_cmp_input *in, FILE *f);
 int rpt_compare_json(const struct rpt_cmp_input *in, FILE *f);
+/* One self-contained page (inline CSS and SVG, no script), in the analyze page's style. */
+int rpt_compare_html(const struct rpt_cmp_input *in, FILE *f);
 
 #endif /* ALLOCSCOPE_REPORT_COMPARE_H */

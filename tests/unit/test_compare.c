@@ -3,7 +3,8 @@
  * The KPI gate's arithmetic (analyzer/compare.c): the verdict at its
  * boundaries (K exactly at the limit, R exactly ratio x K, K negative, zero
  * baselines, equal sides), medians, the exact Mann-Whitney p, guard rails,
- * the reproducible bootstrap, and the renderers on a synthetic result.
+ * the reproducible bootstrap, and the renderers (text, JSON, HTML) on a
+ * synthetic result.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -339,7 +340,7 @@ static void test_render(void **state)
 	struct anl_cmp_result res;
 	struct anl_cmp_run b[] = { mk(100, 1000, 1, 0), mk(110, 1000, 1, 0) };
 	struct anl_cmp_run c[] = { mk(50, 1000, 1, 2), mk(60, 1000, 1, 3) };
-	struct rpt_cmp_input in = { &res, b, c, 2, 2, false };
+	struct rpt_cmp_input in = { &res, b, c, 2, 2, false, NULL };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -362,6 +363,46 @@ static void test_render(void **state)
 	free(buf);
 }
 
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* The page: the verdict and the numbers as text prints them, escaped file names, one dot per run and KPI. */
+static void test_render_html(void **state)
+{
+	struct anl_cmp_opts o = opts();
+	struct anl_cmp_result res;
+	struct anl_cmp_run b[] = { mk(0, 1000, 1, 10), mk(0, 1000, 1, 12), mk(0, 1000, 1, 11) };
+	struct anl_cmp_run c[] = { mk(50, 1000, 1, 15), mk(60, 1000, 1, 14) };
+	struct rpt_cmp_input in = { &res, b, c, 3, 2, false, "test" };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	b[1].path = "<b&\"1\">.dat";
+	assert_int_equal(anl_cmp_compute(&o, b, 3, c, 2, &res), 0);
+	assert_int_equal(res.r_state, ANL_CMP_R_UNDEFINED);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(rpt_compare_html(&in, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "<span class=v>FAIL</span>"));
+	assert_non_null(strstr(buf, "K is above --max-kswapd-increase"));
+	assert_non_null(strstr(buf, ">undefined<"));
+	assert_non_null(strstr(buf, "&lt;b&amp;&quot;1&quot;&gt;.dat"));
+	assert_null(strstr(buf, "<b&"));
+	assert_null(strstr(buf, "<script"));
+	assert_int_equal(count(buf, "<circle"), 2 * (3 + 2));
+	assert_non_null(strstr(buf, "allocscope test &middot; one self-contained file"));
+	assert_non_null(strstr(buf, "</html>\n"));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_render_html),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
