@@ -174,7 +174,7 @@ int rpt_compare_text(const struct rpt_cmp_input *in, FILE *f)
 			fprintf(f, "    (with %zu vs %zu runs no p below %.3f is possible)\n",
 				in->nbase, in->ncand, res->mwu_slow.p_min);
 		fprintf(f, "  bootstrap: intervals above are 2.5/97.5 percentiles of %u resamples of whole runs\n"
-			"    (fixed seed); the verdict holds in %.1f %% of them\n",
+			"    (fixed seed); the rule passes in %.1f %% of them\n",
 			o->bootstrap, res->verdict_support * 100);
 	}
 
@@ -516,7 +516,7 @@ static void html_confidence(FILE *f, const struct rpt_cmp_input *in)
 		fprintf(f, " (with %zu vs %zu runs no p below %.3f is possible)", in->nbase, in->ncand,
 			res->mwu_slow.p_min);
 	fprintf(f, ".</p>\n<p>Bootstrap: the 95 %% intervals of R and K are the 2.5/97.5 percentiles of %u "
-		"resamples of whole runs (fixed seed); the verdict holds in %.1f %% of them.</p>\n"
+		"resamples of whole runs (fixed seed); the rule passes in %.1f %% of them.</p>\n"
 		"<p class=mut>Neither changes the verdict, which is computed on the medians; they say how much "
 		"to trust it (docs/compare.md).</p></section>\n", res->opts.bootstrap, res->verdict_support * 100);
 }
