@@ -51,11 +51,13 @@ static void compare_usage(FILE *f)
 		"    pass iff K <= MAX and (K <= 0 or R >= RATIO x K) [and R >= MIN]\n"
 		"R = slow-path reduction %%, K = kswapd CPU load change (relative %% by\n"
 		"default).  With 2+ runs per side: an exact Mann-Whitney U test and a\n"
-		"bootstrap interval (fixed seed) of R and K.  Options go before the files.\n"
+		"bootstrap interval (fixed seed) of R and K.  Options go before BASE... --\n"
+		"NEW...; with --base/--new they may come between the lists.\n"
 		"A file may also be an 'analyze --json' summary of one capture.\n"
 		"\n"
-		"  -b, --base FILE              a baseline capture (repeat for several)\n"
-		"  -n, --new FILE               a candidate capture (repeat for several)\n"
+		"  -b, --base FILE...           baseline captures: the files up to the next\n"
+		"                               option (or repeat --base)\n"
+		"  -n, --new FILE...            candidate captures, likewise\n"
 		"  -p, --per UNIT               normalize slow paths, reclaim and compaction\n"
 		"                               per 'second' of window (default), per 'kalloc'\n"
 		"                               (1,000 allocations) or per 'run'\n"
@@ -159,21 +161,32 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool listed = false, sep = false;
+	bool listed = false, sep = false, is_cand = false;
 	uint64_t u;
 	int c;
 
 	optind = 1;
 	/* '+': stop at the first file, so that "--" between the sides stays in argv */
-	while ((c = getopt_long(argc, argv, "+b:n:p:k:K:r:R:fjm:h", longopts, NULL)) != -1) {
+	for (;;) {
+		c = getopt_long(argc, argv, "+b:n:p:k:K:r:R:fjm:h", longopts, NULL);
+		if (c == -1) {
+			/* --base A B C --new D E F: the files after --base/--new up to the next option
+			 * (getopt has stopped at the first of them, or consumed "--") */
+			if (!listed || optind >= argc || !strcmp(argv[optind - 1], "--"))
+				break;
+			while (optind < argc && (argv[optind][0] != '-' || !argv[optind][1]))
+				if (add_file(is_cand ? &s->cand : &s->base, is_cand ? &s->ncand : &s->nbase,
+					     argv[optind++]))
+					return -1;
+			if (optind >= argc || !strcmp(argv[optind], "--"))
+				break;
+			continue;
+		}
 		switch (c) {
 		case 'b':
-			if (add_file(&s->base, &s->nbase, optarg))
-				return -1;
-			listed = true;
-			break;
 		case 'n':
-			if (add_file(&s->cand, &s->ncand, optarg))
+			is_cand = c == 'n';
+			if (add_file(is_cand ? &s->cand : &s->base, is_cand ? &s->ncand : &s->nbase, optarg))
 				return -1;
 			listed = true;
 			break;

@@ -1,0 +1,1 @@
+compare tests/data/6.1.192-anon-kprobe.txt.zst -- tests/data/6.1.192-anon-kprobe-lossy.txt.zst
