@@ -387,11 +387,10 @@ static void html_td_str(FILE *f, const char *cls, const char *text)
 	fprintf(f, "</td>");
 }
 
-static void html_td_fmt(FILE *f, const char *fmt, double v)
+/* @v with @decimals digits after the point, as the text report prints it */
+static void html_td_num(FILE *f, int decimals, double v)
 {
-	fprintf(f, "<td class=num>");
-	fprintf(f, fmt, v);
-	fprintf(f, "</td>");
+	fprintf(f, "<td class=num>%.*f</td>", decimals, v);
 }
 
 static void html_td_count(FILE *f, uint64_t n)
@@ -652,8 +651,8 @@ static void strip_side(FILE *f, const struct strip *p, const struct rpt_cmp_inpu
 
 		if (kswapd && !r->kswapd_known)
 			continue;
-		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\"><title>", cx + ((double)i - (double)(n - 1) / 2) * sp,
-			strip_y(p, v));
+		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\"><title>",
+			cx + ((double)i - (double)(n - 1) / 2) * sp, strip_y(p, v));
 		rpt_html_str(f, r->path);
 		fprintf(f, ": %.1f%s</title></circle>", v, kswapd ? " %" : per_unit(in->res->opts.per));
 	}
@@ -768,12 +767,12 @@ static void html_runs_side(FILE *f, const char *side, const struct anl_cmp_run *
 		fprintf(f, "<tr><td class=t>%s", side);
 		rpt_html_badge(f, r->slow_exact ? "ex" : "es", r->slow_exact ? "exact" : "lower bound");
 		fprintf(f, "</td>");
-		html_td_fmt(f, "%.1f", anl_cmp_normalize(r, r->slow, per));
+		html_td_num(f, 1, anl_cmp_normalize(r, r->slow, per));
 		if (r->kswapd_known)
-			html_td_fmt(f, "%.1f", r->kswapd_pct);
+			html_td_num(f, 1, r->kswapd_pct);
 		else
 			fprintf(f, "<td>?</td>");
-		html_td_fmt(f, "%.2f", (double)r->window_ns / 1e9);
+		html_td_num(f, 2, (double)r->window_ns / 1e9);
 		html_td_count(f, r->allocations);
 		html_td_count(f, r->slow);
 		html_td_count(f, r->reclaim);
