@@ -547,6 +547,8 @@ int anl_cmp_compute(const struct anl_cmp_opts *o,
 	out->k_points = out->cand.kswapd.median - out->base.kswapd.median;
 	anl_cmp_verdict(o, out->r_state, out->r, out->k, &out->verdict);
 	out->guards = guards(base, nbase, cand, ncand, out);
+	for (size_t i = 0; i < nbase + ncand; i++)
+		out->kernel_unknown += !(i < nbase ? base[i].kernel : cand[i - nbase].kernel)[0];
 
 	mwu(ab.slow, nbase, ac.slow, ncand, &out->mwu_slow);
 	mwu(ab.kswapd, nbase, ac.kswapd, ncand, &out->mwu_kswapd);

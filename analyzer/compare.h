@@ -164,6 +164,8 @@ struct anl_cmp_result {
 	enum anl_cmp_r_state r_state;
 	enum anl_cmp_kdelta k_used;		/* relative, or points after a fallback */
 	unsigned int	guards;			/* ANL_CMP_G_* that tripped */
+	size_t		kernel_unknown;		/* captures without a kernel release: the kernel guard
+						 * could not check them */
 	bool		confidence;		/* false: one run on a side, no statement */
 	bool		k_fallback;		/* relative asked, baseline load 0 */
 	struct anl_cmp_opts opts;

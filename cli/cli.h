@@ -4,6 +4,7 @@
 #define ALLOCSCOPE_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Exit statuses (documented in docs/man/allocscope.1). */
@@ -35,6 +36,11 @@ int  cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp,
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int  cli_parse_u64(const char *opt, const char *s, uint64_t *out);
 int  cli_parse_duration_ns(const char *opt, const char *s, uint64_t *out);	/* "10ms", "2.5s", "500us", "100ns" */
+int  cli_not_an_input(const char *opt, const char *out, const char *const *inputs, size_t n);
 extern const char *cli_prog;
+
+#ifndef ALLOCSCOPE_VERSION
+#define ALLOCSCOPE_VERSION "0.1"
+#endif
 
 #endif /* ALLOCSCOPE_CLI_H */

@@ -16,9 +16,6 @@
 #include "parsers.h"
 #include "report.h"
 
-#ifndef ALLOCSCOPE_VERSION
-#define ALLOCSCOPE_VERSION "0.1"
-#endif
 
 #define ANALYZE_MAX_VMSTAT	(4u << 20)	/* a /proc/vmstat is ~10 KiB */
 
@@ -199,6 +196,18 @@ static void analyze_span(const struct anl_span *sp, void *data)
 	rpt_timeline_span(k->tl, sp);
 }
 
+/* --csv, --records, --html: none may be the trace or a vmstat file. */
+static int analyze_outputs_not_inputs(const struct analyze_settings *s)
+{
+	const char *const in[] = { s->trace, s->vmstat_before, s->vmstat_after };
+
+	if (cli_not_an_input("--csv", s->csv, in, 3) < 0 ||
+	    cli_not_an_input("--records", s->records, in, 3) < 0 ||
+	    cli_not_an_input("--html", s->html, in, 3) < 0)
+		return -1;
+	return 0;
+}
+
 static FILE *open_out(const char *path)
 {
 	FILE *f;
@@ -273,6 +282,8 @@ int cmd_analyze(int argc, char **argv)
 	int ret, status = EXIT_INPUT;
 
 	if (analyze_parse(argc, argv, &s))
+		return EXIT_USAGE;
+	if (analyze_outputs_not_inputs(&s) < 0)
 		return EXIT_USAGE;
 
 	opts.mode = s.mode;

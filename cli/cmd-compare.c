@@ -21,9 +21,6 @@
 #include "report-compare.h"
 #include "report.h"
 
-#ifndef ALLOCSCOPE_VERSION
-#define ALLOCSCOPE_VERSION "0.1"
-#endif
 
 #define COMPARE_MAX_RUNS	1000
 #define COMPARE_MAX_SUMMARY	(64u << 20)	/* an analyze --json summary is ~10 KiB */
@@ -125,18 +122,9 @@ static int add_file(const char ***list, size_t *n, const char *path)
 /* --html must not name one of the captures (by any path: the same inode counts). */
 static int html_not_input(const struct compare_settings *s)
 {
-	struct stat out, st;
-
-	if (!strcmp(s->html, "-") || stat(s->html, &out))
-		return 0;	/* nothing there yet: nothing to overwrite */
-	for (size_t i = 0; i < s->nbase + s->ncand; i++) {
-		const char *in = i < s->nbase ? s->base[i] : s->cand[i - s->nbase];
-
-		if (!stat(in, &st) && st.st_dev == out.st_dev && st.st_ino == out.st_ino) {
-			cli_error("--html %s is the capture %s: refusing to overwrite an input", s->html, in);
-			return -1;
-		}
-	}
+	if (cli_not_an_input("--html", s->html, s->base, s->nbase) < 0 ||
+	    cli_not_an_input("--html", s->html, s->cand, s->ncand) < 0)
+		return -1;
 	return 0;
 }
 

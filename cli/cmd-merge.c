@@ -146,6 +146,8 @@ int cmd_merge(int argc, char **argv)
 
 	if (merge_parse(argc, argv, &s))
 		return EXIT_USAGE;
+	if (cli_not_an_input("--output", s.output, (const char *const *)argv + optind, (size_t)(argc - optind)) < 0)
+		return EXIT_USAGE;
 
 	for (int i = optind; i < argc; i++) {
 		size_t len;

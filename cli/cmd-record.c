@@ -28,9 +28,6 @@
 #include "capture.h"
 #include "cli.h"
 
-#ifndef ALLOCSCOPE_VERSION
-#define ALLOCSCOPE_VERSION "0.1"
-#endif
 
 struct record_settings {
 	const char	*output;

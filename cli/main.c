@@ -8,9 +8,6 @@
 
 #include "cli.h"
 
-#ifndef ALLOCSCOPE_VERSION
-#define ALLOCSCOPE_VERSION "0.1"
-#endif
 
 static const struct cli_command commands[] = {
 	{ "info",	cmd_info,	"what a trace holds: format, kernel, CPUs, window, events, capture mode" },

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -19,6 +20,26 @@ void cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+/*
+ * An output file must not be one of the inputs, by any name (a link, a
+ * "./" path: the same device and inode).  0, or -1 after saying which.
+ * "-" (stdout) and a file not there yet are always fine.
+ */
+int cli_not_an_input(const char *opt, const char *out, const char *const *inputs, size_t n)
+{
+	struct stat o, st;
+
+	if (!out || !strcmp(out, "-") || stat(out, &o))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (inputs[i] && !stat(inputs[i], &st) && st.st_dev == o.st_dev && st.st_ino == o.st_ino) {
+			cli_error("%s %s is the input %s: refusing to overwrite an input", opt, out, inputs[i]);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int cli_parse_u64(const char *opt, const char *s, uint64_t *out)

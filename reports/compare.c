@@ -58,6 +58,31 @@ static const char *one_run_side(const struct rpt_cmp_input *in)
 
 /* ---- text ---------------------------------------------------------------- */
 
+/*
+ * The kernel line: the first release a capture names, and how many name
+ * none (text traces without the recorder's markers): the kernel guard
+ * compares only the captures that name one, and says so.
+ */
+static const char *kernel_words(char *buf, size_t len, const struct rpt_cmp_input *in)
+{
+	const char *k = NULL;
+	size_t n = in->nbase + in->ncand, unknown = in->res->kernel_unknown;
+
+	for (size_t i = 0; i < n && !k; i++) {
+		const struct anl_cmp_run *r = i < in->nbase ? &in->base[i] : &in->cand[i - in->nbase];
+
+		if (r->kernel[0])
+			k = r->kernel;
+	}
+	if (!unknown)
+		snprintf(buf, len, "%s", k);
+	else if (!k)
+		snprintf(buf, len, "unknown (no capture names its kernel: not checked)");
+	else
+		snprintf(buf, len, "%s (unknown in %zu of %zu captures: not checked there)", k, unknown, n);
+	return buf;
+}
+
 static void dist_row(FILE *f, const char *name, const struct anl_cmp_dist *b, const struct anl_cmp_dist *c)
 {
 	char lb[48], lc[48];
@@ -100,14 +125,14 @@ int rpt_compare_text(const struct rpt_cmp_input *in, FILE *f)
 	const struct anl_cmp_opts *o = &res->opts;
 	const struct anl_cmp_side *b = &res->base, *c = &res->cand;
 	const char *unit = per_unit(o->per);
-	char name[64], p1[24], p2[24], p3[24], rule[160];
+	char name[64], p1[24], p2[24], p3[24], rule[160], kernel[256];
 
 	fprintf(f, "allocscope compare: %zu baseline vs %zu candidate capture%s, slow paths per %s\n",
 		in->nbase, in->ncand, in->ncand == 1 ? "" : "s",
 		o->per == ANL_CMP_PER_KALLOC ? "1,000 allocations" : anl_cmp_per_name(o->per));
 	fprintf(f, "  mode        %s%s\n", anl_mode_name(in->base[0].mode),
 		b->estimated || c->estimated ? " (slow paths estimated: a lower bound)" : " (exact)");
-	fprintf(f, "  kernel      %s\n", in->base[0].kernel[0] ? in->base[0].kernel : "unknown");
+	fprintf(f, "  kernel      %s\n", kernel_words(kernel, sizeof(kernel), in));
 
 	if (res->guards) {
 		fprintf(f, "\n");
@@ -303,6 +328,7 @@ int rpt_compare_json(const struct rpt_cmp_input *in, FILE *f)
 	fprintf(f, ", \"bootstrap_resamples\": %u, \"seed\": \"0x%016" PRIx64 "\", \"force\": %s},\n",
 		o->bootstrap, (uint64_t)ANL_CMP_SEED, in->forced ? "true" : "false");
 
+	fprintf(f, "  \"kernel_unknown\": %zu,\n", res->kernel_unknown);
 	fprintf(f, "  \"guards\": [");
 	for (unsigned int bit = 1; bit <= ANL_CMP_G_KSWAPD; bit <<= 1) {
 		char msg[512];
@@ -404,6 +430,7 @@ static void html_header(FILE *f, const struct rpt_cmp_input *in)
 {
 	const struct anl_cmp_result *res = in->res;
 	const struct anl_cmp_opts *o = &res->opts;
+	char kernel[256];
 
 	fprintf(f, "<header><h1>allocscope compare: baseline vs candidate</h1><p class=sub>"
 		"%zu baseline vs %zu candidate capture%s &middot; slow paths per %s &middot; mode <b>%s</b> ",
@@ -415,7 +442,7 @@ static void html_header(FILE *f, const struct rpt_cmp_input *in)
 	else
 		rpt_html_badge(f, "ex", "exact");
 	fprintf(f, " &middot; kernel ");
-	rpt_html_str(f, in->base[0].kernel[0] ? in->base[0].kernel : "unknown");
+	rpt_html_str(f, kernel_words(kernel, sizeof(kernel), in));
 	fprintf(f, "</p></header>\n");
 }
 
@@ -526,9 +553,10 @@ static void html_guards(FILE *f, const struct rpt_cmp_input *in)
 
 	fprintf(f, "<section id=guards><h2>Guard rails</h2>\n");
 	if (!res->guards)
-		fprintf(f, "<p class=mut>None tripped: the same capture mode and kernel, window lengths within "
+		fprintf(f, "<p class=mut>None tripped: the same capture mode and kernel%s, window lengths within "
 			"%.0f %%, allocation rates within %.0fx, no lost events, kswapd load known everywhere."
-			"</p>\n", ANL_CMP_WINDOW_TOLERANCE * 100, ANL_CMP_WORKLOAD_RATIO);
+			"</p>\n", res->kernel_unknown ? " (where the captures name it)" : "",
+			ANL_CMP_WINDOW_TOLERANCE * 100, ANL_CMP_WORKLOAD_RATIO);
 	for (unsigned int bit = 1; bit <= ANL_CMP_G_KSWAPD; bit <<= 1) {
 		char msg[512];
 
