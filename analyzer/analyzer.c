@@ -13,6 +13,9 @@
  * EST otherwise.  Each keeps two scopes: the whole trace and the vmstat
  * window bracketed by markers.
  */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +32,13 @@ enum { ALL = 0, WIN = 1 };
 /* Result of a get_page_from_freelist() return. */
 enum { GPFL_UNKNOWN = -1, GPFL_NULL = 0, GPFL_PAGE = 1 };
 
+/*
+ * Where the allocation's page can have come from, by its last source:
+ * a get_page_from_freelist() return (GPFL_*), or a direct compaction that
+ * did not call get_page_from_freelist() (its page, if any, was captured).
+ */
+enum { SRC_COMPACT = 2 };
+
 struct anl_frame {
 	struct anl_alloc rec;
 	const char	*func;		/* the entry function (interned) */
@@ -41,6 +51,9 @@ struct anl_frame {
 	bool		page_alloc_failed;	/* mm_page_alloc with page=(nil) */
 	bool		retval_known, retval_null;
 	bool		compact_tp_inside;	/* try_to_compact_pages inside the open function */
+	bool		compact_gpfl;		/* get_page_from_freelist inside the open function */
+	bool		compact_since_gpfl;	/* a direct compaction since the last gpfl return */
+	int		last_src;		/* GPFL_* or SRC_COMPACT */
 	int		stage_open[ANL_STAGE__COUNT];	/* function nesting per stage */
 	uint64_t	stage_start[ANL_STAGE__COUNT];
 	bool		tp_reclaim_open;	/* stage timed from tracepoints */
@@ -72,6 +85,7 @@ struct anl_task {
 	uint32_t	depth, cap;
 	struct anl_evstate ev;
 	bool		ct_open, ct_counted;	/* kernel-notion compaction stall */
+	bool		ct_zone;		/* a zone of the open try left an event */
 	bool		rc_open;		/* raw reclaim begin seen */
 	int32_t		rc_prio;		/* last lru_shrink priority in this reclaim, -1 none */
 	struct anl_task_sum sum[2][2];		/* [estimator][scope] */
@@ -107,7 +121,8 @@ struct anl_ctx {
 	/* what the stream showed */
 	bool		seen_any;
 	bool		seen_graph, seen_retval, seen_kprobe;
-	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp;
+	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp, seen_suitable_tp;
+	bool		seen_compact_fn;	/* __alloc_pages_direct_compact entry/exit */
 	bool		seen_lru_shrink_tp;
 	bool		seen_kswapd_switch, seen_kswapd_wake, seen_switch;
 	uint64_t	first_ts, last_ts;
@@ -117,9 +132,13 @@ struct anl_ctx {
 	int		win_state;	/* 0 none, 1 open, 2 closed */
 	uint64_t	win_begin, win_end;
 	const char	*win_source;
-	int		snap_phase;	/* allocscope markers: 0 none, 1 before, 2 after */
+	int		snap_phase;	/* snapshot lines go to: 0 none, 1 before, 2 after */
+	bool		snap_seen[2];	/* a snapshot's first line (vmstat-begin, or begin/end) */
+	uint64_t	snap_ts[2];
+	struct anl_totals raw_at_snap[2];	/* raw[ALL] at that first line */
 	struct anl_vmstat vm[2];	/* before, after */
 	bool		vm_from_files;
+	bool		snap_inside;	/* snapshots read inside the window markers (allocscope: begin/end) */
 	uint64_t	kswapd_ticks[2];
 	bool		kswapd_ticks_known[2];
 	uint64_t	clk_tck;
@@ -138,6 +157,7 @@ struct anl_ctx {
 
 	struct anl_model model;
 	struct anl_task_sum *sums;
+	char		gt_note[ANL_MAX_GT][1536];	/* the model's ground-truth notes */
 };
 
 static inline bool in_win(const struct anl_ctx *a)
@@ -351,6 +371,11 @@ static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
 		a->opts.record(rec, a->opts.record_data);
 }
 
+/* Raw event counts, in the scopes open now. */
+#define RAW_INC(a, field, n) do {				\
+	FOR_SCOPES(a, s_) (a)->raw[s_].field += (n);		\
+} while (0)
+
 /* ---- exact estimator: allocation frames --------------------------------- */
 
 static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame *f,
@@ -489,6 +514,7 @@ static int alloc_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	f->func = ev->u.fn.func;
 	f->fdepth = depth;
 	f->first_gpfl = GPFL_UNKNOWN;
+	f->last_src = GPFL_UNKNOWN;
 	f->start_cpu = ev->cpu;
 	t->depth++;
 	return 0;
@@ -541,6 +567,10 @@ static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_
 	}
 	tp_compact_close(a, f);
 	f->did_something = true;
+	f->last_src = result;
+	f->compact_since_gpfl = false;
+	if (f->stage_open[ANL_STAGE_COMPACTION])
+		f->compact_gpfl = true;
 	f->rec.gpfl_calls++;
 	if (result == GPFL_NULL)
 		f->rec.gpfl_failed++;
@@ -586,8 +616,11 @@ static void stage_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_
 	tp_compact_close(a, f);
 	if (f->stage_open[st]++ == 0) {
 		f->stage_start[st] = ev->ts;
-		if (st == ANL_STAGE_COMPACTION)
+		if (st == ANL_STAGE_COMPACTION) {
 			f->compact_tp_inside = false;
+			f->compact_gpfl = false;
+			f->compact_since_gpfl = true;
+		}
 	}
 }
 
@@ -623,6 +656,24 @@ static void stage_exit(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 		 */
 		count = f->compact_tp_inside || (!a->seen_try_compact_tp && f->rec.order > 0);
 		f->compact_tp_inside = false;
+		if (ev->kind == PRS_EV_FUNC_EXIT)
+			a->seen_compact_fn = true;
+		/*
+		 * It counts COMPACTSTALL unless try_to_compact_pages() returned
+		 * COMPACT_SKIPPED, which returns before get_page_from_freelist():
+		 * a gpfl inside is a stall (a captured page is the other kind).
+		 */
+		if (!leaf && f->compact_gpfl)
+			RAW_INC(a, compact_stall_fn, 1);
+		/*
+		 * __alloc_pages_direct_compact() (6.1, 6.12) returns the page
+		 * compaction captured without calling get_page_from_freelist():
+		 * if the allocation succeeds with no later gpfl, that is its page.
+		 */
+		if (leaf || !f->compact_gpfl) {
+			f->last_src = SRC_COMPACT;
+			f->compact_since_gpfl = true;
+		}
 	}
 	if (!count)
 		return;
@@ -811,10 +862,6 @@ static void ev_open_at_end(struct anl_ctx *a, struct anl_task *t)
 
 /* ---- tracepoints: raw counts, both estimators --------------------------- */
 
-#define RAW_INC(a, field, n) do {				\
-	FOR_SCOPES(a, s_) (a)->raw[s_].field += (n);		\
-} while (0)
-
 static bool is_boosted_wake(const struct prs_event *ev)
 {
 	/* rmqueue(): wakeup_kswapd(zone, 0, 0, zone_idx) when the watermark was boosted */
@@ -832,6 +879,80 @@ static void copy_comm(struct anl_task *t, const struct prs_event *ev)
 		snprintf(t->comm, sizeof(t->comm), "%s", ev->comm);
 	if (ev->tgid >= 0)
 		t->tgid = ev->tgid;
+}
+
+/*
+ * pgalloc_* counts 1 << order where the buddy allocator hands out pages
+ * (rmqueue_pcplist(), rmqueue_buddy(), __alloc_pages_bulk(); 6.1, 6.12), not
+ * at mm_page_alloc.  Two cases the exact modes can see, at the allocation's
+ * mm_page_alloc:
+ *  - a page captured by direct compaction (compaction_capture() in
+ *    __free_one_page(), handed over by __alloc_pages_direct_compact() without
+ *    get_page_from_freelist()) emits mm_page_alloc but never counts pgalloc;
+ *  - a page from get_page_from_freelist() freed again because the memcg
+ *    charge failed (__alloc_pages(), __GFP_ACCOUNT) counts pgalloc but emits
+ *    mm_page_alloc without a page.
+ */
+static void page_source(struct anl_ctx *a, const struct anl_frame *f, const struct prs_event *ev,
+			bool failed)
+{
+	uint64_t pages;
+
+	if (ev->u.mm.order < 0 || ev->u.mm.order >= 64)
+		return;
+	pages = 1ull << ev->u.mm.order;
+	if (!failed && (f->last_src == SRC_COMPACT ||
+			(f->last_src == GPFL_NULL &&
+			 (f->compact_since_gpfl || !a->seen_try_compact_tp)))) {
+		RAW_INC(a, captured, 1);
+		RAW_INC(a, captured_pages, pages);
+		if (f->last_src == SRC_COMPACT)
+			RAW_INC(a, compact_stall_fn, 1);
+	} else if (failed && f->last_src == GPFL_PAGE) {
+		RAW_INC(a, charge_failed_pages, pages);
+	}
+}
+
+/*
+ * The kernel's notion of a compaction stall, from tracepoints.
+ * __alloc_pages_direct_compact() counts COMPACTSTALL unless
+ * try_to_compact_pages() returned COMPACT_SKIPPED (6.1, 6.12: the largest
+ * result over the zones it visited), i.e. unless every zone was skipped.
+ * Per zone: compaction_deferred() emits mm_compaction_deferred (a deferred
+ * zone counts); compact_zone() runs compaction (mm_compaction_begin) or
+ * returns first: 6.1 emits mm_compaction_suitable with its result (success:
+ * already at the watermark, skipped / not_suitable_zone), 6.12 checks the
+ * watermark before compaction_suitable() and returns COMPACT_SUCCESS
+ * without any event.
+ */
+static bool zone_not_skipped(const struct prs_event *ev)
+{
+	const char *st = ev->u.compact.status_str;
+
+	if (ev->kind != PRS_EV_COMPACT_SUITABLE)
+		return true;
+	return st && (!strcmp(st, "success") || !strcmp(st, "continue"));
+}
+
+/* The try ends (the task moved on): settle what its zones left open. */
+static void ct_close(struct anl_ctx *a, struct anl_task *t)
+{
+	if (!t->ct_open)
+		return;
+	t->ct_open = false;
+	if (t->ct_counted || !a->seen_suitable_tp || !a->seen_deferred_tp)
+		return;
+	if (!t->ct_zone) {
+		/*
+		 * No zone left an event: the first zone was already at its
+		 * watermark (6.12, silent COMPACT_SUCCESS), or cpusets excluded
+		 * every zone (COMPACT_SKIPPED, not counted; not told apart).
+		 */
+		RAW_INC(a, compact_stall_derived, 1);
+	} else {
+		/* only skipped zones seen: 6.12 may have stopped at a silent success after them */
+		RAW_INC(a, compact_try_unsure, 1);
+	}
 }
 
 static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
@@ -858,9 +979,10 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 			RAW_INC(a, page_alloc_pages, 1ull << ev->u.mm.order);
 		if (ev->u.mm.order > ANL_MAX_ORDER)
 			a->an.order_out_of_range++;
-		t->ct_open = false;
+		ct_close(a, t);
 		copy_comm(t, ev);
 		if (f && exact) {
+			page_source(a, f, ev, failed);
 			tp_compact_close(a, f);
 			f->saw_page_alloc = !failed;
 			f->page_alloc_failed = failed;
@@ -875,7 +997,7 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 	case PRS_EV_RECLAIM_BEGIN:
 		RAW_INC(a, reclaim_begin, 1);
 		RAW_INC(a, reclaim_passes, 1);
-		t->ct_open = false;
+		ct_close(a, t);
 		t->rc_open = true;
 		t->rc_prio = -1;
 		if (f && exact) {
@@ -897,6 +1019,11 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 
 		RAW_INC(a, reclaim_end, 1);
 		RAW_INC(a, nr_reclaimed, nr);
+		if (ev->u.reclaim.nr_reclaimed == 0)
+			RAW_INC(a, reclaim_zero_ends, 1);
+		/* 6.12: reclaimer_offset() counts khugepaged's as pgsteal_khugepaged */
+		if (ev->comm && !strcmp(ev->comm, "khugepaged"))
+			RAW_INC(a, nr_reclaimed_khugepaged, nr);
 		if (!t->rc_open)
 			a->an.reclaim_end_without_begin++;
 		t->rc_open = false;
@@ -947,7 +1074,7 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 			break;
 		}
 		RAW_INC(a, wakeup_kswapd_slow, 1);
-		t->ct_open = false;
+		ct_close(a, t);
 		if (f && exact && !f->stage_open[ANL_STAGE_KSWAPD_WAKE]) {
 			f->did_something = true;
 			f->slow_helper = true;
@@ -964,11 +1091,14 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 	case PRS_EV_TRY_COMPACT:
 		a->seen_try_compact_tp = true;
 		RAW_INC(a, try_compact, 1);
+		ct_close(a, t);
 		t->ct_open = true;
 		t->ct_counted = false;
+		t->ct_zone = false;
 		if (f && exact) {
 			f->did_something = true;
 			f->slow_helper = true;
+			f->compact_since_gpfl = true;
 			if (f->stage_open[ANL_STAGE_COMPACTION]) {
 				f->compact_tp_inside = true;
 			} else {
@@ -986,20 +1116,18 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		break;
 	case PRS_EV_COMPACT_BEGIN:
 	case PRS_EV_COMPACT_DEFERRED:
+	case PRS_EV_COMPACT_SUITABLE:
 		if (ev->kind == PRS_EV_COMPACT_DEFERRED) {
 			a->seen_deferred_tp = true;
 			RAW_INC(a, compact_deferred, 1);
 		}
+		if (ev->kind == PRS_EV_COMPACT_SUITABLE)
+			a->seen_suitable_tp = true;
 		if (t->ct_open) {
-			/*
-			 * __alloc_pages_direct_compact() counts COMPACTSTALL
-			 * unless try_to_compact_pages() returned COMPACT_SKIPPED,
-			 * i.e. unless every zone was skipped (a deferred zone
-			 * counts; 4.6+ through 6.12 checked).
-			 */
+			t->ct_zone = true;
 			if (ev->kind == PRS_EV_COMPACT_BEGIN)
 				RAW_INC(a, compact_begin_direct, 1);
-			if (!t->ct_counted) {
+			if (!t->ct_counted && zone_not_skipped(ev)) {
 				RAW_INC(a, compact_stall_derived, 1);
 				t->ct_counted = true;
 			}
@@ -1008,7 +1136,6 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		}
 		/* fall through */
 	case PRS_EV_COMPACT_END:
-	case PRS_EV_COMPACT_SUITABLE:
 	case PRS_EV_COMPACT_FINISHED:
 		if (f && f->tp_compact_open)
 			f->tp_compact_last = ev->ts;
@@ -1150,6 +1277,76 @@ static bool text_is(const char *s, size_t len, const char *word)
 	return len == wl && !memcmp(s, word, wl);
 }
 
+static const char win_vmcap[] = "VMCAP_WINDOW markers";
+static const char win_begin[] = "allocscope markers";
+static const char win_window[] = "allocscope window-begin/end markers";
+
+static void window_end(struct anl_ctx *a, uint64_t ts, const char *source)
+{
+	if (a->win_state == 1 && a->win_source == source)
+		window_close(a, ts);
+}
+
+/* "before" 1, "after" 2, else 0: the phase word of the snapshot markers */
+static int snap_phase_of(const char *w)
+{
+	size_t n = strcspn(w, " ");
+
+	if (n == 6 && !memcmp(w, "before", 6))
+		return 1;
+	if (n == 5 && !memcmp(w, "after", 5))
+		return 2;
+	return 0;
+}
+
+/*
+ * The first window marker of a trace opens the window, and only the end
+ * marker of its own kind closes it (a trace may carry two kinds, e.g. the
+ * capture's window-begin/-end inside snapshot markers rewritten to begin/end).
+ */
+static void window_open(struct anl_ctx *a, uint64_t ts, const char *source)
+{
+	if (a->win_state != 0 || a->opts.no_window)
+		return;
+	a->win_state = 1;
+	a->win_begin = ts;
+	a->win_source = source;
+	a->raw_at_begin = a->raw[ALL];
+	/* kswapd already running is clipped to the window in busy_add() */
+}
+
+/*
+ * /proc/PID/stat as one line: "42 (kswapd0) S 2 0 ..."; utime and stime are
+ * fields 14 and 15, counted after the last ')' since comm may hold spaces
+ * and parentheses.
+ */
+static bool stat_ticks(const char *line, unsigned long long *ticks)
+{
+	const char *p = strrchr(line, ')');
+	unsigned long long ut, st;
+
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			 &ut, &st) != 2)
+		return false;
+	*ticks = ut + st;
+	return true;
+}
+
+static void kswapd_snap(struct anl_ctx *a, int phase, unsigned long long ticks)
+{
+	a->kswapd_ticks[phase - 1] += ticks;
+	a->kswapd_ticks_known[phase - 1] = true;
+}
+
+/*
+ * Two marker dialects (docs/capture-format.md):
+ *  - window markers with the snapshots read outside them: VMCAP_WINDOW_BEGIN/END
+ *    (snapshots in files), and "allocscope: window-begin/-end" with in-band
+ *    snapshot blocks "allocscope: vmstat-begin PHASE" .. "vmstat-end PHASE"
+ *    and "allocscope: kswapd-stat PHASE <stat line>" (tests/e2e/guest-init.sh);
+ *  - "allocscope: begin/end" (our recorders): the snapshot lines that follow
+ *    each marker are the before and after snapshots, read inside the window.
+ */
 static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 {
 	const char *s = ev->u.print.text;
@@ -1162,23 +1359,31 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 		s++;
 		len--;
 	}
-	if (text_is(s, len, "VMCAP_WINDOW_BEGIN") || text_is(s, len, "allocscope: begin")) {
-		if (a->win_state == 0 && !a->opts.no_window) {
-			a->win_state = 1;
-			a->win_begin = ev->ts;
-			a->win_source = s[0] == 'V' ? "VMCAP_WINDOW markers" : "allocscope markers";
-			a->raw_at_begin = a->raw[ALL];
-			/* kswapd already running is clipped to the window in busy_add() */
-		}
-		if (s[0] == 'a')
-			a->snap_phase = 1;
+	if (text_is(s, len, "VMCAP_WINDOW_BEGIN")) {
+		window_open(a, ev->ts, win_vmcap);
 		return;
 	}
-	if (text_is(s, len, "VMCAP_WINDOW_END") || text_is(s, len, "allocscope: end")) {
-		if (a->win_state == 1)
-			window_close(a, ev->ts);
-		if (s[0] == 'a')
-			a->snap_phase = 2;
+	if (text_is(s, len, "allocscope: begin")) {
+		window_open(a, ev->ts, win_begin);
+		a->snap_phase = 1;
+		a->snap_inside = true;
+		return;
+	}
+	if (text_is(s, len, "allocscope: window-begin")) {
+		window_open(a, ev->ts, win_window);
+		return;
+	}
+	if (text_is(s, len, "VMCAP_WINDOW_END")) {
+		window_end(a, ev->ts, win_vmcap);
+		return;
+	}
+	if (text_is(s, len, "allocscope: end")) {
+		window_end(a, ev->ts, win_begin);
+		a->snap_phase = 2;
+		return;
+	}
+	if (text_is(s, len, "allocscope: window-end")) {
+		window_end(a, ev->ts, win_window);
 		return;
 	}
 	if (len <= sizeof(pfx) - 1 || memcmp(s, pfx, sizeof(pfx) - 1))
@@ -1186,10 +1391,10 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 	s += sizeof(pfx) - 1;
 	len -= sizeof(pfx) - 1;
 	{
-		char buf[256];
+		char buf[512];
 		char name[128];
 		unsigned long long v1 = 0, v2 = 0, v3 = 0;
-		int pid;
+		int pid, phase;
 
 		if (len >= sizeof(buf))
 			return;
@@ -1198,6 +1403,22 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 		if (!strncmp(buf, "vmstat ", 7) && a->snap_phase && !a->vm_from_files &&
 		    sscanf(buf + 7, "%127s %llu", name, &v1) == 2) {
 			anl_vmstat_line(&a->vm[a->snap_phase - 1], name, strlen(name), v1);
+		} else if (!strncmp(buf, "vmstat-begin ", 13) && (phase = snap_phase_of(buf + 13))) {
+			/*
+			 * The block holds values read before it was written: the
+			 * kernel's after-read is no later than this line.
+			 */
+			a->snap_phase = phase;
+			if (!a->vm_from_files)
+				memset(&a->vm[phase - 1], 0, sizeof(a->vm[0]));
+			a->snap_seen[phase - 1] = true;
+			a->snap_ts[phase - 1] = ev->ts;
+			a->raw_at_snap[phase - 1] = a->raw[ALL];
+		} else if (!strncmp(buf, "vmstat-end ", 11)) {
+			a->snap_phase = 0;
+		} else if (!strncmp(buf, "kswapd-stat ", 12) && (phase = snap_phase_of(buf + 12)) &&
+			   stat_ticks(buf + 12, &v1)) {
+			kswapd_snap(a, phase, v1);
 		} else if ((!strncmp(buf, "kernel ", 7) || !strncmp(buf, "uname ", 6)) && !a->kernel) {
 			a->kernel = strdup(buf + (buf[0] == 'k' ? 7 : 6));
 		} else if (!strncmp(buf, "cpustat ", 8) &&
@@ -1210,8 +1431,7 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 			a->clk_tck = v1;
 		} else if (!strncmp(buf, "kswapd ", 7) && a->snap_phase &&
 			   sscanf(buf + 7, "%d %127s %llu %llu", &pid, name, &v2, &v3) == 4) {
-			a->kswapd_ticks[a->snap_phase - 1] += v2 + v3;
-			a->kswapd_ticks_known[a->snap_phase - 1] = true;
+			kswapd_snap(a, a->snap_phase, v2 + v3);
 		}
 	}
 }
@@ -1356,19 +1576,58 @@ static int sum_cmp(const void *x, const void *y)
 	return p->pid < q->pid ? -1 : p->pid > q->pid;
 }
 
-/* The same raw count outside the marker window: before BEGIN and after END. */
-#define EDGE(a, field) ((a)->win_state ? (a)->raw_at_begin.field +			\
-	((a)->win_state == 2 ? (a)->raw[ALL].field - (a)->raw_at_end.field : 0) : 0)
-
-static void gt_add(struct anl_model *m, const char *name, uint64_t trace, uint64_t entries,
-		   uint64_t edge, bool exact, const struct anl_vmstat *vm, enum anl_vm_item item,
-		   const char *note)
+/*
+ * Events outside the marker window that the kernel's delta can hold, when
+ * its snapshots were read outside the markers (VMCAP_WINDOW_*,
+ * allocscope: window-begin/-end): at most everything before BEGIN and after
+ * END, but nothing after the after-snapshot's first in-band line (its values
+ * were read before it was written); at least what came after the
+ * before-snapshot's first in-band line, which was read before it.
+ */
+static uint64_t raw_field(const struct anl_totals *t, size_t off)
 {
+	uint64_t v;
+
+	memcpy(&v, (const char *)t + off, sizeof(v));
+	return v;
+}
+
+/* edge[0]: at least, edge[1]: at most */
+static const uint64_t *edge_of(const struct anl_ctx *a, size_t off, uint64_t *edge)
+{
+	const struct anl_totals *upto = &a->raw[ALL];
+
+	edge[0] = edge[1] = 0;
+	if (!a->win_state)
+		return edge;
+	edge[1] = raw_field(&a->raw_at_begin, off);
+	if (a->snap_seen[0] && a->snap_ts[0] <= a->win_begin)
+		edge[0] = edge[1] - raw_field(&a->raw_at_snap[0], off);
+	if (a->win_state != 2)
+		return edge;
+	if (a->snap_seen[1] && a->snap_ts[1] >= a->win_end)
+		upto = &a->raw_at_snap[1];
+	edge[1] += raw_field(upto, off) - raw_field(&a->raw_at_end, off);
+	return edge;
+}
+
+#define EDGE(a, field) edge_of(a, offsetof(struct anl_totals, field), (uint64_t[2]){ 0, 0 })
+
+static void gt_add(struct anl_ctx *a, struct anl_model *m, const char *name, uint64_t trace,
+		   uint64_t entries, const uint64_t edge[2], bool exact, enum anl_vm_item item,
+		   const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+
+static void gt_add(struct anl_ctx *a, struct anl_model *m, const char *name, uint64_t trace,
+		   uint64_t entries, const uint64_t edge[2], bool exact, enum anl_vm_item item,
+		   const char *fmt, ...)
+{
+	const struct anl_vmstat *vm = a->vm;
 	struct anl_gt *g;
+	va_list ap;
 
 	if (m->nr_gt >= ANL_MAX_GT)
 		return;
-	g = &m->gt[m->nr_gt++];
+	g = &m->gt[m->nr_gt];
 	g->name = name;
 	g->trace_known = true;
 	g->trace = trace;
@@ -1377,76 +1636,171 @@ static void gt_add(struct anl_model *m, const char *name, uint64_t trace, uint64
 	g->kernel_known = vm[0].have[item] && vm[1].have[item] && vm[1].val[item] >= vm[0].val[item];
 	g->kernel = g->kernel_known ? vm[1].val[item] - vm[0].val[item] : 0;
 	g->match = g->kernel_known && g->kernel == g->trace;
-	g->edge = m->window_from_markers ? edge : 0;
+	g->edge_min = m->window_from_markers ? edge[0] : 0;
+	g->edge = m->window_from_markers ? edge[1] : 0;
 	g->edge_explained = !g->match && g->kernel_known && g->edge &&
-			    g->kernel > g->trace && g->kernel <= g->trace + g->edge;
-	g->note = g->match ? NULL : g->edge_explained ?
-		"the kernel's delta lies between the marker window and the whole trace: the "
-		"snapshots were read outside the markers (VMCAP reads vmstat before BEGIN and "
-		"after END), so events at the window's edges count in the kernel's delta" : note;
+			    g->kernel >= g->trace + g->edge_min && g->kernel <= g->trace + g->edge;
+	va_start(ap, fmt);
+	vsnprintf(a->gt_note[m->nr_gt], sizeof(a->gt_note[0]), fmt, ap);
+	va_end(ap);
+	g->note = a->gt_note[m->nr_gt];
+	m->nr_gt++;
+}
+
+/*
+ * Why a counter differs, most basic reason first: events lost; the window
+ * (snapshots read off the markers, or no markers at all); then what the
+ * counter means in the kernel, which gt_add() was given.
+ */
+static void gt_explain(struct anl_ctx *a, struct anl_model *m, int i)
+{
+	struct anl_gt *g = &m->gt[i];
+	char why[sizeof(a->gt_note[0])];
+	const char *lead = NULL;
+
+	if (g->match || !g->kernel_known) {
+		g->note = NULL;
+		return;
+	}
+	if (a->an.lost_markers && g->trace < g->kernel) {
+		g->note = "events were lost in this trace (see lost events): the trace's count is a "
+			  "lower bound, the difference may be the loss alone";
+		return;
+	}
+	if (g->edge_explained)
+		lead = "the kernel's delta is within what the window's edges allow (trace + edge_min "
+		       ".. trace + edge): its snapshots were read outside the window markers, so "
+		       "events between a snapshot and its marker count in the kernel's delta, not "
+		       "in the window";
+	else if (!m->window_from_markers)
+		lead = "no window markers: the trace is counted whole, and when the snapshots were "
+		       "read relative to it is unknown (events before the trace began or after it "
+		       "ended count in the kernel's delta only)";
+	else if (a->snap_inside && !a->vm_from_files && g->trace > g->kernel)
+		lead = "the snapshots were read inside the window markers (begin is written before "
+		       "the first read, end after the last), so events between a marker and its "
+		       "snapshot count in the window but not in the kernel's delta";
+	if (!lead)
+		return;
+	snprintf(why, sizeof(why), "%s; besides, %s", lead, g->note);
+	memcpy(a->gt_note[i], why, sizeof(why));
+	g->note = a->gt_note[i];
 }
 
 static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct anl_totals *r)
 {
 	const struct anl_vmstat *vm = a->vm;
+	const uint64_t *e1, *e2, *e3;
+	uint64_t edge[2];
+	uint64_t kh;
 
 	m->vmstat_known = vm[0].present && vm[1].present;
 	if (!m->vmstat_known)
 		return;
 	m->vmstat_source = a->vm_from_files ? "files (--vmstat-before/--vmstat-after)" :
 					      "trace markers";
-	if (a->seen_lru_shrink_tp)
-		gt_add(m, "allocstall", r->reclaim_passes, r->reclaim_begin, EDGE(a, reclaim_passes),
-		       false, vm, ANL_VM_ALLOCSTALL,
-		       "the kernel counts ALLOCSTALL at every (re)start of do_try_to_free_pages(); "
-		       "trace = reclaim entries + restarts seen as mm_vmscan_lru_shrink_* priority "
-		       "going back up; a restart whose passes both scan at one priority only "
-		       "(tiny LRUs near OOM) leaves no such trace");
-	else
-		gt_add(m, "allocstall", r->reclaim_begin, r->reclaim_begin, EDGE(a, reclaim_begin),
-		       false, vm, ANL_VM_ALLOCSTALL,
-		       "the kernel counts ALLOCSTALL at every (re)start of do_try_to_free_pages() "
-		       "(goto retry when nothing was reclaimed and skipped_deactivate / "
-		       "memcg_low_skipped), one mm_vmscan_direct_reclaim_begin can carry several; "
-		       "the restarts are only visible from mm_vmscan_lru_shrink_* priority going "
-		       "back up, not recorded here");
-	gt_add(m, "compact_stall", r->compact_stall_derived, r->try_compact,
-	       EDGE(a, compact_stall_derived), a->seen_deferred_tp,
-	       vm, ANL_VM_COMPACT_STALL,
-	       a->seen_deferred_tp ?
-	       "COMPACTSTALL is counted unless try_to_compact_pages() returned COMPACT_SKIPPED; "
-	       "a zone already at its watermark returns COMPACT_SUCCESS without "
-	       "mm_compaction_begin" :
-	       "COMPACTSTALL is counted unless try_to_compact_pages() returned COMPACT_SKIPPED; "
-	       "a zone that was only deferred counts too, and needs mm_compaction_deferred, not "
-	       "recorded: trace = tries with an mm_compaction_begin (lower bound), "
-	       "entries = tries (upper bound)");
-	gt_add(m, "oom_kill", r->mark_victim, r->mark_victim, EDGE(a, mark_victim), false, vm, ANL_VM_OOM_KILL,
-	       "mark_victim also fires when out_of_memory() picks current because it is already "
-	       "exiting (task_will_free_mem), which is not an OOM_KILL");
-	gt_add(m, "pgalloc", r->page_alloc_pages, r->page_alloc_events,
-	       EDGE(a, page_alloc_pages), false, vm, ANL_VM_PGALLOC,
-	       "pgalloc_* counts pages (1 << order) taken in rmqueue, also by __alloc_pages_bulk "
-	       "which emits no mm_page_alloc; pages captured by compaction emit mm_page_alloc "
-	       "without pgalloc; the trace value is the sum of 1 << order over mm_page_alloc");
-	gt_add(m, "pgsteal_direct", r->nr_reclaimed, r->reclaim_end, EDGE(a, nr_reclaimed), false, vm, ANL_VM_PGSTEAL_DIRECT,
-	       "nr_reclaimed of mm_vmscan_direct_reclaim_end also counts slab pages freed by "
-	       "shrinkers (reclaim_state) and excludes reclaim whose end is outside the window");
 
 	/*
-	 * With events lost, a trace count below the kernel's is first of all
-	 * the loss: say that before any kernel subtlety.
+	 * do_try_to_free_pages() (6.1, 6.12) counts ALLOCSTALL at the start
+	 * of every pass, and starts another pass (goto retry) when one
+	 * reclaimed nothing and did not stop for compaction: on 6.12 always
+	 * once (memcg_full_walk, not in 6.1), then when skipped_deactivate
+	 * (shrink_list() left an active list alone) or memcg_low_skipped.
 	 */
-	if (a->an.lost_markers) {
-		for (int i = 0; i < m->nr_gt; i++) {
-			struct anl_gt *g = &m->gt[i];
+	if (a->seen_lru_shrink_tp)
+		gt_add(a, m, "allocstall", r->reclaim_passes, r->reclaim_begin,
+		       EDGE(a, reclaim_passes), false, ANL_VM_ALLOCSTALL,
+		       "do_try_to_free_pages() counts ALLOCSTALL at every pass and restarts "
+		       "(goto retry) after a pass that reclaimed nothing: on 6.12 always once more "
+		       "(memcg_full_walk; not in 6.1), then if skipped_deactivate or "
+		       "memcg_low_skipped; trace = entries + restarts seen as mm_vmscan_lru_shrink_* "
+		       "priority going back up, which a restart scanning at one priority only does "
+		       "not show; %" PRIu64 " of the %" PRIu64 " entries ended with nr_reclaimed=0",
+		       r->reclaim_zero_ends, r->reclaim_end);
+	else
+		gt_add(a, m, "allocstall", r->reclaim_begin, r->reclaim_begin,
+		       EDGE(a, reclaim_begin), false, ANL_VM_ALLOCSTALL,
+		       "do_try_to_free_pages() counts ALLOCSTALL at every pass and restarts "
+		       "(goto retry) after a pass that reclaimed nothing: on 6.12 always once more "
+		       "(memcg_full_walk; not in 6.1), then if skipped_deactivate or "
+		       "memcg_low_skipped; %" PRIu64 " of the %" PRIu64 " entries ended with "
+		       "nr_reclaimed=0 (every pass reclaimed nothing: on 6.12 each counted at least "
+		       "twice); the passes show only in mm_vmscan_lru_shrink_* priority, not "
+		       "recorded: trace = entries",
+		       r->reclaim_zero_ends, r->reclaim_end);
 
-			if (g->match || !g->kernel_known || g->trace >= g->kernel)
-				continue;
-			g->note = "events were lost in this trace (see lost events): the trace's "
-				  "count is a lower bound, the difference may be the loss alone";
-		}
-	}
+	if (a->seen_compact_fn)
+		gt_add(a, m, "compact_stall", r->compact_stall_fn, r->try_compact,
+		       EDGE(a, compact_stall_fn), true, ANL_VM_COMPACT_STALL,
+		       "trace = __alloc_pages_direct_compact() calls that called "
+		       "get_page_from_freelist() (it returns before that only for COMPACT_SKIPPED, "
+		       "which counts no COMPACTSTALL) plus pages captured by compaction; a "
+		       "difference means function events are missing");
+	else if (a->seen_deferred_tp && a->seen_suitable_tp)
+		gt_add(a, m, "compact_stall", r->compact_stall_derived, r->try_compact,
+		       EDGE(a, compact_stall_derived), !r->compact_try_unsure,
+		       ANL_VM_COMPACT_STALL,
+		       "__alloc_pages_direct_compact() counts COMPACTSTALL unless "
+		       "try_to_compact_pages() returned COMPACT_SKIPPED (every zone skipped); trace = "
+		       "tries with a deferred zone, an mm_compaction_begin, an "
+		       "mm_compaction_suitable success/continue, or no zone event at all (6.12 "
+		       "returns COMPACT_SUCCESS for a zone at its watermark without one); %" PRIu64
+		       " tries saw skipped zones only, which 6.12 also counts when a silent success "
+		       "followed them", r->compact_try_unsure);
+	else
+		gt_add(a, m, "compact_stall", r->compact_stall_derived, r->try_compact,
+		       EDGE(a, compact_stall_derived), false, ANL_VM_COMPACT_STALL,
+		       "__alloc_pages_direct_compact() counts COMPACTSTALL unless "
+		       "try_to_compact_pages() returned COMPACT_SKIPPED (every zone skipped); a "
+		       "deferred zone, or one already at its watermark (COMPACT_SUCCESS), counts "
+		       "without mm_compaction_begin and shows only in mm_compaction_deferred / "
+		       "_suitable, %s: trace = tries with an mm_compaction_begin%s (lower bound), "
+		       "entries = tries (upper bound)",
+		       a->seen_deferred_tp ? "mm_compaction_suitable not recorded" :
+		       a->seen_suitable_tp ? "mm_compaction_deferred not recorded" : "not recorded",
+		       a->seen_deferred_tp ? " or a deferred zone" : "");
+
+	gt_add(a, m, "oom_kill", r->mark_victim, r->mark_victim, EDGE(a, mark_victim), false,
+	       ANL_VM_OOM_KILL,
+	       "mark_victim also fires when out_of_memory() picks current because it is already "
+	       "exiting, or oom_kill_process() finds its victim exiting (task_will_free_mem()), "
+	       "neither counted as OOM_KILL (__oom_kill_process())");
+
+	/* pages of mm_page_alloc, less captured pages, plus pages freed on a failed charge */
+	e1 = EDGE(a, page_alloc_pages);
+	e2 = EDGE(a, captured_pages);
+	e3 = EDGE(a, charge_failed_pages);
+	edge[0] = e1[0] - e2[0] + e3[0];
+	edge[1] = e1[1] - e2[1] + e3[1];
+	gt_add(a, m, "pgalloc", r->page_alloc_pages - r->captured_pages + r->charge_failed_pages,
+	       r->page_alloc_events, edge, false, ANL_VM_PGALLOC,
+	       "pgalloc_* counts 1 << order where rmqueue_pcplist()/rmqueue_buddy() hand pages "
+	       "out, and in __alloc_pages_bulk() (vmalloc's order-0 pages), which emits no "
+	       "mm_page_alloc: those the trace cannot see; trace = %" PRIu64 " pages of "
+	       "mm_page_alloc - %" PRIu64 " captured by direct compaction (compaction_capture(): "
+	       "mm_page_alloc, no pgalloc) + %" PRIu64 " freed on a failed memcg charge (pgalloc, "
+	       "no page in mm_page_alloc)%s", r->page_alloc_pages, r->captured_pages,
+	       r->charge_failed_pages,
+	       a->seen_graph || a->seen_kprobe ? "" :
+	       "; captures and failed charges show only with function events, not recorded");
+
+	/* 6.12: reclaimer_offset() counts khugepaged's reclaim as pgsteal_khugepaged */
+	kh = vm[0].have[ANL_VM_PGSTEAL_KHUGEPAGED] ? r->nr_reclaimed_khugepaged : 0;
+	e1 = EDGE(a, nr_reclaimed);
+	e2 = EDGE(a, nr_reclaimed_khugepaged);
+	edge[0] = e1[0] - (kh ? e2[0] : 0);
+	edge[1] = e1[1] - (kh ? e2[1] : 0);
+	gt_add(a, m, "pgsteal_direct", r->nr_reclaimed - kh, r->reclaim_end, edge, false,
+	       ANL_VM_PGSTEAL_DIRECT,
+	       "nr_reclaimed of mm_vmscan_direct_reclaim_end is sc->nr_reclaimed, which also "
+	       "holds slab pages freed during the reclaim (reclaim_state: shrink_node() on 6.1, "
+	       "flush_reclaim_state() on 6.12), never counted as pgsteal_direct (only "
+	       "shrink_inactive_list() / evict_folios() count it); the LRU part alone is the "
+	       "nr_reclaimed of mm_vmscan_lru_shrink_inactive, not read here%s",
+	       kh ? "; khugepaged's reclaim is counted as pgsteal_khugepaged and left out" : "");
+
+	for (int i = 0; i < m->nr_gt; i++)
+		gt_explain(a, m, i);
 }
 
 int anl_finish(struct anl_ctx *a, const struct anl_model **out)
@@ -1519,10 +1873,19 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->page_alloc_events = r->page_alloc_events;
 		t->page_alloc_pages = r->page_alloc_pages;
 		t->page_alloc_failed = r->page_alloc_failed;
+		t->captured = r->captured;
+		t->captured_pages = r->captured_pages;
+		t->charge_failed_pages = r->charge_failed_pages;
 		t->reclaim_begin = r->reclaim_begin;
 		t->reclaim_end = r->reclaim_end;
+		t->reclaim_zero_ends = r->reclaim_zero_ends;
+		t->nr_reclaimed_khugepaged = r->nr_reclaimed_khugepaged;
 		t->try_compact = r->try_compact;
-		t->compact_stall_derived = r->compact_stall_derived;
+		/* the kernel's notion, as the ground truth compares it */
+		t->compact_stall_derived = a->seen_compact_fn ? r->compact_stall_fn :
+					   r->compact_stall_derived;
+		t->compact_try_unsure = r->compact_try_unsure;
+		t->compact_stall_fn = r->compact_stall_fn;
 		t->compact_begin_direct = r->compact_begin_direct;
 		t->compact_begin_other = r->compact_begin_other;
 		t->compact_deferred = r->compact_deferred;

@@ -245,11 +245,18 @@ struct anl_totals {
 	uint64_t	page_alloc_events;	/* mm_page_alloc */
 	uint64_t	page_alloc_pages;	/* sum of 1 << order, successful only */
 	uint64_t	page_alloc_failed;	/* mm_page_alloc with page=(nil): a failed allocation */
+	uint64_t	captured;		/* allocations whose page direct compaction captured */
+	uint64_t	captured_pages;		/* ... their pages (mm_page_alloc without pgalloc) */
+	uint64_t	charge_failed_pages;	/* gpfl gave a page, mm_page_alloc none (memcg charge) */
 	uint64_t	reclaim_begin;		/* mm_vmscan_direct_reclaim_begin */
 	uint64_t	reclaim_passes;		/* reclaim entries + restarts seen in lru_shrink priority */
 	uint64_t	reclaim_end;
+	uint64_t	reclaim_zero_ends;	/* reclaim ends with nr_reclaimed 0: every pass reclaimed nothing */
+	uint64_t	nr_reclaimed_khugepaged;	/* ... of khugepaged (6.12: pgsteal_khugepaged) */
 	uint64_t	try_compact;		/* mm_compaction_try_to_compact_pages */
-	uint64_t	compact_stall_derived;	/* tries with a compaction_begin or deferred */
+	uint64_t	compact_stall_derived;	/* tries not skipped in every zone (tracepoints) */
+	uint64_t	compact_try_unsure;	/* ... tries with skipped zones only (6.12: may count) */
+	uint64_t	compact_stall_fn;	/* direct compactions with a gpfl inside or a capture */
 	uint64_t	compact_begin_direct;	/* mm_compaction_begin under a direct try */
 	uint64_t	compact_begin_other;	/* kcompactd / proactive */
 	uint64_t	compact_deferred;
@@ -279,8 +286,9 @@ struct anl_gt {
 	uint64_t	trace;		/* the trace's value in the kernel's notion */
 	uint64_t	entries;	/* raw entries (events) where it differs */
 	uint64_t	kernel;		/* vmstat delta */
-	uint64_t	edge;		/* same events in the trace outside the marker window */
-	bool		edge_explained;	/* kernel in [trace, trace + edge]: snapshot read off the markers */
+	uint64_t	edge;		/* same events outside the marker window the kernel's delta may hold */
+	uint64_t	edge_min;	/* ... of which it surely holds (after its before-snapshot) */
+	bool		edge_explained;	/* kernel in [trace + edge_min, trace + edge]: snapshots read off the markers */
 	const char	*note;		/* why they may differ; NULL none */
 };
 

@@ -697,7 +697,13 @@ static void groundtruth(FILE *f, const struct anl_model *m)
 		else
 			rpt_html_badge(f, "no", "differs");
 		fprintf(f, "</td>");
-		if (m->window_from_markers)
+		if (m->window_from_markers && g->edge_min) {
+			char lo[32], hi[32];
+
+			fprintf(f, "<td class=num>%s..%s</td>", rpt_fmt_count(lo, sizeof(lo), g->edge_min),
+				rpt_fmt_count(hi, sizeof(hi), g->edge));
+		}
+		else if (m->window_from_markers)
 			td_count(f, g->edge);
 		fprintf(f, "</tr>\n");
 	}

@@ -457,6 +457,14 @@ static int get_u64(struct sctx *c, const struct jval *o, const char *where, cons
 	return 0;
 }
 
+/* the same, for a field added later: missing reads as 0 */
+static int get_u64_opt(struct sctx *c, const struct jval *o, const char *where, const char *key,
+		       uint64_t *out)
+{
+	*out = 0;
+	return jget(o, key) ? get_u64(c, o, where, key, out) : 0;
+}
+
 static int get_bool(struct sctx *c, const struct jval *o, const char *where, const char *key,
 		    bool *out)
 {
@@ -811,14 +819,17 @@ static int parse_groundtruth(struct sctx *c, const struct jval *root)
 		U64(e, "groundtruth", "trace", &g->trace);
 		U64(e, "groundtruth", "entries", &g->entries);
 		U64(e, "groundtruth", "edge", &g->edge);
+		ret = get_u64_opt(c, e, "groundtruth", "edge_min", &g->edge_min);
+		if (ret)
+			return ret;
 		if (!kv || (kv->type != J_NULL && !(kv->type == J_NUM && kv->is_uint)))
 			return serr(c, RPT_ESCHEMA, "groundtruth[%zu].kernel: missing", i);
 		g->kernel_known = kv->type == J_NUM;
 		g->kernel = g->kernel_known ? kv->u : 0;
 		g->trace_known = true;
 		g->match = g->kernel_known && g->trace == g->kernel;
-		g->edge_explained = g->kernel_known && !g->match && g->kernel > g->trace &&
-				    g->kernel <= g->trace + g->edge;
+		g->edge_explained = g->kernel_known && !g->match && g->edge &&
+				    g->kernel >= g->trace + g->edge_min && g->kernel <= g->trace + g->edge;
 		m->nr_gt = (int)i + 1;
 	}
 	return 0;
@@ -1047,6 +1058,7 @@ static int merge_gt(struct rpt_summary *d, const struct rpt_summary *s)
 		dg->trace += sg->trace;
 		dg->entries += sg->entries;
 		dg->edge += sg->edge;
+		dg->edge_min += sg->edge_min;
 		dg->exact = dg->exact && sg->exact;
 		dg->kernel_known = dg->kernel_known && sg->kernel_known;
 		dg->kernel = dg->kernel_known ? dg->kernel + sg->kernel : 0;
@@ -1059,8 +1071,8 @@ static int merge_gt(struct rpt_summary *d, const struct rpt_summary *s)
 		if (!seen[j])
 			g->kernel_known = false;
 		g->match = g->kernel_known && g->trace == g->kernel;
-		g->edge_explained = g->kernel_known && !g->match && g->kernel > g->trace &&
-				    g->kernel <= g->trace + g->edge;
+		g->edge_explained = g->kernel_known && !g->match && g->edge &&
+				    g->kernel >= g->trace + g->edge_min && g->kernel <= g->trace + g->edge;
 		if (!g->kernel_known)
 			g->kernel = 0;
 	}

@@ -204,7 +204,9 @@ static void groundtruth(FILE *f, const struct anl_model *m)
 				g->match ? "yes" : g->edge_explained ? "edge" : "NO");
 		else
 			fprintf(f, "%10s  %-8s", "?", "-");
-		if (m->window_from_markers)
+		if (m->window_from_markers && g->edge_min)
+			fprintf(f, " %" PRIu64 "..%" PRIu64, g->edge_min, g->edge);
+		else if (m->window_from_markers)
 			fprintf(f, " %" PRIu64, g->edge);
 		fputc('\n', f);
 	}

@@ -824,6 +824,335 @@ static void test_allocstall_restarts(void **state)
 	fx_free(x);
 }
 
+static const struct anl_gt *gt_of(const struct anl_model *m, const char *name)
+{
+	for (int i = 0; i < m->nr_gt; i++)
+		if (!strcmp(m->gt[i].name, name))
+			return &m->gt[i];
+	fail_msg("no ground truth %s", name);
+	return NULL;
+}
+
+/*
+ * The capture's own markers (tests/e2e/guest-init.sh): in-band snapshot
+ * blocks read before they are written, outside window-begin/-end.  The
+ * window counts; the events after the before-block surely count in the
+ * kernel's delta (edge_min), those up to the after-block may (edge).
+ */
+static void test_window_markers_inband_snapshots(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	const struct anl_gt *g;
+
+	graph_fast(x, 1 * MS, 100, 0);				/* before the before-snapshot: may count */
+	marker(x, 10 * MS, "allocscope: vmstat-begin before");
+	marker(x, 10 * MS, "allocscope: vmstat pgalloc_normal 1000");
+	marker(x, 10 * MS, "allocscope: vmstat pgalloc_dma32 5");
+	marker(x, 10 * MS, "allocscope: vmstat allocstall_normal 7");
+	marker(x, 11 * MS, "allocscope: vmstat-end before");
+	marker(x, 11 * MS, "allocscope: kswapd-stat before 42 (kswapd 0) S 2 0 0 0 -1 2230336 "
+			   "0 0 0 0 10 4 0 0 20 0 1 0 249 0");
+	graph_fast(x, 12 * MS, 100, 0);				/* after it: surely counts */
+	marker(x, 20 * MS, "allocscope: window-begin");
+	graph_fast(x, 30 * MS, 100, 0);
+	graph_fast(x, 40 * MS, 100, 0);
+	graph_reclaim(x, 50 * MS, 100, 1);
+	marker(x, 1020 * MS, "allocscope: window-end");
+	graph_fast(x, 1030 * MS, 100, 0);			/* before the after-read: may count */
+	marker(x, 1040 * MS, "allocscope: vmstat-begin after");
+	marker(x, 1040 * MS, "allocscope: vmstat pgalloc_normal 1005");
+	marker(x, 1040 * MS, "allocscope: vmstat pgalloc_dma32 5");
+	marker(x, 1040 * MS, "allocscope: vmstat allocstall_normal 8");
+	marker(x, 1041 * MS, "allocscope: vmstat-end after");
+	marker(x, 1041 * MS, "allocscope: kswapd-stat after 42 (kswapd 0) R 2 0 0 0 -1 2230336 "
+			     "0 0 0 0 30 34 0 0 20 0 1 0 249 0");
+	graph_fast(x, 1050 * MS, 100, 0);			/* after the after-block: never counts */
+	m = fx_finish(x);
+	assert_true(m->window_from_markers);
+	assert_string_equal(m->window_source, "allocscope window-begin/end markers");
+	assert_int_equal(m->window_ns, 1000 * MS);
+	assert_int_equal(m->scope.allocations, 3);
+	assert_true(m->vmstat_known);
+	assert_string_equal(m->vmstat_source, "trace markers");
+	g = gt_of(m, "pgalloc");
+	assert_int_equal(g->trace, 3);
+	assert_int_equal(g->kernel, 5);
+	assert_int_equal(g->edge_min, 1);
+	assert_int_equal(g->edge, 3);
+	assert_false(g->match);
+	assert_true(g->edge_explained);
+	g = gt_of(m, "allocstall");
+	assert_true(g->match);
+	/* utime + stime: 14 -> 64 ticks of USER_HZ 100 over the 1 s window */
+	assert_true(m->kswapd_stat_known);
+	assert_float_equal(m->kswapd_stat_percent, 50.0, 0.001);
+	fx_free(x);
+}
+
+/* Below trace + edge_min the edges cannot explain it. */
+static void test_window_edge_min_bound(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	const struct anl_gt *g;
+
+	marker(x, 10 * MS, "allocscope: vmstat-begin before");
+	marker(x, 10 * MS, "allocscope: vmstat pgalloc_normal 1000");
+	marker(x, 11 * MS, "allocscope: vmstat-end before");
+	graph_fast(x, 12 * MS, 100, 0);
+	graph_fast(x, 13 * MS, 100, 0);
+	marker(x, 20 * MS, "allocscope: window-begin");
+	graph_fast(x, 30 * MS, 100, 0);
+	marker(x, 40 * MS, "allocscope: window-end");
+	graph_fast(x, 50 * MS, 100, 0);
+	marker(x, 60 * MS, "allocscope: vmstat-begin after");
+	marker(x, 60 * MS, "allocscope: vmstat pgalloc_normal 1002");
+	marker(x, 61 * MS, "allocscope: vmstat-end after");
+	m = fx_finish(x);
+	g = gt_of(m, "pgalloc");
+	assert_int_equal(g->trace, 1);
+	assert_int_equal(g->kernel, 2);
+	assert_int_equal(g->edge_min, 2);
+	assert_int_equal(g->edge, 3);
+	assert_false(g->edge_explained);
+	fx_free(x);
+}
+
+/*
+ * Snapshot markers rewritten to begin/end around the capture's own
+ * window-begin/-end (tests/e2e/compare-pairs.sh): the first kind opens the
+ * window and only its own end closes it.
+ */
+static void test_window_mixed_markers(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+
+	marker(x, 10 * MS, "allocscope: begin");
+	marker(x, 10 * MS, "allocscope: vmstat pgalloc_normal 1000");
+	marker(x, 20 * MS, "allocscope: window-begin");
+	graph_fast(x, 30 * MS, 100, 0);
+	marker(x, 40 * MS, "allocscope: window-end");
+	graph_fast(x, 50 * MS, 100, 0);
+	marker(x, 60 * MS, "allocscope: end");
+	marker(x, 60 * MS, "allocscope: vmstat pgalloc_normal 1002");
+	m = fx_finish(x);
+	assert_string_equal(m->window_source, "allocscope markers");
+	assert_int_equal(m->window_ns, 50 * MS);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_true(gt_of(m, "pgalloc")->match);
+	fx_free(x);
+}
+
+/*
+ * __alloc_pages_direct_compact() hands over a page captured by compaction
+ * without get_page_from_freelist(): mm_page_alloc without pgalloc.  It
+ * counts COMPACTSTALL when compaction was not skipped: a gpfl inside, or
+ * a capture; a call that returned before either (COMPACT_SKIPPED) does not.
+ */
+static void test_graph_compaction_capture(void **state)
+{
+	static const char before[] = "pgalloc_normal 100\ncompact_stall 3\n";
+	static const char after[] = "pgalloc_normal 102\ncompact_stall 5\n";
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	const struct anl_gt *g;
+	uint64_t t = 1 * MS;
+
+	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	/* captured: nothing from the freelist inside the compaction */
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	leaf(x, t + 4 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fent(x, t + 10 * US, 100, 0, F_COMPACT, 1);
+	simple(x, t + 11 * US, 100, 0, PRS_EV_TRY_COMPACT);
+	simple(x, t + 12 * US, 100, 0, PRS_EV_COMPACT_BEGIN);
+	simple(x, t + 40 * US, 100, 0, PRS_EV_COMPACT_END);
+	fexit(x, t + 50 * US, 100, 0, F_COMPACT, 1, 40 * US, NONE);
+	page_alloc(x, t + 51 * US, 100, 0, 9, G_THP);
+	fexit(x, t + 52 * US, 100, 0, F_ALLOC, 0, 52 * US, NONE);
+	/* skipped, then the page from the freelist: neither a capture nor a stall */
+	t = 2 * MS;
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fent(x, t + 10 * US, 100, 0, F_COMPACT, 1);
+	simple(x, t + 11 * US, 100, 0, PRS_EV_TRY_COMPACT);
+	fexit(x, t + 12 * US, 100, 0, F_COMPACT, 1, 2 * US, NONE);
+	leaf(x, t + 13 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	page_alloc(x, t + 16 * US, 100, 0, 0, G_USER);
+	fexit(x, t + 17 * US, 100, 0, F_ALLOC, 0, 17 * US, NONE);
+	/* compacted, then the freelist inside it: a stall, not a capture */
+	t = 3 * MS;
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fent(x, t + 10 * US, 100, 0, F_COMPACT, 1);
+	simple(x, t + 11 * US, 100, 0, PRS_EV_TRY_COMPACT);
+	simple(x, t + 12 * US, 100, 0, PRS_EV_COMPACT_BEGIN);
+	leaf(x, t + 20 * US, 100, 0, F_GPFL, 2, 2 * US, NONE);
+	fexit(x, t + 30 * US, 100, 0, F_COMPACT, 1, 20 * US, NONE);
+	page_alloc(x, t + 31 * US, 100, 0, 0, G_USER);
+	fexit(x, t + 32 * US, 100, 0, F_ALLOC, 0, 32 * US, NONE);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.page_alloc_pages, 514);
+	assert_int_equal(m->scope.captured, 1);
+	assert_int_equal(m->scope.captured_pages, 512);
+	g = gt_of(m, "pgalloc");
+	assert_int_equal(g->trace, 514 - 512);
+	assert_true(g->match);
+	g = gt_of(m, "compact_stall");
+	assert_true(g->exact);
+	assert_int_equal(g->entries, 3);
+	assert_int_equal(g->trace, 2);
+	assert_true(g->match);
+	fx_free(x);
+}
+
+/*
+ * retprobe: the page did not come from get_page_from_freelist() (its last
+ * return was NULL, after a try_to_compact_pages): captured.  A page from
+ * the freelist with no page at mm_page_alloc: the memcg charge failed,
+ * pgalloc counted it.
+ */
+static void test_retprobe_capture_and_charge(void **state)
+{
+	static const char before[] = "pgalloc_normal 100\n";
+	static const char after[] = "pgalloc_normal 103\n";
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	const struct anl_gt *g;
+
+	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	kprobe(x, 1 * MS, 100, 0, F_ALLOC, 0x140cca, 9);
+	kret(x, 1 * MS + 1 * US, 100, 0, F_GPFL, F_ALLOC, 0);
+	kret(x, 1 * MS + 2 * US, 100, 0, F_GPFL, F_ALLOC, 0);
+	simple(x, 1 * MS + 3 * US, 100, 0, PRS_EV_TRY_COMPACT);
+	mm(x, 1 * MS + 9 * US, 100, 0, PRS_EV_PAGE_ALLOC, 9, NONE, G_THP, 0x2000);
+	kret(x, 1 * MS + 10 * US, 100, 0, F_ALLOC, "alloc_pages_mpol", 0xffff1000);
+	kprobe(x, 2 * MS, 100, 0, F_ALLOC, 0x400cc0, 1);
+	kret(x, 2 * MS + 1 * US, 100, 0, F_GPFL, F_ALLOC, 0xffff2000);
+	mm(x, 2 * MS + 2 * US, 100, 0, PRS_EV_PAGE_ALLOC, 1, NONE, "GFP_KERNEL_ACCOUNT", NONE);
+	kret(x, 2 * MS + 3 * US, 100, 0, F_ALLOC, "kmalloc_large", 0);
+	kprobe(x, 3 * MS, 100, 0, F_ALLOC, 0x400cc0, 0);	/* an ordinary one */
+	kret(x, 3 * MS + 1 * US, 100, 0, F_GPFL, F_ALLOC, 0xffff3000);
+	mm(x, 3 * MS + 2 * US, 100, 0, PRS_EV_PAGE_ALLOC, 0, NONE, G_USER, 0x3000);
+	kret(x, 3 * MS + 3 * US, 100, 0, F_ALLOC, "x", 0xffff3000);
+	m = fx_finish(x);
+	assert_int_equal(m->mode, ANL_MODE_RETPROBE);
+	assert_int_equal(m->scope.failed, 1);
+	assert_int_equal(m->scope.captured_pages, 512);
+	assert_int_equal(m->scope.charge_failed_pages, 2);
+	g = gt_of(m, "pgalloc");
+	assert_int_equal(g->entries, 3);
+	assert_int_equal(g->trace, 513 - 512 + 2);
+	assert_true(g->match);
+	fx_free(x);
+}
+
+static void compact_zone_ev(struct fx *x, uint64_t ts, int pid, enum prs_kind kind, const char *st)
+{
+	struct prs_event ev = base(ts, pid, 0, kind);
+
+	ev.u.compact.sync = -1;
+	ev.u.compact.order = 9;
+	ev.u.compact.status = INT32_MIN;
+	ev.u.compact.status_str = st;
+	feed(x, &ev);
+}
+
+/*
+ * events mode with mm_compaction_suitable and _deferred: a try counts unless
+ * every zone it visited was skipped.  A try whose zones left no event at
+ * all stopped at a zone already at its watermark (6.12); one with skipped
+ * zones only is unsure (6.12 may have stopped at such a zone after them).
+ */
+static void test_compact_stall_suitable_deferred(void **state)
+{
+	static const char before[] = "compact_stall 0\n";
+	static const char after[] = "compact_stall 4\n";
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	const struct anl_gt *g;
+
+	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	/* 1: deferred in one zone, skipped in the other: counts */
+	simple(x, 1 * MS, 100, 0, PRS_EV_TRY_COMPACT);
+	compact_zone_ev(x, 1 * MS + 1, 100, PRS_EV_COMPACT_DEFERRED, NULL);
+	compact_zone_ev(x, 1 * MS + 2, 100, PRS_EV_COMPACT_SUITABLE, "skipped");
+	mm(x, 1 * MS + 3, 100, 0, PRS_EV_PAGE_ALLOC, 9, NONE, G_THP, NONE);
+	/* 2: already at the watermark (6.1 says so): counts */
+	simple(x, 2 * MS, 100, 0, PRS_EV_TRY_COMPACT);
+	compact_zone_ev(x, 2 * MS + 1, 100, PRS_EV_COMPACT_SUITABLE, "success");
+	mm(x, 2 * MS + 3, 100, 0, PRS_EV_PAGE_ALLOC, 9, NONE, G_THP, 0x2000);
+	/* 3: every zone skipped: no stall */
+	simple(x, 3 * MS, 100, 0, PRS_EV_TRY_COMPACT);
+	compact_zone_ev(x, 3 * MS + 1, 100, PRS_EV_COMPACT_SUITABLE, "skipped");
+	compact_zone_ev(x, 3 * MS + 2, 100, PRS_EV_COMPACT_SUITABLE, "not_suitable_zone");
+	mm(x, 3 * MS + 3, 100, 0, PRS_EV_PAGE_ALLOC, 9, NONE, G_THP, NONE);
+	/* 4: no zone event (6.12: silent COMPACT_SUCCESS): counts */
+	simple(x, 4 * MS, 100, 0, PRS_EV_TRY_COMPACT);
+	mm(x, 4 * MS + 3, 100, 0, PRS_EV_PAGE_ALLOC, 9, NONE, G_THP, 0x4000);
+	/* 5: compaction ran */
+	simple(x, 5 * MS, 100, 0, PRS_EV_TRY_COMPACT);
+	compact_zone_ev(x, 5 * MS + 1, 100, PRS_EV_COMPACT_SUITABLE, "continue");
+	compact_zone_ev(x, 5 * MS + 2, 100, PRS_EV_COMPACT_BEGIN, NULL);
+	mm(x, 5 * MS + 3, 100, 0, PRS_EV_PAGE_ALLOC, 9, NONE, G_THP, 0x5000);
+	m = fx_finish(x);
+	assert_int_equal(m->mode, ANL_MODE_EVENTS);
+	assert_int_equal(m->scope.try_compact, 5);
+	assert_int_equal(m->scope.compact_try_unsure, 1);
+	g = gt_of(m, "compact_stall");
+	assert_int_equal(g->trace, 4);
+	assert_false(g->exact);		/* the unsure one */
+	assert_true(g->match);
+	fx_free(x);
+}
+
+/*
+ * khugepaged's direct reclaim is pgsteal_khugepaged where the kernel has
+ * that counter (6.12); ALLOCSTALL still counts it.  Entries that reclaimed
+ * nothing are counted in the allocstall note.
+ */
+static void test_pgsteal_khugepaged_allocstall_note(void **state)
+{
+	static const char before[] = "allocstall_normal 0\npgsteal_direct 10\npgsteal_khugepaged 0\n";
+	static const char after[] = "allocstall_normal 4\npgsteal_direct 42\npgsteal_khugepaged 8\n";
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	const struct anl_gt *g;
+	struct prs_event ev;
+
+	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	reclaim_begin(x, 1 * MS, 100, 0);
+	reclaim_end(x, 2 * MS, 100, 0, 32);
+	ev = base(3 * MS, 77, 1, PRS_EV_RECLAIM_BEGIN);
+	ev.comm = "khugepaged";
+	ev.u.mm.order = 9;
+	ev.u.mm.gfp = NONE;
+	feed(x, &ev);
+	ev = base(4 * MS, 77, 1, PRS_EV_RECLAIM_END);
+	ev.comm = "khugepaged";
+	ev.u.reclaim.nr_reclaimed = 8;
+	feed(x, &ev);
+	reclaim_begin(x, 5 * MS, 100, 0);
+	reclaim_end(x, 6 * MS, 100, 0, 0);
+	m = fx_finish(x);
+	g = gt_of(m, "pgsteal_direct");
+	assert_int_equal(g->entries, 3);
+	assert_int_equal(g->trace, 32);
+	assert_true(g->match);
+	g = gt_of(m, "allocstall");
+	assert_int_equal(g->trace, 3);
+	assert_int_equal(g->kernel, 4);
+	assert_non_null(g->note);
+	assert_non_null(strstr(g->note, "1 of the 3 entries ended with nr_reclaimed=0"));
+	fx_free(x);
+}
+
 /* ---- histograms, names, reports ----------------------------------------- */
 
 static void test_hist(void **state)
@@ -925,6 +1254,13 @@ int main(void)
 		cmocka_unit_test(test_events_estimation),
 		cmocka_unit_test(test_window_groundtruth_kswapd),
 		cmocka_unit_test(test_vmstat_files),
+		cmocka_unit_test(test_window_markers_inband_snapshots),
+		cmocka_unit_test(test_window_edge_min_bound),
+		cmocka_unit_test(test_window_mixed_markers),
+		cmocka_unit_test(test_graph_compaction_capture),
+		cmocka_unit_test(test_retprobe_capture_and_charge),
+		cmocka_unit_test(test_compact_stall_suitable_deferred),
+		cmocka_unit_test(test_pgsteal_khugepaged_allocstall_note),
 		cmocka_unit_test(test_hist),
 		cmocka_unit_test(test_modes_names),
 		cmocka_unit_test(test_reports_render),
