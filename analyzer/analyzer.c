@@ -1794,9 +1794,10 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 	       ANL_VM_PGSTEAL_DIRECT,
 	       "nr_reclaimed of mm_vmscan_direct_reclaim_end is sc->nr_reclaimed, which also "
 	       "holds slab pages freed during the reclaim (reclaim_state: shrink_node() on 6.1, "
-	       "flush_reclaim_state() on 6.12), never counted as pgsteal_direct (only "
-	       "shrink_inactive_list() / evict_folios() count it); the LRU part alone is the "
-	       "nr_reclaimed of mm_vmscan_lru_shrink_inactive, not read here%s",
+	       "flush_reclaim_state() on 6.12) and memcg v1 soft-limit reclaim (shrink_zones()), "
+	       "neither counted as pgsteal_direct (only shrink_inactive_list() / evict_folios() "
+	       "count it); the LRU part alone is the nr_reclaimed of "
+	       "mm_vmscan_lru_shrink_inactive, not read here%s",
 	       kh ? "; khugepaged's reclaim is counted as pgsteal_khugepaged and left out" : "");
 
 	for (int i = 0; i < m->nr_gt; i++)
