@@ -97,6 +97,12 @@ struct anl_cpu {
 	uint64_t	since;
 };
 
+/* Timestamp order on one CPU (anomaly ts_backwards). */
+struct anl_cpu_ts {
+	uint64_t	last_ts;
+	bool		seen;
+};
+
 struct anl_fn_cache {
 	const char	*func;
 	enum anl_role	role;
@@ -115,6 +121,9 @@ struct anl_ctx {
 
 	struct anl_cpu	*cpus;
 	int		nr_cpus;
+	struct anl_cpu_ts *cpu_ts;	/* by CPU, below ANL_MAX_CPUS */
+	int		nr_cpu_ts;
+	struct anl_cpu_ts cpu_ts_other;	/* no CPU known, or beyond ANL_MAX_CPUS */
 	bool		node_awake[ANL_MAX_NODES];
 	uint64_t	node_since[ANL_MAX_NODES];
 
@@ -1463,6 +1472,41 @@ static void lost_event(struct anl_ctx *a, const struct prs_event *ev)
 		a->cpus[ev->cpu].kswapd_running = false;
 }
 
+/*
+ * A CPU's events come in time order (its ring buffer is written so); across
+ * CPUs a text trace may interleave a little (trace_pipe read live), which
+ * is not an anomaly.  A lost-events marker is not checked: the text readers
+ * place it at the latest time seen.
+ */
+static void ts_order(struct anl_ctx *a, const struct prs_event *ev)
+{
+	struct anl_cpu_ts *c = &a->cpu_ts_other;
+
+	if (ev->cpu >= 0 && ev->cpu < ANL_MAX_CPUS) {
+		if (ev->cpu >= a->nr_cpu_ts) {
+			int n = ev->cpu + 1 > 2 * a->nr_cpu_ts ? ev->cpu + 1 : 2 * a->nr_cpu_ts;
+			struct anl_cpu_ts *cts;
+
+			if (n > ANL_MAX_CPUS)
+				n = ANL_MAX_CPUS;
+			cts = realloc(a->cpu_ts, (size_t)n * sizeof(*cts));
+			if (cts) {
+				memset(cts + a->nr_cpu_ts, 0, (size_t)(n - a->nr_cpu_ts) * sizeof(*cts));
+				a->cpu_ts = cts;
+				a->nr_cpu_ts = n;
+			}
+		}
+		if (ev->cpu < a->nr_cpu_ts)	/* else no memory: the shared slot */
+			c = &a->cpu_ts[ev->cpu];
+	}
+	if (c->seen && ev->ts < c->last_ts) {
+		a->an.ts_backwards++;
+		return;
+	}
+	c->seen = true;
+	c->last_ts = ev->ts;
+}
+
 /* ---- public ------------------------------------------------------------- */
 
 int anl_new(const struct anl_opts *opts, struct anl_ctx **out)
@@ -1493,9 +1537,9 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
 	if (!a->seen_any) {
 		a->seen_any = true;
 		a->first_ts = ev->ts;
-	} else if (ev->ts < a->last_ts) {
-		a->an.ts_backwards++;
 	}
+	if (ev->kind != PRS_EV_LOST)
+		ts_order(a, ev);
 	if (ev->ts > a->last_ts)
 		a->last_ts = ev->ts;
 
@@ -1967,6 +2011,7 @@ void anl_free(struct anl_ctx *a)
 	free(a->task_slots);
 	free(a->fn);
 	free(a->cpus);
+	free(a->cpu_ts);
 	free(a->kernel);
 	free(a->sums);
 	free(a);

@@ -203,7 +203,7 @@ struct anl_anomalies {
 	uint64_t	orphan_calls;		/* gpfl/stage outside any allocation */
 	uint64_t	reclaim_end_without_begin;
 	uint64_t	order_out_of_range;
-	uint64_t	ts_backwards;		/* event older than the previous one */
+	uint64_t	ts_backwards;		/* event older than the previous one of its CPU */
 	uint64_t	migrations;		/* allocations that ended on another CPU */
 	uint64_t	wrapper_merged;		/* frozen alloc under its wrapper: counted once */
 	uint64_t	bulk_gpfl;		/* gpfl returns from __alloc_pages_bulk, ignored */

@@ -55,7 +55,7 @@ static const char *info_mode(const struct prs_stats *st, bool graph_retval)
 	return "events";
 }
 
-#define INFO_MAX_WARN 9
+#define INFO_MAX_WARN 10
 
 static int info_warnings(const struct prs_stats *st, const struct info_seen *seen,
 			 const char **warn)
@@ -78,7 +78,11 @@ static int info_warnings(const struct prs_stats *st, const struct info_seen *see
 	if (st->ts_missing)
 		warn[n++] = "no timestamps (function_graph without funcgraph-abstime): only durations are known";
 	if (st->ts_backwards)
-		warn[n++] = "timestamps go backwards in places";
+		warn[n++] = "timestamps go backwards on a CPU (see 'time order'): a damaged file or "
+			    "an unstable trace clock";
+	if (st->ts_unordered)
+		warn[n++] = "events are not in time order across CPUs (see 'time order'): analyze reads "
+			    "them in file order";
 	if (st->bad_lines || st->bad_fields)
 		warn[n++] = "some events could not be decoded";
 	return n;
@@ -120,6 +124,22 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 		       " undecodable)\n", st->lines, st->skipped_lines, st->bad_lines);
 	if (st->bad_fields)
 		printf("  bad fields:   %" PRIu64 "\n", st->bad_fields);
+	if (st->ts_backwards) {
+		char cpu[24] = "no CPU";
+
+		if (st->ts_backwards_cpu >= 0)
+			snprintf(cpu, sizeof(cpu), "CPU %d", (int)st->ts_backwards_cpu);
+		printf("  time order:   %" PRIu64 " event%s older than the previous one of %s CPU, "
+		       "on %u CPU%s; the first on %s at %" PRIu64 ".%09" PRIu64 ", at most %.3f us back\n",
+		       st->ts_backwards, st->ts_backwards == 1 ? "" : "s",
+		       st->ts_backwards == 1 ? "its" : "their", st->ts_backwards_cpus,
+		       st->ts_backwards_cpus == 1 ? "" : "s", cpu,
+		       st->ts_backwards_at / 1000000000, st->ts_backwards_at % 1000000000,
+		       (double)st->ts_backwards_max / 1e3);
+	}
+	if (st->ts_unordered)
+		printf("  time order:   %" PRIu64 " event%s older than an earlier event of another CPU\n",
+		       st->ts_unordered, st->ts_unordered == 1 ? "" : "s");
 	printf("  capture mode: %s\n", info_mode(st, seen->graph_retval));
 	printf("  events by type:\n");
 	for (size_t i = 0; i < st->nr_names; i++) {
@@ -166,9 +186,19 @@ static void info_print_json(const char *path, struct prs_reader *r, const struct
 		printf("null");
 	printf(",\"events_total\":%" PRIu64 ",\"lost_events\":%" PRIu64
 	       ",\"lost_markers\":%" PRIu64 ",\"lines\":%" PRIu64 ",\"bad_lines\":%" PRIu64
-	       ",\"bad_fields\":%" PRIu64 ",\"ts_backwards\":%" PRIu64 ",\"capture_mode\":\"%s\"",
+	       ",\"bad_fields\":%" PRIu64 ",\"ts_backwards\":%" PRIu64,
 	       st->events, st->lost_events, st->lost_markers, st->lines, st->bad_lines,
-	       st->bad_fields, st->ts_backwards, info_mode(st, seen->graph_retval));
+	       st->bad_fields, st->ts_backwards);
+	if (st->ts_backwards)
+		printf(",\"ts_backwards_first\":{\"cpu\":%d,\"ts_ns\":%" PRIu64 "},"
+		       "\"ts_backwards_cpus\":%u,\"ts_backwards_max_ns\":%" PRIu64,
+		       (int)st->ts_backwards_cpu, st->ts_backwards_at, st->ts_backwards_cpus,
+		       st->ts_backwards_max);
+	else
+		printf(",\"ts_backwards_first\":null,\"ts_backwards_cpus\":0,"
+		       "\"ts_backwards_max_ns\":0");
+	printf(",\"ts_unordered\":%" PRIu64 ",\"capture_mode\":\"%s\"", st->ts_unordered,
+	       info_mode(st, seen->graph_retval));
 	if (st->cpustat_known)
 		printf(",\"ring_buffer\":{\"overrun\":%" PRIu64 ",\"dropped\":%" PRIu64 "}",
 		       st->overrun_reported, st->dropped_reported);

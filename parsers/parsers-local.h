@@ -9,6 +9,7 @@
 #include "parsers.h"
 
 #define PRS_MAX_LINE	(1u << 20)	/* a text line longer than 1 MiB is an error */
+#define PRS_MAX_CPUS	8192		/* CPUs with their own timestamp-order slot */
 
 struct prs_reader;
 
@@ -82,6 +83,13 @@ void prs_input_set_line_fn(struct prs_input *in, prs_line_fn fn, size_t rec_size
 const void *prs_input_line_aux(const struct prs_input *in);	/* byte offset (decompressed) of the last line */
 void prs_input_close(struct prs_input *in);
 
+/* Timestamp order on one CPU (prs_account()). */
+struct prs_cpu_ts {
+	uint64_t		last_ts;	/* the CPU's latest timestamp */
+	bool			seen;
+	bool			went_back;	/* counted in ts_backwards_cpus */
+};
+
 struct prs_reader {
 	const char		*path;
 	unsigned int		flags;		/* PRS_OPT_* */
@@ -102,6 +110,9 @@ struct prs_reader {
 	int			nr_instances;
 
 	bool			have_ts;
+	struct prs_cpu_ts	*cpu_ts;	/* by CPU, grown up to PRS_MAX_CPUS */
+	int			nr_cpu_ts;
+	struct prs_cpu_ts	ts_nocpu;	/* no CPU known, or beyond PRS_MAX_CPUS */
 	char			errmsg[512];
 	int			err;
 };

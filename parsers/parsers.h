@@ -190,10 +190,26 @@ struct prs_stats {
 	uint64_t	skipped_lines;		/* text: lines that were not events (headers, banners) */
 	uint64_t	bad_lines;		/* text: event lines that could not be parsed */
 	uint64_t	bad_fields;		/* an event whose field could not be read */
-	uint64_t	ts_backwards;		/* timestamp lower than the previous one */
+	/*
+	 * Timestamp order.  ts_backwards: events older than the previous event
+	 * of their own CPU (a ring buffer is written in time order: a damaged
+	 * or unreliable clock).  The first one is at ts_backwards_at on
+	 * ts_backwards_cpu (-1: no CPU known), on ts_backwards_cpus CPUs in
+	 * all, the largest step back ts_backwards_max ns.  ts_unordered:
+	 * events older than an earlier event of another CPU (trace_pipe read
+	 * live interleaves CPUs a little; per-CPU files concatenated do not
+	 * make one time-ordered trace).
+	 */
+	uint64_t	ts_backwards;
+	uint64_t	ts_backwards_at;
+	uint64_t	ts_backwards_max;
+	int32_t		ts_backwards_cpu;
+	uint32_t	ts_backwards_cpus;
+	uint64_t	ts_unordered;
 	bool		ts_missing;		/* the format carried no timestamps (function_graph
 						 * text without funcgraph-abstime): every ts is 0 */
-	uint64_t	first_ts, last_ts;	/* ns; first_ts = PRS_NO_VALUE when no events */
+	uint64_t	first_ts, last_ts;	/* ns, earliest and latest event (lost-event markers
+						 * aside); first_ts = PRS_NO_VALUE when no events */
 	int		nr_cpus;		/* from the file header, or max cpu + 1 seen */
 	const struct prs_name_count *names;	/* events per name, in first-seen order */
 	size_t		nr_names;

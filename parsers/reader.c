@@ -251,6 +251,64 @@ long prs_name_slot(struct prs_reader *r, const char *name, enum prs_kind kind)
 	return (long)r->nr_names++;
 }
 
+/*
+ * The per-CPU state of the order check: CPUs 0 .. PRS_MAX_CPUS - 1 get a slot
+ * each (grown on demand); events of no known CPU, or of a CPU beyond that,
+ * share r->ts_nocpu.  Memory stays bounded whatever the file claims.
+ */
+static struct prs_cpu_ts *prs_cpu_ts(struct prs_reader *r, int32_t cpu)
+{
+	if (cpu < 0 || cpu >= PRS_MAX_CPUS)
+		return &r->ts_nocpu;
+	if (cpu >= r->nr_cpu_ts) {
+		int n = cpu + 1 > 2 * r->nr_cpu_ts ? cpu + 1 : 2 * r->nr_cpu_ts;
+		struct prs_cpu_ts *c;
+
+		if (n > PRS_MAX_CPUS)
+			n = PRS_MAX_CPUS;
+		c = realloc(r->cpu_ts, (size_t)n * sizeof(*c));
+		if (!c)
+			return &r->ts_nocpu;	/* no memory: a coarser check, not a failure */
+		memset(c + r->nr_cpu_ts, 0, (size_t)(n - r->nr_cpu_ts) * sizeof(*c));
+		r->cpu_ts = c;
+		r->nr_cpu_ts = n;
+	}
+	return &r->cpu_ts[cpu];
+}
+
+/*
+ * Timestamps must not go backwards on one CPU: each CPU's ring buffer is
+ * written in time order.  Across CPUs a text trace may interleave (trace_pipe
+ * read live hands out one CPU's events before an older event of another CPU
+ * is committed), which is counted apart as ts_unordered.
+ */
+static void prs_check_order(struct prs_reader *r, const struct prs_event *ev)
+{
+	struct prs_stats *st = &r->stats;
+	struct prs_cpu_ts *c = prs_cpu_ts(r, ev->cpu);
+
+	if (c->seen && ev->ts < c->last_ts) {
+		uint64_t back = c->last_ts - ev->ts;
+
+		if (!st->ts_backwards) {
+			st->ts_backwards_cpu = c == &r->ts_nocpu ? -1 : ev->cpu;
+			st->ts_backwards_at = ev->ts;
+		}
+		st->ts_backwards++;
+		if (!c->went_back) {
+			c->went_back = true;
+			st->ts_backwards_cpus++;
+		}
+		if (back > st->ts_backwards_max)
+			st->ts_backwards_max = back;
+		return;	/* the CPU's clock stays at its latest time */
+	}
+	if (r->have_ts && ev->ts < st->last_ts)
+		st->ts_unordered++;
+	c->seen = true;
+	c->last_ts = ev->ts;
+}
+
 void prs_account(struct prs_reader *r, const struct prs_event *ev)
 {
 	struct prs_stats *st = &r->stats;
@@ -263,14 +321,21 @@ void prs_account(struct prs_reader *r, const struct prs_event *ev)
 	}
 	if (ev->cpu >= st->nr_cpus)
 		st->nr_cpus = ev->cpu + 1;
+	/* a lost-events marker carries the time the text reader placed it at
+	 * (the latest so far, or 0 before any event): not the kernel's */
+	if (ev->kind == PRS_EV_LOST)
+		return;
+	prs_check_order(r, ev);
+	/* the window: earliest and latest event, whatever order they came in */
 	if (!r->have_ts) {
-		st->first_ts = ev->ts;
+		st->first_ts = st->last_ts = ev->ts;
 		r->have_ts = true;
-	} else if (ev->ts < st->last_ts) {
-		st->ts_backwards++;
 		return;
 	}
-	st->last_ts = ev->ts;
+	if (ev->ts < st->first_ts)
+		st->first_ts = ev->ts;
+	if (ev->ts > st->last_ts)
+		st->last_ts = ev->ts;
 }
 
 void prs_event_init(struct prs_event *ev, enum prs_kind kind)
@@ -445,6 +510,7 @@ void prs_close(struct prs_reader *r)
 	free(r->kernel);
 	free(r->clock);
 	free(r->names);
+	free(r->cpu_ts);
 	prs_intern_free(&r->intern);
 	free(r);
 }

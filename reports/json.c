@@ -208,8 +208,9 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		an->ts_backwards, an->migrations, an->wrapper_merged, an->bulk_gpfl,
 		an->boosted_wakes);
 	if (in->pstats)
-		fprintf(f, ", \"bad_lines\": %" PRIu64 ", \"bad_fields\": %" PRIu64,
-			in->pstats->bad_lines, in->pstats->bad_fields);
+		fprintf(f, ", \"bad_lines\": %" PRIu64 ", \"bad_fields\": %" PRIu64
+			", \"ts_unordered\": %" PRIu64, in->pstats->bad_lines, in->pstats->bad_fields,
+			in->pstats->ts_unordered);
 	fprintf(f, "},\n");
 
 	fprintf(f, "  \"groundtruth_source\": ");

@@ -716,6 +716,8 @@ static int parse_counts(struct sctx *c, const struct jval *root)
 			U64(o, "anomalies", "bad_lines", &c->s->pstats.bad_lines);
 			U64(o, "anomalies", "bad_fields", &c->s->pstats.bad_fields);
 		}
+		if (jget(o, "ts_unordered"))	/* older summaries lack it */
+			U64(o, "anomalies", "ts_unordered", &c->s->pstats.ts_unordered);
 	}
 	(void)known;
 	return 0;
@@ -1186,6 +1188,7 @@ int rpt_summary_merge(struct rpt_summary *d, const struct rpt_summary *s, char *
 	d->have_pstats = d->have_pstats || s->have_pstats;
 	d->pstats.bad_lines += s->pstats.bad_lines;
 	d->pstats.bad_fields += s->pstats.bad_fields;
+	d->pstats.ts_unordered += s->pstats.ts_unordered;
 
 	if ((ret = merge_tasks(d, s)))
 		return ret;

@@ -5,6 +5,7 @@
  * the ground-truth check.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "report-local.h"
@@ -129,10 +130,31 @@ static void anomalies(FILE *f, const struct anl_model *m, const struct prs_stats
 			fprintf(f, "\nAnomalies (counted, see docs/json-schema.md)\n");
 		any = true;
 		fprintf(f, "  %-44s %10" PRIu64 "\n", rpt_anomalies[i].label, v);
+		/* where: the reader saw the same stream */
+		if (rpt_anomalies[i].offset == offsetof(struct anl_anomalies, ts_backwards) &&
+		    ps && ps->ts_backwards) {
+			char cpu[24] = "no CPU";
+
+			if (ps->ts_backwards_cpu >= 0)
+				snprintf(cpu, sizeof(cpu), "CPU %d", (int)ps->ts_backwards_cpu);
+			fprintf(f, "    first on %s at %" PRIu64 ".%09" PRIu64 ", %u CPU%s, "
+				"at most %.3f us back\n", cpu, ps->ts_backwards_at / 1000000000,
+				ps->ts_backwards_at % 1000000000, ps->ts_backwards_cpus,
+				ps->ts_backwards_cpus == 1 ? "" : "s", (double)ps->ts_backwards_max / 1e3);
+		}
 	}
 	if (ps && (ps->bad_lines || ps->bad_fields)) {
+		if (!any)
+			fprintf(f, "\nAnomalies (counted, see docs/json-schema.md)\n");
+		any = true;
 		fprintf(f, "  %-44s %10" PRIu64 "\n", "unparsable event lines / fields",
 			ps->bad_lines + ps->bad_fields);
+	}
+	if (ps && ps->ts_unordered) {
+		if (!any)
+			fprintf(f, "\nAnomalies (counted, see docs/json-schema.md)\n");
+		fprintf(f, "  %-44s %10" PRIu64 "\n", "events out of time order across CPUs",
+			ps->ts_unordered);
 	}
 }
 

@@ -1153,6 +1153,65 @@ static void test_pgsteal_khugepaged_allocstall_note(void **state)
 	fx_free(x);
 }
 
+/* ---- time order --------------------------------------------------------- */
+
+/*
+ * ts_backwards counts a CPU going back in time, not CPUs interleaving (a text
+ * trace read live from trace_pipe does that); lost-events markers are placed
+ * by the text readers at the latest time seen and are not checked; CPU
+ * numbers far out of range share one slot instead of indexing anything.
+ */
+static void test_ts_backwards_per_cpu(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+
+	simple(x, 10 * US, 1, 0, PRS_EV_KSWAPD_SLEEP);
+	simple(x, 5 * US, 2, 1, PRS_EV_KSWAPD_SLEEP);	/* older than CPU 0's: interleaved */
+	simple(x, 20 * US, 1, 0, PRS_EV_KSWAPD_SLEEP);
+	lost(x, 20 * US, 1, 7);				/* CPU 1 at the latest time */
+	simple(x, 6 * US, 2, 1, PRS_EV_KSWAPD_SLEEP);	/* CPU 1 still forward */
+	simple(x, 4 * US, 2, 1, PRS_EV_KSWAPD_SLEEP);	/* CPU 1 back: 1 */
+	simple(x, 19 * US, 1, 0, PRS_EV_KSWAPD_SLEEP);	/* CPU 0 back: 2 */
+	simple(x, 30 * US, 3, 1000000, PRS_EV_KSWAPD_SLEEP);
+	simple(x, 29 * US, 3, 2000000, PRS_EV_KSWAPD_SLEEP);	/* shared slot: 3 */
+	simple(x, 30 * US, 3, -1, PRS_EV_KSWAPD_SLEEP);	/* equal to the slot's latest: not back */
+	m = fx_finish(x);
+	assert_int_equal(m->anomalies.ts_backwards, 3);
+	fx_free(x);
+}
+
+/*
+ * An order beyond MAX_PAGE_ORDER (10 on common configs) is counted and kept
+ * in the "other" row, never used as an index; a kprobe's order argument
+ * beyond any kernel's (> 64) is dropped as unknown.
+ */
+static void test_order_out_of_range(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+
+	page_alloc(x, 1 * MS, 100, 0, 10, G_USER);
+	page_alloc(x, 2 * MS, 100, 0, 11, G_USER);
+	page_alloc(x, 3 * MS, 100, 0, 0x7fffffff, G_USER);
+	m = fx_finish(x);
+	assert_int_equal(m->anomalies.order_out_of_range, 2);
+	assert_int_equal(m->scope.allocations, 3);
+	assert_int_equal(m->scope.by_order[10].allocations, 1);
+	assert_int_equal(m->scope.by_order[ANL_MAX_ORDER + 1].allocations, 2);
+	fx_free(x);
+
+	x = fx_new(ANL_MODE_RETPROBE);
+	kprobe(x, 1 * MS, 100, 0, F_ALLOC, 0x140cca, 1000);
+	kret(x, 1 * MS + 2 * US, 100, 0, F_GPFL, F_ALLOC, 0x1000);
+	kret(x, 1 * MS + 3 * US, 100, 0, F_ALLOC, NULL, 0x1000);
+	m = fx_finish(x);
+	assert_int_equal(m->anomalies.order_out_of_range, 1);
+	assert_int_equal(m->scope.allocations, 1);
+	assert_int_equal(m->scope.by_order[ANL_MAX_ORDER + 1].allocations, 1);
+	fx_free(x);
+}
+
 /* ---- histograms, names, reports ----------------------------------------- */
 
 static void test_hist(void **state)
@@ -1261,6 +1320,8 @@ int main(void)
 		cmocka_unit_test(test_retprobe_capture_and_charge),
 		cmocka_unit_test(test_compact_stall_suitable_deferred),
 		cmocka_unit_test(test_pgsteal_khugepaged_allocstall_note),
+		cmocka_unit_test(test_ts_backwards_per_cpu),
+		cmocka_unit_test(test_order_out_of_range),
 		cmocka_unit_test(test_hist),
 		cmocka_unit_test(test_modes_names),
 		cmocka_unit_test(test_reports_render),

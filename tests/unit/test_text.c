@@ -807,6 +807,82 @@ static void test_bad_lines(void **state)
 	assert_int_equal(run.st.bad_fields, 1);
 }
 
+/*
+ * Timestamp order is a property of each CPU: trace_pipe read live may hand
+ * out a CPU's event before an older one of another CPU (ts_unordered), but
+ * one CPU going backwards is an anomaly (ts_backwards).  A lost-events
+ * marker carries the reader's time and is not checked.
+ */
+static void test_ts_order_per_cpu(void **state)
+{
+	struct run run;
+
+	read_text("   a-1  [000] .....  10.000010: mm_vmscan_kswapd_sleep: nid=0\n"
+		  "   b-2  [001] .....  10.000005: mm_vmscan_kswapd_sleep: nid=0\n"	/* older than CPU 0's: interleaved */
+		  "   b-2  [001] .....  10.000003: mm_vmscan_kswapd_sleep: nid=0\n"	/* CPU 1 back 2 us */
+		  "   a-1  [000] .....  10.000020: mm_vmscan_kswapd_sleep: nid=0\n"
+		  "   a-1  [000] .....  10.000001: mm_vmscan_kswapd_sleep: nid=0\n"	/* CPU 0 back 19 us */
+		  "CPU:1 [LOST 3 EVENTS]\n"						/* placed at 10.000020 */
+		  "   b-2  [001] .....  10.000006: mm_vmscan_kswapd_sleep: nid=0\n"	/* CPU 1 forward: interleaved */
+		  "   b-2  [001] .....  10.000007: mm_vmscan_kswapd_sleep: nid=0\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 8);
+	assert_int_equal(run.st.ts_backwards, 2);
+	assert_int_equal(run.st.ts_backwards_cpus, 2);
+	assert_int_equal(run.st.ts_backwards_cpu, 1);
+	assert_int_equal(run.st.ts_backwards_at, 10000003000ull);
+	assert_int_equal(run.st.ts_backwards_max, 19000);
+	assert_int_equal(run.st.ts_unordered, 3);
+	/* the window is the earliest and the latest event */
+	assert_int_equal(run.st.first_ts, 10000001000ull);
+	assert_int_equal(run.st.last_ts, 10000020000ull);
+
+	/* in time order on each CPU and overall: nothing counted */
+	read_text("   a-1  [000] .....  10.000001: mm_vmscan_kswapd_sleep: nid=0\n"
+		  "   b-2  [001] .....  10.000001: mm_vmscan_kswapd_sleep: nid=0\n"
+		  "CPU:0 [LOST EVENTS]\n"
+		  "   a-1  [000] .....  10.000002: mm_vmscan_kswapd_sleep: nid=0\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.st.ts_backwards, 0);
+	assert_int_equal(run.st.ts_backwards_cpus, 0);
+	assert_int_equal(run.st.ts_unordered, 0);
+
+	/* no CPU column (function_graph without funcgraph-cpu): checked among themselves */
+	read_text("   11.000002 |  init-1  |               |  __alloc_pages_noprof() {\n"
+		  "   11.000001 |  init-1  | # 1464.257 us |  }\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.st.ts_backwards, 1);
+	assert_int_equal(run.st.ts_backwards_cpu, -1);
+}
+
+/* A CPU number beyond any machine's is a damaged line, never an index. */
+static void test_cpu_out_of_range(void **state)
+{
+	struct run run;
+
+	read_text("   a-1  [000] .....  10.000001: mm_vmscan_kswapd_sleep: nid=0\n"
+		  "   a-1  [4096] .....  10.000002: mm_vmscan_kswapd_sleep: nid=0\n"
+		  "   a-1  [99999999999] .....  10.000003: mm_vmscan_kswapd_sleep: nid=0\n"
+		  "   a-1  [4095] .....  10.000004: mm_vmscan_kswapd_sleep: nid=0\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 2);
+	assert_int_equal(run.st.bad_lines, 2);
+	assert_int_equal(run.st.nr_cpus, 4096);
+	assert_int_equal(run.ev[1].e.cpu, 4095);
+
+	read_text("   11.000001 |   0)  init-1  |               |  __alloc_pages_noprof() {\n"
+		  "   11.000002 | 4096)  init-1  |   0.512 us    |    get_page_from_freelist();\n"
+		  "   11.000003 |   0)  init-1  | # 1464.257 us |  }\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.st.bad_lines, 1);
+	assert_int_equal(run.st.nr_cpus, 1);
+}
+
 static void test_not_a_trace(void **state)
 {
 	unsigned char junk[64 * 1024];
@@ -1001,6 +1077,8 @@ int main(void)
 		cmocka_unit_test(test_skip_spaces),
 		cmocka_unit_test(test_report_funcgraph),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_ts_order_per_cpu),
+		cmocka_unit_test(test_cpu_out_of_range),
 		cmocka_unit_test(test_not_a_trace),
 		cmocka_unit_test(test_real_kprobe),
 		cmocka_unit_test(test_real_fgraph),
