@@ -323,7 +323,8 @@ static int td_v7_buffer_opt(struct td_walk *w, const struct td_opts *o, uint64_t
 	pos += 4;
 	if (b->cpus > TD_MAX_CPUS)
 		return prs_fail(w->r, PRS_ELIMIT, false, o->base + at,
-				"buffer \"%s\" claims %u CPUs", b->name, b->cpus);
+				"buffer \"%s\" claims %u CPUs (more than %u)", b->name, b->cpus,
+				TD_MAX_CPUS);
 	if ((uint64_t)b->cpus * 20 > end - pos)
 		goto bad;
 	b->cpu = calloc(b->cpus + 1, sizeof(*b->cpu));
@@ -900,7 +901,8 @@ static int td_walk_v6(struct td_walk *w, uint64_t pos)
 	if (td_rd32(w, pos, &w->header_cpus, "the CPU count"))
 		return -1;
 	if (w->header_cpus > TD_MAX_CPUS)
-		return prs_fail(w->r, PRS_ELIMIT, false, pos, "%u CPUs", w->header_cpus);
+		return prs_fail(w->r, PRS_ELIMIT, false, pos, "the header claims %u CPUs (more than %u)",
+				w->header_cpus, TD_MAX_CPUS);
 	pos += 4;
 
 	/* "options  \0" ... "flyrecord\0" or "latency  \0" */
@@ -1003,7 +1005,8 @@ static int td_walk(struct td_walk *w)
 	if (td_rd32(w, pos + 2, &psize, "the page size"))
 		return w->r->err;
 	if (psize < 1024 || psize > (1u << 20) || (psize & (psize - 1)))
-		return prs_fail(w->r, PRS_ECORRUPT, false, pos + 2, "page size %u", psize);
+		return prs_fail(w->r, PRS_ECORRUPT, false, pos + 2,
+				"page size %u (not a power of two from 1 KiB to 1 MiB)", psize);
 	w->page_size = psize;
 	pos += 6;
 	if ((v == 6 ? td_walk_v6(w, pos) : td_walk_v7(w, pos)) < 0)
@@ -1286,7 +1289,8 @@ static bool td_get(const struct td *t, const struct tep_format_field *f,
 {
 	const uint8_t *p;
 
-	if (!f || f->offset < 0 || f->size <= 0 || f->offset + f->size > rec->size)
+	/* a damaged format may give any int: no overflow in the bound */
+	if (!f || f->offset < 0 || f->size <= 0 || (long long)f->offset + f->size > rec->size)
 		return false;
 	p = (const uint8_t *)rec->data + f->offset;
 	switch (f->size) {
@@ -1343,7 +1347,7 @@ static bool td_str(const struct td *t, const struct tep_format_field *f,
 	if (f->flags & TEP_FIELD_IS_DYNAMIC) {
 		uint32_t loc;
 
-		if (f->offset + 4 > rec->size)
+		if ((long long)f->offset + 4 > rec->size)
 			return false;
 		memcpy(&loc, (const uint8_t *)rec->data + f->offset, 4);
 		if (t->swap)
@@ -1881,7 +1885,7 @@ static int td_type(struct td *t, const struct tep_record *rec)
 {
 	uint16_t v16;
 
-	if (t->type_size == 2 && t->type_off >= 0 && t->type_off + 2 <= rec->size) {
+	if (t->type_size == 2 && t->type_off >= 0 && (long long)t->type_off + 2 <= rec->size) {
 		memcpy(&v16, (const uint8_t *)rec->data + t->type_off, 2);
 		return t->swap ? td_bswap16(v16) : v16;
 	}

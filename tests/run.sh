@@ -147,6 +147,24 @@ gen_malformed_more() {
 			for x in 0 7; do flip_bit "$f" "$b" $x "$g/flip-v6-$b-$x.dat"; done
 		done
 	fi
+	# headers claiming absurd sizes: CPU count, page size, a section's size and
+	# its decompressed size (v6 seed: CPU count 4 bytes before "options  \0";
+	# v7: the kallsyms section header at 4202 of 6.12-thp-tcev.dat)
+	f=tests/corpus/tracedat/seed-v6.dat
+	if [ -f "$f" ]; then
+		off=$(grep -obUaP 'options  \x00' "$f" | head -1 | cut -d: -f1)
+		cp "$f" "$g/hdr-cpus.dat"
+		printf '\xff\xff\xff\x7f' | dd of="$g/hdr-cpus.dat" bs=1 seek=$((off - 4)) conv=notrunc status=none
+		cp "$f" "$g/hdr-pagesize.dat"
+		printf '\x00\x00\x00\x40' | dd of="$g/hdr-pagesize.dat" bs=1 seek=14 conv=notrunc status=none
+	fi
+	f=tests/data/6.12-thp-tcev.dat
+	if [ -f "$f" ]; then
+		cp "$f" "$g/hdr-secsize.dat"
+		printf '\xff\xff\xff\xff\xff\xff\x00\x00' | dd of="$g/hdr-secsize.dat" bs=1 seek=4210 conv=notrunc status=none
+		cp "$f" "$g/hdr-usize.dat"
+		printf '\xff\xff\xff\x7f' | dd of="$g/hdr-usize.dat" bs=1 seek=4222 conv=notrunc status=none
+	fi
 	# a line over the 1 MiB limit after a good one, and as the very first line
 	{ head -n 14 tests/corpus/ftrace/seed-kprobe.txt; head -c $((2 << 20)) /dev/zero | tr '\0' 'a'; echo; } > "$g/giant-line.txt"
 	{ head -c $((3 << 20)) /dev/zero | tr '\0' 'a'; echo; } > "$g/giant-first-line.txt"
