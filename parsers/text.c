@@ -1256,8 +1256,16 @@ int prs_text_open(struct prs_reader *r, struct prs_input *in)
 		if (strncmp(p, "cpus=", 5) == 0 || strncmp(p, "version = ", 10) == 0) {
 			r->fmt = PRS_FMT_FTRACE_TEXT;
 			t->mode = TXT_TCMD;
-			if (p[0] == 'c')
-				r->stats.nr_cpus = atoi(p + 5);
+			if (p[0] == 'c') {
+				int32_t cpus;
+				char *e = p + 5;
+
+				while (is_digit(*e))
+					e++;
+				/* a damaged count is not trusted: the CPUs seen say it */
+				if (parse_i32(p + 5, e, &cpus) && cpus > 0 && cpus <= TXT_MAX_CPUS)
+					r->stats.nr_cpus = cpus;
+			}
 			r->stats.skipped_lines++;
 			return 0;
 		}

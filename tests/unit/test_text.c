@@ -881,6 +881,18 @@ static void test_cpu_out_of_range(void **state)
 	assert_int_equal(run.ret, 0);
 	assert_int_equal(run.st.bad_lines, 1);
 	assert_int_equal(run.st.nr_cpus, 1);
+
+	/* trace-cmd report's "cpus=N" header: believed only within the limit */
+	read_text("cpus=99999999999\n"
+		  "   a-1  [001]    10.000001: mm_vmscan_kswapd_sleep: nid=0\n", &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.st.nr_cpus, 2);
+	read_text("cpus=-4\n"
+		  "   a-1  [001]    10.000001: mm_vmscan_kswapd_sleep: nid=0\n", &run);
+	assert_int_equal(run.st.nr_cpus, 2);
+	read_text("cpus=8\n"
+		  "   a-1  [001]    10.000001: mm_vmscan_kswapd_sleep: nid=0\n", &run);
+	assert_int_equal(run.st.nr_cpus, 8);
 }
 
 static void test_not_a_trace(void **state)
