@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# allocscope merge of real analyses, checked against the inputs by an
+# independent reading of the JSON (python3): counts are the sums, histogram
+# buckets add bucket by bucket, max is the max, and every percentile is
+# recomputed from the merged fine buckets (the analyzer's rule, re-implemented
+# here: linear inside the bucket, exact below 16 ns, never above max).
+# Exit 77 = skipped (python3 missing).
+set -u
+cd "$(dirname "$0")/../.."
+BIN=${BIN:-build/allocscope}
+BUILD=${BUILD:-build}
+PY=
+for p in /usr/bin/python3 python3; do command -v "$p" >/dev/null && { PY=$p; break; }; done
+[ -n "$PY" ] || { echo "skip: merge-sum.sh: python3 not installed ('make deps')" >&2; exit 77; }
+tmp=$BUILD/merge-sum
+rm -rf "$tmp"; mkdir -p "$tmp"
+inputs=()
+for t in tests/data/6.12-anon-fgraph.txt.zst tests/data/6.12-anon-kprobe.txt.zst \
+	 tests/data/6.12.117-anon-graph.txt.zst; do
+	[ -f "$t" ] || { echo "merge-sum: $t missing" >&2; exit 1; }
+	out=$tmp/$(basename "$t").json
+	"$BIN" analyze --json --top 100000 "$t" > "$out" || { echo "merge-sum: analyze $t failed" >&2; exit 1; }
+	inputs+=("$out")
+done
+"$BIN" merge --top 100000 "${inputs[@]}" > "$tmp/merged.json" || { echo "merge-sum: merge failed" >&2; exit 1; }
+"$PY" - "$tmp/merged.json" "${inputs[@]}" <<'EOF'
+import json, sys
+
+merged = json.load(open(sys.argv[1]))
+ins = [json.load(open(p)) for p in sys.argv[2:]]
+bad = []
+checks = 0
+
+def same(what, got, want):
+    global checks
+    checks += 1
+    if got != want:
+        bad.append("%s: merged %r, want %r" % (what, got, want))
+
+def sums(path):
+    v = 0
+    for d in ins:
+        x = d
+        for k in path:
+            x = x[k]
+        v += x
+    return v
+
+def get(d, path):
+    for k in path:
+        d = d[k]
+    return d
+
+for k in ("allocations", "slow_path_entries", "failed", "nested", "incomplete", "reclaim_loops"):
+    same("kpi." + k, merged["kpi"][k], sums(("kpi", k)))
+for sect in ("reclaim", "compaction", "events"):
+    for k, v in merged[sect].items():
+        if isinstance(v, int) and not isinstance(v, bool):
+            same(sect + "." + k, v, sums((sect, k)))
+for k, v in merged["anomalies"].items():
+    same("anomalies." + k, v, sum(d["anomalies"].get(k, 0) for d in ins))
+same("capture.window_ns", merged["capture"]["window_ns"], sums(("capture", "window_ns")))
+
+def by_key(rows, key):
+    out = {}
+    for r in rows:
+        out[r[key]] = r
+    return out
+
+for table, key in (("by_order", "order"), ("by_gfp", "class")):
+    m = by_key(merged[table], key)
+    keys = set()
+    for d in ins:
+        keys |= set(by_key(d[table], key))
+    same(table + " rows", sorted(m, key=str), sorted(keys, key=str))
+    for kv in keys:
+        for f in ("allocations", "slow", "failed", "stall_ns"):
+            want = sum(by_key(d[table], key).get(kv, {}).get(f, 0) for d in ins)
+            same("%s[%s].%s" % (table, kv, f), m.get(kv, {}).get(f), want)
+
+def percentile(fine, p, mx):
+    total = sum(b["count"] for b in fine)
+    if not total:
+        return 0
+    want = p / 100.0 * total
+    seen = 0
+    for b in fine:
+        n = b["count"]
+        if not n or seen + n < want:
+            seen += n
+            continue
+        lo, hi = float(b["low_ns"]), float(b["high_ns"])
+        if b["high_ns"] - b["low_ns"] <= 1:
+            return b["low_ns"]
+        v = lo + (hi - lo) * ((want - seen) / n)
+        if mx and v > mx:
+            return mx
+        return int(v)
+    return 0
+
+for st, ms in merged["stages"].items():
+    for k in ("count", "timed", "total_ns"):
+        same("stages.%s.%s" % (st, k), ms[k], sums(("stages", st, k)))
+    same("stages.%s.max_ns" % st, ms["max_ns"], max(d["stages"][st]["max_ns"] for d in ins))
+    for h in ("histogram", "histogram_fine"):
+        want = {}
+        for d in ins:
+            for b in d["stages"][st][h]:
+                e = (b["low_ns"], b["high_ns"])
+                want[e] = want.get(e, 0) + b["count"]
+        got = {(b["low_ns"], b["high_ns"]): b["count"] for b in ms[h]}
+        same("stages.%s.%s (bucket-wise)" % (st, h), got, want)
+    for p, k in ((50, "p50_ns"), (90, "p90_ns"), (99, "p99_ns"), (99.9, "p999_ns")):
+        same("stages.%s.%s (from merged buckets)" % (st, k), ms[k],
+             percentile(ms["histogram_fine"], p, ms["max_ns"]))
+    if ms["timed"]:
+        same("stages.%s.mean_ns" % st, ms["mean_ns"], ms["total_ns"] // ms["timed"])
+
+# tasks are grouped by name in a merged summary
+tasks = {}
+for d in ins:
+    for t in d["tasks"]:
+        a = tasks.setdefault(t["comm"], [0, 0, 0, 0])
+        for i, f in enumerate(("allocations", "slow", "failed", "stall_ns")):
+            a[i] += t[f]
+for t in merged["tasks"]:
+    same("tasks[%s]" % t["comm"], [t["allocations"], t["slow"], t["failed"], t["stall_ns"]],
+         tasks.get(t["comm"]))
+same("tasks listed", len(merged["tasks"]), len(tasks))
+
+for b in bad[:20]:
+    print("merge-sum:", b, file=sys.stderr)
+print("merge-sum: %d inputs, %d checks, %d differ (allocations %d = %s)" % (
+    len(ins), checks, len(bad), merged["kpi"]["allocations"],
+    " + ".join(str(d["kpi"]["allocations"]) for d in ins)))
+sys.exit(1 if bad else 0)
+EOF
