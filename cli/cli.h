@@ -42,5 +42,9 @@ extern const char *cli_prog;
 #ifndef ALLOCSCOPE_VERSION
 #define ALLOCSCOPE_VERSION "0.1"
 #endif
+/* --color[=WHEN] / --no-color of the text outputs */
+enum cli_color { CLI_COLOR_AUTO = 0, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+int  cli_parse_color(const char *s, enum cli_color *out);	/* NULL = always */
+bool cli_color_on(enum cli_color c);
 
 #endif /* ALLOCSCOPE_CLI_H */

@@ -30,6 +30,7 @@ struct analyze_settings {
 	const char	*csv;		/* per-allocation rows, "-" = stdout */
 	const char	*records;	/* the same as JSON Lines */
 	const char	*html;		/* self-contained HTML report */
+	enum cli_color	color;
 	const char	*trace;
 };
 
@@ -70,6 +71,9 @@ static void analyze_usage(FILE *f)
 		"                           (default: count between VMCAP_WINDOW_BEGIN/END,\n"
 		"                           'allocscope: begin'/'end' or 'window-begin'/'-end')\n"
 		"      --no-hist            text: leave out the log2 histograms\n"
+		"      --color[=WHEN]       text in color: auto (default: on a terminal, unless\n"
+		"                           NO_COLOR is set), always, never\n"
+		"      --no-color           the same as --color=never\n"
 		"  -h, --help               this text\n"
 		"\n"
 		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\n"
@@ -83,7 +87,7 @@ static void analyze_usage(FILE *f)
 }
 
 enum { OPT_VM_BEFORE = 256, OPT_VM_AFTER, OPT_NO_WINDOW, OPT_NO_HIST, OPT_CSV, OPT_RECORDS,
-       OPT_HTML };
+       OPT_HTML, OPT_COLOR, OPT_NO_COLOR };
 
 static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 {
@@ -98,6 +102,8 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 		{ "csv",		required_argument,	NULL, OPT_CSV },
 		{ "records",		required_argument,	NULL, OPT_RECORDS },
 		{ "html",		required_argument,	NULL, OPT_HTML },
+		{ "color",		optional_argument,	NULL, OPT_COLOR },
+		{ "no-color",		no_argument,		NULL, OPT_NO_COLOR },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -144,6 +150,13 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 			break;
 		case OPT_HTML:
 			s->html = optarg;
+			break;
+		case OPT_COLOR:
+			if (cli_parse_color(optarg, &s->color))
+				return -1;
+			break;
+		case OPT_NO_COLOR:
+			s->color = CLI_COLOR_NEVER;
 			break;
 		case 'h':
 			analyze_usage(stdout);
@@ -337,6 +350,7 @@ int cmd_analyze(int argc, char **argv)
 		.pstats = prs_stats(r),
 		.top_n = (unsigned int)s.top,
 		.histograms = !s.no_hist,
+		.color = cli_color_on(s.color),
 	};
 	in.version = ALLOCSCOPE_VERSION;
 	if (html) {

@@ -26,7 +26,11 @@ struct stalls_settings {
 	enum anl_mode	mode;
 	bool		no_window;
 	bool		json;
+	enum cli_color	color;
 	const char	*trace;
+	/* --from/--to +T / -T: relative to the window's start (the +WINDOW column) */
+	bool		from_rel, to_rel;
+	int64_t		from_rel_ns, to_rel_ns;
 };
 
 static void stalls_usage(FILE *f)
@@ -43,10 +47,15 @@ static void stalls_usage(FILE *f)
 		"  -M, --min DURATION     latency at least (default 1ms; 0 = every slow path)\n"
 		"  -T, --task NAME|PID    only this task name, or this pid or tgid\n"
 		"      --from TIME        stalls overlapping [TIME, ...]: seconds in the trace's\n"
-		"      --to TIME          own clock, as trace-cmd report prints them (13.512345)\n"
+		"      --to TIME          own clock, as trace-cmd report prints them (13.512345),\n"
+		"                         or +T / -T relative to the window's start, as the\n"
+		"                         +WINDOW column shows it (+1.5s, +250ms, +2.37)\n"
 		"  -n, --top N            list at most N (default 20)\n"
 		"  -s, --sort KEY         latency (default: longest first) or time\n"
 		"  -j, --json             JSON instead of text\n"
+		"      --color[=WHEN]     text in color: auto (default: on a terminal, unless\n"
+		"                         NO_COLOR is set), always, never\n"
+		"      --no-color         the same as --color=never\n"
 		"  -m, --mode MODE        force the capture mode (graph, graph+retval, retprobe,\n"
 		"                         events)\n"
 		"      --no-window        +WINDOW relative to the trace's start, not the markers'\n"
@@ -58,15 +67,33 @@ static void stalls_usage(FILE *f)
 		"  allocscope stalls trace.dat\n"
 		"  allocscope stalls --min 10ms --task surfaceflinger trace.dat\n"
 		"  allocscope stalls --from 13.50 --to 13.55 --sort time trace.dat\n"
+		"  allocscope stalls --from +2.3s --to +2.4s trace.dat\n"
 		"  allocscope stalls --top 100 --json trace.txt.zst > stalls.json\n");
 }
 
-/* "13.512345" (seconds, trace clock) -> ns */
-static int parse_ts(const char *opt, const char *s, uint64_t *out)
+/*
+ * "13.512345" (seconds, trace clock) -> ns in *out; "+1.5s", "-250ms", "+2.37"
+ * (a duration relative to the window's start) -> ns in *rel, *is_rel set.
+ */
+static int parse_ts(const char *opt, const char *s, uint64_t *out, bool *is_rel, int64_t *rel)
 {
 	char *end;
 	double v;
 
+	*is_rel = false;
+	if (*s == '+' || *s == '-') {
+		uint64_t ns;
+
+		if (cli_parse_duration_ns(opt, s + 1, &ns))
+			return -1;
+		if (ns > INT64_MAX) {
+			cli_error("%s: too far from the window: '%s'", opt, s);
+			return -1;
+		}
+		*is_rel = true;
+		*rel = *s == '-' ? -(int64_t)ns : (int64_t)ns;
+		return 0;
+	}
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || *end || !(v >= 0) || v > 1.8e10) {
@@ -77,7 +104,7 @@ static int parse_ts(const char *opt, const char *s, uint64_t *out)
 	return 0;
 }
 
-enum { OPT_FROM = 256, OPT_TO, OPT_NO_WINDOW };
+enum { OPT_FROM = 256, OPT_TO, OPT_NO_WINDOW, OPT_COLOR, OPT_NO_COLOR };
 
 static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 {
@@ -91,6 +118,8 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "mode",	required_argument,	NULL, 'm' },
 		{ "no-window",	no_argument,		NULL, OPT_NO_WINDOW },
+		{ "color",	optional_argument,	NULL, OPT_COLOR },
+		{ "no-color",	no_argument,		NULL, OPT_NO_COLOR },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -124,11 +153,11 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 			break;
 		}
 		case OPT_FROM:
-			if (parse_ts("--from", optarg, &s->flt.from_ts))
+			if (parse_ts("--from", optarg, &s->flt.from_ts, &s->from_rel, &s->from_rel_ns))
 				return -1;
 			break;
 		case OPT_TO:
-			if (parse_ts("--to", optarg, &s->flt.to_ts))
+			if (parse_ts("--to", optarg, &s->flt.to_ts, &s->to_rel, &s->to_rel_ns))
 				return -1;
 			break;
 		case 'n':
@@ -162,6 +191,13 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 		case OPT_NO_WINDOW:
 			s->no_window = true;
 			break;
+		case OPT_COLOR:
+			if (cli_parse_color(optarg, &s->color))
+				return -1;
+			break;
+		case OPT_NO_COLOR:
+			s->color = CLI_COLOR_NEVER;
+			break;
 		case 'h':
 			stalls_usage(stdout);
 			exit(EXIT_OK);
@@ -176,7 +212,8 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 		stalls_usage(stderr);
 		return -1;
 	}
-	if (s->flt.from_ts > s->flt.to_ts) {
+	if (s->from_rel == s->to_rel && (s->from_rel ? s->from_rel_ns > s->to_rel_ns :
+					 s->flt.from_ts > s->flt.to_ts)) {
 		cli_error("--from is after --to");
 		return -1;
 	}
@@ -206,6 +243,47 @@ static int stalls_pass(const struct stalls_settings *s, struct anl_opts *opts,
 		return -1;
 	}
 	return 0;
+}
+
+/* base + rel, kept inside the trace clock's range */
+static uint64_t rel_ts(uint64_t base, int64_t rel)
+{
+	if (rel < 0)
+		return (uint64_t)-rel > base ? 0 : base - (uint64_t)-rel;
+	return (uint64_t)rel > UINT64_MAX - base ? UINT64_MAX : base + (uint64_t)rel;
+}
+
+/*
+ * Relative --from/--to: the window's start is known once the trace has been
+ * read (markers may come late), so one more pass, without records, finds it.
+ * 0; EXIT_INPUT or EXIT_USAGE after printing why.
+ */
+static int stalls_resolve(struct stalls_settings *s)
+{
+	struct anl_opts o = { 0 };
+	struct anl_ctx *a = NULL;
+	struct prs_reader *r = NULL;
+	const struct anl_model *m;
+	int ret = EXIT_INPUT;
+
+	if (stalls_pass(s, &o, &a, &r, &m))
+		goto out;
+	if (s->from_rel)
+		s->flt.from_ts = rel_ts(m->scope.begin_ts, s->from_rel_ns);
+	if (s->to_rel)
+		s->flt.to_ts = rel_ts(m->scope.begin_ts, s->to_rel_ns);
+	if (s->flt.from_ts > s->flt.to_ts) {
+		cli_error("--from is after --to (the window starts at %llu.%06llu)",
+			  (unsigned long long)(m->scope.begin_ts / 1000000000u),
+			  (unsigned long long)(m->scope.begin_ts % 1000000000u / 1000u));
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	ret = 0;
+out:
+	prs_close(r);
+	anl_free(a);
+	return ret;
 }
 
 static void on_select(const struct anl_alloc *rec, void *data)
@@ -240,6 +318,8 @@ int cmd_stalls(int argc, char **argv)
 
 	if (stalls_parse(argc, argv, &s))
 		return EXIT_USAGE;
+	if ((s.from_rel || s.to_rel) && (ret = stalls_resolve(&s)))
+		return ret;
 	ret = rpt_stalls_new(&s.flt, &st);
 	if (ret < 0) {
 		cli_error("%s", rpt_strerror(ret));
@@ -264,6 +344,7 @@ int cmd_stalls(int argc, char **argv)
 		.trace_path = s.trace,
 		.format = prs_format_name(prs_format(r1)),
 		.pstats = prs_stats(r1),
+		.color = cli_color_on(s.color),
 	};
 	ret = s.json ? rpt_stalls_json(st, &in, stdout) : rpt_stalls_text(st, &in, stdout);
 	if (ret < 0 || fflush(stdout)) {

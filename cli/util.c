@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -89,3 +90,28 @@ bad:
 	return -1;
 }
 
+
+int cli_parse_color(const char *s, enum cli_color *out)
+{
+	if (!s || !strcmp(s, "always")) {
+		*out = CLI_COLOR_ALWAYS;
+	} else if (!strcmp(s, "never")) {
+		*out = CLI_COLOR_NEVER;
+	} else if (!strcmp(s, "auto")) {
+		*out = CLI_COLOR_AUTO;
+	} else {
+		cli_error("--color: 'auto', 'always' or 'never', not '%s'", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* auto: stdout is a terminal that is not "dumb", and NO_COLOR (no-color.org) is unset */
+bool cli_color_on(enum cli_color c)
+{
+	const char *term = getenv("TERM"), *no = getenv("NO_COLOR");
+
+	if (c != CLI_COLOR_AUTO)
+		return c == CLI_COLOR_ALWAYS;
+	return isatty(STDOUT_FILENO) && !(no && *no) && !(term && !strcmp(term, "dumb"));
+}

@@ -12,6 +12,15 @@
 const char *rpt_fmt_ns(char *buf, size_t len, uint64_t ns);
 /* 1,234,567: locale-independent thousands separators. */
 const char *rpt_fmt_count(char *buf, size_t len, uint64_t n);
+/* Text reports are at most this wide (a trace path aside). */
+#define RPT_WIDTH	100
+/* @text indented by @indent, folded at RPT_WIDTH at spaces or after '|'. */
+void rpt_put_wrapped(FILE *f, int indent, const char *text);
+/* @code when the report is in color, else "". */
+static inline const char *rpt_sgr(const struct rpt_input *in, const char *code)
+{
+	return in->color ? code : "";
+}
 /* Text with &<>" escaped for HTML. */
 void rpt_html_str(FILE *f, const char *s);
 /*

@@ -28,7 +28,15 @@ struct rpt_input {
 	const char *const	*merged_paths;
 	size_t			nr_merged_paths;
 	const char		*version;	/* allocscope version for the HTML footer */
+	bool			color;		/* text: SGR colors (the CLI sets it on a terminal) */
 };
+
+/* The colors of the text reports (and of the CLI's own text, e.g. info). */
+#define RPT_SGR_BOLD	"\033[1m"
+#define RPT_SGR_RED	"\033[1;31m"
+#define RPT_SGR_GREEN	"\033[32m"
+#define RPT_SGR_YELLOW	"\033[33m"
+#define RPT_SGR_RESET	"\033[0m"
 
 /* 0, or -1 when writing failed (errno set by stdio). */
 int rpt_text(const struct rpt_input *in, FILE *f);

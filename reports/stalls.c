@@ -12,6 +12,7 @@
  * The analyzer is deterministic, so record ids of both passes agree.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,7 +265,7 @@ static const char *outcome_word(enum anl_outcome o)
 }
 
 /* "compaction 3x 13.4ms, reclaim 2x 33.2ms, ..., other 250.2ms" */
-static void breakdown(FILE *f, const struct anl_alloc *r)
+static void breakdown(char *buf, size_t len, const struct anl_alloc *r)
 {
 	static const struct { enum anl_stage st; const char *word; } parts[] = {
 		{ ANL_STAGE_KSWAPD_WAKE,	"kswapd wake" },
@@ -273,19 +274,32 @@ static void breakdown(FILE *f, const struct anl_alloc *r)
 		{ ANL_STAGE_RETRY,		"retries" },
 		{ ANL_STAGE_OOM,		"oom" },
 	};
-	char b[24];
+	char b[24], c[32];
+	size_t o = 0;
 
+	buf[0] = '\0';
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		enum anl_stage s = parts[i].st;
 
-		if (!r->stage_count[s])
+		if (!r->stage_count[s] || o >= len)
 			continue;
-		fprintf(f, "%s %ux", parts[i].word, r->stage_count[s]);
-		if (r->stage_ns[s])
-			fprintf(f, " %s", rpt_fmt_ns(b, sizeof(b), r->stage_ns[s]));
-		fputs(", ", f);
+		o += (size_t)snprintf(buf + o, len - o, "%s %sx%s%s, ", parts[i].word,
+				      rpt_fmt_count(c, sizeof(c), r->stage_count[s]),
+				      r->stage_ns[s] ? " " : "",
+				      r->stage_ns[s] ? rpt_fmt_ns(b, sizeof(b), r->stage_ns[s]) : "");
 	}
-	fprintf(f, "other %s", rpt_fmt_ns(b, sizeof(b), r->stage_ns[ANL_STAGE_OTHER]));
+	if (o < len)
+		snprintf(buf + o, len - o, "other %s",
+			 rpt_fmt_ns(b, sizeof(b), r->stage_ns[ANL_STAGE_OTHER]));
+}
+
+/* "34.312281 (+2.300000s)": a filter bound in both clocks */
+static const char *fmt_bound(char *buf, size_t len, uint64_t ts, uint64_t base)
+{
+	char a[32], r[32];
+
+	snprintf(buf, len, "%s (%s)", fmt_ts(a, sizeof(a), ts), fmt_rel(r, sizeof(r), ts, base));
+	return buf;
 }
 
 int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FILE *f)
@@ -293,68 +307,93 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 	const struct anl_model *m = in->model;
 	const struct rpt_stalls_filter *flt = &st->flt;
 	uint64_t base = m->scope.begin_ts;
-	char b[4][32];
+	const char *bold = rpt_sgr(in, RPT_SGR_BOLD), *off = rpt_sgr(in, RPT_SGR_RESET);
+	char b[4][96], line[512];
 
-	fprintf(f, "allocscope stalls: %s%s%s%s\n", in->trace_path ? in->trace_path : "-",
-		in->format ? " (" : "", in->format ? in->format : "", in->format ? ")" : "");
-	fprintf(f, "  mode     %s%s\n", anl_mode_name(m->mode), m->mode == ANL_MODE_EVENTS ?
-		" (tracepoints only: a slow path runs from its first stage event to its"
-		" mm_page_alloc)" : m->slow_path_exact ? " (exact)" : " (events were lost)");
-	fprintf(f, "  window   %s .. %s (%s, %s); +WINDOW is relative to its start\n",
-		fmt_ts(b[0], 32, m->scope.begin_ts), fmt_ts(b[1], 32, m->scope.end_ts),
-		rpt_fmt_ns(b[2], 32, m->window_ns), m->window_source);
-	fprintf(f, "  filter   latency >= %s", rpt_fmt_ns(b[0], 32, flt->min_ns));
-	if (flt->pid >= 0)
-		fprintf(f, ", pid/tgid %d", flt->pid);
-	if (flt->comm)
-		fprintf(f, ", task '%s'", flt->comm);
-	if (flt->from_ts)
-		fprintf(f, ", from %s", fmt_ts(b[0], 32, flt->from_ts));
-	if (flt->to_ts != UINT64_MAX)
-		fprintf(f, ", to %s", fmt_ts(b[0], 32, flt->to_ts));
-	fprintf(f, " (whole trace, not only the window)\n");
-	fprintf(f, "  matched  %" PRIu64 " of %" PRIu64 " slow allocations; %u listed, %s\n",
-		st->matched, st->slow_total, st->n,
-		flt->by_time ? "the longest, in time order" : "longest first");
-	if (st->no_latency)
-		fprintf(f, "           %" PRIu64 " slow allocations have no latency (open at the end"
-			" or across lost events): not listed\n", st->no_latency);
+	fprintf(f, "%sallocscope stalls:%s %s%s%s%s\n", bold, off,
+		in->trace_path ? in->trace_path : "-", in->format ? " (" : "",
+		in->format ? in->format : "", in->format ? ")" : "");
+	snprintf(line, sizeof(line), "mode     %s%s", anl_mode_name(m->mode),
+		 m->mode == ANL_MODE_EVENTS ? " (tracepoints only); a slow path spans its first stage"
+		 " event .. its mm_page_alloc" : m->slow_path_exact ? " (exact)" :
+		 " (events were lost)");
+	rpt_put_wrapped(f, 2, line);
+	snprintf(line, sizeof(line), "window   %s .. %s (%s, %s); +WINDOW is relative to its start",
+		 fmt_ts(b[0], 96, m->scope.begin_ts), fmt_ts(b[1], 96, m->scope.end_ts),
+		 rpt_fmt_ns(b[2], 96, m->window_ns), m->window_source);
+	rpt_put_wrapped(f, 2, line);
+	{
+		size_t o = (size_t)snprintf(line, sizeof(line), "filter   latency >= %s",
+					    rpt_fmt_ns(b[0], 96, flt->min_ns));
+
+		if (flt->pid >= 0 && o < sizeof(line))
+			o += (size_t)snprintf(line + o, sizeof(line) - o, ", pid/tgid %d", flt->pid);
+		if (flt->comm && o < sizeof(line))
+			o += (size_t)snprintf(line + o, sizeof(line) - o, ", task '%.64s'", flt->comm);
+		if (flt->from_ts && o < sizeof(line))
+			o += (size_t)snprintf(line + o, sizeof(line) - o, ", from %s",
+					      fmt_bound(b[0], 96, flt->from_ts, base));
+		if (flt->to_ts != UINT64_MAX && o < sizeof(line))
+			o += (size_t)snprintf(line + o, sizeof(line) - o, ", to %s",
+					      fmt_bound(b[0], 96, flt->to_ts, base));
+		if (o < sizeof(line))
+			snprintf(line + o, sizeof(line) - o, " (whole trace, not only the window)");
+		rpt_put_wrapped(f, 2, line);
+	}
+	snprintf(line, sizeof(line), "matched  %s of %s slow allocations; %s listed, %s",
+		 rpt_fmt_count(b[0], 96, st->matched), rpt_fmt_count(b[1], 96, st->slow_total),
+		 rpt_fmt_count(b[2], 96, st->n),
+		 flt->by_time ? "the longest, in time order" : "longest first");
+	rpt_put_wrapped(f, 2, line);
+	if (st->no_latency) {
+		snprintf(line, sizeof(line), "         %s slow allocations have no latency (open at "
+			 "the end or across lost events): not listed",
+			 rpt_fmt_count(b[0], 96, st->no_latency));
+		rpt_put_wrapped(f, 2, line);
+	}
 	if (!st->n)
 		return ferror(f) ? -1 : 0;
 
-	fprintf(f, "\n  %3s %9s  %13s %10s %7s %-16s %5s %s\n", "#", "TOTAL", "TIME (trace)",
-		"+WINDOW", "PID", "COMM", "ORDER", "OUTCOME");
+	fprintf(f, "\n  %s%3s %9s  %13s %10s %7s %-16s %5s %s%s\n", bold, "#", "TOTAL",
+		"TIME (trace)", "+WINDOW", "PID", "COMM", "ORDER", "OUTCOME", off);
 	for (unsigned int i = 0; i < st->n; i++) {
 		const struct stall *s = &st->heap[i];
 		const struct anl_alloc *r = &s->rec;
+		bool failed = r->outcome == ANL_FAILED;
 		char ord[16];
+		size_t o;
 
 		if (r->order >= 0)
 			snprintf(ord, sizeof(ord), "%d", r->order);
 		else
 			snprintf(ord, sizeof(ord), "?");
-		fprintf(f, "  %3u %9s  %13s %10s %7d %-16.16s %5s %s\n", i + 1,
-			rpt_fmt_ns(b[0], 32, r->latency_ns), fmt_ts(b[1], 32, r->start_ts),
-			fmt_rel(b[2], 32, r->start_ts, base), r->pid, r->comm[0] ? r->comm : "?", ord,
-			outcome_word(r->outcome));
-		fputs("        ", f);
-		breakdown(f, r);
-		fputc('\n', f);
-		fprintf(f, "        gfp %s; %" PRIu64 " pages reclaimed%s\n",
-			r->gfp_str && r->gfp_str[0] ? r->gfp_str : "?", r->nr_reclaimed,
-			r->parent_id ? "; nested in another allocation" : "");
-		fprintf(f, "        meanwhile: ");
-		if (st->any_kswapd_span) {
-			fprintf(f, "kswapd ran %s (%.0f%% of it)%s; ",
-				rpt_fmt_ns(b[0], 32, s->kswapd_run_ns),
-				r->latency_ns ? 100.0 * (double)s->kswapd_run_ns / (double)r->latency_ns : 0,
-				s->kswapd_awake ? ", awake" : "");
-		} else {
-			fprintf(f, "kswapd unknown (no sched_switch or kswapd_wake/sleep); ");
-		}
-		fprintf(f, "%u%s other task%s stalled (%u slow allocation%s)\n", s->nr_pids,
-			s->pids_capped ? "+" : "", s->nr_pids == 1 ? "" : "s", s->other_allocs,
-			s->other_allocs == 1 ? "" : "s");
+		fprintf(f, "  %3u %s%9s%s  %13s %10s %7d %-16.16s %5s %s%s%s\n", i + 1, bold,
+			rpt_fmt_ns(b[0], 96, r->latency_ns), off, fmt_ts(b[1], 96, r->start_ts),
+			fmt_rel(b[2], 96, r->start_ts, base), r->pid, r->comm[0] ? r->comm : "?", ord,
+			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r->outcome),
+			failed ? off : "");
+		breakdown(line, sizeof(line), r);
+		rpt_put_wrapped(f, 8, line);
+		snprintf(line, sizeof(line), "gfp %s; %s pages reclaimed%s",
+			 r->gfp_str && r->gfp_str[0] ? r->gfp_str : "?",
+			 rpt_fmt_count(b[0], 96, r->nr_reclaimed),
+			 r->parent_id ? "; nested in another allocation" : "");
+		rpt_put_wrapped(f, 8, line);
+		o = (size_t)snprintf(line, sizeof(line), "meanwhile: ");
+		if (st->any_kswapd_span)
+			o += (size_t)snprintf(line + o, sizeof(line) - o, "kswapd ran %s (%.0f%%)%s; ",
+					      rpt_fmt_ns(b[0], 96, s->kswapd_run_ns),
+					      r->latency_ns ? 100.0 * (double)s->kswapd_run_ns /
+							      (double)r->latency_ns : 0,
+					      s->kswapd_awake ? ", awake" : "");
+		else
+			o += (size_t)snprintf(line + o, sizeof(line) - o,
+					      "kswapd unknown (no sched_switch or kswapd_wake/sleep); ");
+		snprintf(line + o, sizeof(line) - o, "%s%s other task%s stalled (%s slow allocation%s)",
+			 rpt_fmt_count(b[0], 96, s->nr_pids), s->pids_capped ? "+" : "",
+			 s->nr_pids == 1 ? "" : "s", rpt_fmt_count(b[1], 96, s->other_allocs),
+			 s->other_allocs == 1 ? "" : "s");
+		rpt_put_wrapped(f, 8, line);
 	}
 	return ferror(f) ? -1 : 0;
 }

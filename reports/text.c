@@ -25,6 +25,26 @@ static const char *fmt_ns(char *buf, size_t len, uint64_t ns)
 	return buf;
 }
 
+/* 1,234,567 in one of the rotating buffers of a printf's arguments */
+#define NB	8
+struct nums {
+	char	b[NB][32];
+	int	i;
+};
+
+static const char *num(struct nums *n, uint64_t v)
+{
+	char *b = n->b[n->i++ % NB];
+
+	return rpt_fmt_count(b, sizeof(n->b[0]), v);
+}
+
+/* A section title: a blank line, then the title (bold on a terminal). */
+static void heading(FILE *f, const struct rpt_input *in, const char *title)
+{
+	fprintf(f, "\n%s%s%s\n", rpt_sgr(in, RPT_SGR_BOLD), title, rpt_sgr(in, RPT_SGR_RESET));
+}
+
 static double per_sec(uint64_t n, uint64_t window_ns)
 {
 	return window_ns ? (double)n / ((double)window_ns / 1e9) : 0;
@@ -32,14 +52,15 @@ static double per_sec(uint64_t n, uint64_t window_ns)
 
 static void stage_row(FILE *f, const char *name, const struct anl_stat *s)
 {
-	char b[8][24];
+	char b[8][24], c[32];
 
+	rpt_fmt_count(c, sizeof(c), s->count);
 	if (!s->timed) {
-		fprintf(f, "  %-15s %9" PRIu64 "   %s\n", name, s->count,
-			s->count ? "(count only: no time in this mode)" : "");
+		fprintf(f, "  %-15s %9s%s\n", name, c,
+			s->count ? "   (count only: no time in this mode)" : "");
 		return;
 	}
-	fprintf(f, "  %-15s %9" PRIu64 " %9s %9s %9s %9s %9s %9s %9s\n", name, s->count,
+	fprintf(f, "  %-15s %9s %9s %9s %9s %9s %9s %9s %9s\n", name, c,
 		fmt_ns(b[0], 24, s->total_ns), fmt_ns(b[1], 24, s->total_ns / s->timed),
 		fmt_ns(b[2], 24, anl_stat_percentile(s, 50)),
 		fmt_ns(b[3], 24, anl_stat_percentile(s, 90)),
@@ -49,7 +70,8 @@ static void stage_row(FILE *f, const char *name, const struct anl_stat *s)
 }
 
 /* print_log2_hist() of libbpf-tools: power-of-two rows, a 40-column bar. */
-static void log2_hist(FILE *f, const char *title, const struct anl_hist *h)
+static void log2_hist(FILE *f, const struct rpt_input *in, const char *title,
+		      const struct anl_hist *h)
 {
 	static const char stars[] = "****************************************";
 	int lo = -1, hi = -1;
@@ -66,7 +88,7 @@ static void log2_hist(FILE *f, const char *title, const struct anl_hist *h)
 	}
 	if (lo < 0)
 		return;
-	fprintf(f, "\n%s\n", title);
+	heading(f, in, title);
 	fprintf(f, "%24s : %-9s %s\n", "ns", "count", "distribution");
 	for (int i = lo; i <= hi; i++) {
 		int w = (int)(h->bucket[i] * 40 / max);
@@ -78,22 +100,24 @@ static void log2_hist(FILE *f, const char *title, const struct anl_hist *h)
 	}
 }
 
-static void kpi_block(FILE *f, const struct anl_model *m)
+static void kpi_block(FILE *f, const struct rpt_input *in)
 {
+	const struct anl_model *m = in->model;
 	const struct anl_totals *t = &m->scope;
 	bool est = m->mode == ANL_MODE_EVENTS;
 	const char *mark = est ? " (estimated: lower bound)" : "";
+	struct nums n = { .i = 0 };
 
-	fprintf(f, "\nKPIs\n");
-	fprintf(f, "  allocations           %10" PRIu64 "%s\n", t->allocations,
+	heading(f, in, "KPIs");
+	fprintf(f, "  allocations           %10s%s\n", num(&n, t->allocations),
 		est ? " (mm_page_alloc events; bulk allocations emit none)" : "");
-	fprintf(f, "  slow-path entries     %10" PRIu64 "   %.1f/s, %.2f per 1,000 allocations%s\n",
-		t->slow, per_sec(t->slow, m->window_ns),
+	fprintf(f, "  slow-path entries     %10s   %.1f/s, %.2f per 1,000 allocations%s\n",
+		num(&n, t->slow), per_sec(t->slow, m->window_ns),
 		t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0, mark);
-	fprintf(f, "  failed (NULL)         %10" PRIu64 "%s\n", t->failed,
+	fprintf(f, "  failed (NULL)         %10s%s\n", num(&n, t->failed),
 		est ? " (from mm_page_alloc page=(nil))" : "");
 	if (t->nested)
-		fprintf(f, "  nested (in reclaim)   %10" PRIu64 "\n", t->nested);
+		fprintf(f, "  nested (in reclaim)   %10s\n", num(&n, t->nested));
 	if (m->kswapd_known)
 		fprintf(f, "  kswapd CPU            %9.1f %%  of one CPU (%s)\n",
 			m->kswapd_cpu_percent, m->kswapd_source);
@@ -102,23 +126,36 @@ static void kpi_block(FILE *f, const struct anl_model *m)
 	if (m->kswapd_stat_known)
 		fprintf(f, "  kswapd CPU (/proc)    %9.1f %%  from the /proc/PID/stat snapshots\n",
 			m->kswapd_stat_percent);
-	fprintf(f, "  direct reclaim        %10" PRIu64 "   entries, %" PRIu64 " pages reclaimed",
-		t->reclaim_begin, t->nr_reclaimed);
+	fprintf(f, "  direct reclaim        %10s   entries, %s pages reclaimed",
+		num(&n, t->reclaim_begin), num(&n, t->nr_reclaimed));
 	if (t->reclaim_begin)
 		fprintf(f, ", %.1f pages/stall", (double)t->nr_reclaimed / (double)t->reclaim_begin);
 	fprintf(f, "\n");
 	if (t->reclaim_loops)
-		fprintf(f, "  reclaim loops         %10" PRIu64 "   allocations with 2+ reclaims\n",
-			t->reclaim_loops);
-	fprintf(f, "  direct compaction     %10" PRIu64 "   tries, %" PRIu64
-		" stalls in the kernel's sense, %" PRIu64 " kcompactd/other runs\n",
-		t->try_compact, t->compact_stall_derived, t->compact_begin_other);
-	fprintf(f, "  OOM victims           %10" PRIu64 "\n", t->mark_victim);
+		fprintf(f, "  reclaim loops         %10s   allocations with 2+ reclaims\n",
+			num(&n, t->reclaim_loops));
+	fprintf(f, "  direct compaction     %10s   tries, %s stalls in the kernel's sense, "
+		"%s kcompactd/other runs\n", num(&n, t->try_compact),
+		num(&n, t->compact_stall_derived), num(&n, t->compact_begin_other));
+	fprintf(f, "  OOM victims           %10s\n", num(&n, t->mark_victim));
 }
 
-static void anomalies(FILE *f, const struct anl_model *m, const struct prs_stats *ps)
+static void anomaly_row(FILE *f, const struct rpt_input *in, bool *any, const char *label,
+			uint64_t v)
 {
-	const struct anl_anomalies *an = &m->anomalies;
+	char c[32];
+
+	if (!*any)
+		heading(f, in, "Anomalies (counted, see docs/json-schema.md)");
+	*any = true;
+	fprintf(f, "  %-44s %s%10s%s\n", label, rpt_sgr(in, RPT_SGR_YELLOW),
+		rpt_fmt_count(c, sizeof(c), v), rpt_sgr(in, RPT_SGR_RESET));
+}
+
+static void anomalies(FILE *f, const struct rpt_input *in)
+{
+	const struct anl_anomalies *an = &in->model->anomalies;
+	const struct prs_stats *ps = in->pstats;
 	bool any = false;
 
 	for (size_t i = 0; i < rpt_nr_anomalies; i++) {
@@ -126,10 +163,7 @@ static void anomalies(FILE *f, const struct anl_model *m, const struct prs_stats
 
 		if (!v)
 			continue;
-		if (!any)
-			fprintf(f, "\nAnomalies (counted, see docs/json-schema.md)\n");
-		any = true;
-		fprintf(f, "  %-44s %10" PRIu64 "\n", rpt_anomalies[i].label, v);
+		anomaly_row(f, in, &any, rpt_anomalies[i].label, v);
 		/* where: the reader saw the same stream */
 		if (rpt_anomalies[i].offset == offsetof(struct anl_anomalies, ts_backwards) &&
 		    ps && ps->ts_backwards) {
@@ -143,46 +177,42 @@ static void anomalies(FILE *f, const struct anl_model *m, const struct prs_stats
 				ps->ts_backwards_cpus == 1 ? "" : "s", (double)ps->ts_backwards_max / 1e3);
 		}
 	}
-	if (ps && (ps->bad_lines || ps->bad_fields)) {
-		if (!any)
-			fprintf(f, "\nAnomalies (counted, see docs/json-schema.md)\n");
-		any = true;
-		fprintf(f, "  %-44s %10" PRIu64 "\n", "unparsable event lines / fields",
-			ps->bad_lines + ps->bad_fields);
-	}
-	if (ps && ps->ts_unordered) {
-		if (!any)
-			fprintf(f, "\nAnomalies (counted, see docs/json-schema.md)\n");
-		fprintf(f, "  %-44s %10" PRIu64 "\n", "events out of time order across CPUs",
-			ps->ts_unordered);
-	}
+	if (ps && (ps->bad_lines || ps->bad_fields))
+		anomaly_row(f, in, &any, "unparsable event lines / fields",
+			    ps->bad_lines + ps->bad_fields);
+	if (ps && ps->ts_unordered)
+		anomaly_row(f, in, &any, "events out of time order across CPUs", ps->ts_unordered);
 }
 
-static void top_tasks(FILE *f, const struct anl_model *m, unsigned int n)
+static void top_tasks(FILE *f, const struct rpt_input *in)
 {
+	const struct anl_model *m = in->model;
+	unsigned int n = in->top_n;
+	struct nums c = { .i = 0 };
 	char b[24];
 
 	if (!n || !m->nr_tasks)
 		return;
-	fprintf(f, "\nTop tasks by stall time\n");
+	heading(f, in, "Top tasks by stall time");
 	fprintf(f, "  %7s %-16s %10s %8s %7s %10s\n", "PID", "COMM", "ALLOCS", "SLOW", "FAILED",
 		"STALL");
 	for (size_t i = 0; i < m->nr_tasks && i < n; i++) {
 		const struct anl_task_sum *t = &m->tasks[i];
 
-		fprintf(f, "  %7d %-16s %10" PRIu64 " %8" PRIu64 " %7" PRIu64 " %10s\n", t->pid,
-			t->comm[0] ? t->comm : "?", t->allocations, t->slow, t->failed,
+		fprintf(f, "  %7d %-16s %10s %8s %7s %10s\n", t->pid, t->comm[0] ? t->comm : "?",
+			num(&c, t->allocations), num(&c, t->slow), num(&c, t->failed),
 			fmt_ns(b, sizeof(b), t->stall_ns));
 	}
 }
 
-static void breakdowns(FILE *f, const struct anl_model *m)
+static void breakdowns(FILE *f, const struct rpt_input *in)
 {
-	const struct anl_totals *t = &m->scope;
+	const struct anl_totals *t = &in->model->scope;
+	struct nums n = { .i = 0 };
 	char b[24];
 
-	fprintf(f, "\nBy order\n  %5s %10s %8s %7s %10s\n", "ORDER", "ALLOCS", "SLOW", "FAILED",
-		"STALL");
+	heading(f, in, "By order");
+	fprintf(f, "  %5s %10s %8s %7s %10s\n", "ORDER", "ALLOCS", "SLOW", "FAILED", "STALL");
 	for (int o = 0; o <= ANL_MAX_ORDER + 1; o++) {
 		const struct anl_order *r = &t->by_order[o];
 
@@ -192,29 +222,35 @@ static void breakdowns(FILE *f, const struct anl_model *m)
 			fprintf(f, "  %5d", o);
 		else
 			fprintf(f, "  %5s", "?");
-		fprintf(f, " %10" PRIu64 " %8" PRIu64 " %7" PRIu64 " %10s\n", r->allocations,
-			r->slow, r->failed, fmt_ns(b, sizeof(b), r->stall_ns));
+		fprintf(f, " %10s %8s %7s %10s\n", num(&n, r->allocations), num(&n, r->slow),
+			num(&n, r->failed), fmt_ns(b, sizeof(b), r->stall_ns));
 	}
-	fprintf(f, "\nBy gfp class\n  %-28s %10s %8s %7s %10s\n", "CLASS", "ALLOCS", "SLOW",
-		"FAILED", "STALL");
+	heading(f, in, "By gfp class");
+	fprintf(f, "  %-28s %10s %8s %7s %10s\n", "CLASS", "ALLOCS", "SLOW", "FAILED", "STALL");
 	for (int i = 0; i < ANL_GFP_CLASSES; i++) {
 		const struct anl_class *c = &t->by_gfp[i];
 
 		if (!c->allocations)
 			continue;
-		fprintf(f, "  %-28s %10" PRIu64 " %8" PRIu64 " %7" PRIu64 " %10s\n", c->name,
-			c->allocations, c->slow, c->failed, fmt_ns(b, sizeof(b), c->stall_ns));
+		fprintf(f, "  %-28s %10s %8s %7s %10s\n", c->name, num(&n, c->allocations),
+			num(&n, c->slow), num(&n, c->failed), fmt_ns(b, sizeof(b), c->stall_ns));
 	}
 }
 
-static void groundtruth(FILE *f, const struct anl_model *m)
+/* Counters as /proc/vmstat prints them (no separators): they are compared by eye. */
+static void groundtruth(FILE *f, const struct rpt_input *in)
 {
+	const struct anl_model *m = in->model;
+	char title[160];
+
 	if (!m->vmstat_known) {
-		fprintf(f, "\nGround truth: no vmstat snapshots (in-trace markers or "
-			"--vmstat-before/--vmstat-after)\n");
+		heading(f, in, "Ground truth: no vmstat snapshots (in-trace markers or "
+			"--vmstat-before/--vmstat-after)");
 		return;
 	}
-	fprintf(f, "\nGround truth: trace vs kernel vmstat deltas (%s)\n", m->vmstat_source);
+	snprintf(title, sizeof(title), "Ground truth: trace vs kernel vmstat deltas (%s)",
+		 m->vmstat_source);
+	heading(f, in, title);
 	fprintf(f, "  %-16s %10s %10s %10s  %-8s %s\n", "COUNTER", "ENTRIES", "TRACE", "KERNEL", "MATCH",
 		m->window_from_markers ? "OUTSIDE-WINDOW" : "");
 	for (int i = 0; i < m->nr_gt; i++) {
@@ -222,8 +258,11 @@ static void groundtruth(FILE *f, const struct anl_model *m)
 
 		fprintf(f, "  %-16s %10" PRIu64 " %10" PRIu64 " ", g->name, g->entries, g->trace);
 		if (g->kernel_known)
-			fprintf(f, "%10" PRIu64 "  %-8s", g->kernel,
-				g->match ? "yes" : g->edge_explained ? "edge" : "NO");
+			fprintf(f, "%10" PRIu64 "  %s%-8s%s", g->kernel,
+				rpt_sgr(in, g->match ? RPT_SGR_GREEN : g->edge_explained ?
+					RPT_SGR_YELLOW : RPT_SGR_RED),
+				g->match ? "yes" : g->edge_explained ? "edge" : "NO",
+				rpt_sgr(in, RPT_SGR_RESET));
 		else
 			fprintf(f, "%10s  %-8s", "?", "-");
 		if (m->window_from_markers && g->edge_min)
@@ -235,8 +274,12 @@ static void groundtruth(FILE *f, const struct anl_model *m)
 	for (int i = 0; i < m->nr_gt; i++) {
 		const struct anl_gt *g = &m->gt[i];
 
-		if (g->kernel_known && !g->match && g->note)
-			fprintf(f, "  %s: %s.\n", g->name, g->note);
+		if (g->kernel_known && !g->match && g->note) {
+			char note[1024];
+
+			snprintf(note, sizeof(note), "%s: %s.", g->name, g->note);
+			rpt_put_wrapped(f, 2, note);
+		}
 	}
 }
 
@@ -255,46 +298,54 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 {
 	const struct anl_model *m = in->model;
 	const struct anl_totals *t = &m->scope;
+	const char *off = rpt_sgr(in, RPT_SGR_RESET);
+	struct nums n = { .i = 0 };
 	char b[24];
 
-	fprintf(f, "allocscope analyze: %s%s%s%s\n", in->trace_path ? in->trace_path : "-",
-		in->format ? " (" : "", in->format ? in->format : "", in->format ? ")" : "");
+	fprintf(f, "%sallocscope analyze:%s %s%s%s%s\n", rpt_sgr(in, RPT_SGR_BOLD), off,
+		in->trace_path ? in->trace_path : "-", in->format ? " (" : "",
+		in->format ? in->format : "", in->format ? ")" : "");
 	fprintf(f, "  mode        %s (%s)%s\n", anl_mode_name(m->mode), mode_words(m->mode),
 		m->mode_forced ? ", forced with -m" : ", detected");
 	if (m->mode != ANL_MODE_EVENTS && !m->slow_path_exact)
-		fprintf(f, "              not exact here: events were lost, see anomalies\n");
+		fprintf(f, "              %snot exact here: events were lost, see anomalies%s\n",
+			rpt_sgr(in, RPT_SGR_YELLOW), off);
 	fprintf(f, "  kernel      %s\n", m->kernel ? m->kernel : "unknown (not in the trace)");
 	fprintf(f, "  window      %s (%s), %.6f .. %.6f\n", fmt_ns(b, sizeof(b), m->window_ns),
 		m->window_source, (double)t->begin_ts / 1e9, (double)t->end_ts / 1e9);
-	fprintf(f, "  lost events %" PRIu64 " in %" PRIu64 " markers%s\n",
-		m->anomalies.lost_events, m->anomalies.lost_markers,
+	fprintf(f, "  lost events %s in %s markers%s\n", num(&n, m->anomalies.lost_events),
+		num(&n, m->anomalies.lost_markers),
 		m->anomalies.lost_markers ? " (allocations open across them are excluded from latency)" : "");
-	if (m->anomalies.ring_known)
-		fprintf(f, "  ring buffer %" PRIu64 " overrun, %" PRIu64 " dropped (the kernel's own count)%s\n",
-			m->anomalies.ring_overrun, m->anomalies.ring_dropped,
-			m->anomalies.ring_overrun || m->anomalies.ring_dropped ?
-			": the trace is NOT complete" : "");
+	if (m->anomalies.ring_known) {
+		bool lossy = m->anomalies.ring_overrun || m->anomalies.ring_dropped;
 
-	kpi_block(f, m);
+		fprintf(f, "  ring buffer %s overrun, %s dropped (the kernel's own count)%s%s%s\n",
+			num(&n, m->anomalies.ring_overrun), num(&n, m->anomalies.ring_dropped),
+			lossy ? rpt_sgr(in, RPT_SGR_RED) : "",
+			lossy ? ": the trace is NOT complete" : "", lossy ? off : "");
+	}
 
-	fprintf(f, "\nStages%s\n", m->mode == ANL_MODE_EVENTS ?
-		" (estimated from tracepoints: compaction = try .. last compaction_end)" : "");
+	kpi_block(f, in);
+
+	heading(f, in, m->mode == ANL_MODE_EVENTS ?
+		"Stages (estimated from tracepoints: compaction = try .. last compaction_end)" :
+		"Stages");
 	fprintf(f, "  %-15s %9s %9s %9s %9s %9s %9s %9s %9s\n", "STAGE", "COUNT", "TOTAL", "MEAN",
 		"P50", "P90", "P99", "P99.9", "MAX");
 	for (int s = 0; s < ANL_STAGE__COUNT; s++)
 		stage_row(f, anl_stage_name(s), &t->stage[s]);
 
 	if (in->histograms) {
-		log2_hist(f, "slow_path latency (per slow allocation)",
+		log2_hist(f, in, "slow_path latency (per slow allocation)",
 			  &t->stage[ANL_STAGE_SLOW_PATH].hist);
-		log2_hist(f, "direct_reclaim latency (per entry)",
+		log2_hist(f, in, "direct_reclaim latency (per entry)",
 			  &t->stage[ANL_STAGE_DIRECT_RECLAIM].hist);
-		log2_hist(f, "compaction latency (per direct compaction)",
+		log2_hist(f, in, "compaction latency (per direct compaction)",
 			  &t->stage[ANL_STAGE_COMPACTION].hist);
 	}
-	top_tasks(f, m, in->top_n);
-	breakdowns(f, m);
-	groundtruth(f, m);
-	anomalies(f, m, in->pstats);
+	top_tasks(f, in);
+	breakdowns(f, in);
+	groundtruth(f, in);
+	anomalies(f, in);
 	return ferror(f) ? -1 : 0;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Formatting helpers and error strings of the report library. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <inttypes.h>
 #include <string.h>
@@ -49,6 +50,40 @@ const char *rpt_fmt_count(char *buf, size_t len, uint64_t n)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+/*
+ * Greedy word wrap: pieces end at a space (dropped at a fold) or after a
+ * '|' (gfp flags); a piece longer than the width is printed whole.
+ */
+void rpt_put_wrapped(FILE *f, int indent, const char *text)
+{
+	int col = indent, cont = indent + 2;
+	bool space = false;
+	const char *p = text;
+
+	fprintf(f, "%*s", indent, "");
+	while (*p) {
+		size_t n = 0;
+
+		while (p[n] && p[n] != ' ')
+			if (p[n++] == '|')
+				break;
+		if (n && col > indent && col + (space ? 1 : 0) + (int)n > RPT_WIDTH) {
+			fprintf(f, "\n%*s", cont, "");
+			col = cont;
+		} else if (space) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p, 1, n, f);
+		col += (int)n;
+		p += n;
+		space = *p == ' ';
+		if (space)
+			p++;
+	}
+	fputc('\n', f);
 }
 
 void rpt_json_str(FILE *f, const char *s)
