@@ -478,6 +478,36 @@ static void test_fgraph_minimal(void **state)
 	assert_int_equal((int64_t)run.ev[7].e.u.fn.retval, -12);
 }
 
+/* Task names with dots (Android app names) in the task column, and the '@' overhead mark (> 100 ms). */
+static void test_dotted_tasks_overhead_at(void **state)
+{
+	struct run run;
+
+	read_text("   com.android.systemui-298   [002] d..1.  10.000001: mm_page_alloc: page=0 pfn=0x1 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		  "   .hidden.-7   [000] .....  10.000002: mm_vmscan_kswapd_sleep: nid=0\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 2);
+	assert_string_equal(run.ev[0].comm, "com.android.systemui");
+	assert_int_equal(run.ev[0].e.pid, 298);
+	assert_int_equal(run.ev[0].e.cpu, 2);
+	assert_string_equal(run.ev[1].comm, ".hidden.");
+	assert_int_equal(run.ev[1].e.pid, 7);
+
+	read_text("   11.000001 |   1)  com.example.app-1234  |               |  __alloc_pages_noprof() {\n"
+		  "   11.000002 |   1)  com.example.app-1234  | @ 123456.789 us |  }\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.fmt, PRS_FMT_FGRAPH_TEXT);
+	assert_int_equal(run.n, 2);
+	assert_string_equal(run.ev[0].comm, "com.example.app");
+	assert_int_equal(run.ev[0].e.pid, 1234);
+	assert_int_equal(run.ev[1].e.kind, PRS_EV_FUNC_EXIT);
+	assert_int_equal(run.ev[1].e.u.fn.duration, 123456789ull);
+	assert_string_equal(run.ev[1].e.u.fn.func, "__alloc_pages_noprof");
+	assert_int_equal(run.st.bad_lines, 0);
+}
+
 /* ---- input layer: zstd, long lines, NUL, garbage ------------------------- */
 
 static void test_zstd_input(void **state)
@@ -1080,6 +1110,7 @@ int main(void)
 		cmocka_unit_test(test_fgraph_full),
 		cmocka_unit_test(test_fgraph_minimal),
 		cmocka_unit_test(test_fgraph_allocscope_marker),
+		cmocka_unit_test(test_dotted_tasks_overhead_at),
 		cmocka_unit_test(test_zstd_input),
 		cmocka_unit_test(test_overlong_line),
 		cmocka_unit_test(test_nul_bytes),
