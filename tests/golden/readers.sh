@@ -36,6 +36,21 @@ damaged() {	# file regex
 	fi
 }
 
+# lost FILE COUNT: both readers emit one lost-events marker where trace-cmd
+# report prints "CPU:N [COUNT EVENTS DROPPED]", with its count (empty: unknown)
+lost() {
+	local f=$1 want=$2 rep ours
+	same "$f"
+	n=$((n + 1))
+	# an instance's lines start with its name
+	rep=$(trace-cmd report "$f" 2>/dev/null | grep -oE '^([^ ]+: )?CPU:[0-9]+ \[([0-9]+ )?EVENTS DROPPED\]' |
+		sed 's/^[^ ]*: CPU:/CPU:/')
+	ours=$("$BIN" events "$f" | awk '$5 == "lost_events" { sub(/count=/, "", $NF); print $2, $NF }')
+	if [ "$rep" != "CPU:${ours%% *} [${want:+$want }EVENTS DROPPED]" ] || [ "${ours#* }" != "${want:-0}" ]; then
+		echo "readers: $f: lost events '$ours' vs trace-cmd report '$rep' (want $want)" >&2; fail=1
+	fi
+}
+
 # poke FILE OFFSET HEXBYTES
 poke() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
 
@@ -52,6 +67,17 @@ for dat in tests/data/*.dat; do
 			damaged "$b-commit.dat" "$b-commit.dat: offset [0-9]+: CPU [0-9]+ data .*page header claims"
 			cp "$b-v6.dat" "$b-event.dat"; poke "$b-event.dat" $((sz - 8192 + 16)) '\x00\x00\x00\x00\x00\xf0\x00\x00'
 			damaged "$b-event.dat" "$b-event.dat: offset [0-9]+: CPU [0-9]+ data .*runs past the page"
+			# the ring buffer's missed-events flags on that page: with a stored count
+			# (RB_MISSED_EVENTS | RB_MISSED_STORED, 42 after the data) and without one
+			# (the kernel stores the count only when it fits in the page after the data)
+			commit=$(od -An -tu4 -j$((sz - 8192 + 8)) -N4 "$b-v6.dat" | tr -d ' ')
+			if [ $((16 + (commit & 0xfffff) + 8)) -le 4096 ]; then
+				cp "$b-v6.dat" "$b-lost.dat"; poke "$b-lost.dat" $((sz - 8192 + 11)) '\xc0'
+				poke "$b-lost.dat" $((sz - 8192 + 16 + (commit & 0xfffff))) '\x2a\x00\x00\x00\x00\x00\x00\x00'
+				lost "$b-lost.dat" 42
+			fi
+			cp "$b-v6.dat" "$b-lostn.dat"; poke "$b-lostn.dat" $((sz - 8192 + 11)) '\x80'
+			lost "$b-lostn.dat" ""
 		fi
 		if trace-cmd convert -i "$dat" -o "$b-v7none.dat" --file-version 7 --compression none >/dev/null 2>&1; then
 			same "$b-v7none.dat"
