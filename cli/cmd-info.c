@@ -129,13 +129,13 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 
 		if (st->ts_backwards_cpu >= 0)
 			snprintf(cpu, sizeof(cpu), "CPU %d", (int)st->ts_backwards_cpu);
-		printf("  time order:   %" PRIu64 " event%s older than the previous one of %s CPU, "
-		       "on %u CPU%s; the first on %s at %" PRIu64 ".%09" PRIu64 ", at most %.3f us back\n",
-		       st->ts_backwards, st->ts_backwards == 1 ? "" : "s",
+		printf("  time order:   %" PRIu64 " event%s older than the previous one of %s CPU "
+		       "(on %u CPU%s)\n", st->ts_backwards, st->ts_backwards == 1 ? "" : "s",
 		       st->ts_backwards == 1 ? "its" : "their", st->ts_backwards_cpus,
-		       st->ts_backwards_cpus == 1 ? "" : "s", cpu,
-		       st->ts_backwards_at / 1000000000, st->ts_backwards_at % 1000000000,
-		       (double)st->ts_backwards_max / 1e3);
+		       st->ts_backwards_cpus == 1 ? "" : "s");
+		printf("                the first on %s at %" PRIu64 ".%09" PRIu64
+		       ", the largest step back %.3f us\n", cpu, st->ts_backwards_at / 1000000000,
+		       st->ts_backwards_at % 1000000000, (double)st->ts_backwards_max / 1e3);
 	}
 	if (st->ts_unordered)
 		printf("  time order:   %" PRIu64 " event%s older than an earlier event of another CPU\n",

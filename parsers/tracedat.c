@@ -339,7 +339,8 @@ static int td_v7_buffer_opt(struct td_walk *w, const struct td_opts *o, uint64_t
 		b->cpu[i] = (struct td_cpu){ .id = id, .off = off, .size = sz };
 		if (id >= TD_MAX_CPUS)
 			return prs_fail(w->r, PRS_ECORRUPT, false, o->base + at,
-					"buffer \"%s\": CPU id %u", b->name, id);
+					"buffer \"%s\": CPU id %u (the limit is %u)", b->name, id,
+					TD_MAX_CPUS - 1);
 		if (id + 1 > b->max_cpu)
 			b->max_cpu = id + 1;
 		if (!sz)

@@ -164,6 +164,9 @@ gen_malformed_more() {
 		printf '\xff\xff\xff\xff\xff\xff\x00\x00' | dd of="$g/hdr-secsize.dat" bs=1 seek=4210 conv=notrunc status=none
 		cp "$f" "$g/hdr-usize.dat"
 		printf '\xff\xff\xff\x7f' | dd of="$g/hdr-usize.dat" bs=1 seek=4222 conv=notrunc status=none
+		# the BUFFER option's second CPU id (at 1454481) beyond any machine's
+		cp "$f" "$g/hdr-cpuid.dat"
+		printf '\x28\x23\x00\x00' | dd of="$g/hdr-cpuid.dat" bs=1 seek=1454481 conv=notrunc status=none
 	fi
 	# a line over the 1 MiB limit after a good one, and as the very first line
 	{ head -n 14 tests/corpus/ftrace/seed-kprobe.txt; head -c $((2 << 20)) /dev/zero | tr '\0' 'a'; echo; } > "$g/giant-line.txt"
