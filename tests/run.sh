@@ -174,13 +174,15 @@ gen_malformed_more() {
 	# 1 GB of zeros in ~40 KB of zstd: streaming keeps memory bounded
 	if command -v zstd >/dev/null; then
 		head -c 1G /dev/zero | zstd -q -3 -c > "$g/bomb-zeros.zst"
-		# and 64 MB of blank lines: read to the end, in bounded memory
+		# 64 MB of blank lines in ~2 KB: past 16 MiB out at over 1000x, refused as a bomb;
+		# 8 MB of them (below the 16 MiB floor) read to the end, in bounded memory
 		head -c 64M /dev/zero | tr '\0' '\n' | zstd -q -3 -c > "$g/bomb-newlines.zst"
+		head -c 8M /dev/zero | tr '\0' '\n' | zstd -q -3 -c > "$g/bomb-small-newlines.zst"
 	fi
 }
 
 run_malformed() {
-	local line file want re err rc
+	local line file want re err rc rss
 	gen_malformed
 	while IFS= read -r line; do
 		case "$line" in ''|'#'*) continue ;; esac
@@ -212,8 +214,9 @@ run_malformed() {
 		[ -e "$file" ] && [ -x /usr/bin/time ] || continue
 		err=$(timeout 120 /usr/bin/time -f 'maxrss %M' "$BIN" info "$file" 2>&1 >/dev/null); rc=$?
 		rss=$(sed -n 's/^maxrss //p' <<<"$err")
-		case $file in *zeros*) want=2 ;; *) want=0 ;; esac
-		if [ $rc -eq $want ] && [ -n "$rss" ] && [ "$rss" -lt 65536 ]; then ok
+		case $file in *small*) want=0 re='^maxrss' ;; *zeros*) want=2 re='binary' ;;
+			*) want=2 re='expands more than 1000x.*decompression bomb' ;; esac
+		if [ $rc -eq $want ] && [ -n "$rss" ] && [ "$rss" -lt 65536 ] && grep -Eq "$re" <<<"$err"; then ok
 		else bad "bomb $file: exit $rc (want $want), max RSS ${rss:-?} KB: $err"; fi
 	done
 	# Every generated truncation of a real trace.dat must be an error, never a success.
