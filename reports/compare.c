@@ -141,8 +141,11 @@ int rpt_compare_text(const struct rpt_cmp_input *in, FILE *f)
 
 			if (!(res->guards & bit))
 				continue;
+			char line[600];
+
 			anl_cmp_guard_text(res, in->base, in->nbase, in->cand, in->ncand, bit, msg, sizeof(msg));
-			fprintf(f, "WARNING: %s%s\n", msg, in->forced ? " (compared anyway: --force)" : "");
+			snprintf(line, sizeof(line), "WARNING: %s%s", msg, in->forced ? " (compared anyway: --force)" : "");
+			rpt_put_wrapped(f, 0, line);
 		}
 	}
 
