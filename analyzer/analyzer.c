@@ -729,10 +729,11 @@ static int fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_even
 			/* our recorder and the samples fetch gfp_mask=$arg1 order=$arg2 */
 			uint64_t gfp = ev->u.fn.arg[0], order = ev->u.fn.arg[1];
 
-			if (order != PRS_NO_VALUE && order > 64) {
+			/* beyond MAX_PAGE_ORDER: counted, kept in the "other" row; beyond any kernel's: unknown */
+			if (order != PRS_NO_VALUE && order > ANL_MAX_ORDER)
 				a->an.order_out_of_range++;
+			if (order != PRS_NO_VALUE && order > 64)
 				order = PRS_NO_VALUE;
-			}
 			return alloc_enter(a, t, ev, gfp,
 					   order == PRS_NO_VALUE ? -1 : (int32_t)order);
 		}

@@ -1205,10 +1205,18 @@ static void test_order_out_of_range(void **state)
 	kprobe(x, 1 * MS, 100, 0, F_ALLOC, 0x140cca, 1000);
 	kret(x, 1 * MS + 2 * US, 100, 0, F_GPFL, F_ALLOC, 0x1000);
 	kret(x, 1 * MS + 3 * US, 100, 0, F_ALLOC, NULL, 0x1000);
+	/* 11..64: no page order of any kernel either, but a number: counted too */
+	kprobe(x, 2 * MS, 100, 0, F_ALLOC, 0x140cca, 11);
+	kret(x, 2 * MS + 2 * US, 100, 0, F_GPFL, F_ALLOC, 0x1000);
+	kret(x, 2 * MS + 3 * US, 100, 0, F_ALLOC, NULL, 0x1000);
+	kprobe(x, 3 * MS, 100, 0, F_ALLOC, 0x140cca, 10);
+	kret(x, 3 * MS + 2 * US, 100, 0, F_GPFL, F_ALLOC, 0x1000);
+	kret(x, 3 * MS + 3 * US, 100, 0, F_ALLOC, NULL, 0x1000);
 	m = fx_finish(x);
-	assert_int_equal(m->anomalies.order_out_of_range, 1);
-	assert_int_equal(m->scope.allocations, 1);
-	assert_int_equal(m->scope.by_order[ANL_MAX_ORDER + 1].allocations, 1);
+	assert_int_equal(m->anomalies.order_out_of_range, 2);
+	assert_int_equal(m->scope.allocations, 3);
+	assert_int_equal(m->scope.by_order[10].allocations, 1);
+	assert_int_equal(m->scope.by_order[ANL_MAX_ORDER + 1].allocations, 2);
 	fx_free(x);
 }
 
