@@ -63,8 +63,7 @@ static int info_warnings(const struct prs_stats *st, const struct info_seen *see
 	int n = 0;
 
 	if (seen->anon_probes)
-		warn[n++] = "kprobe events without function names (bare addresses, e.g. trace-cmd "
-			    "report output): retprobe mode needs them; analyze the trace.dat itself";
+		warn[n++] = "kprobes as bare addresses (trace-cmd report text): retprobe mode needs the trace.dat";
 	if (!st->events)
 		warn[n++] = "no events in the trace";
 	if (!st->by_kind[PRS_EV_PAGE_ALLOC])
