@@ -121,6 +121,8 @@ static void events_print(const struct prs_event *ev, const struct events_setting
 	case PRS_EV_LRU_SHRINK:
 		put_i32("nid", ev->u.lru.nid);
 		put_i32("priority", ev->u.lru.priority);
+		put_u64("nr_scanned", ev->u.lru.nr_scanned);
+		put_u64("nr_reclaimed", ev->u.lru.nr_reclaimed);
 		break;
 	case PRS_EV_MARK_VICTIM:
 		put_i32("victim", ev->u.victim.pid);

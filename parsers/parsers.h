@@ -143,6 +143,8 @@ struct prs_event {
 		} compact;
 		/* LRU_SHRINK: mm_vmscan_lru_shrink_inactive / _active */
 		struct {
+			uint64_t nr_scanned;	/* _inactive only; PRS_NO_VALUE absent (_active) */
+			uint64_t nr_reclaimed;	/* _inactive only; PRS_NO_VALUE absent (_active) */
 			int32_t nid;		/* -1 absent */
 			int32_t priority;	/* scan priority, DEF_PRIORITY 12 .. 0; -1 absent */
 		} lru;

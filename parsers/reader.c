@@ -384,6 +384,8 @@ void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 		ev->u.compact.status_str = NULL;
 		break;
 	case PRS_EV_LRU_SHRINK:
+		ev->u.lru.nr_scanned = PRS_NO_VALUE;
+		ev->u.lru.nr_reclaimed = PRS_NO_VALUE;
 		ev->u.lru.nid = -1;
 		ev->u.lru.priority = -1;
 		break;

@@ -629,6 +629,10 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 				bad |= !parse_i32(v, ve, &ev->u.lru.nid);
 			else if (KEY("priority"))
 				bad |= !parse_i32(v, ve, &ev->u.lru.priority);
+			else if (KEY("nr_reclaimed"))	/* _inactive; _active has none */
+				bad |= !txt_parse_num(v, ve, &ev->u.lru.nr_reclaimed);
+			else if (KEY("nr_scanned"))
+				bad |= !txt_parse_num(v, ve, &ev->u.lru.nr_scanned);
 			break;
 		case PRS_EV_COMPACT_BEGIN:
 		case PRS_EV_COMPACT_END:

@@ -154,7 +154,7 @@ struct td_memo {
 
 /* Field roles: which field of the event feeds which member of prs_event. */
 enum {
-	F_PID, F_PFN, F_ORDER, F_GFP, F_MT, F_NID, F_ZID, F_PRIO, F_NR_RECLAIMED,
+	F_PID, F_PFN, F_ORDER, F_GFP, F_MT, F_NID, F_ZID, F_PRIO, F_NR_RECLAIMED, F_NR_SCANNED,
 	F_SYNC, F_STATUS, F_VPID, F_PREV_COMM, F_PREV_PID, F_PREV_STATE, F_NEXT_COMM,
 	F_NEXT_PID, F_BUF, F_FUNC, F_DEPTH, F_CALLTIME, F_RETTIME, F_RETVAL,
 	F_IP, F_RET_IP, F_ARG0, F_ARG1,

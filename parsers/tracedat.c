@@ -1245,6 +1245,9 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 	case PRS_EV_LRU_SHRINK:
 		e->f[F_NID] = td_field(ev, "nid");
 		e->f[F_PRIO] = td_field(ev, "priority");
+		/* _inactive only (4.11 .. 6.18); _active has nr_taken, nr_deactivated, ... */
+		e->f[F_NR_SCANNED] = td_field(ev, "nr_scanned");
+		e->f[F_NR_RECLAIMED] = td_field(ev, "nr_reclaimed");
 		break;
 	case PRS_EV_COMPACT_BEGIN:
 	case PRS_EV_COMPACT_END:
@@ -1795,6 +1798,8 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 	case PRS_EV_LRU_SHRINK:
 		GET(F_NID, ev->u.lru.nid, int32_t);
 		GET(F_PRIO, ev->u.lru.priority, int32_t);
+		GET(F_NR_SCANNED, ev->u.lru.nr_scanned, uint64_t);
+		GET(F_NR_RECLAIMED, ev->u.lru.nr_reclaimed, uint64_t);
 		break;
 	case PRS_EV_COMPACT_BEGIN:
 	case PRS_EV_COMPACT_END:
