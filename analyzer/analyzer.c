@@ -133,6 +133,7 @@ struct anl_ctx {
 	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp, seen_suitable_tp;
 	bool		seen_compact_fn;	/* __alloc_pages_direct_compact entry/exit */
 	bool		seen_lru_shrink_tp;
+	bool		seen_lru_inactive_tp;	/* with nr_reclaimed */
 	bool		seen_kswapd_switch, seen_kswapd_wake, seen_switch;
 	uint64_t	first_ts, last_ts;
 	uint64_t	next_id;
@@ -965,6 +966,39 @@ static void ct_close(struct anl_ctx *a, struct anl_task *t)
 	}
 }
 
+static bool is_kswapd(const char *comm);
+
+/*
+ * PGSTEAL_DIRECT is counted where mm_vmscan_lru_shrink_inactive fires, with
+ * the same nr_reclaimed: shrink_inactive_list() (5.4 .. 6.18) and MGLRU's
+ * evict_folios() (6.12; on 6.1 it counts but emits no event), by every
+ * reclaimer that is not kswapd (PF_KSWAPD), nor khugepaged where
+ * reclaimer_offset() has pgsteal_khugepaged (6.12), nor proactive reclaim
+ * where it has pgsteal_proactive (newer kernels), and only when
+ * !cgroup_reclaim(sc): memcg reclaim (memory.max/high, memory.reclaim, v1
+ * soft limit) counts in memory.stat only (5.4 .. 6.18).  Inside
+ * try_to_free_pages() the target is no memcg (but for v1 soft-limit
+ * reclaim); outside it a non-kswapd reclaim is node_reclaim() (counted),
+ * memcg or proactive reclaim (not): kept apart for the note.
+ */
+static void lru_inactive(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
+{
+	const char *comm = ev->comm && ev->comm[0] ? ev->comm : t->comm;
+	uint64_t nr = ev->u.lru.nr_reclaimed;
+
+	a->seen_lru_inactive_tp = true;
+	if (is_kswapd(comm))
+		return;
+	RAW_INC(a, lru_inactive, 1);
+	RAW_INC(a, lru_reclaimed, nr);
+	if (!strcmp(comm, "khugepaged"))
+		RAW_INC(a, lru_reclaimed_khugepaged, nr);
+	if (!t->rc_open) {
+		RAW_INC(a, lru_outside, 1);
+		RAW_INC(a, lru_reclaimed_outside, nr);
+	}
+}
+
 static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
 {
 	struct anl_frame *f = top(t);
@@ -1075,6 +1109,8 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 				RAW_INC(a, reclaim_passes, 1);
 			t->rc_prio = ev->u.lru.priority;
 		}
+		if (ev->u.lru.nr_reclaimed != PRS_NO_VALUE)
+			lru_inactive(a, t, ev);
 		break;
 	case PRS_EV_WAKEUP_KSWAPD:
 		RAW_INC(a, wakeup_kswapd, 1);
@@ -1732,12 +1768,58 @@ static void gt_explain(struct anl_ctx *a, struct anl_model *m, int i)
 	g->note = a->gt_note[i];
 }
 
+/* pgsteal_direct: from mm_vmscan_lru_shrink_inactive where recorded (see lru_inactive()) */
+static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const struct anl_totals *r)
+{
+	const struct anl_vmstat *vm = a->vm;
+	const uint64_t *e1, *e2;
+	uint64_t edge[2];
+	uint64_t kh;
+
+	/* 6.12: reclaimer_offset() counts khugepaged's reclaim as pgsteal_khugepaged */
+	if (a->seen_lru_inactive_tp) {
+		kh = vm[0].have[ANL_VM_PGSTEAL_KHUGEPAGED] ? r->lru_reclaimed_khugepaged : 0;
+		e1 = EDGE(a, lru_reclaimed);
+		e2 = EDGE(a, lru_reclaimed_khugepaged);
+		edge[0] = e1[0] - (kh ? e2[0] : 0);
+		edge[1] = e1[1] - (kh ? e2[1] : 0);
+		gt_add(a, m, "pgsteal_direct", r->lru_reclaimed - kh, r->reclaim_end, edge,
+		       !r->lru_outside, ANL_VM_PGSTEAL_DIRECT,
+		       "trace = nr_reclaimed of the %" PRIu64 " mm_vmscan_lru_shrink_inactive of "
+		       "tasks other than kswapd%s, as shrink_inactive_list() / evict_folios() "
+		       "count PGSTEAL_DIRECT, but not for memcg reclaim (cgroup_reclaim(): "
+		       "memory.max/high, memory.reclaim, v1 soft limit; counted in memory.stat "
+		       "only); %" PRIu64 " of them (%" PRIu64 " pages) ran outside a direct "
+		       "reclaim: node_reclaim() (counted), memcg or proactive reclaim (not), told "
+		       "apart only by mm_vmscan_memcg_reclaim_* / _node_reclaim_*, not read; the %" PRIu64
+		       " direct reclaim ends say %" PRIu64 " (sc->nr_reclaimed: slab pages freed "
+		       "by shrinkers too)",
+		       r->lru_inactive, kh ? " and khugepaged (pgsteal_khugepaged)" : "",
+		       r->lru_outside, r->lru_reclaimed_outside, r->reclaim_end, r->nr_reclaimed);
+		return;
+	}
+	kh = vm[0].have[ANL_VM_PGSTEAL_KHUGEPAGED] ? r->nr_reclaimed_khugepaged : 0;
+	e1 = EDGE(a, nr_reclaimed);
+	e2 = EDGE(a, nr_reclaimed_khugepaged);
+	edge[0] = e1[0] - (kh ? e2[0] : 0);
+	edge[1] = e1[1] - (kh ? e2[1] : 0);
+	gt_add(a, m, "pgsteal_direct", r->nr_reclaimed - kh, r->reclaim_end, edge, false,
+	       ANL_VM_PGSTEAL_DIRECT,
+	       "nr_reclaimed of mm_vmscan_direct_reclaim_end is sc->nr_reclaimed, which also "
+	       "holds slab pages freed during the reclaim (reclaim_state: shrink_node() on 6.1, "
+	       "flush_reclaim_state() on 6.12) and memcg v1 soft-limit reclaim (shrink_zones()), "
+	       "neither counted as pgsteal_direct (only shrink_inactive_list() / evict_folios() "
+	       "count it); the LRU part alone is the nr_reclaimed of "
+	       "mm_vmscan_lru_shrink_inactive, not recorded (on 6.1 MGLRU's evict_folios() "
+	       "emits none)%s",
+	       kh ? "; khugepaged's reclaim is counted as pgsteal_khugepaged and left out" : "");
+}
+
 static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct anl_totals *r)
 {
 	const struct anl_vmstat *vm = a->vm;
 	const uint64_t *e1, *e2, *e3;
 	uint64_t edge[2];
-	uint64_t kh;
 
 	m->vmstat_known = vm[0].present && vm[1].present;
 	if (!m->vmstat_known)
@@ -1829,21 +1911,7 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 	       a->seen_graph || a->seen_kprobe ? "" :
 	       "; captures and failed charges show only with function events, not recorded");
 
-	/* 6.12: reclaimer_offset() counts khugepaged's reclaim as pgsteal_khugepaged */
-	kh = vm[0].have[ANL_VM_PGSTEAL_KHUGEPAGED] ? r->nr_reclaimed_khugepaged : 0;
-	e1 = EDGE(a, nr_reclaimed);
-	e2 = EDGE(a, nr_reclaimed_khugepaged);
-	edge[0] = e1[0] - (kh ? e2[0] : 0);
-	edge[1] = e1[1] - (kh ? e2[1] : 0);
-	gt_add(a, m, "pgsteal_direct", r->nr_reclaimed - kh, r->reclaim_end, edge, false,
-	       ANL_VM_PGSTEAL_DIRECT,
-	       "nr_reclaimed of mm_vmscan_direct_reclaim_end is sc->nr_reclaimed, which also "
-	       "holds slab pages freed during the reclaim (reclaim_state: shrink_node() on 6.1, "
-	       "flush_reclaim_state() on 6.12) and memcg v1 soft-limit reclaim (shrink_zones()), "
-	       "neither counted as pgsteal_direct (only shrink_inactive_list() / evict_folios() "
-	       "count it); the LRU part alone is the nr_reclaimed of "
-	       "mm_vmscan_lru_shrink_inactive, not read here%s",
-	       kh ? "; khugepaged's reclaim is counted as pgsteal_khugepaged and left out" : "");
+	gt_pgsteal_direct(a, m, r);
 
 	for (int i = 0; i < m->nr_gt; i++)
 		gt_explain(a, m, i);
@@ -1926,6 +1994,11 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->reclaim_end = r->reclaim_end;
 		t->reclaim_zero_ends = r->reclaim_zero_ends;
 		t->nr_reclaimed_khugepaged = r->nr_reclaimed_khugepaged;
+		t->lru_inactive = r->lru_inactive;
+		t->lru_reclaimed = r->lru_reclaimed;
+		t->lru_reclaimed_khugepaged = r->lru_reclaimed_khugepaged;
+		t->lru_outside = r->lru_outside;
+		t->lru_reclaimed_outside = r->lru_reclaimed_outside;
 		t->try_compact = r->try_compact;
 		/* the kernel's notion, as the ground truth compares it */
 		t->compact_stall_derived = a->seen_compact_fn ? r->compact_stall_fn :

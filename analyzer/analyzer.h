@@ -253,6 +253,11 @@ struct anl_totals {
 	uint64_t	reclaim_end;
 	uint64_t	reclaim_zero_ends;	/* reclaim ends with nr_reclaimed 0: every pass reclaimed nothing */
 	uint64_t	nr_reclaimed_khugepaged;	/* ... of khugepaged (6.12: pgsteal_khugepaged) */
+	uint64_t	lru_inactive;		/* mm_vmscan_lru_shrink_inactive of tasks other than kswapd */
+	uint64_t	lru_reclaimed;		/* ... their nr_reclaimed */
+	uint64_t	lru_reclaimed_khugepaged;	/* ... of khugepaged */
+	uint64_t	lru_outside;		/* ... events of them outside the task's direct reclaim */
+	uint64_t	lru_reclaimed_outside;	/* ... and their pages */
 	uint64_t	try_compact;		/* mm_compaction_try_to_compact_pages */
 	uint64_t	compact_stall_derived;	/* tries not skipped in every zone (tracepoints) */
 	uint64_t	compact_try_unsure;	/* ... tries with skipped zones only (6.12: may count) */

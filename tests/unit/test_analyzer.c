@@ -780,6 +780,20 @@ static void lru_shrink(struct fx *x, uint64_t ts, int pid, int prio)
 
 	ev.u.lru.nid = 0;
 	ev.u.lru.priority = prio;
+	ev.u.lru.nr_scanned = ev.u.lru.nr_reclaimed = NONE;	/* as _active */
+	feed(x, &ev);
+}
+
+/* mm_vmscan_lru_shrink_inactive of @comm, reclaiming @nr pages */
+static void lru_inactive(struct fx *x, uint64_t ts, int pid, const char *comm, uint64_t nr)
+{
+	struct prs_event ev = base(ts, pid, 0, PRS_EV_LRU_SHRINK);
+
+	ev.comm = comm;
+	ev.u.lru.nid = 0;
+	ev.u.lru.priority = 12;
+	ev.u.lru.nr_scanned = 32;
+	ev.u.lru.nr_reclaimed = nr;
 	feed(x, &ev);
 }
 
@@ -1153,6 +1167,103 @@ static void test_pgsteal_khugepaged_allocstall_note(void **state)
 	fx_free(x);
 }
 
+/*
+ * pgsteal_direct is what shrink_inactive_list() / evict_folios() count for
+ * any reclaimer but kswapd (and khugepaged where pgsteal_khugepaged
+ * exists): the nr_reclaimed of mm_vmscan_lru_shrink_inactive, inside a
+ * direct reclaim or not (node reclaim), not mm_vmscan_direct_reclaim_end's
+ * sc->nr_reclaimed (slab pages too).  _active events carry no nr_reclaimed.
+ */
+static void test_pgsteal_direct_from_lru(void **state)
+{
+	static const char before[] = "pgsteal_direct 100\npgsteal_khugepaged 0\n";
+	static const char after[] = "pgsteal_direct 142\npgsteal_khugepaged 9\n";
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	const struct anl_gt *g;
+	struct prs_event ev;
+
+	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	lru_inactive(x, 1 * MS, 49, "kswapd0", 500);		/* pgsteal_kswapd */
+	reclaim_begin(x, 2 * MS, 100, 0);
+	lru_inactive(x, 3 * MS, 100, "task", 20);
+	lru_shrink(x, 3 * MS, 100, 12);				/* _active */
+	lru_inactive(x, 4 * MS, 49, "kswapd0", 300);		/* kswapd, meanwhile */
+	lru_inactive(x, 5 * MS, 100, "task", 12);
+	reclaim_end(x, 6 * MS, 100, 0, 40);			/* 8 slab pages */
+	ev = base(7 * MS, 77, 1, PRS_EV_RECLAIM_BEGIN);
+	ev.comm = "khugepaged";
+	ev.u.mm.order = 9;
+	ev.u.mm.gfp = NONE;
+	feed(x, &ev);
+	lru_inactive(x, 8 * MS, 77, "khugepaged", 9);		/* pgsteal_khugepaged */
+	ev = base(9 * MS, 77, 1, PRS_EV_RECLAIM_END);
+	ev.comm = "khugepaged";
+	ev.u.reclaim.nr_reclaimed = 9;
+	feed(x, &ev);
+	lru_inactive(x, 10 * MS, 101, "task", 10);		/* node reclaim: no direct reclaim */
+	m = fx_finish(x);
+	assert_int_equal(m->scope.lru_inactive, 4);	/* kswapd's left out */
+	assert_int_equal(m->scope.lru_reclaimed, 51);
+	assert_int_equal(m->scope.lru_reclaimed_khugepaged, 9);
+	assert_int_equal(m->scope.lru_outside, 1);
+	assert_int_equal(m->scope.lru_reclaimed_outside, 10);
+	g = gt_of(m, "pgsteal_direct");
+	assert_int_equal(g->entries, 2);
+	assert_int_equal(g->trace, 42);
+	assert_int_equal(g->kernel, 42);
+	assert_true(g->match);
+	assert_false(g->exact);		/* the one outside may have been memcg reclaim */
+	fx_free(x);
+}
+
+/*
+ * Without the events, today's sc->nr_reclaimed from the end events; with
+ * them but no pgsteal_khugepaged in the kernel (6.1), khugepaged counts as
+ * direct; the note says what the trace saw when it differs.
+ */
+static void test_pgsteal_direct_lru_fallback(void **state)
+{
+	static const char before[] = "pgsteal_direct 0\n";
+	static const char after[] = "pgsteal_direct 30\n";
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	const struct anl_gt *g;
+
+	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	reclaim_begin(x, 1 * MS, 100, 0);
+	lru_shrink(x, 2 * MS, 100, 12);				/* _active only */
+	reclaim_end(x, 3 * MS, 100, 0, 33);
+	m = fx_finish(x);
+	g = gt_of(m, "pgsteal_direct");
+	assert_int_equal(g->trace, 33);
+	assert_false(g->match);
+	assert_non_null(strstr(g->note, "mm_vmscan_lru_shrink_inactive, not recorded"));
+	fx_free(x);
+
+	x = fx_new(ANL_MODE_AUTO);
+	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	reclaim_begin(x, 1 * MS, 100, 0);
+	lru_inactive(x, 2 * MS, 100, "task", 20);
+	reclaim_end(x, 3 * MS, 100, 0, 24);
+	reclaim_begin(x, 4 * MS, 77, 0);
+	lru_inactive(x, 5 * MS, 77, "khugepaged", 10);
+	reclaim_end(x, 6 * MS, 77, 0, 10);
+	lru_inactive(x, 7 * MS, 100, "task", 5);		/* memcg reclaim here */
+	m = fx_finish(x);
+	g = gt_of(m, "pgsteal_direct");
+	assert_int_equal(g->entries, 2);
+	assert_int_equal(g->trace, 35);
+	assert_int_equal(g->kernel, 30);
+	assert_false(g->match);
+	assert_non_null(strstr(g->note, "1 of them (5 pages) ran outside a direct reclaim"));
+	assert_non_null(strstr(g->note, "the 2 direct reclaim ends say 34"));
+	fx_free(x);
+}
+
 /* ---- time order --------------------------------------------------------- */
 
 /*
@@ -1328,6 +1439,8 @@ int main(void)
 		cmocka_unit_test(test_retprobe_capture_and_charge),
 		cmocka_unit_test(test_compact_stall_suitable_deferred),
 		cmocka_unit_test(test_pgsteal_khugepaged_allocstall_note),
+		cmocka_unit_test(test_pgsteal_direct_from_lru),
+		cmocka_unit_test(test_pgsteal_direct_lru_fallback),
 		cmocka_unit_test(test_ts_backwards_per_cpu),
 		cmocka_unit_test(test_order_out_of_range),
 		cmocka_unit_test(test_hist),

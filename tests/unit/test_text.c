@@ -197,6 +197,38 @@ static void test_ftrace_basic(void **state)
 	assert_int_equal(run.ev[4].e.u.reclaim.nr_reclaimed, 39);
 }
 
+/*
+ * mm_vmscan_lru_shrink_inactive as 4.11 .. 6.18 print it: nr_scanned and
+ * nr_reclaimed (what pgsteal_* count); _active has neither (nr_taken,
+ * nr_deactivated, ...), and a value that is not a number is a bad field.
+ */
+static void test_ftrace_lru_shrink(void **state)
+{
+	struct run run;
+	char text[4096];
+
+	snprintf(text, sizeof(text), "%s%s", ftrace_hdr,
+		 "          memhog-199     [001] .....    47.011487: mm_vmscan_lru_shrink_inactive: nid=0 nr_scanned=32 nr_reclaimed=27 nr_dirty=0 nr_writeback=0 nr_congested=0 nr_immediate=0 nr_activate_anon=5 nr_activate_file=0 nr_ref_keep=0 nr_unmap_fail=0 priority=8 flags=RECLAIM_WB_ANON|RECLAIM_WB_ASYNC\n"
+		 "          memhog-199     [001] .....    47.011488: mm_vmscan_lru_shrink_active: nid=0 nr_taken=32 nr_active=0 nr_deactivated=32 nr_referenced=0 priority=8 flags=RECLAIM_WB_ANON|RECLAIM_WB_ASYNC\n"
+		 "         kswapd0-42      [000] .....    47.011489: mm_vmscan_lru_shrink_inactive: nid=0 nr_scanned=7 nr_reclaimed=x7 priority=12 flags=RECLAIM_WB_FILE|RECLAIM_WB_ASYNC\n");
+	read_text(text, &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 3);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_LRU_SHRINK);
+	assert_string_equal(run.ev[0].e.name, "mm_vmscan_lru_shrink_inactive");
+	assert_int_equal(run.ev[0].e.u.lru.nid, 0);
+	assert_int_equal(run.ev[0].e.u.lru.priority, 8);
+	assert_int_equal(run.ev[0].e.u.lru.nr_scanned, 32);
+	assert_int_equal(run.ev[0].e.u.lru.nr_reclaimed, 27);
+	assert_int_equal(run.ev[1].e.kind, PRS_EV_LRU_SHRINK);
+	assert_int_equal(run.ev[1].e.u.lru.priority, 8);
+	assert_int_equal(run.ev[1].e.u.lru.nr_scanned, PRS_NO_VALUE);
+	assert_int_equal(run.ev[1].e.u.lru.nr_reclaimed, PRS_NO_VALUE);
+	assert_int_equal(run.ev[2].e.u.lru.nr_scanned, 7);
+	assert_int_equal(run.ev[2].e.u.lru.nr_reclaimed, PRS_NO_VALUE);
+	assert_int_equal(run.st.bad_fields, 1);
+}
+
 static void test_ftrace_other_option(void **state)
 {
 	struct run run;
@@ -1102,6 +1134,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ftrace_basic),
+		cmocka_unit_test(test_ftrace_lru_shrink),
 		cmocka_unit_test(test_ftrace_other_option),
 		cmocka_unit_test(test_ftrace_noflags_tgid_lost),
 		cmocka_unit_test(test_kprobes),
