@@ -30,7 +30,8 @@ enum anl_role anl_role_of(const char *func);	/* by name, suffixes stripped */
 	_AV(PGALLOC,		"pgalloc",		true),		\
 	_AV(PGSCAN_DIRECT,	"pgscan_direct",	false),		\
 	_AV(PGSTEAL_DIRECT,	"pgsteal_direct",	false),		\
-	_AV(PGSTEAL_KHUGEPAGED,	"pgsteal_khugepaged",	false)
+	_AV(PGSTEAL_KHUGEPAGED,	"pgsteal_khugepaged",	false),		\
+	_AV(PGSTEAL_PROACTIVE,	"pgsteal_proactive",	false)
 
 #undef _AV
 #define _AV(id, name, prefix) ANL_VM_##id

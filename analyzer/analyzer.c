@@ -87,6 +87,7 @@ struct anl_task {
 	bool		ct_open, ct_counted;	/* kernel-notion compaction stall */
 	bool		ct_zone;		/* a zone of the open try left an event */
 	bool		rc_open;		/* raw reclaim begin seen */
+	bool		mc_open;		/* in memcg reclaim: memcg_(softlimit_)reclaim_begin seen */
 	int32_t		rc_prio;		/* last lru_shrink priority in this reclaim, -1 none */
 	struct anl_task_sum sum[2][2];		/* [estimator][scope] */
 };
@@ -134,6 +135,8 @@ struct anl_ctx {
 	bool		seen_compact_fn;	/* __alloc_pages_direct_compact entry/exit */
 	bool		seen_lru_shrink_tp;
 	bool		seen_lru_inactive_tp;	/* with nr_reclaimed */
+	bool		memcg_known;		/* memcg reclaim events recorded (seen, or the capture's
+						 * option lines list them, or say the kernel lacks them) */
 	bool		seen_kswapd_switch, seen_kswapd_wake, seen_switch;
 	uint64_t	first_ts, last_ts;
 	uint64_t	next_id;
@@ -979,7 +982,9 @@ static bool is_kswapd(const char *comm);
  * soft limit) counts in memory.stat only (5.4 .. 6.18).  Inside
  * try_to_free_pages() the target is no memcg (but for v1 soft-limit
  * reclaim); outside it a non-kswapd reclaim is node_reclaim() (counted),
- * memcg or proactive reclaim (not): kept apart for the note.
+ * memcg or proactive reclaim (not).  mm_vmscan_memcg_reclaim_begin/end
+ * (try_to_free_mem_cgroup_pages()) and _softlimit_ (mem_cgroup_shrink_node())
+ * bracket memcg reclaim where recorded.
  */
 static void lru_inactive(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
 {
@@ -989,6 +994,11 @@ static void lru_inactive(struct anl_ctx *a, struct anl_task *t, const struct prs
 	a->seen_lru_inactive_tp = true;
 	if (is_kswapd(comm))
 		return;
+	if (t->mc_open) {
+		RAW_INC(a, lru_memcg, 1);
+		RAW_INC(a, lru_reclaimed_memcg, nr);
+		return;
+	}
 	RAW_INC(a, lru_inactive, 1);
 	RAW_INC(a, lru_reclaimed, nr);
 	if (!strcmp(comm, "khugepaged"))
@@ -1104,13 +1114,19 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		 * back up inside one direct reclaim is a restart.
 		 */
 		a->seen_lru_shrink_tp = true;
-		if (t->rc_open && ev->u.lru.priority >= 0) {
+		/* soft-limit reclaim inside a direct reclaim scans at priority 0 with its own sc */
+		if (t->rc_open && !t->mc_open && ev->u.lru.priority >= 0) {
 			if (t->rc_prio >= 0 && ev->u.lru.priority > t->rc_prio)
 				RAW_INC(a, reclaim_passes, 1);
 			t->rc_prio = ev->u.lru.priority;
 		}
 		if (ev->u.lru.nr_reclaimed != PRS_NO_VALUE)
 			lru_inactive(a, t, ev);
+		break;
+	case PRS_EV_MEMCG_RECLAIM_BEGIN:
+	case PRS_EV_MEMCG_RECLAIM_END:
+		a->memcg_known = true;
+		t->mc_open = ev->kind == PRS_EV_MEMCG_RECLAIM_BEGIN;
 		break;
 	case PRS_EV_WAKEUP_KSWAPD:
 		RAW_INC(a, wakeup_kswapd, 1);
@@ -1437,6 +1453,7 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 	s += sizeof(pfx) - 1;
 	len -= sizeof(pfx) - 1;
 	{
+		static const char memcg_opt[] = "option event=vmscan:mm_vmscan_memcg_reclaim_begin";
 		char buf[512];
 		char name[128];
 		unsigned long long v1 = 0, v2 = 0, v3 = 0;
@@ -1473,6 +1490,10 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 			a->an.ring_known = true;
 			a->an.ring_overrun += v2;
 			a->an.ring_dropped += v3;
+		} else if (!strncmp(buf, memcg_opt, sizeof(memcg_opt) - 1) &&
+			   (!buf[sizeof(memcg_opt) - 1] || buf[sizeof(memcg_opt) - 1] == ',')) {
+			/* recorded, or ",missing": no CONFIG_MEMCG, no memcg reclaim */
+			a->memcg_known = true;
 		} else if (!strncmp(buf, "clk_tck ", 8) && sscanf(buf + 8, "%llu", &v1) == 1) {
 			a->clk_tck = v1;
 		} else if (!strncmp(buf, "kswapd ", 7) && a->snap_phase &&
@@ -1778,24 +1799,30 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 
 	/* 6.12: reclaimer_offset() counts khugepaged's reclaim as pgsteal_khugepaged */
 	if (a->seen_lru_inactive_tp) {
+		bool proactive = vm[0].have[ANL_VM_PGSTEAL_PROACTIVE];
+
 		kh = vm[0].have[ANL_VM_PGSTEAL_KHUGEPAGED] ? r->lru_reclaimed_khugepaged : 0;
 		e1 = EDGE(a, lru_reclaimed);
 		e2 = EDGE(a, lru_reclaimed_khugepaged);
 		edge[0] = e1[0] - (kh ? e2[0] : 0);
 		edge[1] = e1[1] - (kh ? e2[1] : 0);
 		gt_add(a, m, "pgsteal_direct", r->lru_reclaimed - kh, r->reclaim_end, edge,
-		       !r->lru_outside, ANL_VM_PGSTEAL_DIRECT,
+		       !r->lru_outside || (a->memcg_known && !proactive), ANL_VM_PGSTEAL_DIRECT,
 		       "trace = nr_reclaimed of the %" PRIu64 " mm_vmscan_lru_shrink_inactive of "
 		       "tasks other than kswapd%s, as shrink_inactive_list() / evict_folios() "
 		       "count PGSTEAL_DIRECT, but not for memcg reclaim (cgroup_reclaim(): "
-		       "memory.max/high, memory.reclaim, v1 soft limit; counted in memory.stat "
-		       "only); %" PRIu64 " of them (%" PRIu64 " pages) ran outside a direct "
-		       "reclaim: node_reclaim() (counted), memcg or proactive reclaim (not), told "
-		       "apart only by mm_vmscan_memcg_reclaim_* / _node_reclaim_*, not read; the %" PRIu64
-		       " direct reclaim ends say %" PRIu64 " (sc->nr_reclaimed: slab pages freed "
-		       "by shrinkers too)",
+		       "memory.max/high, memory.reclaim, v1 soft limit; memory.stat only): %" PRIu64
+		       " more (%" PRIu64 " pages) ran inside mm_vmscan_memcg_(softlimit_)reclaim_* "
+		       "and are left out%s; %" PRIu64 " (%" PRIu64 " pages) ran outside a direct "
+		       "reclaim: node_reclaim() (counted)%s; the %" PRIu64 " direct reclaim ends "
+		       "say %" PRIu64 " (sc->nr_reclaimed: slab pages freed by shrinkers too)",
 		       r->lru_inactive, kh ? " and khugepaged (pgsteal_khugepaged)" : "",
-		       r->lru_outside, r->lru_reclaimed_outside, r->reclaim_end, r->nr_reclaimed);
+		       r->lru_memcg, r->lru_reclaimed_memcg,
+		       a->memcg_known ? "" : " (those events not recorded)",
+		       r->lru_outside, r->lru_reclaimed_outside,
+		       !a->memcg_known ? " or memcg reclaim (not), unknown here" :
+		       proactive ? " or proactive reclaim (pgsteal_proactive)" : "",
+		       r->reclaim_end, r->nr_reclaimed);
 		return;
 	}
 	kh = vm[0].have[ANL_VM_PGSTEAL_KHUGEPAGED] ? r->nr_reclaimed_khugepaged : 0;
@@ -1999,6 +2026,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->lru_reclaimed_khugepaged = r->lru_reclaimed_khugepaged;
 		t->lru_outside = r->lru_outside;
 		t->lru_reclaimed_outside = r->lru_reclaimed_outside;
+		t->lru_memcg = r->lru_memcg;
+		t->lru_reclaimed_memcg = r->lru_reclaimed_memcg;
 		t->try_compact = r->try_compact;
 		/* the kernel's notion, as the ground truth compares it */
 		t->compact_stall_derived = a->seen_compact_fn ? r->compact_stall_fn :

@@ -258,6 +258,8 @@ struct anl_totals {
 	uint64_t	lru_reclaimed_khugepaged;	/* ... of khugepaged */
 	uint64_t	lru_outside;		/* ... events of them outside the task's direct reclaim */
 	uint64_t	lru_reclaimed_outside;	/* ... and their pages */
+	uint64_t	lru_memcg;		/* ... not counted: inside memcg (or soft-limit) reclaim */
+	uint64_t	lru_reclaimed_memcg;	/* ... and their pages */
 	uint64_t	try_compact;		/* mm_compaction_try_to_compact_pages */
 	uint64_t	compact_stall_derived;	/* tries not skipped in every zone (tracepoints) */
 	uint64_t	compact_try_unsure;	/* ... tries with skipped zones only (6.12: may count) */

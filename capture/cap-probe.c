@@ -86,9 +86,17 @@ static const char *const wanted_events[][2] = {
 	{ "vmscan", "mm_vmscan_wakeup_kswapd" },
 	{ "vmscan", "mm_vmscan_kswapd_wake" },
 	{ "vmscan", "mm_vmscan_kswapd_sleep" },
-	/* priority going back up inside a direct reclaim = a restart, counted as another allocstall */
+	/*
+	 * priority going back up inside a direct reclaim = a restart, counted as
+	 * another allocstall; _inactive's nr_reclaimed is what pgsteal_* count
+	 */
 	{ "vmscan", "mm_vmscan_lru_shrink_inactive" },
 	{ "vmscan", "mm_vmscan_lru_shrink_active" },
+	/* memcg reclaim: its LRU pages count in memory.stat, not in pgsteal_direct (CONFIG_MEMCG) */
+	{ "vmscan", "mm_vmscan_memcg_reclaim_begin" },
+	{ "vmscan", "mm_vmscan_memcg_reclaim_end" },
+	{ "vmscan", "mm_vmscan_memcg_softlimit_reclaim_begin" },
+	{ "vmscan", "mm_vmscan_memcg_softlimit_reclaim_end" },
 	{ "compaction", "mm_compaction_begin" },
 	{ "compaction", "mm_compaction_end" },
 	{ "compaction", "mm_compaction_try_to_compact_pages" },

@@ -64,7 +64,7 @@ enum cap_func {
 };
 
 /* Tracepoints recorded in every mode (DESIGN.md). */
-enum { CAP_MAX_EVENTS = 16, CAP_NAME_MAX = 128 };
+enum { CAP_MAX_EVENTS = 24, CAP_NAME_MAX = 128 };
 
 struct cap_event {
 	char	system[32];

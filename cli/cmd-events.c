@@ -93,6 +93,7 @@ static void events_print(const struct prs_event *ev, const struct events_setting
 		break;
 	case PRS_EV_PAGE_ALLOC:
 	case PRS_EV_RECLAIM_BEGIN:
+	case PRS_EV_MEMCG_RECLAIM_BEGIN:
 	case PRS_EV_WAKEUP_KSWAPD:
 	case PRS_EV_KSWAPD_WAKE:
 	case PRS_EV_TRY_COMPACT:
@@ -104,6 +105,7 @@ static void events_print(const struct prs_event *ev, const struct events_setting
 		put_str("gfp", ev->u.mm.gfp_str);
 		break;
 	case PRS_EV_RECLAIM_END:
+	case PRS_EV_MEMCG_RECLAIM_END:
 		put_u64("nr_reclaimed", ev->u.reclaim.nr_reclaimed);
 		break;
 	case PRS_EV_KSWAPD_SLEEP:

@@ -82,6 +82,8 @@ const char *prs_format_name(enum prs_format fmt);
 	_PK(COMPACT_DEFERRED,	"mm_compaction_deferred"),			\
 	_PK(COMPACT_FINISHED,	"mm_compaction_finished"),			\
 	_PK(LRU_SHRINK,		"mm_vmscan_lru_shrink"),	/* _inactive and _active */ \
+	_PK(MEMCG_RECLAIM_BEGIN, "mm_vmscan_memcg_reclaim_begin"),	/* and _softlimit_ */ \
+	_PK(MEMCG_RECLAIM_END,	"mm_vmscan_memcg_reclaim_end"),	/* and _softlimit_ */ \
 	_PK(MARK_VICTIM,	"mark_victim"),					\
 	_PK(SCHED_SWITCH,	"sched_switch"),				\
 	_PK(PRINT,		"print"),		/* trace_marker write */	\
@@ -115,7 +117,7 @@ struct prs_event {
 			uint64_t arg[2];	/* KPROBE: first two fetched args (e.g. gfp, order), PRS_NO_VALUE if absent */
 			int depth;		/* FUNC_*: call depth, -1 unknown */
 		} fn;
-		/* PAGE_ALLOC, RECLAIM_BEGIN, WAKEUP_KSWAPD, KSWAPD_WAKE, TRY_COMPACT */
+		/* PAGE_ALLOC, RECLAIM_BEGIN, MEMCG_RECLAIM_BEGIN, WAKEUP_KSWAPD, KSWAPD_WAKE, TRY_COMPACT */
 		struct {
 			uint64_t pfn;		/* PAGE_ALLOC; PRS_NO_VALUE if absent */
 			uint64_t gfp;		/* numeric gfp, PRS_NO_VALUE when only the symbolic form is known */
@@ -126,7 +128,7 @@ struct prs_event {
 			int32_t zid;		/* WAKEUP_KSWAPD, KSWAPD_WAKE, -1 absent */
 			int32_t prio;		/* TRY_COMPACT priority, -1 absent */
 		} mm;
-		/* RECLAIM_END */
+		/* RECLAIM_END, MEMCG_RECLAIM_END */
 		struct {
 			uint64_t nr_reclaimed;
 		} reclaim;

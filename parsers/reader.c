@@ -68,6 +68,11 @@ static const struct {
 	{ "mm_compaction_finished",		PRS_EV_COMPACT_FINISHED },
 	{ "mm_vmscan_lru_shrink_inactive",	PRS_EV_LRU_SHRINK },
 	{ "mm_vmscan_lru_shrink_active",	PRS_EV_LRU_SHRINK },
+	/* memcg reclaim (memory.max/high, memory.reclaim) and v1 soft-limit reclaim */
+	{ "mm_vmscan_memcg_reclaim_begin",	PRS_EV_MEMCG_RECLAIM_BEGIN },
+	{ "mm_vmscan_memcg_reclaim_end",	PRS_EV_MEMCG_RECLAIM_END },
+	{ "mm_vmscan_memcg_softlimit_reclaim_begin", PRS_EV_MEMCG_RECLAIM_BEGIN },
+	{ "mm_vmscan_memcg_softlimit_reclaim_end", PRS_EV_MEMCG_RECLAIM_END },
 	{ "mark_victim",			PRS_EV_MARK_VICTIM },
 	{ "sched_switch",			PRS_EV_SCHED_SWITCH },
 	{ "print",				PRS_EV_PRINT },
@@ -355,6 +360,7 @@ void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 		break;
 	case PRS_EV_PAGE_ALLOC:
 	case PRS_EV_RECLAIM_BEGIN:
+	case PRS_EV_MEMCG_RECLAIM_BEGIN:
 	case PRS_EV_WAKEUP_KSWAPD:
 	case PRS_EV_KSWAPD_WAKE:
 	case PRS_EV_TRY_COMPACT:
@@ -368,6 +374,7 @@ void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 		ev->u.mm.prio = -1;
 		break;
 	case PRS_EV_RECLAIM_END:
+	case PRS_EV_MEMCG_RECLAIM_END:
 		ev->u.reclaim.nr_reclaimed = PRS_NO_VALUE;
 		break;
 	case PRS_EV_KSWAPD_SLEEP:

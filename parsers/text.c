@@ -595,6 +595,7 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 		switch (ev->kind) {
 		case PRS_EV_PAGE_ALLOC:
 		case PRS_EV_RECLAIM_BEGIN:
+	case PRS_EV_MEMCG_RECLAIM_BEGIN:
 		case PRS_EV_WAKEUP_KSWAPD:
 		case PRS_EV_KSWAPD_WAKE:
 		case PRS_EV_TRY_COMPACT:
@@ -617,6 +618,7 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 				bad |= !parse_i32(v, ve, &ev->u.mm.prio);
 			break;
 		case PRS_EV_RECLAIM_END:
+	case PRS_EV_MEMCG_RECLAIM_END:
 			if (KEY("nr_reclaimed"))
 				bad |= !txt_parse_num(v, ve, &ev->u.reclaim.nr_reclaimed);
 			break;

@@ -1221,6 +1221,7 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 	}
 	case PRS_EV_PAGE_ALLOC:
 	case PRS_EV_RECLAIM_BEGIN:
+	case PRS_EV_MEMCG_RECLAIM_BEGIN:
 	case PRS_EV_WAKEUP_KSWAPD:
 	case PRS_EV_KSWAPD_WAKE:
 	case PRS_EV_TRY_COMPACT:
@@ -1237,6 +1238,7 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 			e->sym[S_GFP] = td_find_sym(ev, e->f[F_GFP]->name);
 		break;
 	case PRS_EV_RECLAIM_END:
+	case PRS_EV_MEMCG_RECLAIM_END:
 		e->f[F_NR_RECLAIMED] = td_field(ev, "nr_reclaimed");
 		break;
 	case PRS_EV_KSWAPD_SLEEP:
@@ -1771,6 +1773,7 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 		break;
 	case PRS_EV_PAGE_ALLOC:
 	case PRS_EV_RECLAIM_BEGIN:
+	case PRS_EV_MEMCG_RECLAIM_BEGIN:
 	case PRS_EV_WAKEUP_KSWAPD:
 	case PRS_EV_KSWAPD_WAKE:
 	case PRS_EV_TRY_COMPACT:
@@ -1790,6 +1793,7 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 		GET(F_PRIO, ev->u.mm.prio, int32_t);
 		break;
 	case PRS_EV_RECLAIM_END:
+	case PRS_EV_MEMCG_RECLAIM_END:
 		GET(F_NR_RECLAIMED, ev->u.reclaim.nr_reclaimed, uint64_t);
 		break;
 	case PRS_EV_KSWAPD_SLEEP:

@@ -3,7 +3,8 @@
 # tests/data/ that carries that event:
 #  - over the whole trace (--no-window), the analyzer's trace value equals the
 #    nr_reclaimed of those events by tasks other than kswapdN (and other than
-#    khugepaged where the kernel has pgsteal_khugepaged), summed here without
+#    khugepaged where the kernel has pgsteal_khugepaged), outside the task's
+#    mm_vmscan_memcg_(softlimit_)reclaim_begin/end, summed here without
 #    allocscope (trace-cmd report on trace.dat, the text itself);
 #  - in the window of a lossless capture it equals the kernel's vmstat delta,
 #    with the trace's own snapshots and with the .vmstat.before/.after files.
@@ -22,23 +23,30 @@ text_of() {
 	esac
 }
 
-# "all khugepaged" sums of nr_reclaimed over the non-kswapd tasks
+# "all khugepaged memcg" sums of nr_reclaimed over the non-kswapd tasks (all: memcg reclaim left out)
 lru_sums() {
 	awk '
-		/ mm_vmscan_lru_shrink_inactive: / {
-			task = ""
+		function task_of(   i) {
 			for (i = 2; i <= NF; i++)
-				if ($i ~ /^\[[0-9]+\]$/) { task = $(i - 1); break }
-			if (task ~ /^kswapd[0-9]+(:[0-9]+)?-[0-9]+$/)
-				next
-			if (!match($0, / nr_reclaimed=[0-9]+/))
+				if ($i ~ /^\[[0-9]+\]$/) return $(i - 1)
+			return ""
+		}
+		/ mm_vmscan_memcg_(softlimit_)?reclaim_begin: / { memcg[task_of()] = 1; next }
+		/ mm_vmscan_memcg_(softlimit_)?reclaim_end: / { memcg[task_of()] = 0; next }
+		/ mm_vmscan_lru_shrink_inactive: / {
+			task = task_of()
+			if (task ~ /^kswapd[0-9]+(:[0-9]+)?-[0-9]+$/ || !match($0, / nr_reclaimed=[0-9]+/))
 				next
 			n = substr($0, RSTART + 14, RLENGTH - 14)
+			if (memcg[task]) {
+				mc += n
+				next
+			}
 			all += n
 			if (task ~ /^khugepaged-[0-9]+$/)
 				kh += n
 		}
-		END { print all + 0, kh + 0 }'
+		END { print all + 0, kh + 0, mc + 0 }'
 }
 
 # "trace kernel match" of the pgsteal_direct ground-truth entry
@@ -51,7 +59,7 @@ for f in tests/data/*.dat tests/data/*.txt tests/data/*.txt.zst; do
 	case $f in *.dat) command -v trace-cmd >/dev/null || { echo "pgsteal: skip $f (no trace-cmd)"; continue; } ;; esac
 	"$BIN" info "$f" 2>/dev/null | grep -q 'mm_vmscan_lru_shrink_inactive' || continue
 	text_of "$f" > "$tmp" 2>/dev/null
-	read -r all kh < <(lru_sums < "$tmp")
+	read -r all kh mc < <(lru_sums < "$tmp")
 	grep -q 'pgsteal_khugepaged' "$tmp" || kh=0
 	want=$((all - kh))
 	read -r got _ _ < <(gt_of --no-window "$f")
@@ -63,7 +71,7 @@ for f in tests/data/*.dat tests/data/*.txt tests/data/*.txt.zst; do
 	fi
 	lost=$("$BIN" info "$f" | sed -n 's/^ *lost events: *\([0-9]*\).*/\1/p')
 	base=${f%.dat}; base=${base%.zst}; base=${base%.txt}; base=${base%.report}
-	line="whole trace $want"
+	line="whole trace $want, $mc in memcg reclaim left out"
 	for src in markers files; do
 		args=()
 		if [ $src = files ]; then

@@ -1259,8 +1259,88 @@ static void test_pgsteal_direct_lru_fallback(void **state)
 	assert_int_equal(g->trace, 35);
 	assert_int_equal(g->kernel, 30);
 	assert_false(g->match);
-	assert_non_null(strstr(g->note, "1 of them (5 pages) ran outside a direct reclaim"));
+	assert_non_null(strstr(g->note, "1 (5 pages) ran outside a direct reclaim: node_reclaim() (counted) or memcg reclaim (not), unknown here"));
 	assert_non_null(strstr(g->note, "the 2 direct reclaim ends say 34"));
+	fx_free(x);
+}
+
+static void memcg_reclaim(struct fx *x, uint64_t ts, int pid, bool begin, const char *name)
+{
+	struct prs_event ev = base(ts, pid, 0, begin ? PRS_EV_MEMCG_RECLAIM_BEGIN :
+					       PRS_EV_MEMCG_RECLAIM_END);
+
+	ev.name = name;
+	if (begin) {
+		ev.u.mm.order = 0;
+		ev.u.mm.gfp = NONE;
+		ev.u.mm.pfn = NONE;
+	} else {
+		ev.u.reclaim.nr_reclaimed = 0;
+	}
+	feed(x, &ev);
+}
+
+/*
+ * With memcg reclaim bracketed (mm_vmscan_memcg_reclaim_* around
+ * try_to_free_mem_cgroup_pages(), _softlimit_ around mem_cgroup_shrink_node()
+ * even inside a direct reclaim), its LRU pages are left out (cgroup_reclaim():
+ * not in /proc/vmstat) and the rest outside a direct reclaim is node reclaim:
+ * exact.  Soft-limit reclaim scans at priority 0 with its own scan_control:
+ * the direct reclaim's next priority is no restart.
+ */
+static void test_pgsteal_direct_memcg(void **state)
+{
+	static const char before[] = "allocstall_normal 0\npgsteal_direct 0\n";
+	static const char after[] = "allocstall_normal 1\npgsteal_direct 32\n";
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	const struct anl_gt *g;
+	struct prs_event ev;
+
+	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	reclaim_begin(x, 1 * MS, 100, 0);
+	lru_inactive(x, 2 * MS, 100, "task", 20);			/* priority 12 */
+	memcg_reclaim(x, 3 * MS, 100, true, "mm_vmscan_memcg_softlimit_reclaim_begin");
+	ev = base(4 * MS, 100, 0, PRS_EV_LRU_SHRINK);
+	ev.u.lru.priority = 0;
+	ev.u.lru.nr_scanned = 32;
+	ev.u.lru.nr_reclaimed = 8;
+	feed(x, &ev);
+	memcg_reclaim(x, 5 * MS, 100, false, "mm_vmscan_memcg_softlimit_reclaim_end");
+	ev.ts = 6 * MS;
+	ev.u.lru.priority = 11;
+	ev.u.lru.nr_reclaimed = 5;
+	feed(x, &ev);
+	reclaim_end(x, 7 * MS, 100, 0, 33);
+	memcg_reclaim(x, 8 * MS, 200, true, "mm_vmscan_memcg_reclaim_begin");
+	lru_inactive(x, 9 * MS, 200, "task", 30);
+	memcg_reclaim(x, 10 * MS, 200, false, "mm_vmscan_memcg_reclaim_end");
+	lru_inactive(x, 11 * MS, 300, "task", 7);			/* node reclaim */
+	m = fx_finish(x);
+	assert_int_equal(m->scope.lru_memcg, 2);
+	assert_int_equal(m->scope.lru_reclaimed_memcg, 38);
+	assert_int_equal(m->scope.lru_outside, 1);
+	g = gt_of(m, "pgsteal_direct");
+	assert_int_equal(g->trace, 32);
+	assert_true(g->match);
+	assert_true(g->exact);
+	g = gt_of(m, "allocstall");
+	assert_int_equal(g->trace, 1);
+	assert_true(g->match);
+	fx_free(x);
+
+	/* the capture's option line: the kernel has no memcg reclaim events (no CONFIG_MEMCG) */
+	x = fx_new(ANL_MODE_AUTO);
+	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, "pgsteal_direct 7\n", 17), 0);
+	marker(x, 1 * MS, "allocscope: option event=vmscan:mm_vmscan_memcg_reclaim_begin,missing");
+	lru_inactive(x, 2 * MS, 300, "task", 7);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.lru_outside, 1);
+	g = gt_of(m, "pgsteal_direct");
+	assert_true(g->exact);
+	assert_true(g->match);
 	fx_free(x);
 }
 
@@ -1441,6 +1521,7 @@ int main(void)
 		cmocka_unit_test(test_pgsteal_khugepaged_allocstall_note),
 		cmocka_unit_test(test_pgsteal_direct_from_lru),
 		cmocka_unit_test(test_pgsteal_direct_lru_fallback),
+		cmocka_unit_test(test_pgsteal_direct_memcg),
 		cmocka_unit_test(test_ts_backwards_per_cpu),
 		cmocka_unit_test(test_order_out_of_range),
 		cmocka_unit_test(test_hist),

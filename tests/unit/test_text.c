@@ -98,6 +98,7 @@ static void read_path(const char *path, unsigned int flags, struct run *run)
 					break;
 				case PRS_EV_PAGE_ALLOC:
 				case PRS_EV_RECLAIM_BEGIN:
+				case PRS_EV_MEMCG_RECLAIM_BEGIN:
 				case PRS_EV_WAKEUP_KSWAPD:
 				case PRS_EV_KSWAPD_WAKE:
 				case PRS_EV_TRY_COMPACT:
@@ -210,10 +211,23 @@ static void test_ftrace_lru_shrink(void **state)
 	snprintf(text, sizeof(text), "%s%s", ftrace_hdr,
 		 "          memhog-199     [001] .....    47.011487: mm_vmscan_lru_shrink_inactive: nid=0 nr_scanned=32 nr_reclaimed=27 nr_dirty=0 nr_writeback=0 nr_congested=0 nr_immediate=0 nr_activate_anon=5 nr_activate_file=0 nr_ref_keep=0 nr_unmap_fail=0 priority=8 flags=RECLAIM_WB_ANON|RECLAIM_WB_ASYNC\n"
 		 "          memhog-199     [001] .....    47.011488: mm_vmscan_lru_shrink_active: nid=0 nr_taken=32 nr_active=0 nr_deactivated=32 nr_referenced=0 priority=8 flags=RECLAIM_WB_ANON|RECLAIM_WB_ASYNC\n"
-		 "         kswapd0-42      [000] .....    47.011489: mm_vmscan_lru_shrink_inactive: nid=0 nr_scanned=7 nr_reclaimed=x7 priority=12 flags=RECLAIM_WB_FILE|RECLAIM_WB_ASYNC\n");
+		 "         kswapd0-42      [000] .....    47.011489: mm_vmscan_lru_shrink_inactive: nid=0 nr_scanned=7 nr_reclaimed=x7 priority=12 flags=RECLAIM_WB_FILE|RECLAIM_WB_ASYNC\n"
+		 "          memhog-199     [001] .....    47.011490: mm_vmscan_memcg_softlimit_reclaim_begin: order=0 gfp_flags=GFP_HIGHUSER_MOVABLE\n"
+		 "          memhog-199     [001] .....    47.011491: mm_vmscan_memcg_softlimit_reclaim_end: nr_reclaimed=3\n"
+		 "          memhog-199     [001] .....    47.011492: mm_vmscan_memcg_reclaim_begin: order=0 gfp_flags=GFP_KERNEL\n"
+		 "          memhog-199     [001] .....    47.011493: mm_vmscan_memcg_reclaim_end: nr_reclaimed=32\n");
 	read_text(text, &run);
 	assert_int_equal(run.ret, 0);
-	assert_int_equal(run.n, 3);
+	assert_int_equal(run.n, 7);
+	assert_int_equal(run.ev[3].e.kind, PRS_EV_MEMCG_RECLAIM_BEGIN);
+	assert_string_equal(run.ev[3].e.name, "mm_vmscan_memcg_softlimit_reclaim_begin");
+	assert_int_equal(run.ev[3].e.u.mm.order, 0);
+	assert_int_equal(run.ev[4].e.kind, PRS_EV_MEMCG_RECLAIM_END);
+	assert_int_equal(run.ev[4].e.u.reclaim.nr_reclaimed, 3);
+	assert_int_equal(run.ev[5].e.kind, PRS_EV_MEMCG_RECLAIM_BEGIN);
+	assert_string_equal(run.ev[5].gfp, "GFP_KERNEL");
+	assert_int_equal(run.ev[6].e.kind, PRS_EV_MEMCG_RECLAIM_END);
+	assert_int_equal(run.ev[6].e.u.reclaim.nr_reclaimed, 32);
 	assert_int_equal(run.ev[0].e.kind, PRS_EV_LRU_SHRINK);
 	assert_string_equal(run.ev[0].e.name, "mm_vmscan_lru_shrink_inactive");
 	assert_int_equal(run.ev[0].e.u.lru.nid, 0);
