@@ -1800,6 +1800,15 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 	/* 6.12: reclaimer_offset() counts khugepaged's reclaim as pgsteal_khugepaged */
 	if (a->seen_lru_inactive_tp) {
 		bool proactive = vm[0].have[ANL_VM_PGSTEAL_PROACTIVE];
+		char memcg[160];
+
+		if (a->memcg_known)
+			snprintf(memcg, sizeof(memcg), "%" PRIu64 " more (%" PRIu64 " pages) ran "
+				 "inside mm_vmscan_memcg_(softlimit_)reclaim_* and are left out",
+				 r->lru_memcg, r->lru_reclaimed_memcg);
+		else
+			snprintf(memcg, sizeof(memcg), "mm_vmscan_memcg_(softlimit_)reclaim_* "
+				 "bracket it, not recorded");
 
 		kh = vm[0].have[ANL_VM_PGSTEAL_KHUGEPAGED] ? r->lru_reclaimed_khugepaged : 0;
 		e1 = EDGE(a, lru_reclaimed);
@@ -1811,14 +1820,11 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 		       "trace = nr_reclaimed of the %" PRIu64 " mm_vmscan_lru_shrink_inactive of "
 		       "tasks other than kswapd%s, as shrink_inactive_list() / evict_folios() "
 		       "count PGSTEAL_DIRECT, but not for memcg reclaim (cgroup_reclaim(): "
-		       "memory.max/high, memory.reclaim, v1 soft limit; memory.stat only): %" PRIu64
-		       " more (%" PRIu64 " pages) ran inside mm_vmscan_memcg_(softlimit_)reclaim_* "
-		       "and are left out%s; %" PRIu64 " (%" PRIu64 " pages) ran outside a direct "
+		       "memory.max/high, memory.reclaim, v1 soft limit; memory.stat only): %s; "
+		       "%" PRIu64 " (%" PRIu64 " pages) ran outside a direct "
 		       "reclaim: node_reclaim() (counted)%s; the %" PRIu64 " direct reclaim ends "
 		       "say %" PRIu64 " (sc->nr_reclaimed: slab pages freed by shrinkers too)",
-		       r->lru_inactive, kh ? " and khugepaged (pgsteal_khugepaged)" : "",
-		       r->lru_memcg, r->lru_reclaimed_memcg,
-		       a->memcg_known ? "" : " (those events not recorded)",
+		       r->lru_inactive, kh ? " and khugepaged (pgsteal_khugepaged)" : "", memcg,
 		       r->lru_outside, r->lru_reclaimed_outside,
 		       !a->memcg_known ? " or memcg reclaim (not), unknown here" :
 		       proactive ? " or proactive reclaim (pgsteal_proactive)" : "",
