@@ -20,7 +20,7 @@
 # gcc; the script installs the missing Debian packages with apt-get when run as root.
 set -euo pipefail
 
-HERE=$(cd "$(dirname "$0")" && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 BUILD=$TOP/build/e2e
 OUT=$TOP/tests/data
@@ -192,7 +192,8 @@ boot() { # boot KDIR INITRD NAME PARAMS
 	# shellcheck disable=SC2086  # MKFS_OPTS: e.g. "-d DIR" (tests/e2e/e2e.sh puts a file on the disk)
 	mkfs.ext4 -q -F -L allocscope ${MKFS_OPTS:-} "$img"
 	: >"$rd/console.log"
-	timeout "${BOOT_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m $MEM -no-reboot \
+	# shellcheck disable=SC2086  # QEMU_EXTRA: more qemu options (bench/capture-overhead.sh: -icount)
+	timeout "${BOOT_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m $MEM -no-reboot ${QEMU_EXTRA:-} \
 		-kernel "$(ls "$kdir"/boot/vmlinuz-*)" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 loglevel=4 as_name=$name $params" \
 		-drive file="$img",format=raw,if=virtio \

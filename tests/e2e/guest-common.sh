@@ -95,3 +95,32 @@ kallsyms_filtered() {
 	grep -E '^[0-9a-f]+ [tTwW] ' /proc/kallsyms | grep -v '\[' | sort |
 		awk -v re="$KSYMRE" '{ if ($3 ~ re) { print; k = 1 } else if (k) { print; k = 0 } }' >"$1"
 }
+
+# buffer_size_kb reads "7 (expanded: 1408)" before the buffer is first used: the real size is 1408
+buffer_kb() { sed -e 's/.*expanded: \([0-9]*\).*/\1/' $T/buffer_size_kb; }
+
+# check_restored CAPTURE [FAILWORD]: tracefs as it was before any recorder; one PASS/FAIL line in $CHK
+check_restored() {
+	bad=
+	fw=${2:-FAIL}
+	[ "$(cat $T/current_tracer)" = nop ] || bad="$bad current_tracer=$(cat $T/current_tracer)"
+	[ -z "$(cat $T/set_event)" ] || bad="$bad set_event=[$(head -c 200 $T/set_event | tr '\n' ' ')]"
+	[ -z "$(ls $T/instances)" ] || bad="$bad instances=[$(ls $T/instances | tr '\n' ' ')]"
+	[ -z "$(cat $T/kprobe_events 2>/dev/null)" ] || bad="$bad kprobe_events=[$(head -c 200 $T/kprobe_events | tr '\n' ' ')]"
+	[ ! -e $T/dynamic_events ] || [ -z "$(cat $T/dynamic_events)" ] || bad="$bad dynamic_events=[$(head -c 200 $T/dynamic_events | tr '\n' ' ')]"
+	[ -z "$(cat $T/set_graph_function 2>/dev/null | grep -v '^#')" ] || bad="$bad set_graph_function=[$(head -c 200 $T/set_graph_function | tr '\n' ' ')]"
+	[ -z "$(cat $T/set_ftrace_filter 2>/dev/null | grep -v '^#')" ] || bad="$bad set_ftrace_filter=[$(head -c 200 $T/set_ftrace_filter | tr '\n' ' ')]"
+	[ "$(cat $T/tracing_on)" = 1 ] || bad="$bad tracing_on=$(cat $T/tracing_on)"
+	if [ -z "$bad" ]; then
+		echo "PASS $1 tracefs-restored: current_tracer=nop, set_event empty, no instances, no kprobe/dynamic events, no filters" >>$CHK
+	else
+		echo "$fw $1 tracefs-restored:$bad" >>$CHK
+	fi
+}
+# trace-cmd leaves its own settings behind (it is not ours to fix): reset them after its run ($TOPBUF0: the
+# top-level buffer_kb before any recorder)
+tcmd_reset() {
+	echo 0 >$T/tracing_on; echo >$T/set_event; echo nop >$T/current_tracer
+	echo >$T/set_ftrace_filter; echo >$T/set_graph_function; echo >$T/kprobe_events; echo 1 >$T/tracing_on
+	echo $TOPBUF0 >$T/buffer_size_kb
+}

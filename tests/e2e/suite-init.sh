@@ -38,7 +38,7 @@ guest_memory "$ZRAM"
 # the hogs are sized relative to MA0: MemAvailable minus the ring buffers the recorder will allocate
 MA0=$(awk -v b=$((NCPU * BUF / 1024)) '/^MemAvailable:/ {print int($2 / 1024) - b}' /proc/meminfo)
 log "MA0 (MemAvailable - ring buffers) = $MA0 MiB"
-TOPBUF0=$(cat $T/buffer_size_kb)
+TOPBUF0=$(buffer_kb)
 
 HOGS=
 pre_phase() {
@@ -111,30 +111,6 @@ tcmd_capture() { # MODE OUT LOG: the tracepoints + function_graph (graph) or kpr
 	trace-cmd record -o $2 --compression zstd -b $BUF $plug $ev /bin/sh /win-tcmd.sh >>$3 2>&1
 	echo "trace-cmd rc=$?" >>$3
 	umount /proc/kallsyms
-}
-
-check_restored() { # CAPTURE [FAILWORD]: tracefs as it was before any recorder
-	bad=
-	fw=${2:-FAIL}
-	[ "$(cat $T/current_tracer)" = nop ] || bad="$bad current_tracer=$(cat $T/current_tracer)"
-	[ -z "$(cat $T/set_event)" ] || bad="$bad set_event=[$(head -c 200 $T/set_event | tr '\n' ' ')]"
-	[ -z "$(ls $T/instances)" ] || bad="$bad instances=[$(ls $T/instances | tr '\n' ' ')]"
-	[ -z "$(cat $T/kprobe_events 2>/dev/null)" ] || bad="$bad kprobe_events=[$(head -c 200 $T/kprobe_events | tr '\n' ' ')]"
-	[ ! -e $T/dynamic_events ] || [ -z "$(cat $T/dynamic_events)" ] || bad="$bad dynamic_events=[$(head -c 200 $T/dynamic_events | tr '\n' ' ')]"
-	[ -z "$(cat $T/set_graph_function 2>/dev/null | grep -v '^#')" ] || bad="$bad set_graph_function=[$(head -c 200 $T/set_graph_function | tr '\n' ' ')]"
-	[ -z "$(cat $T/set_ftrace_filter 2>/dev/null | grep -v '^#')" ] || bad="$bad set_ftrace_filter=[$(head -c 200 $T/set_ftrace_filter | tr '\n' ' ')]"
-	[ "$(cat $T/tracing_on)" = 1 ] || bad="$bad tracing_on=$(cat $T/tracing_on)"
-	if [ -z "$bad" ]; then
-		echo "PASS $1 tracefs-restored: current_tracer=nop, set_event empty, no instances, no kprobe/dynamic events, no filters" >>$CHK
-	else
-		echo "$fw $1 tracefs-restored:$bad" >>$CHK
-	fi
-}
-# trace-cmd leaves its own settings behind (it is not ours to fix): reset them after its run
-tcmd_reset() {
-	echo 0 >$T/tracing_on; echo >$T/set_event; echo nop >$T/current_tracer
-	echo >$T/set_ftrace_filter; echo >$T/set_graph_function; echo >$T/kprobe_events; echo 1 >$T/tracing_on
-	echo $TOPBUF0 >$T/buffer_size_kb
 }
 
 between() { # back to the state after boot: hogs gone, caches dropped, swap empty
