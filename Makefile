@@ -9,6 +9,7 @@
 #   make test-html  the HTML report of real traces in headless Chromium
 #   make deps       install missing Debian packages (apt-get)
 #   make e2e        real-kernel suite: Debian 6.1 + 6.12 under qemu TCG (tests/e2e/README.md, ~25 min)
+#   make bench-capture  capture overhead per mode on 6.12 + 6.1 under qemu (bench/CAPTURE.md, ~15 min)
 #   make install PREFIX=/usr/local
 
 SHELL     := /bin/bash
@@ -92,7 +93,8 @@ DEMO_TRACE := tests/data/sample-6.12-anon-graph.dat
 
 .PHONY: deps-html test-html
 .PHONY: all demo test test-unit test-golden test-malformed test-asan deps check-deps \
-        install clean golden-update help bench fuzz e2e e2e-ci sample test-bins fuzz-bins test-valgrind
+        install clean golden-update help bench bench-capture fuzz e2e e2e-ci sample test-bins fuzz-bins \
+        test-valgrind
 
 all: check-deps $(BIN)
 
@@ -191,6 +193,15 @@ fuzz: deps
 bench: all
 	$(Q)BUILD=$(BUILD) bench/bench.sh
 
+# what recording costs a page-fault-heavy workload, per mode, on Debian's 6.12 and 6.1 cloud kernels under
+# qemu (issue 4; bench/capture-overhead.sh, results in bench/CAPTURE.md; about 15 min once the kernels are
+# cached). BENCH_CAPTURE_ARGS='-k 6.12 -r 3' for another set, '-R bench/CAPTURE-table.md' to keep the table.
+BENCH_CAPTURE_ARGS ?=
+bench-capture:
+	$(Q)$(MAKE) --no-print-directory deps DEPS_EXTRA="$(E2E_TOOLS)"
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) bench/capture-overhead.sh $(BENCH_CAPTURE_ARGS)
+
 # the real-kernel end-to-end suite (issue 5, tests/e2e/README.md): boots Debian's 6.1 and 6.12 cloud kernels
 # under qemu TCG, records with our recorders, checks analyze --json against the kernel's counters.
 # E2E_ARGS='-k 6.12 -s anon' for a subset, '-R tests/e2e/RESULTS.md' to rewrite the result table.
@@ -222,7 +233,7 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 
