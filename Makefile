@@ -9,7 +9,7 @@
 #   make test-html  the HTML report of real traces in headless Chromium
 #   make deps       install missing Debian packages (apt-get)
 #   make e2e        real-kernel suite: Debian 6.1 + 6.12 under qemu TCG (tests/e2e/README.md, ~25 min)
-#   make bench-capture  capture overhead per mode on 6.12 + 6.1 under qemu (bench/CAPTURE.md, ~15 min)
+#   make bench-capture  capture overhead per mode on 6.12 + 6.1 under qemu (bench/CAPTURE.md, ~10 min)
 #   make install PREFIX=/usr/local
 
 SHELL     := /bin/bash
@@ -194,7 +194,7 @@ bench: all
 	$(Q)BUILD=$(BUILD) bench/bench.sh
 
 # what recording costs a page-fault-heavy workload, per mode, on Debian's 6.12 and 6.1 cloud kernels under
-# qemu (issue 4; bench/capture-overhead.sh, results in bench/CAPTURE.md; about 15 min once the kernels are
+# qemu (issue 4; bench/capture-overhead.sh, results in bench/CAPTURE.md; about 10 min once the kernels are
 # cached). BENCH_CAPTURE_ARGS='-k 6.12 -r 3' for another set, '-R bench/CAPTURE-table.md' to keep the table.
 BENCH_CAPTURE_ARGS ?=
 bench-capture:

@@ -14,7 +14,7 @@ Overhead of a captured run i = 1 - X_i / mean(X_{i-1}, X_{i+1}), its two neighbo
 throughput of the captured runs and of all baseline runs, the median events recorded and events lost per run.
 Lost = the ring buffer's overrun + dropped counts of every CPU (what the kernel discarded) plus events the trace's
 own loss markers announce. "no reader": the overhead of the nr-* condition with the same tracefs set-up and
-nobody reading (nr-MODE for as-MODE and sh-MODE, nr-graphall for tcmd-graph). Exit status 1 if a target is missed or a recorder did not restore tracefs.
+nobody reading (nr-MODE for as-MODE and sh-MODE, nr-graphall for tcmd-graph, nr-graphl for tcmd-graphl). Exit status 1 if a target is missed or a recorder did not restore tracefs.
 """
 import argparse
 import os
@@ -97,7 +97,7 @@ def table(rundir):
         if x["cond"] != "base" and x["cond"] not in conds:
             conds.append(x["cond"])
     order = ["as-events", "as-retprobe", "as-graph", "sh-events", "sh-retprobe", "sh-graph", "tcmd-graph",
-             "tcmd-graphl", "nr-events", "nr-retprobe", "nr-graph", "nr-graphall", "spin"]
+             "tcmd-graphl", "nr-events", "nr-retprobe", "nr-graph", "nr-graphl", "nr-graphall", "spin"]
     conds.sort(key=lambda c: (order.index(c) if c in order else len(order), c))
     rows = []
     notes = []
@@ -141,8 +141,8 @@ def table(rundir):
     over = {r["cond"]: r["over"] for r in rows}
     for r in rows:
         rec = r["cond"].split("-", 1)[0]
-        nr = "nr-graphall" if r["cond"] == "tcmd-graph" else \
-            None if rec in ("nr", "spin", "tcmd") else "nr-" + r["mode"]
+        nr = {"tcmd-graph": "nr-graphall", "tcmd-graphl": "nr-graphl"}.get(r["cond"]) if rec == "tcmd" else \
+            None if rec in ("nr", "spin") else "nr-" + r["mode"]
         r["noreader"] = over.get(nr)
     ref = next((r for r in rows if r["cond"] == "tcmd-graph"), None)
     ok = not restore_fail

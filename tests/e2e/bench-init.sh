@@ -14,13 +14,14 @@
 #                     trace.dat), sh (allocscope-record.sh, text) or tcmd (trace-cmd record) and MODE =
 #                     events|retprobe|graph (as, sh); tcmd-graph = `trace-cmd record -p function_graph -g ENTRY`
 #                     without a filter; tcmd-graphl = the same with -l ENTRY and the slow-path helpers (the
-#                     filter allocscope's graph mode sets); nr-events|nr-retprobe|nr-graph = the tracefs set-up of
-#                     that mode made by hand and no reader, nr-graphall = tcmd-graph's set-up and no reader (what
-#                     tracing costs in the workload's context alone); spin = no tracing, a busy loop in the
+#                     filter allocscope's graph mode sets); nr-events|nr-retprobe|nr-graph = the tracefs set-up
+#                     of that mode made by hand and no reader (what tracing costs in the workload's context
+#                     alone), nr-graphl = nr-graph without the tracepoints (as tcmd-graphl), nr-graphall =
+#                     tcmd-graph's set-up and no reader; spin = no tracing, a busy loop in the
 #                     background (shows how qemu -icount shares time between the vCPUs); X-MODE with any
 #                     other X: /bin/allocscope-record-X (another build of the recorder, to compare) in MODE
-#   as_rounds=N       rounds (default 5)
-#   as_secs=SECS      faultloop run length (default 3)
+#   as_rounds=N       rounds (default 2)
+#   as_secs=SECS      faultloop run length (default 2)
 #   as_mb=MB          faultloop region (default 32)
 #   as_buf=KB         per-CPU ring buffer of every recorder (default 8192)
 #   as_scen=fault|pressure  fault: nothing else runs; pressure: a memhog of 75 % of MemAvailable re-touches its
@@ -38,8 +39,8 @@
 . /guest-common.sh
 NAME=${as_name:-bench}
 CAPS=$(echo "${as_caps:-as-events,as-retprobe,as-graph,tcmd-graph}" | tr , ' ')
-ROUNDS=${as_rounds:-5}
-SECS=${as_secs:-3}
+ROUNDS=${as_rounds:-2}
+SECS=${as_secs:-2}
 MB=${as_mb:-32}
 BUF=${as_buf:-8192}
 SCEN=${as_scen:-fault}
@@ -55,6 +56,7 @@ RES=$D/results.txt
 uname -r >$D/uname.txt
 log "kernel $(uname -r) scen=$SCEN caps=$CAPS rounds=$ROUNDS secs=$SECS mb=$MB buf=$BUF zram=$ZRAM cpus=$NCPU entry=$ENTRY"
 guest_memory "$ZRAM"
+# shellcheck disable=SC2034  # read by tcmd_reset and nr_reset
 TOPBUF0=$(buffer_kb)
 grep -E '^(MemTotal|MemFree|MemAvailable):' /proc/meminfo | tr -s ' ' >>$LOG
 
@@ -86,7 +88,8 @@ fi
 
 # nr-MODE: the tracefs set-up of allocscope record's MODE made by hand at the top level, and no reader (the
 # ring buffer overwrites itself): what tracing costs in the workload's own context, without the recorder's
-# reading and writing. nr-graphall: trace-cmd's unfiltered function_graph, no reader.
+# reading and writing. nr-graphl: graph without the tracepoints (as tcmd-graphl records); nr-graphall:
+# trace-cmd's unfiltered function_graph, no reader.
 NR_OPTS="max_graph_depth options/funcgraph-abstime options/funcgraph-proc options/funcgraph-cpu options/funcgraph-retval"
 nr_setup() {
 	NR_SAVED=
@@ -97,11 +100,11 @@ nr_setup() {
 	case $1 in
 	retprobe)
 		add_kprobes
-		for e in $KPROBE_EVENTS; do echo 1 >$T/events/$(echo $e | tr : /)/enable; done ;;
-	graph | graphall)
-		[ $1 = graph ] && echo "$GRAPHF" >$T/set_ftrace_filter
+		for e in $KPROBE_EVENTS; do echo 1 >"$T/events/$(echo $e | tr : /)/enable"; done ;;
+	graph | graphl | graphall)
+		[ $1 = graphall ] || echo "$GRAPHF" >$T/set_ftrace_filter
 		echo $ENTRY >$T/set_graph_function
-		if [ $1 = graph ]; then
+		if [ $1 != graphall ]; then
 			echo 12 >$T/max_graph_depth
 			for o in funcgraph-abstime funcgraph-proc funcgraph-cpu funcgraph-retval; do
 				[ -e $T/options/$o ] && echo 1 >$T/options/$o
@@ -109,9 +112,7 @@ nr_setup() {
 		fi
 		echo function_graph >$T/current_tracer ;;
 	esac
-	if [ $1 != graphall ]; then
-		for e in $EVENTS; do echo 1 >$T/events/$e/enable; done
-	fi
+	case $1 in graphl | graphall) ;; *) for e in $EVENTS; do echo 1 >$T/events/$e/enable; done ;; esac
 	echo 1 >$T/tracing_on
 }
 nr_reset() {

@@ -38,6 +38,7 @@ guest_memory "$ZRAM"
 # the hogs are sized relative to MA0: MemAvailable minus the ring buffers the recorder will allocate
 MA0=$(awk -v b=$((NCPU * BUF / 1024)) '/^MemAvailable:/ {print int($2 / 1024) - b}' /proc/meminfo)
 log "MA0 (MemAvailable - ring buffers) = $MA0 MiB"
+# shellcheck disable=SC2034  # read by tcmd_reset (guest-common.sh)
 TOPBUF0=$(buffer_kb)
 
 HOGS=
