@@ -1409,6 +1409,23 @@ static void kswapd_snap(struct anl_ctx *a, int phase, unsigned long long ticks)
  *  - "allocscope: begin/end" (our recorders): the snapshot lines that follow
  *    each marker are the before and after snapshots, read inside the window.
  */
+/* The window markers; snap_phase: the snapshot lines after them are the before (1) or after (2) one. */
+struct window_marker {
+	const char	*text;
+	const char	*source;
+	bool		open;
+	int		snap_phase;
+};
+
+static const struct window_marker window_markers[] = {
+	{ "VMCAP_WINDOW_BEGIN",		win_vmcap,	true,	0 },
+	{ "allocscope: begin",		win_begin,	true,	1 },
+	{ "allocscope: window-begin",	win_window,	true,	0 },
+	{ "VMCAP_WINDOW_END",		win_vmcap,	false,	0 },
+	{ "allocscope: end",		win_begin,	false,	2 },
+	{ "allocscope: window-end",	win_window,	false,	0 },
+};
+
 static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 {
 	const char *s = ev->u.print.text;
@@ -1421,31 +1438,19 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 		s++;
 		len--;
 	}
-	if (text_is(s, len, "VMCAP_WINDOW_BEGIN")) {
-		window_open(a, ev->ts, win_vmcap);
-		return;
-	}
-	if (text_is(s, len, "allocscope: begin")) {
-		window_open(a, ev->ts, win_begin);
-		a->snap_phase = 1;
-		a->snap_inside = true;
-		return;
-	}
-	if (text_is(s, len, "allocscope: window-begin")) {
-		window_open(a, ev->ts, win_window);
-		return;
-	}
-	if (text_is(s, len, "VMCAP_WINDOW_END")) {
-		window_end(a, ev->ts, win_vmcap);
-		return;
-	}
-	if (text_is(s, len, "allocscope: end")) {
-		window_end(a, ev->ts, win_begin);
-		a->snap_phase = 2;
-		return;
-	}
-	if (text_is(s, len, "allocscope: window-end")) {
-		window_end(a, ev->ts, win_window);
+	for (size_t i = 0; i < sizeof(window_markers) / sizeof(window_markers[0]); i++) {
+		const struct window_marker *m = &window_markers[i];
+
+		if (!text_is(s, len, m->text))
+			continue;
+		if (m->open)
+			window_open(a, ev->ts, m->source);
+		else
+			window_end(a, ev->ts, m->source);
+		if (m->snap_phase)
+			a->snap_phase = m->snap_phase;
+		if (m->snap_phase == 1)
+			a->snap_inside = true;
 		return;
 	}
 	if (len <= sizeof(pfx) - 1 || memcmp(s, pfx, sizeof(pfx) - 1))

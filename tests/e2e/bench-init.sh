@@ -176,15 +176,7 @@ run_cap() { # ROUND CONDITION
 	esac
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	echo "$id $(awk -v a=$t0 -v b=$t1 'BEGIN {printf "%.1f", b - a}')" >>$D/runs.txt
-	if [ "$rec" = nr ] || [ "$rec" = spin ]; then
-		check_restored $id
-	elif [ "$rec" = tcmd ]; then
-		check_restored $id INFO
-		tcmd_reset
-		check_restored $id-after-reset
-	else
-		check_restored $id
-	fi
+	check_after $rec $id
 	log "$id took $(tail -n 1 $D/runs.txt | cut -d' ' -f2) s: $(tail -n 1 $RES)"
 }
 

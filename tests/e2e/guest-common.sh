@@ -124,3 +124,14 @@ tcmd_reset() {
 	echo >$T/set_ftrace_filter; echo >$T/set_graph_function; echo >$T/kprobe_events; echo 1 >$T/tracing_on
 	echo $TOPBUF0 >$T/buffer_size_kb
 }
+# after one capture by REC (as, sh, tcmd, nr, ...): tracefs as found; trace-cmd's leftovers are logged
+# (INFO, not a failure), then reset and checked again
+check_after() { # check_after REC ID
+	if [ "$1" = tcmd ]; then
+		check_restored $2 INFO
+		tcmd_reset
+		check_restored $2-after-reset
+	else
+		check_restored $2
+	fi
+}

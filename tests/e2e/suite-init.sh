@@ -145,14 +145,7 @@ for c in $CAPS; do
 	tcmd) tcmd_capture $mode $D/$cap.dat $D/$cap.log ;;
 	esac
 	log "capture $cap took $(awk -v a=$t0 '{printf "%.1f", $1 - a}' /proc/uptime) s: $(tail -n 3 $D/$cap.log | tr '\n' ' ')"
-	if [ "$rec" = tcmd ]; then
-		# not our recorder: what trace-cmd leaves behind is logged, then reset
-		check_restored $cap INFO
-		tcmd_reset
-		check_restored $cap-after-reset
-	else
-		check_restored $cap
-	fi
+	check_after $rec $cap
 	between
 	sync
 done
