@@ -33,8 +33,10 @@ done
 B=$BUILD/bench
 mkdir -p "$B"
 
+# analyze decodes ahead on a second thread by default (2+ CPUs); "--threads 1" shows what that gains
 JOBS=(info)
 "$BIN" analyze --help >/dev/null 2>&1 && JOBS=(analyze info)
+"$BIN" analyze --help 2>&1 | grep -q -- --threads && JOBS=(analyze "analyze --threads 1" info)
 
 # ---- inputs ---------------------------------------------------------------
 # repeat SRC (a real text capture) into OUT until TEXT_MB, each copy shifted 10 s after the previous
@@ -134,7 +136,8 @@ echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for in in "${INPUTS[@]}"; do
 	ev=$(events_of "$in")
 	for job in "${JOBS[@]}"; do
-		read -r w c rss <<<"$(measure "$BIN" "$job" "$in")"
+		# shellcheck disable=SC2086 # "analyze --threads 1": the command and its option
+		read -r w c rss <<<"$(measure "$BIN" $job "$in")"
 		printf '| %s | %d | %s | %s | %s | %s | %s | %.1f | %s | %s | %s | %s |\n' \
 			"${in##*/}" "$(($(stat -c %s "$in") / 1000000))" "$job" "$ev" "$w" "$c" \
 			"$(awk -v e="$ev" -v w="$w" 'BEGIN { printf "%.2f", (w > 0 ? e / w / 1e6 : 0) }')" \

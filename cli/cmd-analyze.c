@@ -31,6 +31,7 @@ struct analyze_settings {
 	const char	*records;	/* the same as JSON Lines */
 	const char	*html;		/* self-contained HTML report */
 	enum cli_color	color;
+	int		threads;	/* 0 = by the CPUs online */
 	const char	*trace;
 };
 
@@ -74,6 +75,9 @@ static void analyze_usage(FILE *f)
 		"      --color[=WHEN]       text in color: auto (default: on a terminal, unless\n"
 		"                           NO_COLOR is set), always, never\n"
 		"      --no-color           the same as --color=never\n"
+		"      --threads N          1: read and analyze on one thread; 2: decode the\n"
+		"                           trace on a second thread ahead of the analysis\n"
+		"                           (default 2 when two or more CPUs are online)\n"
 		"  -h, --help               this text\n"
 		"\n"
 		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\n"
@@ -87,7 +91,7 @@ static void analyze_usage(FILE *f)
 }
 
 enum { OPT_VM_BEFORE = 256, OPT_VM_AFTER, OPT_NO_WINDOW, OPT_NO_HIST, OPT_CSV, OPT_RECORDS,
-       OPT_HTML, OPT_COLOR, OPT_NO_COLOR };
+       OPT_HTML, OPT_COLOR, OPT_NO_COLOR, OPT_THREADS };
 
 static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 {
@@ -104,6 +108,7 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 		{ "html",		required_argument,	NULL, OPT_HTML },
 		{ "color",		optional_argument,	NULL, OPT_COLOR },
 		{ "no-color",		no_argument,		NULL, OPT_NO_COLOR },
+		{ "threads",		required_argument,	NULL, OPT_THREADS },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -157,6 +162,10 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 			break;
 		case OPT_NO_COLOR:
 			s->color = CLI_COLOR_NEVER;
+			break;
+		case OPT_THREADS:
+			if (cli_parse_threads(optarg, &s->threads))
+				return -1;
 			break;
 		case 'h':
 			analyze_usage(stdout);
@@ -329,7 +338,7 @@ int cmd_analyze(int argc, char **argv)
 				analyze_vmstat(a, s.vmstat_after, true)))
 		goto out;
 
-	ret = cli_feed_trace(s.trace, a, &r, &sinks.write_failed);
+	ret = cli_feed_trace(s.trace, a, &r, &sinks.write_failed, s.threads);
 	if (ret < 0)
 		goto out;
 	ret = anl_finish(a, &model);

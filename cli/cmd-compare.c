@@ -32,6 +32,7 @@ struct compare_settings {
 	bool			force;
 	bool			no_window;
 	const char		*html;		/* a page, "-" for stdout */
+	int			threads;	/* 0 = by the CPUs online */
 	const char		**base, **cand;
 	size_t			nbase, ncand;
 };
@@ -73,6 +74,9 @@ static void compare_usage(FILE *f)
 		"  -m, --mode MODE              force the capture mode of every capture\n"
 		"      --no-window              analyze whole traces, ignore window markers\n"
 		"      --bootstrap N            bootstrap resamples (default %d)\n"
+		"      --threads N              1: read and analyze on one thread; 2: decode each\n"
+		"                               capture on a second thread ahead of the analysis\n"
+		"                               (default 2 when two or more CPUs are online)\n"
 		"  -h, --help                   this text\n"
 		"\n"
 		"Exit status: 0 pass, 3 fail, 1 usage error, 2 unreadable input or sides that\n"
@@ -128,7 +132,7 @@ static int html_not_input(const struct compare_settings *s)
 	return 0;
 }
 
-enum { OPT_NO_WINDOW = 256, OPT_BOOTSTRAP, OPT_HTML };
+enum { OPT_NO_WINDOW = 256, OPT_BOOTSTRAP, OPT_HTML, OPT_THREADS };
 
 static int compare_parse(int argc, char **argv, struct compare_settings *s)
 {
@@ -146,6 +150,7 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 		{ "no-window",		no_argument,		NULL, OPT_NO_WINDOW },
 		{ "bootstrap",		required_argument,	NULL, OPT_BOOTSTRAP },
 		{ "html",		required_argument,	NULL, OPT_HTML },
+		{ "threads",		required_argument,	NULL, OPT_THREADS },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -234,6 +239,10 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 			break;
 		case OPT_HTML:
 			s->html = optarg;
+			break;
+		case OPT_THREADS:
+			if (cli_parse_threads(optarg, &s->threads))
+				return -1;
 			break;
 		case 'h':
 			compare_usage(stdout);
@@ -350,7 +359,7 @@ static int compare_one(const struct compare_settings *s, const char *path, struc
 		cli_error("%s", anl_strerror(ret));
 		goto out;
 	}
-	ret = cli_feed_trace(path, a, &r, NULL);
+	ret = cli_feed_trace(path, a, &r, NULL, s->threads);
 	if (ret < 0)
 		goto out;
 	ret = anl_finish(a, &model);

@@ -19,6 +19,7 @@ struct events_settings {
 	bool	usec;		/* timestamps rounded to the nearest microsecond */
 	unsigned int reader;	/* PRS_OPT_LIBTRACECMD or 0 (own streaming reader) */
 	uint64_t limit;		/* stop after this many lines, 0 = all */
+	int	threads;	/* --threads, 0 = by the CPUs online */
 };
 
 static void events_usage(FILE *f)
@@ -36,6 +37,8 @@ static void events_usage(FILE *f)
 		"  -n, --limit N    stop after N events\n"
 		"      --reader R   trace.dat reader: stream (default, bounded memory) or\n"
 		"                   libtracecmd (the library's own, a cross-check)\n"
+		"      --threads N  1: read on this thread; 2: decode on a second thread\n"
+		"                   ahead (default 2 when two or more CPUs are online)\n"
 		"  -h, --help       this text\n"
 		"\n"
 		"EXAMPLES\n"
@@ -155,6 +158,7 @@ int cmd_events(int argc, char **argv)
 		{ "usec", no_argument, NULL, 'u' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "reader", required_argument, NULL, 'R' },
+		{ "threads", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -191,6 +195,10 @@ int cmd_events(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'J':
+			if (cli_parse_threads(optarg, &set.threads))
+				return EXIT_USAGE;
+			break;
 		case 'h':
 			events_usage(stdout);
 			return EXIT_OK;
@@ -205,7 +213,8 @@ int cmd_events(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	ret = prs_open(argv[optind], (set.all ? PRS_OPT_OTHER : 0) | set.reader, &r);
+	ret = prs_open(argv[optind], (set.all ? PRS_OPT_OTHER : 0) | set.reader |
+		       cli_threads_flag(set.threads), &r);
 	while (ret == 0 && (!set.limit || printed < set.limit)) {
 		ret = prs_next(r, &ev);
 		if (ret <= 0)

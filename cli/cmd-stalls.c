@@ -27,6 +27,7 @@ struct stalls_settings {
 	bool		no_window;
 	bool		json;
 	enum cli_color	color;
+	int		threads;	/* 0 = by the CPUs online */
 	const char	*trace;
 	/* --from/--to +T / -T: relative to the window's start (the +WINDOW column) */
 	bool		from_rel, to_rel;
@@ -59,6 +60,9 @@ static void stalls_usage(FILE *f)
 		"  -m, --mode MODE        force the capture mode (graph, graph+retval, retprobe,\n"
 		"                         events)\n"
 		"      --no-window        +WINDOW relative to the trace's start, not the markers'\n"
+		"      --threads N        1: read and analyze on one thread; 2: decode the trace\n"
+		"                         on a second thread ahead of the analysis (default 2\n"
+		"                         when two or more CPUs are online)\n"
 		"  -h, --help             this text\n"
 		"\n"
 		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\n"
@@ -104,7 +108,7 @@ static int parse_ts(const char *opt, const char *s, uint64_t *out, bool *is_rel,
 	return 0;
 }
 
-enum { OPT_FROM = 256, OPT_TO, OPT_NO_WINDOW, OPT_COLOR, OPT_NO_COLOR };
+enum { OPT_FROM = 256, OPT_TO, OPT_NO_WINDOW, OPT_COLOR, OPT_NO_COLOR, OPT_THREADS };
 
 static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 {
@@ -120,6 +124,7 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 		{ "no-window",	no_argument,		NULL, OPT_NO_WINDOW },
 		{ "color",	optional_argument,	NULL, OPT_COLOR },
 		{ "no-color",	no_argument,		NULL, OPT_NO_COLOR },
+		{ "threads",	required_argument,	NULL, OPT_THREADS },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -198,6 +203,10 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 		case OPT_NO_COLOR:
 			s->color = CLI_COLOR_NEVER;
 			break;
+		case OPT_THREADS:
+			if (cli_parse_threads(optarg, &s->threads))
+				return -1;
+			break;
 		case 'h':
 			stalls_usage(stdout);
 			exit(EXIT_OK);
@@ -235,7 +244,7 @@ static int stalls_pass(const struct stalls_settings *s, struct anl_opts *opts,
 		cli_error("%s", anl_strerror(ret));
 		return -1;
 	}
-	if (cli_feed_trace(s->trace, *ap, rp, NULL))
+	if (cli_feed_trace(s->trace, *ap, rp, NULL, s->threads))
 		return -1;
 	ret = anl_finish(*ap, model);
 	if (ret < 0) {

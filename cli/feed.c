@@ -11,15 +11,18 @@
  * options), then hand the analyzer what the file's header says (kernel,
  * ring-buffer loss).  *rp is the open reader (for its stats and format),
  * closed by the caller.  @stop, if set, ends the feed early (a failed
- * output).  0, or -1 after printing one line naming the file.
+ * output).  @threads 2 (or 0 on a machine with two or more CPUs): the
+ * reader decodes on a thread of its own ahead of the analyzer
+ * (PRS_OPT_AHEAD).  0, or -1 after printing one line naming the file.
  */
-int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, const bool *stop)
+int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, const bool *stop,
+		   int threads)
 {
 	const struct prs_stats *st;
 	struct prs_event ev;
 	int ret;
 
-	ret = prs_open(path, 0, rp);
+	ret = prs_open(path, cli_threads_flag(threads), rp);
 	if (ret < 0) {
 		cli_error("%s", *rp ? prs_errmsg(*rp) : prs_strerror(ret));
 		return -1;

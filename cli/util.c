@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "parsers.h"
 
 const char *cli_prog = "allocscope";
 
@@ -59,6 +60,24 @@ int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
 bad:
 	cli_error("%s: not a non-negative integer: '%s'", opt, s ? s : "");
 	return -1;
+}
+
+int cli_parse_threads(const char *s, int *out)
+{
+	if (!s || (strcmp(s, "1") && strcmp(s, "2"))) {
+		cli_error("--threads: 1 (read and analyze on one thread) or 2 (decode ahead on a "
+			  "second), not '%s'", s ? s : "");
+		return -1;
+	}
+	*out = s[0] - '0';
+	return 0;
+}
+
+unsigned int cli_threads_flag(int threads)
+{
+	if (!threads)
+		threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+	return threads > 1 ? PRS_OPT_AHEAD : 0;
 }
 
 int cli_parse_duration_ns(const char *opt, const char *s, uint64_t *out)

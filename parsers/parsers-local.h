@@ -115,6 +115,10 @@ struct prs_reader {
 	struct prs_cpu_ts	ts_nocpu;	/* no CPU known, or beyond PRS_MAX_CPUS */
 	char			errmsg[512];
 	int			err;
+
+	struct prs_ahead	*ahead;		/* PRS_OPT_AHEAD: the format's reader on a thread */
+	bool			comm_stable;	/* the reader's event comms stay valid until
+						 * prs_close() (not only until prs_next()) */
 };
 
 /* reader.c */
@@ -157,6 +161,19 @@ void prs_account(struct prs_reader *r, const struct prs_event *ev);
 
 /* Reset the union of @ev to "absent" values for @kind. */
 void prs_event_init(struct prs_event *ev, enum prs_kind kind);
+
+/*
+ * ahead.c: PRS_OPT_AHEAD.  prs_ahead_start() runs r->ops->next on a thread
+ * (0 also when no thread could be made: then nothing changes);
+ * prs_ahead_next() is prs_next() through it; prs_ahead_quiesce() makes the
+ * reader's state the caller's again (the thread ended or is stopped);
+ * prs_ahead_free() stops the thread and frees the batches.
+ */
+struct prs_ahead;
+int prs_ahead_start(struct prs_reader *r);
+int prs_ahead_next(struct prs_reader *r, struct prs_event *ev);
+void prs_ahead_quiesce(struct prs_reader *r);
+void prs_ahead_free(struct prs_reader *r);
 
 /* Format readers: open on an already-detected file. */
 int prs_tracedat_open(struct prs_reader *r);

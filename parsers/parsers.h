@@ -225,6 +225,10 @@ enum {
 	PRS_OPT_NO_LIBTRACECMD = 1u << 1, /* own streaming trace.dat reader (the default) */
 	PRS_OPT_LIBTRACECMD = 1u << 2,	/* trace.dat through libtracecmd (a cross-check;
 					 * holds decompressed CPU data in memory) */
+	PRS_OPT_AHEAD = 1u << 3,	/* decode on a thread of the reader's own, ahead of
+					 * the caller: the same stream, in batches; trace.dat
+					 * and uncompressed text (zstd text has its thread).
+					 * prs_stats() before the end stops it */
 };
 
 struct prs_reader;

@@ -171,6 +171,16 @@ struct td_event {
 	struct tep_event		*ev;
 	struct tep_format_field		*f[F__NR];
 	const struct tep_print_arg	*sym[S__NR];	/* print arg rendering the field */
+	/*
+	 * Every scalar field of f[] lies in [0, fixed_end) with a size of 1, 2,
+	 * 4 or 8: a record of at least fixed_end bytes holds them all, and
+	 * td_get() reads them without checking each.  -1: some field does not.
+	 */
+	int				fixed_end;
+	/* the last rendering of each symbolic arg: a stream repeats its gfp flags */
+	bool				sym_have[S__NR];
+	uint64_t			sym_last_v[S__NR];
+	const char			*sym_last[S__NR];
 };
 
 struct td_src;

@@ -1283,20 +1283,46 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 	default:
 		break;
 	}
+	e->fixed_end = 0;
+	for (int i = 0; i < F__NR; i++) {
+		const struct tep_format_field *f = e->f[i];
+
+		if (!f || i == F_BUF || i == F_PREV_COMM || i == F_NEXT_COMM)
+			continue;	/* none, or not a scalar (not read by td_get()) */
+		if (f->offset < 0 || f->offset > 65536 ||
+		    (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8)) {
+			e->fixed_end = -1;
+			break;
+		}
+		if (f->offset + f->size > e->fixed_end)
+			e->fixed_end = f->offset + f->size;
+	}
 	e->slot = prs_name_slot(r, e->name, e->kind);
 	return e->slot < 0 ? NULL : e;
 }
 
 /* ---- field reads --------------------------------------------------------- */
 
-/* Raw value of @f in @rec, sign-extended when the field is signed. */
-static bool td_get(const struct td *t, const struct tep_format_field *f,
-		   const struct tep_record *rec, uint64_t *v)
+/* The record holds every scalar field of its event (td_event.fixed_end). */
+static inline bool td_holds(const struct td_event *e, const struct tep_record *rec)
+{
+	return e->fixed_end >= 0 && rec->size >= e->fixed_end;
+}
+
+/*
+ * Raw value of @f in @rec, sign-extended when the field is signed.  @held:
+ * td_holds() said the record holds it (no check of its own).
+ */
+static inline __attribute__((always_inline)) bool td_get(const struct td *t, bool held,
+							 const struct tep_format_field *f,
+							 const struct tep_record *rec, uint64_t *v)
 {
 	const uint8_t *p;
 
+	if (!f)
+		return false;
 	/* a damaged format may give any int: no overflow in the bound */
-	if (!f || f->offset < 0 || f->size <= 0 || (long long)f->offset + f->size > rec->size)
+	if (!held && (f->offset < 0 || f->size <= 0 || (long long)f->offset + f->size > rec->size))
 		return false;
 	p = (const uint8_t *)rec->data + f->offset;
 	switch (f->size) {
@@ -1561,27 +1587,40 @@ static bool td_render(const struct tep_print_arg *a, const char *field, uint64_t
 }
 
 /* Interned rendering of value @v of event @e's symbolic arg @which, or NULL. */
-static const char *td_symbolic(struct prs_reader *r, struct td *t, const struct td_event *e,
-			       int which, const struct tep_format_field *f, uint64_t v)
+static const char *td_symbolic_memo(struct prs_reader *r, struct td *t, struct td_event *e,
+				    int which, const struct tep_format_field *f, uint64_t v)
 {
 	uint32_t tag = TD_TAG_SYM | ((uint32_t)e->ev->id << 4) | ((uint32_t)which << 2);
 	struct td_memo_ent *m;
 	struct td_sbuf b;
 	const char *s = NULL;
 
+	m = td_memo_find(&t->memo, tag, v);
+	if (m) {
+		s = m->val;
+	} else {
+		b.len = 0;
+		b.buf[0] = '\0';
+		b.overflow = false;
+		if (td_render(e->sym[which], f->name, v, &b, 0) && !b.overflow)
+			s = prs_intern(r, b.buf, b.len);
+		td_memo_put(&t->memo, tag, v, s);	/* NULL cached too: never retried */
+	}
+	e->sym_have[which] = true;
+	e->sym_last_v[which] = v;
+	e->sym_last[which] = s;
+	return s;
+}
+
+static inline const char *td_symbolic(struct prs_reader *r, struct td *t, struct td_event *e,
+				      int which, const struct tep_format_field *f, uint64_t v)
+{
 	if (!e->sym[which])
 		return NULL;
 	v = td_raw(f, v);
-	m = td_memo_find(&t->memo, tag, v);
-	if (m)
-		return m->val;
-	b.len = 0;
-	b.buf[0] = '\0';
-	b.overflow = false;
-	if (td_render(e->sym[which], f->name, v, &b, 0) && !b.overflow)
-		s = prs_intern(r, b.buf, b.len);
-	td_memo_put(&t->memo, tag, v, s);	/* NULL cached too: never retried */
-	return s;
+	if (e->sym_have[which] && e->sym_last_v[which] == v)
+		return e->sym_last[which];
+	return td_symbolic_memo(r, t, e, which, f, v);
 }
 
 /*
@@ -1592,7 +1631,7 @@ static const char *td_symbolic(struct prs_reader *r, struct td *t, const struct 
  * S D T t X Z P I for bits 0..7; older kernels printed x K W P N for bits
  * 6..10 instead, which only the print_fmt knows.
  */
-static char td_state_letter(struct prs_reader *r, struct td *t, const struct td_event *e,
+static char td_state_letter(struct prs_reader *r, struct td *t, struct td_event *e,
 			    uint64_t v)
 {
 	static const char std[] = "SDTtXZPI";
@@ -1713,6 +1752,7 @@ static void td_heap_push(struct td *t, struct td_src *s)
 static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 		     struct tep_record *rec, struct prs_event *ev)
 {
+	bool held = td_holds(e, rec);
 	uint64_t v, v2;
 	const char *s;
 	size_t len;
@@ -1722,7 +1762,7 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 #define GET(role, dst, type)						\
 	do {								\
 		if (e->f[role]) {					\
-			if (td_get(t, e->f[role], rec, &v))		\
+			if (td_get(t, held, e->f[role], rec, &v))		\
 				(dst) = (type)v;			\
 			else						\
 				bad = true;				\
@@ -1733,7 +1773,7 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 	case PRS_EV_FUNC_ENTRY:
 	case PRS_EV_FUNC_EXIT:
 		if (e->f[F_FUNC]) {
-			if (!td_get(t, e->f[F_FUNC], rec, &v))
+			if (!td_get(t, held, e->f[F_FUNC], rec, &v))
 				bad = true;
 			else if ((ret = td_func(r, t, v, &ev->u.fn.func)) < 0)
 				return ret;
@@ -1741,8 +1781,8 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 		GET(F_DEPTH, ev->u.fn.depth, int);
 		if (e->kind == PRS_EV_FUNC_EXIT) {
 			if (e->f[F_CALLTIME] && e->f[F_RETTIME]) {
-				if (td_get(t, e->f[F_CALLTIME], rec, &v) &&
-				    td_get(t, e->f[F_RETTIME], rec, &v2))
+				if (td_get(t, held, e->f[F_CALLTIME], rec, &v) &&
+				    td_get(t, held, e->f[F_RETTIME], rec, &v2))
 					ev->u.fn.duration = v2 >= v ? v2 - v : PRS_NO_VALUE;
 				else
 					bad = true;
@@ -1753,7 +1793,7 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 	case PRS_EV_KPROBE:
 	case PRS_EV_KRETPROBE:
 		if (e->f[F_IP]) {
-			if (!td_get(t, e->f[F_IP], rec, &v))
+			if (!td_get(t, held, e->f[F_IP], rec, &v))
 				bad = true;
 			else if ((ret = td_func(r, t, v, &ev->u.fn.func)) < 0)
 				return ret;
@@ -1763,7 +1803,7 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 			GET(F_ARG1, ev->u.fn.arg[1], uint64_t);
 		} else {
 			if (e->f[F_RET_IP]) {
-				if (!td_get(t, e->f[F_RET_IP], rec, &v))
+				if (!td_get(t, held, e->f[F_RET_IP], rec, &v))
 					bad = true;
 				else if ((ret = td_func(r, t, v, &ev->u.fn.caller)) < 0)
 					return ret;
@@ -1780,7 +1820,7 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 		GET(F_PFN, ev->u.mm.pfn, uint64_t);
 		GET(F_ORDER, ev->u.mm.order, int32_t);
 		if (e->f[F_GFP]) {
-			if (td_get(t, e->f[F_GFP], rec, &v)) {
+			if (td_get(t, held, e->f[F_GFP], rec, &v)) {
 				ev->u.mm.gfp = td_raw(e->f[F_GFP], v);
 				ev->u.mm.gfp_str = td_symbolic(r, t, e, S_GFP, e->f[F_GFP], v);
 			} else {
@@ -1815,7 +1855,7 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 		if (e->kind != PRS_EV_COMPACT_BEGIN && e->kind != PRS_EV_COMPACT_END)
 			GET(F_ORDER, ev->u.compact.order, int32_t);
 		if (e->f[F_STATUS] && e->kind != PRS_EV_COMPACT_BEGIN) {
-			if (td_get(t, e->f[F_STATUS], rec, &v)) {
+			if (td_get(t, held, e->f[F_STATUS], rec, &v)) {
 				ev->u.compact.status = (int32_t)v;
 				ev->u.compact.status_str =
 					td_symbolic(r, t, e, S_STATUS, e->f[F_STATUS], v);
@@ -1831,7 +1871,7 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 		GET(F_PREV_PID, ev->u.sw.prev_pid, int32_t);
 		GET(F_NEXT_PID, ev->u.sw.next_pid, int32_t);
 		if (e->f[F_PREV_STATE]) {
-			if (td_get(t, e->f[F_PREV_STATE], rec, &v))
+			if (td_get(t, held, e->f[F_PREV_STATE], rec, &v))
 				ev->u.sw.prev_state = td_state_letter(r, t, e, v);
 			else
 				bad = true;
@@ -1928,7 +1968,7 @@ int prs_td_emit(struct prs_reader *r, struct td *t, struct tep_record *rec, stru
 	if (e->f[F_PID]) {
 		uint64_t v;
 
-		if (td_get(t, e->f[F_PID], rec, &v)) {
+		if (td_get(t, td_holds(e, rec), e->f[F_PID], rec, &v)) {
 			ev->pid = (int32_t)v;
 			ev->comm = td_comm(t, ev->pid);
 		} else {
@@ -2166,6 +2206,7 @@ int prs_tracedat_open(struct prs_reader *r)
 	void *map;
 	int fd, ret, n;
 
+	r->comm_stable = true;	/* td_comm(): saved_cmdlines strings, held until close */
 	fd = open(r->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return prs_fail_file(r, PRS_EOPEN, "cannot open: %s", strerror(errno));
