@@ -491,7 +491,9 @@ else
 	while [ "$STOP" = 0 ]; do tick; done
 fi
 
-# "end" goes after the after-snapshot was read: the window holds the counter window
+# "end" goes after the after-snapshot was read: the window holds the counter window; "snapshot-after" just
+# before the read bounds what may count in the window only
+m snapshot-after
 exec 4>&3 3> "$WORK/after"
 snapshot
 exec 3>&4 4>&-

@@ -638,7 +638,10 @@ static int hold_line(void *ctx, const char *line)
 /*
  * The window must contain the counter window (docs/capture-format.md):
  * "begin" is written before the before-snapshot is read, "end" after the
- * after-snapshot was read.  @end_marker NULL: emit as read.
+ * after-snapshot was read, and "snapshot-after" just before that read, so
+ * that the analyzer can bound the events that count in the window but
+ * perhaps not in the kernel's delta at both ends.  @end_marker NULL: emit
+ * as read.
  */
 static void snapshot_common(struct cap_session *s, const char *end_marker)
 {
@@ -648,6 +651,8 @@ static void snapshot_common(struct cap_session *s, const char *end_marker)
 	void *ctx = end_marker ? (void *)&h : (void *)s;
 	char tck[64];
 
+	if (end_marker)
+		cap_marker(s, "allocscope: snapshot-after");
 	snprintf(tck, sizeof(tck), "allocscope: clk_tck %ld", sysconf(_SC_CLK_TCK));
 	emit(ctx, tck);
 	cap_emit_kswapd(proc, emit, ctx);

@@ -19,11 +19,15 @@
 # before <whole /proc/PID/stat>" and "allocscope: window-begin/-end"; `allocscope analyze` reads the form of
 # docs/capture-format.md ("allocscope: begin", "vmstat NAME V", "kswapd PID COMM UTIME STIME", "end").  The host
 # rewrites only those marker lines (same timestamps, same task/CPU columns; every event line is left as it was):
-#   vmstat-begin before  -> begin, kernel <uname -r>, clk_tck 100      vmstat-begin after -> end
-#   kswapd-stat PHASE <stat> -> kswapd PID COMM utime stime            vmstat-end PHASE   -> dropped
-# The guest reads /proc/vmstat just before it writes "vmstat-begin before" and just before "vmstat-begin after",
-# so the kernel's window starts a little before the trace's (analyze shows that in the ground truth's edge column)
-# and ends inside it.
+#   snapshot-before     -> begin, kernel <uname -r>, clk_tck 100       vmstat-begin before -> dropped
+#   snapshot-after      -> kept (the after-snapshot is read after it)  vmstat-begin after  -> end
+#   kswapd-stat PHASE <stat> -> kswapd PID COMM utime stime            vmstat-end PHASE    -> dropped
+# The guest reads /proc/vmstat between "snapshot-PHASE" and "vmstat-begin PHASE", so begin is written before the
+# before-snapshot is read and end after the after-snapshot was read, as docs/capture-format.md requires; analyze
+# bounds the events between begin and the before-snapshot's lines, and between snapshot-after and end.
+# Raw runs made before guest-init.sh wrote "snapshot-PHASE" (-R on old runs) fall back to the old mapping
+# "vmstat-begin before" -> begin, which writes begin after the read (the kernel's window starts a little before
+# the trace's; analyze cannot bound that) and has no snapshot-after (end side unbounded).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -66,8 +70,9 @@ cp "$kernel" "$WORK/vmlinuz"
 normalize_markers() {
 	awk -v rel="$1" '
 	function head(line) { return substr(line, 1, index(line, "allocscope: ") - 1) }
-	/tracing_mark_write: allocscope: vmstat-begin before/ {
-		h = head($0); print h "allocscope: begin"; print h "allocscope: kernel " rel; print h "allocscope: clk_tck 100"; next }
+	function begin(h) { print h "allocscope: begin"; print h "allocscope: kernel " rel; print h "allocscope: clk_tck 100" }
+	/tracing_mark_write: allocscope: snapshot-before/ { begin(head($0)); began = 1; next }
+	/tracing_mark_write: allocscope: vmstat-begin before/ { if (!began) begin(head($0)); next }
 	/tracing_mark_write: allocscope: vmstat-begin after/ { print head($0) "allocscope: end"; next }
 	/tracing_mark_write: allocscope: vmstat-end / { next }
 	/tracing_mark_write: allocscope: kswapd-stat / {

@@ -299,7 +299,8 @@ make_fixture() { # make_fixture KSHORT KDIR RUN
 		echo "THP: $(tr '\n' ' ' <"$d/thp_settings.txt")"
 		echo
 		echo "Ground truth: $(basename "$base").vmstat.before/.after (/proc/vmstat), $(basename "$base").kswapd.before/.after (/proc/<kswapd0>/stat);"
-		echo "both snapshots are also inside the trace as trace_marker lines: 'allocscope: vmstat-begin before',"
+		echo "both snapshots are also inside the trace as trace_marker lines: 'allocscope: snapshot-before' (/proc/vmstat is"
+		echo "read after it), 'allocscope: vmstat-begin before',"
 		echo "'allocscope: vmstat <name> <value>' ..., 'allocscope: vmstat-end before', 'allocscope: kswapd-stat before <stat line>',"
 		echo "then 'allocscope: window-begin' ... 'allocscope: window-end', then the same for 'after'."
 		echo "The snapshots are taken inside the traced period; tracing starts slightly before and stops slightly after."

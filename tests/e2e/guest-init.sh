@@ -60,14 +60,19 @@ MARK=$B/trace_marker
 echo $KSWAPD >$D/kswapd0.pid
 
 snap() { # snap before|after: files + trace_marker lines
+	# /proc/vmstat is read between "snapshot-PHASE" and "vmstat-begin PHASE", nothing else in between:
+	# the analyzer bounds the kernel's read by these two lines (docs/capture-format.md)
+	M=/dev/null
+	[ -w "$MARK" ] && M=$MARK
+	echo "allocscope: snapshot-$1" >$M
 	cat /proc/vmstat >$D/vmstat.$1
+	echo "allocscope: vmstat-begin $1" >$M
 	cat /proc/$KSWAPD/stat >$D/kswapd0.stat.$1
 	cat /proc/meminfo >$D/meminfo.$1
 	cat /proc/zoneinfo >$D/zoneinfo.$1
 	cat /proc/buddyinfo >$D/buddyinfo.$1
 	cat /proc/uptime >$D/uptime.$1
 	[ -w "$MARK" ] || return 0
-	echo "allocscope: vmstat-begin $1" >$MARK
 	while read -r n v; do echo "allocscope: vmstat $n $v" >$MARK; done <$D/vmstat.$1
 	echo "allocscope: vmstat-end $1" >$MARK
 	echo "allocscope: kswapd-stat $1 $(cat $D/kswapd0.stat.$1)" >$MARK

@@ -30,6 +30,8 @@ WORK=$(mktemp -d /tmp/allocscope-local.XXXXXX)
 
 EVENTS="kmem/mm_page_alloc vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end
 vmscan/mm_vmscan_wakeup_kswapd vmscan/mm_vmscan_kswapd_wake vmscan/mm_vmscan_kswapd_sleep
+vmscan/mm_vmscan_memcg_reclaim_begin vmscan/mm_vmscan_memcg_reclaim_end
+vmscan/mm_vmscan_memcg_softlimit_reclaim_begin vmscan/mm_vmscan_memcg_softlimit_reclaim_end
 compaction/mm_compaction_begin compaction/mm_compaction_end compaction/mm_compaction_try_to_compact_pages
 oom/mark_victim sched/sched_switch"
 
@@ -61,12 +63,14 @@ kswapd_stat() {
 	done
 }
 
-# snapshot NAME PREFIX [MARKERFILE]: vmstat + kswapd stat into files, and as marker lines if a marker file is given
+# snapshot NAME PREFIX [MARKERFILE]: vmstat + kswapd stat into files, and as marker lines if a marker file is given;
+# /proc/vmstat is read between "snapshot-NAME" and "vmstat-begin NAME", nothing else in between
 snapshot() {
+	[ -n "${3:-}" ] && echo "allocscope: snapshot-$1" >"$3"
 	cat /proc/vmstat >"$2.vmstat.$1"
+	[ -n "${3:-}" ] && echo "allocscope: vmstat-begin $1" >"$3"
 	kswapd_stat >"$2.kswapd.$1"
 	if [ -n "${3:-}" ]; then
-		echo "allocscope: vmstat-begin $1" >"$3"
 		while read -r n v; do echo "allocscope: vmstat $n $v" >"$3"; done <"$2.vmstat.$1"
 		echo "allocscope: vmstat-end $1" >"$3"
 		while read -r l; do echo "allocscope: kswapd-stat $1 $l" >"$3"; done <"$2.kswapd.$1"
@@ -161,7 +165,7 @@ readme() { # readme BASE FILE HOW
 	} >"$base.README"
 }
 readme "$OUT/$B" "$OUT/$NAME.zst" "tracefs instance allocscope-fx (buffer_size_kb 8192 per CPU), events:$used; text streamed from the instance's trace_pipe during the window (no header lines)" \
-	"The snapshots are also inside the trace as trace_marker lines (tracing_mark_write): 'allocscope: vmstat-begin before', 'allocscope: vmstat <name> <value>' ..., 'allocscope: vmstat-end before', 'allocscope: kswapd-stat before <stat line>', 'allocscope: window-begin' ... 'allocscope: window-end', then the same for 'after'." \
+	"The snapshots are also inside the trace as trace_marker lines (tracing_mark_write): 'allocscope: snapshot-before' (/proc/vmstat is read after it), 'allocscope: vmstat-begin before', 'allocscope: vmstat <name> <value>' ..., 'allocscope: vmstat-end before', 'allocscope: kswapd-stat before <stat line>', 'allocscope: window-begin' ... 'allocscope: window-end', then the same for 'after'." \
 	"$OUT/$B.ftrace-stats"
 readme "$OUT/$PB" "$OUT/$PNAME.zst" "perf record$pe -a -- sh -c 'memhog -m $MB -N -q; sleep 0.3', then \`perf script\` (default output format) -> zstd -19; $(perf --version)" \
 	"The snapshots were taken just before perf record started and just after it ended (not inside the trace)." \

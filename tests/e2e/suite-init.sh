@@ -67,7 +67,7 @@ exit 0
 EOF
 
 # trace-cmd: the canonical markers of docs/capture-format.md, written by this script (begin before reading the
-# before-snapshot; the after-snapshot read before end)
+# before-snapshot; snapshot-after before reading the after-snapshot, end after it)
 cat >/win-tcmd.sh <<EOF
 M=$T/trace_marker
 echo "allocscope: begin" >\$M
@@ -80,6 +80,7 @@ echo "allocscope: clk_tck 100" >\$M
 echo "allocscope: kswapd $KSWAPD kswapd0 \$K0" >\$M
 while read -r n v; do echo "allocscope: vmstat \$n \$v" >\$M; done </tmp/before.vm
 sh /workload.sh
+echo "allocscope: snapshot-after" >\$M
 cat /proc/vmstat >/tmp/after.vm
 set -- \$(sed 's/.*) //' /proc/$KSWAPD/stat)
 K1="\${12} \${13}"

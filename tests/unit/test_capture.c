@@ -328,6 +328,20 @@ static void test_session_restore_exact(void **state)
 
 	assert_int_equal(cap_snapshot_begin(s, NULL, 0), 0);
 	assert_non_null(strstr(get("t/trace_marker"), "allocscope: begin\n"));
+	/*
+	 * snapshot-after, then nothing but the reads, then end and the lines
+	 * read: the analyzer bounds the end of the window by those two markers
+	 */
+	assert_int_equal(cap_snapshot_end(s), 0);
+	{
+		static const char after[] = "allocscope: snapshot-after\nallocscope: end\n"
+					    "allocscope: clk_tck ";
+		const char *marks = get("t/trace_marker");
+		const char *at = strstr(marks, after);
+
+		assert_non_null(at);
+		assert_non_null(strstr(at, "\nallocscope: vmstat "));
+	}
 
 	assert_int_equal(cap_session_restore(s, err, sizeof(err)), 0);
 	assert_int_equal(cap_session_restore(s, err, sizeof(err)), 0);	/* twice is harmless */
