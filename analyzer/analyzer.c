@@ -149,6 +149,11 @@ struct anl_ctx {
 	bool		snap_seen[2];	/* a snapshot's first line (vmstat-begin, or begin/end) */
 	uint64_t	snap_ts[2];
 	struct anl_totals raw_at_snap[2];	/* raw[ALL] at that first line */
+	bool		read_seen[2];	/* "snapshot-PHASE": that snapshot is read after it */
+	uint64_t	read_ts[2];
+	struct anl_totals raw_at_read[2];	/* raw[ALL] at that line */
+	bool		before_vm_seen;	/* begin/end: a vmstat line of the before-snapshot */
+	struct anl_totals raw_at_before_vm;	/* raw[ALL] at its last one (read before it) */
 	struct anl_vmstat vm[2];	/* before, after */
 	bool		vm_from_files;
 	bool		snap_inside;	/* snapshots read inside the window markers (allocscope: begin/end) */
@@ -1426,6 +1431,11 @@ static const struct window_marker window_markers[] = {
 	{ "allocscope: window-end",	win_window,	false,	0 },
 };
 
+/* Written just before the snapshot of that phase is read (docs/capture-format.md). */
+static const char *const snapshot_read[2] = {
+	"allocscope: snapshot-before", "allocscope: snapshot-after",
+};
+
 static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 {
 	const char *s = ev->u.print.text;
@@ -1453,6 +1463,14 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 			a->snap_inside = true;
 		return;
 	}
+	for (int phase = 1; phase <= 2; phase++) {
+		if (!text_is(s, len, snapshot_read[phase - 1]))
+			continue;
+		a->read_seen[phase - 1] = true;
+		a->read_ts[phase - 1] = ev->ts;
+		a->raw_at_read[phase - 1] = a->raw[ALL];
+		return;
+	}
 	if (len <= sizeof(pfx) - 1 || memcmp(s, pfx, sizeof(pfx) - 1))
 		return;
 	s += sizeof(pfx) - 1;
@@ -1471,6 +1489,15 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 		if (!strncmp(buf, "vmstat ", 7) && a->snap_phase && !a->vm_from_files &&
 		    sscanf(buf + 7, "%127s %llu", name, &v1) == 2) {
 			anl_vmstat_line(&a->vm[a->snap_phase - 1], name, strlen(name), v1);
+			/*
+			 * /proc/vmstat is read in chunks as its lines are written, and
+			 * every read() takes all counters anew (vmstat_start(), 6.1,
+			 * 6.12): the last line bounds the read
+			 */
+			if (a->snap_phase == 1 && a->win_state == 1 && a->win_source == win_begin) {
+				a->before_vm_seen = true;
+				a->raw_at_before_vm = a->raw[ALL];
+			}
 		} else if (!strncmp(buf, "vmstat-begin ", 13) && (phase = snap_phase_of(buf + 13))) {
 			/*
 			 * The block holds values read before it was written: the
@@ -1683,14 +1710,6 @@ static int sum_cmp(const void *x, const void *y)
 	return p->pid < q->pid ? -1 : p->pid > q->pid;
 }
 
-/*
- * Events outside the marker window that the kernel's delta can hold, when
- * its snapshots were read outside the markers (VMCAP_WINDOW_*,
- * allocscope: window-begin/-end): at most everything before BEGIN and after
- * END, but nothing after the after-snapshot's first in-band line (its values
- * were read before it was written); at least what came after the
- * before-snapshot's first in-band line, which was read before it.
- */
 static uint64_t raw_field(const struct anl_totals *t, size_t off)
 {
 	uint64_t v;
@@ -1699,33 +1718,70 @@ static uint64_t raw_field(const struct anl_totals *t, size_t off)
 	return v;
 }
 
-/* edge[0]: at least, edge[1]: at most */
+/*
+ * The snapshots were read inside allocscope: begin/end, and both reads are
+ * bounded by lines: the before-snapshot's by begin and its last vmstat line,
+ * the after-snapshot's by snapshot-after and end.  Captures without
+ * snapshot-after (recorders before it) keep the unbounded reading.
+ */
+static bool edges_inside(const struct anl_ctx *a)
+{
+	return a->win_state == 2 && a->win_source == win_begin && a->snap_inside &&
+	       !a->vm_from_files && a->before_vm_seen && a->read_seen[1] &&
+	       a->read_ts[1] >= a->win_begin && a->read_ts[1] <= a->win_end;
+}
+
+/*
+ * How far the kernel's delta may be from the window's count, counted in one
+ * field of the totals: edge[0] .. edge[1] events outside the window that it
+ * holds (at least .. at most), and at most edge[2] events inside the window
+ * that it does not hold; kernel in [trace + edge[0] - edge[2], trace + edge[1]].
+ *  - Snapshots read outside the markers (VMCAP_WINDOW_*, allocscope:
+ *    window-begin/-end): at most everything before BEGIN, or only what came
+ *    after "snapshot-before", after which the read was made; and after END
+ *    up to the after-snapshot's first in-band line (its values were read
+ *    before it was written), else to the end of the trace.  At least what
+ *    came after the before-snapshot's first in-band line, and between END
+ *    and "snapshot-after".
+ *  - Snapshots read inside begin/end (edges_inside()): nothing outside; inside
+ *    at most what came between begin and the before-snapshot's last vmstat
+ *    line, and between snapshot-after and end.
+ */
 static const uint64_t *edge_of(const struct anl_ctx *a, size_t off, uint64_t *edge)
 {
 	const struct anl_totals *upto = &a->raw[ALL];
 
-	edge[0] = edge[1] = 0;
+	edge[0] = edge[1] = edge[2] = 0;
 	if (!a->win_state)
 		return edge;
+	if (edges_inside(a)) {
+		edge[2] = raw_field(&a->raw_at_before_vm, off) - raw_field(&a->raw_at_begin, off) +
+			  raw_field(&a->raw_at_end, off) - raw_field(&a->raw_at_read[1], off);
+		return edge;
+	}
 	edge[1] = raw_field(&a->raw_at_begin, off);
 	if (a->snap_seen[0] && a->snap_ts[0] <= a->win_begin)
 		edge[0] = edge[1] - raw_field(&a->raw_at_snap[0], off);
+	if (a->read_seen[0] && a->read_ts[0] <= a->win_begin && !a->snap_inside)
+		edge[1] -= raw_field(&a->raw_at_read[0], off);
 	if (a->win_state != 2)
 		return edge;
 	if (a->snap_seen[1] && a->snap_ts[1] >= a->win_end)
 		upto = &a->raw_at_snap[1];
 	edge[1] += raw_field(upto, off) - raw_field(&a->raw_at_end, off);
+	if (a->read_seen[1] && a->read_ts[1] >= a->win_end && !a->snap_inside)
+		edge[0] += raw_field(&a->raw_at_read[1], off) - raw_field(&a->raw_at_end, off);
 	return edge;
 }
 
-#define EDGE(a, field) edge_of(a, offsetof(struct anl_totals, field), (uint64_t[2]){ 0, 0 })
+#define EDGE(a, field) edge_of(a, offsetof(struct anl_totals, field), (uint64_t[3]){ 0, 0, 0 })
 
 static void gt_add(struct anl_ctx *a, struct anl_model *m, const char *name, uint64_t trace,
-		   uint64_t entries, const uint64_t edge[2], bool exact, enum anl_vm_item item,
+		   uint64_t entries, const uint64_t edge[3], bool exact, enum anl_vm_item item,
 		   const char *fmt, ...) __attribute__((format(printf, 9, 10)));
 
 static void gt_add(struct anl_ctx *a, struct anl_model *m, const char *name, uint64_t trace,
-		   uint64_t entries, const uint64_t edge[2], bool exact, enum anl_vm_item item,
+		   uint64_t entries, const uint64_t edge[3], bool exact, enum anl_vm_item item,
 		   const char *fmt, ...)
 {
 	const struct anl_vmstat *vm = a->vm;
@@ -1745,8 +1801,8 @@ static void gt_add(struct anl_ctx *a, struct anl_model *m, const char *name, uin
 	g->match = g->kernel_known && g->kernel == g->trace;
 	g->edge_min = m->window_from_markers ? edge[0] : 0;
 	g->edge = m->window_from_markers ? edge[1] : 0;
-	g->edge_explained = !g->match && g->kernel_known && g->edge &&
-			    g->kernel >= g->trace + g->edge_min && g->kernel <= g->trace + g->edge;
+	g->inside = m->window_from_markers ? edge[2] : 0;
+	g->edge_explained = anl_gt_edge_explains(g);
 	va_start(ap, fmt);
 	vsnprintf(a->gt_note[m->nr_gt], sizeof(a->gt_note[0]), fmt, ap);
 	va_end(ap);
@@ -1774,7 +1830,13 @@ static void gt_explain(struct anl_ctx *a, struct anl_model *m, int i)
 			  "lower bound, the difference may be the loss alone";
 		return;
 	}
-	if (g->edge_explained)
+	if (g->edge_explained && g->inside)
+		lead = "the kernel's delta is within what the window's edges allow (trace - inside "
+		       ".. trace): its snapshots were read inside the window markers, so events "
+		       "between begin and the before-snapshot's last vmstat line, and between "
+		       "snapshot-after and end, count in the window and perhaps not in the kernel's "
+		       "delta";
+	else if (g->edge_explained)
 		lead = "the kernel's delta is within what the window's edges allow (trace + edge_min "
 		       ".. trace + edge): its snapshots were read outside the window markers, so "
 		       "events between a snapshot and its marker count in the kernel's delta, not "
@@ -1783,6 +1845,11 @@ static void gt_explain(struct anl_ctx *a, struct anl_model *m, int i)
 		lead = "no window markers: the trace is counted whole, and when the snapshots were "
 		       "read relative to it is unknown (events before the trace began or after it "
 		       "ended count in the kernel's delta only)";
+	else if (edges_inside(a) && g->trace > g->kernel)
+		lead = "the snapshots were read inside the window markers, but fewer events than the "
+		       "difference came between begin and the before-snapshot's last vmstat line and "
+		       "between snapshot-after and end (inside), where the window counts and the "
+		       "kernel's delta perhaps not";
 	else if (a->snap_inside && !a->vm_from_files && g->trace > g->kernel)
 		lead = "the snapshots were read inside the window markers (begin is written before "
 		       "the first read, end after the last), so events between a marker and its "
@@ -1799,7 +1866,7 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 {
 	const struct anl_vmstat *vm = a->vm;
 	const uint64_t *e1, *e2;
-	uint64_t edge[2];
+	uint64_t edge[3];
 	uint64_t kh;
 
 	/* 6.12: reclaimer_offset() counts khugepaged's reclaim as pgsteal_khugepaged */
@@ -1818,8 +1885,8 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 		kh = vm[0].have[ANL_VM_PGSTEAL_KHUGEPAGED] ? r->lru_reclaimed_khugepaged : 0;
 		e1 = EDGE(a, lru_reclaimed);
 		e2 = EDGE(a, lru_reclaimed_khugepaged);
-		edge[0] = e1[0] - (kh ? e2[0] : 0);
-		edge[1] = e1[1] - (kh ? e2[1] : 0);
+		for (int i = 0; i < 3; i++)
+			edge[i] = e1[i] - (kh ? e2[i] : 0);
 		gt_add(a, m, "pgsteal_direct", r->lru_reclaimed - kh, r->reclaim_end, edge,
 		       !r->lru_outside || (a->memcg_known && !proactive), ANL_VM_PGSTEAL_DIRECT,
 		       "trace = nr_reclaimed of the %" PRIu64 " mm_vmscan_lru_shrink_inactive of "
@@ -1839,8 +1906,8 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 	kh = vm[0].have[ANL_VM_PGSTEAL_KHUGEPAGED] ? r->nr_reclaimed_khugepaged : 0;
 	e1 = EDGE(a, nr_reclaimed);
 	e2 = EDGE(a, nr_reclaimed_khugepaged);
-	edge[0] = e1[0] - (kh ? e2[0] : 0);
-	edge[1] = e1[1] - (kh ? e2[1] : 0);
+	for (int i = 0; i < 3; i++)
+		edge[i] = e1[i] - (kh ? e2[i] : 0);
 	gt_add(a, m, "pgsteal_direct", r->nr_reclaimed - kh, r->reclaim_end, edge, false,
 	       ANL_VM_PGSTEAL_DIRECT,
 	       "nr_reclaimed of mm_vmscan_direct_reclaim_end is sc->nr_reclaimed, which also "
@@ -1857,7 +1924,7 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 {
 	const struct anl_vmstat *vm = a->vm;
 	const uint64_t *e1, *e2, *e3;
-	uint64_t edge[2];
+	uint64_t edge[3];
 
 	m->vmstat_known = vm[0].present && vm[1].present;
 	if (!m->vmstat_known)
@@ -1935,8 +2002,8 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 	e1 = EDGE(a, page_alloc_pages);
 	e2 = EDGE(a, captured_pages);
 	e3 = EDGE(a, charge_failed_pages);
-	edge[0] = e1[0] - e2[0] + e3[0];
-	edge[1] = e1[1] - e2[1] + e3[1];
+	for (int i = 0; i < 3; i++)
+		edge[i] = e1[i] - e2[i] + e3[i];
 	gt_add(a, m, "pgalloc", r->page_alloc_pages - r->captured_pages + r->charge_failed_pages,
 	       r->page_alloc_events, edge, false, ANL_VM_PGALLOC,
 	       "pgalloc_* counts 1 << order where rmqueue_pcplist()/rmqueue_buddy() hand pages "

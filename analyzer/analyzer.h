@@ -295,7 +295,9 @@ struct anl_gt {
 	uint64_t	kernel;		/* vmstat delta */
 	uint64_t	edge;		/* same events outside the marker window the kernel's delta may hold */
 	uint64_t	edge_min;	/* ... of which it surely holds (after its before-snapshot) */
-	bool		edge_explained;	/* kernel in [trace + edge_min, trace + edge]: snapshots read off the markers */
+	uint64_t	inside;		/* same events inside the window it may not hold (between a marker
+					 * and the snapshot read after it, or before it: begin/end) */
+	bool		edge_explained;	/* see anl_gt_edge_explains() */
 	const char	*note;		/* why they may differ; NULL none */
 };
 
@@ -357,5 +359,10 @@ void anl_free(struct anl_ctx *a);
 
 /* Percentile of one stage in the scope, from its histogram. */
 uint64_t anl_stat_percentile(const struct anl_stat *s, double p);
+/*
+ * The window's edges explain a difference: kernel != trace, some edge is
+ * known, and kernel is in [trace + edge_min - inside, trace + edge].
+ */
+bool anl_gt_edge_explains(const struct anl_gt *g);
 
 #endif /* ALLOCSCOPE_ANALYZER_H */

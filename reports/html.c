@@ -674,7 +674,8 @@ static void groundtruth(FILE *f, const struct anl_model *m)
 	rpt_html_str(f, m->vmstat_source);
 	fprintf(f, ". Entries are raw events; trace is the same count in the kernel's notion.</p>\n"
 		"<table><tr><th class=t>counter</th><th>entries</th><th>trace</th><th>kernel</th>"
-		"<th class=t>match</th>%s</tr>\n", m->window_from_markers ? "<th>outside window</th>" : "");
+		"<th class=t>match</th>%s</tr>\n", !m->window_from_markers ? "" :
+		rpt_gt_inside(m) ? "<th>inside window</th>" : "<th>outside window</th>");
 	for (int i = 0; i < m->nr_gt; i++) {
 		const struct anl_gt *g = &m->gt[i];
 
@@ -697,7 +698,9 @@ static void groundtruth(FILE *f, const struct anl_model *m)
 		else
 			rpt_html_badge(f, "no", "differs");
 		fprintf(f, "</td>");
-		if (m->window_from_markers && g->edge_min) {
+		if (m->window_from_markers && rpt_gt_inside(m))
+			td_count(f, g->inside);
+		else if (m->window_from_markers && g->edge_min) {
 			char lo[32], hi[32];
 
 			fprintf(f, "<td class=num>%s..%s</td>", rpt_fmt_count(lo, sizeof(lo), g->edge_min),

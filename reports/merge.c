@@ -822,6 +822,8 @@ static int parse_groundtruth(struct sctx *c, const struct jval *root)
 		U64(e, "groundtruth", "entries", &g->entries);
 		U64(e, "groundtruth", "edge", &g->edge);
 		ret = get_u64_opt(c, e, "groundtruth", "edge_min", &g->edge_min);
+		if (!ret)
+			ret = get_u64_opt(c, e, "groundtruth", "inside", &g->inside);
 		if (ret)
 			return ret;
 		if (!kv || (kv->type != J_NULL && !(kv->type == J_NUM && kv->is_uint)))
@@ -830,8 +832,7 @@ static int parse_groundtruth(struct sctx *c, const struct jval *root)
 		g->kernel = g->kernel_known ? kv->u : 0;
 		g->trace_known = true;
 		g->match = g->kernel_known && g->trace == g->kernel;
-		g->edge_explained = g->kernel_known && !g->match && g->edge &&
-				    g->kernel >= g->trace + g->edge_min && g->kernel <= g->trace + g->edge;
+		g->edge_explained = anl_gt_edge_explains(g);
 		m->nr_gt = (int)i + 1;
 	}
 	return 0;
@@ -1061,6 +1062,7 @@ static int merge_gt(struct rpt_summary *d, const struct rpt_summary *s)
 		dg->entries += sg->entries;
 		dg->edge += sg->edge;
 		dg->edge_min += sg->edge_min;
+		dg->inside += sg->inside;
 		dg->exact = dg->exact && sg->exact;
 		dg->kernel_known = dg->kernel_known && sg->kernel_known;
 		dg->kernel = dg->kernel_known ? dg->kernel + sg->kernel : 0;
@@ -1073,8 +1075,7 @@ static int merge_gt(struct rpt_summary *d, const struct rpt_summary *s)
 		if (!seen[j])
 			g->kernel_known = false;
 		g->match = g->kernel_known && g->trace == g->kernel;
-		g->edge_explained = g->kernel_known && !g->match && g->edge &&
-				    g->kernel >= g->trace + g->edge_min && g->kernel <= g->trace + g->edge;
+		g->edge_explained = anl_gt_edge_explains(g);
 		if (!g->kernel_known)
 			g->kernel = 0;
 	}

@@ -3,6 +3,7 @@
 #ifndef ALLOCSCOPE_REPORT_LOCAL_H
 #define ALLOCSCOPE_REPORT_LOCAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -12,6 +13,12 @@
 const char *rpt_fmt_ns(char *buf, size_t len, uint64_t ns);
 /* 1,234,567: locale-independent thousands separators. */
 const char *rpt_fmt_count(char *buf, size_t len, uint64_t n);
+/*
+ * The ground truth's edge column shows events inside the window the kernel's
+ * delta may miss (snapshots read inside the markers, both ends bounded)
+ * rather than events outside it that it may hold.
+ */
+bool rpt_gt_inside(const struct anl_model *m);
 /* Text reports are at most this wide (a trace path aside). */
 #define RPT_WIDTH	100
 /* @text indented by @indent, folded at RPT_WIDTH at spaces or after '|'. */

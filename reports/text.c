@@ -252,7 +252,7 @@ static void groundtruth(FILE *f, const struct rpt_input *in)
 		 m->vmstat_source);
 	heading(f, in, title);
 	fprintf(f, "  %-16s %10s %10s %10s  %-8s %s\n", "COUNTER", "ENTRIES", "TRACE", "KERNEL", "MATCH",
-		m->window_from_markers ? "OUTSIDE-WINDOW" : "");
+		!m->window_from_markers ? "" : rpt_gt_inside(m) ? "INSIDE-WINDOW" : "OUTSIDE-WINDOW");
 	for (int i = 0; i < m->nr_gt; i++) {
 		const struct anl_gt *g = &m->gt[i];
 
@@ -265,7 +265,9 @@ static void groundtruth(FILE *f, const struct rpt_input *in)
 				rpt_sgr(in, RPT_SGR_RESET));
 		else
 			fprintf(f, "%10s  %-8s", "?", "-");
-		if (m->window_from_markers && g->edge_min)
+		if (m->window_from_markers && rpt_gt_inside(m))
+			fprintf(f, " %" PRIu64, g->inside);
+		else if (m->window_from_markers && g->edge_min)
 			fprintf(f, " %" PRIu64 "..%" PRIu64, g->edge_min, g->edge);
 		else if (m->window_from_markers)
 			fprintf(f, " %" PRIu64, g->edge);

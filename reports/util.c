@@ -36,6 +36,14 @@ const char *rpt_fmt_ns(char *buf, size_t len, uint64_t ns)
 	return buf;
 }
 
+bool rpt_gt_inside(const struct anl_model *m)
+{
+	for (int i = 0; i < m->nr_gt; i++)
+		if (m->gt[i].inside)
+			return true;
+	return false;
+}
+
 const char *rpt_fmt_count(char *buf, size_t len, uint64_t n)
 {
 	char digits[32];

@@ -934,6 +934,125 @@ static void test_window_edge_min_bound(void **state)
 }
 
 /*
+ * Our recorders (docs/capture-format.md): begin, then the before-snapshot read
+ * and written line by line; snapshot-after, the after-snapshot read, end, its
+ * lines.  The kernel's delta misses at most the events between begin and the
+ * before-snapshot's last vmstat line (/proc/vmstat is read in chunks as its
+ * lines are written) and between snapshot-after and end: "inside".  Nothing
+ * outside the window can be in it.  kernel_after: pgalloc_normal after.
+ */
+static const struct anl_model *recorder_window(struct fx *x, const char *kernel_after,
+					       bool snapshot_after)
+{
+	graph_fast(x, 1 * MS, 100, 0);				/* before begin: in neither */
+	marker(x, 10 * MS, "allocscope: begin");
+	graph_fast(x, 11 * MS, 100, 0);				/* perhaps before the read */
+	marker(x, 12 * MS, "allocscope: vmstat pgalloc_normal 1000");
+	graph_fast(x, 13 * MS, 100, 0);				/* perhaps before the read */
+	marker(x, 14 * MS, "allocscope: vmstat pgalloc_dma32 5");
+	marker(x, 14 * MS, "allocscope: meminfo MemFree 1000");
+	graph_fast(x, 20 * MS, 100, 0);				/* surely in both */
+	graph_fast(x, 30 * MS, 100, 0);
+	if (snapshot_after)
+		marker(x, 40 * MS, "allocscope: snapshot-after");
+	graph_fast(x, 41 * MS, 100, 0);				/* perhaps after the read */
+	marker(x, 50 * MS, "allocscope: end");
+	marker(x, 50 * MS, kernel_after);
+	marker(x, 50 * MS, "allocscope: vmstat pgalloc_dma32 5");
+	graph_fast(x, 60 * MS, 100, 0);				/* after end: in neither */
+	return fx_finish(x);
+}
+
+static void test_window_inside_bounded(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m = recorder_window(x, "allocscope: vmstat pgalloc_normal 1002", true);
+	const struct anl_gt *g = gt_of(m, "pgalloc");
+
+	assert_string_equal(m->window_source, "allocscope markers");
+	assert_int_equal(m->scope.allocations, 5);
+	assert_int_equal(g->trace, 5);
+	assert_int_equal(g->kernel, 2);
+	assert_int_equal(g->inside, 3);
+	assert_int_equal(g->edge, 0);
+	assert_int_equal(g->edge_min, 0);
+	assert_false(g->match);
+	assert_true(g->edge_explained);
+	assert_non_null(strstr(g->note, "(trace - inside .. trace)"));
+	fx_free(x);
+}
+
+/* More than the inside events missing: the edges do not explain it. */
+static void test_window_inside_exceeded(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m = recorder_window(x, "allocscope: vmstat pgalloc_normal 1001", true);
+	const struct anl_gt *g = gt_of(m, "pgalloc");
+
+	assert_int_equal(g->trace, 5);
+	assert_int_equal(g->kernel, 1);
+	assert_int_equal(g->inside, 3);
+	assert_false(g->edge_explained);
+	assert_non_null(strstr(g->note, "fewer events than the difference"));
+	fx_free(x);
+}
+
+/* A capture without snapshot-after (older recorders): the end is unbounded, read as before. */
+static void test_window_inside_unbounded(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m = recorder_window(x, "allocscope: vmstat pgalloc_normal 1002", false);
+	const struct anl_gt *g = gt_of(m, "pgalloc");
+
+	assert_int_equal(g->trace, 5);
+	assert_int_equal(g->kernel, 2);
+	assert_int_equal(g->inside, 0);
+	assert_int_equal(g->edge, 2);		/* before begin and after end, as before */
+	assert_false(g->edge_explained);
+	assert_non_null(strstr(g->note, "the snapshots were read inside the window markers (begin"));
+	fx_free(x);
+}
+
+/*
+ * The e2e guests write "snapshot-PHASE" just before reading /proc/vmstat:
+ * events before snapshot-before are not in the kernel's delta, those between
+ * window-end and snapshot-after surely are.
+ */
+static void test_window_outside_snapshot_read(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	const struct anl_gt *g;
+
+	graph_fast(x, 1 * MS, 100, 0);				/* before the read: not in it */
+	marker(x, 5 * MS, "allocscope: snapshot-before");
+	graph_fast(x, 7 * MS, 100, 0);				/* perhaps */
+	marker(x, 10 * MS, "allocscope: vmstat-begin before");
+	marker(x, 10 * MS, "allocscope: vmstat pgalloc_normal 1000");
+	marker(x, 11 * MS, "allocscope: vmstat-end before");
+	graph_fast(x, 12 * MS, 100, 0);				/* surely */
+	marker(x, 20 * MS, "allocscope: window-begin");
+	graph_fast(x, 30 * MS, 100, 0);
+	marker(x, 40 * MS, "allocscope: window-end");
+	graph_fast(x, 45 * MS, 100, 0);				/* surely */
+	marker(x, 50 * MS, "allocscope: snapshot-after");
+	graph_fast(x, 55 * MS, 100, 0);				/* perhaps */
+	marker(x, 60 * MS, "allocscope: vmstat-begin after");
+	marker(x, 60 * MS, "allocscope: vmstat pgalloc_normal 1006");
+	marker(x, 61 * MS, "allocscope: vmstat-end after");
+	graph_fast(x, 70 * MS, 100, 0);				/* after the read: not in it */
+	m = fx_finish(x);
+	g = gt_of(m, "pgalloc");
+	assert_int_equal(g->trace, 1);
+	assert_int_equal(g->kernel, 6);
+	assert_int_equal(g->edge_min, 2);
+	assert_int_equal(g->edge, 4);
+	assert_int_equal(g->inside, 0);
+	assert_false(g->edge_explained);	/* 6 > 1 + 4: without the markers 1 + 5 allowed it */
+	fx_free(x);
+}
+
+/*
  * Snapshot markers rewritten to begin/end around the capture's own
  * window-begin/-end (tests/e2e/compare-pairs.sh): the first kind opens the
  * window and only its own end closes it.
@@ -1514,6 +1633,10 @@ int main(void)
 		cmocka_unit_test(test_vmstat_files),
 		cmocka_unit_test(test_window_markers_inband_snapshots),
 		cmocka_unit_test(test_window_edge_min_bound),
+		cmocka_unit_test(test_window_inside_bounded),
+		cmocka_unit_test(test_window_inside_exceeded),
+		cmocka_unit_test(test_window_inside_unbounded),
+		cmocka_unit_test(test_window_outside_snapshot_read),
 		cmocka_unit_test(test_window_mixed_markers),
 		cmocka_unit_test(test_graph_compaction_capture),
 		cmocka_unit_test(test_retprobe_capture_and_charge),
