@@ -1,0 +1,1 @@
+analyze tests/data/sample-6.12-anon-graph.dat
