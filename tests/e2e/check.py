@@ -18,6 +18,11 @@ How each check judges (docs in tests/e2e/README.md):
   compact_stall  trace == kernel when the analyzer marks it exact (mm_compaction_deferred recorded); otherwise
                  lower bound (trace) <= kernel <= upper bound (entries = tries)
   oom_kill       trace (mark_victim) == kernel delta
+  pgalloc        kernel delta >= trace + edge_min - inside: the trace counts no more pages than the kernel
+                 besides those at the window's edges (a capture without allocscope: snapshot-after has inside 0
+                 and fails when the recorder allocated between its after-read and end); kernel above
+                 trace + edge is allowed (__alloc_pages_bulk() pages emit no mm_page_alloc); not checked in
+                 events mode with direct compaction (captured pages: mm_page_alloc without pgalloc, unseen there)
   kswapd_cpu     sched_switch run time vs the /proc/PID/stat delta: |a - b| <= max(10 % of b, 2 ticks): utime and
                  stime are each truncated to whole ticks in /proc/PID/stat, so a delta is exact to < 2 ticks only
   signature      anon: direct reclaim (kernel allocstall > 0 and reclaim entries > 0); pagecache: kswapd ran or
@@ -110,6 +115,18 @@ def check_capture(run, scen, cap, d):
     else:
         emit(g["match"], run, "oom_kill", f"trace(mark_victim)={g['trace']} kernel={g['kernel']}"
              + ("" if g["match"] else f" ({g['note']})"))
+
+    g = gt(d, "pgalloc")
+    if not g or g["kernel"] is None:
+        emit(False, run, "pgalloc", "no kernel delta in the trace's snapshots")
+    elif c["mode"] == "events" and d["compaction"]["tries"] > 0:
+        pass    # pages captured by direct compaction (mm_page_alloc, no pgalloc) show only with function events
+    else:
+        lo = g["trace"] + g["edge_min"] - g.get("inside", 0)
+        ok = g["kernel"] >= lo
+        emit(ok, run, "pgalloc", f"kernel={g['kernel']} >= trace={g['trace']} + edge_min={g['edge_min']} - "
+             f"inside={g.get('inside', 0)}" + ("" if ok else " VIOLATED")
+             + ("" if g["match"] else " (edge)" if g["edge_explained"] else ""))
 
     ks = d["kswapd"]
     a, b = ks.get("cpu_percent"), ks.get("stat_cpu_percent")
@@ -278,8 +295,8 @@ def cross_checks(kscen, caps):
             emit(False, f"{kscen}/{c}", check, f"no static-recorder {mode} run to compare with")
             continue
         a, x = same[0]
-        diffs = [n for n in ("lossless", "markers", "allocstall", "compact_stall", "oom_kill", "kswapd_cpu",
-                             "signature")
+        diffs = [n for n in ("lossless", "markers", "allocstall", "compact_stall", "oom_kill", "pgalloc",
+                             "kswapd_cpu", "signature")
                  if outcome.get((f"{kscen}/{c}", n)) != outcome.get((f"{kscen}/{a}", n))]
         ok = d["capture"]["mode"] == x["capture"]["mode"] and not diffs
         emit(ok, f"{kscen}/{c}", check, f"mode {d['capture']['mode']} vs {a} {x['capture']['mode']}; "
