@@ -32,11 +32,11 @@ int cmd_stalls(int argc, char **argv);
 /* cli/util.c */
 struct anl_ctx;
 struct prs_reader;
-/* @threads: 1 one thread, 2 decode ahead on a second, 0 = 2 when two or more CPUs are online */
+/* @threads: 2 = decode ahead on a second thread (PRS_OPT_AHEAD), else one thread */
 int  cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, const bool *stop,
 		    int threads);
 int  cli_parse_threads(const char *s, int *out);	/* --threads N: 1 or 2 */
-unsigned int cli_threads_flag(int threads);	/* PRS_OPT_AHEAD or 0 for --threads (0 = by CPUs) */
+unsigned int cli_threads_flag(int threads);	/* PRS_OPT_AHEAD for --threads 2, else 0 */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int  cli_parse_u64(const char *opt, const char *s, uint64_t *out);
 int  cli_parse_duration_ns(const char *opt, const char *s, uint64_t *out);	/* "10ms", "2.5s", "500us", "100ns" */

@@ -31,7 +31,7 @@ struct analyze_settings {
 	const char	*records;	/* the same as JSON Lines */
 	const char	*html;		/* self-contained HTML report */
 	enum cli_color	color;
-	int		threads;	/* 0 = by the CPUs online */
+	int		threads;	/* --threads: 2 = decode ahead (0 = 1) */
 	const char	*trace;
 };
 
@@ -75,9 +75,9 @@ static void analyze_usage(FILE *f)
 		"      --color[=WHEN]       text in color: auto (default: on a terminal, unless\n"
 		"                           NO_COLOR is set), always, never\n"
 		"      --no-color           the same as --color=never\n"
-		"      --threads N          1: read and analyze on one thread; 2: decode the\n"
-		"                           trace on a second thread ahead of the analysis\n"
-		"                           (default 2 when two or more CPUs are online)\n"
+		"      --threads N          1 (default): read and analyze on one thread; 2:\n"
+		"                           decode the trace on a second thread ahead of the\n"
+		"                           analysis (faster only with a second CPU idle)\n"
 		"  -h, --help               this text\n"
 		"\n"
 		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\n"

@@ -32,7 +32,7 @@ struct compare_settings {
 	bool			force;
 	bool			no_window;
 	const char		*html;		/* a page, "-" for stdout */
-	int			threads;	/* 0 = by the CPUs online */
+	int			threads;	/* --threads: 2 = decode ahead (0 = 1) */
 	const char		**base, **cand;
 	size_t			nbase, ncand;
 };
@@ -74,9 +74,9 @@ static void compare_usage(FILE *f)
 		"  -m, --mode MODE              force the capture mode of every capture\n"
 		"      --no-window              analyze whole traces, ignore window markers\n"
 		"      --bootstrap N            bootstrap resamples (default %d)\n"
-		"      --threads N              1: read and analyze on one thread; 2: decode each\n"
-		"                               capture on a second thread ahead of the analysis\n"
-		"                               (default 2 when two or more CPUs are online)\n"
+		"      --threads N              1 (default): read and analyze on one thread; 2:\n"
+		"                               decode each capture on a second thread ahead of\n"
+		"                               the analysis (faster only with a second CPU idle)\n"
 		"  -h, --help                   this text\n"
 		"\n"
 		"Exit status: 0 pass, 3 fail, 1 usage error, 2 unreadable input or sides that\n"

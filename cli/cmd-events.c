@@ -19,7 +19,7 @@ struct events_settings {
 	bool	usec;		/* timestamps rounded to the nearest microsecond */
 	unsigned int reader;	/* PRS_OPT_LIBTRACECMD or 0 (own streaming reader) */
 	uint64_t limit;		/* stop after this many lines, 0 = all */
-	int	threads;	/* --threads, 0 = by the CPUs online */
+	int	threads;	/* --threads: 2 = decode ahead (0 = 1) */
 };
 
 static void events_usage(FILE *f)
@@ -37,8 +37,8 @@ static void events_usage(FILE *f)
 		"  -n, --limit N    stop after N events\n"
 		"      --reader R   trace.dat reader: stream (default, bounded memory) or\n"
 		"                   libtracecmd (the library's own, a cross-check)\n"
-		"      --threads N  1: read on this thread; 2: decode on a second thread\n"
-		"                   ahead (default 2 when two or more CPUs are online)\n"
+		"      --threads N  1 (default): read on this thread; 2: decode on a second\n"
+		"                   thread ahead of the printing\n"
 		"  -h, --help       this text\n"
 		"\n"
 		"EXAMPLES\n"

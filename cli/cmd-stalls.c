@@ -27,7 +27,7 @@ struct stalls_settings {
 	bool		no_window;
 	bool		json;
 	enum cli_color	color;
-	int		threads;	/* 0 = by the CPUs online */
+	int		threads;	/* --threads: 2 = decode ahead (0 = 1) */
 	const char	*trace;
 	/* --from/--to +T / -T: relative to the window's start (the +WINDOW column) */
 	bool		from_rel, to_rel;
@@ -60,9 +60,9 @@ static void stalls_usage(FILE *f)
 		"  -m, --mode MODE        force the capture mode (graph, graph+retval, retprobe,\n"
 		"                         events)\n"
 		"      --no-window        +WINDOW relative to the trace's start, not the markers'\n"
-		"      --threads N        1: read and analyze on one thread; 2: decode the trace\n"
-		"                         on a second thread ahead of the analysis (default 2\n"
-		"                         when two or more CPUs are online)\n"
+		"      --threads N        1 (default): read and analyze on one thread; 2: decode\n"
+		"                         the trace on a second thread ahead of the analysis\n"
+		"                         (faster only with a second CPU idle)\n"
 		"  -h, --help             this text\n"
 		"\n"
 		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\n"

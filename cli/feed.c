@@ -11,9 +11,8 @@
  * options), then hand the analyzer what the file's header says (kernel,
  * ring-buffer loss).  *rp is the open reader (for its stats and format),
  * closed by the caller.  @stop, if set, ends the feed early (a failed
- * output).  @threads 2 (or 0 on a machine with two or more CPUs): the
- * reader decodes on a thread of its own ahead of the analyzer
- * (PRS_OPT_AHEAD).  0, or -1 after printing one line naming the file.
+ * output).  @threads 2: the reader decodes on a thread of its own ahead
+ * of the analyzer (PRS_OPT_AHEAD).  0, or -1 after printing one line naming the file.
  */
 int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, const bool *stop,
 		   int threads)

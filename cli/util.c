@@ -75,8 +75,6 @@ int cli_parse_threads(const char *s, int *out)
 
 unsigned int cli_threads_flag(int threads)
 {
-	if (!threads)
-		threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 	return threads > 1 ? PRS_OPT_AHEAD : 0;
 }
 
