@@ -241,21 +241,56 @@ static int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/*
+ * Pages read while recording are collected per CPU and written BATCH_PAGES at a time to the
+ * scratch file, with O_DIRECT where the file system takes it: no page-cache page is allocated
+ * (our own allocations would be traced too) and nothing is copied a second time.
+ */
+#define BATCH_PAGES	32
+
 struct raw_reader {
 	int		nr_cpus;
 	long		page_size;
 	int		page_header;
 	int		*pipe;		/* per CPU trace_pipe_raw */
 	int		*tmp;		/* per CPU scratch file */
-	uint64_t	*size;
-	char		*page;
+	uint64_t	*size;		/* bytes written to it */
+	char		*page;		/* one page (count_raw_events()) */
+	char		**batch;	/* per CPU BATCH_PAGES pages, page-aligned */
+	int		*nr_batch;	/* pages in it */
+	bool		*direct;	/* scratch file in O_DIRECT */
 	struct kbuffer	*kbuf;
 };
+
+/* O_DIRECT on @fd where the file system allows it; buffered writes otherwise. */
+static bool set_direct(int fd, bool on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return false;
+	fl = on ? fl | O_DIRECT : fl & ~O_DIRECT;
+	return fcntl(fd, F_SETFL, fl) == 0;
+}
+
+static int flush_batch(struct raw_reader *rr, int cpu)
+{
+	size_t n = (size_t)rr->nr_batch[cpu] * (size_t)rr->page_size;
+
+	if (!n)
+		return 0;
+	if (write_all(rr->tmp[cpu], rr->batch[cpu], n))
+		return -1;
+	rr->size[cpu] += n;
+	rr->nr_batch[cpu] = 0;
+	return 0;
+}
 
 /*
  * Read every page the kernel has for each CPU.  A non-blocking read returns
  * a partial page too (the reader page); the bytes after its commit are old
- * data, zeroed so that they compress away.
+ * data, zeroed so that they compress away.  @final: also write out what is
+ * collected.
  */
 static int drain_raw(struct raw_reader *rr, bool final, struct record_stats *rs)
 {
@@ -263,7 +298,8 @@ static int drain_raw(struct raw_reader *rr, bool final, struct record_stats *rs)
 		if (rr->pipe[cpu] < 0)
 			continue;
 		for (;;) {
-			ssize_t r = read(rr->pipe[cpu], rr->page, (size_t)rr->page_size);
+			char *page = rr->batch[cpu] + (size_t)rr->nr_batch[cpu] * (size_t)rr->page_size;
+			ssize_t r = read(rr->pipe[cpu], page, (size_t)rr->page_size);
 			uint64_t commit = 0;
 			size_t len;
 
@@ -272,11 +308,11 @@ static int drain_raw(struct raw_reader *rr, bool final, struct record_stats *rs)
 			if (r <= 0)
 				break;	/* EAGAIN: nothing more now */
 			if (r < rr->page_size)
-				memset(rr->page + r, 0, (size_t)(rr->page_size - r));
-			memcpy(&commit, rr->page + 8, (size_t)(rr->page_header - 8));
+				memset(page + r, 0, (size_t)(rr->page_size - r));
+			memcpy(&commit, page + 8, (size_t)(rr->page_header - 8));
 			len = (size_t)(commit & ((1ull << 27) - 1));	/* flags live in bits 30/31 */
 			if (rr->page_header + len < (size_t)rr->page_size)
-				memset(rr->page + rr->page_header + len, 0,
+				memset(page + rr->page_header + len, 0,
 				       (size_t)rr->page_size - rr->page_header - len);
 			/*
 			 * Events are counted after the capture (count_raw_events()): walking
@@ -285,9 +321,8 @@ static int drain_raw(struct raw_reader *rr, bool final, struct record_stats *rs)
 			 */
 			if (commit & (1ull << 31))
 				rs->missed_pages++;
-			if (write_all(rr->tmp[cpu], rr->page, (size_t)rr->page_size))
+			if (++rr->nr_batch[cpu] == BATCH_PAGES && flush_batch(rr, cpu))
 				return -1;
-			rr->size[cpu] += (uint64_t)rr->page_size;
 			rs->pages++;
 			rs->bytes += len;
 			/*
@@ -298,8 +333,18 @@ static int drain_raw(struct raw_reader *rr, bool final, struct record_stats *rs)
 			if (!final && len < (size_t)(rr->page_size - rr->page_header) / 2)
 				break;
 		}
+		if (final && flush_batch(rr, cpu))
+			return -1;
 	}
 	return 0;
+}
+
+/* After the last write: the scratch files are read back through the page cache. */
+static void end_direct(struct raw_reader *rr)
+{
+	for (int cpu = 0; cpu < rr->nr_cpus; cpu++)
+		if (rr->direct[cpu])
+			rr->direct[cpu] = !set_direct(rr->tmp[cpu], false);
 }
 
 /* The events of the pages kept in the scratch files, for the summary (tracing is off by now). */
@@ -427,7 +472,7 @@ int cmd_record(int argc, char **argv)
 	struct sigaction sa;
 	char err[512] = "", *clock = NULL;
 	int out_fd = -1, text_fd = -1, rc = 1, ret, child_status = 0;
-	bool created = false, restored = false, child_done = false;
+	bool created = false, restored = false, child_done = false, batch_ok = true;
 	pid_t child = -1;
 	double t0, t1;
 	unsigned long est = 0;
@@ -484,7 +529,18 @@ int cmd_record(int argc, char **argv)
 		rr.tmp = calloc((size_t)rr.nr_cpus, sizeof(int));
 		rr.size = calloc((size_t)rr.nr_cpus, sizeof(uint64_t));
 		rr.page = malloc((size_t)rr.page_size);
-		if (!rr.pipe || !rr.tmp || !rr.size || !rr.page) {
+		rr.batch = calloc((size_t)rr.nr_cpus, sizeof(char *));
+		rr.nr_batch = calloc((size_t)rr.nr_cpus, sizeof(int));
+		rr.direct = calloc((size_t)rr.nr_cpus, sizeof(bool));
+		for (int cpu = 0; rr.batch && cpu < rr.nr_cpus; cpu++)
+			if (posix_memalign((void **)&rr.batch[cpu], (size_t)rr.page_size,
+					   BATCH_PAGES * (size_t)rr.page_size))
+				rr.batch[cpu] = NULL;
+		for (int cpu = 0; rr.batch && cpu < rr.nr_cpus; cpu++)
+			if (!rr.batch[cpu])
+				batch_ok = false;
+		if (!rr.pipe || !rr.tmp || !rr.size || !rr.page || !rr.batch || !batch_ok ||
+		    !rr.nr_batch || !rr.direct) {
 			cli_error("record: out of memory");
 			goto out;
 		}
@@ -497,6 +553,7 @@ int cmd_record(int argc, char **argv)
 					  st.output, strerror(errno));
 				goto out;
 			}
+			rr.direct[cpu] = set_direct(rr.tmp[cpu], true);
 		}
 		rr.kbuf = kbuffer_alloc(rr.page_header == 16 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
 					KBUFFER_ENDIAN_LITTLE);
@@ -600,6 +657,15 @@ stop:
 			cli_error("record: write failed: %s", strerror(errno));
 			goto out;
 		}
+	if (!st.text) {
+		end_direct(&rr);
+		for (int cpu = 0; cpu < rr.nr_cpus; cpu++)
+			if (rr.direct[cpu]) {
+				cli_error("record: cannot turn O_DIRECT off on the scratch file of cpu%d: %s",
+					  cpu, strerror(errno));
+				goto out;
+			}
+	}
 
 	cstat = calloc((size_t)probe.nr_cpus, sizeof(*cstat));
 	for (int cpu = 0; cstat && cpu < probe.nr_cpus; cpu++)
@@ -697,6 +763,11 @@ out:
 			close(rr.tmp[cpu]);
 	if (rr.kbuf)
 		kbuffer_free(rr.kbuf);
+	for (int cpu = 0; rr.batch && cpu < rr.nr_cpus; cpu++)
+		free(rr.batch[cpu]);
+	free(rr.batch);
+	free(rr.nr_batch);
+	free(rr.direct);
 	free(rr.pipe);
 	free(rr.tmp);
 	free(rr.size);
