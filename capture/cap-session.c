@@ -417,6 +417,13 @@ int cap_session_setup(struct cap_session *s, char *err, size_t errlen)
 	r = set_file(s, s->dir, "buffer_size_kb", num, err, errlen);
 	if (r)
 		return r;
+	/*
+	 * The raw reader's poll() returns when a CPU's buffer is this full (6.1+) or after its
+	 * timeout; 50 is the kernel's default, written in case someone changed it (5.1+).
+	 */
+	join(path, sizeof(path), s->dir, "buffer_percent");
+	if (!pl->text && !access(path, F_OK))
+		set_file(s, s->dir, "buffer_percent", "50", NULL, 0);
 	/* start from an empty buffer (a new instance is empty anyway) */
 	join(path, sizeof(path), s->dir, "trace");
 	write_file(path, "", O_TRUNC);
