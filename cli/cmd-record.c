@@ -286,8 +286,15 @@ static int flush_batch(struct raw_reader *rr, int cpu)
 
 	if (!n)
 		return 0;
-	if (write_all(rr->tmp[cpu], rr->batch[cpu], n))
-		return -1;
+	if (write_all(rr->tmp[cpu], rr->batch[cpu], n)) {
+		/* a file system that took O_DIRECT but not this write: buffered from here on */
+		if (errno != EINVAL || !rr->direct[cpu] || !set_direct(rr->tmp[cpu], false))
+			return -1;
+		rr->direct[cpu] = false;
+		if (lseek(rr->tmp[cpu], (off_t)rr->size[cpu], SEEK_SET) < 0 ||
+		    write_all(rr->tmp[cpu], rr->batch[cpu], n))
+			return -1;
+	}
 	rr->size[cpu] += n;
 	rr->nr_batch[cpu] = 0;
 	return 0;

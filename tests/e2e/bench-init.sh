@@ -16,7 +16,10 @@
 #                     without a filter; tcmd-graphl = the same with -l ENTRY and the slow-path helpers (the
 #                     filter allocscope's graph mode sets); nr-events|nr-retprobe|nr-graph = the tracefs set-up
 #                     of that mode made by hand and no reader (what tracing costs in the workload's context
-#                     alone), nr-graphl = nr-graph without the tracepoints (as tcmd-graphl), nr-graphall =
+#                     alone), nr-fretprobe = nr-retprobe's probes as fprobe events (dynamic_events f:,
+#                     6.7+), nr-retprobena = nr-retprobe's probes without fetch args (gfp, order, the two
+#                     $retval: not a set-up anyone records, what the args cost), nr-graphl = nr-graph
+#                     without the tracepoints (as tcmd-graphl), nr-graphall =
 #                     tcmd-graph's set-up and no reader; spin = no tracing, a busy loop in the
 #                     background (shows how qemu -icount shares time between the vCPUs); X-MODE with any
 #                     other X: /bin/allocscope-record-X (another build of the recorder, to compare) in MODE
@@ -101,6 +104,17 @@ nr_setup() {
 	retprobe)
 		add_kprobes
 		for e in $KPROBE_EVENTS; do echo 1 >"$T/events/$(echo $e | tr : /)/enable"; done ;;
+	retprobena)	# the same probes without fetch args (what the 4 args cost)
+		echo "p:kprobes/alloc_entry $ENTRY" >>$T/kprobe_events
+		echo "r:kprobes/alloc_ret $ENTRY" >>$T/kprobe_events
+		echo "r:kprobes/gpfl_ret get_page_from_freelist" >>$T/kprobe_events
+		for e in $KPROBE_EVENTS; do echo 1 >"$T/events/$(echo $e | tr : /)/enable"; done ;;
+	fretprobe)	# the same probes as fprobe events (dynamic_events f:, 6.7+)
+		echo "f:fprobes/alloc_entry $ENTRY gfp_mask=\$arg1 order=\$arg2" >>$T/dynamic_events || log "fprobe alloc_entry failed"
+		echo "f:fprobes/alloc_ret $ENTRY%return ret=\$retval" >>$T/dynamic_events || log "fprobe alloc_ret failed"
+		echo "f:fprobes/gpfl_ret get_page_from_freelist%return ret=\$retval" >>$T/dynamic_events || log "fprobe gpfl_ret failed"
+		cat $T/error_log >>$LOG 2>/dev/null
+		for e in alloc_entry alloc_ret gpfl_ret; do echo 1 >"$T/events/fprobes/$e/enable"; done ;;
 	graph | graphl | graphall)
 		[ $1 = graphall ] || echo "$GRAPHF" >$T/set_ftrace_filter
 		echo $ENTRY >$T/set_graph_function
@@ -123,6 +137,7 @@ nr_reset() {
 	: >$T/set_graph_function
 	for kv in $NR_SAVED; do echo ${kv#*=} >$T/${kv%%=*}; done
 	: >$T/kprobe_events
+	[ -e $T/dynamic_events ] && : >$T/dynamic_events
 	echo 1 >$T/tracing_on
 	echo $TOPBUF0 >$T/buffer_size_kb
 }
