@@ -266,6 +266,7 @@ struct raw_reader {
 	char		**batch;	/* per CPU BATCH_PAGES pages, page-aligned */
 	int		*nr_batch;	/* pages in it */
 	bool		*direct;	/* scratch file in O_DIRECT */
+	uint64_t	last_max;	/* bytes of the CPU that had most in the last drain */
 	struct kbuffer	*kbuf;
 };
 
@@ -308,7 +309,10 @@ static int flush_batch(struct raw_reader *rr, int cpu)
  */
 static int drain_raw(struct raw_reader *rr, bool final, struct record_stats *rs)
 {
+	rr->last_max = 0;
 	for (int cpu = 0; cpu < rr->nr_cpus; cpu++) {
+		uint64_t got = 0;
+
 		if (rr->pipe[cpu] < 0)
 			continue;
 		for (;;) {
@@ -338,6 +342,9 @@ static int drain_raw(struct raw_reader *rr, bool final, struct record_stats *rs)
 			if (++rr->nr_batch[cpu] == BATCH_PAGES && flush_batch(rr, cpu))
 				return -1;
 			rs->pages++;
+			got += (uint64_t)rr->page_size;
+			if (got > rr->last_max)
+				rr->last_max = got;
 			rs->bytes += len;
 			/*
 			 * A page far from full was the writer's page: the next read would
@@ -364,9 +371,11 @@ static void end_direct(struct raw_reader *rr)
 /*
  * Sleep until a CPU's ring buffer is buffer_percent full (poll() on trace_pipe_raw waits for
  * that since 6.1; before, any data wakes it) or @ms pass.  Waking when there is much to read
- * instead of every 100 ms cost the traced workload 0.5 points less in retprobe mode on 6.12
- * (bench/CAPTURE.md); the caller still sleeps 100 ms between drains, so kernels whose poll
- * does not wait for the watermark are read as before.
+ * instead of every 100 ms cost the traced workload up to 0.8 points less on 6.12
+ * (bench/CAPTURE.md).  The caller sleeps 100 ms between drains, so kernels whose poll does
+ * not wait for the watermark are read as before, and gives as @ms the time the busiest CPU
+ * took to fill half its buffer at the last drain's rate (at most 0.9 s), so a poll that never
+ * wakes (rasdaemon saw that with early 6.1 kernels) does not cost events.
  */
 static void wait_raw(struct raw_reader *rr, int ms, const sigset_t *mask)
 {
@@ -510,7 +519,7 @@ int cmd_record(int argc, char **argv)
 	int out_fd = -1, text_fd = -1, rc = 1, ret, child_status = 0;
 	bool created = false, restored = false, child_done = false, batch_ok = true;
 	pid_t child = -1;
-	double t0, t1;
+	double t0, t1, t_prev;
 	unsigned long est = 0;
 
 	sigprocmask(SIG_BLOCK, NULL, &orig_mask);	/* restored at out: */
@@ -674,13 +683,18 @@ int cmd_record(int argc, char **argv)
 		}
 	}
 
+	t_prev = t0;
 	while (!stop_signal) {
 		struct timespec ts = { 0, 100 * 1000000L };
+		double t_now = now_s(), rate = 0;	/* bytes/s of the busiest CPU */
 
 		if (st.text ? drain_text(text_fd, out_fd, &rs) : drain_raw(&rr, false, &rs)) {
 			cli_error("record: write failed: %s", strerror(errno));
 			goto stop;
 		}
+		if (t_now > t_prev)
+			rate = (double)rr.last_max / (t_now - t_prev);
+		t_prev = t_now;
 		if (child > 0 && waitpid(child, &child_status, WNOHANG) == child) {
 			child_done = true;
 			break;
@@ -691,6 +705,11 @@ int cmd_record(int argc, char **argv)
 		if (!st.text && !stop_signal) {
 			int ms = 900;
 
+			if (rate > 0) {
+				double half = (double)plan.buffer_kb * 512.0 / rate * 1e3 - 100;
+
+				ms = half < ms ? (int)half : ms;
+			}
 			if (st.duration_ns) {
 				double left = (double)st.duration_ns / 1e6 - (now_s() - t0) * 1e3;
 
