@@ -9,9 +9,9 @@
 #                 static allocscope record), sh-events, sh-retprobe, sh-graph (the shell recorder), tcmd-graph
 #                 (`trace-cmd record -p function_graph -g <alloc entry>`, no filter), tcmd-graphl (the same with
 #                 allocscope's filter), nr-events, nr-retprobe, nr-graph, nr-graphl, nr-graphall (the mode's tracefs
-#                 set-up, no reader), nr-fretprobe, nr-retprobena (retprobe's probes as fprobes, without
-#                 fetch args), spin; default: every as-, tcmd-graph, sh-events, nr- but nr-graphl, nr-fretprobe,
-#                 nr-retprobena
+#                 set-up, no reader), nr-fretprobe, nr-retprobena, nr-retprobe2 (retprobe's probes as fprobes,
+#                 without fetch args, without the alloc return probe), spin; default: every as-, tcmd-graph,
+#                 sh-events, nr- but nr-graphl, nr-fretprobe, nr-retprobena, nr-retprobe2
 #   -r ROUNDS     rounds (default 2): each condition runs once per round, between two runs without capture
 #   -t SECS       length of one workload run in guest seconds (default 2)
 #   -s SCENARIO   fault (default): nothing else runs; pressure: a 75 % memhog re-touches in the background

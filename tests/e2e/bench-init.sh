@@ -18,7 +18,8 @@
 #                     of that mode made by hand and no reader (what tracing costs in the workload's context
 #                     alone), nr-fretprobe = nr-retprobe's probes as fprobe events (dynamic_events f:,
 #                     6.7+), nr-retprobena = nr-retprobe's probes without fetch args (gfp, order, the two
-#                     $retval: not a set-up anyone records, what the args cost), nr-graphl = nr-graph
+#                     $retval: not a set-up anyone records, what the args cost), nr-retprobe2 = nr-retprobe
+#                     without the alloc entry's return probe (what that probe costs), nr-graphl = nr-graph
 #                     without the tracepoints (as tcmd-graphl), nr-graphall =
 #                     tcmd-graph's set-up and no reader; spin = no tracing, a busy loop in the
 #                     background (shows how qemu -icount shares time between the vCPUs); X-MODE with any
@@ -104,6 +105,9 @@ nr_setup() {
 	retprobe)
 		add_kprobes
 		for e in $KPROBE_EVENTS; do echo 1 >"$T/events/$(echo $e | tr : /)/enable"; done ;;
+	retprobe2)	# without the alloc entry's return probe (what it costs)
+		add_kprobes
+		for e in kprobes:alloc_entry kprobes:gpfl_ret; do echo 1 >"$T/events/$(echo $e | tr : /)/enable"; done ;;
 	retprobena)	# the same probes without fetch args (what the 4 args cost)
 		echo "p:kprobes/alloc_entry $ENTRY" >>$T/kprobe_events
 		echo "r:kprobes/alloc_ret $ENTRY" >>$T/kprobe_events

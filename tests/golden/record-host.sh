@@ -29,7 +29,7 @@ rm -rf "$T"; mkdir -p "$T"
 state() {
 	local f
 	for f in current_tracer tracing_on set_event set_ftrace_filter set_graph_function \
-		 set_ftrace_pid set_event_pid max_graph_depth buffer_size_kb kprobe_events \
+		 set_ftrace_pid set_event_pid max_graph_depth buffer_size_kb buffer_percent kprobe_events \
 		 dynamic_events trace_clock; do
 		[ -r "$TR/$f" ] && { echo "== $f"; cat "$TR/$f" 2>/dev/null; }
 	done
