@@ -249,11 +249,12 @@ static int write_all(int fd, const void *p, size_t n)
 }
 
 /*
- * Pages read while recording are collected per CPU and written BATCH_PAGES at a time to the
- * scratch file, with O_DIRECT where the file system takes it: no page-cache page is allocated
- * (our own allocations would be traced too) and nothing is copied a second time.
+ * Pages read while recording are collected per CPU and written BATCH_BYTES at a time (32
+ * pages of 4 KB) to the scratch file, with O_DIRECT where the file system takes it: no
+ * page-cache page is allocated (our own allocations would be traced too) and nothing is
+ * copied a second time.
  */
-#define BATCH_PAGES	32
+#define BATCH_BYTES	(128 * 1024)
 
 struct raw_reader {
 	int		nr_cpus;
@@ -263,7 +264,8 @@ struct raw_reader {
 	int		*tmp;		/* per CPU scratch file */
 	uint64_t	*size;		/* bytes written to it */
 	char		*page;		/* one page (count_raw_events()) */
-	char		**batch;	/* per CPU BATCH_PAGES pages, page-aligned */
+	char		**batch;	/* per CPU batch_pages pages, page-aligned */
+	int		batch_pages;
 	int		*nr_batch;	/* pages in it */
 	bool		*direct;	/* scratch file in O_DIRECT */
 	uint64_t	last_max;	/* bytes of the CPU that had most in the last drain */
@@ -339,7 +341,7 @@ static int drain_raw(struct raw_reader *rr, bool final, struct record_stats *rs)
 			 */
 			if (commit & (1ull << 31))
 				rs->missed_pages++;
-			if (++rr->nr_batch[cpu] == BATCH_PAGES && flush_batch(rr, cpu))
+			if (++rr->nr_batch[cpu] == rr->batch_pages && flush_batch(rr, cpu))
 				return -1;
 			rs->pages++;
 			got += (uint64_t)rr->page_size;
@@ -578,9 +580,10 @@ int cmd_record(int argc, char **argv)
 		rr.batch = calloc((size_t)rr.nr_cpus, sizeof(char *));
 		rr.nr_batch = calloc((size_t)rr.nr_cpus, sizeof(int));
 		rr.direct = calloc((size_t)rr.nr_cpus, sizeof(bool));
+		rr.batch_pages = BATCH_BYTES / rr.page_size > 0 ? (int)(BATCH_BYTES / rr.page_size) : 1;
 		for (int cpu = 0; rr.batch && cpu < rr.nr_cpus; cpu++)
 			if (posix_memalign((void **)&rr.batch[cpu], (size_t)rr.page_size,
-					   BATCH_PAGES * (size_t)rr.page_size))
+					   (size_t)rr.batch_pages * (size_t)rr.page_size))
 				rr.batch[cpu] = NULL;
 		for (int cpu = 0; rr.batch && cpu < rr.nr_cpus; cpu++)
 			if (!rr.batch[cpu])
