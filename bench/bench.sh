@@ -110,6 +110,28 @@ ratio() {	# input tool our-wall our-cpu -> "W.Wx (C.Cx)" or "-"
 		printf "%.1fx (%.1fx)", rw / w, rc / c }'
 }
 
+# The ratios a target is judged by, measured in alternation: allocscope, the reference, allocscope, ...
+# ($PAIRED pairs), the ratio taken per pair and its median, so that the VM's drift from one minute to
+# the next (up to 30 % here) moves both sides of each ratio alike.
+PAIRED=${PAIRED:-7}
+paired() {	# input reference-name target-text target-max(allocscope/reference) reference-command...
+	local in=$1 name=$2 text=$3 max=$4 i a r rs=(); shift 4
+	fail() { echo "| ${in##*/} | $name | - | failed: $(head -1 "$B/stderr.out") | $text | no |" >> "$B/paired.md"; }
+	for ((i = 0; i < PAIRED; i++)); do
+		/usr/bin/time -f '%e' -o "$B/time.out" "$BIN" analyze "$in" >/dev/null 2>"$B/stderr.out" || { fail; return; }
+		a=$(cat "$B/time.out")
+		/usr/bin/time -f '%e' -o "$B/time.out" "$@" >/dev/null 2>"$B/stderr.out" || { fail; return; }
+		r=$(cat "$B/time.out")
+		rs+=("$(awk -v a="$a" -v r="$r" 'BEGIN { printf "%.3f", (r > 0 ? a / r : 0) }')")
+	done
+	printf '%s\n' "${rs[@]}" | sort -g | awk -v f="${in##*/}" -v name="$name" -v text="$text" -v max="$max" '
+		{ v[NR] = $1 } END {
+			m = v[int((NR + 1) / 2)]
+			printf "| %s | %s | %d | %.2f× (%.2f .. %.2f) | %s | %s |\n", f, name, NR, m, v[1], v[NR],
+				text, (m <= max ? "yes" : "no")
+		}' >> "$B/paired.md"
+}
+
 echo "bench: generating inputs in $B (text ${TEXT_MB} MB, trace.dat x${COPIES})" >&2
 make_repeated tests/data/6.12-anon-kprobe.txt.zst "$B/big-ftrace.txt" ftrace || exit 1
 make_repeated tests/data/6.12-anon-fgraph.txt.zst "$B/big-fgraph.txt" fgraph || exit 1
@@ -146,7 +168,17 @@ for in in "${INPUTS[@]}"; do
 			"$(ratio "$in" "zstd -dc" "$w" "$c")" "$(ratio "$in" "wc -l" "$w" "$c")"
 	done
 done
-printf '\nRatios: reference time / allocscope time, on wall time (and on user+sys CPU time).\n\nReferences:\n\n'
+printf '\nRatios: reference time / allocscope time, on wall time (and on user+sys CPU time).\n'
+: > "$B/paired.md"
+paired "$txt.zst" "zstd -dc" "≤ 2×" 2 zstd -dc "$txt.zst"
+paired "$fg.zst" "zstd -dc" "≤ 2×" 2 zstd -dc "$fg.zst"
+paired "$B/big.dat" "libtracecmd iteration" "≤ 0.33× (3× faster)" 0.3334 "$B/tcmd-iter" "$B/big.dat"
+paired "$B/big-v6.dat" "libtracecmd iteration" "≤ 0.33× (3× faster)" 0.3334 "$B/tcmd-iter" "$B/big-v6.dat"
+printf '\nThe targets stated as ratios, measured in alternation (%s pairs of allocscope analyze and the reference,\nthe median of the per-pair ratios, and their range):\n\n' "$PAIRED"
+echo "| input | reference | pairs | allocscope time / reference time | target | met |"
+echo "|---|---|---:|---:|---|---|"
+cat "$B/paired.md"
+printf '\nReferences:\n\n'
 echo "| input | tool | wall s | cpu s | peak RSS MB |"
 echo "|---|---|---:|---:|---:|"
 cat "$B/refs.md"
