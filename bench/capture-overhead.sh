@@ -9,9 +9,10 @@
 #                 static allocscope record), sh-events, sh-retprobe, sh-graph (the shell recorder), tcmd-graph
 #                 (`trace-cmd record -p function_graph -g <alloc entry>`, no filter), tcmd-graphl (the same with
 #                 allocscope's filter), nr-events, nr-retprobe, nr-graph, nr-graphl, nr-graphall (the mode's tracefs
-#                 set-up, no reader), nr-fretprobe, nr-retprobena, nr-retprobe2 (retprobe's probes as fprobes,
-#                 without fetch args, without the alloc return probe), spin; default: every as-, tcmd-graph,
-#                 sh-events, nr- but nr-graphl, nr-fretprobe, nr-retprobena, nr-retprobe2
+#                 set-up, no reader), nr-fretprobe, nr-retprobena, nr-retprobe2, nr-retprobe3, nr-retprobe4
+#                 (retprobe's probes as fprobes, without fetch args, without the alloc return probe; the alloc
+#                 entry's kprobe alone; the alloc entry's and get_page_from_freelist's kprobes), spin; default:
+#                 every as-, tcmd-graph, sh-events, nr- but nr-graphl, nr-fretprobe, nr-retprobena, nr-retprobe2-4
 #   -r ROUNDS     rounds (default 2): each condition runs once per round, between two runs without capture
 #   -t SECS       length of one workload run in guest seconds (default 2)
 #   -s SCENARIO   fault (default): nothing else runs; pressure: a 75 % memhog re-touches in the background
@@ -62,7 +63,7 @@ while getopts "k:c:r:t:s:WnR:" o; do
 	W) CLOCK=wall ;;
 	n) NOBOOT=1 ;;
 	R) RESULTS=$OPTARG ;;
-	*) sed -n '2,21p' "$0"; exit 2 ;;
+	*) sed -n '2,22p' "$0"; exit 2 ;;
 	esac
 done
 export MEM=${MEM:-256M}

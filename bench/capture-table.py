@@ -97,7 +97,7 @@ def table(rundir):
         if x["cond"] != "base" and x["cond"] not in conds:
             conds.append(x["cond"])
     order = ["as-events", "as-retprobe", "as-graph", "sh-events", "sh-retprobe", "sh-graph", "tcmd-graph",
-             "tcmd-graphl", "nr-events", "nr-retprobe", "nr-fretprobe", "nr-retprobena", "nr-retprobe2", "nr-graph", "nr-graphl", "nr-graphall", "spin"]
+             "tcmd-graphl", "nr-events", "nr-retprobe", "nr-fretprobe", "nr-retprobena", "nr-retprobe2", "nr-retprobe3", "nr-retprobe4", "nr-graph", "nr-graphl", "nr-graphall", "spin"]
     conds.sort(key=lambda c: (order.index(c) if c in order else len(order), c))
     rows = []
     notes = []

@@ -19,7 +19,10 @@
 #                     alone), nr-fretprobe = nr-retprobe's probes as fprobe events (dynamic_events f:,
 #                     6.7+), nr-retprobena = nr-retprobe's probes without fetch args (gfp, order, the two
 #                     $retval: not a set-up anyone records, what the args cost), nr-retprobe2 = nr-retprobe
-#                     without the alloc entry's return probe (what that probe costs), nr-graphl = nr-graph
+#                     without the alloc entry's return probe (what that probe costs), nr-retprobe3 = the
+#                     alloc entry's kprobe alone, no return probes (the least a set with an entry probe
+#                     costs), nr-retprobe4 = the alloc entry's and get_page_from_freelist's kprobes, no
+#                     return probes, nr-graphl = nr-graph
 #                     without the tracepoints (as tcmd-graphl), nr-graphall =
 #                     tcmd-graph's set-up and no reader; spin = no tracing, a busy loop in the
 #                     background (shows how qemu -icount shares time between the vCPUs); X-MODE with any
@@ -108,6 +111,21 @@ nr_setup() {
 	retprobe2)	# without the alloc entry's return probe (what it costs)
 		add_kprobes
 		for e in kprobes:alloc_entry kprobes:gpfl_ret; do echo 1 >"$T/events/$(echo $e | tr : /)/enable"; done ;;
+	retprobe3)	# the alloc entry's kprobe alone, no return probe: the least any probe set with an entry
+			# probe costs (__alloc_pages_slowpath, whose entry would tell the slow path with no
+			# probe on the fast path, is inlined in Debian's 6.12 and not traceable)
+		echo "p:kprobes/alloc_entry $ENTRY gfp_mask=\$arg1 order=\$arg2" >>$T/kprobe_events ||
+			log "kprobe alloc_entry failed"
+		cat $T/error_log >>$LOG 2>/dev/null
+		echo 1 >"$T/events/kprobes/alloc_entry/enable" ;;
+	retprobe4)	# the alloc entry's and get_page_from_freelist's kprobes, no return probe: a second
+			# get_page_from_freelist() under one entry is the slow path (as graph mode without
+			# retval tells it), mm_page_alloc ending the allocation (what such a set would cost)
+		echo "p:kprobes/alloc_entry $ENTRY gfp_mask=\$arg1 order=\$arg2" >>$T/kprobe_events ||
+			log "kprobe alloc_entry failed"
+		echo "p:kprobes/gpfl_entry get_page_from_freelist" >>$T/kprobe_events || log "kprobe gpfl_entry failed"
+		cat $T/error_log >>$LOG 2>/dev/null
+		for e in alloc_entry gpfl_entry; do echo 1 >"$T/events/kprobes/$e/enable"; done ;;
 	retprobena)	# the same probes without fetch args (what the 4 args cost)
 		echo "p:kprobes/alloc_entry $ENTRY" >>$T/kprobe_events
 		echo "r:kprobes/alloc_ret $ENTRY" >>$T/kprobe_events
