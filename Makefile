@@ -5,6 +5,7 @@
 #   make test       unit (cmocka) + golden + malformed-input tests
 #   make test-asan  the same, built with ASan + UBSan
 #   make test-valgrind  info/events/analyze on every fixture under valgrind memcheck
+#   make test-tsan  ThreadSanitizer: unit tests, every fixture with --threads 2 and zstd's thread
 #   make fuzz       libFuzzer + ASan/UBSan on every parser (FUZZ_SECONDS each, default 60)
 #   make test-html  the HTML report of real traces in headless Chromium
 #   make deps       install missing Debian packages (apt-get)
@@ -46,6 +47,11 @@ ifeq ($(SAN),1)
 BUILD     := build-asan
 CFLAGS_BASE += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS   += -fsanitize=address,undefined
+endif
+ifeq ($(SAN),thread)
+BUILD     := build-tsan
+CFLAGS_BASE += -O1 -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS   += -fsanitize=thread
 endif
 # make fuzz: clang, libFuzzer instrumentation, ASan + UBSan, its own build dir
 FUZZ      ?=
@@ -92,7 +98,7 @@ MAN_PAGES := $(wildcard docs/man/*.1)
 DEMO_TRACE := tests/data/sample-6.12-anon-graph.dat
 
 .PHONY: deps-html test-html
-.PHONY: all demo test test-unit test-golden test-malformed test-asan deps check-deps \
+.PHONY: all demo test test-unit test-golden test-malformed test-asan test-tsan deps check-deps \
         install clean golden-update help bench bench-capture fuzz e2e e2e-ci sample test-bins fuzz-bins \
         test-valgrind
 
@@ -174,6 +180,11 @@ test-asan: deps
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh
 
+# the code that runs threads (--threads 2, zstd text's decompression thread) under ThreadSanitizer
+test-tsan: deps
+	$(Q)$(MAKE) --no-print-directory SAN=thread check-deps test-bins
+	$(Q)BUILD=build-tsan tests/run.sh tsan
+
 # Chromium is large: only this target installs it (CI runs it, .ci/run)
 deps-html:
 	$(Q)$(MAKE) --no-print-directory deps DEPS_EXTRA="$(HTML_TOOLS)"
@@ -230,7 +241,7 @@ install: all
 	$(if $(MAN_PAGES),install -m 0644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1/)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-tsan
 
 help:
 	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # allocscope test driver: cmocka unit tests, golden CLI tests, malformed inputs.
-# Usage: tests/run.sh [unit|golden|malformed|fuzz|merge|valgrind|golden-update]   (default: all but valgrind)
+# Usage: tests/run.sh [unit|golden|malformed|fuzz|merge|valgrind|tsan|golden-update]   (default: all but valgrind, tsan)
 # Ends with one line CI can read: "TESTS: PASS (...)" or "TESTS: FAIL (...)".
 set -u
 cd "$(dirname "$0")/.."
@@ -262,6 +262,24 @@ run_valgrind() {
 	done
 }
 
+# ThreadSanitizer (a build with SAN=thread): the unit tests, then every fixture read by the code that runs
+# threads: --threads 2 (the reader ahead of the analysis) and zstd text (its decompression thread), for
+# events, analyze and stalls.  A data race is a report on stderr and exit 66.
+run_tsan() {
+	local f sub err rc
+	run_unit
+	for f in tests/data/*.dat tests/data/*.txt tests/data/*.zst; do
+		[ -f "$f" ] || continue
+		for sub in "events -a" analyze "stalls --min 0"; do
+			# shellcheck disable=SC2086
+			err=$(TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$BIN" $sub --threads 2 "$f" 2>&1 >/dev/null); rc=$?
+			if [ $rc -eq 66 ] || grep -q 'ThreadSanitizer' <<<"$err"; then
+				bad "tsan $sub $f"; head -40 <<<"$err" >&2
+			else ok; fi
+		done
+	done
+}
+
 # the shell recorder's per-CPU trace_pipe merge against a reference merge, under every awk and sh here
 run_recorder_merge() {
 	local out
@@ -280,7 +298,8 @@ malformed)	run_malformed ;;
 fuzz)		run_fuzz_replay ;;
 merge)		run_recorder_merge ;;
 valgrind)	run_valgrind ;;
-*)		echo "usage: $0 [unit|golden|malformed|fuzz|merge|valgrind|golden-update]" >&2; exit 1 ;;
+tsan)		run_tsan ;;
+*)		echo "usage: $0 [unit|golden|malformed|fuzz|merge|valgrind|tsan|golden-update]" >&2; exit 1 ;;
 esac
 
 if [ $fail -eq 0 ]; then
