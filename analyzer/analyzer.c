@@ -1939,27 +1939,27 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 	 * once (memcg_full_walk, not in 6.1), then when skipped_deactivate
 	 * (shrink_list() left an active list alone) or memcg_low_skipped.
 	 */
+#define ALLOCSTALL_WHY							\
+	"do_try_to_free_pages() counts ALLOCSTALL at every pass and restarts "	\
+	"(goto retry) after a pass that reclaimed nothing: on 6.12 always once more " \
+	"(memcg_full_walk; not in 6.1), then if skipped_deactivate or "		\
+	"memcg_low_skipped; "
 	if (a->seen_lru_shrink_tp)
 		gt_add(a, m, "allocstall", r->reclaim_passes, r->reclaim_begin,
 		       EDGE(a, reclaim_passes), false, ANL_VM_ALLOCSTALL,
-		       "do_try_to_free_pages() counts ALLOCSTALL at every pass and restarts "
-		       "(goto retry) after a pass that reclaimed nothing: on 6.12 always once more "
-		       "(memcg_full_walk; not in 6.1), then if skipped_deactivate or "
-		       "memcg_low_skipped; trace = entries + restarts seen as mm_vmscan_lru_shrink_* "
+		       ALLOCSTALL_WHY "trace = entries + restarts seen as mm_vmscan_lru_shrink_* "
 		       "priority going back up, which a restart scanning at one priority only does "
 		       "not show; %" PRIu64 " of the %" PRIu64 " entries ended with nr_reclaimed=0",
 		       r->reclaim_zero_ends, r->reclaim_end);
 	else
 		gt_add(a, m, "allocstall", r->reclaim_begin, r->reclaim_begin,
 		       EDGE(a, reclaim_begin), false, ANL_VM_ALLOCSTALL,
-		       "do_try_to_free_pages() counts ALLOCSTALL at every pass and restarts "
-		       "(goto retry) after a pass that reclaimed nothing: on 6.12 always once more "
-		       "(memcg_full_walk; not in 6.1), then if skipped_deactivate or "
-		       "memcg_low_skipped; %" PRIu64 " of the %" PRIu64 " entries ended with "
+		       ALLOCSTALL_WHY "%" PRIu64 " of the %" PRIu64 " entries ended with "
 		       "nr_reclaimed=0 (every pass reclaimed nothing: on 6.12 each counted at least "
 		       "twice); the passes show only in mm_vmscan_lru_shrink_* priority, not "
 		       "recorded: trace = entries",
 		       r->reclaim_zero_ends, r->reclaim_end);
+#undef ALLOCSTALL_WHY
 
 	if (a->seen_compact_fn)
 		gt_add(a, m, "compact_stall", r->compact_stall_fn, r->try_compact,

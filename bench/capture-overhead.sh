@@ -83,22 +83,14 @@ for b in allocscope allocscope-record-static; do
 	[ -x "$EB/$b" ] || { log "missing $EB/$b: run make BUILD=${EB#$TOP/} all first"; exit 3; }
 done
 
-bench_initrd() { # KDIR -> prints the initrd: fixtures' initramfs + faultloop + our recorders + bench-init.sh
-	local kdir=$1 kver root initrd
-	kver=$(basename "$(ls -d "$kdir"/lib/modules/*)")
-	build_initramfs "$kdir" >/dev/null
-	root=$BUILD/initramfs/bench-root-$kver
-	initrd=$BUILD/initramfs/bench-$kver.cpio.gz
-	rm -rf "$root"
-	cp -a "$BUILD/initramfs/root-$kver" "$root"
-	cp "$E2E/bench-init.sh" "$root/init"
+bench_extras() { # ROOT: the workload and other recorder builds to compare (BENCH_RECORDERS)
+	local root=$1 x
 	gcc -O2 -static -o "$root/bin/faultloop" "$E2E/faultloop.c"
-	cp "$EB/allocscope-record-static" "$root/bin/allocscope-record"
-	cp "$TOP/capture/allocscope-record.sh" "$root/bin/allocscope-record.sh"
 	for x in ${BENCH_RECORDERS:-}; do cp "${x#*=}" "$root/bin/allocscope-record-${x%%=*}"; done
-	chmod +x "$root/init" "$root/bin/allocscope-record.sh"
-	(cd "$root" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1 >"$initrd")
-	echo "$initrd"
+}
+
+bench_initrd() { # KDIR -> prints the initrd: fixtures' initramfs + faultloop + our recorders + bench-init.sh
+	recorder_initrd bench "$E2E/bench-init.sh" "$1" bench_extras
 }
 
 info_run() { # RUNDIR: allocscope info of every trace (events, lost events, ring-buffer overrun/dropped)

@@ -16,7 +16,6 @@
  * a batch's string buffer only grows for a string longer than it (a print
  * of a few KB), once.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,18 +35,11 @@ struct prs_batch {
 
 struct prs_ahead {
 	pthread_t		thread;
-	bool			started;
-	pthread_mutex_t		lock;
-	pthread_cond_t		cond;
-	bool			stop;		/* the consumer is gone: leave */
-	bool			done;		/* the thread published its last batch */
-
+	bool			started;	/* not yet joined */
+	struct prs_handoff	h;		/* of batch[] */
 	struct prs_batch	batch[PRS_AHEAD_BATCHES];
-	unsigned int		full;		/* batches published, not yet taken back */
-	unsigned int		head;		/* the batch the consumer reads */
-	unsigned int		tail;		/* the batch the thread fills */
-	int			pos;		/* next event of batch[head] */
-	bool			holding;	/* batch[head] is the consumer's */
+	struct prs_batch	*cur;		/* the consumer's batch, NULL between batches */
+	int			pos;		/* next event of cur */
 
 	bool			have_carry;	/* read, did not fit in the last batch */
 	struct prs_event	carry;
@@ -168,31 +160,14 @@ static void *ahead_thread(void *arg)
 {
 	struct prs_reader *r = arg;
 	struct prs_ahead *p = r->ahead;
+	int i;
 
-	for (;;) {
-		struct prs_batch *b;
-		bool last;
-
-		pthread_mutex_lock(&p->lock);
-		while (p->full == PRS_AHEAD_BATCHES && !p->stop)
-			pthread_cond_wait(&p->cond, &p->lock);
-		if (p->stop) {
-			pthread_mutex_unlock(&p->lock);
-			break;
-		}
-		b = &p->batch[p->tail];
-		pthread_mutex_unlock(&p->lock);
+	while ((i = prs_handoff_slot(&p->h)) >= 0) {
+		struct prs_batch *b = &p->batch[i];
 
 		fill(r, p, b);
-		last = b->status <= 0;
-
-		pthread_mutex_lock(&p->lock);
-		p->tail = (p->tail + 1) % PRS_AHEAD_BATCHES;
-		p->full++;
-		p->done = last;
-		pthread_cond_broadcast(&p->cond);
-		pthread_mutex_unlock(&p->lock);
-		if (last)
+		prs_handoff_publish(&p->h);
+		if (b->status <= 0)
 			break;
 	}
 	return NULL;
@@ -203,10 +178,7 @@ static void ahead_stop(struct prs_ahead *p)
 {
 	if (!p->started)
 		return;
-	pthread_mutex_lock(&p->lock);
-	p->stop = true;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
+	prs_handoff_stop(&p->h);
 	pthread_join(p->thread, NULL);
 	p->started = false;
 }
@@ -223,8 +195,7 @@ int prs_ahead_start(struct prs_reader *r)
 			goto nomem;
 		p->batch[i].text_cap = PRS_AHEAD_TEXT;
 	}
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
+	prs_handoff_init(&p->h, PRS_AHEAD_BATCHES);
 	r->ahead = p;
 	if (pthread_create(&p->thread, NULL, ahead_thread, r)) {
 		/* no thread: read on the caller's */
@@ -243,58 +214,36 @@ nomem:
 int prs_ahead_next(struct prs_reader *r, struct prs_event *ev)
 {
 	struct prs_ahead *p = r->ahead;
-	struct prs_batch *b;
+	int i;
 
 	for (;;) {
-		if (p->holding) {
-			b = &p->batch[p->head];
-			if (p->pos < b->n) {
-				*ev = b->ev[p->pos++];
+		if (p->cur) {
+			if (p->pos < p->cur->n) {
+				*ev = p->cur->ev[p->pos++];
 				return 1;
 			}
-			if (b->status <= 0)
-				return b->status;	/* and again on every later call */
-			pthread_mutex_lock(&p->lock);
-			p->head = (p->head + 1) % PRS_AHEAD_BATCHES;
-			p->full--;
-			p->holding = false;
-			pthread_cond_broadcast(&p->cond);
-			pthread_mutex_unlock(&p->lock);
+			if (p->cur->status <= 0)
+				return p->cur->status;	/* and again on every later call */
+			p->cur = NULL;
+			prs_handoff_release(&p->h);
 		}
-		pthread_mutex_lock(&p->lock);
-		while (!p->full && p->started && !p->stop)
-			pthread_cond_wait(&p->cond, &p->lock);
-		if (!p->full) {
-			pthread_mutex_unlock(&p->lock);
+		i = prs_handoff_take(&p->h);
+		if (i < 0)
 			return prs_fail_file(r, PRS_EIO, "reading stopped before the end of the trace");
-		}
-		p->holding = true;
+		p->cur = &p->batch[i];
 		p->pos = 0;
-		pthread_mutex_unlock(&p->lock);
 	}
 }
 
 /*
  * The thread is done (or stopped): the reader's state (stats, error) is
  * the caller's again.  Stopping before the end leaves the events not yet
- * taken unread.
+ * decoded unread; those decoded are still handed out.
  */
 void prs_ahead_quiesce(struct prs_reader *r)
 {
-	struct prs_ahead *p = r->ahead;
-	bool done;
-
-	if (!p || !p->started)
-		return;
-	pthread_mutex_lock(&p->lock);
-	done = p->done;
-	pthread_mutex_unlock(&p->lock);
-	if (done) {
-		pthread_join(p->thread, NULL);
-		p->started = false;
-	} else {
-		ahead_stop(p);
-	}
+	if (r->ahead)
+		ahead_stop(r->ahead);
 }
 
 void prs_ahead_free(struct prs_reader *r)
@@ -304,8 +253,7 @@ void prs_ahead_free(struct prs_reader *r)
 	if (!p)
 		return;
 	ahead_stop(p);
-	pthread_cond_destroy(&p->cond);
-	pthread_mutex_destroy(&p->lock);
+	prs_handoff_destroy(&p->h);
 	for (int i = 0; i < PRS_AHEAD_BATCHES; i++)
 		free(p->batch[i].text);
 	free(p);

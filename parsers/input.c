@@ -61,15 +61,11 @@ struct prs_zblock {
 	bool		have_aux;
 };
 
-/* Blocks [head, head + full) are filled and not yet consumed. */
 struct prs_zring {
 	pthread_t	thread;
-	pthread_mutex_t	lock;
-	pthread_cond_t	data, space;
-	unsigned int	head, tail, full;
-	bool		stop;
+	struct prs_handoff h;		/* of blk[] */
 	char		*carry;		/* the thread's: bytes after a block's last line */
-	prs_line_fn	line_fn;	/* set once by the reader, under lock */
+	prs_line_fn	line_fn;	/* set once by the reader, under h.lock */
 	size_t		rec_size;
 	struct prs_zblock *cur;		/* the consumer's block, NULL between blocks */
 	size_t		line, pos;	/* next line of cur and its start */
@@ -383,34 +379,25 @@ static void *zs_thread(void *arg)
 	size_t carry = 0;
 	uint64_t off = 0;
 
-	for (;;) {
-		struct prs_zblock *b;
+	int i;
+
+	while ((i = prs_handoff_slot(&z->h)) >= 0) {
+		struct prs_zblock *b = &z->blk[i];
 		prs_line_fn fn;
 		size_t rec;
 
-		pthread_mutex_lock(&z->lock);
-		while (z->full == PRS_ZBLOCKS && !z->stop)
-			pthread_cond_wait(&z->space, &z->lock);
-		if (z->stop) {
-			pthread_mutex_unlock(&z->lock);
-			return NULL;
-		}
-		b = &z->blk[z->tail];
+		pthread_mutex_lock(&z->h.lock);
 		fn = z->line_fn;
 		rec = z->rec_size;
-		pthread_mutex_unlock(&z->lock);
+		pthread_mutex_unlock(&z->h.lock);
 
 		zs_fill_block(in, b, &carry, &off);
 		zs_run_line_fn(b, fn, rec);
-
-		pthread_mutex_lock(&z->lock);
-		z->tail = (z->tail + 1) % PRS_ZBLOCKS;
-		z->full++;
-		pthread_cond_signal(&z->data);
-		pthread_mutex_unlock(&z->lock);
+		prs_handoff_publish(&z->h);
 		if (b->failed || b->eof || b->toolong)
-			return NULL;
+			break;
 	}
+	return NULL;
 }
 
 static void zs_free_ring(struct prs_zring *z)
@@ -444,15 +431,11 @@ static bool zs_start(struct prs_input *in)
 			return false;
 		}
 	}
-	pthread_mutex_init(&z->lock, NULL);
-	pthread_cond_init(&z->data, NULL);
-	pthread_cond_init(&z->space, NULL);
+	prs_handoff_init(&z->h, PRS_ZBLOCKS);
 	in->ring = z;
 	if (pthread_create(&z->thread, NULL, zs_thread, in) != 0) {
 		in->ring = NULL;
-		pthread_mutex_destroy(&z->lock);
-		pthread_cond_destroy(&z->data);
-		pthread_cond_destroy(&z->space);
+		prs_handoff_destroy(&z->h);
 		zs_free_ring(z);
 		return false;
 	}
@@ -465,14 +448,9 @@ static void zs_stop(struct prs_input *in)
 
 	if (!z)
 		return;
-	pthread_mutex_lock(&z->lock);
-	z->stop = true;
-	pthread_cond_signal(&z->space);
-	pthread_mutex_unlock(&z->lock);
+	prs_handoff_stop(&z->h);
 	pthread_join(z->thread, NULL);
-	pthread_mutex_destroy(&z->lock);
-	pthread_cond_destroy(&z->data);
-	pthread_cond_destroy(&z->space);
+	prs_handoff_destroy(&z->h);
 	zs_free_ring(z);
 	in->ring = NULL;
 }
@@ -485,11 +463,12 @@ static int zs_getline(struct prs_input *in, char **line, size_t *len)
 
 	for (;;) {
 		if (!z->cur) {
-			pthread_mutex_lock(&z->lock);
-			while (z->full == 0)
-				pthread_cond_wait(&z->data, &z->lock);
-			z->cur = &z->blk[z->head];
-			pthread_mutex_unlock(&z->lock);
+			/* the thread ends the stream with a block of its own; only close stops it */
+			int i = prs_handoff_take(&z->h);
+
+			if (i < 0)
+				return prs_fail(in->r, PRS_EIO, false, in->line_off, "decompression stopped");
+			z->cur = &z->blk[i];
 			z->line = z->pos = 0;
 		}
 		b = z->cur;
@@ -526,12 +505,8 @@ static int zs_getline(struct prs_input *in, char **line, size_t *len)
 			return 0;
 		}
 		/* the lines handed out of it are no longer in use: its slot is free */
-		pthread_mutex_lock(&z->lock);
-		z->head = (z->head + 1) % PRS_ZBLOCKS;
-		z->full--;
 		z->cur = NULL;
-		pthread_cond_signal(&z->space);
-		pthread_mutex_unlock(&z->lock);
+		prs_handoff_release(&z->h);
 	}
 }
 
@@ -641,10 +616,10 @@ void prs_input_set_line_fn(struct prs_input *in, prs_line_fn fn, size_t rec_size
 
 	if (!z)
 		return;	/* no thread: the reader does the work itself */
-	pthread_mutex_lock(&z->lock);
+	pthread_mutex_lock(&z->h.lock);
 	z->line_fn = fn;
 	z->rec_size = rec_size;
-	pthread_mutex_unlock(&z->lock);
+	pthread_mutex_unlock(&z->h.lock);
 }
 
 const void *prs_input_line_aux(const struct prs_input *in)

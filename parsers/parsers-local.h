@@ -3,6 +3,7 @@
 #ifndef ALLOCSCOPE_PARSERS_LOCAL_H
 #define ALLOCSCOPE_PARSERS_LOCAL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -161,6 +162,29 @@ void prs_account(struct prs_reader *r, const struct prs_event *ev);
 
 /* Reset the union of @ev to "absent" values for @kind. */
 void prs_event_init(struct prs_event *ev, enum prs_kind kind);
+
+/*
+ * handoff.c: n slots handed in order from one producer thread to one
+ * consumer (only indices: the slots are the caller's).
+ * prs_handoff_slot(): the producer's next slot to fill, waiting for a free
+ * one; -1 once stopped.  prs_handoff_publish(): that slot is filled.
+ * prs_handoff_take(): the consumer's next filled slot, waiting for one; -1
+ * when stopped and none is filled.  prs_handoff_release(): the slot taken
+ * last is free again.  prs_handoff_stop(): both sides stop waiting.
+ */
+struct prs_handoff {
+	pthread_mutex_t		lock;
+	pthread_cond_t		data, space;
+	unsigned int		n, head, tail, full;
+	bool			stop;
+};
+void prs_handoff_init(struct prs_handoff *h, unsigned int n);
+void prs_handoff_destroy(struct prs_handoff *h);
+int  prs_handoff_slot(struct prs_handoff *h);
+void prs_handoff_publish(struct prs_handoff *h);
+int  prs_handoff_take(struct prs_handoff *h);
+void prs_handoff_release(struct prs_handoff *h);
+void prs_handoff_stop(struct prs_handoff *h);
 
 /*
  * ahead.c: PRS_OPT_AHEAD.  prs_ahead_start() runs r->ops->next on a thread

@@ -1749,10 +1749,10 @@ static void td_heap_push(struct td *t, struct td_src *s)
 
 /* ---- next / close ------------------------------------------------------------ */
 
+/* @held: td_holds(e, rec), worked out once per record by prs_td_emit() */
 static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
-		     struct tep_record *rec, struct prs_event *ev)
+		     struct tep_record *rec, bool held, struct prs_event *ev)
 {
-	bool held = td_holds(e, rec);
 	uint64_t v, v2;
 	const char *s;
 	size_t len;
@@ -1946,6 +1946,7 @@ int prs_td_emit(struct prs_reader *r, struct td *t, struct tep_record *rec, stru
 {
 	struct td_event *e;
 	int id = td_type(t, rec), ret;
+	bool held;
 
 	e = id >= 0 && id < t->nr_evs ? t->evs[id] : NULL;
 	if (!e && id >= 0)
@@ -1962,20 +1963,21 @@ int prs_td_emit(struct prs_reader *r, struct td *t, struct tep_record *rec, stru
 		prs_account(r, ev);
 		return 0;
 	}
+	held = td_holds(e, rec);
 	ev->pid = -1;
 	ev->tgid = -1;	/* libtraceevent 1.7 does not expose saved tgids */
 	ev->comm = "";
 	if (e->f[F_PID]) {
 		uint64_t v;
 
-		if (td_get(t, td_holds(e, rec), e->f[F_PID], rec, &v)) {
+		if (td_get(t, held, e->f[F_PID], rec, &v)) {
 			ev->pid = (int32_t)v;
 			ev->comm = td_comm(t, ev->pid);
 		} else {
 			r->stats.bad_fields++;
 		}
 	}
-	ret = td_decode(r, t, e, rec, ev);
+	ret = td_decode(r, t, e, rec, held, ev);
 	if (ret < 0)
 		return ret;
 	prs_account(r, ev);

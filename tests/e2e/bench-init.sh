@@ -114,15 +114,13 @@ nr_setup() {
 	retprobe3)	# the alloc entry's kprobe alone, no return probe: the least any probe set with an entry
 			# probe costs (__alloc_pages_slowpath, whose entry would tell the slow path with no
 			# probe on the fast path, is inlined in Debian's 6.12 and not traceable)
-		echo "p:kprobes/alloc_entry $ENTRY gfp_mask=\$arg1 order=\$arg2" >>$T/kprobe_events ||
-			log "kprobe alloc_entry failed"
+		kprobe_alloc_entry
 		cat $T/error_log >>$LOG 2>/dev/null
 		echo 1 >"$T/events/kprobes/alloc_entry/enable" ;;
 	retprobe4)	# the alloc entry's and get_page_from_freelist's kprobes, no return probe: a second
 			# get_page_from_freelist() under one entry is the slow path (as graph mode without
 			# retval tells it), mm_page_alloc ending the allocation (what such a set would cost)
-		echo "p:kprobes/alloc_entry $ENTRY gfp_mask=\$arg1 order=\$arg2" >>$T/kprobe_events ||
-			log "kprobe alloc_entry failed"
+		kprobe_alloc_entry
 		echo "p:kprobes/gpfl_entry get_page_from_freelist" >>$T/kprobe_events || log "kprobe gpfl_entry failed"
 		cat $T/error_log >>$LOG 2>/dev/null
 		for e in alloc_entry gpfl_entry; do echo 1 >"$T/events/kprobes/$e/enable"; done ;;
@@ -235,9 +233,4 @@ while [ $r -le $ROUNDS ]; do
 done
 run_base $ROUNDS
 [ -n "$HOG" ] && kill $HOG 2>/dev/null
-dmesg >$D/dmesg.txt
-sync
-echo "allocscope-guest: captured" >/dev/console
-umount /out
-echo "allocscope-guest: done" >/dev/console
-poweroff -f
+guest_end

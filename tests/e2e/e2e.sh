@@ -73,19 +73,7 @@ caps_for() { # KERNEL SCENARIO
 }
 
 suite_initrd() { # suite_initrd KDIR -> prints the initrd: fixtures' initramfs + our recorders + suite-init.sh
-	local kdir=$1 kver root initrd
-	kver=$(basename "$(ls -d "$kdir"/lib/modules/*)")
-	build_initramfs "$kdir" >/dev/null
-	root=$BUILD/initramfs/suite-root-$kver
-	initrd=$BUILD/initramfs/suite-$kver.cpio.gz
-	rm -rf "$root"
-	cp -a "$BUILD/initramfs/root-$kver" "$root"
-	cp "$HERE/suite-init.sh" "$root/init"
-	cp "$EB/allocscope-record-static" "$root/bin/allocscope-record"
-	cp "$TOP/capture/allocscope-record.sh" "$root/bin/allocscope-record.sh"
-	chmod +x "$root/init" "$root/bin/allocscope-record.sh"
-	(cd "$root" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1 >"$initrd")
-	echo "$initrd"
+	recorder_initrd suite "$HERE/suite-init.sh" "$1"
 }
 
 # a file larger than the guest's RAM on the data disk, for the page-cache scenario (incompressible bytes: the

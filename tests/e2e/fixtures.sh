@@ -159,6 +159,26 @@ build_initramfs() { # build_initramfs KDIR -> prints initrd path
 	echo "$initrd"
 }
 
+# recorder_initrd NAME INIT KDIR [HOOK] -> prints the initrd: the fixtures' initramfs with INIT as /init and
+# our recorders (the static allocscope record from $EB, the shell recorder), packed as
+# $BUILD/initramfs/NAME-KVER.cpio.gz; HOOK ROOT adds what else that guest needs before the packing
+recorder_initrd() {
+	local name=$1 init=$2 kdir=$3 hook=${4:-} kver root initrd
+	kver=$(basename "$(ls -d "$kdir"/lib/modules/*)")
+	build_initramfs "$kdir" >/dev/null
+	root=$BUILD/initramfs/$name-root-$kver
+	initrd=$BUILD/initramfs/$name-$kver.cpio.gz
+	rm -rf "$root"
+	cp -a "$BUILD/initramfs/root-$kver" "$root"
+	cp "$init" "$root/init"
+	cp "$EB/allocscope-record-static" "$root/bin/allocscope-record"
+	cp "$TOP/capture/allocscope-record.sh" "$root/bin/allocscope-record.sh"
+	chmod +x "$root/init" "$root/bin/allocscope-record.sh"
+	[ -z "$hook" ] || "$hook" "$root"
+	(cd "$root" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -1 >"$initrd")
+	echo "$initrd"
+}
+
 # ---- one boot --------------------------------------------------------------------------------------------
 run_params() { # run name -> guest params (see guest-init.sh for their meaning)
 	local c="as_win=0.5 as_zram=128"

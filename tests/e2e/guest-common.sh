@@ -77,15 +77,30 @@ for e in kmem/mm_page_alloc vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmsc
 	[ -d $T/events/$e ] && EVENTS="$EVENTS $e"
 done
 
+# the kprobe on the alloc function's entry, with gfp and order (error_log: the caller's)
+kprobe_alloc_entry() {
+	echo "p:kprobes/alloc_entry $ENTRY gfp_mask=\$arg1 order=\$arg2" >>$T/kprobe_events || log "kprobe alloc_entry failed"
+}
+
 # kprobe events of the retprobe mode for trace-cmd (allocscope record makes its own): entry of the
 # alloc function with gfp and order, its return, the return of get_page_from_freelist
 add_kprobes() {
-	echo "p:kprobes/alloc_entry $ENTRY gfp_mask=\$arg1 order=\$arg2" >>$T/kprobe_events || log "kprobe alloc_entry failed"
+	kprobe_alloc_entry
 	echo "r:kprobes/alloc_ret $ENTRY ret=\$retval" >>$T/kprobe_events || log "kretprobe alloc_ret failed"
 	echo "r:kprobes/gpfl_ret get_page_from_freelist ret=\$retval" >>$T/kprobe_events || log "kretprobe gpfl_ret failed"
 	cat $T/error_log >>$LOG 2>/dev/null
 }
 KPROBE_EVENTS="kprobes:alloc_entry kprobes:alloc_ret kprobes:gpfl_ret"
+
+# the end of a capture boot: the kernel log into $D, "captured" for the host, the data disk unmounted
+guest_end() {
+	dmesg >$D/dmesg.txt
+	sync
+	echo "allocscope-guest: captured" >/dev/console
+	umount /out
+	echo "allocscope-guest: done" >/dev/console
+	poweroff -f
+}
 
 # kallsyms_filtered FILE: trace-cmd embeds /proc/kallsyms (~7 MB here); a copy with the text symbols of
 # the page allocator and its usual callers keeps trace.dat small (bind-mounted over /proc/kallsyms while

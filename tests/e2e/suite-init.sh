@@ -150,9 +150,4 @@ for c in $CAPS; do
 	between
 	sync
 done
-dmesg >$D/dmesg.txt
-sync
-echo "allocscope-guest: captured" >/dev/console
-umount /out
-echo "allocscope-guest: done" >/dev/console
-poweroff -f
+guest_end

@@ -77,6 +77,13 @@ static void fx_free(struct fx *x)
 	free(x);
 }
 
+/* /proc/vmstat before and after the window, as --vmstat-before/--vmstat-after give them */
+static void fx_vmstat(struct fx *x, const char *before, const char *after)
+{
+	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
+	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+}
+
 static void feed(struct fx *x, struct prs_event *ev)
 {
 	if (!ev->comm)
@@ -758,8 +765,7 @@ static void test_vmstat_files(void **state)
 	struct fx *x = fx_new(ANL_MODE_AUTO);
 	const struct anl_model *m;
 
-	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
-	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	fx_vmstat(x, before, after);
 	assert_int_equal(anl_set_vmstat(x->a, true, "garbage here\n", 13), -ANL_EVMSTAT);
 	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
 	graph_reclaim(x, 1 * MS, 100, 1);
@@ -811,8 +817,7 @@ static void test_allocstall_restarts(void **state)
 	const struct anl_model *m;
 	const struct anl_gt *g = NULL;
 
-	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
-	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	fx_vmstat(x, before, after);
 	lru_shrink(x, 1 * MS, 49, 12);			/* kswapd */
 	reclaim_begin(x, 2 * MS, 100, 0);
 	for (int p = 12; p >= 0; p -= 3)
@@ -1093,8 +1098,7 @@ static void test_graph_compaction_capture(void **state)
 	const struct anl_gt *g;
 	uint64_t t = 1 * MS;
 
-	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
-	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	fx_vmstat(x, before, after);
 	/* captured: nothing from the freelist inside the compaction */
 	fent(x, t, 100, 0, F_ALLOC, 0);
 	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
@@ -1156,8 +1160,7 @@ static void test_retprobe_capture_and_charge(void **state)
 	const struct anl_model *m;
 	const struct anl_gt *g;
 
-	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
-	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	fx_vmstat(x, before, after);
 	kprobe(x, 1 * MS, 100, 0, F_ALLOC, 0x140cca, 9);
 	kret(x, 1 * MS + 1 * US, 100, 0, F_GPFL, F_ALLOC, 0);
 	kret(x, 1 * MS + 2 * US, 100, 0, F_GPFL, F_ALLOC, 0);
@@ -1209,8 +1212,7 @@ static void test_compact_stall_suitable_deferred(void **state)
 	const struct anl_model *m;
 	const struct anl_gt *g;
 
-	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
-	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	fx_vmstat(x, before, after);
 	/* 1: deferred in one zone, skipped in the other: counts */
 	simple(x, 1 * MS, 100, 0, PRS_EV_TRY_COMPACT);
 	compact_zone_ev(x, 1 * MS + 1, 100, PRS_EV_COMPACT_DEFERRED, NULL);
@@ -1258,8 +1260,7 @@ static void test_pgsteal_khugepaged_allocstall_note(void **state)
 	const struct anl_gt *g;
 	struct prs_event ev;
 
-	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
-	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	fx_vmstat(x, before, after);
 	reclaim_begin(x, 1 * MS, 100, 0);
 	reclaim_end(x, 2 * MS, 100, 0, 32);
 	ev = base(3 * MS, 77, 1, PRS_EV_RECLAIM_BEGIN);
@@ -1302,8 +1303,7 @@ static void test_pgsteal_direct_from_lru(void **state)
 	const struct anl_gt *g;
 	struct prs_event ev;
 
-	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
-	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	fx_vmstat(x, before, after);
 	lru_inactive(x, 1 * MS, 49, "kswapd0", 500);		/* pgsteal_kswapd */
 	reclaim_begin(x, 2 * MS, 100, 0);
 	lru_inactive(x, 3 * MS, 100, "task", 20);
@@ -1350,8 +1350,7 @@ static void test_pgsteal_direct_lru_fallback(void **state)
 	const struct anl_model *m;
 	const struct anl_gt *g;
 
-	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
-	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	fx_vmstat(x, before, after);
 	reclaim_begin(x, 1 * MS, 100, 0);
 	lru_shrink(x, 2 * MS, 100, 12);				/* _active only */
 	reclaim_end(x, 3 * MS, 100, 0, 33);
@@ -1363,8 +1362,7 @@ static void test_pgsteal_direct_lru_fallback(void **state)
 	fx_free(x);
 
 	x = fx_new(ANL_MODE_AUTO);
-	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
-	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	fx_vmstat(x, before, after);
 	reclaim_begin(x, 1 * MS, 100, 0);
 	lru_inactive(x, 2 * MS, 100, "task", 20);
 	reclaim_end(x, 3 * MS, 100, 0, 24);
@@ -1416,8 +1414,7 @@ static void test_pgsteal_direct_memcg(void **state)
 	const struct anl_gt *g;
 	struct prs_event ev;
 
-	assert_int_equal(anl_set_vmstat(x->a, false, before, strlen(before)), 0);
-	assert_int_equal(anl_set_vmstat(x->a, true, after, strlen(after)), 0);
+	fx_vmstat(x, before, after);
 	reclaim_begin(x, 1 * MS, 100, 0);
 	lru_inactive(x, 2 * MS, 100, "task", 20);			/* priority 12 */
 	memcg_reclaim(x, 3 * MS, 100, true, "mm_vmscan_memcg_softlimit_reclaim_begin");
