@@ -131,6 +131,12 @@ struct anl_ctx {
 	/* what the stream showed */
 	bool		seen_any;
 	bool		seen_graph, seen_retval, seen_kprobe;
+	/*
+	 * Auto mode on a capture with both function_graph and kprobe events
+	 * (record -m cross, or any tool's): the first kind seen is read, the
+	 * other counted in other_mode (-m graph or -m retprobe chooses).
+	 */
+	enum { KIND_NONE, KIND_GRAPH, KIND_KPROBE } exact_kind;
 	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp, seen_suitable_tp;
 	bool		seen_compact_fn;	/* __alloc_pages_direct_compact entry/exit */
 	bool		seen_lru_shrink_tp;
@@ -723,6 +729,14 @@ static int fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_even
 		return 0;
 	if (graph ? !mode_takes_graph(a) : !mode_takes_kprobe(a))
 		return 0;
+	if (a->opts.mode == ANL_MODE_AUTO) {
+		if (a->exact_kind == KIND_NONE)
+			a->exact_kind = graph ? KIND_GRAPH : KIND_KPROBE;
+		if (a->exact_kind != (graph ? KIND_GRAPH : KIND_KPROBE)) {
+			a->an.other_mode++;
+			return 0;
+		}
+	}
 	if (graph)
 		a->seen_graph = true;
 	else

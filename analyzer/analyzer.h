@@ -208,6 +208,7 @@ struct anl_anomalies {
 	uint64_t	wrapper_merged;		/* frozen alloc under its wrapper: counted once */
 	uint64_t	bulk_gpfl;		/* gpfl returns from __alloc_pages_bulk, ignored */
 	uint64_t	boosted_wakes;		/* wakeup_kswapd order 0 gfp 0 (fast path, boosted wmark) */
+	uint64_t	other_mode;		/* auto mode: function events of the second exact kind, ignored */
 	/*
 	 * The ring buffer's own per-CPU counts at the end of recording
 	 * ("allocscope: cpustat" markers, or trace.dat CPUSTAT): a loss the

@@ -36,16 +36,17 @@ const char *cap_strerror(int code)
 static const char *const mode_names[] = {
 	[CAP_MODE_AUTO] = "auto", [CAP_MODE_GRAPH] = "graph",
 	[CAP_MODE_RETPROBE] = "retprobe", [CAP_MODE_EVENTS] = "events",
+	[CAP_MODE_CROSS] = "cross",
 };
 
 const char *cap_mode_name(enum cap_mode mode)
 {
-	return (unsigned)mode < 4 ? mode_names[mode] : "?";
+	return (unsigned)mode < CAP_MODE__COUNT ? mode_names[mode] : "?";
 }
 
 int cap_mode_parse(const char *s, enum cap_mode *out)
 {
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < CAP_MODE__COUNT; i++)
 		if (!strcmp(s, mode_names[i])) {
 			*out = (enum cap_mode)i;
 			return 0;
@@ -408,6 +409,7 @@ static unsigned long bytes_per_alloc(enum cap_mode m)
 	switch (m) {
 	case CAP_MODE_GRAPH:	return 40 + 4 * 48;	/* page_alloc + entry/exit of alloc and gpff */
 	case CAP_MODE_RETPROBE:	return 40 + 3 * 40;	/* page_alloc + entry + 2 returns */
+	case CAP_MODE_CROSS:	return 40 + 4 * 48 + 3 * 40;
 	default:		return 40;
 	}
 }
@@ -445,6 +447,10 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 	} else if (m == CAP_MODE_RETPROBE && p->why_not_retprobe[0]) {
 		snprintf(plan->why, sizeof(plan->why), "retprobe: %s", p->why_not_retprobe);
 		return -CAP_EMODE;
+	} else if (m == CAP_MODE_CROSS && (p->why_not_graph[0] || p->why_not_retprobe[0])) {
+		snprintf(plan->why, sizeof(plan->why), "%s: %s", p->why_not_graph[0] ? "graph" : "retprobe",
+			 p->why_not_graph[0] ? p->why_not_graph : p->why_not_retprobe);
+		return -CAP_EMODE;
 	} else {
 		snprintf(plan->why, sizeof(plan->why), "requested");
 	}
@@ -455,7 +461,8 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 	plan->mode = m;
 	plan->use_instance = p->has_instances;
 
-	if (m == CAP_MODE_GRAPH) {
+	if (cap_plan_graph(plan)) {
+		/* funcs[0] and funcs[1] are the alloc entry and get_page_from_freelist: the probes' too */
 		for (size_t i = 0; i < sizeof(graph_funcs) / sizeof(graph_funcs[0]); i++) {
 			enum cap_func f = graph_funcs[i];
 
@@ -470,6 +477,8 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 	} else if (m == CAP_MODE_RETPROBE) {
 		snprintf(plan->funcs[plan->nr_funcs++], CAP_NAME_MAX, "%s", p->func[CAP_FN_ALLOC]);
 		snprintf(plan->funcs[plan->nr_funcs++], CAP_NAME_MAX, "%s", p->func[CAP_FN_GPFF]);
+	}
+	if (cap_plan_probes(plan)) {
 		/*
 		 * kprobes where kprobe_events exists, fprobe events only where it does not: the
 		 * same three probes as fprobes cost the traced workload 1.7 points more on 6.12
@@ -529,11 +538,11 @@ void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE
 	for (int i = 0; i < plan->nr_funcs; i++)
 		fprintf(f, " %s", plan->funcs[i]);
 	fprintf(f, "\n");
-	if (plan->mode == CAP_MODE_GRAPH)
+	if (cap_plan_graph(plan))
 		fprintf(f, "graph opts   set_graph_function=%s max_graph_depth=%d funcgraph-retval=%s "
 			"(instance if its available_tracers has function_graph, else top level)\n",
 			plan->funcs[0], plan->max_graph_depth, plan->funcgraph_retval ? "on" : "unavailable");
-	if (plan->mode == CAP_MODE_RETPROBE)
+	if (cap_plan_probes(plan))
 		fprintf(f, "probes       %s: p:allocscope/alloc_entry %s gfp=$arg1 order=$arg2; "
 			"r:allocscope/alloc_ret %s ret=$retval; r:allocscope/gpff_ret %s ret=$retval\n",
 			plan->use_fprobe ? "dynamic_events (fprobe)" : "kprobe_events",

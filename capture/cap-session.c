@@ -392,7 +392,7 @@ int cap_session_setup(struct cap_session *s, char *err, size_t errlen)
 		snprintf(s->dir, sizeof(s->dir), "%s", path);
 	}
 
-	if (pl->mode == CAP_MODE_GRAPH) {
+	if (cap_plan_graph(pl)) {
 		if (!s->inst_dir[0] || !cap_instance_can_graph(s->dir)) {
 			char *cur;
 
@@ -434,7 +434,7 @@ int cap_session_setup(struct cap_session *s, char *err, size_t errlen)
 			return r;
 	}
 
-	if (pl->mode == CAP_MODE_RETPROBE) {
+	if (cap_plan_probes(pl)) {
 		r = setup_probes(s, err, errlen);
 		if (r)
 			return r;
@@ -453,7 +453,7 @@ int cap_session_setup(struct cap_session *s, char *err, size_t errlen)
 			return r;
 	}
 
-	if (pl->mode == CAP_MODE_GRAPH) {
+	if (cap_plan_graph(pl)) {
 		char entry[1][CAP_NAME_MAX];
 		int acc = 0;
 
@@ -705,12 +705,12 @@ int cap_snapshot_begin(struct cap_session *s, const char *extra[], int nr_extra)
 		}
 		free(clock);
 	}
-	if (pl->mode == CAP_MODE_GRAPH) {
+	if (cap_plan_graph(pl)) {
 		cap_marker(s, "allocscope: option graph_top=%d", pl->graph_top);
 		cap_marker(s, "allocscope: option max_graph_depth=%d", pl->max_graph_depth);
 		cap_marker(s, "allocscope: option funcgraph-retval=%d", pl->funcgraph_retval);
 	}
-	if (pl->mode == CAP_MODE_RETPROBE)
+	if (cap_plan_probes(pl))
 		cap_marker(s, "allocscope: option probes=%s",
 			   pl->use_fprobe ? "fprobe" : "kprobe");
 	for (int i = 0; i < s->probe.nr_events; i++)
@@ -762,7 +762,7 @@ int cap_cpustat_read(const char *dir, int cpu, struct cap_cpustat *st)
 int cap_snapshot_end(struct cap_session *s)
 {
 	snapshot_common(s, "allocscope: end");
-	if (s->plan.mode == CAP_MODE_RETPROBE) {
+	if (cap_plan_probes(&s->plan)) {
 		/* kretprobes miss returns when maxactive is exhausted: say how many */
 		char path[512], *v, *line, *next;
 

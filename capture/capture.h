@@ -43,6 +43,8 @@ enum cap_mode {
 	CAP_MODE_GRAPH,
 	CAP_MODE_RETPROBE,
 	CAP_MODE_EVENTS,
+	CAP_MODE_CROSS,		/* graph and retprobe at once, to check one against the other */
+	CAP_MODE__COUNT
 };
 
 const char *cap_mode_name(enum cap_mode mode);
@@ -160,6 +162,17 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 
 /* Print the plan (--dry-run), one fact per line. */
 void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE *f);
+
+/* What a plan records: function_graph (graph, cross), the kprobes (retprobe, cross). */
+static inline bool cap_plan_graph(const struct cap_plan *pl)
+{
+	return pl->mode == CAP_MODE_GRAPH || pl->mode == CAP_MODE_CROSS;
+}
+
+static inline bool cap_plan_probes(const struct cap_plan *pl)
+{
+	return pl->mode == CAP_MODE_RETPROBE || pl->mode == CAP_MODE_CROSS;
+}
 
 /* Allocation rate from two /proc/vmstat reads @ms apart (pgalloc_*); 0 if unknown. */
 unsigned long cap_estimate_alloc_rate(const char *proc_dir, unsigned int ms);

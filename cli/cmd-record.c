@@ -76,7 +76,9 @@ static void record_usage(FILE *f)
 		"or until SIGINT/SIGTERM.  Needs root.\n"
 		"\n"
 		"  -o, --output FILE     output (default trace.dat, or trace.txt with --text)\n"
-		"  -m, --mode MODE       graph, retprobe, events or auto (default auto)\n"
+		"  -m, --mode MODE       graph, retprobe, events or auto (default auto); cross:\n"
+		"                        graph and retprobe at once, for 'analyze -m graph' and\n"
+		"                        'analyze -m retprobe' of one run (costs both)\n"
 		"  -d, --duration TIME   record for TIME (10, 2.5s, 500ms)\n"
 		"  -b, --buffer-kb KB    ring buffer per CPU (default: from the allocation rate)\n"
 		"  -t, --text            write ftrace text (trace_pipe) instead of trace.dat\n"
@@ -125,7 +127,7 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 		case 'o': st->output = optarg; break;
 		case 'm':
 			if (cap_mode_parse(optarg, &st->mode)) {
-				cli_error("--mode: graph, retprobe, events or auto, not '%s'", optarg);
+				cli_error("--mode: graph, retprobe, events, auto or cross, not '%s'", optarg);
 				return -1;
 			}
 			break;

@@ -202,11 +202,12 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		", \"orphan_calls\": %" PRIu64 ", \"reclaim_end_without_begin\": %" PRIu64
 		", \"order_out_of_range\": %" PRIu64 ", \"ts_backwards\": %" PRIu64
 		", \"migrations\": %" PRIu64 ", \"wrapper_merged\": %" PRIu64
-		", \"bulk_gpfl\": %" PRIu64 ", \"boosted_wakes\": %" PRIu64,
+		", \"bulk_gpfl\": %" PRIu64 ", \"boosted_wakes\": %" PRIu64
+		", \"other_mode\": %" PRIu64,
 		an->incomplete, an->open_at_end, an->exit_without_entry, an->unmatched_entry,
 		an->orphan_calls, an->reclaim_end_without_begin, an->order_out_of_range,
 		an->ts_backwards, an->migrations, an->wrapper_merged, an->bulk_gpfl,
-		an->boosted_wakes);
+		an->boosted_wakes, an->other_mode);
 	if (in->pstats)
 		fprintf(f, ", \"bad_lines\": %" PRIu64 ", \"bad_fields\": %" PRIu64
 			", \"ts_unordered\": %" PRIu64, in->pstats->bad_lines, in->pstats->bad_fields,

@@ -711,6 +711,8 @@ static int parse_counts(struct sctx *c, const struct jval *root)
 		U64(o, "anomalies", "wrapper_merged", &an->wrapper_merged);
 		U64(o, "anomalies", "bulk_gpfl", &an->bulk_gpfl);
 		U64(o, "anomalies", "boosted_wakes", &an->boosted_wakes);
+		if (jget(o, "other_mode"))	/* since 2026-11-22 */
+			U64(o, "anomalies", "other_mode", &an->other_mode);
 		if (jget(o, "bad_lines")) {
 			c->s->have_pstats = true;
 			U64(o, "anomalies", "bad_lines", &c->s->pstats.bad_lines);
@@ -1185,6 +1187,7 @@ int rpt_summary_merge(struct rpt_summary *d, const struct rpt_summary *s, char *
 		da->wrapper_merged += sa->wrapper_merged;
 		da->bulk_gpfl += sa->bulk_gpfl;
 		da->boosted_wakes += sa->boosted_wakes;
+		da->other_mode += sa->other_mode;
 	}
 	d->have_pstats = d->have_pstats || s->have_pstats;
 	d->pstats.bad_lines += s->pstats.bad_lines;

@@ -168,5 +168,6 @@ const struct rpt_anomaly rpt_anomalies[] = {
 	RPT_ANOMALY("frozen alloc merged into its wrapper", wrapper_merged),
 	RPT_ANOMALY("gpfl calls not from the allocator (bulk)", bulk_gpfl),
 	RPT_ANOMALY("boosted-watermark kswapd wakes (fast path)", boosted_wakes),
+	RPT_ANOMALY("events of a second exact mode, not read (-m chooses)", other_mode),
 };
 const size_t rpt_nr_anomalies = sizeof(rpt_anomalies) / sizeof(rpt_anomalies[0]);

@@ -11,7 +11,8 @@
 # One qemu boot (TCG, 2 vCPUs, $MEM RAM) per kernel x scenario; in it, tests/e2e/suite-init.sh captures the
 # scenario's window once per entry of caps_for(): the static recorder (allocscope-record-static, trace.dat) in
 # graph / retprobe / events mode, graph and retprobe twice (the repeat measures run-to-run variation), the shell
-# recorder (capture/allocscope-record.sh, text, auto mode); `anon-tcmd` is one more boot that captures the anon
+# recorder (capture/allocscope-record.sh, text, auto mode), and once in cross mode (graph and retprobe at once,
+# analyzed both ways: the exact mode comparison); `anon-tcmd` is one more boot that captures the anon
 # scenario with `trace-cmd record` (function_graph; kprobes on 6.1, see caps_for; markers written by
 # suite-init.sh). The guest checks that tracefs is restored after each recorder. The host runs
 # tests/e2e/merge-test.sh first (the shell recorder's per-CPU merge, no boot), then `allocscope analyze --json` on
@@ -68,7 +69,7 @@ caps_for() { # KERNEL SCENARIO
 	# its own: fixtures.sh retries a crashed boot, and a retry must not throw the other captures away
 	6.1-*-tcmd) echo "tcmd-retprobe" ;;
 	*-tcmd) echo "tcmd-graph" ;;
-	*) echo "as-graph,as-retprobe,as-events,sh-auto,as-graph,as-retprobe" ;;
+	*) echo "as-graph,as-retprobe,as-events,sh-auto,as-graph,as-retprobe,as-cross" ;;
 	esac
 }
 
@@ -94,6 +95,12 @@ analyze_run() { # analyze_run RUNDIR: analyze --json (and the text report) of ev
 		case $t in */guest.log | */checks.txt | */uname.txt | */dmesg.txt | *.analyze.txt) continue ;; esac
 		"$EB/allocscope" analyze --json "$t" >"$t.json" 2>"$t.json.err" || log "analyze --json $t failed: $(head -3 "$t.json.err")"
 		"$EB/allocscope" analyze "$t" >"$t.analyze.txt" 2>&1 || true
+		case $t in *-cross.dat)	# graph and retprobe recorded at once: read each way (and as events)
+			for m in graph retprobe events; do
+				"$EB/allocscope" analyze -m $m --json "$t" >"$t.$m.json" 2>"$t.$m.json.err" ||
+					log "analyze -m $m --json $t failed: $(head -3 "$t.$m.json.err")"
+			done ;;
+		esac
 	done
 }
 

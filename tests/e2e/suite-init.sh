@@ -9,7 +9,7 @@
 #   as_scen=anon|pagecache|thp|calm|oom
 #   as_caps=LIST          captures, in order, comma-separated: REC-MODE with REC = as (static allocscope record,
 #                         trace.dat), sh (allocscope-record.sh, text) or tcmd (trace-cmd record, trace.dat) and
-#                         MODE = graph|retprobe|events|auto (tcmd: graph or retprobe)
+#                         MODE = graph|retprobe|events|auto|cross (as only) (tcmd: graph or retprobe)
 #   as_buf=KB             per-CPU ring buffer of every recorder
 #   as_win=SECS           window workload length
 #   as_zram=MB            zram swap (0: none; oom turns swap off anyway)

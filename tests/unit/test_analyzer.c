@@ -632,6 +632,56 @@ static void test_retprobe_bpftrace_trap(void **state)
 	fx_free(x);
 }
 
+/*
+ * A capture with function_graph and the probes at once (record -m cross):
+ * -m graph and -m retprobe each read their own kind and classify the same
+ * allocations; auto reads the first kind and counts the other.
+ */
+static void cross_trace(struct fx *x)
+{
+	uint64_t t = 1 * MS;
+
+	/* fast: gpfl gives a page at once */
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	kprobe(x, t + 1, 100, 0, F_ALLOC, 0x140cca, 0);
+	leaf(x, t + 2 * US, 100, 0, F_GPFL, 1, 1 * US, NONE);
+	kret(x, t + 2 * US + 1, 100, 0, F_GPFL, F_ALLOC, 0xffff888000001000ull);
+	page_alloc(x, t + 3 * US, 100, 0, 0, G_USER);
+	kret(x, t + 4 * US, 100, 0, F_ALLOC, NULL, 0xffff888000001000ull);
+	fexit(x, t + 4 * US + 1, 100, 0, F_ALLOC, 0, 4 * US, NONE);
+	/* slow: the first gpfl fails, the second (in the slow path) gives a page */
+	fent(x, t + 10 * US, 100, 0, F_ALLOC, 0);
+	kprobe(x, t + 10 * US + 1, 100, 0, F_ALLOC, 0x140cca, 0);
+	leaf(x, t + 12 * US, 100, 0, F_GPFL, 1, 1 * US, NONE);
+	kret(x, t + 12 * US + 1, 100, 0, F_GPFL, F_ALLOC, 0);
+	leaf(x, t + 14 * US, 100, 0, F_GPFL, 1, 1 * US, NONE);
+	kret(x, t + 14 * US + 1, 100, 0, F_GPFL, F_ALLOC, 0xffff888000002000ull);
+	page_alloc(x, t + 15 * US, 100, 0, 0, G_USER);
+	kret(x, t + 16 * US, 100, 0, F_ALLOC, NULL, 0xffff888000002000ull);
+	fexit(x, t + 16 * US + 1, 100, 0, F_ALLOC, 0, 6 * US, NONE);
+}
+
+static void test_cross_capture(void **state)
+{
+	static const enum anl_mode modes[] = { ANL_MODE_GRAPH, ANL_MODE_RETPROBE, ANL_MODE_AUTO };
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		struct fx *x = fx_new(modes[i]);
+		const struct anl_model *m;
+
+		cross_trace(x);
+		m = fx_finish(x);
+		assert_int_equal(m->scope.allocations, 2);
+		assert_int_equal(m->scope.slow, 1);
+		assert_int_equal(m->anomalies.unmatched_entry, 0);
+		assert_int_equal(m->anomalies.exit_without_entry, 0);
+		assert_int_equal(m->mode, modes[i] == ANL_MODE_RETPROBE ? ANL_MODE_RETPROBE : ANL_MODE_GRAPH);
+		/* auto: the graph events came first; the probes' 7 events are counted, not read */
+		assert_int_equal(m->anomalies.other_mode, modes[i] == ANL_MODE_AUTO ? 7 : 0);
+		fx_free(x);
+	}
+}
+
 static void test_retprobe_failure_and_edges(void **state)
 {
 	struct fx *x = fx_new(ANL_MODE_RETPROBE);
@@ -1623,6 +1673,7 @@ int main(void)
 		cmocka_unit_test(test_graph_lost_events),
 		cmocka_unit_test(test_graph_wrapper_frozen),
 		cmocka_unit_test(test_retprobe_bpftrace_trap),
+		cmocka_unit_test(test_cross_capture),
 		cmocka_unit_test(test_retprobe_failure_and_edges),
 		cmocka_unit_test(test_forced_mode_ignores_others),
 		cmocka_unit_test(test_events_estimation),

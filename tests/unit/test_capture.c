@@ -238,6 +238,16 @@ static void test_probe_full_kernel(void **state)
 	assert_int_equal(plan.nr_funcs, 0);
 	assert_int_equal(plan.buffer_kb, 2048);
 	assert_true(plan.record_tgid);
+
+	/* cross: graph's functions (the probes' two first) and the probes */
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_CROSS, false, 0, 0, &plan), 0);
+	assert_int_equal(plan.mode, CAP_MODE_CROSS);
+	assert_true(cap_plan_graph(&plan) && cap_plan_probes(&plan));
+	assert_string_equal(plan.funcs[0], "__alloc_pages_noprof");
+	assert_string_equal(plan.funcs[1], "get_page_from_freelist");
+	assert_true(plan.nr_funcs > 2);
+	assert_true(plan.funcgraph_retval);
+	assert_false(plan.use_fprobe);
 }
 
 /* Locked down like the 6.18 development machine: tracepoints only. */
@@ -273,6 +283,8 @@ static void test_probe_locked_down(void **state)
 	assert_non_null(strstr(plan.why, "graph: no function_graph tracer"));
 	assert_int_equal(cap_plan_make(&p, CAP_MODE_GRAPH, false, 0, 0, &plan), -CAP_EMODE);
 	assert_int_equal(cap_plan_make(&p, CAP_MODE_RETPROBE, false, 0, 0, &plan), -CAP_EMODE);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_CROSS, false, 0, 0, &plan), -CAP_EMODE);
+	assert_string_equal(plan.why, "graph: no function_graph tracer");
 }
 
 static void test_probe_no_tracefs(void **state)
@@ -291,6 +303,9 @@ static void test_mode_names(void **state)
 	assert_int_equal(cap_mode_parse("retprobe", &m), 0);
 	assert_int_equal(m, CAP_MODE_RETPROBE);
 	assert_int_equal(cap_mode_parse("kprobe", &m), -1);
+	assert_int_equal(cap_mode_parse("cross", &m), 0);
+	assert_int_equal(m, CAP_MODE_CROSS);
+	assert_string_equal(cap_mode_name(CAP_MODE__COUNT), "?");
 	assert_string_equal(cap_mode_name(CAP_MODE_EVENTS), "events");
 	assert_string_equal(cap_strerror(-CAP_EBUSY), "another allocscope record is running");
 }
