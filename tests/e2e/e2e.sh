@@ -121,7 +121,7 @@ for k in $KERNELS; do
 			else
 				export IMG_SIZE=768M MKFS_OPTS=
 			fi
-			# a boot with six captures takes 1.5-3 min under TCG; one capture by trace-cmd gets 8 min
+			# a boot with seven captures takes 0.6-3 min under TCG; one capture by trace-cmd gets 8 min
 			bt=1200
 			[ "${s%-tcmd}" = "$s" ] || bt=480
 			BOOT_TIMEOUT=$bt boot "$kdir" "$initrd" "$name" \
