@@ -141,6 +141,7 @@ struct anl_ctx {
 	bool		seen_compact_fn;	/* __alloc_pages_direct_compact entry/exit */
 	bool		seen_lru_shrink_tp;
 	bool		seen_lru_inactive_tp;	/* with nr_reclaimed */
+	bool		bulk_probed;		/* the bulk allocator's kretprobe was recorded */
 	bool		memcg_known;		/* memcg reclaim events recorded (seen, or the capture's
 						 * option lines list them, or say the kernel lacks them) */
 	bool		seen_kswapd_switch, seen_kswapd_wake, seen_switch;
@@ -725,7 +726,16 @@ static int fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_even
 	bool graph = ev->kind == PRS_EV_FUNC_ENTRY || ev->kind == PRS_EV_FUNC_EXIT;
 	bool entry = ev->kind == PRS_EV_FUNC_ENTRY || ev->kind == PRS_EV_KPROBE;
 
-	if (role == ROLE_NONE || role == ROLE_BULK)
+	if (role == ROLE_BULK) {
+		/* its pages count in pgalloc and emit no mm_page_alloc */
+		if (!entry && ev->u.fn.retval != PRS_NO_VALUE && ev->u.fn.retval < (1u << 20)) {
+			RAW_INC(a, bulk_calls, 1);
+			RAW_INC(a, bulk_pages, ev->u.fn.retval);
+			a->bulk_probed = true;
+		}
+		return 0;
+	}
+	if (role == ROLE_NONE)
 		return 0;
 	if (graph ? !mode_takes_graph(a) : !mode_takes_kprobe(a))
 		return 0;
@@ -1540,6 +1550,8 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 			   (!buf[sizeof(memcg_opt) - 1] || buf[sizeof(memcg_opt) - 1] == ',')) {
 			/* recorded, or ",missing": no CONFIG_MEMCG, no memcg reclaim */
 			a->memcg_known = true;
+		} else if (!strncmp(buf, "option bulk_probe=", 18) && strcmp(buf + 18, "-")) {
+			a->bulk_probed = true;
 		} else if (!strncmp(buf, "clk_tck ", 8) && sscanf(buf + 8, "%llu", &v1) == 1) {
 			a->clk_tck = v1;
 		} else if (!strncmp(buf, "kswapd ", 7) && a->snap_phase &&
@@ -1844,7 +1856,11 @@ static void gt_explain(struct anl_ctx *a, struct anl_model *m, int i)
 			  "lower bound, the difference may be the loss alone";
 		return;
 	}
-	if (g->edge_explained && g->inside)
+	if (g->edge_explained && g->kernel > g->trace + g->edge)
+		lead = "the kernel's delta is above the trace by no more than the bulk allocator's "
+		       "pages (trace + edge .. trace + edge + unseen): pages the kernel counts and "
+		       "mm_page_alloc does not show";
+	else if (g->edge_explained && g->inside)
 		lead = "the kernel's delta is within what the window's edges allow (trace - inside "
 		       ".. trace): its snapshots were read inside the window markers, so events "
 		       "between begin and the before-snapshot's last vmstat line, and between "
@@ -1937,7 +1953,8 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct anl_totals *r)
 {
 	const struct anl_vmstat *vm = a->vm;
-	const uint64_t *e1, *e2, *e3;
+	const uint64_t *e1, *e2, *e3, *e4;
+	char bulk_why[200];
 	uint64_t edge[3];
 
 	m->vmstat_known = vm[0].present && vm[1].present;
@@ -2018,17 +2035,30 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 	e3 = EDGE(a, charge_failed_pages);
 	for (int i = 0; i < 3; i++)
 		edge[i] = e1[i] - e2[i] + e3[i];
+	e4 = EDGE(a, bulk_pages);
+	snprintf(bulk_why, sizeof(bulk_why), "its returns (kretprobe) gave %" PRIu64 " pages in %"
+		 PRIu64 " calls in the window and %" PRIu64 " at its edges: the kernel may count up "
+		 "to that many more than the trace", r->bulk_pages, r->bulk_calls,
+		 m->window_from_markers ? e4[1] : 0);
 	gt_add(a, m, "pgalloc", r->page_alloc_pages - r->captured_pages + r->charge_failed_pages,
 	       r->page_alloc_events, edge, false, ANL_VM_PGALLOC,
 	       "pgalloc_* counts 1 << order where rmqueue_pcplist()/rmqueue_buddy() hand pages "
-	       "out, and in __alloc_pages_bulk() (vmalloc's order-0 pages), which emits no "
-	       "mm_page_alloc: those the trace cannot see; trace = %" PRIu64 " pages of "
+	       "out, and in the bulk allocator (alloc_pages_bulk*(): vmalloc, splice reads, "
+	       "page_pool), which emits no mm_page_alloc; %s; trace = %" PRIu64 " pages of "
 	       "mm_page_alloc - %" PRIu64 " captured by direct compaction (compaction_capture(): "
 	       "mm_page_alloc, no pgalloc) + %" PRIu64 " freed on a failed memcg charge (pgalloc, "
-	       "no page in mm_page_alloc)%s", r->page_alloc_pages, r->captured_pages,
+	       "no page in mm_page_alloc)%s",
+	       a->bulk_probed ? bulk_why : "its pages the trace cannot see (allocscope record "
+	       "probes its return where kprobes exist)", r->page_alloc_pages, r->captured_pages,
 	       r->charge_failed_pages,
 	       a->seen_graph || a->seen_kprobe ? "" :
 	       "; captures and failed charges show only with function events, not recorded");
+	if (a->bulk_probed) {
+		struct anl_gt *g = &m->gt[m->nr_gt - 1];
+
+		g->unseen = r->bulk_pages + (m->window_from_markers ? e4[1] : 0);
+		g->edge_explained = anl_gt_edge_explains(g);
+	}
 
 	gt_pgsteal_direct(a, m, r);
 

@@ -249,6 +249,10 @@ struct anl_totals {
 	uint64_t	captured;		/* allocations whose page direct compaction captured */
 	uint64_t	captured_pages;		/* ... their pages (mm_page_alloc without pgalloc) */
 	uint64_t	charge_failed_pages;	/* gpfl gave a page, mm_page_alloc none (memcg charge) */
+	uint64_t	bulk_calls;		/* returns of the bulk allocator (its kretprobe) */
+	uint64_t	bulk_pages;		/* ... their return values: pages populated (pgalloc, no
+						 * mm_page_alloc), an upper bound: the array may have
+						 * held pages before the call */
 	uint64_t	reclaim_begin;		/* mm_vmscan_direct_reclaim_begin */
 	uint64_t	reclaim_passes;		/* reclaim entries + restarts seen in lru_shrink priority */
 	uint64_t	reclaim_end;
@@ -298,6 +302,8 @@ struct anl_gt {
 	uint64_t	edge_min;	/* ... of which it surely holds (after its before-snapshot) */
 	uint64_t	inside;		/* same events inside the window it may not hold (between a marker
 					 * and the snapshot read after it, or before it: begin/end) */
+	uint64_t	unseen;		/* the most the kernel may count that the trace value leaves
+					 * out (pgalloc: the bulk allocator's pages, window and edges) */
 	bool		edge_explained;	/* see anl_gt_edge_explains() */
 	const char	*note;		/* why they may differ; NULL none */
 };

@@ -234,6 +234,6 @@ bool anl_gt_edge_explains(const struct anl_gt *g)
 	uint64_t lo = g->trace + g->edge_min;
 
 	lo = lo > g->inside ? lo - g->inside : 0;
-	return g->kernel_known && !g->match && (g->edge || g->inside) &&
-	       g->kernel >= lo && g->kernel <= g->trace + g->edge;
+	return g->kernel_known && !g->match && (g->edge || g->inside || g->unseen) &&
+	       g->kernel >= lo && g->kernel <= g->trace + g->edge + g->unseen;
 }

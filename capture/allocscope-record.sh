@@ -99,7 +99,7 @@ if cat "$T/available_filter_functions" >/dev/null 2>&1; then
 elif grep -q ' [tT] get_page_from_freelist' /proc/kallsyms 2>/dev/null; then
 	FSRC=kallsyms
 fi
-ALL='__alloc_frozen_pages_noprof|__alloc_pages_noprof|__alloc_pages|__alloc_pages_nodemask|get_page_from_freelist|wake_all_kswapds|__alloc_pages_slowpath|__alloc_pages_direct_compact|__alloc_pages_direct_reclaim|try_to_free_pages|__alloc_pages_may_oom|out_of_memory'
+ALL='__alloc_frozen_pages_noprof|__alloc_pages_noprof|__alloc_pages|__alloc_pages_nodemask|get_page_from_freelist|wake_all_kswapds|__alloc_pages_slowpath|__alloc_pages_direct_compact|__alloc_pages_direct_reclaim|try_to_free_pages|__alloc_pages_may_oom|out_of_memory|alloc_pages_bulk_noprof|__alloc_pages_bulk'
 # one pass over the (large) list, then look names up in the few lines found
 case $FSRC in
 available_filter_functions)
@@ -123,6 +123,8 @@ for n in wake_all_kswapds __alloc_pages_slowpath __alloc_pages_direct_compact \
 	f=$(findfn $n); [ -n "$f" ] && HELPERS="$HELPERS $f"
 done
 case $HELPERS in *__alloc_pages_may_oom*) ;; *) f=$(findfn out_of_memory); [ -n "$f" ] && HELPERS="$HELPERS $f" ;; esac
+# the bulk allocator (5.13+) counts pgalloc without mm_page_alloc: its returns bound those pages (any mode)
+BULK=$(findfn alloc_pages_bulk_noprof); [ -n "$BULK" ] || BULK=$(findfn __alloc_pages_bulk)
 
 WHY_G=
 if ! has_word "$T/available_tracers" function_graph; then WHY_G="no function_graph tracer"
@@ -407,6 +409,13 @@ if [ "$MODE" = retprobe ]; then
 		enable_ev "$D" "allocscope/$e" || die "cannot enable allocscope/$e"
 	done
 fi
+# optional: recorded without it when it cannot be added (bulk_probe=-)
+BULKP=-
+if [ -n "$BULK" ] && [ -e "$T/kprobe_events" ] &&
+	echo "r:allocscope/bulk_ret $BULK ret=\$retval:u32" >> "$T/kprobe_events" 2>/dev/null; then
+	echo "p -:allocscope/bulk_ret x" >> "$J"
+	enable_ev "$D" allocscope/bulk_ret && BULKP=$BULK
+fi
 for e in $PRESENT; do enable_ev "$D" "$e" || die "cannot enable $e"; done
 if [ "$MODE" = graph ]; then
 	# shellcheck disable=SC2086
@@ -468,6 +477,7 @@ m "option nr_cpus=$NCPU"
 m "option clock=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$D/trace_clock")"
 m "option recorder=allocscope-record.sh"
 m "option readers=$READERS"
+m "option bulk_probe=$BULKP"
 for e in $PRESENT; do m "option event=${e%%/*}:${e#*/}"; done
 for e in $MISSING; do m "option event=${e%%/*}:${e#*/},missing"; done
 [ -n "$DUR" ] && m "option duration_s=$DUR"

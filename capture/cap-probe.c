@@ -66,6 +66,7 @@ static const char *const func_base[CAP_FN__COUNT] = {
 	[CAP_FN_TRY_TO_FREE]	= "try_to_free_pages",
 	[CAP_FN_MAY_OOM]	= "__alloc_pages_may_oom",
 	[CAP_FN_OOM]		= "out_of_memory",
+	[CAP_FN_BULK]		= "alloc_pages_bulk_noprof",	/* 6.10+; __alloc_pages_bulk 5.13-6.9 */
 };
 
 /*
@@ -208,7 +209,8 @@ static int scan_functions(const char *path, bool kallsyms, struct cap_probe *p)
 		}
 		end = name + strcspn(name, " \t");
 		*end = 0;
-		if (name[0] != '_' && name[0] != 'g' && name[0] != 'w' && name[0] != 't' && name[0] != 'o')
+		if (name[0] != '_' && name[0] != 'g' && name[0] != 'w' && name[0] != 't' && name[0] != 'o' &&
+		    name[0] != 'a')
 			continue;
 		for (size_t i = 0; i < NR_ALLOC_ENTRIES; i++)
 			if (!found_entry[i] && cap_func_matches(name, alloc_entries[i])) {
@@ -216,7 +218,8 @@ static int scan_functions(const char *path, bool kallsyms, struct cap_probe *p)
 				snprintf(entry_name[i], CAP_NAME_MAX, "%s", name);
 			}
 		for (int f = 1; f < CAP_FN__COUNT; f++)
-			if (!p->func[f][0] && cap_func_matches(name, func_base[f]))
+			if (!p->func[f][0] && (cap_func_matches(name, func_base[f]) ||
+					       (f == CAP_FN_BULK && cap_func_matches(name, "__alloc_pages_bulk"))))
 				snprintf(p->func[f], CAP_NAME_MAX, "%s", name);
 	}
 	for (size_t i = 0; i < NR_ALLOC_ENTRIES; i++)
@@ -490,6 +493,13 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 		 */
 		plan->use_fprobe = !p->has_kprobe_events;
 	}
+	/*
+	 * The bulk allocator counts pgalloc for its pages and emits no
+	 * mm_page_alloc (vmalloc's pages, splice reads: busybox cat of a /proc
+	 * file takes 16): its return value bounds them, at the cost of a probe
+	 * that fires per bulk call, not per page.
+	 */
+	plan->bulk_probe = p->has_kprobe_events && p->func[CAP_FN_BULK][0];
 	plan->record_tgid = text && p->has_record_tgid;
 	plan->est_allocs_per_s = est;
 	if (buffer_kb) {
@@ -547,6 +557,8 @@ void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE
 			"r:allocscope/alloc_ret %s ret=$retval; r:allocscope/gpff_ret %s ret=$retval\n",
 			plan->use_fprobe ? "dynamic_events (fprobe)" : "kprobe_events",
 			plan->funcs[0], plan->funcs[0], plan->funcs[1]);
+	fprintf(f, "bulk probe   %s\n", plan->bulk_probe ? p->func[CAP_FN_BULK] :
+		p->func[CAP_FN_BULK][0] ? "no (no kprobe_events)" : "no (no bulk allocator found)");
 	fprintf(f, "events      ");
 	for (int i = 0; i < p->nr_events; i++)
 		if (p->events[i].present)

@@ -347,6 +347,25 @@ static int setup_probes(struct cap_session *s, char *err, size_t errlen)
 }
 
 static int enable_event(struct cap_session *s, const char *system, const char *event,
+			char *err, size_t errlen);
+
+/* The bulk allocator's return (pages it populated): optional, 0 or an error. */
+static int setup_bulk_probe(struct cap_session *s)
+{
+	char def[256];
+	int e;
+
+	if (!s->probe_file[0])
+		join(s->probe_file, sizeof(s->probe_file), s->probe.tracing_dir, "kprobe_events");
+	snprintf(def, sizeof(def), "r:allocscope/bulk_ret %s ret=$retval:u32",
+		 s->probe.func[CAP_FN_BULK]);
+	e = add_probe(s, def, "bulk_ret", NULL, 0);
+	if (!e)
+		e = enable_event(s, "allocscope", "bulk_ret", NULL, 0);
+	return e;
+}
+
+static int enable_event(struct cap_session *s, const char *system, const char *event,
 			char *err, size_t errlen)
 {
 	char path[512], *cur;
@@ -452,6 +471,8 @@ int cap_session_setup(struct cap_session *s, char *err, size_t errlen)
 		if (r)
 			return r;
 	}
+	if (pl->bulk_probe && setup_bulk_probe(s))
+		s->plan.bulk_probe = false;	/* recorded without it, and said so in the markers */
 
 	if (cap_plan_graph(pl)) {
 		char entry[1][CAP_NAME_MAX];
@@ -713,6 +734,8 @@ int cap_snapshot_begin(struct cap_session *s, const char *extra[], int nr_extra)
 	if (cap_plan_probes(pl))
 		cap_marker(s, "allocscope: option probes=%s",
 			   pl->use_fprobe ? "fprobe" : "kprobe");
+	cap_marker(s, "allocscope: option bulk_probe=%s",
+		   pl->bulk_probe ? s->probe.func[CAP_FN_BULK] : "-");
 	for (int i = 0; i < s->probe.nr_events; i++)
 		cap_marker(s, "allocscope: option event=%s:%s%s", s->probe.events[i].system,
 			   s->probe.events[i].name, s->probe.events[i].present ? "" : ",missing");

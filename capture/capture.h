@@ -62,6 +62,7 @@ enum cap_func {
 	CAP_FN_TRY_TO_FREE,		/* try_to_free_pages */
 	CAP_FN_MAY_OOM,			/* __alloc_pages_may_oom */
 	CAP_FN_OOM,			/* out_of_memory */
+	CAP_FN_BULK,			/* the bulk allocator (5.13+), probed apart from the mode */
 	CAP_FN__COUNT,
 };
 
@@ -139,6 +140,8 @@ struct cap_plan {
 	bool		use_instance;	/* record into instances/<instance> */
 	bool		graph_top;	/* function_graph at the top level (older kernels) */
 	bool		use_fprobe;	/* retprobe through fprobe events (no kprobe_events) */
+	bool		bulk_probe;	/* kretprobe on the bulk allocator: its pages count in
+					 * pgalloc without mm_page_alloc (every mode, where it can) */
 	bool		funcgraph_retval;
 	bool		record_tgid;
 	int		max_graph_depth;

@@ -228,9 +228,10 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		else
 			fputs("null", f);
 		fprintf(f, ", \"match\": %s, \"entries\": %" PRIu64 ", \"exact\": %s, \"edge\": %" PRIu64
-			", \"edge_min\": %" PRIu64 ", \"inside\": %" PRIu64 ", \"edge_explained\": %s, "
-			"\"note\": ", g->match ? "true" : "false", g->entries, g->exact ? "true" : "false",
-			g->edge, g->edge_min, g->inside, g->edge_explained ? "true" : "false");
+			", \"edge_min\": %" PRIu64 ", \"inside\": %" PRIu64 ", \"unseen\": %" PRIu64
+			", \"edge_explained\": %s, \"note\": ", g->match ? "true" : "false", g->entries,
+			g->exact ? "true" : "false", g->edge, g->edge_min, g->inside, g->unseen,
+			g->edge_explained ? "true" : "false");
 		rpt_json_str(f, g->note);
 		fputc('}', f);
 	}

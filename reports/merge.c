@@ -826,6 +826,8 @@ static int parse_groundtruth(struct sctx *c, const struct jval *root)
 		ret = get_u64_opt(c, e, "groundtruth", "edge_min", &g->edge_min);
 		if (!ret)
 			ret = get_u64_opt(c, e, "groundtruth", "inside", &g->inside);
+		if (!ret)
+			ret = get_u64_opt(c, e, "groundtruth", "unseen", &g->unseen);
 		if (ret)
 			return ret;
 		if (!kv || (kv->type != J_NULL && !(kv->type == J_NUM && kv->is_uint)))
@@ -1065,6 +1067,7 @@ static int merge_gt(struct rpt_summary *d, const struct rpt_summary *s)
 		dg->edge += sg->edge;
 		dg->edge_min += sg->edge_min;
 		dg->inside += sg->inside;
+		dg->unseen += sg->unseen;
 		dg->exact = dg->exact && sg->exact;
 		dg->kernel_known = dg->kernel_known && sg->kernel_known;
 		dg->kernel = dg->kernel_known ? dg->kernel + sg->kernel : 0;

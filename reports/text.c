@@ -261,7 +261,8 @@ static void groundtruth(FILE *f, const struct rpt_input *in)
 			fprintf(f, "%10" PRIu64 "  %s%-8s%s", g->kernel,
 				rpt_sgr(in, g->match ? RPT_SGR_GREEN : g->edge_explained ?
 					RPT_SGR_YELLOW : RPT_SGR_RED),
-				g->match ? "yes" : g->edge_explained ? "edge" : "NO",
+				g->match ? "yes" : !g->edge_explained ? "NO" :
+				g->kernel > g->trace + g->edge ? "bulk" : "edge",
 				rpt_sgr(in, RPT_SGR_RESET));
 		else
 			fprintf(f, "%10s  %-8s", "?", "-");

@@ -1037,6 +1037,56 @@ static void test_window_inside_bounded(void **state)
 	fx_free(x);
 }
 
+/*
+ * The bulk allocator's pages count in pgalloc without mm_page_alloc: with
+ * its kretprobe recorded (allocscope: option bulk_probe=...) their sum bounds
+ * the kernel's excess; without it, or beyond it, the difference stays NO.
+ */
+static const struct anl_gt *bulk_window(struct fx *x, const char *kernel_after, bool probed)
+{
+	if (probed)
+		marker(x, 5 * MS, "allocscope: option bulk_probe=alloc_pages_bulk_noprof");
+	marker(x, 10 * MS, "allocscope: begin");
+	marker(x, 12 * MS, "allocscope: vmstat pgalloc_normal 1000");
+	graph_fast(x, 20 * MS, 100, 0);
+	if (probed) {
+		kret(x, 21 * MS, 100, 0, "alloc_pages_bulk_noprof", "copy_splice_read", 16);
+		kret(x, 22 * MS, 100, 0, "alloc_pages_bulk_noprof", "copy_splice_read", 0);
+	}
+	graph_fast(x, 30 * MS, 100, 0);
+	marker(x, 40 * MS, "allocscope: snapshot-after");
+	marker(x, 50 * MS, "allocscope: end");
+	marker(x, 50 * MS, kernel_after);
+	return gt_of(fx_finish(x), "pgalloc");
+}
+
+static void test_bulk_allocator_bound(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_gt *g = bulk_window(x, "allocscope: vmstat pgalloc_normal 1012", true);
+
+	assert_int_equal(g->trace, 2);
+	assert_int_equal(g->kernel, 12);
+	assert_int_equal(g->unseen, 16);
+	assert_true(g->edge_explained);
+	assert_non_null(strstr(g->note, "bulk allocator's pages"));
+	assert_non_null(strstr(g->note, "gave 16 pages in 2 calls"));
+	fx_free(x);
+
+	x = fx_new(ANL_MODE_AUTO);	/* more than the bulk pages: not explained */
+	g = bulk_window(x, "allocscope: vmstat pgalloc_normal 1019", true);
+	assert_int_equal(g->unseen, 16);
+	assert_false(g->edge_explained);
+	fx_free(x);
+
+	x = fx_new(ANL_MODE_AUTO);	/* not probed: nothing bounds the excess */
+	g = bulk_window(x, "allocscope: vmstat pgalloc_normal 1012", false);
+	assert_int_equal(g->unseen, 0);
+	assert_false(g->edge_explained);
+	assert_non_null(strstr(g->note, "its pages the trace cannot see"));
+	fx_free(x);
+}
+
 /* More than the inside events missing: the edges do not explain it. */
 static void test_window_inside_exceeded(void **state)
 {
@@ -1683,6 +1733,7 @@ int main(void)
 		cmocka_unit_test(test_window_edge_min_bound),
 		cmocka_unit_test(test_window_inside_bounded),
 		cmocka_unit_test(test_window_inside_exceeded),
+		cmocka_unit_test(test_bulk_allocator_bound),
 		cmocka_unit_test(test_window_inside_unbounded),
 		cmocka_unit_test(test_window_outside_snapshot_read),
 		cmocka_unit_test(test_window_mixed_markers),
