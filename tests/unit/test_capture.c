@@ -95,7 +95,7 @@ static void fake_full_kernel(void)
 	put("t/available_filter_functions",
 	    "do_one_initcall\n__alloc_pages_noprof\nget_page_from_freelist\n"
 	    "__alloc_pages_slowpath.constprop.0\n__alloc_pages_direct_compact\n"
-	    "try_to_free_pages\nout_of_memory\nwake_all_kswapds\n__alloc_pages_bulk_noprof\n"
+	    "try_to_free_pages\nout_of_memory\nwake_all_kswapds\nalloc_pages_bulk_noprof\n"
 	    "get_page_from_freelist.cold\n");
 	put("t/set_ftrace_filter", "#### all functions enabled ####\n");
 	put("t/set_graph_function", "#### all functions enabled ####\n");
@@ -107,6 +107,7 @@ static void fake_full_kernel(void)
 	put("t/trace_marker", "");
 	put("t/trace_clock", "[local] global counter\n");
 	put("t/kprobe_events", "");
+	put("t/events/allocscope/bulk_ret/enable", "0\n");
 	put("t/options/funcgraph-retval", "0\n");
 	put("t/options/funcgraph-abstime", "0\n");
 	put("t/options/funcgraph-proc", "0\n");
@@ -229,6 +230,8 @@ static void test_probe_full_kernel(void **state)
 	assert_string_equal(plan.funcs[plan.nr_funcs - 1], "out_of_memory");
 	assert_true(plan.funcgraph_retval);
 	assert_int_equal(plan.buffer_kb, 16384);
+	assert_true(plan.bulk_probe);
+	assert_string_equal(p.func[CAP_FN_BULK], "alloc_pages_bulk_noprof");
 
 	assert_int_equal(cap_plan_make(&p, CAP_MODE_RETPROBE, false, 0, 100000, &plan), 0);
 	assert_int_equal(plan.nr_funcs, 2);
@@ -340,8 +343,14 @@ static void test_session_restore_exact(void **state)
 	assert_non_null(strstr(get("t/set_ftrace_filter"), "get_page_from_freelist\n"));
 	assert_string_equal(get("t/set_graph_function"), "__alloc_pages_noprof\n");
 	assert_string_equal(get("t/options/funcgraph-retval"), "1");
+	/* every mode: the bulk allocator's return, where kprobe_events exists */
+	assert_string_equal(get("t/kprobe_events"),
+			    "r:allocscope/bulk_ret alloc_pages_bulk_noprof ret=$retval:u32\n");
+	assert_string_equal(get("t/events/allocscope/bulk_ret/enable"), "1");
 
 	assert_int_equal(cap_snapshot_begin(s, NULL, 0), 0);
+	assert_non_null(strstr(get("t/trace_marker"),
+			       "allocscope: option bulk_probe=alloc_pages_bulk_noprof\n"));
 	assert_non_null(strstr(get("t/trace_marker"), "allocscope: begin\n"));
 	/*
 	 * snapshot-after, then nothing but the reads, then end and the lines
@@ -365,6 +374,8 @@ static void test_session_restore_exact(void **state)
 		assert_string_equal(get(files[i]), before[i]);
 	/* an empty filter reads "#### all functions enabled ####" in tracefs, "" here */
 	assert_string_equal(get("t/set_graph_function"), "");
+	assert_string_equal(get("t/events/allocscope/bulk_ret/enable"), "0\n");
+	assert_non_null(strstr(get("t/kprobe_events"), "-:allocscope/bulk_ret\n"));
 	/* "7 (expanded: 1408)": the real size comes back */
 	assert_string_equal(get("t/buffer_size_kb"), "1408");
 }
