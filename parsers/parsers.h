@@ -105,6 +105,8 @@ struct prs_event {
 	int32_t		tgid;		/* -1 unknown (text has it only with the TGID column) */
 	enum prs_kind	kind;
 	const char	*comm;		/* task name, "" when unknown; valid until next prs_next() */
+	bool		comm_per_pid;	/* comm is the one of every event of this pid (trace.dat's
+					 * saved cmdlines): a consumer may keep the first it saw */
 	const char	*name;		/* event name as the trace names it (interned) */
 
 	union {

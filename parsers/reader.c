@@ -346,6 +346,7 @@ void prs_account(struct prs_reader *r, const struct prs_event *ev)
 void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 {
 	ev->kind = kind;
+	ev->comm_per_pid = false;
 	switch (kind) {
 	case PRS_EV_FUNC_ENTRY:
 	case PRS_EV_FUNC_EXIT:

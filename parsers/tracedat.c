@@ -1973,6 +1973,7 @@ int prs_td_emit(struct prs_reader *r, struct td *t, struct tep_record *rec, stru
 		if (td_get(t, held, e->f[F_PID], rec, &v)) {
 			ev->pid = (int32_t)v;
 			ev->comm = td_comm(t, ev->pid);
+			ev->comm_per_pid = true;
 		} else {
 			r->stats.bad_fields++;
 		}
