@@ -132,12 +132,6 @@ struct anl_ctx {
 	/* what the stream showed */
 	bool		seen_any;
 	bool		seen_graph, seen_retval, seen_kprobe;
-	/*
-	 * Auto mode on a capture with both function_graph and kprobe events
-	 * (record -m cross, or any tool's): the first kind seen is read, the
-	 * other counted in other_mode (-m graph or -m retprobe chooses).
-	 */
-	enum { KIND_NONE, KIND_GRAPH, KIND_KPROBE } exact_kind;
 	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp, seen_suitable_tp;
 	bool		seen_compact_fn;	/* __alloc_pages_direct_compact entry/exit */
 	bool		seen_lru_shrink_tp;
@@ -740,13 +734,14 @@ static int fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_even
 		return 0;
 	if (graph ? !mode_takes_graph(a) : !mode_takes_kprobe(a))
 		return 0;
-	if (a->opts.mode == ANL_MODE_AUTO) {
-		if (a->exact_kind == KIND_NONE)
-			a->exact_kind = graph ? KIND_GRAPH : KIND_KPROBE;
-		if (a->exact_kind != (graph ? KIND_GRAPH : KIND_KPROBE)) {
-			a->an.other_mode++;
-			return 0;
-		}
+	/*
+	 * Auto mode on a capture with both function_graph and kprobe events
+	 * (record -m cross, or any tool's): the first kind seen is read, the
+	 * other counted (-m graph or -m retprobe chooses).
+	 */
+	if (a->opts.mode == ANL_MODE_AUTO && (graph ? a->seen_kprobe : a->seen_graph)) {
+		a->an.other_mode++;
+		return 0;
 	}
 	if (graph)
 		a->seen_graph = true;
@@ -1813,20 +1808,21 @@ static const uint64_t *edge_of(const struct anl_ctx *a, size_t off, uint64_t *ed
 
 #define EDGE(a, field) edge_of(a, offsetof(struct anl_totals, field), (uint64_t[3]){ 0, 0, 0 })
 
-static void gt_add(struct anl_ctx *a, struct anl_model *m, const char *name, uint64_t trace,
-		   uint64_t entries, const uint64_t edge[3], bool exact, enum anl_vm_item item,
-		   const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+static struct anl_gt *gt_add(struct anl_ctx *a, struct anl_model *m, const char *name,
+			     uint64_t trace, uint64_t entries, const uint64_t edge[3], bool exact,
+			     enum anl_vm_item item, const char *fmt, ...)
+	__attribute__((format(printf, 9, 10)));
 
-static void gt_add(struct anl_ctx *a, struct anl_model *m, const char *name, uint64_t trace,
-		   uint64_t entries, const uint64_t edge[3], bool exact, enum anl_vm_item item,
-		   const char *fmt, ...)
+static struct anl_gt *gt_add(struct anl_ctx *a, struct anl_model *m, const char *name,
+			     uint64_t trace, uint64_t entries, const uint64_t edge[3], bool exact,
+			     enum anl_vm_item item, const char *fmt, ...)
 {
 	const struct anl_vmstat *vm = a->vm;
 	struct anl_gt *g;
 	va_list ap;
 
 	if (m->nr_gt >= ANL_MAX_GT)
-		return;
+		return NULL;
 	g = &m->gt[m->nr_gt];
 	g->name = name;
 	g->trace_known = true;
@@ -1839,12 +1835,12 @@ static void gt_add(struct anl_ctx *a, struct anl_model *m, const char *name, uin
 	g->edge_min = m->window_from_markers ? edge[0] : 0;
 	g->edge = m->window_from_markers ? edge[1] : 0;
 	g->inside = m->window_from_markers ? edge[2] : 0;
-	g->edge_explained = anl_gt_edge_explains(g);
 	va_start(ap, fmt);
 	vsnprintf(a->gt_note[m->nr_gt], sizeof(a->gt_note[0]), fmt, ap);
 	va_end(ap);
 	g->note = a->gt_note[m->nr_gt];
 	m->nr_gt++;
+	return g;
 }
 
 /*
@@ -1858,6 +1854,7 @@ static void gt_explain(struct anl_ctx *a, struct anl_model *m, int i)
 	char why[sizeof(a->gt_note[0])];
 	const char *lead = NULL;
 
+	g->edge_explained = anl_gt_edge_explains(g);
 	if (g->match || !g->kernel_known) {
 		g->note = NULL;
 		return;
@@ -1867,7 +1864,7 @@ static void gt_explain(struct anl_ctx *a, struct anl_model *m, int i)
 			  "lower bound, the difference may be the loss alone";
 		return;
 	}
-	if (g->edge_explained && g->kernel > g->trace + g->edge)
+	if (anl_gt_beyond_edges(g))
 		lead = "the kernel's delta is above the trace by no more than the bulk allocator's "
 		       "pages (trace + edge .. trace + edge + unseen): pages the kernel counts and "
 		       "mm_page_alloc does not show";
@@ -1965,6 +1962,7 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 {
 	const struct anl_vmstat *vm = a->vm;
 	const uint64_t *e1, *e2, *e3, *e4;
+	struct anl_gt *g;
 	char bulk_why[200];
 	uint64_t edge[3];
 
@@ -2051,7 +2049,7 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 		 PRIu64 " calls in the window and %" PRIu64 " at its edges: the kernel may count up "
 		 "to that many more than the trace", r->bulk_pages, r->bulk_calls,
 		 m->window_from_markers ? e4[1] : 0);
-	gt_add(a, m, "pgalloc", r->page_alloc_pages - r->captured_pages + r->charge_failed_pages,
+	g = gt_add(a, m, "pgalloc", r->page_alloc_pages - r->captured_pages + r->charge_failed_pages,
 	       r->page_alloc_events, edge, false, ANL_VM_PGALLOC,
 	       "pgalloc_* counts 1 << order where rmqueue_pcplist()/rmqueue_buddy() hand pages "
 	       "out, and in the bulk allocator (alloc_pages_bulk*(): vmalloc, splice reads, "
@@ -2064,12 +2062,8 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 	       r->charge_failed_pages,
 	       a->seen_graph || a->seen_kprobe ? "" :
 	       "; captures and failed charges show only with function events, not recorded");
-	if (a->bulk_probed) {
-		struct anl_gt *g = &m->gt[m->nr_gt - 1];
-
+	if (g && a->bulk_probed)
 		g->unseen = r->bulk_pages + (m->window_from_markers ? e4[1] : 0);
-		g->edge_explained = anl_gt_edge_explains(g);
-	}
 
 	gt_pgsteal_direct(a, m, r);
 

@@ -367,9 +367,12 @@ void anl_free(struct anl_ctx *a);
 /* Percentile of one stage in the scope, from its histogram. */
 uint64_t anl_stat_percentile(const struct anl_stat *s, double p);
 /*
- * The window's edges explain a difference: kernel != trace, some edge is
- * known, and kernel is in [trace + edge_min - inside, trace + edge].
+ * The window's edges (and what the trace cannot see) explain a difference:
+ * kernel != trace, some bound is known, and kernel is in
+ * [trace + edge_min - inside, trace + edge + unseen].
  */
 bool anl_gt_edge_explains(const struct anl_gt *g);
+/* ... and only with the unseen: kernel above trace + edge (the report's "bulk"). */
+bool anl_gt_beyond_edges(const struct anl_gt *g);
 
 #endif /* ALLOCSCOPE_ANALYZER_H */

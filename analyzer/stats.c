@@ -237,3 +237,8 @@ bool anl_gt_edge_explains(const struct anl_gt *g)
 	return g->kernel_known && !g->match && (g->edge || g->inside || g->unseen) &&
 	       g->kernel >= lo && g->kernel <= g->trace + g->edge + g->unseen;
 }
+
+bool anl_gt_beyond_edges(const struct anl_gt *g)
+{
+	return g->edge_explained && g->kernel > g->trace + g->edge;
+}

@@ -66,7 +66,12 @@ static const char *const func_base[CAP_FN__COUNT] = {
 	[CAP_FN_TRY_TO_FREE]	= "try_to_free_pages",
 	[CAP_FN_MAY_OOM]	= "__alloc_pages_may_oom",
 	[CAP_FN_OOM]		= "out_of_memory",
-	[CAP_FN_BULK]		= "alloc_pages_bulk_noprof",	/* 6.10+; __alloc_pages_bulk 5.13-6.9 */
+	[CAP_FN_BULK]		= "alloc_pages_bulk_noprof",	/* 6.10+ */
+};
+
+/* The same function under an older name. */
+static const char *const func_old[CAP_FN__COUNT] = {
+	[CAP_FN_BULK]		= "__alloc_pages_bulk",		/* 5.13-6.9 */
 };
 
 /*
@@ -219,7 +224,7 @@ static int scan_functions(const char *path, bool kallsyms, struct cap_probe *p)
 			}
 		for (int f = 1; f < CAP_FN__COUNT; f++)
 			if (!p->func[f][0] && (cap_func_matches(name, func_base[f]) ||
-					       (f == CAP_FN_BULK && cap_func_matches(name, "__alloc_pages_bulk"))))
+					       (func_old[f] && cap_func_matches(name, func_old[f]))))
 				snprintf(p->func[f], CAP_NAME_MAX, "%s", name);
 	}
 	for (size_t i = 0; i < NR_ALLOC_ENTRIES; i++)

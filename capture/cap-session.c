@@ -347,25 +347,6 @@ static int setup_probes(struct cap_session *s, char *err, size_t errlen)
 }
 
 static int enable_event(struct cap_session *s, const char *system, const char *event,
-			char *err, size_t errlen);
-
-/* The bulk allocator's return (pages it populated): optional, 0 or an error. */
-static int setup_bulk_probe(struct cap_session *s)
-{
-	char def[256];
-	int e;
-
-	if (!s->probe_file[0])
-		join(s->probe_file, sizeof(s->probe_file), s->probe.tracing_dir, "kprobe_events");
-	snprintf(def, sizeof(def), "r:allocscope/bulk_ret %s ret=$retval:u32",
-		 s->probe.func[CAP_FN_BULK]);
-	e = add_probe(s, def, "bulk_ret", NULL, 0);
-	if (!e)
-		e = enable_event(s, "allocscope", "bulk_ret", NULL, 0);
-	return e;
-}
-
-static int enable_event(struct cap_session *s, const char *system, const char *event,
 			char *err, size_t errlen)
 {
 	char path[512], *cur;
@@ -383,6 +364,22 @@ static int enable_event(struct cap_session *s, const char *system, const char *e
 		return 0;	/* someone else's: leave it as it is */
 	snprintf(path, sizeof(path), "events/%s/%s/enable", system, event);
 	return set_file(s, s->dir, path, "1", err, errlen);
+}
+
+/* The bulk allocator's return (pages it populated): optional, 0 or an error. */
+static int setup_bulk_probe(struct cap_session *s)
+{
+	char def[256];
+	int e;
+
+	if (!s->probe_file[0])
+		join(s->probe_file, sizeof(s->probe_file), s->probe.tracing_dir, "kprobe_events");
+	snprintf(def, sizeof(def), "r:allocscope/bulk_ret %s ret=$retval:u32",
+		 s->probe.func[CAP_FN_BULK]);
+	e = add_probe(s, def, "bulk_ret", NULL, 0);
+	if (!e)
+		e = enable_event(s, "allocscope", "bulk_ret", NULL, 0);
+	return e;
 }
 
 int cap_session_setup(struct cap_session *s, char *err, size_t errlen)

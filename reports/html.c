@@ -693,7 +693,7 @@ static void groundtruth(FILE *f, const struct anl_model *m)
 			rpt_html_badge(f, "un", "unknown");
 		else if (g->match)
 			rpt_html_badge(f, "ex", "match");
-		else if (g->edge_explained && g->kernel > g->trace + g->edge)
+		else if (anl_gt_beyond_edges(g))
 			rpt_html_badge(f, "es", "bulk allocator");
 		else if (g->edge_explained)
 			rpt_html_badge(f, "es", "edge of window");

@@ -262,7 +262,7 @@ static void groundtruth(FILE *f, const struct rpt_input *in)
 				rpt_sgr(in, g->match ? RPT_SGR_GREEN : g->edge_explained ?
 					RPT_SGR_YELLOW : RPT_SGR_RED),
 				g->match ? "yes" : !g->edge_explained ? "NO" :
-				g->kernel > g->trace + g->edge ? "bulk" : "edge",
+				anl_gt_beyond_edges(g) ? "bulk" : "edge",
 				rpt_sgr(in, RPT_SGR_RESET));
 		else
 			fprintf(f, "%10s  %-8s", "?", "-");
