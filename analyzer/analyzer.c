@@ -90,6 +90,7 @@ struct anl_task {
 	bool		rc_open;		/* raw reclaim begin seen */
 	bool		mc_open;		/* in memcg reclaim: memcg_(softlimit_)reclaim_begin seen */
 	int32_t		rc_prio;		/* last lru_shrink priority in this reclaim, -1 none */
+	uint32_t	rc_passes;		/* passes seen in this reclaim (entry + restarts) */
 	struct anl_task_sum sum[2][2];		/* [estimator][scope] */
 };
 
@@ -1089,6 +1090,7 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		ct_close(a, t);
 		t->rc_open = true;
 		t->rc_prio = -1;
+		t->rc_passes = 1;
 		if (f && exact) {
 			tp_compact_close(a, f);
 			f->did_something = true;
@@ -1108,8 +1110,11 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 
 		RAW_INC(a, reclaim_end, 1);
 		RAW_INC(a, nr_reclaimed, nr);
-		if (ev->u.reclaim.nr_reclaimed == 0)
+		if (ev->u.reclaim.nr_reclaimed == 0) {
 			RAW_INC(a, reclaim_zero_ends, 1);
+			if (!t->rc_open || t->rc_passes <= 1)
+				RAW_INC(a, reclaim_zero_single, 1);
+		}
 		/* 6.12: reclaimer_offset() counts khugepaged's as pgsteal_khugepaged */
 		if (ev->comm && !strcmp(ev->comm, "khugepaged"))
 			RAW_INC(a, nr_reclaimed_khugepaged, nr);
@@ -1151,8 +1156,10 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		a->seen_lru_shrink_tp = true;
 		/* soft-limit reclaim inside a direct reclaim scans at priority 0 with its own sc */
 		if (t->rc_open && !t->mc_open && ev->u.lru.priority >= 0) {
-			if (t->rc_prio >= 0 && ev->u.lru.priority > t->rc_prio)
+			if (t->rc_prio >= 0 && ev->u.lru.priority > t->rc_prio) {
 				RAW_INC(a, reclaim_passes, 1);
+				t->rc_passes++;
+			}
 			t->rc_prio = ev->u.lru.priority;
 		}
 		if (ev->u.lru.nr_reclaimed != PRS_NO_VALUE)
@@ -1835,6 +1842,8 @@ static struct anl_gt *gt_add(struct anl_ctx *a, struct anl_model *m, const char 
 	g->edge_min = m->window_from_markers ? edge[0] : 0;
 	g->edge = m->window_from_markers ? edge[1] : 0;
 	g->inside = m->window_from_markers ? edge[2] : 0;
+	g->trace_min = g->trace_max = trace;	/* the caller widens them where the trace bounds it */
+	g->edge_max = g->edge;
 	va_start(ap, fmt);
 	vsnprintf(a->gt_note[m->nr_gt], sizeof(a->gt_note[0]), fmt, ap);
 	va_end(ap);
@@ -1852,9 +1861,11 @@ static void gt_explain(struct anl_ctx *a, struct anl_model *m, int i)
 {
 	struct anl_gt *g = &m->gt[i];
 	char why[sizeof(a->gt_note[0])];
+	char range[200];
 	const char *lead = NULL;
 
 	g->edge_explained = anl_gt_edge_explains(g);
+	g->range_explained = !g->edge_explained && anl_gt_range_explains(g);
 	if (g->match || !g->kernel_known) {
 		g->note = NULL;
 		return;
@@ -1879,7 +1890,17 @@ static void gt_explain(struct anl_ctx *a, struct anl_model *m, int i)
 		       ".. trace + edge): its snapshots were read outside the window markers, so "
 		       "events between a snapshot and its marker count in the kernel's delta, not "
 		       "in the window";
-	else if (!m->window_from_markers)
+	else if (g->range_explained) {
+		char hi[24];
+
+		snprintf(hi, sizeof(hi), "%" PRIu64, g->trace_max);
+		snprintf(range, sizeof(range), "the kernel's delta is within what the trace allows for "
+			 "the kernel's notion (%" PRIu64 " .. %s%s), which it cannot narrow further",
+			 g->trace_min, g->trace_max == UINT64_MAX ? "no upper bound" : hi,
+			 g->edge || g->inside || g->unseen ?
+			 ", widened by the window's edges and the unseen" : "");
+		lead = range;
+	} else if (!m->window_from_markers)
 		lead = "no window markers: the trace is counted whole, and when the snapshots were "
 		       "read relative to it is unknown (events before the trace began or after it "
 		       "ended count in the kernel's delta only)";
@@ -1904,6 +1925,7 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 {
 	const struct anl_vmstat *vm = a->vm;
 	const uint64_t *e1, *e2;
+	struct anl_gt *g;
 	uint64_t edge[3];
 	uint64_t kh;
 
@@ -1925,7 +1947,7 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 		e2 = EDGE(a, lru_reclaimed_khugepaged);
 		for (int i = 0; i < 3; i++)
 			edge[i] = e1[i] - (kh ? e2[i] : 0);
-		gt_add(a, m, "pgsteal_direct", r->lru_reclaimed - kh, r->reclaim_end, edge,
+		g = gt_add(a, m, "pgsteal_direct", r->lru_reclaimed - kh, r->reclaim_end, edge,
 		       !r->lru_outside || (a->memcg_known && !proactive), ANL_VM_PGSTEAL_DIRECT,
 		       "trace = nr_reclaimed of the %" PRIu64 " mm_vmscan_lru_shrink_inactive of "
 		       "tasks other than kswapd%s, as shrink_inactive_list() / evict_folios() "
@@ -1939,6 +1961,10 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 		       !a->memcg_known ? " or memcg reclaim (not), unknown here" :
 		       proactive ? " or proactive reclaim (pgsteal_proactive)" : "",
 		       r->reclaim_end, r->nr_reclaimed);
+		/* outside a direct reclaim and not memcg: node_reclaim() (counted) or proactive (not) */
+		if (g && !g->exact)
+			g->trace_min = g->trace > r->lru_reclaimed_outside ?
+				       g->trace - r->lru_reclaimed_outside : 0;
 		return;
 	}
 	kh = vm[0].have[ANL_VM_PGSTEAL_KHUGEPAGED] ? r->nr_reclaimed_khugepaged : 0;
@@ -1946,7 +1972,7 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 	e2 = EDGE(a, nr_reclaimed_khugepaged);
 	for (int i = 0; i < 3; i++)
 		edge[i] = e1[i] - (kh ? e2[i] : 0);
-	gt_add(a, m, "pgsteal_direct", r->nr_reclaimed - kh, r->reclaim_end, edge, false,
+	g = gt_add(a, m, "pgsteal_direct", r->nr_reclaimed - kh, r->reclaim_end, edge, false,
 	       ANL_VM_PGSTEAL_DIRECT,
 	       "nr_reclaimed of mm_vmscan_direct_reclaim_end is sc->nr_reclaimed, which also "
 	       "holds slab pages freed during the reclaim (reclaim_state: shrink_node() on 6.1, "
@@ -1956,6 +1982,81 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 	       "mm_vmscan_lru_shrink_inactive, not recorded (on 6.1 MGLRU's evict_folios() "
 	       "emits none)%s",
 	       kh ? "; khugepaged's reclaim is counted as pgsteal_khugepaged and left out" : "");
+	/*
+	 * sc->nr_reclaimed holds the LRU pages PGSTEAL_DIRECT counts and more:
+	 * an upper bound, unless node_reclaim() (vm.zone_reclaim_mode, off by
+	 * default) reclaimed outside a direct reclaim
+	 */
+	if (g)
+		g->trace_min = 0;
+}
+
+/* The kernel's major.minor: the trace's own release, else --kernel; false when neither parses. */
+static bool kernel_version(const struct anl_ctx *a, int *major, int *minor)
+{
+	return !anl_kernel_version(a->kernel, major, minor) ||
+	       !anl_kernel_version(a->opts.kernel, major, minor);
+}
+
+static bool kernel_at_least(const struct anl_ctx *a, int major, int minor)
+{
+	int x, y;
+
+	return kernel_version(a, &x, &y) && (x > major || (x == major && y >= minor));
+}
+
+static bool kernel_at_most(const struct anl_ctx *a, int major, int minor)
+{
+	int x, y;
+
+	return kernel_version(a, &x, &y) && (x < major || (x == major && y <= minor));
+}
+
+/*
+ * allocstall.  do_try_to_free_pages() (mm/vmscan.c of 6.1.192 and
+ * 6.12.117, read) counts ALLOCSTALL right after its retry: label, so once
+ * per pass, and takes another pass (goto retry, priority reset) only when
+ * a whole pass reclaimed nothing and did not stop for compaction: on 6.12
+ * first always once with memcg_full_walk set (6be5e186fd65, 6.10; not in
+ * 6.1), then if skipped_deactivate, then if memcg_low_skipped (which
+ * clears force_deactivate, so skipped_deactivate can retry once more).
+ * try_to_free_pages() emits mm_vmscan_direct_reclaim_end with the
+ * function's result, 0 only when every pass reclaimed nothing: such an
+ * entry counted at least twice from 6.10.  Passes per entry: 1..4 before
+ * 6.10, 1..5 from it.
+ */
+static void gt_allocstall(struct anl_ctx *a, struct anl_model *m, const struct anl_totals *r)
+{
+	bool known = kernel_version(a, &(int){ 0 }, &(int){ 0 });
+	bool full_walk = kernel_at_least(a, 6, 10);
+	uint64_t max_passes = known && !full_walk ? 4 : 5;
+	uint64_t lo = r->reclaim_passes + (full_walk ? r->reclaim_zero_single : 0);
+	const uint64_t *e1 = EDGE(a, reclaim_passes), *e2 = EDGE(a, reclaim_zero_single);
+	uint64_t edge[3];
+	char how[320];
+	struct anl_gt *g;
+
+	for (int i = 0; i < 3; i++)
+		edge[i] = e1[i] + (full_walk ? e2[i] : 0);
+	snprintf(how, sizeof(how), "%s%s", a->seen_lru_shrink_tp ?
+		 "the restarts show as mm_vmscan_lru_shrink_* priority going back up (not a restart "
+		 "that scans nothing); " : "the restarts show only in mm_vmscan_lru_shrink_* "
+		 "priority, not recorded; ",
+		 !known ? "the kernel is unknown (tell it with --kernel): trace = entries + restarts "
+		 "seen, a lower bound, up to 5 passes per entry" :
+		 full_walk ? "trace = entries + restarts seen + zero-reclaim entries without a "
+		 "restart seen (their memcg_full_walk pass), a lower bound; at most 5 passes per entry" :
+		 "trace = entries + restarts seen, a lower bound; at most 4 passes per entry");
+	g = gt_add(a, m, "allocstall", lo, r->reclaim_begin, edge, false, ANL_VM_ALLOCSTALL,
+		   "do_try_to_free_pages() counts ALLOCSTALL at every pass and passes again (goto "
+		   "retry) after a pass that reclaimed nothing: from 6.10 always once more "
+		   "(memcg_full_walk; not in 6.1), then if skipped_deactivate or memcg_low_skipped; "
+		   "%" PRIu64 " of the %" PRIu64 " entries ended with nr_reclaimed=0 (every pass "
+		   "reclaimed nothing); %s", r->reclaim_zero_ends, r->reclaim_end, how);
+	if (!g)
+		return;
+	g->trace_max = r->reclaim_begin * max_passes > lo ? r->reclaim_begin * max_passes : lo;
+	g->edge_max = (m->window_from_markers ? EDGE(a, reclaim_begin)[1] : 0) * max_passes;
 }
 
 static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct anl_totals *r)
@@ -1972,34 +2073,7 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 	m->vmstat_source = a->vm_from_files ? "files (--vmstat-before/--vmstat-after)" :
 					      "trace markers";
 
-	/*
-	 * do_try_to_free_pages() (6.1, 6.12) counts ALLOCSTALL at the start
-	 * of every pass, and starts another pass (goto retry) when one
-	 * reclaimed nothing and did not stop for compaction: on 6.12 always
-	 * once (memcg_full_walk, not in 6.1), then when skipped_deactivate
-	 * (shrink_list() left an active list alone) or memcg_low_skipped.
-	 */
-#define ALLOCSTALL_WHY							\
-	"do_try_to_free_pages() counts ALLOCSTALL at every pass and restarts "	\
-	"(goto retry) after a pass that reclaimed nothing: on 6.12 always once more " \
-	"(memcg_full_walk; not in 6.1), then if skipped_deactivate or "		\
-	"memcg_low_skipped; "
-	if (a->seen_lru_shrink_tp)
-		gt_add(a, m, "allocstall", r->reclaim_passes, r->reclaim_begin,
-		       EDGE(a, reclaim_passes), false, ANL_VM_ALLOCSTALL,
-		       ALLOCSTALL_WHY "trace = entries + restarts seen as mm_vmscan_lru_shrink_* "
-		       "priority going back up, which a restart scanning at one priority only does "
-		       "not show; %" PRIu64 " of the %" PRIu64 " entries ended with nr_reclaimed=0",
-		       r->reclaim_zero_ends, r->reclaim_end);
-	else
-		gt_add(a, m, "allocstall", r->reclaim_begin, r->reclaim_begin,
-		       EDGE(a, reclaim_begin), false, ANL_VM_ALLOCSTALL,
-		       ALLOCSTALL_WHY "%" PRIu64 " of the %" PRIu64 " entries ended with "
-		       "nr_reclaimed=0 (every pass reclaimed nothing: on 6.12 each counted at least "
-		       "twice); the passes show only in mm_vmscan_lru_shrink_* priority, not "
-		       "recorded: trace = entries",
-		       r->reclaim_zero_ends, r->reclaim_end);
-#undef ALLOCSTALL_WHY
+	gt_allocstall(a, m, r);
 
 	if (a->seen_compact_fn)
 		gt_add(a, m, "compact_stall", r->compact_stall_fn, r->try_compact,
@@ -2008,19 +2082,25 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 		       "get_page_from_freelist() (it returns before that only for COMPACT_SKIPPED, "
 		       "which counts no COMPACTSTALL) plus pages captured by compaction; a "
 		       "difference means function events are missing");
-	else if (a->seen_deferred_tp && a->seen_suitable_tp)
-		gt_add(a, m, "compact_stall", r->compact_stall_derived, r->try_compact,
-		       EDGE(a, compact_stall_derived), !r->compact_try_unsure,
-		       ANL_VM_COMPACT_STALL,
-		       "__alloc_pages_direct_compact() counts COMPACTSTALL unless "
-		       "try_to_compact_pages() returned COMPACT_SKIPPED (every zone skipped); trace = "
-		       "tries with a deferred zone, an mm_compaction_begin, an "
-		       "mm_compaction_suitable success/continue, or no zone event at all (6.12 "
-		       "returns COMPACT_SUCCESS for a zone at its watermark without one); %" PRIu64
-		       " tries saw skipped zones only, which 6.12 also counts when a silent success "
-		       "followed them", r->compact_try_unsure);
-	else
-		gt_add(a, m, "compact_stall", r->compact_stall_derived, r->try_compact,
+	else if (a->seen_deferred_tp && a->seen_suitable_tp) {
+		/* 6.1.192: compact_zone() calls compaction_suitable(), which always emits the event */
+		bool silent = !kernel_at_most(a, 6, 1);
+
+		g = gt_add(a, m, "compact_stall", r->compact_stall_derived, r->try_compact,
+			   EDGE(a, compact_stall_derived), !silent || !r->compact_try_unsure,
+			   ANL_VM_COMPACT_STALL,
+			   "__alloc_pages_direct_compact() counts COMPACTSTALL unless "
+			   "try_to_compact_pages() returned COMPACT_SKIPPED (every zone skipped); trace "
+			   "= tries with a deferred zone, an mm_compaction_begin, an "
+			   "mm_compaction_suitable success/continue, or no zone event at all (6.12 "
+			   "returns COMPACT_SUCCESS for a zone at its watermark without one); %" PRIu64
+			   " tries saw skipped zones only, which 6.12 also counts when a silent success "
+			   "followed them%s", r->compact_try_unsure, !silent ? " (not 6.1: every zone "
+			   "emits mm_compaction_suitable there)" : "");
+		if (g && silent)
+			g->trace_max = r->compact_stall_derived + r->compact_try_unsure;
+	} else {
+		g = gt_add(a, m, "compact_stall", r->compact_stall_derived, r->try_compact,
 		       EDGE(a, compact_stall_derived), false, ANL_VM_COMPACT_STALL,
 		       "__alloc_pages_direct_compact() counts COMPACTSTALL unless "
 		       "try_to_compact_pages() returned COMPACT_SKIPPED (every zone skipped); a "
@@ -2031,6 +2111,11 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 		       a->seen_deferred_tp ? "mm_compaction_suitable not recorded" :
 		       a->seen_suitable_tp ? "mm_compaction_deferred not recorded" : "not recorded",
 		       a->seen_deferred_tp ? " or a deferred zone" : "");
+		if (g) {
+			g->trace_max = r->try_compact;
+			g->edge_max = m->window_from_markers ? EDGE(a, try_compact)[1] : 0;
+		}
+	}
 
 	gt_add(a, m, "oom_kill", r->mark_victim, r->mark_victim, EDGE(a, mark_victim), false,
 	       ANL_VM_OOM_KILL,
@@ -2064,11 +2149,24 @@ static void build_groundtruth(struct anl_ctx *a, struct anl_model *m, const stru
 	       "; captures and failed charges show only with function events, not recorded");
 	if (g && a->bulk_probed)
 		g->unseen = r->bulk_pages + (m->window_from_markers ? e4[1] : 0);
+	else if (g)
+		g->trace_max = UINT64_MAX;	/* the bulk allocator's pages: none seen, no bound */
 
 	gt_pgsteal_direct(a, m, r);
 
-	for (int i = 0; i < m->nr_gt; i++)
+	/*
+	 * The bounds hold for the window's events: with events lost, or no
+	 * window markers (when the snapshots were read is unknown), the trace
+	 * bounds nothing and keeps only its value.
+	 */
+	for (int i = 0; i < m->nr_gt; i++) {
+		if (a->an.lost_markers || a->an.ring_overrun || a->an.ring_dropped ||
+		    !m->window_from_markers) {
+			m->gt[i].trace_min = m->gt[i].trace_max = m->gt[i].trace;
+			m->gt[i].edge_max = m->gt[i].edge;
+		}
 		gt_explain(a, m, i);
+	}
 }
 
 int anl_finish(struct anl_ctx *a, const struct anl_model **out)
@@ -2080,6 +2178,15 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	if (a->finished) {
 		*out = m;
 		return 0;
+	}
+	if (a->opts.kernel) {
+		int x, y, tx, ty;
+
+		if (anl_kernel_version(a->opts.kernel, &x, &y))
+			return -ANL_EINVAL;
+		/* Debian's uname says 6.1.0-56 for 6.1.192: only major.minor can contradict */
+		if (!anl_kernel_version(a->kernel, &tx, &ty) && (tx != x || ty != y))
+			return -ANL_EKERNEL;
 	}
 	/* what is still open is cut at the last event */
 	for (size_t i = 0; i < a->task_cap; i++) {
@@ -2179,7 +2286,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	m->anomalies = a->an;
 	m->slow_path_exact = est == EXACT && !a->an.lost_markers && !a->an.incomplete &&
 			     !a->an.ring_overrun && !a->an.ring_dropped;
-	m->kernel = a->kernel;
+	m->kernel = a->kernel ? a->kernel : a->opts.kernel;
+	m->kernel_given = !a->kernel && a->opts.kernel;
 
 	if (a->seen_kswapd_switch) {
 		m->kswapd_known = true;
@@ -2226,6 +2334,11 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	m->nr_tasks = n;
 	*out = m;
 	return 0;
+}
+
+const char *anl_trace_kernel(const struct anl_ctx *a)
+{
+	return a->kernel;
 }
 
 void anl_free(struct anl_ctx *a)

@@ -25,7 +25,8 @@
 	_AE(NOMEM,	"out of memory"),				\
 	_AE(INVAL,	"invalid argument"),				\
 	_AE(STATE,	"analyzer already finished"),			\
-	_AE(VMSTAT,	"not a /proc/vmstat snapshot")
+	_AE(VMSTAT,	"not a /proc/vmstat snapshot"),			\
+	_AE(KERNEL,	"the kernel release given contradicts the trace's own")
 
 #undef _AE
 #define _AE(code, str) ANL_E##code
@@ -257,6 +258,7 @@ struct anl_totals {
 	uint64_t	reclaim_passes;		/* reclaim entries + restarts seen in lru_shrink priority */
 	uint64_t	reclaim_end;
 	uint64_t	reclaim_zero_ends;	/* reclaim ends with nr_reclaimed 0: every pass reclaimed nothing */
+	uint64_t	reclaim_zero_single;	/* ... of them with one pass seen (6.10+: at least two) */
 	uint64_t	nr_reclaimed_khugepaged;	/* ... of khugepaged (6.12: pgsteal_khugepaged) */
 	uint64_t	lru_inactive;		/* mm_vmscan_lru_shrink_inactive of tasks other than kswapd */
 	uint64_t	lru_reclaimed;		/* ... their nr_reclaimed */
@@ -296,6 +298,12 @@ struct anl_gt {
 	bool		exact;		/* trace value is exact (not a bound) */
 	bool		match;
 	uint64_t	trace;		/* the trace's value in the kernel's notion */
+	/*
+	 * What the trace allows the kernel's notion to be, in the window:
+	 * trace_min <= trace <= trace_max (UINT64_MAX: no upper bound); equal
+	 * when the trace derives it exactly (or cannot bound it at all).
+	 */
+	uint64_t	trace_min, trace_max;
 	uint64_t	entries;	/* raw entries (events) where it differs */
 	uint64_t	kernel;		/* vmstat delta */
 	uint64_t	edge;		/* same events outside the marker window the kernel's delta may hold */
@@ -304,7 +312,9 @@ struct anl_gt {
 					 * and the snapshot read after it, or before it: begin/end) */
 	uint64_t	unseen;		/* the most the kernel may count that the trace value leaves
 					 * out (pgalloc: the bulk allocator's pages, window and edges) */
+	uint64_t	edge_max;	/* edge in the units of trace_max (allocstall: entries x passes) */
 	bool		edge_explained;	/* see anl_gt_edge_explains() */
+	bool		range_explained;	/* see anl_gt_range_explains() */
 	const char	*note;		/* why they may differ; NULL none */
 };
 
@@ -316,7 +326,8 @@ struct anl_model {
 	bool		slow_path_exact;	/* false in events mode or after losses */
 	bool		window_from_markers;	/* scope = the markers' window */
 	const char	*window_source;		/* "VMCAP_WINDOW markers", "allocscope markers", "whole trace" */
-	const char	*kernel;		/* from the trace's markers, or NULL */
+	const char	*kernel;		/* from the trace (header or markers), else --kernel, or NULL */
+	bool		kernel_given;		/* ... and it came from --kernel (anl_opts.kernel) */
 	const char	*kswapd_source;		/* "sched_switch", "kswapd_wake/sleep (awake time)", NULL */
 	bool		kswapd_known;
 	double		kswapd_cpu_percent;
@@ -340,6 +351,13 @@ struct anl_model {
 struct anl_opts {
 	enum anl_mode	mode;		/* ANL_MODE_AUTO to detect */
 	bool		no_window;	/* ignore window markers: whole trace */
+	/*
+	 * Kernel release the user says the trace comes from ("6.12.117"): the
+	 * version-dependent derivations use it when the trace does not say;
+	 * anl_finish() fails with -ANL_EKERNEL when the trace says otherwise
+	 * (major.minor differ).  NULL: none.
+	 */
+	const char	*kernel;
 	anl_record_fn	record;		/* optional: every finished allocation */
 	void		*record_data;
 	anl_span_fn	span;		/* optional: every closed interval (struct anl_span) */
@@ -360,8 +378,14 @@ int anl_set_vmstat(struct anl_ctx *a, bool after, const char *text, size_t len);
 int anl_set_kernel(struct anl_ctx *a, const char *release);
 /* The ring buffer's overrun/dropped counts from the file's header (trace.dat CPUSTAT). */
 void anl_set_ring_stats(struct anl_ctx *a, uint64_t overrun, uint64_t dropped);
-/* Close everything still open and compute the model; valid until anl_free(). */
+/*
+ * Close everything still open and compute the model; valid until anl_free().
+ * -ANL_EKERNEL: anl_opts.kernel contradicts the trace's own release
+ * (anl_trace_kernel()).
+ */
 int anl_finish(struct anl_ctx *a, const struct anl_model **out);
+/* The release the trace itself names (file header or marker), or NULL. */
+const char *anl_trace_kernel(const struct anl_ctx *a);
 void anl_free(struct anl_ctx *a);
 
 /* Percentile of one stage in the scope, from its histogram. */
@@ -374,5 +398,13 @@ uint64_t anl_stat_percentile(const struct anl_stat *s, double p);
 bool anl_gt_edge_explains(const struct anl_gt *g);
 /* ... and only with the unseen: kernel above trace + edge (the report's "bulk"). */
 bool anl_gt_beyond_edges(const struct anl_gt *g);
+/*
+ * Not the edges but the trace's bounds explain it (the report's "range"):
+ * kernel != trace, trace_min < trace_max, and kernel is in
+ * [trace_min + edge_min - inside, trace_max + edge_max + unseen].
+ */
+bool anl_gt_range_explains(const struct anl_gt *g);
+/* "6.12.117+deb12-cloud-amd64" -> 6, 12; 0 or -ANL_EINVAL */
+int anl_kernel_version(const char *release, int *major, int *minor);
 
 #endif /* ALLOCSCOPE_ANALYZER_H */

@@ -83,6 +83,7 @@ void anl_cmp_run_from_model(struct anl_cmp_run *run, const struct anl_model *m, 
 	run->path = path;
 	if (m->kernel)
 		snprintf(run->kernel, sizeof(run->kernel), "%s", m->kernel);
+	run->kernel_given = m->kernel_given;
 	run->mode = m->mode;
 	run->slow_exact = m->slow_path_exact;
 	run->window_ns = m->window_ns;
@@ -489,10 +490,22 @@ static int side(const struct anl_cmp_opts *o, const struct anl_cmp_run *runs, si
 	return 0;
 }
 
+/* A release from --kernel says major.minor only ("6.12" or "6.12.117" for 6.12.117+deb12-...). */
+static bool kernels_differ(const struct anl_cmp_run *x, const struct anl_cmp_run *y)
+{
+	int xa, xb, ya, yb;
+
+	if (!x->kernel_given && !y->kernel_given)
+		return strcmp(x->kernel, y->kernel);
+	if (anl_kernel_version(x->kernel, &xa, &xb) || anl_kernel_version(y->kernel, &ya, &yb))
+		return strcmp(x->kernel, y->kernel);
+	return xa != ya || xb != yb;
+}
+
 static unsigned int guards(const struct anl_cmp_run *base, size_t nb, const struct anl_cmp_run *cand,
 			   size_t nc, const struct anl_cmp_result *res)
 {
-	const char *kernel = NULL;
+	const struct anl_cmp_run *kernel = NULL;
 	unsigned int g = 0;
 	double wb = res->base.window_s.median, wc = res->cand.window_s.median;
 	double ab = res->base.alloc_rate.median, ac = res->cand.alloc_rate.median;
@@ -505,8 +518,8 @@ static unsigned int guards(const struct anl_cmp_run *base, size_t nb, const stru
 		/* an unknown kernel cannot be checked: only two known, different ones trip */
 		if (r->kernel[0]) {
 			if (!kernel)
-				kernel = r->kernel;
-			else if (strcmp(kernel, r->kernel))
+				kernel = r;
+			else if (kernels_differ(kernel, r))
 				g |= ANL_CMP_G_KERNEL;
 		}
 		if (r->lost_events || r->lost_markers)
@@ -598,7 +611,7 @@ void anl_cmp_guard_text(const struct anl_cmp_result *res,
 				continue;
 			if (!first)
 				first = r;
-			else if (strcmp(first->kernel, r->kernel))
+			else if (kernels_differ(first, r))
 				break;
 		}
 		if (!first)

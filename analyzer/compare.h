@@ -55,6 +55,7 @@ struct anl_cmp_run {
 	struct anl_stat	compaction;
 	const char	*path;		/* borrowed from the caller */
 	char		kernel[96];	/* "" unknown */
+	bool		kernel_given;	/* from --kernel: compared by major.minor only */
 	uint64_t	window_ns;
 	uint64_t	allocations;
 	uint64_t	slow;		/* slow-path entries */

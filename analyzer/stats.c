@@ -242,3 +242,37 @@ bool anl_gt_beyond_edges(const struct anl_gt *g)
 {
 	return g->edge_explained && g->kernel > g->trace + g->edge;
 }
+
+static uint64_t add_sat(uint64_t x, uint64_t y)
+{
+	return x > UINT64_MAX - y ? UINT64_MAX : x + y;
+}
+
+bool anl_gt_range_explains(const struct anl_gt *g)
+{
+	uint64_t lo = g->trace_min + g->edge_min;
+	uint64_t hi = add_sat(add_sat(g->trace_max, g->edge_max), g->unseen);
+
+	lo = lo > g->inside ? lo - g->inside : 0;
+	return g->kernel_known && !g->match && g->trace_min < g->trace_max &&
+	       g->kernel >= lo && g->kernel <= hi;
+}
+
+int anl_kernel_version(const char *release, int *major, int *minor)
+{
+	char *end;
+	long x, y;
+
+	if (!release)
+		return -ANL_EINVAL;
+	x = strtol(release, &end, 10);
+	if (end == release || *end != '.' || x < 2 || x > 99)
+		return -ANL_EINVAL;
+	release = end + 1;
+	y = strtol(release, &end, 10);
+	if (end == release || y < 0 || y > 999 || (*end && *end != '.' && *end != '-' && *end != '+'))
+		return -ANL_EINVAL;
+	*major = (int)x;
+	*minor = (int)y;
+	return 0;
+}

@@ -32,6 +32,7 @@ struct compare_settings {
 	bool			force;
 	bool			no_window;
 	const char		*html;		/* a page, "-" for stdout */
+	const char		*kernel;	/* --kernel: release of traces that do not say */
 	int			threads;	/* --threads: 2 = decode ahead (0 = 1) */
 	const char		**base, **cand;
 	size_t			nbase, ncand;
@@ -73,6 +74,9 @@ static void compare_usage(FILE *f)
 		"                               text report\n"
 		"  -m, --mode MODE              force the capture mode of every capture\n"
 		"      --no-window              analyze whole traces, ignore window markers\n"
+		"      --kernel RELEASE         the kernel of traces that do not name theirs\n"
+		"                               (text traces), for the kernel guard; refused\n"
+		"                               when a trace names another major.minor\n"
 		"      --bootstrap N            bootstrap resamples (default %d)\n"
 		"      --threads N              1 (default): read and analyze on one thread; 2:\n"
 		"                               decode each capture on a second thread ahead of\n"
@@ -132,7 +136,7 @@ static int html_not_input(const struct compare_settings *s)
 	return 0;
 }
 
-enum { OPT_NO_WINDOW = 256, OPT_BOOTSTRAP, OPT_HTML, OPT_THREADS };
+enum { OPT_NO_WINDOW = 256, OPT_BOOTSTRAP, OPT_HTML, OPT_THREADS, OPT_KERNEL };
 
 static int compare_parse(int argc, char **argv, struct compare_settings *s)
 {
@@ -151,6 +155,7 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 		{ "bootstrap",		required_argument,	NULL, OPT_BOOTSTRAP },
 		{ "html",		required_argument,	NULL, OPT_HTML },
 		{ "threads",		required_argument,	NULL, OPT_THREADS },
+		{ "kernel",		required_argument,	NULL, OPT_KERNEL },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -242,6 +247,10 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 			break;
 		case OPT_THREADS:
 			if (cli_parse_threads(optarg, &s->threads))
+				return -1;
+			break;
+		case OPT_KERNEL:
+			if (cli_parse_kernel(optarg, &s->kernel))
 				return -1;
 			break;
 		case 'h':
@@ -345,7 +354,7 @@ out:
 /* Analyze one capture into @run; the model is freed once copied out. */
 static int compare_one(const struct compare_settings *s, const char *path, struct anl_cmp_run *run)
 {
-	struct anl_opts opts = { .mode = s->mode, .no_window = s->no_window };
+	struct anl_opts opts = { .mode = s->mode, .no_window = s->no_window, .kernel = s->kernel };
 	const struct anl_model *model;
 	struct prs_reader *r = NULL;
 	struct anl_ctx *a = NULL;
@@ -364,7 +373,7 @@ static int compare_one(const struct compare_settings *s, const char *path, struc
 		goto out;
 	ret = anl_finish(a, &model);
 	if (ret < 0) {
-		cli_error("%s: %s", path, anl_strerror(ret));
+		cli_finish_error(path, a, s->kernel, ret);
 		goto out;
 	}
 	anl_cmp_run_from_model(run, model, path);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* A trace through the analyzer: what analyze, stalls and compare share. */
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "analyzer.h"
 #include "cli.h"
@@ -48,4 +49,33 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 		return -1;
 	}
 	return 0;
+}
+
+/* --kernel RELEASE: "6.12", "6.12.117", "6.1.0-56-cloud-amd64"; 0, or -1 after saying why. */
+int cli_parse_kernel(const char *s, const char **out)
+{
+	int major, minor;
+
+	if (anl_kernel_version(s, &major, &minor)) {
+		cli_error("--kernel: '%s' is not a kernel release (MAJOR.MINOR[.PATCH...], e.g. 6.12.117)",
+			  s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+/*
+ * anl_finish() failed: say why, naming the trace; -ANL_EKERNEL names both
+ * releases.  The exit status: a --kernel the trace contradicts is a usage error.
+ */
+int cli_finish_error(const char *path, const struct anl_ctx *a, const char *kernel, int ret)
+{
+	if (ret == -ANL_EKERNEL) {
+		cli_error("%s: --kernel %s contradicts the trace's own kernel %s (major.minor differ)",
+			  path, kernel, anl_trace_kernel(a));
+		return EXIT_USAGE;
+	}
+	cli_error("%s: %s", path, anl_strerror(ret));
+	return EXIT_INPUT;
 }

@@ -66,15 +66,23 @@ static const char *one_run_side(const struct rpt_cmp_input *in)
 static const char *kernel_words(char *buf, size_t len, const struct rpt_cmp_input *in)
 {
 	const char *k = NULL;
-	size_t n = in->nbase + in->ncand, unknown = in->res->kernel_unknown;
+	size_t n = in->nbase + in->ncand, unknown = in->res->kernel_unknown, given = 0;
 
-	for (size_t i = 0; i < n && !k; i++) {
-		const struct anl_cmp_run *r = i < in->nbase ? &in->base[i] : &in->cand[i - in->nbase];
+	/* a release a trace names first; one from --kernel only when none does */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct anl_cmp_run *r = i < in->nbase ? &in->base[i] :
+						      &in->cand[i - in->nbase];
 
-		if (r->kernel[0])
-			k = r->kernel;
+			given += !pass && r->kernel_given;
+			if (!k && r->kernel[0] && r->kernel_given == pass)
+				k = r->kernel;
+		}
 	}
-	if (!unknown)
+	if (!unknown && given)
+		snprintf(buf, len, "%s (--kernel for %zu of %zu captures: major.minor checked there)",
+			 k, given, n);
+	else if (!unknown)
 		snprintf(buf, len, "%s", k);
 	else if (!k)
 		snprintf(buf, len, "unknown (no capture names its kernel: not checked)");

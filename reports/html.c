@@ -693,6 +693,8 @@ static void groundtruth(FILE *f, const struct anl_model *m)
 			rpt_html_badge(f, "un", "unknown");
 		else if (g->match)
 			rpt_html_badge(f, "ex", "match");
+		else if (g->range_explained)
+			rpt_html_badge(f, "es", "within the trace's bounds");
 		else if (anl_gt_beyond_edges(g))
 			rpt_html_badge(f, "es", "bulk allocator");
 		else if (g->edge_explained)
@@ -760,6 +762,8 @@ static void capture(FILE *f, const struct rpt_input *in)
 	dd_text(f, "mode", b[0]);
 	dd_text(f, "meaning", mode_words(m->mode));
 	dd_text(f, "kernel", m->kernel);
+	if (m->kernel_given)
+		fprintf(f, "<dt>kernel from</dt><dd>--kernel (not in the trace)</dd>\n");
 	fprintf(f, "<dt>window</dt><dd>%s, %.6f .. %.6f s (", rpt_fmt_ns(b[0], 64, m->window_ns),
 		(double)m->scope.begin_ts / 1e9, (double)m->scope.end_ts / 1e9);
 	rpt_html_str(f, m->window_source);

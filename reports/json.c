@@ -83,6 +83,7 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	rpt_json_str(f, in->mode_name ? in->mode_name : anl_mode_name(m->mode));
 	fprintf(f, ", \"mode_forced\": %s, \"kernel\": ", m->mode_forced ? "true" : "false");
 	rpt_json_str(f, m->kernel);
+	fprintf(f, ", \"kernel_given\": %s", m->kernel_given ? "true" : "false");
 	fprintf(f, ", \"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64
 		", \"window_ns\": %" PRIu64 ", \"window_source\": ",
 		an->lost_events, an->lost_markers, m->window_ns);
@@ -229,9 +230,16 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 			fputs("null", f);
 		fprintf(f, ", \"match\": %s, \"entries\": %" PRIu64 ", \"exact\": %s, \"edge\": %" PRIu64
 			", \"edge_min\": %" PRIu64 ", \"inside\": %" PRIu64 ", \"unseen\": %" PRIu64
-			", \"edge_explained\": %s, \"note\": ", g->match ? "true" : "false", g->entries,
-			g->exact ? "true" : "false", g->edge, g->edge_min, g->inside, g->unseen,
-			g->edge_explained ? "true" : "false");
+			", \"edge_explained\": %s, \"trace_min\": %" PRIu64 ", \"trace_max\": ",
+			g->match ? "true" : "false", g->entries, g->exact ? "true" : "false", g->edge,
+			g->edge_min, g->inside, g->unseen, g->edge_explained ? "true" : "false",
+			g->trace_min);
+		if (g->trace_max == UINT64_MAX)
+			fputs("null", f);
+		else
+			fprintf(f, "%" PRIu64, g->trace_max);
+		fprintf(f, ", \"edge_max\": %" PRIu64 ", \"range_explained\": %s, \"note\": ",
+			g->edge_max, g->range_explained ? "true" : "false");
 		rpt_json_str(f, g->note);
 		fputc('}', f);
 	}

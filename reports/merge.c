@@ -616,6 +616,8 @@ static int parse_capture(struct sctx *c, const struct jval *root)
 	ret = get_bool(c, cap, "capture", "mode_forced", &m->mode_forced);
 	if (!ret)
 		ret = get_strn(c, cap, "capture", "kernel", &m->kernel);
+	if (!ret && jget(cap, "kernel_given"))
+		ret = get_bool(c, cap, "capture", "kernel_given", &m->kernel_given);
 	if (!ret)
 		ret = get_strn(c, cap, "capture", "window_source", &m->window_source);
 	if (ret)
@@ -830,6 +832,20 @@ static int parse_groundtruth(struct sctx *c, const struct jval *root)
 			ret = get_u64_opt(c, e, "groundtruth", "unseen", &g->unseen);
 		if (ret)
 			return ret;
+		/* summaries before the bounds: the trace value was its own bound */
+		g->trace_min = g->trace;
+		g->trace_max = g->trace;
+		g->edge_max = g->edge;
+		if (jget(e, "trace_min"))
+			U64(e, "groundtruth", "trace_min", &g->trace_min);
+		if (jget(e, "edge_max"))
+			U64(e, "groundtruth", "edge_max", &g->edge_max);
+		kv = jget(e, "trace_max");
+		if (kv && kv->type == J_NULL)
+			g->trace_max = UINT64_MAX;
+		else if (kv)
+			U64(e, "groundtruth", "trace_max", &g->trace_max);
+		kv = jget(e, "kernel");
 		if (!kv || (kv->type != J_NULL && !(kv->type == J_NUM && kv->is_uint)))
 			return serr(c, RPT_ESCHEMA, "groundtruth[%zu].kernel: missing", i);
 		g->kernel_known = kv->type == J_NUM;
@@ -837,6 +853,7 @@ static int parse_groundtruth(struct sctx *c, const struct jval *root)
 		g->trace_known = true;
 		g->match = g->kernel_known && g->trace == g->kernel;
 		g->edge_explained = anl_gt_edge_explains(g);
+		g->range_explained = !g->edge_explained && anl_gt_range_explains(g);
 		m->nr_gt = (int)i + 1;
 	}
 	return 0;
@@ -1063,6 +1080,10 @@ static int merge_gt(struct rpt_summary *d, const struct rpt_summary *s)
 			continue;
 		}
 		dg->trace += sg->trace;
+		dg->trace_min += sg->trace_min;
+		dg->trace_max = dg->trace_max == UINT64_MAX || sg->trace_max == UINT64_MAX ?
+				UINT64_MAX : dg->trace_max + sg->trace_max;
+		dg->edge_max += sg->edge_max;
 		dg->entries += sg->entries;
 		dg->edge += sg->edge;
 		dg->edge_min += sg->edge_min;
@@ -1081,6 +1102,7 @@ static int merge_gt(struct rpt_summary *d, const struct rpt_summary *s)
 			g->kernel_known = false;
 		g->match = g->kernel_known && g->trace == g->kernel;
 		g->edge_explained = anl_gt_edge_explains(g);
+		g->range_explained = !g->edge_explained && anl_gt_range_explains(g);
 		if (!g->kernel_known)
 			g->kernel = 0;
 	}
@@ -1117,6 +1139,7 @@ int rpt_summary_merge(struct rpt_summary *d, const struct rpt_summary *s, char *
 	dm->slow_path_exact = dm->slow_path_exact && sm->slow_path_exact;
 	if (!same_str(dm->kernel, sm->kernel))
 		dm->kernel = NULL;
+	dm->kernel_given = dm->kernel && (dm->kernel_given || sm->kernel_given);
 	if (!same_str(dm->window_source, sm->window_source))
 		dm->window_source = "merged: several sources";
 	if (!same_str(d->format, s->format)) {

@@ -259,10 +259,11 @@ static void groundtruth(FILE *f, const struct rpt_input *in)
 		fprintf(f, "  %-16s %10" PRIu64 " %10" PRIu64 " ", g->name, g->entries, g->trace);
 		if (g->kernel_known)
 			fprintf(f, "%10" PRIu64 "  %s%-8s%s", g->kernel,
-				rpt_sgr(in, g->match ? RPT_SGR_GREEN : g->edge_explained ?
-					RPT_SGR_YELLOW : RPT_SGR_RED),
-				g->match ? "yes" : !g->edge_explained ? "NO" :
-				anl_gt_beyond_edges(g) ? "bulk" : "edge",
+				rpt_sgr(in, g->match ? RPT_SGR_GREEN :
+					g->edge_explained || g->range_explained ? RPT_SGR_YELLOW :
+					RPT_SGR_RED),
+				g->match ? "yes" : g->range_explained ? "range" :
+				!g->edge_explained ? "NO" : anl_gt_beyond_edges(g) ? "bulk" : "edge",
 				rpt_sgr(in, RPT_SGR_RESET));
 		else
 			fprintf(f, "%10s  %-8s", "?", "-");
@@ -313,7 +314,8 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 	if (m->mode != ANL_MODE_EVENTS && !m->slow_path_exact)
 		fprintf(f, "              %snot exact here: events were lost, see anomalies%s\n",
 			rpt_sgr(in, RPT_SGR_YELLOW), off);
-	fprintf(f, "  kernel      %s\n", m->kernel ? m->kernel : "unknown (not in the trace)");
+	fprintf(f, "  kernel      %s%s\n", m->kernel ? m->kernel : "unknown (not in the trace)",
+		m->kernel_given ? " (--kernel; not in the trace)" : "");
 	fprintf(f, "  window      %s (%s), %.6f .. %.6f\n", fmt_ns(b, sizeof(b), m->window_ns),
 		m->window_source, (double)t->begin_ts / 1e9, (double)t->end_ts / 1e9);
 	fprintf(f, "  lost events %s in %s markers%s\n", num(&n, m->anomalies.lost_events),

@@ -903,6 +903,129 @@ static const struct anl_gt *gt_of(const struct anl_model *m, const char *name)
 }
 
 /*
+ * Three direct reclaims inside allocscope: begin/end, two ending with
+ * nr_reclaimed=0; allocstall goes 10 -> @after.  @opt_kernel is --kernel,
+ * @trace_kernel the trace's own "allocscope: kernel" marker.
+ */
+static int allocstall_run(struct fx **xp, const char *opt_kernel, const char *trace_kernel,
+			  const char *after, const struct anl_model **m)
+{
+	struct anl_opts o = { .mode = ANL_MODE_AUTO, .kernel = opt_kernel };
+	struct fx *x = calloc(1, sizeof(*x));
+	char line[80];
+
+	assert_non_null(x);
+	assert_int_equal(anl_new(&o, &x->a), 0);
+	marker(x, 1 * MS, "allocscope: begin");
+	marker(x, 1 * MS, "allocscope: vmstat allocstall_normal 10");
+	if (trace_kernel) {
+		snprintf(line, sizeof(line), "allocscope: kernel %s", trace_kernel);
+		marker(x, 1 * MS, line);
+	}
+	reclaim_begin(x, 2 * MS, 100, 0);
+	reclaim_end(x, 3 * MS, 100, 0, 0);
+	reclaim_begin(x, 4 * MS, 101, 0);
+	reclaim_end(x, 5 * MS, 101, 0, 0);
+	reclaim_begin(x, 6 * MS, 102, 0);
+	reclaim_end(x, 7 * MS, 102, 0, 32);
+	marker(x, 8 * MS, "allocscope: end");
+	snprintf(line, sizeof(line), "allocscope: vmstat allocstall_normal %s", after);
+	marker(x, 8 * MS, line);
+	*xp = x;
+	return anl_finish(x->a, m);
+}
+
+/*
+ * do_try_to_free_pages() on 6.12 (memcg_full_walk, 6.10+) passes at least
+ * twice when an entry reclaims nothing: 3 entries, 2 of them zero, are at
+ * least 5 allocstalls; on 6.1 at least 3.  Each entry passes at most 5
+ * (6.10+) or 4 times.  A --kernel of another major.minor than the trace's
+ * own is refused.
+ */
+static void test_allocstall_kernel(void **state)
+{
+	const struct anl_model *m;
+	const struct anl_gt *g;
+	struct fx *x;
+
+	/* 6.12 from --kernel: the kernel's notion exactly as the kernel counted it */
+	assert_int_equal(allocstall_run(&x, "6.12.117", NULL, "15", &m), 0);
+	assert_string_equal(m->kernel, "6.12.117");
+	assert_true(m->kernel_given);
+	g = gt_of(m, "allocstall");
+	assert_int_equal(g->entries, 3);
+	assert_int_equal(g->trace, 5);
+	assert_int_equal(g->trace_min, 5);
+	assert_int_equal(g->trace_max, 15);
+	assert_int_equal(g->kernel, 5);
+	assert_true(g->match);
+	assert_null(g->note);
+	fx_free(x);
+
+	/* 6.1: no memcg_full_walk pass, the 2 restarts are within 3 .. 12 */
+	assert_int_equal(allocstall_run(&x, "6.1.192", NULL, "15", &m), 0);
+	g = gt_of(m, "allocstall");
+	assert_int_equal(g->trace, 3);
+	assert_int_equal(g->trace_max, 12);
+	assert_false(g->match);
+	assert_false(g->edge_explained);
+	assert_true(g->range_explained);
+	assert_non_null(strstr(g->note, "(3 .. 12)"));
+	fx_free(x);
+
+	/* kernel unknown: a lower bound, up to 5 passes per entry */
+	assert_int_equal(allocstall_run(&x, NULL, NULL, "15", &m), 0);
+	assert_null(m->kernel);
+	g = gt_of(m, "allocstall");
+	assert_int_equal(g->trace, 3);
+	assert_int_equal(g->trace_max, 15);
+	assert_true(g->range_explained);
+	assert_non_null(strstr(g->note, "--kernel"));
+	fx_free(x);
+
+	/* 6.12 and only 4 counted: below what the trace proves, no bound explains it */
+	assert_int_equal(allocstall_run(&x, "6.12", NULL, "14", &m), 0);
+	g = gt_of(m, "allocstall");
+	assert_false(g->match);
+	assert_false(g->range_explained);
+	assert_false(g->edge_explained);
+	fx_free(x);
+
+	/* the trace's own release wins; --kernel must agree on major.minor */
+	assert_int_equal(allocstall_run(&x, "6.12", "6.12.117+deb12-cloud-amd64", "15", &m), 0);
+	assert_string_equal(m->kernel, "6.12.117+deb12-cloud-amd64");
+	assert_false(m->kernel_given);
+	fx_free(x);
+	assert_int_equal(allocstall_run(&x, "6.1", "6.12.117+deb12-cloud-amd64", "15", &m),
+			 -ANL_EKERNEL);
+	assert_string_equal(anl_trace_kernel(x->a), "6.12.117+deb12-cloud-amd64");
+	fx_free(x);
+	/* Debian's 6.1 says 6.1.0-56 in uname: the patch level does not contradict */
+	assert_int_equal(allocstall_run(&x, "6.1.192", "6.1.0-56-cloud-amd64", "15", &m), 0);
+	assert_int_equal(gt_of(m, "allocstall")->trace_max, 12);
+	fx_free(x);
+}
+
+static void test_kernel_version(void **state)
+{
+	int x, y;
+
+	assert_int_equal(anl_kernel_version("6.12.117+deb12-cloud-amd64", &x, &y), 0);
+	assert_int_equal(x, 6);
+	assert_int_equal(y, 12);
+	assert_int_equal(anl_kernel_version("6.1.0-56-cloud-amd64", &x, &y), 0);
+	assert_int_equal(y, 1);
+	assert_int_equal(anl_kernel_version("5.4", &x, &y), 0);
+	assert_int_equal(anl_kernel_version("6.18-rc1", &x, &y), 0);
+	assert_int_equal(y, 18);
+	assert_int_equal(anl_kernel_version("6", &x, &y), -ANL_EINVAL);
+	assert_int_equal(anl_kernel_version("six.1", &x, &y), -ANL_EINVAL);
+	assert_int_equal(anl_kernel_version("6.12x", &x, &y), -ANL_EINVAL);
+	assert_int_equal(anl_kernel_version("", &x, &y), -ANL_EINVAL);
+	assert_int_equal(anl_kernel_version(NULL, &x, &y), -ANL_EINVAL);
+}
+
+/*
  * The capture's own markers (tests/e2e/guest-init.sh): in-band snapshot
  * blocks read before they are written, outside window-begin/-end.  The
  * window counts; the events after the before-block surely count in the
@@ -1709,6 +1832,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_allocstall_restarts),
+		cmocka_unit_test(test_allocstall_kernel),
+		cmocka_unit_test(test_kernel_version),
 		cmocka_unit_test(test_graph_fast),
 		cmocka_unit_test(test_graph_slow_kswapd),
 		cmocka_unit_test(test_graph_compaction),
