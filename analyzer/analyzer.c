@@ -82,6 +82,9 @@ struct anl_task {
 	int32_t		last_cpu;
 	char		comm[32];
 	bool		comm_settled;	/* comm came from a comm_per_pid event: it stays */
+	bool		recorder_pid;	/* named by an "allocscope: recorder-pid" marker */
+	bool		recorder_comm;	/* its comm is a recorder's (traces without those markers) */
+	bool		recorder_seen;	/* counted in anl_recorder.tasks */
 	struct anl_frame *stack;
 	uint32_t	depth, cap;
 	struct anl_evstate ev;
@@ -175,6 +178,15 @@ struct anl_ctx {
 	struct anl_totals raw[2];	/* raw event counts per scope */
 	struct anl_totals raw_at_begin, raw_at_end;	/* raw[ALL] at the markers */
 	struct anl_anomalies an;
+
+	/* the recorder's tasks (struct anl_recorder) */
+	bool		seen_recorder_marker;
+	bool		cur_recorder;	/* the event being fed is a recorder task's, left out */
+	struct anl_recorder rec[2][2];	/* [estimator][scope] */
+	uint64_t	rec_tasks;
+	uint64_t	rec_reclaim_end[2];	/* [scope] */
+	char		rec_comm[32];		/* the first recorder task's comm */
+	char		rec_rule[96];
 
 	struct anl_model model;
 	struct anl_task_sum *sums;
@@ -326,6 +338,8 @@ static void stat_add(struct anl_stat *s, uint64_t ns, bool timed)
 /* One stage occurrence, in the scopes open now. */
 static void stage_occ(struct anl_ctx *a, int est, enum anl_stage st, uint64_t ns, bool timed)
 {
+	if (a->cur_recorder)
+		return;
 	FOR_SCOPES(a, s)
 		stat_add(&a->tot[est][s].stage[st], ns, timed);
 }
@@ -333,6 +347,28 @@ static void stage_occ(struct anl_ctx *a, int est, enum anl_stage st, uint64_t ns
 static int order_slot(int32_t order)
 {
 	return order >= 0 && order <= ANL_MAX_ORDER ? order : ANL_MAX_ORDER + 1;
+}
+
+/* "allocscope", "allocscope-reco" (TASK_COMM_LEN 16 cuts allocscope-record*), "trace-cmd" */
+static bool recorder_comm(const char *comm)
+{
+	return !strcmp(comm, "allocscope") || !strcmp(comm, "allocscope-reco") ||
+	       !strcmp(comm, "trace-cmd");
+}
+
+/* Markers name the recorder's tasks exactly; only traces without them fall back to the comm. */
+static bool is_recorder(const struct anl_ctx *a, const struct anl_task *t)
+{
+	return a->seen_recorder_marker ? t->recorder_pid : t->recorder_comm;
+}
+
+static void recorder_seen(struct anl_ctx *a, struct anl_task *t)
+{
+	if (!t->recorder_seen) {
+		t->recorder_seen = true;
+		if (!a->rec_tasks++)
+			snprintf(a->rec_comm, sizeof(a->rec_comm), "%s", t->comm);
+	}
 }
 
 static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
@@ -346,6 +382,16 @@ static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
 
 	if (cls < 0)
 		cls = ANL_GFP_CLASSES - 1;	/* "unknown" */
+	if (is_recorder(a, t)) {
+		recorder_seen(a, t);
+		FOR_SCOPES(a, s) {
+			a->rec[est][s].allocations++;
+			a->rec[est][s].slow += slow;
+			a->rec[est][s].failed += rec->outcome == ANL_FAILED;
+		}
+		if (!a->opts.include_recorder)
+			return;
+	}
 	FOR_SCOPES(a, s) {
 		struct anl_totals *tt = &a->tot[est][s];
 		struct anl_order *o = &tt->by_order[order_slot(rec->order)];
@@ -916,8 +962,10 @@ static bool is_boosted_wake(const struct prs_event *ev)
 static void copy_comm(struct anl_task *t, const struct prs_event *ev)
 {
 	if (ev->comm && ev->comm[0]) {
-		if (strncmp(t->comm, ev->comm, sizeof(t->comm) - 1))
+		if (strncmp(t->comm, ev->comm, sizeof(t->comm) - 1)) {
 			snprintf(t->comm, sizeof(t->comm), "%s", ev->comm);
+			t->recorder_comm = recorder_comm(t->comm);
+		}
 		t->comm_settled = ev->comm_per_pid;
 	}
 	if (ev->tgid >= 0)
@@ -1085,6 +1133,13 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		break;
 	}
 	case PRS_EV_RECLAIM_BEGIN:
+		if (is_recorder(a, t)) {
+			recorder_seen(a, t);
+			FOR_SCOPES(a, s) {
+				a->rec[EXACT][s].reclaims++;
+				a->rec[EST][s].reclaims++;
+			}
+		}
 		RAW_INC(a, reclaim_begin, 1);
 		RAW_INC(a, reclaim_passes, 1);
 		ct_close(a, t);
@@ -1110,6 +1165,9 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 
 		RAW_INC(a, reclaim_end, 1);
 		RAW_INC(a, nr_reclaimed, nr);
+		if (is_recorder(a, t))
+			FOR_SCOPES(a, s)
+				a->rec_reclaim_end[s]++;
 		if (ev->u.reclaim.nr_reclaimed == 0) {
 			RAW_INC(a, reclaim_zero_ends, 1);
 			if (!t->rc_open || t->rc_passes <= 1)
@@ -1565,6 +1623,13 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 			a->memcg_known = true;
 		} else if (!strncmp(buf, "option bulk_probe=", 18) && strcmp(buf + 18, "-")) {
 			a->bulk_probed = true;
+		} else if (!strncmp(buf, "recorder-pid ", 13) && sscanf(buf + 13, "%d", &pid) == 1 &&
+			   pid > 0) {
+			struct anl_task *t = task_get(a, pid);
+
+			a->seen_recorder_marker = true;
+			if (t)
+				t->recorder_pid = true;
 		} else if (!strncmp(buf, "clk_tck ", 8) && sscanf(buf + 8, "%llu", &v1) == 1) {
 			a->clk_tck = v1;
 		} else if (!strncmp(buf, "kswapd ", 7) && a->snap_phase &&
@@ -1663,6 +1728,7 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
 
 	if (a->finished)
 		return -ANL_ESTATE;
+	a->cur_recorder = false;
 	if (!a->seen_any) {
 		a->seen_any = true;
 		a->first_ts = ev->ts;
@@ -1696,6 +1762,9 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
 	if (!t)
 		return ev->pid < 0 ? 0 : -ANL_ENOMEM;
 	t->last_cpu = ev->cpu;
+	if (!t->comm[0] && ev->comm && ev->comm[0])
+		task_comm(t, ev);	/* a task's first event names it: the recorder's comm */
+	a->cur_recorder = !a->opts.include_recorder && is_recorder(a, t);
 
 	switch (ev->kind) {
 	case PRS_EV_FUNC_ENTRY:
@@ -2194,6 +2263,7 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 
 		if (!t)
 			continue;
+		a->cur_recorder = !a->opts.include_recorder && is_recorder(a, t);
 		while (t->depth) {
 			a->an.open_at_end++;
 			frame_pop(a, t, ANL_REC_OPEN_AT_END, a->last_ts, PRS_NO_VALUE, -1);
@@ -2202,9 +2272,12 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	for (size_t i = 0; i < a->task_cap; i++) {
 		struct anl_task *t = a->task_slots[i];
 
-		if (t && t->ev.pending)
+		if (t && t->ev.pending) {
+			a->cur_recorder = !a->opts.include_recorder && is_recorder(a, t);
 			ev_open_at_end(a, t);
+		}
 	}
+	a->cur_recorder = false;
 	for (int i = 0; i < a->nr_cpus; i++)
 		if (a->cpus[i].kswapd_running)
 			busy_add(a, a->cpus[i].since, a->last_ts, true, i);
@@ -2282,6 +2355,20 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->begin_ts = scope == WIN ? a->win_begin : m->first_ts;
 		t->end_ts = scope == WIN ? a->win_end : m->last_ts;
 		build_groundtruth(a, m, r);
+		/* the KPIs' direct reclaims leave the recorder's out; the ground truth keeps them */
+		m->recorder = a->rec[est][scope];
+		m->recorder.tasks = a->rec_tasks;
+		m->recorder.included = a->opts.include_recorder;
+		if (a->seen_recorder_marker)
+			snprintf(a->rec_rule, sizeof(a->rec_rule), "allocscope: recorder-pid markers");
+		else
+			snprintf(a->rec_rule, sizeof(a->rec_rule), "comm %s, no recorder-pid marker",
+				 a->rec_comm);
+		m->recorder.rule = a->rec_tasks ? a->rec_rule : NULL;
+		if (!a->opts.include_recorder) {
+			t->reclaim_begin -= m->recorder.reclaims;
+			t->reclaim_end -= a->rec_reclaim_end[scope];
+		}
 	}
 	m->anomalies = a->an;
 	m->slow_path_exact = est == EXACT && !a->an.lost_markers && !a->an.incomplete &&

@@ -320,6 +320,25 @@ struct anl_gt {
 
 #define ANL_MAX_GT	8
 
+/*
+ * The recorder's own tasks: their allocations count in the kernel's vmstat
+ * (the ground truth keeps them, like with like) but not in the KPIs, unless
+ * anl_opts.include_recorder.  Told by "allocscope: recorder-pid N" markers
+ * (our recorders, docs/capture-format.md), else, in a trace without them,
+ * by comm: "allocscope" (allocscope record), "allocscope-reco" (the first
+ * 15 characters of allocscope-record-static and allocscope-record.sh run
+ * as a command) and "trace-cmd" (trace-cmd record and its per-CPU readers).
+ */
+struct anl_recorder {
+	const char	*rule;		/* "recorder-pid markers", "comm ...", NULL: none found */
+	bool		included;	/* anl_opts.include_recorder: counted after all */
+	uint64_t	tasks;		/* recorder tasks that allocated or reclaimed (whole trace) */
+	uint64_t	allocations;	/* in the scope: left out of the KPIs (or, included, in them) */
+	uint64_t	slow;
+	uint64_t	failed;
+	uint64_t	reclaims;	/* direct reclaim entries */
+};
+
 struct anl_model {
 	enum anl_mode	mode;
 	bool		mode_forced;
@@ -338,6 +357,8 @@ struct anl_model {
 	uint64_t	window_ns;		/* scope length */
 	struct anl_totals scope;		/* what every KPI is computed on */
 	struct anl_anomalies anomalies;
+
+	struct anl_recorder recorder;		/* the recorder's tasks, kept out of the KPIs */
 
 	const struct anl_task_sum *tasks;	/* sorted by stall_ns desc, pid asc */
 	size_t		nr_tasks;
@@ -358,6 +379,7 @@ struct anl_opts {
 	 * (major.minor differ).  NULL: none.
 	 */
 	const char	*kernel;
+	bool		include_recorder;	/* count the recorder's own tasks in the KPIs too */
 	anl_record_fn	record;		/* optional: every finished allocation */
 	void		*record_data;
 	anl_span_fn	span;		/* optional: every closed interval (struct anl_span) */

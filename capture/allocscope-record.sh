@@ -215,6 +215,7 @@ J=$WORK/journal
 : > "$J"
 N=0
 RPIDS=
+MARKERS=
 RECORDING=0
 CPID=
 RESTORED=0
@@ -252,6 +253,8 @@ start_reader() {
 		cat "$D/per_cpu/cpu$1/trace_pipe" >> "$WORK/cpu$1" 2>/dev/null &
 	fi
 	eval "RPID_$1=\$!"
+	# a reader started again while recording: the analyzer keeps its allocations out of the KPIs
+	if [ "$RECORDING" = 1 ] && [ -n "$MARKERS" ]; then m "recorder-pid $!"; fi
 }
 check_readers() {
 	for r in $RPIDS; do
@@ -465,6 +468,10 @@ snapshot() { # the facts, one marker line each (to stdout: the caller sends them
 	done < /proc/zoneinfo
 }
 
+# this shell and its readers: their allocations count in the kernel's vmstat, not in the KPIs
+MARKERS=1
+m "recorder-pid $$"
+for r in $RPIDS; do eval "m \"recorder-pid \$RPID_$r\""; done
 m begin
 m "uname $REL"
 m "mode $MODE"

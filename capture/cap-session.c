@@ -698,6 +698,13 @@ int cap_snapshot_begin(struct cap_session *s, const char *extra[], int nr_extra)
 	char funcs[1024] = "";
 	char *clock, path[512];
 
+	/*
+	 * The recorder's own pid first (it reads the ring buffer and writes the
+	 * file in this one thread; a workload it forks is not the recorder):
+	 * its allocations count in the kernel's vmstat, and the analyzer keeps
+	 * them out of the KPIs (docs/capture-format.md).
+	 */
+	cap_marker(s, "allocscope: recorder-pid %d", (int)getpid());
 	cap_marker(s, "allocscope: begin");
 	cap_marker(s, "allocscope: uname %s", s->probe.release[0] ? s->probe.release : "unknown");
 	cap_marker(s, "allocscope: mode %s", cap_mode_name(pl->mode));

@@ -31,6 +31,7 @@ struct analyze_settings {
 	const char	*records;	/* the same as JSON Lines */
 	const char	*html;		/* self-contained HTML report */
 	const char	*kernel;	/* --kernel: release when the trace does not say */
+	bool		include_recorder;	/* --include-recorder */
 	enum cli_color	color;
 	int		threads;	/* --threads: 2 = decode ahead (0 = 1) */
 	const char	*trace;
@@ -73,6 +74,9 @@ static void analyze_usage(FILE *f)
 		"                           a text trace that does not say: the ground truth's\n"
 		"                           version-dependent derivations use it; refused when\n"
 		"                           the trace names another major.minor\n"
+		"      --include-recorder   count the recorder's own tasks in the KPIs (default:\n"
+		"                           left out and counted apart; the ground truth keeps\n"
+		"                           them, as the kernel's deltas do)\n"
 		"      --no-window          analyze the whole trace, ignore window markers\n"
 		"                           (default: count between VMCAP_WINDOW_BEGIN/END,\n"
 		"                           'allocscope: begin'/'end' or 'window-begin'/'-end')\n"
@@ -96,7 +100,7 @@ static void analyze_usage(FILE *f)
 }
 
 enum { OPT_VM_BEFORE = 256, OPT_VM_AFTER, OPT_NO_WINDOW, OPT_NO_HIST, OPT_CSV, OPT_RECORDS,
-       OPT_HTML, OPT_COLOR, OPT_NO_COLOR, OPT_THREADS, OPT_KERNEL };
+       OPT_HTML, OPT_COLOR, OPT_NO_COLOR, OPT_THREADS, OPT_KERNEL, OPT_INCLUDE_RECORDER };
 
 static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 {
@@ -115,6 +119,7 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 		{ "no-color",		no_argument,		NULL, OPT_NO_COLOR },
 		{ "threads",		required_argument,	NULL, OPT_THREADS },
 		{ "kernel",		required_argument,	NULL, OPT_KERNEL },
+		{ "include-recorder",	no_argument,		NULL, OPT_INCLUDE_RECORDER },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -176,6 +181,9 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 		case OPT_KERNEL:
 			if (cli_parse_kernel(optarg, &s->kernel))
 				return -1;
+			break;
+		case OPT_INCLUDE_RECORDER:
+			s->include_recorder = true;
 			break;
 		case 'h':
 			analyze_usage(stdout);
@@ -321,6 +329,7 @@ int cmd_analyze(int argc, char **argv)
 	opts.mode = s.mode;
 	opts.no_window = s.no_window;
 	opts.kernel = s.kernel;
+	opts.include_recorder = s.include_recorder;
 	if (s.csv || s.records || s.html) {
 		opts.record = analyze_record;
 		opts.record_data = &sinks;

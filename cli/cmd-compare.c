@@ -33,6 +33,7 @@ struct compare_settings {
 	bool			no_window;
 	const char		*html;		/* a page, "-" for stdout */
 	const char		*kernel;	/* --kernel: release of traces that do not say */
+	bool			include_recorder;	/* --include-recorder */
 	int			threads;	/* --threads: 2 = decode ahead (0 = 1) */
 	const char		**base, **cand;
 	size_t			nbase, ncand;
@@ -74,6 +75,8 @@ static void compare_usage(FILE *f)
 		"                               text report\n"
 		"  -m, --mode MODE              force the capture mode of every capture\n"
 		"      --no-window              analyze whole traces, ignore window markers\n"
+		"      --include-recorder       count the recorder's own tasks in the slow paths\n"
+		"                               (default: left out, as analyze does)\n"
 		"      --kernel RELEASE         the kernel of traces that do not name theirs\n"
 		"                               (text traces), for the kernel guard; refused\n"
 		"                               when a trace names another major.minor\n"
@@ -136,7 +139,8 @@ static int html_not_input(const struct compare_settings *s)
 	return 0;
 }
 
-enum { OPT_NO_WINDOW = 256, OPT_BOOTSTRAP, OPT_HTML, OPT_THREADS, OPT_KERNEL };
+enum { OPT_NO_WINDOW = 256, OPT_BOOTSTRAP, OPT_HTML, OPT_THREADS, OPT_KERNEL,
+       OPT_INCLUDE_RECORDER };
 
 static int compare_parse(int argc, char **argv, struct compare_settings *s)
 {
@@ -156,6 +160,7 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 		{ "html",		required_argument,	NULL, OPT_HTML },
 		{ "threads",		required_argument,	NULL, OPT_THREADS },
 		{ "kernel",		required_argument,	NULL, OPT_KERNEL },
+		{ "include-recorder",	no_argument,		NULL, OPT_INCLUDE_RECORDER },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -252,6 +257,9 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 		case OPT_KERNEL:
 			if (cli_parse_kernel(optarg, &s->kernel))
 				return -1;
+			break;
+		case OPT_INCLUDE_RECORDER:
+			s->include_recorder = true;
 			break;
 		case 'h':
 			compare_usage(stdout);
@@ -354,7 +362,8 @@ out:
 /* Analyze one capture into @run; the model is freed once copied out. */
 static int compare_one(const struct compare_settings *s, const char *path, struct anl_cmp_run *run)
 {
-	struct anl_opts opts = { .mode = s->mode, .no_window = s->no_window, .kernel = s->kernel };
+	struct anl_opts opts = { .mode = s->mode, .no_window = s->no_window, .kernel = s->kernel,
+				 .include_recorder = s->include_recorder };
 	const struct anl_model *model;
 	struct prs_reader *r = NULL;
 	struct anl_ctx *a = NULL;

@@ -28,6 +28,7 @@ struct stalls_settings {
 	bool		json;
 	enum cli_color	color;
 	int		threads;	/* --threads: 2 = decode ahead (0 = 1) */
+	bool		include_recorder;	/* --include-recorder */
 	const char	*trace;
 	/* --from/--to +T / -T: relative to the window's start (the +WINDOW column) */
 	bool		from_rel, to_rel;
@@ -60,6 +61,7 @@ static void stalls_usage(FILE *f)
 		"  -m, --mode MODE        force the capture mode (graph, graph+retval, retprobe,\n"
 		"                         events)\n"
 		"      --no-window        +WINDOW relative to the trace's start, not the markers'\n"
+		"      --include-recorder list the recorder's own slow allocations too\n"
 		"      --threads N        1 (default): read and analyze on one thread; 2: decode\n"
 		"                         the trace on a second thread ahead of the analysis\n"
 		"                         (faster only with a second CPU idle)\n"
@@ -108,7 +110,8 @@ static int parse_ts(const char *opt, const char *s, uint64_t *out, bool *is_rel,
 	return 0;
 }
 
-enum { OPT_FROM = 256, OPT_TO, OPT_NO_WINDOW, OPT_COLOR, OPT_NO_COLOR, OPT_THREADS };
+enum { OPT_FROM = 256, OPT_TO, OPT_NO_WINDOW, OPT_COLOR, OPT_NO_COLOR, OPT_THREADS,
+       OPT_INCLUDE_RECORDER };
 
 static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 {
@@ -125,6 +128,7 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 		{ "color",	optional_argument,	NULL, OPT_COLOR },
 		{ "no-color",	no_argument,		NULL, OPT_NO_COLOR },
 		{ "threads",	required_argument,	NULL, OPT_THREADS },
+		{ "include-recorder", no_argument,	NULL, OPT_INCLUDE_RECORDER },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -207,6 +211,9 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 			if (cli_parse_threads(optarg, &s->threads))
 				return -1;
 			break;
+		case OPT_INCLUDE_RECORDER:
+			s->include_recorder = true;
+			break;
 		case 'h':
 			stalls_usage(stdout);
 			exit(EXIT_OK);
@@ -239,6 +246,7 @@ static int stalls_pass(const struct stalls_settings *s, struct anl_opts *opts,
 
 	opts->mode = s->mode;
 	opts->no_window = s->no_window;
+	opts->include_recorder = s->include_recorder;
 	ret = anl_new(opts, ap);
 	if (ret < 0) {
 		cli_error("%s", anl_strerror(ret));

@@ -672,9 +672,11 @@ static void groundtruth(FILE *f, const struct anl_model *m)
 	}
 	fprintf(f, "<p class=mut>vmstat deltas from ");
 	rpt_html_str(f, m->vmstat_source);
-	fprintf(f, ". Entries are raw events; trace is the same count in the kernel's notion.</p>\n"
+	fprintf(f, ". Entries are raw events; trace is the same count in the kernel's notion%s.</p>\n"
 		"<table><tr><th class=t>counter</th><th>entries</th><th>trace</th><th>kernel</th>"
-		"<th class=t>match</th>%s</tr>\n", !m->window_from_markers ? "" :
+		"<th class=t>match</th>%s</tr>\n", m->recorder.rule && !m->recorder.included ?
+		", the recorder's tasks included as in the kernel's deltas" : "",
+		!m->window_from_markers ? "" :
 		rpt_gt_inside(m) ? "<th>inside window</th>" : "<th>outside window</th>");
 	for (int i = 0; i < m->nr_gt; i++) {
 		const struct anl_gt *g = &m->gt[i];
@@ -764,6 +766,18 @@ static void capture(FILE *f, const struct rpt_input *in)
 	dd_text(f, "kernel", m->kernel);
 	if (m->kernel_given)
 		fprintf(f, "<dt>kernel from</dt><dd>--kernel (not in the trace)</dd>\n");
+	if (m->recorder.rule && (m->recorder.allocations || m->recorder.reclaims)) {
+		const struct anl_recorder *r = &m->recorder;
+		char c[3][32];
+
+		fprintf(f, "<dt>recorder</dt><dd>%s allocations, %s slow paths, %s direct reclaims of %"
+			PRIu64 " task%s %s (told by ", rpt_fmt_count(c[0], sizeof(c[0]), r->allocations),
+			rpt_fmt_count(c[1], sizeof(c[1]), r->slow),
+			rpt_fmt_count(c[2], sizeof(c[2]), r->reclaims), r->tasks, r->tasks == 1 ? "" : "s",
+			r->included ? "counted in the KPIs" : "left out of the KPIs");
+		rpt_html_str(f, r->rule);
+		fprintf(f, "%s)</dd>\n", r->included ? "" : "; --include-recorder counts them");
+	}
 	fprintf(f, "<dt>window</dt><dd>%s, %.6f .. %.6f s (", rpt_fmt_ns(b[0], 64, m->window_ns),
 		(double)m->scope.begin_ts / 1e9, (double)m->scope.end_ts / 1e9);
 	rpt_html_str(f, m->window_source);

@@ -112,6 +112,13 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		m->mode == ANL_MODE_EVENTS ? "true" : "false", t->nested, t->incomplete,
 		t->reclaim_loops);
 
+	fprintf(f, "  \"recorder\": {\"rule\": ");
+	rpt_json_str(f, m->recorder.rule);
+	fprintf(f, ", \"included\": %s, \"tasks\": %" PRIu64 ", \"allocations\": %" PRIu64
+		", \"slow_path_entries\": %" PRIu64 ", \"failed\": %" PRIu64 ", \"reclaims\": %" PRIu64
+		"},\n", m->recorder.included ? "true" : "false", m->recorder.tasks,
+		m->recorder.allocations, m->recorder.slow, m->recorder.failed, m->recorder.reclaims);
+
 	fprintf(f, "  \"stages\": {\n");
 	for (int s = 0; s < ANL_STAGE__COUNT; s++)
 		jstat(f, anl_stage_name(s), &t->stage[s], s == ANL_STAGE__COUNT - 1);

@@ -649,6 +649,22 @@ static int parse_kpi(struct sctx *c, const struct jval *root)
 		ret = get_bool(c, k, "kpi", "estimated", &c->s->estimated);
 	if (!ret && c->s->estimated)
 		m->mode = ANL_MODE_EVENTS;
+	/* the recorder's tasks (summaries before it have none) */
+	k = jget(root, "recorder");
+	if (!ret && k) {
+		struct anl_recorder *r = &m->recorder;
+
+		ret = get_strn(c, k, "recorder", "rule", &r->rule);
+		if (!ret)
+			ret = get_bool(c, k, "recorder", "included", &r->included);
+		if (ret)
+			return ret;
+		U64(k, "recorder", "tasks", &r->tasks);
+		U64(k, "recorder", "allocations", &r->allocations);
+		U64(k, "recorder", "slow_path_entries", &r->slow);
+		U64(k, "recorder", "failed", &r->failed);
+		U64(k, "recorder", "reclaims", &r->reclaims);
+	}
 	return ret;
 }
 
@@ -1194,6 +1210,21 @@ int rpt_summary_merge(struct rpt_summary *d, const struct rpt_summary *s, char *
 	dt->mark_victim += st->mark_victim;
 	dt->kswapd_run_ns += st->kswapd_run_ns;
 	dt->kswapd_awake_ns += st->kswapd_awake_ns;
+	{
+		struct anl_recorder *dr = &dm->recorder;
+		const struct anl_recorder *sr = &sm->recorder;
+
+		if (!dr->rule)
+			dr->rule = sr->rule ? own_str(d, sr->rule) : NULL;
+		else if (sr->rule && !same_str(dr->rule, sr->rule))
+			dr->rule = "mixed";
+		dr->included = dr->included || sr->included;
+		dr->tasks += sr->tasks;
+		dr->allocations += sr->allocations;
+		dr->slow += sr->slow;
+		dr->failed += sr->failed;
+		dr->reclaims += sr->reclaims;
+	}
 
 	{
 		struct anl_anomalies *da = &dm->anomalies;

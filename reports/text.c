@@ -251,6 +251,8 @@ static void groundtruth(FILE *f, const struct rpt_input *in)
 	snprintf(title, sizeof(title), "Ground truth: trace vs kernel vmstat deltas (%s)",
 		 m->vmstat_source);
 	heading(f, in, title);
+	if (m->recorder.rule && !m->recorder.included)
+		fprintf(f, "  (the trace's counts hold the recorder's tasks, as the kernel's deltas do)\n");
 	fprintf(f, "  %-16s %10s %10s %10s  %-8s %s\n", "COUNTER", "ENTRIES", "TRACE", "KERNEL", "MATCH",
 		!m->window_from_markers ? "" : rpt_gt_inside(m) ? "INSIDE-WINDOW" : "OUTSIDE-WINDOW");
 	for (int i = 0; i < m->nr_gt; i++) {
@@ -328,6 +330,16 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 			num(&n, m->anomalies.ring_overrun), num(&n, m->anomalies.ring_dropped),
 			lossy ? rpt_sgr(in, RPT_SGR_RED) : "",
 			lossy ? ": the trace is NOT complete" : "", lossy ? off : "");
+	}
+
+	if (m->recorder.rule && (m->recorder.allocations || m->recorder.reclaims)) {
+		const struct anl_recorder *r = &m->recorder;
+
+		fprintf(f, "  recorder    %s allocations, %s slow paths, %s direct reclaims of %s task%s %s\n"
+			"              (told by %s%s)\n", num(&n, r->allocations), num(&n, r->slow),
+			num(&n, r->reclaims), num(&n, r->tasks), r->tasks == 1 ? "" : "s",
+			r->included ? "counted in the KPIs" : "left out of the KPIs", r->rule,
+			r->included ? "" : "; --include-recorder counts them");
 	}
 
 	kpi_block(f, in);

@@ -58,7 +58,12 @@ assert d["kpi"]["allocations"] > 0, "no allocations"
 assert d["capture"]["window_ns"] > 0, "no window"
 names = {g["name"] for g in d.get("groundtruth", [])}
 assert {"allocstall", "pgalloc"} <= names, "no ground truth from the in-trace snapshots: %s" % names
+# the recorder names its own pid: its allocations are told apart by that marker, not by comm
+r = d["recorder"]
+assert r["rule"] in (None, "allocscope: recorder-pid markers"), r
 PY
+grep -q "allocscope: recorder-pid [0-9]" <("$BIN" events "$T/run.dat" 2>/dev/null) ||
+	bad "no 'allocscope: recorder-pid' marker in the recording"
 # trace-cmd reads our trace.dat, with as many events as our reader
 if command -v trace-cmd >/dev/null; then
 	n_tc=$(trace-cmd report "$T/run.dat" 2>/dev/null | grep -c ': [a-z_]*: ')

@@ -91,6 +91,9 @@ static void feed(struct fx *x, struct prs_event *ev)
 	assert_int_equal(anl_feed(x->a, ev), 0);
 }
 
+/* the comm of the events base() makes ("task" when NULL) */
+static const char *base_comm;
+
 static struct prs_event base(uint64_t ts, int pid, int cpu, enum prs_kind kind)
 {
 	struct prs_event ev;
@@ -101,7 +104,7 @@ static struct prs_event base(uint64_t ts, int pid, int cpu, enum prs_kind kind)
 	ev.tgid = pid;
 	ev.cpu = cpu;
 	ev.kind = kind;
-	ev.comm = "task";
+	ev.comm = base_comm ? base_comm : "task";
 	return ev;
 }
 
@@ -1006,6 +1009,67 @@ static void test_allocstall_kernel(void **state)
 	fx_free(x);
 }
 
+/* One fast and one slow (reclaiming) function_graph allocation of @pid named @comm. */
+static void recorder_allocs(struct fx *x, uint64_t ts, int pid, const char *comm)
+{
+	base_comm = comm;
+	fent(x, ts, pid, 0, F_ALLOC, 0);
+	leaf(x, ts + 1 * US, pid, 0, F_GPFL, 1, 1 * US, NONE);
+	page_alloc(x, ts + 2 * US, pid, 0, 0, G_USER);
+	fexit(x, ts + 3 * US, pid, 0, F_ALLOC, 0, 3 * US, NONE);
+	graph_reclaim(x, ts + 10 * US, pid, 1);
+	base_comm = NULL;
+}
+
+/*
+ * The recorder's own allocations count in the kernel's vmstat, not in the
+ * KPIs: by comm in a trace without recorder-pid markers; by those markers
+ * only when it has them (then a task merely named allocscope-reco counts).
+ * The ground truth keeps them either way; include_recorder counts them.
+ */
+static void test_recorder_excluded(void **state)
+{
+	const struct anl_model *m;
+	struct fx *x;
+	struct anl_opts o = { .mode = ANL_MODE_AUTO, .include_recorder = true };
+
+	for (int with_marker = 0; with_marker <= 2; with_marker++) {
+		x = fx_new(ANL_MODE_AUTO);
+		if (with_marker == 2) {
+			anl_free(x->a);
+			o.record = collect;
+			o.record_data = &x->recs;
+			assert_int_equal(anl_new(&o, &x->a), 0);
+		}
+		if (with_marker == 1)
+			marker(x, 0, "allocscope: recorder-pid 300");
+		recorder_allocs(x, 1 * MS, 100, "memhog");
+		recorder_allocs(x, 2 * MS, 200, "allocscope-reco");
+		recorder_allocs(x, 3 * MS, 300, "cat");
+		m = fx_finish(x);
+		assert_int_equal(m->recorder.tasks, 1);
+		assert_int_equal(m->recorder.allocations, 2);
+		assert_int_equal(m->recorder.slow, 1);
+		assert_int_equal(m->recorder.reclaims, 1);
+		assert_non_null(strstr(m->recorder.rule, with_marker == 1 ? "recorder-pid" :
+				       "comm allocscope-reco"));
+		assert_int_equal(m->recorder.included, with_marker == 2);
+		/* 3 tasks x (1 fast + 1 slow) */
+		assert_int_equal(m->scope.allocations, with_marker == 2 ? 6 : 4);
+		assert_int_equal(m->scope.slow, with_marker == 2 ? 3 : 2);
+		assert_int_equal(m->scope.reclaim_begin, with_marker == 2 ? 3 : 2);
+		assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].count,
+				 with_marker == 2 ? 3 : 2);
+		assert_int_equal(m->nr_tasks, with_marker == 2 ? 3 : 2);
+		for (size_t i = 0; i < m->nr_tasks; i++)
+			assert_int_not_equal(m->tasks[i].pid, with_marker == 1 ? 300 :
+					     with_marker == 2 ? -1 : 200);
+		/* the rows, like the KPIs */
+		assert_int_equal(x->recs.n, with_marker == 2 ? 6 : 4);
+		fx_free(x);
+	}
+}
+
 static void test_kernel_version(void **state)
 {
 	int x, y;
@@ -1834,6 +1898,7 @@ int main(void)
 		cmocka_unit_test(test_allocstall_restarts),
 		cmocka_unit_test(test_allocstall_kernel),
 		cmocka_unit_test(test_kernel_version),
+		cmocka_unit_test(test_recorder_excluded),
 		cmocka_unit_test(test_graph_fast),
 		cmocka_unit_test(test_graph_slow_kswapd),
 		cmocka_unit_test(test_graph_compaction),

@@ -352,6 +352,14 @@ static void test_session_restore_exact(void **state)
 	assert_non_null(strstr(get("t/trace_marker"),
 			       "allocscope: option bulk_probe=alloc_pages_bulk_noprof\n"));
 	assert_non_null(strstr(get("t/trace_marker"), "allocscope: begin\n"));
+	/* the recorder's own pid, first: the analyzer keeps its allocations out of the KPIs */
+	{
+		char line[64];
+
+		snprintf(line, sizeof(line), "allocscope: recorder-pid %d\nallocscope: begin\n",
+			 (int)getpid());
+		assert_non_null(strstr(get("t/trace_marker"), line));
+	}
 	/*
 	 * snapshot-after, then nothing but the reads, then end and the lines
 	 * read: the analyzer bounds the end of the window by those two markers
