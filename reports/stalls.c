@@ -340,6 +340,11 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			snprintf(line + o, sizeof(line) - o, " (whole trace, not only the window)");
 		rpt_put_wrapped(f, 2, line);
 	}
+	if (m->recorder.rule && !m->recorder.included) {
+		snprintf(line, sizeof(line), "recorder its own slow allocations left out (told by %s; "
+			 "--include-recorder lists them)", m->recorder.rule);
+		rpt_put_wrapped(f, 2, line);
+	}
 	snprintf(line, sizeof(line), "matched  %s of %s slow allocations; %s listed, %s",
 		 rpt_fmt_count(b[0], 96, st->matched), rpt_fmt_count(b[1], 96, st->slow_total),
 		 rpt_fmt_count(b[2], 96, st->n),
