@@ -2357,14 +2357,18 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		build_groundtruth(a, m, r);
 		/* the KPIs' direct reclaims leave the recorder's out; the ground truth keeps them */
 		m->recorder = a->rec[est][scope];
-		m->recorder.tasks = a->rec_tasks;
+		/* by the final rule: a task named like a recorder before the markers came is not one */
+		for (size_t i = 0; i < a->task_cap; i++)
+			if (a->task_slots[i] && a->task_slots[i]->recorder_seen &&
+			    is_recorder(a, a->task_slots[i]))
+				m->recorder.tasks++;
 		m->recorder.included = a->opts.include_recorder;
 		if (a->seen_recorder_marker)
 			snprintf(a->rec_rule, sizeof(a->rec_rule), "allocscope: recorder-pid markers");
 		else
 			snprintf(a->rec_rule, sizeof(a->rec_rule), "comm %s, no recorder-pid marker",
 				 a->rec_comm);
-		m->recorder.rule = a->rec_tasks ? a->rec_rule : NULL;
+		m->recorder.rule = m->recorder.tasks ? a->rec_rule : NULL;
 		if (!a->opts.include_recorder) {
 			t->reclaim_begin -= m->recorder.reclaims;
 			t->reclaim_end -= a->rec_reclaim_end[scope];
