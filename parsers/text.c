@@ -603,6 +603,10 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 				bad |= !parse_i32(v, ve, &ev->u.mm.order);
 			else if (KEY("gfp_flags") || KEY("gfp_mask"))
 				set_gfp(r, ev, v, ve);
+			else if (KEY("page") && v == ve && e - p >= 7 && !memcmp(p, " (null)", 7) &&
+				 (e - p == 7 || p[7] == ' '))
+				/* 4.x printed "page=%p" of NULL as "page= (null)" (vsprintf padding) */
+				nil_page = true, p += 7;
 			else if (KEY("page"))
 				nil_page = is_null_pointer(v, ve);
 			else if (KEY("pfn") && !nil_page)

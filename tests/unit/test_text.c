@@ -554,6 +554,36 @@ static void test_dotted_tasks_overhead_at(void **state)
 	assert_int_equal(run.st.bad_lines, 0);
 }
 
+/*
+ * Every way a kernel prints a failed page: 4.x's vsprintf padded a NULL %p as "page= (null)"
+ * (lines from Jaewon Kim's 4.14 Android trace, LKML 2020, with Samsung's extra nr_free= field).
+ */
+static void test_failed_page_spellings(void **state)
+{
+	struct run run;
+
+	read_text("  <...>-22275 [006] ....   889.213383: mm_page_alloc: page=00000000d2be5665 pfn=970744 order=0 migratetype=0 nr_free=3650 gfp_flags=GFP_HIGHUSER|__GFP_ZERO\n"
+		  "kswapd0-1207  [005] ...1   889.213398: mm_page_alloc: page= (null) pfn=0 order=0 migratetype=1 nr_free=3650 gfp_flags=GFP_NOWAIT|__GFP_HIGHMEM|__GFP_NOWARN|__GFP_MOVABLE\n"
+		  "kswapd0-1207  [005] ...1   889.213399: mm_page_alloc: page=(null) pfn=0 order=0 migratetype=1 gfp_flags=GFP_NOWAIT\n"
+		  "kswapd0-1207  [005] ...1   889.213400: mm_page_alloc: page=0000000000000000 pfn=0x0 order=2 migratetype=1 gfp_flags=GFP_NOWAIT\n"
+		  "kswapd0-1207  [005] ...1   889.213401: mm_page_alloc: page= pfn=0 order=0 migratetype=1 gfp_flags=GFP_NOWAIT\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 5);
+	assert_int_equal(run.ev[0].e.u.mm.pfn, 970744);
+	assert_int_equal(run.ev[0].e.u.mm.migratetype, 0);
+	assert_int_equal(run.ev[1].e.u.mm.pfn, PRS_NO_VALUE);
+	assert_int_equal(run.ev[1].e.u.mm.order, 0);
+	assert_int_equal(run.ev[1].e.u.mm.migratetype, 1);
+	assert_string_equal(run.ev[1].e.u.mm.gfp_str, "GFP_NOWAIT|__GFP_HIGHMEM|__GFP_NOWARN|__GFP_MOVABLE");
+	assert_int_equal(run.ev[2].e.u.mm.pfn, PRS_NO_VALUE);
+	assert_int_equal(run.ev[3].e.u.mm.pfn, PRS_NO_VALUE);
+	assert_int_equal(run.ev[3].e.u.mm.order, 2);
+	/* an empty value that is not "(null)" is not a failure */
+	assert_int_equal(run.ev[4].e.u.mm.pfn, 0);
+	assert_int_equal(run.st.bad_fields, 0);
+}
+
 /* ---- input layer: zstd, long lines, NUL, garbage ------------------------- */
 
 static void test_zstd_input(void **state)
@@ -1151,6 +1181,7 @@ int main(void)
 		cmocka_unit_test(test_ftrace_lru_shrink),
 		cmocka_unit_test(test_ftrace_other_option),
 		cmocka_unit_test(test_ftrace_noflags_tgid_lost),
+		cmocka_unit_test(test_failed_page_spellings),
 		cmocka_unit_test(test_kprobes),
 		cmocka_unit_test(test_tcmd_report),
 		cmocka_unit_test(test_perf_script),
