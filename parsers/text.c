@@ -8,6 +8,7 @@
  * and stay valid until the next getline, i.e. the next prs_next().  Only
  * event names, function names, gfp and status strings are interned.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -983,6 +984,24 @@ bool txt_is_header(const char *line, size_t len)
 }
 
 /* ---- the line-event reader --------------------------------------------- */
+/*
+ * perf script -g: each sample is followed by its call chain, one frame per
+ * line, "\tffffffff8123a4b0 __alloc_pages+0x1e0 ([kernel.kallsyms])", and a
+ * blank line.  Part of perf's normal output: not events, not undecodable.
+ */
+static bool is_callchain_line(const char *line, size_t len)
+{
+	const char *p = line, *e = line + len, *h;
+
+	if (len == 0 || (*p != '\t' && *p != ' '))
+		return false;
+	while (p < e && (*p == '\t' || *p == ' '))
+		p++;
+	for (h = p; p < e && isxdigit((unsigned char)*p); p++)
+		;
+	return p - h >= 1 && p - h <= 16 && p < e && *p == ' ' && p + 1 < e;
+}
+
 
 /*
  * trace-cmd report prefixes the lines of a buffer instance with its name:
@@ -1051,7 +1070,8 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 				return 1;
 			}
 			if (txt_is_header(line, len) ||
-			    (len > 6 && memmem(line, len, "#####", 5))) {
+			    (len > 6 && memmem(line, len, "#####", 5)) ||
+			    (t->mode == TXT_PERF && is_callchain_line(line, len))) {
 				r->stats.skipped_lines++;
 				continue;
 			}
