@@ -662,6 +662,30 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 			if (KEY("pid"))
 				bad |= !parse_i32(v, ve, &ev->u.victim.pid);
 			break;
+		case PRS_EV_RECLAIM_RETRY:
+		case PRS_EV_COMPACT_RETRY:
+			if (KEY("order"))
+				bad |= !parse_i32(v, ve, &ev->u.retry.order);
+			else if (KEY("node"))
+				bad |= !parse_i32(v, ve, &ev->u.retry.nid);
+			else if (KEY("no_progress_loops") || KEY("retries"))
+				bad |= !parse_i32(v, ve, &ev->u.retry.loops);
+			else if (KEY("max_retries"))
+				bad |= !parse_i32(v, ve, &ev->u.retry.max);
+			else if (KEY("wmark_check") || KEY("should_retry"))
+				bad |= !parse_i32(v, ve, &ev->u.retry.verdict);
+			break;
+		case PRS_EV_THROTTLED:
+			if (KEY("nid"))
+				bad |= !parse_i32(v, ve, &ev->u.throttle.nid);
+			else if (KEY("usec_timeout"))
+				bad |= !parse_i32(v, ve, &ev->u.throttle.usec_timeout);
+			else if (KEY("usec_delayed") || KEY("usect_delayed"))	/* the print format's spelling */
+				bad |= !parse_i32(v, ve, &ev->u.throttle.usec_delayed);
+			break;
+		case PRS_EV_SHRINK_SLAB_BEGIN:
+		case PRS_EV_SHRINK_SLAB_END:
+			return;	/* "nid: 0 objects to shrink ...": the time is what counts */
 		default:
 			return;
 		}
