@@ -85,6 +85,7 @@ static void events_print(const struct prs_event *ev, const struct events_setting
 	case PRS_EV_FUNC_ENTRY:
 	case PRS_EV_FUNC_EXIT:
 	case PRS_EV_KPROBE:
+	case PRS_EV_FUNC_CALL:
 	case PRS_EV_KRETPROBE:
 		put_str("func", ev->u.fn.func);
 		put_str("caller", ev->u.fn.caller);

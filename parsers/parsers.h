@@ -69,6 +69,7 @@ const char *prs_format_name(enum prs_format fmt);
 	_PK(FUNC_EXIT,		"func_exit"),		/* function_graph return */	\
 	_PK(KPROBE,		"kprobe"),		/* kprobe event (function entry) */ \
 	_PK(KRETPROBE,		"kretprobe"),		/* kretprobe event (function return) */ \
+	_PK(FUNC_CALL,		"function"),		/* function tracer: a call, no return */ \
 	_PK(PAGE_ALLOC,		"mm_page_alloc"),				\
 	_PK(RECLAIM_BEGIN,	"mm_vmscan_direct_reclaim_begin"),		\
 	_PK(RECLAIM_END,	"mm_vmscan_direct_reclaim_end"),		\
@@ -115,7 +116,7 @@ struct prs_event {
 	const char	*name;		/* event name as the trace names it (interned) */
 
 	union {
-		/* FUNC_ENTRY, FUNC_EXIT, KPROBE, KRETPROBE */
+		/* FUNC_ENTRY, FUNC_EXIT, KPROBE, KRETPROBE, FUNC_CALL (func and caller) */
 		struct {
 			const char *func;	/* interned; suffixes such as .constprop.0 kept */
 			const char *caller;	/* KRETPROBE: function returned to (interned), or NULL */

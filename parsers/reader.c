@@ -74,6 +74,8 @@ static const struct {
 	{ "mm_vmscan_memcg_softlimit_reclaim_begin", PRS_EV_MEMCG_RECLAIM_BEGIN },
 	{ "mm_vmscan_memcg_softlimit_reclaim_end", PRS_EV_MEMCG_RECLAIM_END },
 	{ "mark_victim",			PRS_EV_MARK_VICTIM },
+	/* the function tracer: "out_of_memory <-__alloc_pages_nodemask" */
+	{ "function",				PRS_EV_FUNC_CALL },
 	/* why a slow path loops (4.10+: oom system), what a reclaim spends its time in */
 	{ "reclaim_retry_zone",			PRS_EV_RECLAIM_RETRY },
 	{ "compact_retry",			PRS_EV_COMPACT_RETRY },
@@ -358,6 +360,7 @@ void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 	case PRS_EV_FUNC_EXIT:
 	case PRS_EV_KPROBE:
 	case PRS_EV_KRETPROBE:
+	case PRS_EV_FUNC_CALL:
 		ev->u.fn.func = NULL;
 		ev->u.fn.caller = NULL;
 		ev->u.fn.duration = PRS_NO_VALUE;

@@ -713,6 +713,26 @@ static void decode_print(struct txt *t, const struct txt_name *n, char *s, char 
 	ev->u.print.len = (size_t)(e - s);
 }
 
+/* "func <-caller" (tracefs) or "func <-- caller" (trace-cmd report); offsets kept in the names */
+static void decode_call(struct prs_reader *r, char *s, char *e, struct prs_event *ev)
+{
+	char *sp = memchr(s, ' ', (size_t)(e - s)), *c;
+
+	if (!sp || e - sp < 4 || memcmp(sp, " <-", 3) != 0) {
+		r->stats.bad_fields++;
+		return;
+	}
+	ev->u.fn.func = prs_intern(r, s, (size_t)(sp - s));
+	c = sp + 3;
+	if (c < e && *c == '-')
+		c++;
+	c = skip_spaces(c, e);
+	while (e > c && e[-1] == ' ')
+		e--;
+	if (c < e)
+		ev->u.fn.caller = prs_intern(r, c, (size_t)(e - c));
+}
+
 /* Decode @payload [s, e) of event @n into @ev (kind set by caller). */
 void txt_decode(struct prs_reader *r, struct txt *t, struct txt_name *n,
 		char *s, char *e, struct prs_event *ev)
@@ -721,6 +741,9 @@ void txt_decode(struct prs_reader *r, struct txt *t, struct txt_name *n,
 	case PRS_EV_KPROBE:
 	case PRS_EV_KRETPROBE:
 		decode_probe(r, n, s, e, ev);
+		break;
+	case PRS_EV_FUNC_CALL:
+		decode_call(r, s, e, ev);
 		break;
 	case PRS_EV_SCHED_SWITCH:
 		*e = '\0';
@@ -843,6 +866,26 @@ static bool parse_task(char *s, char *e, struct txt_prefix *x)
 }
 
 /*
+ * The function tracer prints no event name: "TS: out_of_memory <-__alloc_pages_nodemask"
+ * (tracefs; trace-cmd report names it "function:" and writes "<--").  The line
+ * is the event "function" with the call as its payload.
+ */
+static bool function_line(struct txt_prefix *x, char *p, char *end)
+{
+	static char fn_name[] = "function";
+	char *sp = memchr(p, ' ', (size_t)(end - p));
+
+	if (!sp || sp == p || end - sp < 4 || memcmp(sp, " <-", 3) != 0)
+		return false;
+	x->name = fn_name;
+	x->name_len = sizeof(fn_name) - 1;
+	x->payload = p;
+	x->end = end;
+	x->ok = true;
+	return true;
+}
+
+/*
  * TASK [CPU] FLAGS TS: EVENT: PAYLOAD, split without writing to the line
  * or touching reader state: the decompression thread runs it on lines
  * ahead of the reader (prs_input_set_line_fn()).
@@ -898,7 +941,7 @@ bool txt_split_line(char *line, size_t len, struct txt_prefix *x)
 	for (ne = name; ; ne++) {
 		ne = memchr(ne, ':', (size_t)(end - ne));
 		if (!ne)
-			return false;
+			return function_line(x, name, end);
 		if (ne + 1 == end || ne[1] == ' ')
 			break;
 	}
@@ -1370,9 +1413,10 @@ bool txt_line_shape(const char *line, size_t len, enum txt_mode *mode)
 		if (c < end && *c == ']')
 			break;
 	}
-	/* ": " after a timestamp, then "name: " */
+	/* ": " after a timestamp, then "name: " (or the function tracer's "func <-caller") */
 	d = memmem(c, (size_t)(end - c), ": ", 2);
-	if (!d || !memchr(d + 2, ':', (size_t)(end - d - 2)))
+	if (!d || (!memchr(d + 2, ':', (size_t)(end - d - 2)) &&
+		   !memmem(d + 2, (size_t)(end - d - 2), " <-", 3)))
 		return false;
 	if (!is_digit(d[-1]))
 		return false;

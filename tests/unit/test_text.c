@@ -623,6 +623,32 @@ static void test_stall_detail_events(void **state)
 	assert_int_equal(run.st.bad_lines, 0);
 }
 
+/* The function tracer's lines carry no event name: tracefs "func <-caller", trace-cmd report "function: func <-- caller". */
+static void test_function_tracer_lines(void **state)
+{
+	struct run run;
+
+	read_text("          stress-33431 [001] .... 13223.622600: out_of_memory <-__alloc_pages_nodemask\n"
+		  "          stress-33431 [001] .... 13223.622601: mark_victim: pid=33431\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 2);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_FUNC_CALL);
+	assert_string_equal(run.ev[0].e.u.fn.func, "out_of_memory");
+	assert_string_equal(run.ev[0].e.u.fn.caller, "__alloc_pages_nodemask");
+	assert_int_equal(run.ev[0].e.pid, 33431);
+	assert_int_equal(run.st.bad_lines, 0);
+
+	read_text("cpus=2\n"
+		  "          stress-33431 [001] 13223.622600: function:             out_of_memory <-- __alloc_pages_nodemask\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 1);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_FUNC_CALL);
+	assert_string_equal(run.ev[0].e.u.fn.func, "out_of_memory");
+	assert_string_equal(run.ev[0].e.u.fn.caller, "__alloc_pages_nodemask");
+}
+
 /* ---- input layer: zstd, long lines, NUL, garbage ------------------------- */
 
 static void test_zstd_input(void **state)
@@ -1222,6 +1248,7 @@ int main(void)
 		cmocka_unit_test(test_ftrace_noflags_tgid_lost),
 		cmocka_unit_test(test_failed_page_spellings),
 		cmocka_unit_test(test_stall_detail_events),
+		cmocka_unit_test(test_function_tracer_lines),
 		cmocka_unit_test(test_kprobes),
 		cmocka_unit_test(test_tcmd_report),
 		cmocka_unit_test(test_perf_script),
