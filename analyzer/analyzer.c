@@ -950,13 +950,17 @@ static void ev_open_at_end(struct anl_ctx *a, struct anl_task *t)
 
 static bool is_boosted_wake(const struct prs_event *ev)
 {
-	/* rmqueue(): wakeup_kswapd(zone, 0, 0, zone_idx) when the watermark was boosted */
+	/*
+	 * rmqueue(): wakeup_kswapd(zone, 0, 0, zone_idx) when the watermark was
+	 * boosted (5.0+).  An event without gfp_flags (added in 4.17) comes from a
+	 * kernel without boosting: an absent field is not a zero.
+	 */
 	if (ev->u.mm.order != 0)
 		return false;
 	if (ev->u.mm.gfp != PRS_NO_VALUE)
 		return ev->u.mm.gfp == 0;
-	return !ev->u.mm.gfp_str || !strcmp(ev->u.mm.gfp_str, "0") ||
-	       !strcmp(ev->u.mm.gfp_str, "none") || !strcmp(ev->u.mm.gfp_str, "0x0");
+	return ev->u.mm.gfp_str && (!strcmp(ev->u.mm.gfp_str, "0") ||
+	       !strcmp(ev->u.mm.gfp_str, "none") || !strcmp(ev->u.mm.gfp_str, "0x0"));
 }
 
 static void copy_comm(struct anl_task *t, const struct prs_event *ev)

@@ -85,6 +85,7 @@ static void events_print(const struct prs_event *ev, const struct events_setting
 	case PRS_EV_FUNC_ENTRY:
 	case PRS_EV_FUNC_EXIT:
 	case PRS_EV_KPROBE:
+	case PRS_EV_FUNC_CALL:
 	case PRS_EV_KRETPROBE:
 		put_str("func", ev->u.fn.func);
 		put_str("caller", ev->u.fn.caller);
@@ -131,6 +132,19 @@ static void events_print(const struct prs_event *ev, const struct events_setting
 		break;
 	case PRS_EV_MARK_VICTIM:
 		put_i32("victim", ev->u.victim.pid);
+		break;
+	case PRS_EV_RECLAIM_RETRY:
+	case PRS_EV_COMPACT_RETRY:
+		put_i32("order", ev->u.retry.order);
+		put_i32("nid", ev->u.retry.nid);
+		put_i32("loops", ev->u.retry.loops);
+		put_i32("max", ev->u.retry.max);
+		put_i32("verdict", ev->u.retry.verdict);
+		break;
+	case PRS_EV_THROTTLED:
+		put_i32("nid", ev->u.throttle.nid);
+		put_i32("usec_timeout", ev->u.throttle.usec_timeout);
+		put_i32("usec_delayed", ev->u.throttle.usec_delayed);
 		break;
 	case PRS_EV_SCHED_SWITCH:
 		printf(" prev_pid=%d prev_state=%c next_pid=%d", ev->u.sw.prev_pid,

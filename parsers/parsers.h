@@ -69,6 +69,7 @@ const char *prs_format_name(enum prs_format fmt);
 	_PK(FUNC_EXIT,		"func_exit"),		/* function_graph return */	\
 	_PK(KPROBE,		"kprobe"),		/* kprobe event (function entry) */ \
 	_PK(KRETPROBE,		"kretprobe"),		/* kretprobe event (function return) */ \
+	_PK(FUNC_CALL,		"function"),		/* function tracer: a call, no return */ \
 	_PK(PAGE_ALLOC,		"mm_page_alloc"),				\
 	_PK(RECLAIM_BEGIN,	"mm_vmscan_direct_reclaim_begin"),		\
 	_PK(RECLAIM_END,	"mm_vmscan_direct_reclaim_end"),		\
@@ -85,6 +86,11 @@ const char *prs_format_name(enum prs_format fmt);
 	_PK(MEMCG_RECLAIM_BEGIN, "mm_vmscan_memcg_reclaim_begin"),	/* and _softlimit_ */ \
 	_PK(MEMCG_RECLAIM_END,	"mm_vmscan_memcg_reclaim_end"),	/* and _softlimit_ */ \
 	_PK(MARK_VICTIM,	"mark_victim"),					\
+	_PK(RECLAIM_RETRY,	"reclaim_retry_zone"),	/* should_reclaim_retry(), per zone */ \
+	_PK(COMPACT_RETRY,	"compact_retry"),	/* should_compact_retry() */	\
+	_PK(SHRINK_SLAB_BEGIN,	"mm_shrink_slab_start"),			\
+	_PK(SHRINK_SLAB_END,	"mm_shrink_slab_end"),				\
+	_PK(THROTTLED,		"mm_vmscan_throttled"),	/* reclaim_throttle(), after the sleep */ \
 	_PK(SCHED_SWITCH,	"sched_switch"),				\
 	_PK(PRINT,		"print"),		/* trace_marker write */	\
 	_PK(LOST,		"lost_events")		/* events lost on a CPU */
@@ -110,7 +116,7 @@ struct prs_event {
 	const char	*name;		/* event name as the trace names it (interned) */
 
 	union {
-		/* FUNC_ENTRY, FUNC_EXIT, KPROBE, KRETPROBE */
+		/* FUNC_ENTRY, FUNC_EXIT, KPROBE, KRETPROBE, FUNC_CALL (func and caller) */
 		struct {
 			const char *func;	/* interned; suffixes such as .constprop.0 kept */
 			const char *caller;	/* KRETPROBE: function returned to (interned), or NULL */
@@ -156,6 +162,25 @@ struct prs_event {
 		struct {
 			int32_t pid;
 		} victim;
+		/*
+		 * RECLAIM_RETRY (reclaim_retry_zone: one line per zone and round):
+		 * loops = no_progress_loops, verdict = wmark_check, nid = node.
+		 * COMPACT_RETRY: loops = retries, max = max_retries, verdict = should_retry.
+		 * -1 absent.
+		 */
+		struct {
+			int32_t order;
+			int32_t loops;
+			int32_t max;
+			int32_t verdict;
+			int32_t nid;
+		} retry;
+		/* THROTTLED: the sleep is over when the event fires */
+		struct {
+			int32_t nid;
+			int32_t usec_timeout;
+			int32_t usec_delayed;	/* time slept, us; -1 absent */
+		} throttle;
 		/* SCHED_SWITCH (the event's own pid/comm is the CPU's current task) */
 		struct {
 			int32_t prev_pid;

@@ -74,6 +74,14 @@ static const struct {
 	{ "mm_vmscan_memcg_softlimit_reclaim_begin", PRS_EV_MEMCG_RECLAIM_BEGIN },
 	{ "mm_vmscan_memcg_softlimit_reclaim_end", PRS_EV_MEMCG_RECLAIM_END },
 	{ "mark_victim",			PRS_EV_MARK_VICTIM },
+	/* the function tracer: "out_of_memory <-__alloc_pages_nodemask" */
+	{ "function",				PRS_EV_FUNC_CALL },
+	/* why a slow path loops (4.10+: oom system), what a reclaim spends its time in */
+	{ "reclaim_retry_zone",			PRS_EV_RECLAIM_RETRY },
+	{ "compact_retry",			PRS_EV_COMPACT_RETRY },
+	{ "mm_shrink_slab_start",		PRS_EV_SHRINK_SLAB_BEGIN },
+	{ "mm_shrink_slab_end",			PRS_EV_SHRINK_SLAB_END },
+	{ "mm_vmscan_throttled",		PRS_EV_THROTTLED },
 	{ "sched_switch",			PRS_EV_SCHED_SWITCH },
 	{ "print",				PRS_EV_PRINT },
 	/* ftrace text names trace_marker writes after the function that made them */
@@ -352,6 +360,7 @@ void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 	case PRS_EV_FUNC_EXIT:
 	case PRS_EV_KPROBE:
 	case PRS_EV_KRETPROBE:
+	case PRS_EV_FUNC_CALL:
 		ev->u.fn.func = NULL;
 		ev->u.fn.caller = NULL;
 		ev->u.fn.duration = PRS_NO_VALUE;
@@ -399,6 +408,14 @@ void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 		break;
 	case PRS_EV_MARK_VICTIM:
 		ev->u.victim.pid = -1;
+		break;
+	case PRS_EV_RECLAIM_RETRY:
+	case PRS_EV_COMPACT_RETRY:
+		ev->u.retry.order = ev->u.retry.loops = ev->u.retry.max = -1;
+		ev->u.retry.verdict = ev->u.retry.nid = -1;
+		break;
+	case PRS_EV_THROTTLED:
+		ev->u.throttle.nid = ev->u.throttle.usec_timeout = ev->u.throttle.usec_delayed = -1;
 		break;
 	case PRS_EV_SCHED_SWITCH:
 		ev->u.sw.prev_pid = ev->u.sw.next_pid = -1;

@@ -8,6 +8,7 @@
  * and stay valid until the next getline, i.e. the next prs_next().  Only
  * event names, function names, gfp and status strings are interned.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -603,6 +604,10 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 				bad |= !parse_i32(v, ve, &ev->u.mm.order);
 			else if (KEY("gfp_flags") || KEY("gfp_mask"))
 				set_gfp(r, ev, v, ve);
+			else if (KEY("page") && v == ve && e - p >= 7 && !memcmp(p, " (null)", 7) &&
+				 (e - p == 7 || p[7] == ' '))
+				/* 4.x printed "page=%p" of NULL as "page= (null)" (vsprintf padding) */
+				nil_page = true, p += 7;
 			else if (KEY("page"))
 				nil_page = is_null_pointer(v, ve);
 			else if (KEY("pfn") && !nil_page)
@@ -657,6 +662,30 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 			if (KEY("pid"))
 				bad |= !parse_i32(v, ve, &ev->u.victim.pid);
 			break;
+		case PRS_EV_RECLAIM_RETRY:
+		case PRS_EV_COMPACT_RETRY:
+			if (KEY("order"))
+				bad |= !parse_i32(v, ve, &ev->u.retry.order);
+			else if (KEY("node"))
+				bad |= !parse_i32(v, ve, &ev->u.retry.nid);
+			else if (KEY("no_progress_loops") || KEY("retries"))
+				bad |= !parse_i32(v, ve, &ev->u.retry.loops);
+			else if (KEY("max_retries"))
+				bad |= !parse_i32(v, ve, &ev->u.retry.max);
+			else if (KEY("wmark_check") || KEY("should_retry"))
+				bad |= !parse_i32(v, ve, &ev->u.retry.verdict);
+			break;
+		case PRS_EV_THROTTLED:
+			if (KEY("nid"))
+				bad |= !parse_i32(v, ve, &ev->u.throttle.nid);
+			else if (KEY("usec_timeout"))
+				bad |= !parse_i32(v, ve, &ev->u.throttle.usec_timeout);
+			else if (KEY("usec_delayed") || KEY("usect_delayed"))	/* the print format's spelling */
+				bad |= !parse_i32(v, ve, &ev->u.throttle.usec_delayed);
+			break;
+		case PRS_EV_SHRINK_SLAB_BEGIN:
+		case PRS_EV_SHRINK_SLAB_END:
+			return;	/* "nid: 0 objects to shrink ...": the time is what counts */
 		default:
 			return;
 		}
@@ -684,6 +713,26 @@ static void decode_print(struct txt *t, const struct txt_name *n, char *s, char 
 	ev->u.print.len = (size_t)(e - s);
 }
 
+/* "func <-caller" (tracefs) or "func <-- caller" (trace-cmd report); offsets kept in the names */
+static void decode_call(struct prs_reader *r, char *s, char *e, struct prs_event *ev)
+{
+	char *sp = memchr(s, ' ', (size_t)(e - s)), *c;
+
+	if (!sp || e - sp < 4 || memcmp(sp, " <-", 3) != 0) {
+		r->stats.bad_fields++;
+		return;
+	}
+	ev->u.fn.func = prs_intern(r, s, (size_t)(sp - s));
+	c = sp + 3;
+	if (c < e && *c == '-')
+		c++;
+	c = skip_spaces(c, e);
+	while (e > c && e[-1] == ' ')
+		e--;
+	if (c < e)
+		ev->u.fn.caller = prs_intern(r, c, (size_t)(e - c));
+}
+
 /* Decode @payload [s, e) of event @n into @ev (kind set by caller). */
 void txt_decode(struct prs_reader *r, struct txt *t, struct txt_name *n,
 		char *s, char *e, struct prs_event *ev)
@@ -692,6 +741,9 @@ void txt_decode(struct prs_reader *r, struct txt *t, struct txt_name *n,
 	case PRS_EV_KPROBE:
 	case PRS_EV_KRETPROBE:
 		decode_probe(r, n, s, e, ev);
+		break;
+	case PRS_EV_FUNC_CALL:
+		decode_call(r, s, e, ev);
 		break;
 	case PRS_EV_SCHED_SWITCH:
 		*e = '\0';
@@ -814,6 +866,26 @@ static bool parse_task(char *s, char *e, struct txt_prefix *x)
 }
 
 /*
+ * The function tracer prints no event name: "TS: out_of_memory <-__alloc_pages_nodemask"
+ * (tracefs; trace-cmd report names it "function:" and writes "<--").  The line
+ * is the event "function" with the call as its payload.
+ */
+static bool function_line(struct txt_prefix *x, char *p, char *end)
+{
+	static char fn_name[] = "function";
+	char *sp = memchr(p, ' ', (size_t)(end - p));
+
+	if (!sp || sp == p || end - sp < 4 || memcmp(sp, " <-", 3) != 0)
+		return false;
+	x->name = fn_name;
+	x->name_len = sizeof(fn_name) - 1;
+	x->payload = p;
+	x->end = end;
+	x->ok = true;
+	return true;
+}
+
+/*
  * TASK [CPU] FLAGS TS: EVENT: PAYLOAD, split without writing to the line
  * or touching reader state: the decompression thread runs it on lines
  * ahead of the reader (prs_input_set_line_fn()).
@@ -869,7 +941,7 @@ bool txt_split_line(char *line, size_t len, struct txt_prefix *x)
 	for (ne = name; ; ne++) {
 		ne = memchr(ne, ':', (size_t)(end - ne));
 		if (!ne)
-			return false;
+			return function_line(x, name, end);
 		if (ne + 1 == end || ne[1] == ' ')
 			break;
 	}
@@ -979,6 +1051,24 @@ bool txt_is_header(const char *line, size_t len)
 }
 
 /* ---- the line-event reader --------------------------------------------- */
+/*
+ * perf script -g: each sample is followed by its call chain, one frame per
+ * line, "\tffffffff8123a4b0 __alloc_pages+0x1e0 ([kernel.kallsyms])", and a
+ * blank line.  Part of perf's normal output: not events, not undecodable.
+ */
+static bool is_callchain_line(const char *line, size_t len)
+{
+	const char *p = line, *e = line + len, *h;
+
+	if (len == 0 || (*p != '\t' && *p != ' '))
+		return false;
+	while (p < e && (*p == '\t' || *p == ' '))
+		p++;
+	for (h = p; p < e && isxdigit((unsigned char)*p); p++)
+		;
+	return p - h >= 1 && p - h <= 16 && p < e && *p == ' ' && p + 1 < e;
+}
+
 
 /*
  * trace-cmd report prefixes the lines of a buffer instance with its name:
@@ -1047,7 +1137,8 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 				return 1;
 			}
 			if (txt_is_header(line, len) ||
-			    (len > 6 && memmem(line, len, "#####", 5))) {
+			    (len > 6 && memmem(line, len, "#####", 5)) ||
+			    (t->mode == TXT_PERF && is_callchain_line(line, len))) {
 				r->stats.skipped_lines++;
 				continue;
 			}
@@ -1322,9 +1413,10 @@ bool txt_line_shape(const char *line, size_t len, enum txt_mode *mode)
 		if (c < end && *c == ']')
 			break;
 	}
-	/* ": " after a timestamp, then "name: " */
+	/* ": " after a timestamp, then "name: " (or the function tracer's "func <-caller") */
 	d = memmem(c, (size_t)(end - c), ": ", 2);
-	if (!d || !memchr(d + 2, ':', (size_t)(end - d - 2)))
+	if (!d || (!memchr(d + 2, ':', (size_t)(end - d - 2)) &&
+		   !memmem(d + 2, (size_t)(end - d - 2), " <-", 3)))
 		return false;
 	if (!is_digit(d[-1]))
 		return false;

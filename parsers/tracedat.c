@@ -1268,6 +1268,23 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 	case PRS_EV_MARK_VICTIM:
 		e->f[F_VPID] = td_field(ev, "pid");
 		break;
+	case PRS_EV_RECLAIM_RETRY:
+	case PRS_EV_COMPACT_RETRY:
+		e->f[F_ORDER] = td_field(ev, "order");
+		e->f[F_NID] = td_field(ev, "node");
+		e->f[F_LOOPS] = td_field(ev, "no_progress_loops");
+		if (!e->f[F_LOOPS])
+			e->f[F_LOOPS] = td_field(ev, "retries");
+		e->f[F_MAX] = td_field(ev, "max_retries");
+		e->f[F_VERDICT] = td_field(ev, "wmark_check");
+		if (!e->f[F_VERDICT])
+			e->f[F_VERDICT] = td_field(ev, "ret");	/* compact_retry's should_retry */
+		break;
+	case PRS_EV_THROTTLED:
+		e->f[F_NID] = td_field(ev, "nid");
+		e->f[F_TIMEOUT] = td_field(ev, "usec_timeout");
+		e->f[F_DELAYED] = td_field(ev, "usec_delayed");
+		break;
 	case PRS_EV_SCHED_SWITCH:
 		e->f[F_PREV_COMM] = td_field(ev, "prev_comm");
 		e->f[F_PREV_PID] = td_field(ev, "prev_pid");
@@ -1866,6 +1883,19 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 		break;
 	case PRS_EV_MARK_VICTIM:
 		GET(F_VPID, ev->u.victim.pid, int32_t);
+		break;
+	case PRS_EV_RECLAIM_RETRY:
+	case PRS_EV_COMPACT_RETRY:
+		GET(F_ORDER, ev->u.retry.order, int32_t);
+		GET(F_NID, ev->u.retry.nid, int32_t);
+		GET(F_LOOPS, ev->u.retry.loops, int32_t);
+		GET(F_MAX, ev->u.retry.max, int32_t);
+		GET(F_VERDICT, ev->u.retry.verdict, int32_t);
+		break;
+	case PRS_EV_THROTTLED:
+		GET(F_NID, ev->u.throttle.nid, int32_t);
+		GET(F_TIMEOUT, ev->u.throttle.usec_timeout, int32_t);
+		GET(F_DELAYED, ev->u.throttle.usec_delayed, int32_t);
 		break;
 	case PRS_EV_SCHED_SWITCH:
 		GET(F_PREV_PID, ev->u.sw.prev_pid, int32_t);

@@ -727,6 +727,22 @@ static void test_forced_mode_ignores_others(void **state)
 
 /* ---- events mode -------------------------------------------------------- */
 
+/* A wakeup_kswapd without gfp_flags (before 4.17) is a slow path's wake, not a boosted watermark's. */
+static void test_wakeup_without_gfp(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	mm(x, t, 100, 0, PRS_EV_WAKEUP_KSWAPD, 0, NONE, NULL, NONE);
+	page_alloc(x, t + 5 * US, 100, 0, 0, G_USER);
+	m = fx_finish(x);
+	assert_int_equal(m->anomalies.boosted_wakes, 0);
+	assert_int_equal(m->scope.allocations, 1);
+	assert_int_equal(m->scope.slow, 1);
+	fx_free(x);
+}
+
 static void test_events_estimation(void **state)
 {
 	struct fx *x = fx_new(ANL_MODE_AUTO);
@@ -1917,6 +1933,7 @@ int main(void)
 		cmocka_unit_test(test_retprobe_failure_and_edges),
 		cmocka_unit_test(test_forced_mode_ignores_others),
 		cmocka_unit_test(test_events_estimation),
+		cmocka_unit_test(test_wakeup_without_gfp),
 		cmocka_unit_test(test_window_groundtruth_kswapd),
 		cmocka_unit_test(test_vmstat_files),
 		cmocka_unit_test(test_window_markers_inband_snapshots),

@@ -554,6 +554,101 @@ static void test_dotted_tasks_overhead_at(void **state)
 	assert_int_equal(run.st.bad_lines, 0);
 }
 
+/*
+ * Every way a kernel prints a failed page: 4.x's vsprintf padded a NULL %p as "page= (null)"
+ * (lines from Jaewon Kim's 4.14 Android trace, LKML 2020, with Samsung's extra nr_free= field).
+ */
+static void test_failed_page_spellings(void **state)
+{
+	struct run run;
+
+	read_text("  <...>-22275 [006] ....   889.213383: mm_page_alloc: page=00000000d2be5665 pfn=970744 order=0 migratetype=0 nr_free=3650 gfp_flags=GFP_HIGHUSER|__GFP_ZERO\n"
+		  "kswapd0-1207  [005] ...1   889.213398: mm_page_alloc: page= (null) pfn=0 order=0 migratetype=1 nr_free=3650 gfp_flags=GFP_NOWAIT|__GFP_HIGHMEM|__GFP_NOWARN|__GFP_MOVABLE\n"
+		  "kswapd0-1207  [005] ...1   889.213399: mm_page_alloc: page=(null) pfn=0 order=0 migratetype=1 gfp_flags=GFP_NOWAIT\n"
+		  "kswapd0-1207  [005] ...1   889.213400: mm_page_alloc: page=0000000000000000 pfn=0x0 order=2 migratetype=1 gfp_flags=GFP_NOWAIT\n"
+		  "kswapd0-1207  [005] ...1   889.213401: mm_page_alloc: page= pfn=0 order=0 migratetype=1 gfp_flags=GFP_NOWAIT\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 5);
+	assert_int_equal(run.ev[0].e.u.mm.pfn, 970744);
+	assert_int_equal(run.ev[0].e.u.mm.migratetype, 0);
+	assert_int_equal(run.ev[1].e.u.mm.pfn, PRS_NO_VALUE);
+	assert_int_equal(run.ev[1].e.u.mm.order, 0);
+	assert_int_equal(run.ev[1].e.u.mm.migratetype, 1);
+	assert_string_equal(run.ev[1].e.u.mm.gfp_str, "GFP_NOWAIT|__GFP_HIGHMEM|__GFP_NOWARN|__GFP_MOVABLE");
+	assert_int_equal(run.ev[2].e.u.mm.pfn, PRS_NO_VALUE);
+	assert_int_equal(run.ev[3].e.u.mm.pfn, PRS_NO_VALUE);
+	assert_int_equal(run.ev[3].e.u.mm.order, 2);
+	/* an empty value that is not "(null)" is not a failure */
+	assert_int_equal(run.ev[4].e.u.mm.pfn, 0);
+	assert_int_equal(run.st.bad_fields, 0);
+}
+
+/*
+ * The events that say where a stall's time went, as published: reclaim_retry_zone (Zhongkun He, LKML 2024),
+ * mm_shrink_slab_start/end inside a reclaim (Michal Hocko, linux-mm 2017), and the formats of compact_retry
+ * and mm_vmscan_throttled (whose print format spells its field "usect_delayed").
+ */
+static void test_stall_detail_events(void **state)
+{
+	struct run run;
+
+	read_text("stress-33431   [001] ..... 13223.622580: reclaim_retry_zone: node=0 zone=Normal   order=0 reclaimable=4260 available=1772019 min_wmark=5962 no_progress_loops=16 wmark_check=1\n"
+		  "            chrome-2798  [000] .N.1  6099.188540: mm_shrink_slab_start: super_cache_scan+0x0/0x1b0 ffff8eefa4651830: nid: 0 objects to shrink 5895 gfp_flags GFP_TEMPORARY|__GFP_HIGHMEM pgs_scanned 90 lru_pgs 6992959 cache items 5049 delta 0 total_scan 2524\n"
+		  "            chrome-2798  [000] ...1  6109.494205: mm_shrink_slab_end: super_cache_scan+0x0/0x1b0 ffff8eefa4651830: nid: 0 unused scan count 5895 new scan count 941785 total_scan 476 last shrinker return val 1959\n"
+		  "             hog-316   [001] ..... 13224.000001: compact_retry: order=9 priority=COMPACT_PRIO_SYNC_LIGHT compaction_result=withdrawn retries=0 max_retries=16 should_retry=1\n"
+		  "             hog-316   [001] ..... 13224.000002: mm_vmscan_throttled: nid=0 usec_timeout=100000 usect_delayed=104000 reason=VMSCAN_THROTTLE_WRITEBACK\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 5);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_RECLAIM_RETRY);
+	assert_int_equal(run.ev[0].e.u.retry.nid, 0);
+	assert_int_equal(run.ev[0].e.u.retry.order, 0);
+	assert_int_equal(run.ev[0].e.u.retry.loops, 16);
+	assert_int_equal(run.ev[0].e.u.retry.max, -1);
+	assert_int_equal(run.ev[0].e.u.retry.verdict, 1);
+	assert_int_equal(run.ev[1].e.kind, PRS_EV_SHRINK_SLAB_BEGIN);
+	assert_string_equal(run.ev[1].comm, "chrome");
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_SHRINK_SLAB_END);
+	assert_int_equal(run.ev[2].e.ts - run.ev[1].e.ts, 10305665000ull);
+	assert_int_equal(run.ev[3].e.kind, PRS_EV_COMPACT_RETRY);
+	assert_int_equal(run.ev[3].e.u.retry.order, 9);
+	assert_int_equal(run.ev[3].e.u.retry.loops, 0);
+	assert_int_equal(run.ev[3].e.u.retry.max, 16);
+	assert_int_equal(run.ev[3].e.u.retry.verdict, 1);
+	assert_int_equal(run.ev[4].e.kind, PRS_EV_THROTTLED);
+	assert_int_equal(run.ev[4].e.u.throttle.usec_timeout, 100000);
+	assert_int_equal(run.ev[4].e.u.throttle.usec_delayed, 104000);
+	assert_int_equal(run.st.bad_fields, 0);
+	assert_int_equal(run.st.bad_lines, 0);
+}
+
+/* The function tracer's lines carry no event name: tracefs "func <-caller", trace-cmd report "function: func <-- caller". */
+static void test_function_tracer_lines(void **state)
+{
+	struct run run;
+
+	read_text("          stress-33431 [001] .... 13223.622600: out_of_memory <-__alloc_pages_nodemask\n"
+		  "          stress-33431 [001] .... 13223.622601: mark_victim: pid=33431\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 2);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_FUNC_CALL);
+	assert_string_equal(run.ev[0].e.u.fn.func, "out_of_memory");
+	assert_string_equal(run.ev[0].e.u.fn.caller, "__alloc_pages_nodemask");
+	assert_int_equal(run.ev[0].e.pid, 33431);
+	assert_int_equal(run.st.bad_lines, 0);
+
+	read_text("cpus=2\n"
+		  "          stress-33431 [001] 13223.622600: function:             out_of_memory <-- __alloc_pages_nodemask\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 1);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_FUNC_CALL);
+	assert_string_equal(run.ev[0].e.u.fn.func, "out_of_memory");
+	assert_string_equal(run.ev[0].e.u.fn.caller, "__alloc_pages_nodemask");
+}
+
 /* ---- input layer: zstd, long lines, NUL, garbage ------------------------- */
 
 static void test_zstd_input(void **state)
@@ -1151,6 +1246,9 @@ int main(void)
 		cmocka_unit_test(test_ftrace_lru_shrink),
 		cmocka_unit_test(test_ftrace_other_option),
 		cmocka_unit_test(test_ftrace_noflags_tgid_lost),
+		cmocka_unit_test(test_failed_page_spellings),
+		cmocka_unit_test(test_stall_detail_events),
+		cmocka_unit_test(test_function_tracer_lines),
 		cmocka_unit_test(test_kprobes),
 		cmocka_unit_test(test_tcmd_report),
 		cmocka_unit_test(test_perf_script),

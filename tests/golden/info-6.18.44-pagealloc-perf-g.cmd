@@ -1,0 +1,1 @@
+info tests/data/6.18.44-pagealloc-perf-g.txt.zst
