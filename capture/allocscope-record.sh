@@ -396,6 +396,21 @@ if [ "$MODE" = graph ] && { ! has_word "$D/available_tracers" function_graph || 
 fi
 set_file "$D/tracing_on" 0 || die "cannot write $D/tracing_on"
 set_file "$D/buffer_size_kb" "$BUF" || die "cannot set $D/buffer_size_kb"
+# local, the default clock, is per CPU: a task that sleeps in the slow path and wakes on another
+# CPU gets stamps out of order. boot (4.10+, Perfetto's and Android's), mono (4.1+) and global are
+# monotonic across CPUs: the first offered, unless one is set already (option clock= says which)
+CLK=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$D/trace_clock" 2>/dev/null)
+case $CLK in boot|mono|global|"") ;; *)
+	for c in boot mono global; do
+		case " $(tr -d '[]' < "$D/trace_clock") " in *" $c "*)
+			N=$((N + 1))
+			echo "$CLK" > "$WORK/u$N"
+			echo "c $N $D/trace_clock" >> "$J"
+			echo "$c" > "$D/trace_clock" 2>/dev/null || die "cannot set $D/trace_clock to $c"
+			break ;;
+		esac
+	done ;;
+esac
 : > "$D/trace" 2>/dev/null
 [ -e "$D/options/record-tgid" ] && set_file "$D/options/record-tgid" 1
 

@@ -382,6 +382,66 @@ static int setup_bulk_probe(struct cap_session *s)
 	return e;
 }
 
+/*
+ * tracefs's default clock, local, is per CPU and not synchronised across
+ * CPUs: a task that sleeps in the slow path and wakes on another CPU gets
+ * stamps out of order.  boot (4.10+, the clock Perfetto and Android use),
+ * mono (4.1+) and global are monotonic across CPUs; the first the kernel
+ * offers is used unless one of them is set already, and the one used is in
+ * the markers (option clock=).  Restored like every other file.
+ */
+static const char *const cap_clocks[] = { "boot", "mono", "global" };
+
+static int set_clock(struct cap_session *s, char *err, size_t errlen)
+{
+	char path[512], *list, *b, *e;
+	const char *want = NULL;
+	int r = 0;
+
+	join(path, sizeof(path), s->dir, "trace_clock");
+	list = read_file(path);
+	if (!list)
+		return 0;	/* no clock to choose (very old tracefs): recorded as is */
+	b = strchr(list, '[');
+	e = b ? strchr(b, ']') : NULL;
+	if (!b || !e)
+		goto out;
+	*e = '\0';
+	for (size_t i = 0; i < sizeof(cap_clocks) / sizeof(cap_clocks[0]); i++)
+		if (!strcmp(b + 1, cap_clocks[i]))
+			goto out;	/* already monotonic across CPUs */
+	*e = ']';
+	for (size_t i = 0; !want && i < sizeof(cap_clocks) / sizeof(cap_clocks[0]); i++) {
+		size_t n = strlen(cap_clocks[i]);
+
+		for (char *w = list; (w = strstr(w, cap_clocks[i])); w += n)
+			if ((w == list || w[-1] == ' ' || w[-1] == '[') &&
+			    (w[n] == ' ' || w[n] == ']' || w[n] == '\n' || !w[n])) {
+				want = cap_clocks[i];
+				break;
+			}
+	}
+	if (!want)
+		goto out;
+	*e = '\0';
+	{
+		char *saved = strdup(b + 1);
+
+		if (!saved || !push(s, UNDO_CONTENT, path, saved)) {	/* push frees it on failure */
+			r = -CAP_ENOMEM;
+			goto out;
+		}
+	}
+	r = write_file(path, want, O_TRUNC);
+	if (r) {
+		seterr(err, errlen, "cannot write '%s' to %s: %s", want, path, strerror(-r));
+		r = -CAP_ESETUP;
+	}
+out:
+	free(list);
+	return r;
+}
+
 int cap_session_setup(struct cap_session *s, char *err, size_t errlen)
 {
 	const struct cap_plan *pl = &s->plan;
@@ -440,6 +500,9 @@ int cap_session_setup(struct cap_session *s, char *err, size_t errlen)
 	join(path, sizeof(path), s->dir, "buffer_percent");
 	if (!pl->text && !access(path, F_OK))
 		set_file(s, s->dir, "buffer_percent", "50", NULL, 0);
+	r = set_clock(s, err, errlen);
+	if (r)
+		return r;
 	/* start from an empty buffer (a new instance is empty anyway) */
 	join(path, sizeof(path), s->dir, "trace");
 	write_file(path, "", O_TRUNC);
