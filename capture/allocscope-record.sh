@@ -421,8 +421,14 @@ if [ "$MODE" = retprobe ]; then
 	}
 	addp "$PK:allocscope/alloc_entry $ENTRY gfp=\$arg1:x32 order=\$arg2:u32" alloc_entry ||
 		die "cannot add a probe on $ENTRY to $PROBEF"
-	addp "$RK:allocscope/alloc_ret $ENTRY$RS ret=\$retval:x64" alloc_ret || die "cannot add a return probe on $ENTRY"
-	addp "$RK:allocscope/gpff_ret $GPFF$RS ret=\$retval:x64" gpff_ret || die "cannot add a return probe on $GPFF"
+	# a kretprobe holds one instance per call in flight (default max(10, 2 x CPUs)): tasks asleep in
+	# reclaim use them up and later returns are missed; rN: (4.12+) asks for N, as Perfetto does
+	addr() { # EVENT FUNCTION
+		{ [ "$RK" = r ] && addp "r1024:allocscope/$1 $2 ret=\$retval:x64" "$1"; } ||
+			addp "$RK:allocscope/$1 $2$RS ret=\$retval:x64" "$1"
+	}
+	addr alloc_ret "$ENTRY" || die "cannot add a return probe on $ENTRY"
+	addr gpff_ret "$GPFF" || die "cannot add a return probe on $GPFF"
 	for e in alloc_entry alloc_ret gpff_ret; do
 		enable_ev "$D" "allocscope/$e" || die "cannot enable allocscope/$e"
 	done

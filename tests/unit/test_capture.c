@@ -409,6 +409,35 @@ static void test_instance_can_graph(void **state)
 	assert_true(cap_instance_can_graph(d));
 }
 
+/* retprobe: return probes ask for 1024 instances (the default max(10, 2 x CPUs) runs out while tasks sleep in reclaim). */
+static void test_session_retprobe_maxactive(void **state)
+{
+	char t[300], pr[300], err[256] = "";
+	struct cap_probe p;
+	struct cap_plan plan;
+	struct cap_session *s;
+	const char *k;
+
+	path(t, sizeof(t), "t");
+	path(pr, sizeof(pr), "p");
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_RETPROBE, false, 1024, 0, &plan), 0);
+	/* tracefs makes the probes' event directories as they are added: here, beforehand */
+	put("t/events/allocscope/alloc_entry/enable", "0\n");
+	put("t/events/allocscope/alloc_ret/enable", "0\n");
+	put("t/events/allocscope/gpff_ret/enable", "0\n");
+	assert_int_equal(cap_session_new(&p, &plan, &s, err, sizeof(err)), 0);
+	if (cap_session_setup(s, err, sizeof(err)))
+		fail_msg("setup: %s", err);
+	k = get("t/kprobe_events");
+	assert_non_null(strstr(k, "p:allocscope/alloc_entry __alloc_pages_noprof gfp=$arg1:x32 order=$arg2:u32\n"));
+	assert_non_null(strstr(k, "r1024:allocscope/alloc_ret __alloc_pages_noprof ret=$retval:x64\n"));
+	assert_non_null(strstr(k, "r1024:allocscope/gpff_ret get_page_from_freelist ret=$retval:x64\n"));
+	assert_int_equal(cap_session_restore(s, err, sizeof(err)), 0);
+	cap_session_free(s);
+	assert_non_null(strstr(get("t/kprobe_events"), "-:allocscope/gpff_ret\n"));
+}
+
 /* A setup that fails half-way is undone like a finished one. */
 static void test_session_partial_setup(void **state)
 {
@@ -638,6 +667,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_restore_exact, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_session_partial_setup, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_instance_can_graph, setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_session_retprobe_maxactive, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_snapshot_lines, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_cpustat, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_tracedat_zstd, setup_tree, teardown_tree),
