@@ -25,7 +25,8 @@
 	_AE(NOMEM,	"out of memory"),				\
 	_AE(INVAL,	"invalid argument"),				\
 	_AE(STATE,	"analyzer already finished"),			\
-	_AE(VMSTAT,	"not a /proc/vmstat snapshot")
+	_AE(VMSTAT,	"not a /proc/vmstat snapshot"),			\
+	_AE(MODE,	"the trace has no events of the mode asked")
 
 #undef _AE
 #define _AE(code, str) ANL_E##code
@@ -45,6 +46,8 @@ enum anl_mode {
 
 const char *anl_mode_name(enum anl_mode mode);	/* "graph", "graph+retval", ... */
 int anl_mode_parse(const char *s, enum anl_mode *out);	/* 0 or -ANL_EINVAL */
+/* "retprobe, events": the modes in a mask of 1u << ANL_MODE_* ("none" when empty). */
+void anl_modes_str(unsigned int mask, char *buf, size_t len);
 
 /*
  * Slow-path stages.  Time is attributed to the allocation that is on top
@@ -312,6 +315,7 @@ struct anl_gt {
 
 struct anl_model {
 	enum anl_mode	mode;
+	unsigned int	modes_supported;	/* 1u << ANL_MODE_*: modes whose events the trace carries */
 	bool		mode_forced;
 	bool		slow_path_exact;	/* false in events mode or after losses */
 	bool		window_from_markers;	/* scope = the markers' window */
@@ -362,6 +366,8 @@ int anl_set_kernel(struct anl_ctx *a, const char *release);
 void anl_set_ring_stats(struct anl_ctx *a, uint64_t overrun, uint64_t dropped);
 /* Close everything still open and compute the model; valid until anl_free(). */
 int anl_finish(struct anl_ctx *a, const struct anl_model **out);
+/* A forced mode (anl_opts.mode) whose events the trace lacks: -ANL_EMODE, else 0. */
+int anl_mode_check(const struct anl_model *m);
 void anl_free(struct anl_ctx *a);
 
 /* Percentile of one stage in the scope, from its histogram. */

@@ -204,21 +204,26 @@ void anl_cmp_verdict(const struct anl_cmp_opts *o, enum anl_cmp_r_state rs, doub
 {
 	bool k_nonpos = le(k, 0);
 
-	(void)rs;	/* R undefined arrives as -inf and fails every R clause */
+	/* the KPI is fewer slow paths: none fewer (R <= 0, or undefined: -inf) never passes */
+	out->r_ok = rs == ANL_CMP_R_DEFINED && r > 0;
 	out->k_ok = le(k, o->max_kswapd_increase);
 	out->ratio_ok = k_nonpos || le(o->ratio * k, r);
 	out->min_ok = !o->has_min_reduction || le(o->min_reduction, r);
-	out->pass = out->k_ok && out->ratio_ok && out->min_ok;
-	if (!out->k_ok)
+	out->pass = out->r_ok && out->k_ok && out->ratio_ok && out->min_ok;
+	if (!out->r_ok)
+		out->reason = rs == ANL_CMP_R_BOTH_ZERO ? "no slow paths on either side: none fewer (R = 0)" :
+			      rs == ANL_CMP_R_UNDEFINED ? "slow paths rose from none (R undefined)" :
+			      "R <= 0: slow paths did not fall";
+	else if (!out->k_ok)
 		out->reason = "K is above --max-kswapd-increase";
 	else if (!out->ratio_ok)
 		out->reason = "R is below --ratio x K: the extra kswapd load does not buy enough";
 	else if (!out->min_ok)
 		out->reason = "R is below --min-reduction";
 	else if (k_nonpos)
-		out->reason = "kswapd load did not rise (K <= 0)";
+		out->reason = "R > 0 and kswapd load did not rise (K <= 0)";
 	else
-		out->reason = "R >= --ratio x K and K within --max-kswapd-increase";
+		out->reason = "R > 0, R >= --ratio x K and K within --max-kswapd-increase";
 }
 
 /* ---- Mann-Whitney U ------------------------------------------------------ */

@@ -120,15 +120,17 @@ enum anl_cmp_r_state {
 struct anl_cmp_verdict {
 	const char	*reason;	/* first rule that failed, or why it passed */
 	bool		pass;
+	bool		r_ok;		/* R > 0: slow paths fell */
 	bool		k_ok;		/* K <= max */
 	bool		ratio_ok;	/* K <= 0 or R >= ratio * K */
 	bool		min_ok;		/* R >= min_reduction (true if not asked) */
 };
 
 /*
- * The user's rule on R and K (both in %).  Comparisons allow a relative
+ * The user's rule on R and K (both in %): R > 0 and K <= max and (K <= 0 or
+ * R >= ratio * K) [and R >= min_reduction].  Comparisons allow a relative
  * 1e-9 for floating-point rounding, so K exactly at the limit or R exactly
- * ratio * K passes.
+ * ratio * K passes; R > 0 is strict.
  */
 void anl_cmp_verdict(const struct anl_cmp_opts *o, enum anl_cmp_r_state rs, double r, double k,
 		     struct anl_cmp_verdict *out);

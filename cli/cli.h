@@ -35,6 +35,9 @@ struct prs_reader;
 /* @threads: 2 = decode ahead on a second thread (PRS_OPT_AHEAD), else one thread */
 int  cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, const bool *stop,
 		    int threads);
+struct anl_model;
+/* anl_finish() and the forced mode's check (cli/feed.c); 0, or -1 after saying why */
+int  cli_finish_trace(const char *path, struct anl_ctx *a, const struct anl_model **model);
 int  cli_parse_threads(const char *s, int *out);	/* --threads N: 1 or 2 */
 unsigned int cli_threads_flag(int threads);	/* PRS_OPT_AHEAD for --threads 2, else 0 */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -64,7 +64,8 @@ static void analyze_usage(FILE *f)
 		"      --html FILE          one self-contained HTML report (inline CSS and SVG,\n"
 		"                           no script): KPIs, timeline, histograms, tasks\n"
 		"  -m, --mode MODE          force the capture mode: graph, graph+retval,\n"
-		"                           retprobe, events (default: detected)\n"
+		"                           retprobe, events (default: detected); a mode whose\n"
+		"                           events the trace lacks is an error\n"
 		"  -t, --top N              tasks listed by stall time (default 10, 0 = none)\n"
 		"      --vmstat-before FILE /proc/vmstat read before the window\n"
 		"      --vmstat-after FILE  /proc/vmstat read after the window\n"
@@ -341,11 +342,9 @@ int cmd_analyze(int argc, char **argv)
 	ret = cli_feed_trace(s.trace, a, &r, &sinks.write_failed, s.threads);
 	if (ret < 0)
 		goto out;
-	ret = anl_finish(a, &model);
-	if (ret < 0) {
-		cli_error("%s", anl_strerror(ret));
+	ret = cli_finish_trace(s.trace, a, &model);
+	if (ret < 0)
 		goto out;
-	}
 	/* anl_finish() hands over allocations still open: rows are complete only now */
 	if (sinks.write_failed) {
 		cli_error("writing the per-allocation rows: %s", strerror(errno));

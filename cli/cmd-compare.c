@@ -46,7 +46,7 @@ static void compare_usage(FILE *f)
 		"The KPI gate for tuning work: analyzes every capture of the baseline and\n"
 		"of the candidate (same workload), normalizes slow-path entries, takes the\n"
 		"median per side, and judges the change with the rule\n"
-		"    pass iff K <= MAX and (K <= 0 or R >= RATIO x K) [and R >= MIN]\n"
+		"    pass iff R > 0 and K <= MAX and (K <= 0 or R >= RATIO x K) [and R >= MIN]\n"
 		"R = slow-path reduction %%, K = kswapd CPU load change (relative %% by\n"
 		"default).  With 2+ runs per side: an exact Mann-Whitney U test and a\n"
 		"bootstrap interval (fixed seed) of R and K.  Options go before BASE... --\n"
@@ -362,11 +362,9 @@ static int compare_one(const struct compare_settings *s, const char *path, struc
 	ret = cli_feed_trace(path, a, &r, NULL, s->threads);
 	if (ret < 0)
 		goto out;
-	ret = anl_finish(a, &model);
-	if (ret < 0) {
-		cli_error("%s: %s", path, anl_strerror(ret));
+	ret = cli_finish_trace(path, a, &model);
+	if (ret < 0)
 		goto out;
-	}
 	anl_cmp_run_from_model(run, model, path);
 out:
 	prs_close(r);

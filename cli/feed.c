@@ -49,3 +49,26 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 	}
 	return 0;
 }
+
+/*
+ * anl_finish(), then refuse a forced mode (-m) whose events the trace does
+ * not carry: its counts would be zeros, not a measurement.  0, or -1 after
+ * printing one line naming the file, the mode asked and the modes it allows.
+ */
+int cli_finish_trace(const char *path, struct anl_ctx *a, const struct anl_model **model)
+{
+	char modes[96];
+	int ret = anl_finish(a, model);
+
+	if (ret < 0) {
+		cli_error("%s: %s", path, anl_strerror(ret));
+		return -1;
+	}
+	if (anl_mode_check(*model) < 0) {
+		anl_modes_str((*model)->modes_supported, modes, sizeof(modes));
+		cli_error("%s: -m %s: the trace has none of this mode's events; it supports: %s",
+			  path, anl_mode_name((*model)->mode), modes);
+		return -1;
+	}
+	return 0;
+}

@@ -35,7 +35,8 @@ static const char *fmt_pct(char *buf, size_t len, double v)
 /* The rule with the thresholds in force, as every format states it. */
 static const char *rule_str(char *buf, size_t len, const struct anl_cmp_opts *o)
 {
-	int n = snprintf(buf, len, "K <= %g and (K <= 0 or R >= %g x K)", o->max_kswapd_increase, o->ratio);
+	int n = snprintf(buf, len, "R > 0 and K <= %g and (K <= 0 or R >= %g x K)", o->max_kswapd_increase,
+			 o->ratio);
 
 	if (o->has_min_reduction && n >= 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, " and R >= %g", o->min_reduction);
@@ -379,8 +380,10 @@ int rpt_compare_json(const struct rpt_cmp_input *in, FILE *f)
 	}
 	fprintf(f, "  },\n");
 
-	fprintf(f, "  \"verdict\": {\"pass\": %s, \"k_ok\": %s, \"ratio_ok\": %s, \"min_reduction_ok\": %s, \"reason\": ",
-		res->verdict.pass ? "true" : "false", res->verdict.k_ok ? "true" : "false",
+	fprintf(f, "  \"verdict\": {\"pass\": %s, \"reduction_ok\": %s, \"k_ok\": %s, \"ratio_ok\": %s, "
+		"\"min_reduction_ok\": %s, \"reason\": ",
+		res->verdict.pass ? "true" : "false", res->verdict.r_ok ? "true" : "false",
+		res->verdict.k_ok ? "true" : "false",
 		res->verdict.ratio_ok ? "true" : "false", res->verdict.min_ok ? "true" : "false");
 	rpt_json_str(f, res->verdict.reason);
 	fprintf(f, "}\n}\n");
@@ -510,6 +513,12 @@ static void html_verdict(FILE *f, const struct rpt_cmp_input *in)
 	fprintf(f, "</div>\n");
 
 	fprintf(f, "<table><tr><th class=t>clause</th><th>value</th><th class=t></th></tr>\n");
+	snprintf(c, sizeof(c), "R > 0");
+	if (res->r_state == ANL_CMP_R_UNDEFINED)
+		snprintf(v, sizeof(v), "R undefined");
+	else
+		snprintf(v, sizeof(v), "R = %.1f %%", res->r);
+	html_clause(f, c, v, true, res->verdict.r_ok);
 	snprintf(c, sizeof(c), "K <= %g", o->max_kswapd_increase);
 	snprintf(v, sizeof(v), "K = %.1f %s", res->k, kunit);
 	html_clause(f, c, v, true, res->verdict.k_ok);

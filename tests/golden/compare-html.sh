@@ -29,8 +29,8 @@ run() {
 	run 3 text --force --per kalloc --min-reduction 60 $base -- $new
 	run 3 text-html --force --per kalloc --min-reduction 60 --html "$T/page.html" $base -- $new
 	run 3 page --force --per kalloc --min-reduction 60 --html - $base -- $new
-	run 0 json --force --json $base -- $new
-	run 0 json-html --force --json --html "$T/page2.html" $base -- $new
+	run 0 json --force --per kalloc --json $base -- $new
+	run 0 json-html --force --per kalloc --json --html "$T/page2.html" $base -- $new
 	run 2 refused --html "$T/refused.html" $base -- $new
 	run 1 stdout-twice --json --html - $base -- $new
 }
