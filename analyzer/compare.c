@@ -61,8 +61,35 @@ const char *anl_cmp_guard_name(unsigned int bit)
 	case ANL_CMP_G_WORKLOAD:	return "workload";
 	case ANL_CMP_G_LOST:		return "lost-events";
 	case ANL_CMP_G_KSWAPD:		return "kswapd-unknown";
+	case ANL_CMP_G_EMPTY:		return "no-allocations";
 	}
 	return NULL;
+}
+
+int anl_cmp_guards_parse(const char *list, unsigned int *out, char *bad, size_t badlen)
+{
+	const char *p = list;
+
+	*out = 0;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		unsigned int bit = 0;
+
+		if (n == 3 && !strncmp(p, "all", 3))
+			bit = ANL_CMP_G_LIFTABLE;
+		for (unsigned int b = 1; !bit && b <= ANL_CMP_G_LAST; b <<= 1)
+			if ((b & ANL_CMP_G_LIFTABLE) && strlen(anl_cmp_guard_name(b)) == n &&
+			    !strncmp(p, anl_cmp_guard_name(b), n))
+				bit = b;
+		if (!bit) {
+			snprintf(bad, badlen, "%.*s", (int)n, p);
+			return -ANL_EINVAL;
+		}
+		*out |= bit;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
 }
 
 void anl_cmp_opts_default(struct anl_cmp_opts *o)
@@ -518,9 +545,17 @@ static unsigned int guards(const struct anl_cmp_run *base, size_t nb, const stru
 			g |= ANL_CMP_G_LOST;
 		if (!r->kswapd_known)
 			g |= ANL_CMP_G_KSWAPD;
+		if (!r->allocations)
+			g |= ANL_CMP_G_EMPTY;
 	}
-	/* symmetric: swapping the sides must not change whether they are comparable */
-	if (wb > 0 && wc > 0 ? fmax(wb, wc) / fmin(wb, wc) > 1.0 + ANL_CMP_WINDOW_TOLERANCE : wb != wc)
+	/*
+	 * symmetric: swapping the sides must not change whether they are
+	 * comparable.  Per 1,000 allocations the window length divides nothing
+	 * (K is a share of time whatever its length): the workload guard is
+	 * what says the sides ran the same thing.
+	 */
+	if (res->opts.per != ANL_CMP_PER_KALLOC &&
+	    (wb > 0 && wc > 0 ? fmax(wb, wc) / fmin(wb, wc) > 1.0 + ANL_CMP_WINDOW_TOLERANCE : wb != wc))
 		g |= ANL_CMP_G_WINDOW;
 	if (ab > 0 && ac > 0 ? fmax(ab, ac) / fmin(ab, ac) > ANL_CMP_WORKLOAD_RATIO : ab != ac)
 		g |= ANL_CMP_G_WORKLOAD;
@@ -638,6 +673,15 @@ void anl_cmp_guard_text(const struct anl_cmp_result *res,
 		}
 		snprintf(buf, len, "%s has no kswapd load (no sched_switch or kswapd_wake/sleep events): "
 			 "K cannot be computed", r->path);
+		return;
+	case ANL_CMP_G_EMPTY:
+		for (i = 0; i < nb + nc; i++) {
+			r = run_at(base, nb, cand, i);
+			if (!r->allocations)
+				break;
+		}
+		snprintf(buf, len, "%s has 0 allocations in its window (%s mode): nothing was measured, "
+			 "no rate can be compared", r->path, anl_mode_name(r->mode));
 		return;
 	}
 	snprintf(buf, len, "?");

@@ -28,8 +28,8 @@
 struct compare_settings {
 	struct anl_cmp_opts	cmp;
 	enum anl_mode		mode;
+	unsigned int		force;		/* ANL_CMP_G_* that --force lifts */
 	bool			json;
-	bool			force;
 	bool			no_window;
 	const char		*html;		/* a page, "-" for stdout */
 	int			threads;	/* --threads: 2 = decode ahead (0 = 1) */
@@ -64,9 +64,12 @@ static void compare_usage(FILE *f)
 		"  -K, --max-kswapd-increase X  largest acceptable K (default 5)\n"
 		"  -r, --ratio X                R must be >= X x K when K > 0 (default 2)\n"
 		"  -R, --min-reduction X        also require R >= X (%%)\n"
-		"  -f, --force                  compare although the guard rails trip (mode,\n"
-		"                               kernel, window +-20 %%, allocations/s 2x, lost\n"
-		"                               events); the report carries the warnings\n"
+		"  -f, --force GUARD,...        compare although these guard rails trip: mode,\n"
+		"                               kernel, window (+-20 %%; not checked --per\n"
+		"                               kalloc), workload (allocations/s 2x),\n"
+		"                               lost-events, or all; the report carries the\n"
+		"                               warnings.  Never lifted: kswapd-unknown,\n"
+		"                               no-allocations\n"
 		"  -j, --json                   the comparison as JSON (docs/compare.md)\n"
 		"      --html FILE              also one self-contained HTML page (inline CSS and\n"
 		"                               SVG, no script); '-' for stdout instead of the\n"
@@ -80,12 +83,13 @@ static void compare_usage(FILE *f)
 		"  -h, --help                   this text\n"
 		"\n"
 		"Exit status: 0 pass, 3 fail, 1 usage error, 2 unreadable input or sides that\n"
-		"are not comparable (guard rails, without --force).\n"
+		"are not comparable (guard rails --force does not name).\n"
 		"\n"
 		"EXAMPLES\n"
 		"  allocscope compare base1.dat base2.dat base3.dat -- new1.dat new2.dat new3.dat\n"
 		"  allocscope compare --per kalloc --min-reduction 20 --json b*.txt.zst -- n*.txt.zst\n"
 		"  allocscope compare --kswapd-delta points -K 2 --base wsf10.dat --new wsf200.dat\n"
+		"  allocscope compare --force window,kernel b1.dat b2.dat -- n1.dat n2.dat\n"
 		"  allocscope compare --per kalloc --html gate.html b1.dat b2.dat -- n1.dat n2.dat\n",
 		ANL_CMP_BOOTSTRAP);
 }
@@ -144,7 +148,7 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 		{ "max-kswapd-increase", required_argument,	NULL, 'K' },
 		{ "ratio",		required_argument,	NULL, 'r' },
 		{ "min-reduction",	required_argument,	NULL, 'R' },
-		{ "force",		no_argument,		NULL, 'f' },
+		{ "force",		required_argument,	NULL, 'f' },
 		{ "json",		no_argument,		NULL, 'j' },
 		{ "mode",		required_argument,	NULL, 'm' },
 		{ "no-window",		no_argument,		NULL, OPT_NO_WINDOW },
@@ -161,7 +165,7 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 	optind = 1;
 	/* '+': stop at the first file, so that "--" between the sides stays in argv */
 	for (;;) {
-		c = getopt_long(argc, argv, "+b:n:p:k:K:r:R:fjm:h", longopts, NULL);
+		c = getopt_long(argc, argv, "+b:n:p:k:K:r:R:f:jm:h", longopts, NULL);
 		if (c == -1) {
 			/* --base A B C --new D E F: the files after --base/--new up to the next option
 			 * (getopt has stopped at the first of them, or consumed "--") */
@@ -212,9 +216,18 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 				return -1;
 			s->cmp.has_min_reduction = true;
 			break;
-		case 'f':
-			s->force = true;
+		case 'f': {
+			unsigned int lift;
+			char bad[64];
+
+			if (anl_cmp_guards_parse(optarg, &lift, bad, sizeof(bad))) {
+				cli_error("--force: '%s' is not a guard that can be lifted (mode, kernel, window, "
+					  "workload, lost-events, all)", bad);
+				return -1;
+			}
+			s->force |= lift;
 			break;
+		}
 		case 'j':
 			s->json = true;
 			break;
@@ -425,26 +438,37 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 
-	/* Guard rails: every tripped one is named on stderr.  Without kswapd
-	 * load there is no K, so --force cannot help there. */
-	refused = s.force ? res->guards & ANL_CMP_G_KSWAPD : res->guards;
-	for (unsigned int bit = 1; bit <= ANL_CMP_G_KSWAPD; bit <<= 1) {
+	/* Guard rails: every tripped one is named on stderr; --force lifts
+	 * those it names, never kswapd-unknown (no K) or no-allocations. */
+	refused = res->guards & ~(s.force & ANL_CMP_G_LIFTABLE);
+	for (unsigned int bit = 1; bit <= ANL_CMP_G_LAST; bit <<= 1) {
 		char msg[512];
 
 		if (!(res->guards & bit))
 			continue;
 		anl_cmp_guard_text(res, base, s.nbase, cand, s.ncand, bit, msg, sizeof(msg));
-		cli_error("%s: %s", refused & bit ? "not comparable" : "warning (--force)", msg);
+		if (refused & bit)
+			cli_error("not comparable (%s%s): %s", anl_cmp_guard_name(bit),
+				  bit & ANL_CMP_G_LIFTABLE ? "" : ", --force cannot lift it", msg);
+		else
+			cli_error("warning (--force %s): %s", anl_cmp_guard_name(bit), msg);
 	}
 	if (refused) {
-		if (!(refused & ANL_CMP_G_KSWAPD))
-			cli_error("refusing to compare; --force compares anyway and labels the result");
+		if (refused == (refused & ANL_CMP_G_LIFTABLE)) {
+			char names[128] = "";
+
+			for (unsigned int bit = 1; bit <= ANL_CMP_G_LAST; bit <<= 1)
+				if (refused & bit)
+					snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+						 names[0] ? "," : "", anl_cmp_guard_name(bit));
+			cli_error("refusing to compare; --force %s compares anyway and labels the result", names);
+		}
 		goto out;
 	}
 
 	in = (struct rpt_cmp_input){
 		.res = res, .base = base, .cand = cand,
-		.nbase = s.nbase, .ncand = s.ncand, .forced = s.force && res->guards,
+		.nbase = s.nbase, .ncand = s.ncand, .forced = res->guards & s.force,
 		.version = ALLOCSCOPE_VERSION,
 	};
 	/* like analyze: the page first, then the text (or JSON) unless the page took stdout;

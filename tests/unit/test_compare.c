@@ -320,6 +320,66 @@ static void test_guards(void **state)
 	assert_int_equal(res.guards & (ANL_CMP_G_KERNEL | ANL_CMP_G_MODE), 0);
 }
 
+/* The window guard follows the normalization: per 1,000 allocations the window divides nothing. */
+static void test_guard_window_per(void **state)
+{
+	struct anl_cmp_opts o = opts();
+	struct anl_cmp_result res;
+	struct anl_cmp_run b[] = { mk(100, 10000, 4, 10) }, c[] = { mk(60, 6000, 3, 10) };	/* 33 % */
+
+	assert_int_equal(anl_cmp_compute(&o, b, 1, c, 1, &res), 0);
+	assert_int_equal(res.guards, ANL_CMP_G_WINDOW);
+	o.per = ANL_CMP_PER_RUN;			/* counts per capture: the window matters */
+	assert_int_equal(anl_cmp_compute(&o, b, 1, c, 1, &res), 0);
+	assert_int_equal(res.guards, ANL_CMP_G_WINDOW);
+	o.per = ANL_CMP_PER_KALLOC;
+	assert_int_equal(anl_cmp_compute(&o, b, 1, c, 1, &res), 0);
+	assert_int_equal(res.guards, 0);
+	c[0].allocations = 25000;			/* the workload guard still holds */
+	assert_int_equal(anl_cmp_compute(&o, b, 1, c, 1, &res), 0);
+	assert_int_equal(res.guards, ANL_CMP_G_WORKLOAD);
+}
+
+/* A capture without allocations measured nothing (a forced mode, an idle window): a guard --force cannot lift. */
+static void test_guard_empty(void **state)
+{
+	struct anl_cmp_opts o = opts();
+	struct anl_cmp_result res;
+	struct anl_cmp_run b[] = { mk(100, 10000, 4, 10), mk(90, 10000, 4, 10) };
+	struct anl_cmp_run c[] = { mk(0, 0, 4, 10), mk(50, 10000, 4, 10) };
+	char msg[512];
+
+	c[0].path = "idle.dat";
+	assert_int_equal(anl_cmp_compute(&o, b, 2, c, 2, &res), 0);
+	assert_true(res.guards & ANL_CMP_G_EMPTY);
+	assert_false(ANL_CMP_G_LIFTABLE & ANL_CMP_G_EMPTY);
+	assert_false(ANL_CMP_G_LIFTABLE & ANL_CMP_G_KSWAPD);
+	anl_cmp_guard_text(&res, b, 2, c, 2, ANL_CMP_G_EMPTY, msg, sizeof(msg));
+	assert_non_null(strstr(msg, "idle.dat has 0 allocations"));
+	assert_string_equal(anl_cmp_guard_name(ANL_CMP_G_EMPTY), "no-allocations");
+}
+
+static void test_guards_parse(void **state)
+{
+	unsigned int g;
+	char bad[32];
+
+	assert_int_equal(anl_cmp_guards_parse("window", &g, bad, sizeof(bad)), 0);
+	assert_int_equal(g, ANL_CMP_G_WINDOW);
+	assert_int_equal(anl_cmp_guards_parse("window,kernel,lost-events", &g, bad, sizeof(bad)), 0);
+	assert_int_equal(g, ANL_CMP_G_WINDOW | ANL_CMP_G_KERNEL | ANL_CMP_G_LOST);
+	assert_int_equal(anl_cmp_guards_parse("all", &g, bad, sizeof(bad)), 0);
+	assert_int_equal(g, ANL_CMP_G_LIFTABLE);
+	assert_int_equal(anl_cmp_guards_parse("window,windw", &g, bad, sizeof(bad)), -ANL_EINVAL);
+	assert_string_equal(bad, "windw");
+	assert_int_equal(anl_cmp_guards_parse("win", &g, bad, sizeof(bad)), -ANL_EINVAL);	/* no prefixes */
+	assert_int_equal(anl_cmp_guards_parse("kswapd-unknown", &g, bad, sizeof(bad)), -ANL_EINVAL);
+	assert_int_equal(anl_cmp_guards_parse("no-allocations", &g, bad, sizeof(bad)), -ANL_EINVAL);
+	assert_int_equal(anl_cmp_guards_parse("", &g, bad, sizeof(bad)), -ANL_EINVAL);
+	assert_int_equal(anl_cmp_guards_parse("window,", &g, bad, sizeof(bad)), -ANL_EINVAL);
+	assert_int_equal(anl_cmp_guards_parse("-f", &g, bad, sizeof(bad)), -ANL_EINVAL);
+}
+
 static void test_normalize(void **state)
 {
 	struct anl_cmp_opts o = opts();
@@ -435,6 +495,9 @@ int main(void)
 		cmocka_unit_test(test_quantiles),
 		cmocka_unit_test(test_mwu_exact),
 		cmocka_unit_test(test_guards),
+		cmocka_unit_test(test_guard_window_per),
+		cmocka_unit_test(test_guard_empty),
+		cmocka_unit_test(test_guards_parse),
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_render),
