@@ -361,6 +361,14 @@ int cmd_analyze(int argc, char **argv)
 		.color = cli_color_on(s.color),
 	};
 	in.version = ALLOCSCOPE_VERSION;
+	/* the summary names its capture by content: compare and merge refuse it twice */
+	if (s.json) {
+		struct cli_file_id id;
+
+		if (cli_file_id(s.trace, &id, true))
+			goto out;
+		in.content = id.content;
+	}
 	if (html) {
 		if (rpt_html(&in, sinks.tl, html) < 0) {
 			cli_error("writing %s: %s", s.html, strerror(errno));

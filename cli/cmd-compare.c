@@ -51,7 +51,8 @@ static void compare_usage(FILE *f)
 		"default).  With 2+ runs per side: an exact Mann-Whitney U test and a\n"
 		"bootstrap interval (fixed seed) of R and K.  Options go before BASE... --\n"
 		"NEW...; with --base/--new they may come between the lists.\n"
-		"A file may also be an 'analyze --json' summary of one capture.\n"
+		"A file may also be an 'analyze --json' summary of one capture.  Each capture\n"
+		"counts once: the same file, a copy, or a trace and its summary are refused.\n"
 		"\n"
 		"  -b, --base FILE...           baseline captures: the files up to the next\n"
 		"                               option (or repeat --base)\n"
@@ -313,8 +314,8 @@ static int is_summary(const char *path)
 	return c == '{';
 }
 
-/* An analyze --json summary of one capture into @run. */
-static int compare_summary(const char *path, struct anl_cmp_run *run)
+/* An analyze --json summary of one capture into @run, the capture it names into @cap. */
+static int compare_summary(const char *path, struct anl_cmp_run *run, struct cli_capture *cap)
 {
 	struct rpt_summary *sum = NULL;
 	char *buf = NULL, err[256];
@@ -347,6 +348,7 @@ static int compare_summary(const char *path, struct anl_cmp_run *run)
 		goto out;
 	}
 	anl_cmp_run_from_model(run, rpt_summary_model(sum), path);
+	cli_capture_of_summary(cap, path, rpt_summary_path(sum, 0), rpt_summary_content(sum, 0));
 	ret = 0;
 out:
 	rpt_summary_free(sum);
@@ -355,8 +357,9 @@ out:
 	return ret;
 }
 
-/* Analyze one capture into @run; the model is freed once copied out. */
-static int compare_one(const struct compare_settings *s, const char *path, struct anl_cmp_run *run)
+/* Analyze one capture into @run (its identity into @id, @cap); the model is freed once copied out. */
+static int compare_one(const struct compare_settings *s, const char *path, struct anl_cmp_run *run,
+		       struct cli_file_id *id, struct cli_capture *cap)
 {
 	struct anl_opts opts = { .mode = s->mode, .no_window = s->no_window };
 	const struct anl_model *model;
@@ -364,9 +367,12 @@ static int compare_one(const struct compare_settings *s, const char *path, struc
 	struct anl_ctx *a = NULL;
 	int ret;
 
+	if (cli_file_id(path, id, true))
+		return -1;
 	ret = is_summary(path);
 	if (ret)
-		return ret < 0 ? -1 : compare_summary(path, run);
+		return ret < 0 ? -1 : compare_summary(path, run, cap);
+	cli_capture_of_trace(cap, path, id);
 	ret = anl_new(&opts, &a);
 	if (ret < 0) {
 		cli_error("%s", anl_strerror(ret));
@@ -408,6 +414,9 @@ int cmd_compare(int argc, char **argv)
 {
 	struct compare_settings s = { .mode = ANL_MODE_AUTO };
 	struct anl_cmp_run *base = NULL, *cand = NULL;
+	struct cli_file_id *ids = NULL;
+	struct cli_capture *caps = NULL;
+	const char **inputs = NULL;
 	struct anl_cmp_result *res = NULL;
 	struct rpt_cmp_input in;
 	unsigned int refused;
@@ -421,16 +430,23 @@ int cmd_compare(int argc, char **argv)
 	base = calloc(s.nbase, sizeof(*base));
 	cand = calloc(s.ncand, sizeof(*cand));
 	res = calloc(1, sizeof(*res));
-	if (!base || !cand || !res) {
+	ids = calloc(s.nbase + s.ncand, sizeof(*ids));
+	caps = calloc(s.nbase + s.ncand, sizeof(*caps));
+	inputs = calloc(s.nbase + s.ncand, sizeof(*inputs));
+	if (!base || !cand || !res || !ids || !caps || !inputs) {
 		cli_error("out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < s.nbase; i++)
-		if (compare_one(&s, s.base[i], &base[i]))
+		if (compare_one(&s, inputs[i] = s.base[i], &base[i], &ids[i], &caps[i]))
 			goto out;
 	for (size_t i = 0; i < s.ncand; i++)
-		if (compare_one(&s, s.cand[i], &cand[i]))
+		if (compare_one(&s, inputs[s.nbase + i] = s.cand[i], &cand[i], &ids[s.nbase + i],
+				&caps[s.nbase + i]))
 			goto out;
+	/* one capture twice, on one side or on both, is not two runs: refused, --force or not */
+	if (cli_refuse_duplicates(inputs, ids, s.nbase + s.ncand, caps, s.nbase + s.ncand))
+		goto out;
 
 	ret = anl_cmp_compute(&s.cmp, base, s.nbase, cand, s.ncand, res);
 	if (ret < 0) {
@@ -487,6 +503,9 @@ out:
 	free(base);
 	free(cand);
 	free(res);
+	free(ids);
+	free(caps);
+	free(inputs);
 	free(s.base);
 	free(s.cand);
 	return status;

@@ -32,7 +32,9 @@ done
 ls "$tmp"/*.json >/dev/null 2>&1 || { echo "schema.sh: no fixtures" >&2; exit 1; }
 "$BIN" merge tests/golden/analyze-json-6.12-anon-fgraph.out tests/golden/analyze-json-6.12-anon-kprobe.out \
 	> "$tmp/merged.json" || exit 1
-"$BIN" merge "$tmp/merged.json" tests/golden/analyze-json-6.12-anon-fgraph.out > "$tmp/merged2.json" || exit 1
+# a merge merged again (with another capture: the same one twice is refused)
+"$BIN" analyze --json tests/data/6.1.192-anon-graph.txt.zst > "$tmp/other.json" || exit 1
+"$BIN" merge "$tmp/merged.json" "$tmp/other.json" > "$tmp/merged2.json" || exit 1
 # compare --json in every shape it takes: 3 vs 3 with confidence, 1 vs 1 without, each --per unit,
 # --kswapd-delta points, --min-reduction, guards (forced), a capture without a kernel release
 mkdir "$tmp/compare"
