@@ -64,7 +64,7 @@ static void compare_usage(FILE *f)
 		"                               in percentage 'points' of one CPU\n"
 		"  -K, --max-kswapd-increase X  largest acceptable K (default 5)\n"
 		"  -r, --ratio X                R must be >= X x K when K > 0 (default 2)\n"
-		"  -R, --min-reduction X        also require R >= X (%%)\n"
+		"  -R, --min-reduction X        also require R >= X (%%, 0 to 100)\n"
 		"  -f, --force GUARD,...        compare although these guard rails trip: mode,\n"
 		"                               kernel, window (+-20 %%; not checked --per\n"
 		"                               kalloc), workload (allocations/s 2x),\n"
@@ -285,6 +285,11 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 	if (!s->nbase || !s->ncand) {
 		cli_error("compare: needs at least one baseline and one candidate capture (BASE... -- NEW...)");
 		compare_usage(stderr);
+		return -1;
+	}
+	if (s->cmp.has_min_reduction && s->cmp.min_reduction < 0) {
+		cli_error("--min-reduction: %g is below 0, where it changes nothing: R > 0 is always required",
+			  s->cmp.min_reduction);
 		return -1;
 	}
 	if (s->cmp.has_min_reduction && s->cmp.min_reduction > 100) {
