@@ -136,6 +136,8 @@ struct anl_ctx {
 	/* what the stream showed */
 	bool		seen_any;
 	bool		seen_graph, seen_retval, seen_kprobe;
+	/* the allocator's function events the trace carries, whatever the mode reads */
+	bool		has_graph, has_retval, has_kprobe;
 	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp, seen_suitable_tp;
 	bool		seen_compact_fn;	/* __alloc_pages_direct_compact entry/exit */
 	bool		seen_lru_shrink_tp;
@@ -779,6 +781,13 @@ static int fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_even
 	}
 	if (role == ROLE_NONE)
 		return 0;
+	if (graph) {
+		a->has_graph = true;
+		if (role == ROLE_GPFL && !entry && ev->u.fn.retval != PRS_NO_VALUE)
+			a->has_retval = true;
+	} else {
+		a->has_kprobe = true;
+	}
 	if (graph ? !mode_takes_graph(a) : !mode_takes_kprobe(a))
 		return 0;
 	/*
@@ -2301,6 +2310,10 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	else
 		m->mode = ANL_MODE_EVENTS;
 	m->mode_forced = a->opts.mode != ANL_MODE_AUTO;
+	m->modes_supported = (a->has_graph ? 1u << ANL_MODE_GRAPH : 0) |
+			     (a->has_retval ? 1u << ANL_MODE_GRAPH_RETVAL : 0) |
+			     (a->has_kprobe ? 1u << ANL_MODE_RETPROBE : 0) |
+			     (a->seen_page_alloc_tp ? 1u << ANL_MODE_EVENTS : 0);
 	est = m->mode == ANL_MODE_EVENTS ? EST : EXACT;
 	scope = a->win_state && !a->opts.no_window ? WIN : ALL;
 	m->window_from_markers = scope == WIN;

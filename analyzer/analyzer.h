@@ -26,7 +26,8 @@
 	_AE(INVAL,	"invalid argument"),				\
 	_AE(STATE,	"analyzer already finished"),			\
 	_AE(VMSTAT,	"not a /proc/vmstat snapshot"),			\
-	_AE(KERNEL,	"the kernel release given contradicts the trace's own")
+	_AE(KERNEL,	"the kernel release given contradicts the trace's own"),	\
+	_AE(MODE,	"the trace has no events of the mode asked")
 
 #undef _AE
 #define _AE(code, str) ANL_E##code
@@ -46,6 +47,8 @@ enum anl_mode {
 
 const char *anl_mode_name(enum anl_mode mode);	/* "graph", "graph+retval", ... */
 int anl_mode_parse(const char *s, enum anl_mode *out);	/* 0 or -ANL_EINVAL */
+/* "retprobe, events": the modes in a mask of 1u << ANL_MODE_* ("none" when empty). */
+void anl_modes_str(unsigned int mask, char *buf, size_t len);
 
 /*
  * Slow-path stages.  Time is attributed to the allocation that is on top
@@ -341,6 +344,7 @@ struct anl_recorder {
 
 struct anl_model {
 	enum anl_mode	mode;
+	unsigned int	modes_supported;	/* 1u << ANL_MODE_*: modes whose events the trace carries */
 	bool		mode_forced;
 	bool		slow_path_exact;	/* false in events mode or after losses */
 	bool		window_from_markers;	/* scope = the markers' window */
@@ -408,6 +412,8 @@ void anl_set_ring_stats(struct anl_ctx *a, uint64_t overrun, uint64_t dropped);
 int anl_finish(struct anl_ctx *a, const struct anl_model **out);
 /* The release the trace itself names (file header or marker), or NULL. */
 const char *anl_trace_kernel(const struct anl_ctx *a);
+/* A forced mode (anl_opts.mode) whose events the trace lacks: -ANL_EMODE, else 0. */
+int anl_mode_check(const struct anl_model *m);
 void anl_free(struct anl_ctx *a);
 
 /* Percentile of one stage in the scope, from its histogram. */

@@ -61,8 +61,35 @@ const char *anl_cmp_guard_name(unsigned int bit)
 	case ANL_CMP_G_WORKLOAD:	return "workload";
 	case ANL_CMP_G_LOST:		return "lost-events";
 	case ANL_CMP_G_KSWAPD:		return "kswapd-unknown";
+	case ANL_CMP_G_EMPTY:		return "no-allocations";
 	}
 	return NULL;
+}
+
+int anl_cmp_guards_parse(const char *list, unsigned int *out, char *bad, size_t badlen)
+{
+	const char *p = list;
+
+	*out = 0;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		unsigned int bit = 0;
+
+		if (n == 3 && !strncmp(p, "all", 3))
+			bit = ANL_CMP_G_LIFTABLE;
+		for (unsigned int b = 1; !bit && b <= ANL_CMP_G_LAST; b <<= 1)
+			if ((b & ANL_CMP_G_LIFTABLE) && strlen(anl_cmp_guard_name(b)) == n &&
+			    !strncmp(p, anl_cmp_guard_name(b), n))
+				bit = b;
+		if (!bit) {
+			snprintf(bad, badlen, "%.*s", (int)n, p);
+			return -ANL_EINVAL;
+		}
+		*out |= bit;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
 }
 
 void anl_cmp_opts_default(struct anl_cmp_opts *o)
@@ -205,21 +232,26 @@ void anl_cmp_verdict(const struct anl_cmp_opts *o, enum anl_cmp_r_state rs, doub
 {
 	bool k_nonpos = le(k, 0);
 
-	(void)rs;	/* R undefined arrives as -inf and fails every R clause */
+	/* the KPI is fewer slow paths: none fewer (R <= 0, or undefined: -inf) never passes */
+	out->r_ok = rs == ANL_CMP_R_DEFINED && r > 0;
 	out->k_ok = le(k, o->max_kswapd_increase);
 	out->ratio_ok = k_nonpos || le(o->ratio * k, r);
 	out->min_ok = !o->has_min_reduction || le(o->min_reduction, r);
-	out->pass = out->k_ok && out->ratio_ok && out->min_ok;
-	if (!out->k_ok)
+	out->pass = out->r_ok && out->k_ok && out->ratio_ok && out->min_ok;
+	if (!out->r_ok)
+		out->reason = rs == ANL_CMP_R_BOTH_ZERO ? "no slow paths on either side: none fewer (R = 0)" :
+			      rs == ANL_CMP_R_UNDEFINED ? "slow paths rose from none (R undefined)" :
+			      "R <= 0: slow paths did not fall";
+	else if (!out->k_ok)
 		out->reason = "K is above --max-kswapd-increase";
 	else if (!out->ratio_ok)
 		out->reason = "R is below --ratio x K: the extra kswapd load does not buy enough";
 	else if (!out->min_ok)
 		out->reason = "R is below --min-reduction";
 	else if (k_nonpos)
-		out->reason = "kswapd load did not rise (K <= 0)";
+		out->reason = "R > 0 and kswapd load did not rise (K <= 0)";
 	else
-		out->reason = "R >= --ratio x K and K within --max-kswapd-increase";
+		out->reason = "R > 0, R >= --ratio x K and K within --max-kswapd-increase";
 }
 
 /* ---- Mann-Whitney U ------------------------------------------------------ */
@@ -526,9 +558,17 @@ static unsigned int guards(const struct anl_cmp_run *base, size_t nb, const stru
 			g |= ANL_CMP_G_LOST;
 		if (!r->kswapd_known)
 			g |= ANL_CMP_G_KSWAPD;
+		if (!r->allocations)
+			g |= ANL_CMP_G_EMPTY;
 	}
-	/* symmetric: swapping the sides must not change whether they are comparable */
-	if (wb > 0 && wc > 0 ? fmax(wb, wc) / fmin(wb, wc) > 1.0 + ANL_CMP_WINDOW_TOLERANCE : wb != wc)
+	/*
+	 * symmetric: swapping the sides must not change whether they are
+	 * comparable.  Per 1,000 allocations the window length divides nothing
+	 * (K is a share of time whatever its length): the workload guard is
+	 * what says the sides ran the same thing.
+	 */
+	if (res->opts.per != ANL_CMP_PER_KALLOC &&
+	    (wb > 0 && wc > 0 ? fmax(wb, wc) / fmin(wb, wc) > 1.0 + ANL_CMP_WINDOW_TOLERANCE : wb != wc))
 		g |= ANL_CMP_G_WINDOW;
 	if (ab > 0 && ac > 0 ? fmax(ab, ac) / fmin(ab, ac) > ANL_CMP_WORKLOAD_RATIO : ab != ac)
 		g |= ANL_CMP_G_WORKLOAD;
@@ -646,6 +686,15 @@ void anl_cmp_guard_text(const struct anl_cmp_result *res,
 		}
 		snprintf(buf, len, "%s has no kswapd load (no sched_switch or kswapd_wake/sleep events): "
 			 "K cannot be computed", r->path);
+		return;
+	case ANL_CMP_G_EMPTY:
+		for (i = 0; i < nb + nc; i++) {
+			r = run_at(base, nb, cand, i);
+			if (!r->allocations)
+				break;
+		}
+		snprintf(buf, len, "%s has 0 allocations in its window (%s mode): nothing was measured, "
+			 "no rate can be compared", r->path, anl_mode_name(r->mode));
 		return;
 	}
 	snprintf(buf, len, "?");

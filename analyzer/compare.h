@@ -42,11 +42,17 @@ int anl_cmp_kdelta_parse(const char *s, enum anl_cmp_kdelta *out);
 enum {
 	ANL_CMP_G_MODE		= 1u << 0,	/* capture modes differ */
 	ANL_CMP_G_KERNEL	= 1u << 1,	/* kernel releases differ */
-	ANL_CMP_G_WINDOW	= 1u << 2,	/* window lengths differ by > 20 % (either way) */
+	ANL_CMP_G_WINDOW	= 1u << 2,	/* window lengths differ by > 20 % (either way); not
+						 * checked --per kalloc: the window normalizes nothing */
 	ANL_CMP_G_WORKLOAD	= 1u << 3,	/* allocations/s differ by > 2x */
 	ANL_CMP_G_LOST		= 1u << 4,	/* a capture lost events */
 	ANL_CMP_G_KSWAPD	= 1u << 5,	/* a capture has no kswapd load */
+	ANL_CMP_G_EMPTY		= 1u << 6,	/* a capture has 0 allocations in its window */
 };
+#define ANL_CMP_G_LAST		ANL_CMP_G_EMPTY
+/* what --force may lift: without kswapd load there is no K, without allocations nothing was measured */
+#define ANL_CMP_G_LIFTABLE	(ANL_CMP_G_MODE | ANL_CMP_G_KERNEL | ANL_CMP_G_WINDOW | \
+				 ANL_CMP_G_WORKLOAD | ANL_CMP_G_LOST)
 
 /* One capture, reduced to what compare needs (copied out of its model). */
 struct anl_cmp_run {
@@ -121,15 +127,17 @@ enum anl_cmp_r_state {
 struct anl_cmp_verdict {
 	const char	*reason;	/* first rule that failed, or why it passed */
 	bool		pass;
+	bool		r_ok;		/* R > 0: slow paths fell */
 	bool		k_ok;		/* K <= max */
 	bool		ratio_ok;	/* K <= 0 or R >= ratio * K */
 	bool		min_ok;		/* R >= min_reduction (true if not asked) */
 };
 
 /*
- * The user's rule on R and K (both in %).  Comparisons allow a relative
+ * The user's rule on R and K (both in %): R > 0 and K <= max and (K <= 0 or
+ * R >= ratio * K) [and R >= min_reduction].  Comparisons allow a relative
  * 1e-9 for floating-point rounding, so K exactly at the limit or R exactly
- * ratio * K passes.
+ * ratio * K passes; R > 0 is strict.
  */
 void anl_cmp_verdict(const struct anl_cmp_opts *o, enum anl_cmp_r_state rs, double r, double k,
 		     struct anl_cmp_verdict *out);
@@ -182,6 +190,12 @@ int anl_cmp_compute(const struct anl_cmp_opts *o,
 		    struct anl_cmp_result *out);
 
 const char *anl_cmp_guard_name(unsigned int bit);	/* "mode", "kernel", ...; NULL unknown */
+/*
+ * --force's list: liftable guard names separated by commas, or "all".
+ * 0 and *out = their bits, or -ANL_EINVAL with *bad = the first unknown
+ * name (or one that cannot be lifted), NUL-terminated in @bad (size @badlen).
+ */
+int anl_cmp_guards_parse(const char *list, unsigned int *out, char *bad, size_t badlen);
 /* One sentence about a tripped guard (@bit set in res->guards), with the values behind it. */
 void anl_cmp_guard_text(const struct anl_cmp_result *res,
 			const struct anl_cmp_run *base, size_t nb,

@@ -3,6 +3,7 @@
  * Names, log2 histograms, function roles and vmstat snapshots: the parts of
  * the analyzer that hold no per-trace state.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,24 @@ int anl_mode_parse(const char *s, enum anl_mode *out)
 		}
 	}
 	return -ANL_EINVAL;
+}
+
+void anl_modes_str(unsigned int mask, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(anl_modes) / sizeof(anl_modes[0]) && off < len; i++)
+		if (mask & (1u << anl_modes[i].mode))
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
+						anl_modes[i].name);
+	if (!off)
+		snprintf(buf, len, "none");
+}
+
+int anl_mode_check(const struct anl_model *m)
+{
+	return m->mode_forced && !(m->modes_supported & (1u << m->mode)) ? -ANL_EMODE : 0;
 }
 
 /* ---- histograms --------------------------------------------------------- */

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "report.h"	/* struct rpt_content */
+
 /* Exit statuses (documented in docs/man/allocscope.1). */
 enum {
 	EXIT_OK		= 0,
@@ -36,8 +38,11 @@ struct prs_reader;
 int  cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, const bool *stop,
 		    int threads);
 /* cli/feed.c (the analysis side; the static recorder links util.c alone) */
+struct anl_model;
 int  cli_parse_kernel(const char *s, const char **out);	/* --kernel RELEASE */
-int  cli_finish_error(const char *path, const struct anl_ctx *a, const char *kernel, int ret);
+/* anl_finish(), the --kernel and forced mode (-m) checks: 0, or the exit status after saying why */
+int  cli_finish_trace(const char *path, struct anl_ctx *a, const char *kernel,
+		      const struct anl_model **model);
 int  cli_parse_threads(const char *s, int *out);	/* --threads N: 1 or 2 */
 unsigned int cli_threads_flag(int threads);	/* PRS_OPT_AHEAD for --threads 2, else 0 */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -45,6 +50,35 @@ int  cli_parse_u64(const char *opt, const char *s, uint64_t *out);
 int  cli_parse_duration_ns(const char *opt, const char *s, uint64_t *out);	/* "10ms", "2.5s", "500us", "100ns" */
 int  cli_not_an_input(const char *opt, const char *out, const char *const *inputs, size_t n);
 extern const char *cli_prog;
+
+/* cli/identity.c: which capture a file is (compare and merge refuse one twice) */
+struct cli_file_id {
+	uint64_t		dev, ino;
+	struct rpt_content	content;	/* size + XXH64 of the bytes, when asked */
+	bool			file_known;	/* dev, ino (not for "-") */
+};
+uint64_t cli_xxh64(const void *buf, size_t len);	/* XXH64, seed 0 */
+/* @content: also hash the file (a regular file).  0, or -1 after saying why. */
+int  cli_file_id(const char *path, struct cli_file_id *id, bool content);
+bool cli_same_file(const struct cli_file_id *a, const struct cli_file_id *b);
+bool cli_same_content(const struct rpt_content *a, const struct rpt_content *b);
+/* One capture behind an input: a trace, or one named by a (merged) summary. */
+struct cli_capture {
+	const char		*input;		/* the file given */
+	struct rpt_content	content;
+	uint64_t		dev, ino;	/* of the trace file, where it can be found */
+	bool			file_known;
+};
+void cli_capture_of_trace(struct cli_capture *cap, const char *input, const struct cli_file_id *file);
+/* @trace: the path the summary names, looked up now (it need not outlive the call) */
+void cli_capture_of_summary(struct cli_capture *cap, const char *input, const char *trace,
+			    const struct rpt_content *content);
+/*
+ * Two inputs that are one file or one content, or two captures of different
+ * inputs that are one capture: -1 after one line naming both, else 0.
+ */
+int  cli_refuse_duplicates(const char *const *inputs, const struct cli_file_id *ids, size_t n,
+			   const struct cli_capture *caps, size_t ncaps);
 
 #ifndef ALLOCSCOPE_VERSION
 #define ALLOCSCOPE_VERSION "0.1"

@@ -66,7 +66,8 @@ static void analyze_usage(FILE *f)
 		"      --html FILE          one self-contained HTML report (inline CSS and SVG,\n"
 		"                           no script): KPIs, timeline, histograms, tasks\n"
 		"  -m, --mode MODE          force the capture mode: graph, graph+retval,\n"
-		"                           retprobe, events (default: detected)\n"
+		"                           retprobe, events (default: detected); a mode whose\n"
+		"                           events the trace lacks is an error\n"
 		"  -t, --top N              tasks listed by stall time (default 10, 0 = none)\n"
 		"      --vmstat-before FILE /proc/vmstat read before the window\n"
 		"      --vmstat-after FILE  /proc/vmstat read after the window\n"
@@ -361,11 +362,10 @@ int cmd_analyze(int argc, char **argv)
 	ret = cli_feed_trace(s.trace, a, &r, &sinks.write_failed, s.threads);
 	if (ret < 0)
 		goto out;
-	ret = anl_finish(a, &model);
-	if (ret < 0) {
-		status = cli_finish_error(s.trace, a, s.kernel, ret);
+	status = cli_finish_trace(s.trace, a, s.kernel, &model);
+	if (status)
 		goto out;
-	}
+	status = EXIT_INPUT;
 	/* anl_finish() hands over allocations still open: rows are complete only now */
 	if (sinks.write_failed) {
 		cli_error("writing the per-allocation rows: %s", strerror(errno));
@@ -382,6 +382,14 @@ int cmd_analyze(int argc, char **argv)
 		.color = cli_color_on(s.color),
 	};
 	in.version = ALLOCSCOPE_VERSION;
+	/* the summary names its capture by content: compare and merge refuse it twice */
+	if (s.json) {
+		struct cli_file_id id;
+
+		if (cli_file_id(s.trace, &id, true))
+			goto out;
+		in.content = id.content;
+	}
 	if (html) {
 		if (rpt_html(&in, sinks.tl, html) < 0) {
 			cli_error("writing %s: %s", s.html, strerror(errno));

@@ -28,8 +28,8 @@
 struct compare_settings {
 	struct anl_cmp_opts	cmp;
 	enum anl_mode		mode;
+	unsigned int		force;		/* ANL_CMP_G_* that --force lifts */
 	bool			json;
-	bool			force;
 	bool			no_window;
 	const char		*html;		/* a page, "-" for stdout */
 	const char		*kernel;	/* --kernel: release of traces that do not say */
@@ -48,12 +48,13 @@ static void compare_usage(FILE *f)
 		"The KPI gate for tuning work: analyzes every capture of the baseline and\n"
 		"of the candidate (same workload), normalizes slow-path entries, takes the\n"
 		"median per side, and judges the change with the rule\n"
-		"    pass iff K <= MAX and (K <= 0 or R >= RATIO x K) [and R >= MIN]\n"
+		"    pass iff R > 0 and K <= MAX and (K <= 0 or R >= RATIO x K) [and R >= MIN]\n"
 		"R = slow-path reduction %%, K = kswapd CPU load change (relative %% by\n"
 		"default).  With 2+ runs per side: an exact Mann-Whitney U test and a\n"
 		"bootstrap interval (fixed seed) of R and K.  Options go before BASE... --\n"
 		"NEW...; with --base/--new they may come between the lists.\n"
-		"A file may also be an 'analyze --json' summary of one capture.\n"
+		"A file may also be an 'analyze --json' summary of one capture.  Each capture\n"
+		"counts once: the same file, a copy, or a trace and its summary are refused.\n"
 		"\n"
 		"  -b, --base FILE...           baseline captures: the files up to the next\n"
 		"                               option (or repeat --base)\n"
@@ -65,10 +66,13 @@ static void compare_usage(FILE *f)
 		"                               in percentage 'points' of one CPU\n"
 		"  -K, --max-kswapd-increase X  largest acceptable K (default 5)\n"
 		"  -r, --ratio X                R must be >= X x K when K > 0 (default 2)\n"
-		"  -R, --min-reduction X        also require R >= X (%%)\n"
-		"  -f, --force                  compare although the guard rails trip (mode,\n"
-		"                               kernel, window +-20 %%, allocations/s 2x, lost\n"
-		"                               events); the report carries the warnings\n"
+		"  -R, --min-reduction X        also require R >= X (%%, 0 to 100)\n"
+		"  -f, --force GUARD,...        compare although these guard rails trip: mode,\n"
+		"                               kernel, window (+-20 %%; not checked --per\n"
+		"                               kalloc), workload (allocations/s 2x),\n"
+		"                               lost-events, or all; the report carries the\n"
+		"                               warnings.  Never lifted: kswapd-unknown,\n"
+		"                               no-allocations\n"
 		"  -j, --json                   the comparison as JSON (docs/compare.md)\n"
 		"      --html FILE              also one self-contained HTML page (inline CSS and\n"
 		"                               SVG, no script); '-' for stdout instead of the\n"
@@ -87,12 +91,13 @@ static void compare_usage(FILE *f)
 		"  -h, --help                   this text\n"
 		"\n"
 		"Exit status: 0 pass, 3 fail, 1 usage error, 2 unreadable input or sides that\n"
-		"are not comparable (guard rails, without --force).\n"
+		"are not comparable (guard rails --force does not name).\n"
 		"\n"
 		"EXAMPLES\n"
 		"  allocscope compare base1.dat base2.dat base3.dat -- new1.dat new2.dat new3.dat\n"
 		"  allocscope compare --per kalloc --min-reduction 20 --json b*.txt.zst -- n*.txt.zst\n"
 		"  allocscope compare --kswapd-delta points -K 2 --base wsf10.dat --new wsf200.dat\n"
+		"  allocscope compare --force window,kernel b1.dat b2.dat -- n1.dat n2.dat\n"
 		"  allocscope compare --per kalloc --html gate.html b1.dat b2.dat -- n1.dat n2.dat\n",
 		ANL_CMP_BOOTSTRAP);
 }
@@ -152,7 +157,7 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 		{ "max-kswapd-increase", required_argument,	NULL, 'K' },
 		{ "ratio",		required_argument,	NULL, 'r' },
 		{ "min-reduction",	required_argument,	NULL, 'R' },
-		{ "force",		no_argument,		NULL, 'f' },
+		{ "force",		required_argument,	NULL, 'f' },
 		{ "json",		no_argument,		NULL, 'j' },
 		{ "mode",		required_argument,	NULL, 'm' },
 		{ "no-window",		no_argument,		NULL, OPT_NO_WINDOW },
@@ -171,7 +176,7 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 	optind = 1;
 	/* '+': stop at the first file, so that "--" between the sides stays in argv */
 	for (;;) {
-		c = getopt_long(argc, argv, "+b:n:p:k:K:r:R:fjm:h", longopts, NULL);
+		c = getopt_long(argc, argv, "+b:n:p:k:K:r:R:f:jm:h", longopts, NULL);
 		if (c == -1) {
 			/* --base A B C --new D E F: the files after --base/--new up to the next option
 			 * (getopt has stopped at the first of them, or consumed "--") */
@@ -222,9 +227,18 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 				return -1;
 			s->cmp.has_min_reduction = true;
 			break;
-		case 'f':
-			s->force = true;
+		case 'f': {
+			unsigned int lift;
+			char bad[64];
+
+			if (anl_cmp_guards_parse(optarg, &lift, bad, sizeof(bad))) {
+				cli_error("--force: '%s' is not a guard that can be lifted (mode, kernel, window, "
+					  "workload, lost-events, all)", bad);
+				return -1;
+			}
+			s->force |= lift;
 			break;
+		}
 		case 'j':
 			s->json = true;
 			break;
@@ -290,6 +304,11 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 		compare_usage(stderr);
 		return -1;
 	}
+	if (s->cmp.has_min_reduction && s->cmp.min_reduction < 0) {
+		cli_error("--min-reduction: %g is below 0, where it changes nothing: R > 0 is always required",
+			  s->cmp.min_reduction);
+		return -1;
+	}
 	if (s->cmp.has_min_reduction && s->cmp.min_reduction > 100) {
 		cli_error("--min-reduction: a reduction above 100 %% is impossible");
 		return -1;
@@ -317,8 +336,8 @@ static int is_summary(const char *path)
 	return c == '{';
 }
 
-/* An analyze --json summary of one capture into @run. */
-static int compare_summary(const char *path, struct anl_cmp_run *run)
+/* An analyze --json summary of one capture into @run, the capture it names into @cap. */
+static int compare_summary(const char *path, struct anl_cmp_run *run, struct cli_capture *cap)
 {
 	struct rpt_summary *sum = NULL;
 	char *buf = NULL, err[256];
@@ -351,6 +370,7 @@ static int compare_summary(const char *path, struct anl_cmp_run *run)
 		goto out;
 	}
 	anl_cmp_run_from_model(run, rpt_summary_model(sum), path);
+	cli_capture_of_summary(cap, path, rpt_summary_path(sum, 0), rpt_summary_content(sum, 0));
 	ret = 0;
 out:
 	rpt_summary_free(sum);
@@ -359,8 +379,9 @@ out:
 	return ret;
 }
 
-/* Analyze one capture into @run; the model is freed once copied out. */
-static int compare_one(const struct compare_settings *s, const char *path, struct anl_cmp_run *run)
+/* Analyze one capture into @run (its identity into @id, @cap); the model is freed once copied out. */
+static int compare_one(const struct compare_settings *s, const char *path, struct anl_cmp_run *run,
+		       struct cli_file_id *id, struct cli_capture *cap)
 {
 	struct anl_opts opts = { .mode = s->mode, .no_window = s->no_window, .kernel = s->kernel,
 				 .include_recorder = s->include_recorder };
@@ -369,9 +390,12 @@ static int compare_one(const struct compare_settings *s, const char *path, struc
 	struct anl_ctx *a = NULL;
 	int ret;
 
+	if (cli_file_id(path, id, true))
+		return -1;
 	ret = is_summary(path);
 	if (ret)
-		return ret < 0 ? -1 : compare_summary(path, run);
+		return ret < 0 ? -1 : compare_summary(path, run, cap);
+	cli_capture_of_trace(cap, path, id);
 	ret = anl_new(&opts, &a);
 	if (ret < 0) {
 		cli_error("%s", anl_strerror(ret));
@@ -380,11 +404,9 @@ static int compare_one(const struct compare_settings *s, const char *path, struc
 	ret = cli_feed_trace(path, a, &r, NULL, s->threads);
 	if (ret < 0)
 		goto out;
-	ret = anl_finish(a, &model);
-	if (ret < 0) {
-		cli_finish_error(path, a, s->kernel, ret);
+	ret = cli_finish_trace(path, a, s->kernel, &model) ? -1 : 0;
+	if (ret < 0)
 		goto out;
-	}
 	anl_cmp_run_from_model(run, model, path);
 out:
 	prs_close(r);
@@ -415,6 +437,9 @@ int cmd_compare(int argc, char **argv)
 {
 	struct compare_settings s = { .mode = ANL_MODE_AUTO };
 	struct anl_cmp_run *base = NULL, *cand = NULL;
+	struct cli_file_id *ids = NULL;
+	struct cli_capture *caps = NULL;
+	const char **inputs = NULL;
 	struct anl_cmp_result *res = NULL;
 	struct rpt_cmp_input in;
 	unsigned int refused;
@@ -428,16 +453,23 @@ int cmd_compare(int argc, char **argv)
 	base = calloc(s.nbase, sizeof(*base));
 	cand = calloc(s.ncand, sizeof(*cand));
 	res = calloc(1, sizeof(*res));
-	if (!base || !cand || !res) {
+	ids = calloc(s.nbase + s.ncand, sizeof(*ids));
+	caps = calloc(s.nbase + s.ncand, sizeof(*caps));
+	inputs = calloc(s.nbase + s.ncand, sizeof(*inputs));
+	if (!base || !cand || !res || !ids || !caps || !inputs) {
 		cli_error("out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < s.nbase; i++)
-		if (compare_one(&s, s.base[i], &base[i]))
+		if (compare_one(&s, inputs[i] = s.base[i], &base[i], &ids[i], &caps[i]))
 			goto out;
 	for (size_t i = 0; i < s.ncand; i++)
-		if (compare_one(&s, s.cand[i], &cand[i]))
+		if (compare_one(&s, inputs[s.nbase + i] = s.cand[i], &cand[i], &ids[s.nbase + i],
+				&caps[s.nbase + i]))
 			goto out;
+	/* one capture twice, on one side or on both, is not two runs: refused, --force or not */
+	if (cli_refuse_duplicates(inputs, ids, s.nbase + s.ncand, caps, s.nbase + s.ncand))
+		goto out;
 
 	ret = anl_cmp_compute(&s.cmp, base, s.nbase, cand, s.ncand, res);
 	if (ret < 0) {
@@ -445,26 +477,37 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 
-	/* Guard rails: every tripped one is named on stderr.  Without kswapd
-	 * load there is no K, so --force cannot help there. */
-	refused = s.force ? res->guards & ANL_CMP_G_KSWAPD : res->guards;
-	for (unsigned int bit = 1; bit <= ANL_CMP_G_KSWAPD; bit <<= 1) {
+	/* Guard rails: every tripped one is named on stderr; --force lifts
+	 * those it names, never kswapd-unknown (no K) or no-allocations. */
+	refused = res->guards & ~(s.force & ANL_CMP_G_LIFTABLE);
+	for (unsigned int bit = 1; bit <= ANL_CMP_G_LAST; bit <<= 1) {
 		char msg[512];
 
 		if (!(res->guards & bit))
 			continue;
 		anl_cmp_guard_text(res, base, s.nbase, cand, s.ncand, bit, msg, sizeof(msg));
-		cli_error("%s: %s", refused & bit ? "not comparable" : "warning (--force)", msg);
+		if (refused & bit)
+			cli_error("not comparable (%s%s): %s", anl_cmp_guard_name(bit),
+				  bit & ANL_CMP_G_LIFTABLE ? "" : ", --force cannot lift it", msg);
+		else
+			cli_error("warning (--force %s): %s", anl_cmp_guard_name(bit), msg);
 	}
 	if (refused) {
-		if (!(refused & ANL_CMP_G_KSWAPD))
-			cli_error("refusing to compare; --force compares anyway and labels the result");
+		if (refused == (refused & ANL_CMP_G_LIFTABLE)) {
+			char names[128] = "";
+
+			for (unsigned int bit = 1; bit <= ANL_CMP_G_LAST; bit <<= 1)
+				if (refused & bit)
+					snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+						 names[0] ? "," : "", anl_cmp_guard_name(bit));
+			cli_error("refusing to compare; --force %s compares anyway and labels the result", names);
+		}
 		goto out;
 	}
 
 	in = (struct rpt_cmp_input){
 		.res = res, .base = base, .cand = cand,
-		.nbase = s.nbase, .ncand = s.ncand, .forced = s.force && res->guards,
+		.nbase = s.nbase, .ncand = s.ncand, .forced = res->guards & s.force,
 		.version = ALLOCSCOPE_VERSION,
 	};
 	/* like analyze: the page first, then the text (or JSON) unless the page took stdout;
@@ -483,6 +526,9 @@ out:
 	free(base);
 	free(cand);
 	free(res);
+	free(ids);
+	free(caps);
+	free(inputs);
 	free(s.base);
 	free(s.cand);
 	return status;

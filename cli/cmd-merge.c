@@ -31,8 +31,9 @@ static void merge_usage(FILE *f)
 		"earlier merges) into one summary in the same schema: counts and times add,\n"
 		"latency histograms add bucket by bucket, percentiles are recomputed from\n"
 		"the merged buckets, kswapd CPU %% is weighted by window length, tasks are\n"
-		"grouped by name.  Summaries of another schema_version, or mixing exact and\n"
-		"estimated (events mode) slow-path counts, are refused.\n"
+		"grouped by name.  Summaries of another schema_version, mixing exact and\n"
+		"estimated (events mode) slow-path counts, or repeating a capture (the same\n"
+		"file, a copy, a summary already inside a merged one) are refused.\n"
 		"\n"
 		"  -o, --output FILE   write the merged summary to FILE (default: stdout)\n"
 		"  -t, --top N         tasks kept (default 10, 0 = none)\n"
@@ -140,6 +141,9 @@ int cmd_merge(int argc, char **argv)
 {
 	struct merge_settings s = { .top = 10 };
 	struct rpt_summary *acc = NULL, *one = NULL;
+	struct cli_file_id *ids = NULL;
+	struct cli_capture *caps = NULL;
+	size_t ncaps = 0, n;
 	char err[256];
 	FILE *out = stdout;
 	int status = EXIT_INPUT, ret;
@@ -149,9 +153,19 @@ int cmd_merge(int argc, char **argv)
 	if (cli_not_an_input("--output", s.output, (const char *const *)argv + optind, (size_t)(argc - optind)) < 0)
 		return EXIT_USAGE;
 
+	n = (size_t)(argc - optind);
+	ids = calloc(n, sizeof(*ids));
+	if (!ids) {
+		cli_error("out of memory");
+		goto out;
+	}
 	for (int i = optind; i < argc; i++) {
 		size_t len;
-		char *text = read_all(argv[i], &len);
+		char *text;
+
+		if (cli_file_id(argv[i], &ids[i - optind], true))
+			goto out;
+		text = read_all(argv[i], &len);
 
 		if (!text)
 			goto out;
@@ -160,6 +174,20 @@ int cmd_merge(int argc, char **argv)
 		if (ret < 0) {
 			cli_error("%s: %s%s%s", argv[i], rpt_strerror(ret), err[0] ? ": " : "", err);
 			goto out;
+		}
+		/* the captures behind it, each once over all inputs */
+		{
+			struct cli_capture *nc = realloc(caps, (ncaps + rpt_summary_nr_paths(one) + 1) *
+							 sizeof(*nc));
+
+			if (!nc) {
+				cli_error("out of memory");
+				goto out;
+			}
+			caps = nc;
+			for (size_t k = 0; k < rpt_summary_nr_paths(one); k++)
+				cli_capture_of_summary(&caps[ncaps++], argv[i], rpt_summary_path(one, k),
+						       rpt_summary_content(one, k));
 		}
 		if (!acc) {
 			acc = one;
@@ -175,6 +203,9 @@ int cmd_merge(int argc, char **argv)
 		}
 	}
 
+	/* the same capture twice (one file, a copy, a summary inside a merge) is not two captures */
+	if (cli_refuse_duplicates((const char *const *)argv + optind, ids, n, caps, ncaps))
+		goto out;
 	if (s.output && !(out = fopen(s.output, "w"))) {
 		cli_error("%s: %s", s.output, strerror(errno));
 		out = stdout;
@@ -191,5 +222,8 @@ out:
 		status = EXIT_INPUT;
 	}
 	rpt_summary_free(acc);
+	rpt_summary_free(one);
+	free(ids);
+	free(caps);
 	return status;
 }

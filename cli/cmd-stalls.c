@@ -254,11 +254,8 @@ static int stalls_pass(const struct stalls_settings *s, struct anl_opts *opts,
 	}
 	if (cli_feed_trace(s->trace, *ap, rp, NULL, s->threads))
 		return -1;
-	ret = anl_finish(*ap, model);
-	if (ret < 0) {
-		cli_error("%s", anl_strerror(ret));
+	if (cli_finish_trace(s->trace, *ap, NULL, model))
 		return -1;
-	}
 	return 0;
 }
 

@@ -66,16 +66,32 @@ int cli_parse_kernel(const char *s, const char **out)
 }
 
 /*
- * anl_finish() failed: say why, naming the trace; -ANL_EKERNEL names both
- * releases.  The exit status: a --kernel the trace contradicts is a usage error.
+ * anl_finish(), then refuse a forced mode (-m) whose events the trace does
+ * not carry: its counts would be zeros, not a measurement.  0, or the exit
+ * status after printing one line naming the file: a --kernel (@kernel) the
+ * trace contradicts is a usage error naming both releases; a forced mode
+ * without its events names the mode asked and the modes the trace allows.
  */
-int cli_finish_error(const char *path, const struct anl_ctx *a, const char *kernel, int ret)
+int cli_finish_trace(const char *path, struct anl_ctx *a, const char *kernel,
+		     const struct anl_model **model)
 {
+	char modes[96];
+	int ret = anl_finish(a, model);
+
 	if (ret == -ANL_EKERNEL) {
 		cli_error("%s: --kernel %s contradicts the trace's own kernel %s (major.minor differ)",
 			  path, kernel, anl_trace_kernel(a));
 		return EXIT_USAGE;
 	}
-	cli_error("%s: %s", path, anl_strerror(ret));
-	return EXIT_INPUT;
+	if (ret < 0) {
+		cli_error("%s: %s", path, anl_strerror(ret));
+		return EXIT_INPUT;
+	}
+	if (anl_mode_check(*model) < 0) {
+		anl_modes_str((*model)->modes_supported, modes, sizeof(modes));
+		cli_error("%s: -m %s: the trace has none of this mode's events; it supports: %s",
+			  path, anl_mode_name((*model)->mode), modes);
+		return EXIT_INPUT;
+	}
+	return 0;
 }

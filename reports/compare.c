@@ -35,7 +35,8 @@ static const char *fmt_pct(char *buf, size_t len, double v)
 /* The rule with the thresholds in force, as every format states it. */
 static const char *rule_str(char *buf, size_t len, const struct anl_cmp_opts *o)
 {
-	int n = snprintf(buf, len, "K <= %g and (K <= 0 or R >= %g x K)", o->max_kswapd_increase, o->ratio);
+	int n = snprintf(buf, len, "R > 0 and K <= %g and (K <= 0 or R >= %g x K)", o->max_kswapd_increase,
+			 o->ratio);
 
 	if (o->has_min_reduction && n >= 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, " and R >= %g", o->min_reduction);
@@ -144,7 +145,7 @@ int rpt_compare_text(const struct rpt_cmp_input *in, FILE *f)
 
 	if (res->guards) {
 		fprintf(f, "\n");
-		for (unsigned int bit = 1; bit <= ANL_CMP_G_KSWAPD; bit <<= 1) {
+		for (unsigned int bit = 1; bit <= ANL_CMP_G_LAST; bit <<= 1) {
 			char msg[512];
 
 			if (!(res->guards & bit))
@@ -152,7 +153,8 @@ int rpt_compare_text(const struct rpt_cmp_input *in, FILE *f)
 			char line[600];
 
 			anl_cmp_guard_text(res, in->base, in->nbase, in->cand, in->ncand, bit, msg, sizeof(msg));
-			snprintf(line, sizeof(line), "WARNING: %s%s", msg, in->forced ? " (compared anyway: --force)" : "");
+			snprintf(line, sizeof(line), "WARNING: %s%s%s%s", msg, in->forced & bit ? " (compared anyway: --force " : "",
+				 in->forced & bit ? anl_cmp_guard_name(bit) : "", in->forced & bit ? ")" : "");
 			rpt_put_wrapped(f, 0, line);
 		}
 	}
@@ -199,6 +201,9 @@ int rpt_compare_text(const struct rpt_cmp_input *in, FILE *f)
 		fprintf(f, "   95 %% interval %s .. %s", fmt_pct(p1, 24, res->k_ci.lo), fmt_pct(p2, 24, res->k_ci.hi));
 	fprintf(f, "\n     %s; %s points of one CPU (%.1f %% -> %.1f %%)\n", k_words(res),
 		fmt_pct(p3, 24, res->k_points), b->kswapd.median, c->kswapd.median);
+	if (o->per != ANL_CMP_PER_SECOND)
+		fprintf(f, "     K stays kswapd CPU %% of window time: --per %s normalizes slow paths, reclaim "
+			"and compaction only\n", anl_cmp_per_name(o->per));
 
 	fprintf(f, "\nConfidence\n");
 	if (!res->confidence) {
@@ -336,12 +341,17 @@ int rpt_compare_json(const struct rpt_cmp_input *in, FILE *f)
 	else
 		fputs("null", f);
 	/* the seed as a string: JSON readers lose integers above 2^53 */
-	fprintf(f, ", \"bootstrap_resamples\": %u, \"seed\": \"0x%016" PRIx64 "\", \"force\": %s},\n",
+	fprintf(f, ", \"bootstrap_resamples\": %u, \"seed\": \"0x%016" PRIx64 "\", \"force\": %s, \"forced\": [",
 		o->bootstrap, (uint64_t)ANL_CMP_SEED, in->forced ? "true" : "false");
+	for (unsigned int bit = 1, n = 0; bit <= ANL_CMP_G_LAST; bit <<= 1)
+		if (in->forced & bit)
+			fprintf(f, "%s\"%s\"", n++ ? ", " : "", anl_cmp_guard_name(bit));
+	/* --per normalizes counts; K is always a share of the window's time */
+	fprintf(f, "], \"k_basis\": \"window time\"},\n");
 
 	fprintf(f, "  \"kernel_unknown\": %zu,\n", res->kernel_unknown);
 	fprintf(f, "  \"guards\": [");
-	for (unsigned int bit = 1; bit <= ANL_CMP_G_KSWAPD; bit <<= 1) {
+	for (unsigned int bit = 1; bit <= ANL_CMP_G_LAST; bit <<= 1) {
 		char msg[512];
 
 		if (!(res->guards & bit))
@@ -387,8 +397,10 @@ int rpt_compare_json(const struct rpt_cmp_input *in, FILE *f)
 	}
 	fprintf(f, "  },\n");
 
-	fprintf(f, "  \"verdict\": {\"pass\": %s, \"k_ok\": %s, \"ratio_ok\": %s, \"min_reduction_ok\": %s, \"reason\": ",
-		res->verdict.pass ? "true" : "false", res->verdict.k_ok ? "true" : "false",
+	fprintf(f, "  \"verdict\": {\"pass\": %s, \"reduction_ok\": %s, \"k_ok\": %s, \"ratio_ok\": %s, "
+		"\"min_reduction_ok\": %s, \"reason\": ",
+		res->verdict.pass ? "true" : "false", res->verdict.r_ok ? "true" : "false",
+		res->verdict.k_ok ? "true" : "false",
 		res->verdict.ratio_ok ? "true" : "false", res->verdict.min_ok ? "true" : "false");
 	rpt_json_str(f, res->verdict.reason);
 	fprintf(f, "}\n}\n");
@@ -513,11 +525,20 @@ static void html_verdict(FILE *f, const struct rpt_cmp_input *in)
 	if (res->confidence)
 		snprintf(d + strlen(d), sizeof(d) - strlen(d), "; 95 %% interval %s .. %s",
 			 fmt_pct(p1, 24, res->k_ci.lo), fmt_pct(p2, 24, res->k_ci.hi));
+	if (o->per != ANL_CMP_PER_SECOND)
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), "; K stays kswapd CPU %% of window time "
+			 "(--per %s normalizes slow paths only)", anl_cmp_per_name(o->per));
 	rpt_html_kpi_card(f, "K: kswapd load change", v, "ex",
 			  res->k_used == ANL_CMP_K_RELATIVE ? "relative" : "points", d);
 	fprintf(f, "</div>\n");
 
 	fprintf(f, "<table><tr><th class=t>clause</th><th>value</th><th class=t></th></tr>\n");
+	snprintf(c, sizeof(c), "R > 0");
+	if (res->r_state == ANL_CMP_R_UNDEFINED)
+		snprintf(v, sizeof(v), "R undefined");
+	else
+		snprintf(v, sizeof(v), "R = %.1f %%", res->r);
+	html_clause(f, c, v, true, res->verdict.r_ok);
 	snprintf(c, sizeof(c), "K <= %g", o->max_kswapd_increase);
 	snprintf(v, sizeof(v), "K = %.1f %s", res->k, kunit);
 	html_clause(f, c, v, true, res->verdict.k_ok);
@@ -564,11 +585,13 @@ static void html_guards(FILE *f, const struct rpt_cmp_input *in)
 
 	fprintf(f, "<section id=guards><h2>Guard rails</h2>\n");
 	if (!res->guards)
-		fprintf(f, "<p class=mut>None tripped: the same capture mode and kernel%s, window lengths within "
-			"%.0f %%, allocation rates within %.0fx, no lost events, kswapd load known everywhere."
+		fprintf(f, "<p class=mut>None tripped: the same capture mode and kernel%s, %s%.0f %%, "
+			"allocation rates within %.0fx, no lost events, kswapd load known everywhere."
 			"</p>\n", res->kernel_unknown ? " (where the captures name it)" : "",
+			res->opts.per == ANL_CMP_PER_KALLOC ? "window lengths not checked (per 1,000 allocations "
+			"they normalize nothing), not within " : "window lengths within ",
 			ANL_CMP_WINDOW_TOLERANCE * 100, ANL_CMP_WORKLOAD_RATIO);
-	for (unsigned int bit = 1; bit <= ANL_CMP_G_KSWAPD; bit <<= 1) {
+	for (unsigned int bit = 1; bit <= ANL_CMP_G_LAST; bit <<= 1) {
 		char msg[512];
 
 		if (!(res->guards & bit))
@@ -576,7 +599,9 @@ static void html_guards(FILE *f, const struct rpt_cmp_input *in)
 		anl_cmp_guard_text(res, in->base, in->nbase, in->cand, in->ncand, bit, msg, sizeof(msg));
 		fprintf(f, "<div class=warn><b>WARNING</b> (%s): ", anl_cmp_guard_name(bit));
 		rpt_html_str(f, msg);
-		fprintf(f, "%s</div>\n", in->forced ? " (compared anyway: --force)" : "");
+		if (in->forced & bit)
+			fprintf(f, " (compared anyway: --force %s)", anl_cmp_guard_name(bit));
+		fprintf(f, "</div>\n");
 	}
 	fprintf(f, "</section>\n");
 }

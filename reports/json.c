@@ -19,6 +19,15 @@ static void jdouble(FILE *f, double v)
 		fputs("null", f);
 }
 
+/* "size": N, "xxh64": "16 hex digits" (both null when unknown) */
+static void jcontent(FILE *f, const struct rpt_content *c)
+{
+	if (c->known)
+		fprintf(f, "\"size\": %" PRIu64 ", \"xxh64\": \"%016" PRIx64 "\"", c->size, c->xxh64);
+	else
+		fputs("\"size\": null, \"xxh64\": null", f);
+}
+
 /* The non-empty buckets of a histogram, with their edges. */
 static void jbuckets(FILE *f, const uint64_t *count, int n,
 		     uint64_t (*low)(int), uint64_t (*high)(int))
@@ -67,6 +76,9 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	rpt_json_str(f, in->trace_path);
 	fprintf(f, ", \"format\": ");
 	rpt_json_str(f, in->format);
+	/* the capture's identity: compare and merge refuse the same capture twice */
+	fprintf(f, ", ");
+	jcontent(f, &in->content);
 	fprintf(f, "},\n");
 
 	if (in->merged_inputs) {
@@ -75,6 +87,14 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		for (size_t i = 0; i < in->nr_merged_paths; i++) {
 			fputs(i ? ", " : "", f);
 			rpt_json_str(f, in->merged_paths[i]);
+		}
+		fprintf(f, "], \"contents\": [");
+		for (size_t i = 0; i < in->nr_merged_paths; i++) {
+			const struct rpt_content unknown = { 0 };
+
+			fputs(i ? ", {" : "{", f);
+			jcontent(f, in->merged_contents ? &in->merged_contents[i] : &unknown);
+			fputc('}', f);
 		}
 		fprintf(f, "]},\n");
 	}

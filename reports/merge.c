@@ -400,6 +400,7 @@ struct rpt_summary {
 	struct prs_stats	pstats;
 	unsigned int		inputs;
 	char			**paths;
+	struct rpt_content	*contents;	/* one per path */
 	size_t			nr_paths;
 };
 
@@ -875,6 +876,29 @@ static int parse_groundtruth(struct sctx *c, const struct jval *root)
 	return 0;
 }
 
+/*
+ * A capture's content identity from an object holding "size" and "xxh64"
+ * (absent in summaries older than them, null when unknown: not known).
+ */
+static int parse_content(struct sctx *c, const struct jval *o, const char *where, struct rpt_content *out)
+{
+	const struct jval *sz = jget(o, "size"), *h = jget(o, "xxh64");
+	char *end;
+
+	memset(out, 0, sizeof(*out));
+	if ((!sz || sz->type == J_NULL) && (!h || h->type == J_NULL))
+		return 0;
+	if (!sz || sz->type != J_NUM || !sz->is_uint || !h || h->type != J_STR || strlen(h->s) != 16)
+		return serr(c, RPT_ESCHEMA, "%s: size and xxh64 (16 hex digits) go together", where);
+	errno = 0;
+	out->xxh64 = strtoull(h->s, &end, 16);
+	if (errno || *end)
+		return serr(c, RPT_ESCHEMA, "%s.xxh64: not 16 hex digits", where);
+	out->size = sz->u;
+	out->known = true;
+	return 0;
+}
+
 static int parse_root(struct sctx *c, const struct jval *root)
 {
 	struct rpt_summary *s = c->s;
@@ -898,18 +922,25 @@ static int parse_root(struct sctx *c, const struct jval *root)
 		return -RPT_ENOMEM;
 	mg = jget(root, "merged");
 	if (mg) {
-		const struct jval *p = jget(mg, "paths"), *n = jget(mg, "inputs");
+		const struct jval *p = jget(mg, "paths"), *n = jget(mg, "inputs"), *ct = jget(mg, "contents");
 
 		if (!n || n->type != J_NUM || !n->is_uint || !n->u || n->u > UINT32_MAX ||
 		    !p || p->type != J_ARR)
 			return serr(c, RPT_ESCHEMA, "merged: needs inputs and paths");
 		s->inputs = (unsigned int)n->u;
 		s->paths = calloc(p->n ? p->n : 1, sizeof(*s->paths));
-		if (!s->paths)
+		s->contents = calloc(p->n ? p->n : 1, sizeof(*s->contents));
+		if (!s->paths || !s->contents)
 			return -RPT_ENOMEM;
+		if (ct && (ct->type != J_ARR || ct->n != p->n))
+			return serr(c, RPT_ESCHEMA, "merged.contents: one per path");
 		for (size_t i = 0; i < p->n; i++) {
 			if (p->kids[i].type != J_STR)
 				return serr(c, RPT_ESCHEMA, "merged.paths[%zu]: not a string", i);
+			if (ct && ct->kids[i].type != J_OBJ)
+				return serr(c, RPT_ESCHEMA, "merged.contents[%zu]: not an object", i);
+			if (ct && (ret = parse_content(c, &ct->kids[i], "merged.contents[]", &s->contents[i])))
+				return ret;
 			if (!(s->paths[s->nr_paths++] = strdup(p->kids[i].s)))
 				return -RPT_ENOMEM;
 		}
@@ -917,8 +948,11 @@ static int parse_root(struct sctx *c, const struct jval *root)
 		v = jget(tr, "path");
 		s->inputs = 1;
 		s->paths = calloc(1, sizeof(*s->paths));
-		if (!s->paths)
+		s->contents = calloc(1, sizeof(*s->contents));
+		if (!s->paths || !s->contents)
 			return -RPT_ENOMEM;
+		if ((ret = parse_content(c, tr, "trace", &s->contents[0])))
+			return ret;
 		if (!(s->paths[s->nr_paths++] = strdup(v && v->type == J_STR ? v->s : c->name)))
 			return -RPT_ENOMEM;
 	}
@@ -1131,6 +1165,7 @@ int rpt_summary_merge(struct rpt_summary *d, const struct rpt_summary *s, char *
 	const struct anl_model *sm = &s->model;
 	struct anl_totals *dt = &dm->scope;
 	const struct anl_totals *st = &sm->scope;
+	struct rpt_content *nc;
 	char **np;
 	int ret;
 
@@ -1261,6 +1296,11 @@ int rpt_summary_merge(struct rpt_summary *d, const struct rpt_summary *s, char *
 	if ((ret = merge_gt(d, s)))
 		return ret;
 
+	nc = realloc(d->contents, (d->nr_paths + s->nr_paths + 1) * sizeof(*nc));
+	if (!nc)
+		return -RPT_ENOMEM;
+	d->contents = nc;
+	memcpy(d->contents + d->nr_paths, s->contents, s->nr_paths * sizeof(*nc));
 	np = realloc(d->paths, (d->nr_paths + s->nr_paths + 1) * sizeof(*np));
 	if (!np)
 		return -RPT_ENOMEM;
@@ -1282,6 +1322,21 @@ unsigned int rpt_summary_inputs(const struct rpt_summary *s)
 	return s->inputs;
 }
 
+size_t rpt_summary_nr_paths(const struct rpt_summary *s)
+{
+	return s->nr_paths;
+}
+
+const char *rpt_summary_path(const struct rpt_summary *s, size_t i)
+{
+	return i < s->nr_paths ? s->paths[i] : NULL;
+}
+
+const struct rpt_content *rpt_summary_content(const struct rpt_summary *s, size_t i)
+{
+	return i < s->nr_paths ? &s->contents[i] : NULL;
+}
+
 int rpt_summary_json(const struct rpt_summary *s, unsigned int top_n, FILE *f)
 {
 	struct rpt_input in = {
@@ -1292,6 +1347,7 @@ int rpt_summary_json(const struct rpt_summary *s, unsigned int top_n, FILE *f)
 		.mode_name = s->mode_name,
 		.merged_inputs = s->inputs ? s->inputs : 1,
 		.merged_paths = (const char *const *)s->paths,
+		.merged_contents = s->contents,
 		.nr_merged_paths = s->nr_paths,
 	};
 
@@ -1308,6 +1364,7 @@ void rpt_summary_free(struct rpt_summary *s)
 		free(s->paths[i]);
 	free(s->own);
 	free(s->paths);
+	free(s->contents);
 	free(s->tasks);
 	free(s->format);
 	free(s->mode_name);

@@ -19,7 +19,7 @@ struct rpt_cmp_input {
 	const struct anl_cmp_result	*res;
 	const struct anl_cmp_run	*base, *cand;
 	size_t				nbase, ncand;
-	bool				forced;		/* guards tripped and --force given */
+	unsigned int			forced;		/* ANL_CMP_G_* that tripped and --force lifted */
 	const char			*version;	/* the HTML footer's; may be NULL */
 };
 

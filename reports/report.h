@@ -15,6 +15,12 @@
 
 #define RPT_SCHEMA_VERSION	1
 
+/* A capture's content identity: the trace file's size and XXH64 (seed 0) of its bytes. */
+struct rpt_content {
+	uint64_t		size, xxh64;
+	bool			known;
+};
+
 struct rpt_input {
 	const struct anl_model	*model;
 	const char		*trace_path;	/* as given on the command line */
@@ -26,7 +32,9 @@ struct rpt_input {
 	const char		*mode_name;	/* overrides anl_mode_name(): "mixed" */
 	unsigned int		merged_inputs;	/* 0: one capture */
 	const char *const	*merged_paths;
+	const struct rpt_content *merged_contents;	/* nr_merged_paths of them, or NULL */
 	size_t			nr_merged_paths;
+	struct rpt_content	content;	/* of trace_path (JSON "trace"); unknown: null */
 	const char		*version;	/* allocscope version for the HTML footer */
 	bool			color;		/* text: SGR colors (the CLI sets it on a terminal) */
 };
@@ -104,6 +112,10 @@ int  rpt_summary_merge(struct rpt_summary *dst, const struct rpt_summary *src,
 		       char *err, size_t errlen);
 const struct anl_model *rpt_summary_model(const struct rpt_summary *s);
 unsigned int rpt_summary_inputs(const struct rpt_summary *s);	/* captures behind it */
+/* The captures behind it, by trace path and content identity (unknown in older summaries). */
+size_t rpt_summary_nr_paths(const struct rpt_summary *s);
+const char *rpt_summary_path(const struct rpt_summary *s, size_t i);
+const struct rpt_content *rpt_summary_content(const struct rpt_summary *s, size_t i);
 int  rpt_summary_json(const struct rpt_summary *s, unsigned int top_n, FILE *f);
 void rpt_summary_free(struct rpt_summary *s);
 

@@ -26,11 +26,11 @@ run() {
 
 # shellcheck disable=SC2086
 {
-	run 3 text --force --per kalloc --min-reduction 60 $base -- $new
-	run 3 text-html --force --per kalloc --min-reduction 60 --html "$T/page.html" $base -- $new
-	run 3 page --force --per kalloc --min-reduction 60 --html - $base -- $new
-	run 0 json --force --json $base -- $new
-	run 0 json-html --force --json --html "$T/page2.html" $base -- $new
+	run 3 text --per kalloc --min-reduction 60 $base -- $new
+	run 3 text-html --per kalloc --min-reduction 60 --html "$T/page.html" $base -- $new
+	run 3 page --per kalloc --min-reduction 60 --html - $base -- $new
+	run 0 json --per kalloc --json $base -- $new
+	run 0 json-html --per kalloc --json --html "$T/page2.html" $base -- $new
 	run 2 refused --html "$T/refused.html" $base -- $new
 	run 1 stdout-twice --json --html - $base -- $new
 }
@@ -50,7 +50,7 @@ sum=$(cksum <"$T/in.txt.zst")
 ln -s "$PWD/$T/in.txt.zst" "$T/symlink.zst"
 ln "$T/in.txt.zst" "$T/hardlink.zst"
 for out in "$T/in.txt.zst" "$T/symlink.zst" "$T/hardlink.zst"; do
-	run 1 overwrite --force --html "$out" "$D/6.12-wsf10-2.txt.zst" -- "$T/in.txt.zst"
+	run 1 overwrite --force window --html "$out" "$D/6.12-wsf10-2.txt.zst" -- "$T/in.txt.zst"
 	grep -q 'refusing to overwrite an input' "$T/overwrite.err" || bad "--html $out: $(cat "$T/overwrite.err")"
 done
 [ "$(cksum <"$T/in.txt.zst")" = "$sum" ] || bad "an input was modified"

@@ -1,1 +1,1 @@
-compare --force --per run tests/data/compare/6.12-wsf10-2.summary.json tests/data/compare/6.12-wsf10-3.txt.zst -- tests/data/compare/6.12-wsf200-2.txt.zst tests/data/compare/6.12-wsf200-3.summary.json
+compare --force window --per run tests/data/compare/6.12-wsf10-2.summary.json tests/data/compare/6.12-wsf10-3.txt.zst -- tests/data/compare/6.12-wsf200-2.txt.zst tests/data/compare/6.12-wsf200-3.summary.json

@@ -1,1 +1,1 @@
-compare --force --per kalloc tests/data/compare/6.12-wsf200-1.txt.zst tests/data/compare/6.12-wsf200-2.txt.zst tests/data/compare/6.12-wsf200-3.txt.zst -- tests/data/compare/6.12-wsf10-1.txt.zst tests/data/compare/6.12-wsf10-2.txt.zst tests/data/compare/6.12-wsf10-3.txt.zst
+compare --per kalloc tests/data/compare/6.12-wsf200-1.txt.zst tests/data/compare/6.12-wsf200-2.txt.zst tests/data/compare/6.12-wsf200-3.txt.zst -- tests/data/compare/6.12-wsf10-1.txt.zst tests/data/compare/6.12-wsf10-2.txt.zst tests/data/compare/6.12-wsf10-3.txt.zst

@@ -43,6 +43,7 @@ cmp -s "$T/a.json" "$T/a.keep" || bad "the merged summary changed"
 
 # a new file, and stdout, are fine
 "$BIN" analyze --csv "$T/rows.csv" "$T/trace.zst" >/dev/null || bad "--csv to a new file failed"
-"$BIN" merge -o "$T/m.json" "$T/a.json" "$T/a.json" || bad "merge -o to a new file failed"
+"$BIN" analyze --json tests/data/6.1.192-anon-graph.txt.zst >"$T/b.json" || bad "analyze --json failed"
+"$BIN" merge -o "$T/m.json" "$T/a.json" "$T/b.json" || bad "merge -o to a new file failed"
 [ $status = 0 ] && echo "outputs-not-inputs: ok (analyze --csv/--records/--html, merge -o; paths, symlink, hard link)"
 exit $status

@@ -32,7 +32,9 @@ done
 ls "$tmp"/*.json >/dev/null 2>&1 || { echo "schema.sh: no fixtures" >&2; exit 1; }
 "$BIN" merge tests/golden/analyze-json-6.12-anon-fgraph.out tests/golden/analyze-json-6.12-anon-kprobe.out \
 	> "$tmp/merged.json" || exit 1
-"$BIN" merge "$tmp/merged.json" tests/golden/analyze-json-6.12-anon-fgraph.out > "$tmp/merged2.json" || exit 1
+# a merge merged again (with another capture: the same one twice is refused)
+"$BIN" analyze --json tests/data/6.1.192-anon-graph.txt.zst > "$tmp/other.json" || exit 1
+"$BIN" merge "$tmp/merged.json" "$tmp/other.json" > "$tmp/merged2.json" || exit 1
 # compare --json in every shape it takes: 3 vs 3 with confidence, 1 vs 1 without, each --per unit,
 # --kswapd-delta points, --min-reduction, guards (forced), a capture without a kernel release
 mkdir "$tmp/compare"
@@ -44,12 +46,12 @@ compare() {	# any exit but 1 and 2 (usage, unreadable) gives a document
 	"$BIN" compare --json "$@" > "$tmp/compare/$c.json" 2>/dev/null
 	case $? in 0|3) c=$((c + 1)) ;; *) echo "schema.sh: compare $* failed" >&2; exit 1 ;; esac
 }
-compare --force "${base[@]}" -- "${new[@]}"
-compare --force --per kalloc --min-reduction 60 "${base[@]}" -- "${new[@]}"
-compare --force --per run --kswapd-delta points "${new[@]}" -- "${base[@]}"
-compare --force "${base[0]}" -- "${new[0]}"
+compare --force window "${base[@]}" -- "${new[@]}"
+compare --per kalloc --min-reduction 60 "${base[@]}" -- "${new[@]}"
+compare --force window --per run --kswapd-delta points "${new[@]}" -- "${base[@]}"
+compare --force window "${base[0]}" -- "${new[0]}"
 compare "$D/6.12-wsf10-2.txt.zst" -- "$D/6.12-wsf200-2.txt.zst"
-compare --force tests/data/6.1.192-anon-kprobe.txt.zst -- tests/data/6.1.192-anon-kprobe-tcmd.dat
+compare --force window tests/data/6.1.192-anon-kprobe.txt.zst -- tests/data/6.1.192-anon-kprobe-tcmd.dat
 
 # validate SCHEMA FILE...: every file valid, and a broken copy of the first rejected
 validate() {

@@ -74,7 +74,7 @@ done
 # the compare page
 D=tests/data/compare
 html=$OUT/compare-wsf.html
-if "$BIN" compare --force --per kalloc --html "$html" $D/6.12-wsf10-1.txt.zst $D/6.12-wsf10-2.txt.zst \
+if "$BIN" compare --per kalloc --html "$html" $D/6.12-wsf10-1.txt.zst $D/6.12-wsf10-2.txt.zst \
 	$D/6.12-wsf10-3.txt.zst -- $D/6.12-wsf200-1.txt.zst $D/6.12-wsf200-2.txt.zst $D/6.12-wsf200-3.txt.zst \
 	>/dev/null 2>"$OUT/compare.err"; then
 	size=$(stat -c %s "$html")

@@ -86,8 +86,9 @@ static void test_r_at_ratio(void **state)
 	o.ratio = 3;
 	assert_true(verdict(&o, 9, 3));
 	assert_false(verdict(&o, 8.9, 3));
-	o.ratio = 0;					/* any R >= 0 buys any K <= max */
-	assert_true(verdict(&o, 0, 4));
+	o.ratio = 0;					/* any R > 0 buys any K <= max */
+	assert_true(verdict(&o, 0.1, 4));
+	assert_false(verdict(&o, 0, 4));		/* R > 0 is strict */
 	assert_false(verdict(&o, -1, 4));
 }
 
@@ -95,10 +96,21 @@ static void test_k_negative(void **state)
 {
 	struct anl_cmp_opts o = opts();
 
-	/* no extra kswapd load: the ratio clause holds whatever R is */
+	/* no extra kswapd load: the ratio clause holds whatever R is ... */
 	assert_true(verdict(&o, 30, -10));
-	assert_true(verdict(&o, -20, -10));
-	assert_true(verdict(&o, 0, 0));
+	assert_true(verdict(&o, 0.5, 0));
+	/* ... but a slow-path regression never passes (issue 15: R = -4.0 % printed PASS) */
+	assert_false(verdict(&o, -20, -10));
+	assert_false(verdict(&o, -4, -1));
+	assert_false(verdict(&o, 0, 0));
+	{
+		struct anl_cmp_verdict v;
+
+		anl_cmp_verdict(&o, ANL_CMP_R_DEFINED, -4, -1, &v);
+		assert_false(v.r_ok);
+		assert_true(v.k_ok && v.ratio_ok && v.min_ok);
+		assert_string_equal(v.reason, "R <= 0: slow paths did not fall");
+	}
 	o.has_min_reduction = true;
 	o.min_reduction = 20;
 	assert_true(verdict(&o, 30, -10));
@@ -156,11 +168,14 @@ static void test_zero_baseline_slow(void **state)
 	struct anl_cmp_run c[] = { mk(0, 1000, 1, 10), mk(0, 1000, 1, 10) };
 	double r;
 
-	/* nothing to reduce on either side: R = 0, K = 0 passes */
+	/* nothing to reduce on either side: R = 0 is none fewer, it fails and says why */
 	assert_int_equal(anl_cmp_compute(&o, b, 2, c, 2, &res), 0);
 	assert_int_equal(res.r_state, ANL_CMP_R_BOTH_ZERO);
 	assert_true(res.r == 0);
-	assert_true(res.verdict.pass);
+	assert_false(res.verdict.pass);
+	assert_false(res.verdict.r_ok);
+	assert_true(res.verdict.ratio_ok);
+	assert_non_null(strstr(res.verdict.reason, "no slow paths on either side"));
 	/* ... but any extra kswapd load then buys nothing */
 	c[0].kswapd_pct = c[1].kswapd_pct = 11;
 	assert_int_equal(anl_cmp_compute(&o, b, 2, c, 2, &res), 0);
@@ -174,9 +189,12 @@ static void test_zero_baseline_slow(void **state)
 	assert_int_equal(anl_cmp_compute(&o, b, 2, c, 2, &res), 0);
 	assert_int_equal(res.r_state, ANL_CMP_R_UNDEFINED);
 	assert_false(res.verdict.pass);			/* K > 0 and R = -inf */
-	c[0].kswapd_pct = c[1].kswapd_pct = 10;		/* K = 0: the rule's ratio clause holds */
+	c[0].kswapd_pct = c[1].kswapd_pct = 10;		/* K = 0: the ratio clause holds, R > 0 cannot */
 	assert_int_equal(anl_cmp_compute(&o, b, 2, c, 2, &res), 0);
-	assert_true(res.verdict.pass);
+	assert_true(res.verdict.ratio_ok);
+	assert_false(res.verdict.r_ok);
+	assert_false(res.verdict.pass);
+	assert_non_null(strstr(res.verdict.reason, "rose from none"));
 	o.has_min_reduction = true;			/* ... a required reduction cannot */
 	o.min_reduction = 0;
 	assert_int_equal(anl_cmp_compute(&o, b, 2, c, 2, &res), 0);
@@ -213,7 +231,8 @@ static void test_equal_sides(void **state)
 	assert_int_equal(anl_cmp_compute(&o, b, 3, b, 3, &res), 0);
 	assert_true(res.r == 0);
 	assert_true(res.k == 0);
-	assert_true(res.verdict.pass);			/* no change costs nothing */
+	assert_false(res.verdict.pass);			/* no change: no fewer slow paths */
+	assert_false(res.verdict.r_ok);
 	assert_int_equal(res.guards, 0);
 	assert_true(res.confidence);
 	assert_true(res.mwu_slow.exact);
@@ -299,6 +318,66 @@ static void test_guards(void **state)
 	c[1].mode = ANL_MODE_RETPROBE;
 	assert_int_equal(anl_cmp_compute(&o, b, 2, c, 2, &res), 0);
 	assert_int_equal(res.guards & (ANL_CMP_G_KERNEL | ANL_CMP_G_MODE), 0);
+}
+
+/* The window guard follows the normalization: per 1,000 allocations the window divides nothing. */
+static void test_guard_window_per(void **state)
+{
+	struct anl_cmp_opts o = opts();
+	struct anl_cmp_result res;
+	struct anl_cmp_run b[] = { mk(100, 10000, 4, 10) }, c[] = { mk(60, 6000, 3, 10) };	/* 33 % */
+
+	assert_int_equal(anl_cmp_compute(&o, b, 1, c, 1, &res), 0);
+	assert_int_equal(res.guards, ANL_CMP_G_WINDOW);
+	o.per = ANL_CMP_PER_RUN;			/* counts per capture: the window matters */
+	assert_int_equal(anl_cmp_compute(&o, b, 1, c, 1, &res), 0);
+	assert_int_equal(res.guards, ANL_CMP_G_WINDOW);
+	o.per = ANL_CMP_PER_KALLOC;
+	assert_int_equal(anl_cmp_compute(&o, b, 1, c, 1, &res), 0);
+	assert_int_equal(res.guards, 0);
+	c[0].allocations = 25000;			/* the workload guard still holds */
+	assert_int_equal(anl_cmp_compute(&o, b, 1, c, 1, &res), 0);
+	assert_int_equal(res.guards, ANL_CMP_G_WORKLOAD);
+}
+
+/* A capture without allocations measured nothing (a forced mode, an idle window): a guard --force cannot lift. */
+static void test_guard_empty(void **state)
+{
+	struct anl_cmp_opts o = opts();
+	struct anl_cmp_result res;
+	struct anl_cmp_run b[] = { mk(100, 10000, 4, 10), mk(90, 10000, 4, 10) };
+	struct anl_cmp_run c[] = { mk(0, 0, 4, 10), mk(50, 10000, 4, 10) };
+	char msg[512];
+
+	c[0].path = "idle.dat";
+	assert_int_equal(anl_cmp_compute(&o, b, 2, c, 2, &res), 0);
+	assert_true(res.guards & ANL_CMP_G_EMPTY);
+	assert_false(ANL_CMP_G_LIFTABLE & ANL_CMP_G_EMPTY);
+	assert_false(ANL_CMP_G_LIFTABLE & ANL_CMP_G_KSWAPD);
+	anl_cmp_guard_text(&res, b, 2, c, 2, ANL_CMP_G_EMPTY, msg, sizeof(msg));
+	assert_non_null(strstr(msg, "idle.dat has 0 allocations"));
+	assert_string_equal(anl_cmp_guard_name(ANL_CMP_G_EMPTY), "no-allocations");
+}
+
+static void test_guards_parse(void **state)
+{
+	unsigned int g;
+	char bad[32];
+
+	assert_int_equal(anl_cmp_guards_parse("window", &g, bad, sizeof(bad)), 0);
+	assert_int_equal(g, ANL_CMP_G_WINDOW);
+	assert_int_equal(anl_cmp_guards_parse("window,kernel,lost-events", &g, bad, sizeof(bad)), 0);
+	assert_int_equal(g, ANL_CMP_G_WINDOW | ANL_CMP_G_KERNEL | ANL_CMP_G_LOST);
+	assert_int_equal(anl_cmp_guards_parse("all", &g, bad, sizeof(bad)), 0);
+	assert_int_equal(g, ANL_CMP_G_LIFTABLE);
+	assert_int_equal(anl_cmp_guards_parse("window,windw", &g, bad, sizeof(bad)), -ANL_EINVAL);
+	assert_string_equal(bad, "windw");
+	assert_int_equal(anl_cmp_guards_parse("win", &g, bad, sizeof(bad)), -ANL_EINVAL);	/* no prefixes */
+	assert_int_equal(anl_cmp_guards_parse("kswapd-unknown", &g, bad, sizeof(bad)), -ANL_EINVAL);
+	assert_int_equal(anl_cmp_guards_parse("no-allocations", &g, bad, sizeof(bad)), -ANL_EINVAL);
+	assert_int_equal(anl_cmp_guards_parse("", &g, bad, sizeof(bad)), -ANL_EINVAL);
+	assert_int_equal(anl_cmp_guards_parse("window,", &g, bad, sizeof(bad)), -ANL_EINVAL);
+	assert_int_equal(anl_cmp_guards_parse("-f", &g, bad, sizeof(bad)), -ANL_EINVAL);
 }
 
 static void test_normalize(void **state)
@@ -392,7 +471,7 @@ static void test_render_html(void **state)
 	assert_int_equal(rpt_compare_html(&in, f), 0);
 	fclose(f);
 	assert_non_null(strstr(buf, "<span class=v>FAIL</span>"));
-	assert_non_null(strstr(buf, "K is above --max-kswapd-increase"));
+	assert_non_null(strstr(buf, "slow paths rose from none (R undefined)"));
 	assert_non_null(strstr(buf, ">undefined<"));
 	assert_non_null(strstr(buf, "&lt;b&amp;&quot;1&quot;&gt;.dat"));
 	assert_null(strstr(buf, "<b&"));
@@ -416,6 +495,9 @@ int main(void)
 		cmocka_unit_test(test_quantiles),
 		cmocka_unit_test(test_mwu_exact),
 		cmocka_unit_test(test_guards),
+		cmocka_unit_test(test_guard_window_per),
+		cmocka_unit_test(test_guard_empty),
+		cmocka_unit_test(test_guards_parse),
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_render),

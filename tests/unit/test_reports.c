@@ -164,6 +164,73 @@ static void test_merge_arithmetic(void **state)
 	free(jb);
 }
 
+/* A summary names its capture by content (trace.size, trace.xxh64); merges keep each input's. */
+static void test_summary_content(void **state)
+{
+	static const uint64_t lat[] = { 4096 };
+	struct anl_model ma, mb;
+	struct rpt_input in = { .model = &ma, .trace_path = "a.dat", .format = "trace.dat", .top_n = 10,
+				.content = { 254093, 0x3a7bbf15e4e3b856ULL, true } };
+	struct rpt_summary *a, *b, *again, *bad = NULL;
+	const struct rpt_content *c;
+	char *ja = NULL, *jb, *jm = NULL, *p, err[256];
+	size_t la, lb, lm;
+	FILE *f;
+
+	(void)state;
+	model_init(&ma, 1000000000, 10, 100, 10, lat, 1, NULL, 0);
+	model_init(&mb, 1000000000, 10, 100, 10, lat, 1, NULL, 0);
+	f = open_memstream(&ja, &la);
+	assert_non_null(f);
+	assert_int_equal(rpt_json(&in, f), 0);
+	fclose(f);
+	assert_non_null(strstr(ja, "\"size\": 254093, \"xxh64\": \"3a7bbf15e4e3b856\""));
+	a = parse_ok(ja, la);
+	assert_int_equal(rpt_summary_nr_paths(a), 1);
+	assert_string_equal(rpt_summary_path(a, 0), "a.dat");
+	c = rpt_summary_content(a, 0);
+	assert_true(c->known && c->size == 254093 && c->xxh64 == 0x3a7bbf15e4e3b856ULL);
+
+	/* without an identity (to_json sets none): null, not known */
+	jb = to_json(&mb, &lb);
+	assert_non_null(strstr(jb, "\"size\": null, \"xxh64\": null"));
+	b = parse_ok(jb, lb);
+	assert_false(rpt_summary_content(b, 0)->known);
+
+	/* a merge lists both, in order, and reads back the same */
+	assert_int_equal(rpt_summary_merge(a, b, err, sizeof(err)), 0);
+	f = open_memstream(&jm, &lm);
+	assert_non_null(f);
+	assert_int_equal(rpt_summary_json(a, 10, f), 0);
+	fclose(f);
+	assert_non_null(strstr(jm, "\"contents\": [{\"size\": 254093, \"xxh64\": \"3a7bbf15e4e3b856\"}, "
+			       "{\"size\": null, \"xxh64\": null}]"));
+	again = parse_ok(jm, lm);
+	assert_int_equal(rpt_summary_nr_paths(again), 2);
+	assert_true(rpt_summary_content(again, 0)->known);
+	assert_int_equal(rpt_summary_content(again, 0)->xxh64, 0x3a7bbf15e4e3b856ULL);
+	assert_false(rpt_summary_content(again, 1)->known);
+
+	/* half an identity, or not 16 hex digits: not a summary */
+	p = strstr(ja, "3a7bbf15e4e3b856");
+	p[15] = 'g';
+	assert_int_equal(rpt_summary_parse(ja, la, "t", &bad, err, sizeof(err)), -RPT_ESCHEMA);
+	rpt_summary_free(bad);
+	bad = NULL;
+	p[15] = '6';
+	p = strstr(ja, "\"size\": 254093");
+	memcpy(p, "\"sise\"", 6);
+	assert_int_equal(rpt_summary_parse(ja, la, "t", &bad, err, sizeof(err)), -RPT_ESCHEMA);
+	rpt_summary_free(bad);
+
+	rpt_summary_free(a);
+	rpt_summary_free(b);
+	rpt_summary_free(again);
+	free(ja);
+	free(jb);
+	free(jm);
+}
+
 static void test_merge_refuses(void **state)
 {
 	static const uint64_t lat[] = { 4096 };
@@ -310,6 +377,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_arithmetic),
 		cmocka_unit_test(test_merge_refuses),
+		cmocka_unit_test(test_summary_content),
 		cmocka_unit_test(test_json_reader_hostile),
 		cmocka_unit_test(test_rows_csv_quoting),
 		cmocka_unit_test(test_stalls_keeps_longest),

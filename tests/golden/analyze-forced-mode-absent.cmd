@@ -1,0 +1,1 @@
+analyze -m graph tests/data/6.12-anon-kprobe.txt.zst

@@ -1,0 +1,1 @@
+compare --per kalloc --force all tests/data/compare/6.12-wsf10-1.txt.zst tests/data/compare/6.12-wsf10-2.txt.zst -- tests/golden/compare-no-allocations.summary.json tests/data/compare/6.12-wsf200-2.txt.zst

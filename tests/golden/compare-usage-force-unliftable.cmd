@@ -1,0 +1,1 @@
+compare --force kswapd-unknown tests/data/compare/6.12-wsf10-1.txt.zst -- tests/data/compare/6.12-wsf200-1.txt.zst
