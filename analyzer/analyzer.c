@@ -61,6 +61,7 @@ struct anl_frame {
 	bool		tp_compact_open;
 	uint64_t	tp_compact_start, tp_compact_last;
 	int32_t		start_cpu;
+	bool		win;		/* entered inside the window: it and its stages count there */
 };
 
 /* Tracepoint-only view of one task (events mode). */
@@ -75,6 +76,7 @@ struct anl_evstate {
 	uint64_t	reclaim_start;
 	bool		compact_open;
 	uint64_t	compact_start, compact_last;
+	bool		win;		/* its first evidence came inside the window */
 };
 
 struct anl_task {
@@ -141,7 +143,7 @@ struct anl_ctx {
 						 * option lines list them, or say the kernel lacks them) */
 	bool		seen_kswapd_switch, seen_kswapd_wake, seen_switch;
 	uint64_t	first_ts, last_ts;
-	uint64_t	next_id;
+	uint64_t	next_id[2];		/* per estimator: the rows of one run 1, 2, ... */
 
 	/* window */
 	int		win_state;	/* 0 none, 1 open, 2 closed */
@@ -322,11 +324,17 @@ static void stat_add(struct anl_stat *s, uint64_t ns, bool timed)
 	anl_hist_add(&s->hist, ns);
 }
 
-/* One stage occurrence, in the scopes open now. */
-static void stage_occ(struct anl_ctx *a, int est, enum anl_stage st, uint64_t ns, bool timed)
+/*
+ * One stage occurrence: in the whole trace, and in the window when the
+ * allocation it belongs to began inside it (@win), so that the stage table
+ * is the sum of the window's allocation records.
+ */
+static void stage_occ(struct anl_ctx *a, int est, enum anl_stage st, uint64_t ns, bool timed,
+		      bool win)
 {
-	FOR_SCOPES(a, s)
-		stat_add(&a->tot[est][s].stage[st], ns, timed);
+	stat_add(&a->tot[est][ALL].stage[st], ns, timed);
+	if (win)
+		stat_add(&a->tot[est][WIN].stage[st], ns, timed);
 }
 
 static int order_slot(int32_t order)
@@ -334,8 +342,13 @@ static int order_slot(int32_t order)
 	return order >= 0 && order <= ANL_MAX_ORDER ? order : ANL_MAX_ORDER + 1;
 }
 
+/*
+ * An allocation counts in the window when it began inside it (@win: entry,
+ * or first slow-path evidence in events mode), wherever it ended: decided at
+ * its start, so that its stages, counted as they end, go with it.
+ */
 static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
-			   const struct anl_alloc *rec)
+			   struct anl_alloc *rec, bool win)
 {
 	bool slow = rec->outcome != ANL_FAST;
 	bool timed = !(rec->flags & (ANL_REC_INCOMPLETE | ANL_REC_OPEN_AT_END | ANL_REC_UNMATCHED));
@@ -345,7 +358,9 @@ static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
 
 	if (cls < 0)
 		cls = ANL_GFP_CLASSES - 1;	/* "unknown" */
-	FOR_SCOPES(a, s) {
+	if (win || a->opts.no_window)
+		rec->flags |= ANL_REC_IN_WINDOW;
+	for (int s = 0; s < (win ? 2 : 1); s++) {
 		struct anl_totals *tt = &a->tot[est][s];
 		struct anl_order *o = &tt->by_order[order_slot(rec->order)];
 		struct anl_class *c = &tt->by_gfp[cls];
@@ -434,7 +449,7 @@ static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame
 	if (cpu >= 0 && f->start_cpu >= 0 && cpu != f->start_cpu)
 		a->an.migrations++;
 	r->comm = t->comm;
-	account_record(a, EXACT, t, r);
+	account_record(a, EXACT, t, r, f->win);
 }
 
 static void frame_pop(struct anl_ctx *a, struct anl_task *t, unsigned int flags,
@@ -472,7 +487,7 @@ static void tp_compact_close(struct anl_ctx *a, struct anl_frame *f)
 	ns = f->tp_compact_last - f->tp_compact_start;
 	f->rec.stage_count[ANL_STAGE_COMPACTION]++;
 	f->rec.stage_ns[ANL_STAGE_COMPACTION] += ns;
-	stage_occ(a, EXACT, ANL_STAGE_COMPACTION, ns, !(f->rec.flags & ANL_REC_INCOMPLETE));
+	stage_occ(a, EXACT, ANL_STAGE_COMPACTION, ns, !(f->rec.flags & ANL_REC_INCOMPLETE), f->win);
 }
 
 static int alloc_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
@@ -523,7 +538,7 @@ static int alloc_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	}
 	f = &t->stack[t->depth];
 	memset(f, 0, sizeof(*f));
-	f->rec.id = ++a->next_id;
+	f->rec.id = ++a->next_id[EXACT];
 	f->rec.parent_id = t->depth ? t->stack[t->depth - 1].rec.id : 0;
 	f->rec.depth = t->depth;
 	f->rec.start_ts = ev->ts;
@@ -536,6 +551,7 @@ static int alloc_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	f->first_gpfl = GPFL_UNKNOWN;
 	f->last_src = GPFL_UNKNOWN;
 	f->start_cpu = ev->cpu;
+	f->win = in_win(a);
 	t->depth++;
 	return 0;
 }
@@ -605,7 +621,7 @@ static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_
 	if (dur != PRS_NO_VALUE)
 		f->rec.stage_ns[ANL_STAGE_RETRY] += dur;
 	stage_occ(a, EXACT, ANL_STAGE_RETRY, dur == PRS_NO_VALUE ? 0 : dur,
-		  dur != PRS_NO_VALUE && !(f->rec.flags & ANL_REC_INCOMPLETE));
+		  dur != PRS_NO_VALUE && !(f->rec.flags & ANL_REC_INCOMPLETE), f->win);
 }
 
 static enum anl_stage role_stage(enum anl_role role)
@@ -701,7 +717,7 @@ static void stage_exit(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	if (dur != PRS_NO_VALUE)
 		f->rec.stage_ns[st] += dur;
 	stage_occ(a, EXACT, st, dur == PRS_NO_VALUE ? 0 : dur,
-		  dur != PRS_NO_VALUE && !(f->rec.flags & ANL_REC_INCOMPLETE));
+		  dur != PRS_NO_VALUE && !(f->rec.flags & ANL_REC_INCOMPLETE), f->win);
 }
 
 static bool mode_takes_graph(const struct anl_ctx *a)
@@ -812,15 +828,16 @@ static void ev_compact_close(struct anl_ctx *a, struct anl_task *t)
 	span_emit(a, ANL_SPAN_COMPACTION, e->compact_start, e->compact_last, t->pid, -1);
 	e->stage_count[ANL_STAGE_COMPACTION]++;
 	e->stage_ns[ANL_STAGE_COMPACTION] += ns;
-	stage_occ(a, EST, ANL_STAGE_COMPACTION, ns, !e->incomplete);
+	stage_occ(a, EST, ANL_STAGE_COMPACTION, ns, !e->incomplete, e->win);
 }
 
-static void ev_evidence(struct anl_task *t, uint64_t ts)
+static void ev_evidence(struct anl_ctx *a, struct anl_task *t, uint64_t ts)
 {
 	if (!t->ev.pending) {
 		memset(&t->ev, 0, sizeof(t->ev));
 		t->ev.pending = true;
 		t->ev.start = ts;
+		t->ev.win = in_win(a);
 	}
 }
 
@@ -831,7 +848,7 @@ static void ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct pr
 	struct anl_alloc rec;
 
 	memset(&rec, 0, sizeof(rec));
-	rec.id = ++a->next_id;
+	rec.id = ++a->next_id[EST];
 	rec.pid = t->pid;
 	rec.tgid = t->tgid;
 	rec.comm = t->comm;
@@ -846,13 +863,13 @@ static void ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct pr
 		/* allocated from inside direct reclaim: not the stalled one */
 		rec.parent_id = 1;	/* parent unknown in events mode, but nested */
 		rec.depth = 1;
-		account_record(a, EST, t, &rec);
+		account_record(a, EST, t, &rec, in_win(a));
 		return;
 	}
 	ev_compact_close(a, t);
 	if (failed && !e->pending) {
 		/* a failure always went through the slow path, even unseen */
-		ev_evidence(t, ev->ts);
+		ev_evidence(a, t, ev->ts);
 	}
 	if (e->pending) {
 		rec.outcome = failed ? ANL_FAILED : ANL_SLOW;
@@ -872,8 +889,10 @@ static void ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct pr
 			rec.stage_count[ANL_STAGE_OTHER] = 1;
 		}
 		e->pending = false;
+		account_record(a, EST, t, &rec, e->win);
+		return;
 	}
-	account_record(a, EST, t, &rec);
+	account_record(a, EST, t, &rec, in_win(a));
 }
 
 /* A slow path whose allocation the trace did not reach. */
@@ -882,7 +901,7 @@ static void ev_open_at_end(struct anl_ctx *a, struct anl_task *t)
 	struct anl_alloc rec;
 
 	memset(&rec, 0, sizeof(rec));
-	rec.id = ++a->next_id;
+	rec.id = ++a->next_id[EST];
 	rec.pid = t->pid;
 	rec.tgid = t->tgid;
 	rec.comm = t->comm;
@@ -896,7 +915,7 @@ static void ev_open_at_end(struct anl_ctx *a, struct anl_task *t)
 	memcpy(rec.stage_count, t->ev.stage_count, sizeof(rec.stage_count));
 	memcpy(rec.stage_ns, t->ev.stage_ns, sizeof(rec.stage_ns));
 	t->ev.pending = false;
-	account_record(a, EST, t, &rec);
+	account_record(a, EST, t, &rec, t->ev.win);
 }
 
 /* ---- tracepoints: raw counts, both estimators --------------------------- */
@@ -1099,7 +1118,7 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 			}
 		}
 		ev_compact_close(a, t);
-		ev_evidence(t, ev->ts);
+		ev_evidence(a, t, ev->ts);
 		t->ev.reclaim_open = true;
 		t->ev.reclaim_start = ev->ts;
 		break;
@@ -1125,7 +1144,7 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 				f->rec.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
 				f->rec.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
 				stage_occ(a, EXACT, ANL_STAGE_DIRECT_RECLAIM, ns,
-					  !(f->rec.flags & ANL_REC_INCOMPLETE));
+					  !(f->rec.flags & ANL_REC_INCOMPLETE), f->win);
 			}
 		}
 		if (t->ev.reclaim_open) {
@@ -1136,7 +1155,7 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 			t->ev.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
 			t->ev.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
 			t->ev.nr_reclaimed += nr;
-			stage_occ(a, EST, ANL_STAGE_DIRECT_RECLAIM, ns, !t->ev.incomplete);
+			stage_occ(a, EST, ANL_STAGE_DIRECT_RECLAIM, ns, !t->ev.incomplete, t->ev.win);
 		}
 		break;
 	}
@@ -1176,13 +1195,13 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 			f->did_something = true;
 			f->slow_helper = true;
 			f->rec.stage_count[ANL_STAGE_KSWAPD_WAKE]++;
-			stage_occ(a, EXACT, ANL_STAGE_KSWAPD_WAKE, 0, false);
+			stage_occ(a, EXACT, ANL_STAGE_KSWAPD_WAKE, 0, false, f->win);
 		}
 		if (!t->ev.reclaim_open) {
 			ev_compact_close(a, t);
-			ev_evidence(t, ev->ts);
+			ev_evidence(a, t, ev->ts);
 			t->ev.stage_count[ANL_STAGE_KSWAPD_WAKE]++;
-			stage_occ(a, EST, ANL_STAGE_KSWAPD_WAKE, 0, false);
+			stage_occ(a, EST, ANL_STAGE_KSWAPD_WAKE, 0, false, t->ev.win);
 		}
 		break;
 	case PRS_EV_TRY_COMPACT:
@@ -1206,7 +1225,7 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		}
 		if (!t->ev.reclaim_open) {
 			ev_compact_close(a, t);
-			ev_evidence(t, ev->ts);
+			ev_evidence(a, t, ev->ts);
 			t->ev.compact_open = true;
 			t->ev.compact_start = t->ev.compact_last = ev->ts;
 		}
@@ -1245,12 +1264,12 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 			f->did_something = true;
 			f->slow_helper = true;
 			f->rec.stage_count[ANL_STAGE_OOM]++;
-			stage_occ(a, EXACT, ANL_STAGE_OOM, 0, false);
+			stage_occ(a, EXACT, ANL_STAGE_OOM, 0, false, f->win);
 		}
 		if (!t->ev.reclaim_open) {
-			ev_evidence(t, ev->ts);
+			ev_evidence(a, t, ev->ts);
 			t->ev.stage_count[ANL_STAGE_OOM]++;
-			stage_occ(a, EST, ANL_STAGE_OOM, 0, false);
+			stage_occ(a, EST, ANL_STAGE_OOM, 0, false, t->ev.win);
 		}
 		break;
 	default:

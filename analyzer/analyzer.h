@@ -143,13 +143,15 @@ enum {
 	ANL_REC_OPEN_AT_END	= 1u << 1,	/* trace ended inside it */
 	ANL_REC_ESTIMATED	= 1u << 2,	/* events mode: rebuilt from tracepoints */
 	ANL_REC_UNMATCHED	= 1u << 3,	/* its return was never seen (replaced) */
+	ANL_REC_IN_WINDOW	= 1u << 4,	/* began inside the window markers (or --no-window):
+						 * counted in the model's scope */
 };
 
 #define ANL_MAX_ORDER	10	/* MAX_PAGE_ORDER on common configs; larger → "other" */
 
 /* One allocation, handed to the record callback when it is finished. */
 struct anl_alloc {
-	uint64_t	id;		/* 1, 2, ... in order of entry */
+	uint64_t	id;		/* 1, 2, ... in order of entry (events mode: of mm_page_alloc) */
 	uint64_t	parent_id;	/* allocation it nests in (inside reclaim), 0 none */
 	uint64_t	start_ts, end_ts;	/* ns, trace clock */
 	uint64_t	latency_ns;	/* function_graph duration when known, else end-start */

@@ -29,7 +29,7 @@ int rpt_rows_header(enum rpt_rows_format fmt, FILE *f)
 	for (size_t i = 0; i < NR_ROW_STAGES; i++)
 		fprintf(f, ",%s_count,%s_ns", anl_stage_name(row_stages[i]),
 			anl_stage_name(row_stages[i]));
-	fputs(",nr_reclaimed\n", f);
+	fputs(",nr_reclaimed,in_window\n", f);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -83,7 +83,7 @@ static void put_csv(const struct anl_alloc *r, FILE *f)
 		r->gpfl_calls, r->gpfl_failed);
 	for (size_t i = 0; i < NR_ROW_STAGES; i++)
 		fprintf(f, ",%u,%" PRIu64, r->stage_count[row_stages[i]], r->stage_ns[row_stages[i]]);
-	fprintf(f, ",%" PRIu64 "\n", r->nr_reclaimed);
+	fprintf(f, ",%" PRIu64 ",%d\n", r->nr_reclaimed, !!(r->flags & ANL_REC_IN_WINDOW));
 }
 
 static const char *jbool(unsigned int v)
@@ -127,7 +127,8 @@ static void put_jsonl(const struct anl_alloc *r, FILE *f)
 		fprintf(f, ",\"%s_count\":%u,\"%s_ns\":%" PRIu64, n, r->stage_count[row_stages[i]], n,
 			r->stage_ns[row_stages[i]]);
 	}
-	fprintf(f, ",\"nr_reclaimed\":%" PRIu64 "}\n", r->nr_reclaimed);
+	fprintf(f, ",\"nr_reclaimed\":%" PRIu64 ",\"in_window\":%s}\n", r->nr_reclaimed,
+		jbool(r->flags & ANL_REC_IN_WINDOW));
 }
 
 int rpt_rows_write(enum rpt_rows_format fmt, const struct anl_alloc *rec, FILE *f)
