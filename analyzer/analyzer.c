@@ -62,6 +62,10 @@ struct anl_frame {
 	uint64_t	tp_compact_start, tp_compact_last;
 	int32_t		start_cpu;
 	bool		win;		/* entered inside the window: it and its stages count there */
+	bool		graph;		/* function_graph (else kprobe) */
+	bool		min_done;	/* the min-watermark attempt was seen */
+	bool		reclaim_end_seen;	/* mm_vmscan_direct_reclaim_end inside the open reclaim function */
+	int		after_reclaim_left;	/* gpfl calls still to come inside __alloc_pages_direct_reclaim() */
 };
 
 /* Tracepoint-only view of one task (events mode). */
@@ -136,6 +140,8 @@ struct anl_ctx {
 	bool		seen_graph, seen_retval, seen_kprobe;
 	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp, seen_suitable_tp;
 	bool		seen_compact_fn;	/* __alloc_pages_direct_compact entry/exit */
+	bool		wake_fn_known;		/* wake_all_kswapds() traced: seen, or in "allocscope: funcs" */
+	bool		oom_fn_known;		/* __alloc_pages_may_oom()/out_of_memory() traced, likewise */
 	bool		seen_lru_shrink_tp;
 	bool		seen_lru_inactive_tp;	/* with nr_reclaimed */
 	bool		bulk_probed;		/* the bulk allocator's kretprobe was recorded */
@@ -342,6 +348,36 @@ static int order_slot(int32_t order)
 	return order >= 0 && order <= ANL_MAX_ORDER ? order : ANL_MAX_ORDER + 1;
 }
 
+#define BIT(st)	(1u << (st))
+
+/*
+ * Which stages a record's mode sees (stage_seen) and times (stage_timed):
+ * function_graph times every traced function; kretprobes give returns
+ * only, so get_page_from_freelist() is counted, not timed; tracepoints
+ * alone see no get_page_from_freelist() and no wake_all_kswapds() call.
+ */
+static void stage_masks(const struct anl_ctx *a, struct anl_alloc *r, enum anl_mode mode)
+{
+	uint32_t gpfl = BIT(ANL_STAGE_MIN_WATERMARK) | BIT(ANL_STAGE_RETRY_LOOP) |
+			BIT(ANL_STAGE_AFTER_RECLAIM);
+	uint32_t tp = BIT(ANL_STAGE_KSWAPD_WOKEN) | BIT(ANL_STAGE_COMPACTION) |
+		      BIT(ANL_STAGE_DIRECT_RECLAIM) | BIT(ANL_STAGE_OOM) | BIT(ANL_STAGE_OTHER);
+	uint32_t timed = BIT(ANL_STAGE_COMPACTION) | BIT(ANL_STAGE_DIRECT_RECLAIM);
+
+	if (r->latency_ns != PRS_NO_VALUE)
+		timed |= BIT(ANL_STAGE_OTHER);
+	if (mode == ANL_MODE_EVENTS) {
+		r->stage_seen = tp;
+		r->stage_timed = timed;
+		return;
+	}
+	r->stage_seen = tp | gpfl | (a->wake_fn_known ? BIT(ANL_STAGE_WAKE_ALL_KSWAPDS) : 0);
+	if (mode == ANL_MODE_GRAPH)
+		timed |= gpfl | (a->wake_fn_known ? BIT(ANL_STAGE_WAKE_ALL_KSWAPDS) : 0) |
+			 (a->oom_fn_known ? BIT(ANL_STAGE_OOM) : 0);
+	r->stage_timed = timed;
+}
+
 /*
  * An allocation counts in the window when it began inside it (@win: entry,
  * or first slow-path evidence in events mode), wherever it ended: decided at
@@ -358,6 +394,8 @@ static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
 
 	if (cls < 0)
 		cls = ANL_GFP_CLASSES - 1;	/* "unknown" */
+	if (est == EST)
+		stage_masks(a, rec, ANL_MODE_EVENTS);
 	if (win || a->opts.no_window)
 		rec->flags |= ANL_REC_IN_WINDOW;
 	for (int s = 0; s < (win ? 2 : 1); s++) {
@@ -413,6 +451,7 @@ static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
 
 /* ---- exact estimator: allocation frames --------------------------------- */
 
+
 static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame *f,
 			 uint64_t end_ts, uint64_t duration, int32_t cpu)
 {
@@ -441,13 +480,14 @@ static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame
 	if (r->outcome == ANL_FAILED)
 		slow = true;
 	if (slow && r->latency_ns != PRS_NO_VALUE) {
-		for (int s = ANL_STAGE_KSWAPD_WAKE; s <= ANL_STAGE_RETRY; s++)
+		for (int s = ANL_STAGE_FIRST; s <= ANL_STAGE_LAST; s++)
 			in_stages += r->stage_ns[s];
 		r->stage_ns[ANL_STAGE_OTHER] = r->latency_ns > in_stages ? r->latency_ns - in_stages : 0;
 		r->stage_count[ANL_STAGE_OTHER] = 1;
 	}
 	if (cpu >= 0 && f->start_cpu >= 0 && cpu != f->start_cpu)
 		a->an.migrations++;
+	stage_masks(a, r, f->graph ? ANL_MODE_GRAPH : ANL_MODE_RETPROBE);
 	r->comm = t->comm;
 	account_record(a, EXACT, t, r, f->win);
 }
@@ -552,6 +592,7 @@ static int alloc_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	f->last_src = GPFL_UNKNOWN;
 	f->start_cpu = ev->cpu;
 	f->win = in_win(a);
+	f->graph = ev->kind == PRS_EV_FUNC_ENTRY;
 	t->depth++;
 	return 0;
 }
@@ -591,6 +632,8 @@ static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_
 {
 	struct anl_frame *f = top(t);
 	uint64_t dur = ev->kind == PRS_EV_FUNC_EXIT ? ev->u.fn.duration : PRS_NO_VALUE;
+	enum anl_stage st;
+	bool in_tp_compact;
 
 	if (!f) {
 		a->an.orphan_calls++;
@@ -601,6 +644,7 @@ static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_
 		a->an.bulk_gpfl++;
 		return;
 	}
+	in_tp_compact = f->tp_compact_open;
 	tp_compact_close(a, f);
 	f->did_something = true;
 	f->last_src = result;
@@ -614,20 +658,39 @@ static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_
 		f->first_gpfl = result;
 		return;
 	}
-	/* a second call under the same entry: only the slow path retries */
-	if (f->stage_open[ANL_STAGE_COMPACTION] || f->stage_open[ANL_STAGE_OOM])
-		return;		/* part of that stage's time */
-	f->rec.stage_count[ANL_STAGE_RETRY]++;
+	/*
+	 * A second call under the same entry: only the slow path makes one
+	 * (__alloc_pages_slowpath(), 6.1 and 6.12).  Inside direct compaction
+	 * (its function, or after try_to_compact_pages when only tracepoints
+	 * show it) or __alloc_pages_may_oom() it is part of that stage.  Else,
+	 * in kernel order: the attempt at the min watermark right after the
+	 * first wake_all_kswapds(); the attempts inside
+	 * __alloc_pages_direct_reclaim() after a reclaim that made progress
+	 * (one, and a second after drain_all_pages() if it failed; a success
+	 * returns, so two at most); the one of each pass through "retry:".
+	 */
+	if (f->stage_open[ANL_STAGE_COMPACTION] || f->stage_open[ANL_STAGE_OOM] || in_tp_compact)
+		return;
+	if (f->after_reclaim_left > 0) {
+		f->after_reclaim_left--;
+		st = ANL_STAGE_AFTER_RECLAIM;
+	} else if (!f->min_done) {
+		f->min_done = true;
+		st = ANL_STAGE_MIN_WATERMARK;
+	} else {
+		st = ANL_STAGE_RETRY_LOOP;
+	}
+	f->rec.stage_count[st]++;
 	if (dur != PRS_NO_VALUE)
-		f->rec.stage_ns[ANL_STAGE_RETRY] += dur;
-	stage_occ(a, EXACT, ANL_STAGE_RETRY, dur == PRS_NO_VALUE ? 0 : dur,
+		f->rec.stage_ns[st] += dur;
+	stage_occ(a, EXACT, st, dur == PRS_NO_VALUE ? 0 : dur,
 		  dur != PRS_NO_VALUE && !(f->rec.flags & ANL_REC_INCOMPLETE), f->win);
 }
 
 static enum anl_stage role_stage(enum anl_role role)
 {
 	switch (role) {
-	case ROLE_WAKE:		return ANL_STAGE_KSWAPD_WAKE;
+	case ROLE_WAKE:		return ANL_STAGE_WAKE_ALL_KSWAPDS;
 	case ROLE_COMPACT:	return ANL_STAGE_COMPACTION;
 	case ROLE_RECLAIM:	return ANL_STAGE_DIRECT_RECLAIM;
 	case ROLE_OOM:		return ANL_STAGE_OOM;
@@ -649,6 +712,9 @@ static void stage_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_
 	f->slow_helper = true;
 	if (st == ANL_STAGE__COUNT)
 		return;		/* __alloc_pages_slowpath: slow, no stage of its own */
+	f->after_reclaim_left = 0;	/* the slow path moved on */
+	if (st == ANL_STAGE_DIRECT_RECLAIM && !f->stage_open[st])
+		f->reclaim_end_seen = false;
 	tp_compact_close(a, f);
 	if (f->stage_open[st]++ == 0) {
 		f->stage_start[st] = ev->ts;
@@ -679,6 +745,13 @@ static void stage_exit(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	leaf = f->stage_open[st] == 0;	/* a leaf line: no entry of its own */
 	if (!leaf && --f->stage_open[st] > 0)
 		return;		/* an inner function of the same stage */
+	/*
+	 * try_to_free_pages() returns 1 without its tracepoints when
+	 * throttle_direct_reclaim() took the task (6.1, 6.12): progress, so
+	 * __alloc_pages_direct_reclaim() tries get_page_from_freelist()
+	 */
+	if (st == ANL_STAGE_DIRECT_RECLAIM && !leaf && !f->reclaim_end_seen)
+		f->after_reclaim_left = 2;
 	if (dur == PRS_NO_VALUE)
 		dur = !leaf && ev->ts >= f->stage_start[st] ? ev->ts - f->stage_start[st] : PRS_NO_VALUE;
 	if (st == ANL_STAGE_COMPACTION) {
@@ -763,6 +836,10 @@ static int fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_even
 		a->seen_graph = true;
 	else
 		a->seen_kprobe = true;
+	if (role == ROLE_WAKE)
+		a->wake_fn_known = true;
+	if (role == ROLE_OOM)
+		a->oom_fn_known = true;
 
 	switch (role) {
 	case ROLE_ALLOC:
@@ -883,7 +960,7 @@ static void ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct pr
 		{
 			uint64_t in = 0;
 
-			for (int s = ANL_STAGE_KSWAPD_WAKE; s <= ANL_STAGE_RETRY; s++)
+			for (int s = ANL_STAGE_FIRST; s <= ANL_STAGE_LAST; s++)
 				in += rec.stage_ns[s];
 			rec.stage_ns[ANL_STAGE_OTHER] = rec.latency_ns > in ? rec.latency_ns - in : 0;
 			rec.stage_count[ANL_STAGE_OTHER] = 1;
@@ -1110,6 +1187,7 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		t->rc_prio = -1;
 		if (f && exact) {
 			tp_compact_close(a, f);
+			f->after_reclaim_left = 0;
 			f->did_something = true;
 			f->slow_helper = true;
 			if (!f->stage_open[ANL_STAGE_DIRECT_RECLAIM] && !f->tp_reclaim_open) {
@@ -1137,6 +1215,9 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		t->rc_open = false;
 		if (f && exact) {
 			f->rec.nr_reclaimed += nr;
+			/* nr_reclaimed is try_to_free_pages()'s return: the progress */
+			f->reclaim_end_seen = true;
+			f->after_reclaim_left = nr ? 2 : 0;
 			if (f->tp_reclaim_open) {
 				uint64_t ns = ev->ts - f->tp_reclaim_start;
 
@@ -1191,17 +1272,18 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		}
 		RAW_INC(a, wakeup_kswapd_slow, 1);
 		ct_close(a, t);
-		if (f && exact && !f->stage_open[ANL_STAGE_KSWAPD_WAKE]) {
+		/* wakeup_kswapd() emits it only for a node whose kswapd sleeps: one per node woken */
+		if (f && exact) {
 			f->did_something = true;
 			f->slow_helper = true;
-			f->rec.stage_count[ANL_STAGE_KSWAPD_WAKE]++;
-			stage_occ(a, EXACT, ANL_STAGE_KSWAPD_WAKE, 0, false, f->win);
+			f->rec.stage_count[ANL_STAGE_KSWAPD_WOKEN]++;
+			stage_occ(a, EXACT, ANL_STAGE_KSWAPD_WOKEN, 0, false, f->win);
 		}
 		if (!t->ev.reclaim_open) {
 			ev_compact_close(a, t);
 			ev_evidence(a, t, ev->ts);
-			t->ev.stage_count[ANL_STAGE_KSWAPD_WAKE]++;
-			stage_occ(a, EST, ANL_STAGE_KSWAPD_WAKE, 0, false, t->ev.win);
+			t->ev.stage_count[ANL_STAGE_KSWAPD_WOKEN]++;
+			stage_occ(a, EST, ANL_STAGE_KSWAPD_WOKEN, 0, false, t->ev.win);
 		}
 		break;
 	case PRS_EV_TRY_COMPACT:
@@ -1563,6 +1645,12 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 		} else if (!strncmp(buf, "kswapd-stat ", 12) && (phase = snap_phase_of(buf + 12)) &&
 			   stat_ticks(buf + 12, &v1)) {
 			kswapd_snap(a, phase, v1);
+		} else if (!strncmp(buf, "funcs ", 6)) {
+			/* the recorder's function filter: a traced function that never ran is still seen */
+			if (strstr(buf, " wake_all_kswapds"))
+				a->wake_fn_known = true;
+			if (strstr(buf, " out_of_memory") || strstr(buf, " __alloc_pages_may_oom"))
+				a->oom_fn_known = true;
 		} else if ((!strncmp(buf, "kernel ", 7) || !strncmp(buf, "uname ", 6)) && !a->kernel) {
 			a->kernel = strdup(buf + (buf[0] == 'k' ? 7 : 6));
 		} else if (!strncmp(buf, "cpustat ", 8) &&
@@ -2136,6 +2224,18 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	else
 		m->mode = ANL_MODE_EVENTS;
 	m->mode_forced = a->opts.mode != ANL_MODE_AUTO;
+	if (m->mode == ANL_MODE_EVENTS) {
+		static const char no_fn[] = "tracepoints only: no function events";
+
+		m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS] = no_fn;
+		m->stage_absent[ANL_STAGE_MIN_WATERMARK] = no_fn;
+		m->stage_absent[ANL_STAGE_RETRY_LOOP] = no_fn;
+		m->stage_absent[ANL_STAGE_AFTER_RECLAIM] = no_fn;
+	} else if (!a->wake_fn_known) {
+		m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS] = m->mode == ANL_MODE_RETPROBE ?
+			"not probed: retprobe records the allocation and get_page_from_freelist()" :
+			"not traced: not in the function filter";
+	}
 	est = m->mode == ANL_MODE_EVENTS ? EST : EXACT;
 	scope = a->win_state && !a->opts.no_window ? WIN : ALL;
 	m->window_from_markers = scope == WIN;

@@ -47,16 +47,23 @@ const char *anl_mode_name(enum anl_mode mode);	/* "graph", "graph+retval", ... *
 int anl_mode_parse(const char *s, enum anl_mode *out);	/* 0 or -ANL_EINVAL */
 
 /*
- * Slow-path stages.  Time is attributed to the allocation that is on top
- * of the task's stack when the stage runs.
+ * Slow-path stages, against __alloc_pages_slowpath() of 6.1 and 6.12
+ * (docs/stages.md).  Time is attributed to the allocation that is on top
+ * of the task's stack when the stage runs.  The three get_page_from_freelist()
+ * stages partition its calls after the first (the fast path's) outside
+ * compaction and OOM.  A stage a mode cannot see is absent
+ * (anl_model.stage_absent), never 0.
  */
 #define ANL_STAGES							\
-	_AS(KSWAPD_WAKE,	"kswapd_wake"),	/* wake_all_kswapds() */	\
+	_AS(WAKE_ALL_KSWAPDS,	"wake_all_kswapds"),	/* its calls: step 1 and every retry: pass */ \
+	_AS(KSWAPD_WOKEN,	"kswapd_woken"),	/* mm_vmscan_wakeup_kswapd: a sleeping kswapd woken */ \
 	_AS(COMPACTION,		"compaction"),	/* direct compaction */		\
 	_AS(DIRECT_RECLAIM,	"direct_reclaim"),				\
 	_AS(OOM,		"oom"),						\
-	_AS(RETRY,		"retry"),	/* get_page_from_freelist() after the first */ \
-	_AS(OTHER,		"other"),	/* slow-path time in no stage */	\
+	_AS(MIN_WATERMARK,	"min_watermark"),	/* the 2nd get_page_from_freelist(): min watermark */ \
+	_AS(RETRY_LOOP,		"retry_loop"),	/* a pass through the retry: label (its gpfl) */ \
+	_AS(AFTER_RECLAIM,	"after_reclaim"),	/* gpfl right after a reclaim that made progress */ \
+	_AS(OTHER,		"other"),	/* slow-path time in no timed stage */	\
 	_AS(SLOW_PATH,		"slow_path"),	/* whole latency of a slow allocation */ \
 	_AS(FAST_PATH,		"fast_path")	/* whole latency of a fast allocation */
 
@@ -66,6 +73,10 @@ enum anl_stage { ANL_STAGES, ANL_STAGE__COUNT };
 #undef _AS
 
 const char *anl_stage_name(enum anl_stage st);
+
+/* The stages whose time adds up to a slow allocation's latency with OTHER. */
+#define ANL_STAGE_FIRST	ANL_STAGE_WAKE_ALL_KSWAPDS
+#define ANL_STAGE_LAST	ANL_STAGE_AFTER_RECLAIM
 
 /*
  * Latency histogram: fixed buckets in ns, the same edges everywhere so
@@ -167,6 +178,8 @@ struct anl_alloc {
 	uint32_t	gpfl_failed;	/* ... of which returned NULL, where known */
 	uint32_t	stage_count[ANL_STAGE__COUNT];
 	uint64_t	stage_ns[ANL_STAGE__COUNT];
+	uint32_t	stage_seen;	/* bit per stage: its count is known in this record's mode */
+	uint32_t	stage_timed;	/* bit per stage: its time is measured in this mode */
 	uint64_t	nr_reclaimed;	/* sum over its direct reclaims */
 };
 
@@ -332,6 +345,9 @@ struct anl_model {
 
 	const struct anl_task_sum *tasks;	/* sorted by stall_ns desc, pid asc */
 	size_t		nr_tasks;
+
+	/* why a stage is not visible in this mode (NULL: visible): shown as absent, never 0 */
+	const char	*stage_absent[ANL_STAGE__COUNT];
 
 	struct anl_gt	gt[ANL_MAX_GT];
 	int		nr_gt;

@@ -29,8 +29,10 @@ static const char *stage_color(enum anl_stage st)
 	case ANL_STAGE_DIRECT_RECLAIM:	return "#D55E00";
 	case ANL_STAGE_COMPACTION:	return "#0072B2";
 	case ANL_STAGE_OOM:		return "#000000";
-	case ANL_STAGE_KSWAPD_WAKE:	return "#E69F00";
-	case ANL_STAGE_RETRY:		return "#009E73";
+	case ANL_STAGE_WAKE_ALL_KSWAPDS: return "#E69F00";
+	case ANL_STAGE_MIN_WATERMARK:	return "#F0E442";
+	case ANL_STAGE_RETRY_LOOP:	return "#009E73";
+	case ANL_STAGE_AFTER_RECLAIM:	return "#7FC8A9";
 	case ANL_STAGE_SLOW_PATH:	return "#CC79A7";
 	case ANL_STAGE_FAST_PATH:	return "#56B4E9";
 	default:			return "#8c8c8c";
@@ -351,7 +353,8 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 	};
 	static const enum anl_stage legend[] = {
 		ANL_STAGE_DIRECT_RECLAIM, ANL_STAGE_COMPACTION, ANL_STAGE_OOM,
-		ANL_STAGE_KSWAPD_WAKE, ANL_STAGE_RETRY, ANL_STAGE_OTHER,
+		ANL_STAGE_WAKE_ALL_KSWAPDS, ANL_STAGE_MIN_WATERMARK, ANL_STAGE_RETRY_LOOP,
+		ANL_STAGE_AFTER_RECLAIM, ANL_STAGE_OTHER,
 	};
 	struct tl_geom g = { 0 };
 	uint64_t lo = UINT64_MAX, hi = 0, drawn = 0, outside = 0;
@@ -561,6 +564,12 @@ static void stages(FILE *f, const struct anl_model *m)
 
 		fprintf(f, "<tr><td class=t><i class=sw style=\"background:%s\"></i>%s</td>",
 			stage_color(i), anl_stage_name(i));
+		if (m->stage_absent[i]) {
+			fprintf(f, "<td class=num>-</td><td colspan=7 class=\"t mut\">absent: ");
+			rpt_html_str(f, m->stage_absent[i]);
+			fprintf(f, "</td></tr>\n");
+			continue;
+		}
 		td_count(f, s->count);
 		if (!s->timed) {
 			fprintf(f, "<td colspan=7 class=\"t mut\">%s</td></tr>\n",

@@ -112,9 +112,24 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		t->reclaim_loops);
 
 	fprintf(f, "  \"stages\": {\n");
-	for (int s = 0; s < ANL_STAGE__COUNT; s++)
+	for (int s = 0; s < ANL_STAGE__COUNT; s++) {
+		if (m->stage_absent[s]) {	/* not visible in this mode: null, never 0 */
+			fprintf(f, "    \"%s\": null%s\n", anl_stage_name(s),
+				s == ANL_STAGE__COUNT - 1 ? "" : ",");
+			continue;
+		}
 		jstat(f, anl_stage_name(s), &t->stage[s], s == ANL_STAGE__COUNT - 1);
-	fprintf(f, "  },\n");
+	}
+	fprintf(f, "  },\n  \"stages_absent\": {");
+	first = true;
+	for (int s = 0; s < ANL_STAGE__COUNT; s++) {
+		if (!m->stage_absent[s])
+			continue;
+		fprintf(f, "%s\"%s\": ", first ? "" : ", ", anl_stage_name(s));
+		rpt_json_str(f, m->stage_absent[s]);
+		first = false;
+	}
+	fprintf(f, "},\n");
 
 	fprintf(f, "  \"kswapd\": {\"cpu_percent\": ");
 	if (m->kswapd_known)
