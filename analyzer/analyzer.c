@@ -2234,7 +2234,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	} else if (!a->wake_fn_known) {
 		m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS] = m->mode == ANL_MODE_RETPROBE ?
 			"not probed: retprobe records the allocation and get_page_from_freelist()" :
-			"not traced: not in the function filter";
+			"no wake_all_kswapds() event: not traced, or no slow path called it "
+			"(gfp without __GFP_KSWAPD_RECLAIM); allocscope record says which";
 	}
 	est = m->mode == ANL_MODE_EVENTS ? EST : EXACT;
 	scope = a->win_state && !a->opts.no_window ? WIN : ALL;
