@@ -431,6 +431,7 @@ static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
 			ts->failed++;
 		}
 		if (slow) {
+			rec->stage_count[ANL_STAGE_OTHER] = 1;	/* one per slow allocation, timed or not */
 			stat_add(&tt->stage[ANL_STAGE_SLOW_PATH], rec->latency_ns, has_latency);
 			stat_add(&tt->stage[ANL_STAGE_OTHER], rec->stage_ns[ANL_STAGE_OTHER],
 				 has_latency);
@@ -517,6 +518,10 @@ static bool any_stage_open(const struct anl_frame *f)
 	return f->tp_reclaim_open || f->tp_compact_open;
 }
 
+static bool reports_est(const struct anl_ctx *a);
+static void span_emit(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start,
+		      uint64_t end, int32_t pid, int32_t cpu, bool win, bool timed);
+
 static void tp_compact_close(struct anl_ctx *a, struct anl_frame *f)
 {
 	uint64_t ns;
@@ -525,6 +530,9 @@ static void tp_compact_close(struct anl_ctx *a, struct anl_frame *f)
 		return;
 	f->tp_compact_open = false;
 	ns = f->tp_compact_last - f->tp_compact_start;
+	if (!reports_est(a))
+		span_emit(a, ANL_SPAN_COMPACTION, f->tp_compact_start, f->tp_compact_last, f->rec.pid,
+			  -1, f->win, !(f->rec.flags & ANL_REC_INCOMPLETE));
 	f->rec.stage_count[ANL_STAGE_COMPACTION]++;
 	f->rec.stage_ns[ANL_STAGE_COMPACTION] += ns;
 	stage_occ(a, EXACT, ANL_STAGE_COMPACTION, ns, !(f->rec.flags & ANL_REC_INCOMPLETE), f->win);
@@ -786,6 +794,11 @@ static void stage_exit(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	}
 	if (!count)
 		return;
+	if ((st == ANL_STAGE_DIRECT_RECLAIM || st == ANL_STAGE_COMPACTION) && !leaf &&
+	    dur != PRS_NO_VALUE && !reports_est(a))
+		span_emit(a, st == ANL_STAGE_COMPACTION ? ANL_SPAN_COMPACTION : ANL_SPAN_DIRECT_RECLAIM,
+			  f->stage_start[st], f->stage_start[st] + dur, t->pid, -1, f->win,
+			  !(f->rec.flags & ANL_REC_INCOMPLETE));
 	f->rec.stage_count[st]++;
 	if (dur != PRS_NO_VALUE)
 		f->rec.stage_ns[st] += dur;
@@ -884,13 +897,37 @@ static int fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_even
 
 /* ---- tracepoint-only estimator (events mode) ---------------------------- */
 
-static void span_emit(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start,
-		      uint64_t end, int32_t pid, int32_t cpu)
+/* The tracepoint-only estimate is what the model will report (as for records). */
+static bool reports_est(const struct anl_ctx *a)
 {
-	struct anl_span sp = { kind, start, end, pid, cpu };
+	return a->opts.mode == ANL_MODE_EVENTS ||
+	       (a->opts.mode == ANL_MODE_AUTO && !a->seen_graph && !a->seen_kprobe);
+}
 
-	if (a->opts.span && end >= start)
-		a->opts.span(&sp, a->opts.span_data);
+/*
+ * @win: a stage interval whose allocation counts in the window (reclaim,
+ * compaction); kswapd intervals (@win false) count their part inside it.
+ * @timed: its length is in the stage's total (not open across lost events).
+ */
+static void span_emit(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start,
+		      uint64_t end, int32_t pid, int32_t cpu, bool win, bool timed)
+{
+	struct anl_span sp = { kind, start, end, pid, cpu, 0, false, timed };
+
+	if (!a->opts.span || end < start)
+		return;
+	if (kind == ANL_SPAN_KSWAPD_RUN || kind == ANL_SPAN_KSWAPD_AWAKE) {
+		uint64_t b = a->win_begin, e = a->win_state == 2 ? a->win_end : UINT64_MAX;
+
+		if (a->win_state && !a->opts.no_window && end > b && start < e) {
+			sp.win_ns = (end < e ? end : e) - (start > b ? start : b);
+			sp.in_win = true;
+		}
+	} else if (win || a->opts.no_window) {
+		sp.win_ns = end - start;
+		sp.in_win = true;
+	}
+	a->opts.span(&sp, a->opts.span_data);
 }
 
 static void ev_compact_close(struct anl_ctx *a, struct anl_task *t)
@@ -902,7 +939,9 @@ static void ev_compact_close(struct anl_ctx *a, struct anl_task *t)
 		return;
 	e->compact_open = false;
 	ns = e->compact_last - e->compact_start;
-	span_emit(a, ANL_SPAN_COMPACTION, e->compact_start, e->compact_last, t->pid, -1);
+	if (reports_est(a))
+		span_emit(a, ANL_SPAN_COMPACTION, e->compact_start, e->compact_last, t->pid, -1,
+			  e->win, !e->incomplete);
 	e->stage_count[ANL_STAGE_COMPACTION]++;
 	e->stage_ns[ANL_STAGE_COMPACTION] += ns;
 	stage_occ(a, EST, ANL_STAGE_COMPACTION, ns, !e->incomplete, e->win);
@@ -1222,6 +1261,10 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 				uint64_t ns = ev->ts - f->tp_reclaim_start;
 
 				f->tp_reclaim_open = false;
+				if (!reports_est(a))
+					span_emit(a, ANL_SPAN_DIRECT_RECLAIM, f->tp_reclaim_start, ev->ts,
+						  t->pid, -1, f->win,
+						  !(f->rec.flags & ANL_REC_INCOMPLETE));
 				f->rec.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
 				f->rec.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
 				stage_occ(a, EXACT, ANL_STAGE_DIRECT_RECLAIM, ns,
@@ -1231,7 +1274,9 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		if (t->ev.reclaim_open) {
 			uint64_t ns = ev->ts - t->ev.reclaim_start;
 
-			span_emit(a, ANL_SPAN_DIRECT_RECLAIM, t->ev.reclaim_start, ev->ts, t->pid, -1);
+			if (reports_est(a))
+				span_emit(a, ANL_SPAN_DIRECT_RECLAIM, t->ev.reclaim_start, ev->ts, t->pid,
+					  -1, t->ev.win, !t->ev.incomplete);
 			t->ev.reclaim_open = false;
 			t->ev.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
 			t->ev.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
@@ -1372,7 +1417,8 @@ static void busy_add(struct anl_ctx *a, uint64_t since, uint64_t until, bool run
 {
 	if (until < since)
 		return;
-	span_emit(a, run ? ANL_SPAN_KSWAPD_RUN : ANL_SPAN_KSWAPD_AWAKE, since, until, -1, where);
+	span_emit(a, run ? ANL_SPAN_KSWAPD_RUN : ANL_SPAN_KSWAPD_AWAKE, since, until, -1, where,
+		  false, true);
 	if (run)
 		a->raw[ALL].kswapd_run_ns += until - since;
 	else

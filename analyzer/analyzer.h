@@ -203,6 +203,16 @@ struct anl_span {
 	uint64_t	start_ts, end_ts;
 	int32_t		pid;		/* -1 for kswapd spans */
 	int32_t		cpu;		/* KSWAPD_RUN: CPU; KSWAPD_AWAKE: node; else -1 */
+	/*
+	 * What the window's figures count of it: kswapd spans, the part inside
+	 * the markers (kswapd CPU); reclaim and compaction, the whole interval
+	 * when the allocation it belongs to counts there (the stage table).
+	 * Reclaim and compaction spans come from the estimator the model
+	 * reports, with its stage's length.  0 / false before any marker.
+	 */
+	uint64_t	win_ns;
+	bool		in_win;
+	bool		timed;		/* its length is in the stage's total (no loss inside) */
 };
 
 typedef void (*anl_span_fn)(const struct anl_span *span, void *data);

@@ -177,7 +177,7 @@ static void kpis(FILE *f, const struct anl_model *m)
 	const struct anl_totals *t = &m->scope;
 	bool est = m->mode == ANL_MODE_EVENTS;
 	double secs = (double)m->window_ns / 1e9;
-	char v[64], d[160], b[32];
+	char v[64], d[256], b[32];
 
 	fprintf(f, "<section id=kpi><h2>KPIs <span class=mut style=\"font-weight:400;font-size:13px\">"
 		"in the window (%s)</span></h2><div class=kpis>\n", m->window_source ?
@@ -212,7 +212,11 @@ static void kpis(FILE *f, const struct anl_model *m)
 		rpt_html_kpi_card(f, "kswapd CPU", "?", "un", "unknown", "no sched_switch or kswapd_wake/sleep");
 	}
 
-	snprintf(d, sizeof(d), "%s pages reclaimed", rpt_fmt_count(b, sizeof(b), t->nr_reclaimed));
+	snprintf(d, sizeof(d), "%s pages reclaimed (nr_reclaimed of the ends: LRU and slab)",
+		 rpt_fmt_count(b, sizeof(b), t->nr_reclaimed));
+	if (t->lru_inactive)
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), ", %s of them LRU (pgsteal_direct)",
+			 rpt_fmt_count(v, sizeof(v), t->lru_reclaimed));
 	if (t->reclaim_begin)
 		snprintf(d + strlen(d), sizeof(d) - strlen(d), ", %.1f per stall",
 			 (double)t->nr_reclaimed / (double)t->reclaim_begin);
@@ -357,6 +361,7 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 		ANL_STAGE_AFTER_RECLAIM, ANL_STAGE_OTHER,
 	};
 	struct tl_geom g = { 0 };
+	bool win = m->window_from_markers;
 	uint64_t lo = UINT64_MAX, hi = 0, drawn = 0, outside = 0;
 	double height, step, span_s;
 	char b[32];
@@ -461,19 +466,26 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 	fprintf(f, "<span><i class=sw style=\"background:#fff;border:1px solid #000;border-radius:0\">"
 		"</i>failed (square)</span></div>\n");
 	fprintf(f, "<p class=mut>Each dot is one slow allocation at its start, by total latency, "
-		"coloured by the stage that took most of its time. Drawn: %" PRIu64 " of %" PRIu64
-		" slow allocations in the trace: the %u longest plus a fixed-seed random sample of up "
-		"to %u others", drawn, tl->slow_seen, tl->top_cap, tl->res_cap);
+		"coloured by the stage that took most of its time. Drawn: %" PRIu64 " of the %" PRIu64
+		" slow allocations %s, chosen among the %" PRIu64 " of the whole trace: the %u longest "
+		"plus a fixed-seed random sample of up to %u others", drawn,
+		win ? tl->slow_win : tl->slow_seen,
+		win ? "of the window (the KPIs' slow-path entries)" : "of the trace",
+		tl->slow_seen, tl->top_cap, tl->res_cap);
 	if (tl->no_latency)
 		fprintf(f, "; %" PRIu64 " without a latency are not drawn", tl->no_latency);
 	if (outside)
 		fprintf(f, "; %" PRIu64 " sampled ones lie outside the window", outside);
-	fprintf(f, ". Bands: ");
+	/* the window's figures: what the KPI block and the stage table count */
+	fprintf(f, ". Bands, %s: ", win ? "counted in the window as the KPIs and the stage table "
+		"count them (kswapd: its time inside the markers; direct reclaim and compaction: the "
+		"intervals of the window's allocations, as long as their stage)" : "in the trace");
 	for (int r = 0; r < nrows; r++) {
 		const struct rpt_tl_spans *ss = &tl->spans[rows[r].kind];
 
 		fprintf(f, "%s%s %" PRIu64 " intervals, %s in all", r ? "; " : "", rows[r].label,
-			ss->seen, rpt_fmt_ns(b, sizeof(b), ss->total_ns));
+			win ? ss->win_seen : ss->seen,
+			rpt_fmt_ns(b, sizeof(b), win ? ss->win_total_ns : ss->total_ns));
 		if (ss->empty)
 			fprintf(f, " (%" PRIu64 " took no time, not drawn)", ss->empty);
 		if (ss->gap_ns)

@@ -150,6 +150,12 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		", \"nr_reclaimed\": %" PRIu64 ", \"pages_per_stall\": ",
 		t->reclaim_begin, t->reclaim_end, t->nr_reclaimed);
 	jdouble(f, t->reclaim_begin ? (double)t->nr_reclaimed / (double)t->reclaim_begin : NAN);
+	/* the LRU part (what pgsteal_direct counts); null where lru_shrink_inactive is not recorded */
+	fprintf(f, ", \"lru_reclaimed\": ");
+	if (t->lru_inactive)
+		fprintf(f, "%" PRIu64, t->lru_reclaimed);
+	else
+		fputs("null", f);
 	fprintf(f, "},\n");
 	fprintf(f, "  \"compaction\": {\"tries\": %" PRIu64 ", \"stalls_kernel_notion\": %" PRIu64
 		", \"begin_direct\": %" PRIu64 ", \"begin_other\": %" PRIu64 ", \"deferred\": %" PRIu64 "},\n",

@@ -130,10 +130,15 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	if (m->kswapd_stat_known)
 		fprintf(f, "  kswapd CPU (/proc)    %9.1f %%  from the /proc/PID/stat snapshots\n",
 			m->kswapd_stat_percent);
-	fprintf(f, "  direct reclaim        %10s   entries, %s pages reclaimed",
-		num(&n, t->reclaim_begin), num(&n, t->nr_reclaimed));
+	fprintf(f, "  direct reclaim        %10s   entries (mm_vmscan_direct_reclaim_begin)",
+		num(&n, t->reclaim_begin));
 	if (t->reclaim_begin)
 		fprintf(f, ", %.1f pages/stall", (double)t->nr_reclaimed / (double)t->reclaim_begin);
+	fprintf(f, "\n");
+	/* sc->nr_reclaimed holds slab pages too; pgsteal_direct (ground truth) the LRU pages only */
+	fprintf(f, "  pages reclaimed       %10s   sc->nr_reclaimed: LRU + slab", num(&n, t->nr_reclaimed));
+	if (t->lru_inactive)
+		fprintf(f, "; %s LRU (pgsteal_direct's)", num(&n, t->lru_reclaimed));
 	fprintf(f, "\n");
 	if (t->reclaim_loops)
 		fprintf(f, "  reclaim loops         %10s   allocations with 2+ reclaims\n",

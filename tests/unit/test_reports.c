@@ -318,7 +318,20 @@ struct row_sums {
 	uint64_t	alloc, slow, failed, nested, loops, nr_reclaimed;
 	uint64_t	stage[ANL_STAGE__COUNT];
 	bool		bad;
+	/* the timeline's bands, as the analyzer hands them over: in-window count and length */
+	uint64_t	span_win[ANL_SPAN__COUNT], span_win_ns[ANL_SPAN__COUNT];
 };
+
+static void spans_sum(const struct anl_span *sp, void *data)
+{
+	struct row_sums *rs = data;
+
+	if (!sp->in_win)
+		return;
+	rs->span_win[sp->kind]++;
+	if (sp->timed)
+		rs->span_win_ns[sp->kind] += sp->win_ns;
+}
 
 /* Split one CSV line (RFC 4180 quotes) in place; the number of fields. */
 static int csv_split(char *line, char **field, int max)
@@ -406,7 +419,8 @@ out:
 static void check_rows_sum(const char *path, enum anl_mode mode)
 {
 	struct row_sums rs = { 0 };
-	struct anl_opts opts = { .mode = mode, .record = rows_sum, .record_data = &rs };
+	struct anl_opts opts = { .mode = mode, .record = rows_sum, .record_data = &rs,
+				 .span = spans_sum, .span_data = &rs };
 	const struct anl_model *m;
 	struct prs_reader *r = NULL;
 	struct anl_ctx *a;
@@ -439,6 +453,15 @@ static void check_rows_sum(const char *path, enum anl_mode mode)
 				      anl_stage_name(st), rs.stage[st], m->scope.stage[st].count);
 		assert_int_equal(rs.stage[st], m->scope.stage[st].count);
 	}
+	/* the HTML bands say the stage table's and the KPI's numbers */
+	assert_int_equal(rs.span_win[ANL_SPAN_DIRECT_RECLAIM],
+			 m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].count);
+	assert_int_equal(rs.span_win_ns[ANL_SPAN_DIRECT_RECLAIM],
+			 m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].total_ns);
+	assert_int_equal(rs.span_win[ANL_SPAN_COMPACTION], m->scope.stage[ANL_STAGE_COMPACTION].count);
+	assert_int_equal(rs.span_win_ns[ANL_SPAN_COMPACTION],
+			 m->scope.stage[ANL_STAGE_COMPACTION].total_ns);
+	assert_int_equal(rs.span_win_ns[ANL_SPAN_KSWAPD_RUN], m->scope.kswapd_run_ns);
 	prs_close(r);
 	anl_free(a);
 }
@@ -450,6 +473,10 @@ static void test_rows_window_sums(void **state)
 	check_rows_sum("data/6.12-anon-kprobe.txt.zst", ANL_MODE_AUTO);
 	check_rows_sum("data/6.18.44-anon-events.txt.zst", ANL_MODE_AUTO);
 	check_rows_sum("data/6.1.192-oom-kprobe.txt.zst", ANL_MODE_AUTO);
+	/* graph: reclaim is try_to_free_pages()'s duration, not the tracepoints' interval */
+	check_rows_sum("data/sample-6.12-anon-graph.dat", ANL_MODE_EVENTS);
+	check_rows_sum("data/6.1.192-anon-kprobe-lossy.txt.zst", ANL_MODE_EVENTS);
+	check_rows_sum("data/6.12-thp-tcev.dat", ANL_MODE_AUTO);
 }
 
 int main(void)
