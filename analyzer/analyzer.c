@@ -2278,10 +2278,9 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		m->stage_absent[ANL_STAGE_RETRY_LOOP] = no_fn;
 		m->stage_absent[ANL_STAGE_AFTER_RECLAIM] = no_fn;
 	} else if (!a->wake_fn_known) {
+		/* graph: not traced, or no slow path called it (gfp without __GFP_KSWAPD_RECLAIM) */
 		m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS] = m->mode == ANL_MODE_RETPROBE ?
-			"not probed: retprobe records the allocation and get_page_from_freelist()" :
-			"no wake_all_kswapds() event: not traced, or no slow path called it "
-			"(gfp without __GFP_KSWAPD_RECLAIM); allocscope record says which";
+			"not probed in retprobe mode" : "no call in the trace: not traced, or never called";
 	}
 	est = m->mode == ANL_MODE_EVENTS ? EST : EXACT;
 	scope = a->win_state && !a->opts.no_window ? WIN : ALL;

@@ -356,9 +356,14 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 			    t->stage[s].count && !t->stage[s].timed && o < sizeof(names))
 				o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s",
 						      o ? ", " : "", anl_stage_name(s));
-		if (o && t->stage[ANL_STAGE_OTHER].timed)
-			fprintf(f, "  other = slow-path time outside the timed stages; here it includes "
-				"the time of %s (counted, not timed in this mode)\n", names);
+		if (o && t->stage[ANL_STAGE_OTHER].timed) {
+			char note[320];
+
+			snprintf(note, sizeof(note), "other = slow-path time outside the timed stages; "
+				 "here it includes the time of %s (counted, not timed in this mode)",
+				 names);
+			rpt_put_wrapped(f, 2, note);
+		}
 	}
 
 	if (in->histograms) {
