@@ -483,8 +483,10 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 	for (int r = 0; r < nrows; r++) {
 		const struct rpt_tl_spans *ss = &tl->spans[rows[r].kind];
 
-		fprintf(f, "%s%s %" PRIu64 " intervals, %s in all", r ? "; " : "", rows[r].label,
-			win ? ss->win_seen : ss->seen,
+		char c[32];
+
+		fprintf(f, "%s%s %s intervals, %s in all", r ? "; " : "", rows[r].label,
+			rpt_fmt_count(c, sizeof(c), win ? ss->win_seen : ss->seen),
 			rpt_fmt_ns(b, sizeof(b), win ? ss->win_total_ns : ss->total_ns));
 		if (ss->empty)
 			fprintf(f, " (%" PRIu64 " took no time, not drawn)", ss->empty);
@@ -597,7 +599,25 @@ static void stages(FILE *f, const struct anl_model *m)
 		td_ns(f, s->max_ns);
 		fprintf(f, "</tr>\n");
 	}
-	fprintf(f, "</table>\n<p class=mut>Percentiles come from log-linear histograms (16 buckets "
+	fprintf(f, "</table>\n");
+	{
+		/* the stages counted untimed: their time is in "other" (as the text report says) */
+		bool any = false;
+
+		for (int i = ANL_STAGE_FIRST; i <= ANL_STAGE_LAST; i++) {
+			if (i == ANL_STAGE_KSWAPD_WOKEN || m->stage_absent[i] || !t->stage[i].count ||
+			    t->stage[i].timed)
+				continue;
+			fprintf(f, "%s<code>%s</code>", any ? ", " : "<p class=mut>other = slow-path time "
+				"outside the timed stages; here it includes the time of ", anl_stage_name(i));
+			any = true;
+		}
+		if (any && t->stage[ANL_STAGE_OTHER].timed)
+			fprintf(f, " (counted, not timed in this mode).</p>\n");
+		else if (any)
+			fprintf(f, ".</p>\n");
+	}
+	fprintf(f, "<p class=mut>Percentiles come from log-linear histograms (16 buckets "
 		"per power of two, within 1/16 of the value); totals and maxima are exact; the "
 		"charts show log2 buckets.</p>\n<div class=hists>\n");
 	for (int i = 0; i < ANL_STAGE__COUNT; i++) {
