@@ -1030,6 +1030,7 @@ static void ev_open_at_end(struct anl_ctx *a, struct anl_task *t)
 	rec.outcome = ANL_SLOW;
 	memcpy(rec.stage_count, t->ev.stage_count, sizeof(rec.stage_count));
 	memcpy(rec.stage_ns, t->ev.stage_ns, sizeof(rec.stage_ns));
+	rec.nr_reclaimed = t->ev.nr_reclaimed;
 	t->ev.pending = false;
 	account_record(a, EST, t, &rec, t->ev.win);
 }
@@ -2334,8 +2335,6 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->mark_victim = r->mark_victim;
 		t->kswapd_run_ns = r->kswapd_run_ns;
 		t->kswapd_awake_ns = r->kswapd_awake_ns;
-		if (est == EST)
-			t->nr_reclaimed = r->nr_reclaimed;
 		t->oom_calls = a->tot[est][scope].stage[ANL_STAGE_OOM].count;
 		t->begin_ts = scope == WIN ? a->win_begin : m->first_ts;
 		t->end_ts = scope == WIN ? a->win_end : m->last_ts;

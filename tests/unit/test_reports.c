@@ -445,8 +445,7 @@ static void check_rows_sum(const char *path, enum anl_mode mode)
 	assert_int_equal(rs.failed, m->scope.failed);
 	assert_int_equal(rs.nested, m->scope.nested);
 	assert_int_equal(rs.loops, m->scope.reclaim_loops);
-	if (m->mode != ANL_MODE_EVENTS)
-		assert_int_equal(rs.nr_reclaimed, m->scope.nr_reclaimed);
+	assert_int_equal(rs.nr_reclaimed, m->scope.nr_reclaimed);
 	for (int st = 0; st < ANL_STAGE__COUNT; st++) {
 		if (m->scope.stage[st].count != rs.stage[st])
 			print_message("%s: stage %s: rows %" PRIu64 ", report %" PRIu64 "\n", path,
