@@ -140,8 +140,9 @@ struct anl_ctx {
 	bool		seen_graph, seen_retval, seen_kprobe;
 	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp, seen_suitable_tp;
 	bool		seen_compact_fn;	/* __alloc_pages_direct_compact entry/exit */
-	bool		wake_fn_known;		/* wake_all_kswapds() traced: seen, or in "allocscope: funcs" */
-	bool		oom_fn_known;		/* __alloc_pages_may_oom()/out_of_memory() traced, likewise */
+	bool		wake_fn_seen;		/* wake_all_kswapds() events read (in the mode analyzed) */
+	bool		wake_fn_listed;		/* ... in the function filter ("allocscope: funcs") */
+	bool		oom_fn_seen, oom_fn_listed;	/* __alloc_pages_may_oom()/out_of_memory(), likewise */
 	bool		seen_lru_shrink_tp;
 	bool		seen_lru_inactive_tp;	/* with nr_reclaimed */
 	bool		bulk_probed;		/* the bulk allocator's kretprobe was recorded */
@@ -363,6 +364,7 @@ static void stage_masks(const struct anl_ctx *a, struct anl_alloc *r, enum anl_m
 	uint32_t tp = BIT(ANL_STAGE_KSWAPD_WOKEN) | BIT(ANL_STAGE_COMPACTION) |
 		      BIT(ANL_STAGE_DIRECT_RECLAIM) | BIT(ANL_STAGE_OOM) | BIT(ANL_STAGE_OTHER);
 	uint32_t timed = BIT(ANL_STAGE_COMPACTION) | BIT(ANL_STAGE_DIRECT_RECLAIM);
+	bool wake;
 
 	if (r->latency_ns != PRS_NO_VALUE)
 		timed |= BIT(ANL_STAGE_OTHER);
@@ -371,10 +373,12 @@ static void stage_masks(const struct anl_ctx *a, struct anl_alloc *r, enum anl_m
 		r->stage_timed = timed;
 		return;
 	}
-	r->stage_seen = tp | gpfl | (a->wake_fn_known ? BIT(ANL_STAGE_WAKE_ALL_KSWAPDS) : 0);
+	/* the filter lists what function_graph traced; probes are other events */
+	wake = a->wake_fn_seen || (mode == ANL_MODE_GRAPH && a->wake_fn_listed);
+	r->stage_seen = tp | gpfl | (wake ? BIT(ANL_STAGE_WAKE_ALL_KSWAPDS) : 0);
 	if (mode == ANL_MODE_GRAPH)
-		timed |= gpfl | (a->wake_fn_known ? BIT(ANL_STAGE_WAKE_ALL_KSWAPDS) : 0) |
-			 (a->oom_fn_known ? BIT(ANL_STAGE_OOM) : 0);
+		timed |= gpfl | (wake ? BIT(ANL_STAGE_WAKE_ALL_KSWAPDS) : 0) |
+			 (a->oom_fn_seen || a->oom_fn_listed ? BIT(ANL_STAGE_OOM) : 0);
 	r->stage_timed = timed;
 }
 
@@ -850,9 +854,9 @@ static int fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_even
 	else
 		a->seen_kprobe = true;
 	if (role == ROLE_WAKE)
-		a->wake_fn_known = true;
+		a->wake_fn_seen = true;
 	if (role == ROLE_OOM)
-		a->oom_fn_known = true;
+		a->oom_fn_seen = true;
 
 	switch (role) {
 	case ROLE_ALLOC:
@@ -1695,9 +1699,9 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 		} else if (!strncmp(buf, "funcs ", 6)) {
 			/* the recorder's function filter: a traced function that never ran is still seen */
 			if (strstr(buf, " wake_all_kswapds"))
-				a->wake_fn_known = true;
+				a->wake_fn_listed = true;
 			if (strstr(buf, " out_of_memory") || strstr(buf, " __alloc_pages_may_oom"))
-				a->oom_fn_known = true;
+				a->oom_fn_listed = true;
 		} else if ((!strncmp(buf, "kernel ", 7) || !strncmp(buf, "uname ", 6)) && !a->kernel) {
 			a->kernel = strdup(buf + (buf[0] == 'k' ? 7 : 6));
 		} else if (!strncmp(buf, "cpustat ", 8) &&
@@ -2278,7 +2282,7 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		m->stage_absent[ANL_STAGE_MIN_WATERMARK] = no_fn;
 		m->stage_absent[ANL_STAGE_RETRY_LOOP] = no_fn;
 		m->stage_absent[ANL_STAGE_AFTER_RECLAIM] = no_fn;
-	} else if (!a->wake_fn_known) {
+	} else if (!a->wake_fn_seen && !(a->wake_fn_listed && m->mode != ANL_MODE_RETPROBE)) {
 		/* graph: not traced, or no slow path called it (gfp without __GFP_KSWAPD_RECLAIM) */
 		m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS] = m->mode == ANL_MODE_RETPROBE ?
 			"not probed in retprobe mode" : "no call in the trace: not traced, or never called";
