@@ -61,6 +61,11 @@ struct anl_frame {
 	bool		tp_compact_open;
 	uint64_t	tp_compact_start, tp_compact_last;
 	int32_t		start_cpu;
+	bool		win;		/* entered inside the window: it and its stages count there */
+	bool		graph;		/* function_graph (else kprobe) */
+	bool		min_done;	/* the min-watermark attempt was seen */
+	bool		reclaim_end_seen;	/* mm_vmscan_direct_reclaim_end inside the open reclaim function */
+	int		after_reclaim_left;	/* gpfl calls still to come inside __alloc_pages_direct_reclaim() */
 };
 
 /* Tracepoint-only view of one task (events mode). */
@@ -75,6 +80,7 @@ struct anl_evstate {
 	uint64_t	reclaim_start;
 	bool		compact_open;
 	uint64_t	compact_start, compact_last;
+	bool		win;		/* its first evidence came inside the window */
 };
 
 struct anl_task {
@@ -140,6 +146,9 @@ struct anl_ctx {
 	bool		has_graph, has_retval, has_kprobe;
 	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp, seen_suitable_tp;
 	bool		seen_compact_fn;	/* __alloc_pages_direct_compact entry/exit */
+	bool		wake_fn_seen;		/* wake_all_kswapds() events read (in the mode analyzed) */
+	bool		wake_fn_listed;		/* ... in the function filter ("allocscope: funcs") */
+	bool		oom_fn_seen, oom_fn_listed;	/* __alloc_pages_may_oom()/out_of_memory(), likewise */
 	bool		seen_lru_shrink_tp;
 	bool		seen_lru_inactive_tp;	/* with nr_reclaimed */
 	bool		bulk_probed;		/* the bulk allocator's kretprobe was recorded */
@@ -147,7 +156,7 @@ struct anl_ctx {
 						 * option lines list them, or say the kernel lacks them) */
 	bool		seen_kswapd_switch, seen_kswapd_wake, seen_switch;
 	uint64_t	first_ts, last_ts;
-	uint64_t	next_id;
+	uint64_t	next_id[2];		/* per estimator: the rows of one run 1, 2, ... */
 
 	/* window */
 	int		win_state;	/* 0 none, 1 open, 2 closed */
@@ -187,6 +196,7 @@ struct anl_ctx {
 	struct anl_recorder rec[2][2];	/* [estimator][scope] */
 	uint64_t	rec_tasks;
 	uint64_t	rec_reclaim_end[2];	/* [scope] */
+	uint64_t	rec_lru_reclaimed[2];	/* [scope]: the recorder's LRU pages (lru_shrink_inactive) */
 	char		rec_comm[32];		/* the first recorder task's comm */
 	char		rec_rule[96];
 
@@ -337,13 +347,19 @@ static void stat_add(struct anl_stat *s, uint64_t ns, bool timed)
 	anl_hist_add(&s->hist, ns);
 }
 
-/* One stage occurrence, in the scopes open now. */
-static void stage_occ(struct anl_ctx *a, int est, enum anl_stage st, uint64_t ns, bool timed)
+/*
+ * One stage occurrence: in the whole trace, and in the window when the
+ * allocation it belongs to began inside it (@win), so that the stage table
+ * is the sum of the window's allocation records.
+ */
+static void stage_occ(struct anl_ctx *a, int est, enum anl_stage st, uint64_t ns, bool timed,
+		      bool win)
 {
 	if (a->cur_recorder)
 		return;
-	FOR_SCOPES(a, s)
-		stat_add(&a->tot[est][s].stage[st], ns, timed);
+	stat_add(&a->tot[est][ALL].stage[st], ns, timed);
+	if (win)
+		stat_add(&a->tot[est][WIN].stage[st], ns, timed);
 }
 
 static int order_slot(int32_t order)
@@ -364,6 +380,12 @@ static bool is_recorder(const struct anl_ctx *a, const struct anl_task *t)
 	return a->seen_recorder_marker ? t->recorder_pid : t->recorder_comm;
 }
 
+/* The next row id, 1, 2, ... per estimator; none taken by the recorder's rows, which are not written. */
+static uint64_t row_id(struct anl_ctx *a, const struct anl_task *t, int est)
+{
+	return !a->opts.include_recorder && is_recorder(a, t) ? 0 : ++a->next_id[est];
+}
+
 static void recorder_seen(struct anl_ctx *a, struct anl_task *t)
 {
 	if (!t->recorder_seen) {
@@ -373,8 +395,46 @@ static void recorder_seen(struct anl_ctx *a, struct anl_task *t)
 	}
 }
 
+#define BIT(st)	(1u << (st))
+
+/*
+ * Which stages a record's mode sees (stage_seen) and times (stage_timed):
+ * function_graph times every traced function; kretprobes give returns
+ * only, so get_page_from_freelist() is counted, not timed; tracepoints
+ * alone see no get_page_from_freelist() and no wake_all_kswapds() call.
+ */
+static void stage_masks(const struct anl_ctx *a, struct anl_alloc *r, enum anl_mode mode)
+{
+	uint32_t gpfl = BIT(ANL_STAGE_MIN_WATERMARK) | BIT(ANL_STAGE_RETRY_LOOP) |
+			BIT(ANL_STAGE_AFTER_RECLAIM);
+	uint32_t tp = BIT(ANL_STAGE_KSWAPD_WOKEN) | BIT(ANL_STAGE_COMPACTION) |
+		      BIT(ANL_STAGE_DIRECT_RECLAIM) | BIT(ANL_STAGE_OOM) | BIT(ANL_STAGE_OTHER);
+	uint32_t timed = BIT(ANL_STAGE_COMPACTION) | BIT(ANL_STAGE_DIRECT_RECLAIM);
+	bool wake;
+
+	if (r->latency_ns != PRS_NO_VALUE)
+		timed |= BIT(ANL_STAGE_OTHER);
+	if (mode == ANL_MODE_EVENTS) {
+		r->stage_seen = tp;
+		r->stage_timed = timed;
+		return;
+	}
+	/* the filter lists what function_graph traced; probes are other events */
+	wake = a->wake_fn_seen || (mode == ANL_MODE_GRAPH && a->wake_fn_listed);
+	r->stage_seen = tp | gpfl | (wake ? BIT(ANL_STAGE_WAKE_ALL_KSWAPDS) : 0);
+	if (mode == ANL_MODE_GRAPH)
+		timed |= gpfl | (wake ? BIT(ANL_STAGE_WAKE_ALL_KSWAPDS) : 0) |
+			 (a->oom_fn_seen || a->oom_fn_listed ? BIT(ANL_STAGE_OOM) : 0);
+	r->stage_timed = timed;
+}
+
+/*
+ * An allocation counts in the window when it began inside it (@win: entry,
+ * or first slow-path evidence in events mode), wherever it ended: decided at
+ * its start, so that its stages, counted as they end, go with it.
+ */
 static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
-			   const struct anl_alloc *rec)
+			   struct anl_alloc *rec, bool win)
 {
 	bool slow = rec->outcome != ANL_FAST;
 	bool timed = !(rec->flags & (ANL_REC_INCOMPLETE | ANL_REC_OPEN_AT_END | ANL_REC_UNMATCHED));
@@ -384,9 +444,13 @@ static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
 
 	if (cls < 0)
 		cls = ANL_GFP_CLASSES - 1;	/* "unknown" */
+	if (est == EST)
+		stage_masks(a, rec, ANL_MODE_EVENTS);
+	if (win || a->opts.no_window)
+		rec->flags |= ANL_REC_IN_WINDOW;
 	if (is_recorder(a, t)) {
 		recorder_seen(a, t);
-		FOR_SCOPES(a, s) {
+		for (int s = 0; s < (win ? 2 : 1); s++) {
 			a->rec[est][s].allocations++;
 			a->rec[est][s].slow += slow;
 			a->rec[est][s].failed += rec->outcome == ANL_FAILED;
@@ -394,7 +458,7 @@ static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
 		if (!a->opts.include_recorder)
 			return;
 	}
-	FOR_SCOPES(a, s) {
+	for (int s = 0; s < (win ? 2 : 1); s++) {
 		struct anl_totals *tt = &a->tot[est][s];
 		struct anl_order *o = &tt->by_order[order_slot(rec->order)];
 		struct anl_class *c = &tt->by_gfp[cls];
@@ -427,6 +491,7 @@ static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
 			ts->failed++;
 		}
 		if (slow) {
+			rec->stage_count[ANL_STAGE_OTHER] = 1;	/* one per slow allocation, timed or not */
 			stat_add(&tt->stage[ANL_STAGE_SLOW_PATH], rec->latency_ns, has_latency);
 			stat_add(&tt->stage[ANL_STAGE_OTHER], rec->stage_ns[ANL_STAGE_OTHER],
 				 has_latency);
@@ -446,6 +511,7 @@ static void account_record(struct anl_ctx *a, int est, struct anl_task *t,
 } while (0)
 
 /* ---- exact estimator: allocation frames --------------------------------- */
+
 
 static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame *f,
 			 uint64_t end_ts, uint64_t duration, int32_t cpu)
@@ -475,15 +541,16 @@ static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame
 	if (r->outcome == ANL_FAILED)
 		slow = true;
 	if (slow && r->latency_ns != PRS_NO_VALUE) {
-		for (int s = ANL_STAGE_KSWAPD_WAKE; s <= ANL_STAGE_RETRY; s++)
+		for (int s = ANL_STAGE_FIRST; s <= ANL_STAGE_LAST; s++)
 			in_stages += r->stage_ns[s];
 		r->stage_ns[ANL_STAGE_OTHER] = r->latency_ns > in_stages ? r->latency_ns - in_stages : 0;
 		r->stage_count[ANL_STAGE_OTHER] = 1;
 	}
 	if (cpu >= 0 && f->start_cpu >= 0 && cpu != f->start_cpu)
 		a->an.migrations++;
+	stage_masks(a, r, f->graph ? ANL_MODE_GRAPH : ANL_MODE_RETPROBE);
 	r->comm = t->comm;
-	account_record(a, EXACT, t, r);
+	account_record(a, EXACT, t, r, f->win);
 }
 
 static void frame_pop(struct anl_ctx *a, struct anl_task *t, unsigned int flags,
@@ -511,6 +578,10 @@ static bool any_stage_open(const struct anl_frame *f)
 	return f->tp_reclaim_open || f->tp_compact_open;
 }
 
+static bool reports_est(const struct anl_ctx *a);
+static void span_emit(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start,
+		      uint64_t end, int32_t pid, int32_t cpu, bool win, bool timed);
+
 static void tp_compact_close(struct anl_ctx *a, struct anl_frame *f)
 {
 	uint64_t ns;
@@ -519,9 +590,12 @@ static void tp_compact_close(struct anl_ctx *a, struct anl_frame *f)
 		return;
 	f->tp_compact_open = false;
 	ns = f->tp_compact_last - f->tp_compact_start;
+	if (!reports_est(a))
+		span_emit(a, ANL_SPAN_COMPACTION, f->tp_compact_start, f->tp_compact_last, f->rec.pid,
+			  -1, f->win, !(f->rec.flags & ANL_REC_INCOMPLETE));
 	f->rec.stage_count[ANL_STAGE_COMPACTION]++;
 	f->rec.stage_ns[ANL_STAGE_COMPACTION] += ns;
-	stage_occ(a, EXACT, ANL_STAGE_COMPACTION, ns, !(f->rec.flags & ANL_REC_INCOMPLETE));
+	stage_occ(a, EXACT, ANL_STAGE_COMPACTION, ns, !(f->rec.flags & ANL_REC_INCOMPLETE), f->win);
 }
 
 static int alloc_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
@@ -572,7 +646,7 @@ static int alloc_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	}
 	f = &t->stack[t->depth];
 	memset(f, 0, sizeof(*f));
-	f->rec.id = ++a->next_id;
+	f->rec.id = row_id(a, t, EXACT);
 	f->rec.parent_id = t->depth ? t->stack[t->depth - 1].rec.id : 0;
 	f->rec.depth = t->depth;
 	f->rec.start_ts = ev->ts;
@@ -585,6 +659,8 @@ static int alloc_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	f->first_gpfl = GPFL_UNKNOWN;
 	f->last_src = GPFL_UNKNOWN;
 	f->start_cpu = ev->cpu;
+	f->win = in_win(a);
+	f->graph = ev->kind == PRS_EV_FUNC_ENTRY;
 	t->depth++;
 	return 0;
 }
@@ -624,6 +700,8 @@ static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_
 {
 	struct anl_frame *f = top(t);
 	uint64_t dur = ev->kind == PRS_EV_FUNC_EXIT ? ev->u.fn.duration : PRS_NO_VALUE;
+	enum anl_stage st;
+	bool in_tp_compact;
 
 	if (!f) {
 		a->an.orphan_calls++;
@@ -634,6 +712,7 @@ static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_
 		a->an.bulk_gpfl++;
 		return;
 	}
+	in_tp_compact = f->tp_compact_open;
 	tp_compact_close(a, f);
 	f->did_something = true;
 	f->last_src = result;
@@ -647,20 +726,39 @@ static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_
 		f->first_gpfl = result;
 		return;
 	}
-	/* a second call under the same entry: only the slow path retries */
-	if (f->stage_open[ANL_STAGE_COMPACTION] || f->stage_open[ANL_STAGE_OOM])
-		return;		/* part of that stage's time */
-	f->rec.stage_count[ANL_STAGE_RETRY]++;
+	/*
+	 * A second call under the same entry: only the slow path makes one
+	 * (__alloc_pages_slowpath(), 6.1 and 6.12).  Inside direct compaction
+	 * (its function, or after try_to_compact_pages when only tracepoints
+	 * show it) or __alloc_pages_may_oom() it is part of that stage.  Else,
+	 * in kernel order: the attempt at the min watermark right after the
+	 * first wake_all_kswapds(); the attempts inside
+	 * __alloc_pages_direct_reclaim() after a reclaim that made progress
+	 * (one, and a second after drain_all_pages() if it failed; a success
+	 * returns, so two at most); the one of each pass through "retry:".
+	 */
+	if (f->stage_open[ANL_STAGE_COMPACTION] || f->stage_open[ANL_STAGE_OOM] || in_tp_compact)
+		return;
+	if (f->after_reclaim_left > 0) {
+		f->after_reclaim_left--;
+		st = ANL_STAGE_AFTER_RECLAIM;
+	} else if (!f->min_done) {
+		f->min_done = true;
+		st = ANL_STAGE_MIN_WATERMARK;
+	} else {
+		st = ANL_STAGE_RETRY_LOOP;
+	}
+	f->rec.stage_count[st]++;
 	if (dur != PRS_NO_VALUE)
-		f->rec.stage_ns[ANL_STAGE_RETRY] += dur;
-	stage_occ(a, EXACT, ANL_STAGE_RETRY, dur == PRS_NO_VALUE ? 0 : dur,
-		  dur != PRS_NO_VALUE && !(f->rec.flags & ANL_REC_INCOMPLETE));
+		f->rec.stage_ns[st] += dur;
+	stage_occ(a, EXACT, st, dur == PRS_NO_VALUE ? 0 : dur,
+		  dur != PRS_NO_VALUE && !(f->rec.flags & ANL_REC_INCOMPLETE), f->win);
 }
 
 static enum anl_stage role_stage(enum anl_role role)
 {
 	switch (role) {
-	case ROLE_WAKE:		return ANL_STAGE_KSWAPD_WAKE;
+	case ROLE_WAKE:		return ANL_STAGE_WAKE_ALL_KSWAPDS;
 	case ROLE_COMPACT:	return ANL_STAGE_COMPACTION;
 	case ROLE_RECLAIM:	return ANL_STAGE_DIRECT_RECLAIM;
 	case ROLE_OOM:		return ANL_STAGE_OOM;
@@ -682,6 +780,9 @@ static void stage_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_
 	f->slow_helper = true;
 	if (st == ANL_STAGE__COUNT)
 		return;		/* __alloc_pages_slowpath: slow, no stage of its own */
+	f->after_reclaim_left = 0;	/* the slow path moved on */
+	if (st == ANL_STAGE_DIRECT_RECLAIM && !f->stage_open[st])
+		f->reclaim_end_seen = false;
 	tp_compact_close(a, f);
 	if (f->stage_open[st]++ == 0) {
 		f->stage_start[st] = ev->ts;
@@ -712,6 +813,13 @@ static void stage_exit(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	leaf = f->stage_open[st] == 0;	/* a leaf line: no entry of its own */
 	if (!leaf && --f->stage_open[st] > 0)
 		return;		/* an inner function of the same stage */
+	/*
+	 * try_to_free_pages() returns 1 without its tracepoints when
+	 * throttle_direct_reclaim() took the task (6.1, 6.12): progress, so
+	 * __alloc_pages_direct_reclaim() tries get_page_from_freelist()
+	 */
+	if (st == ANL_STAGE_DIRECT_RECLAIM && !leaf && !f->reclaim_end_seen)
+		f->after_reclaim_left = 2;
 	if (dur == PRS_NO_VALUE)
 		dur = !leaf && ev->ts >= f->stage_start[st] ? ev->ts - f->stage_start[st] : PRS_NO_VALUE;
 	if (st == ANL_STAGE_COMPACTION) {
@@ -746,11 +854,16 @@ static void stage_exit(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	}
 	if (!count)
 		return;
+	if ((st == ANL_STAGE_DIRECT_RECLAIM || st == ANL_STAGE_COMPACTION) && !leaf &&
+	    dur != PRS_NO_VALUE && !reports_est(a))
+		span_emit(a, st == ANL_STAGE_COMPACTION ? ANL_SPAN_COMPACTION : ANL_SPAN_DIRECT_RECLAIM,
+			  f->stage_start[st], f->stage_start[st] + dur, t->pid, -1, f->win,
+			  !(f->rec.flags & ANL_REC_INCOMPLETE));
 	f->rec.stage_count[st]++;
 	if (dur != PRS_NO_VALUE)
 		f->rec.stage_ns[st] += dur;
 	stage_occ(a, EXACT, st, dur == PRS_NO_VALUE ? 0 : dur,
-		  dur != PRS_NO_VALUE && !(f->rec.flags & ANL_REC_INCOMPLETE));
+		  dur != PRS_NO_VALUE && !(f->rec.flags & ANL_REC_INCOMPLETE), f->win);
 }
 
 static bool mode_takes_graph(const struct anl_ctx *a)
@@ -803,6 +916,10 @@ static int fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_even
 		a->seen_graph = true;
 	else
 		a->seen_kprobe = true;
+	if (role == ROLE_WAKE)
+		a->wake_fn_seen = true;
+	if (role == ROLE_OOM)
+		a->oom_fn_seen = true;
 
 	switch (role) {
 	case ROLE_ALLOC:
@@ -847,13 +964,38 @@ static int fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_even
 
 /* ---- tracepoint-only estimator (events mode) ---------------------------- */
 
-static void span_emit(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start,
-		      uint64_t end, int32_t pid, int32_t cpu)
+/* The tracepoint-only estimate is what the model will report (as for records). */
+static bool reports_est(const struct anl_ctx *a)
 {
-	struct anl_span sp = { kind, start, end, pid, cpu };
+	return a->opts.mode == ANL_MODE_EVENTS ||
+	       (a->opts.mode == ANL_MODE_AUTO && !a->seen_graph && !a->seen_kprobe);
+}
 
-	if (a->opts.span && end >= start)
-		a->opts.span(&sp, a->opts.span_data);
+/*
+ * @win: a stage interval whose allocation counts in the window (reclaim,
+ * compaction); kswapd intervals (@win false) count their part inside it.
+ * @timed: its length is in the stage's total (not open across lost events).
+ */
+static void span_emit(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start,
+		      uint64_t end, int32_t pid, int32_t cpu, bool win, bool timed)
+{
+	struct anl_span sp = { kind, start, end, pid, cpu, 0, false, timed };
+
+	/* the recorder's own reclaims are not in the stage table: not in the bands either */
+	if (!a->opts.span || end < start || a->cur_recorder)
+		return;
+	if (kind == ANL_SPAN_KSWAPD_RUN || kind == ANL_SPAN_KSWAPD_AWAKE) {
+		uint64_t b = a->win_begin, e = a->win_state == 2 ? a->win_end : UINT64_MAX;
+
+		if (a->win_state && !a->opts.no_window && end > b && start < e) {
+			sp.win_ns = (end < e ? end : e) - (start > b ? start : b);
+			sp.in_win = true;
+		}
+	} else if (win || a->opts.no_window) {
+		sp.win_ns = end - start;
+		sp.in_win = true;
+	}
+	a->opts.span(&sp, a->opts.span_data);
 }
 
 static void ev_compact_close(struct anl_ctx *a, struct anl_task *t)
@@ -865,18 +1007,21 @@ static void ev_compact_close(struct anl_ctx *a, struct anl_task *t)
 		return;
 	e->compact_open = false;
 	ns = e->compact_last - e->compact_start;
-	span_emit(a, ANL_SPAN_COMPACTION, e->compact_start, e->compact_last, t->pid, -1);
+	if (reports_est(a))
+		span_emit(a, ANL_SPAN_COMPACTION, e->compact_start, e->compact_last, t->pid, -1,
+			  e->win, !e->incomplete);
 	e->stage_count[ANL_STAGE_COMPACTION]++;
 	e->stage_ns[ANL_STAGE_COMPACTION] += ns;
-	stage_occ(a, EST, ANL_STAGE_COMPACTION, ns, !e->incomplete);
+	stage_occ(a, EST, ANL_STAGE_COMPACTION, ns, !e->incomplete, e->win);
 }
 
-static void ev_evidence(struct anl_task *t, uint64_t ts)
+static void ev_evidence(struct anl_ctx *a, struct anl_task *t, uint64_t ts)
 {
 	if (!t->ev.pending) {
 		memset(&t->ev, 0, sizeof(t->ev));
 		t->ev.pending = true;
 		t->ev.start = ts;
+		t->ev.win = in_win(a);
 	}
 }
 
@@ -887,7 +1032,7 @@ static void ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct pr
 	struct anl_alloc rec;
 
 	memset(&rec, 0, sizeof(rec));
-	rec.id = ++a->next_id;
+	rec.id = row_id(a, t, EST);
 	rec.pid = t->pid;
 	rec.tgid = t->tgid;
 	rec.comm = t->comm;
@@ -902,13 +1047,13 @@ static void ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct pr
 		/* allocated from inside direct reclaim: not the stalled one */
 		rec.parent_id = 1;	/* parent unknown in events mode, but nested */
 		rec.depth = 1;
-		account_record(a, EST, t, &rec);
+		account_record(a, EST, t, &rec, in_win(a));
 		return;
 	}
 	ev_compact_close(a, t);
 	if (failed && !e->pending) {
 		/* a failure always went through the slow path, even unseen */
-		ev_evidence(t, ev->ts);
+		ev_evidence(a, t, ev->ts);
 	}
 	if (e->pending) {
 		rec.outcome = failed ? ANL_FAILED : ANL_SLOW;
@@ -922,14 +1067,16 @@ static void ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct pr
 		{
 			uint64_t in = 0;
 
-			for (int s = ANL_STAGE_KSWAPD_WAKE; s <= ANL_STAGE_RETRY; s++)
+			for (int s = ANL_STAGE_FIRST; s <= ANL_STAGE_LAST; s++)
 				in += rec.stage_ns[s];
 			rec.stage_ns[ANL_STAGE_OTHER] = rec.latency_ns > in ? rec.latency_ns - in : 0;
 			rec.stage_count[ANL_STAGE_OTHER] = 1;
 		}
 		e->pending = false;
+		account_record(a, EST, t, &rec, e->win);
+		return;
 	}
-	account_record(a, EST, t, &rec);
+	account_record(a, EST, t, &rec, in_win(a));
 }
 
 /* A slow path whose allocation the trace did not reach. */
@@ -938,7 +1085,7 @@ static void ev_open_at_end(struct anl_ctx *a, struct anl_task *t)
 	struct anl_alloc rec;
 
 	memset(&rec, 0, sizeof(rec));
-	rec.id = ++a->next_id;
+	rec.id = row_id(a, t, EST);
 	rec.pid = t->pid;
 	rec.tgid = t->tgid;
 	rec.comm = t->comm;
@@ -951,8 +1098,9 @@ static void ev_open_at_end(struct anl_ctx *a, struct anl_task *t)
 	rec.outcome = ANL_SLOW;
 	memcpy(rec.stage_count, t->ev.stage_count, sizeof(rec.stage_count));
 	memcpy(rec.stage_ns, t->ev.stage_ns, sizeof(rec.stage_ns));
+	rec.nr_reclaimed = t->ev.nr_reclaimed;
 	t->ev.pending = false;
-	account_record(a, EST, t, &rec);
+	account_record(a, EST, t, &rec, t->ev.win);
 }
 
 /* ---- tracepoints: raw counts, both estimators --------------------------- */
@@ -1098,6 +1246,9 @@ static void lru_inactive(struct anl_ctx *a, struct anl_task *t, const struct prs
 	}
 	RAW_INC(a, lru_inactive, 1);
 	RAW_INC(a, lru_reclaimed, nr);
+	if (a->cur_recorder)
+		FOR_SCOPES(a, s)
+			a->rec_lru_reclaimed[s] += nr;
 	if (!strcmp(comm, "khugepaged"))
 		RAW_INC(a, lru_reclaimed_khugepaged, nr);
 	if (!t->rc_open) {
@@ -1161,6 +1312,7 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		t->rc_passes = 1;
 		if (f && exact) {
 			tp_compact_close(a, f);
+			f->after_reclaim_left = 0;
 			f->did_something = true;
 			f->slow_helper = true;
 			if (!f->stage_open[ANL_STAGE_DIRECT_RECLAIM] && !f->tp_reclaim_open) {
@@ -1169,7 +1321,7 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 			}
 		}
 		ev_compact_close(a, t);
-		ev_evidence(t, ev->ts);
+		ev_evidence(a, t, ev->ts);
 		t->ev.reclaim_open = true;
 		t->ev.reclaim_start = ev->ts;
 		break;
@@ -1194,25 +1346,34 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		t->rc_open = false;
 		if (f && exact) {
 			f->rec.nr_reclaimed += nr;
+			/* nr_reclaimed is try_to_free_pages()'s return: the progress */
+			f->reclaim_end_seen = true;
+			f->after_reclaim_left = nr ? 2 : 0;
 			if (f->tp_reclaim_open) {
 				uint64_t ns = ev->ts - f->tp_reclaim_start;
 
 				f->tp_reclaim_open = false;
+				if (!reports_est(a))
+					span_emit(a, ANL_SPAN_DIRECT_RECLAIM, f->tp_reclaim_start, ev->ts,
+						  t->pid, -1, f->win,
+						  !(f->rec.flags & ANL_REC_INCOMPLETE));
 				f->rec.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
 				f->rec.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
 				stage_occ(a, EXACT, ANL_STAGE_DIRECT_RECLAIM, ns,
-					  !(f->rec.flags & ANL_REC_INCOMPLETE));
+					  !(f->rec.flags & ANL_REC_INCOMPLETE), f->win);
 			}
 		}
 		if (t->ev.reclaim_open) {
 			uint64_t ns = ev->ts - t->ev.reclaim_start;
 
-			span_emit(a, ANL_SPAN_DIRECT_RECLAIM, t->ev.reclaim_start, ev->ts, t->pid, -1);
+			if (reports_est(a))
+				span_emit(a, ANL_SPAN_DIRECT_RECLAIM, t->ev.reclaim_start, ev->ts, t->pid,
+					  -1, t->ev.win, !t->ev.incomplete);
 			t->ev.reclaim_open = false;
 			t->ev.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
 			t->ev.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
 			t->ev.nr_reclaimed += nr;
-			stage_occ(a, EST, ANL_STAGE_DIRECT_RECLAIM, ns, !t->ev.incomplete);
+			stage_occ(a, EST, ANL_STAGE_DIRECT_RECLAIM, ns, !t->ev.incomplete, t->ev.win);
 		}
 		break;
 	}
@@ -1250,17 +1411,18 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		}
 		RAW_INC(a, wakeup_kswapd_slow, 1);
 		ct_close(a, t);
-		if (f && exact && !f->stage_open[ANL_STAGE_KSWAPD_WAKE]) {
+		/* wakeup_kswapd() emits it only for a node whose kswapd sleeps: one per node woken */
+		if (f && exact) {
 			f->did_something = true;
 			f->slow_helper = true;
-			f->rec.stage_count[ANL_STAGE_KSWAPD_WAKE]++;
-			stage_occ(a, EXACT, ANL_STAGE_KSWAPD_WAKE, 0, false);
+			f->rec.stage_count[ANL_STAGE_KSWAPD_WOKEN]++;
+			stage_occ(a, EXACT, ANL_STAGE_KSWAPD_WOKEN, 0, false, f->win);
 		}
 		if (!t->ev.reclaim_open) {
 			ev_compact_close(a, t);
-			ev_evidence(t, ev->ts);
-			t->ev.stage_count[ANL_STAGE_KSWAPD_WAKE]++;
-			stage_occ(a, EST, ANL_STAGE_KSWAPD_WAKE, 0, false);
+			ev_evidence(a, t, ev->ts);
+			t->ev.stage_count[ANL_STAGE_KSWAPD_WOKEN]++;
+			stage_occ(a, EST, ANL_STAGE_KSWAPD_WOKEN, 0, false, t->ev.win);
 		}
 		break;
 	case PRS_EV_TRY_COMPACT:
@@ -1284,7 +1446,7 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 		}
 		if (!t->ev.reclaim_open) {
 			ev_compact_close(a, t);
-			ev_evidence(t, ev->ts);
+			ev_evidence(a, t, ev->ts);
 			t->ev.compact_open = true;
 			t->ev.compact_start = t->ev.compact_last = ev->ts;
 		}
@@ -1323,12 +1485,12 @@ static void tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_eve
 			f->did_something = true;
 			f->slow_helper = true;
 			f->rec.stage_count[ANL_STAGE_OOM]++;
-			stage_occ(a, EXACT, ANL_STAGE_OOM, 0, false);
+			stage_occ(a, EXACT, ANL_STAGE_OOM, 0, false, f->win);
 		}
 		if (!t->ev.reclaim_open) {
-			ev_evidence(t, ev->ts);
+			ev_evidence(a, t, ev->ts);
 			t->ev.stage_count[ANL_STAGE_OOM]++;
-			stage_occ(a, EST, ANL_STAGE_OOM, 0, false);
+			stage_occ(a, EST, ANL_STAGE_OOM, 0, false, t->ev.win);
 		}
 		break;
 	default:
@@ -1349,7 +1511,8 @@ static void busy_add(struct anl_ctx *a, uint64_t since, uint64_t until, bool run
 {
 	if (until < since)
 		return;
-	span_emit(a, run ? ANL_SPAN_KSWAPD_RUN : ANL_SPAN_KSWAPD_AWAKE, since, until, -1, where);
+	span_emit(a, run ? ANL_SPAN_KSWAPD_RUN : ANL_SPAN_KSWAPD_AWAKE, since, until, -1, where,
+		  false, true);
 	if (run)
 		a->raw[ALL].kswapd_run_ns += until - since;
 	else
@@ -1622,6 +1785,12 @@ static void print_event(struct anl_ctx *a, const struct prs_event *ev)
 		} else if (!strncmp(buf, "kswapd-stat ", 12) && (phase = snap_phase_of(buf + 12)) &&
 			   stat_ticks(buf + 12, &v1)) {
 			kswapd_snap(a, phase, v1);
+		} else if (!strncmp(buf, "funcs ", 6)) {
+			/* the recorder's function filter: a traced function that never ran is still seen */
+			if (strstr(buf, " wake_all_kswapds"))
+				a->wake_fn_listed = true;
+			if (strstr(buf, " out_of_memory") || strstr(buf, " __alloc_pages_may_oom"))
+				a->oom_fn_listed = true;
 		} else if ((!strncmp(buf, "kernel ", 7) || !strncmp(buf, "uname ", 6)) && !a->kernel) {
 			a->kernel = strdup(buf + (buf[0] == 'k' ? 7 : 6));
 		} else if (!strncmp(buf, "cpustat ", 8) &&
@@ -2314,6 +2483,18 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 			     (a->has_retval ? 1u << ANL_MODE_GRAPH_RETVAL : 0) |
 			     (a->has_kprobe ? 1u << ANL_MODE_RETPROBE : 0) |
 			     (a->seen_page_alloc_tp ? 1u << ANL_MODE_EVENTS : 0);
+	if (m->mode == ANL_MODE_EVENTS) {
+		static const char no_fn[] = "tracepoints only: no function events";
+
+		m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS] = no_fn;
+		m->stage_absent[ANL_STAGE_MIN_WATERMARK] = no_fn;
+		m->stage_absent[ANL_STAGE_RETRY_LOOP] = no_fn;
+		m->stage_absent[ANL_STAGE_AFTER_RECLAIM] = no_fn;
+	} else if (!a->wake_fn_seen && !(a->wake_fn_listed && m->mode != ANL_MODE_RETPROBE)) {
+		/* graph: not traced, or no slow path called it (gfp without __GFP_KSWAPD_RECLAIM) */
+		m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS] = m->mode == ANL_MODE_RETPROBE ?
+			"not probed in retprobe mode" : "no call in the trace: not traced, or never called";
+	}
 	est = m->mode == ANL_MODE_EVENTS ? EST : EXACT;
 	scope = a->win_state && !a->opts.no_window ? WIN : ALL;
 	m->window_from_markers = scope == WIN;
@@ -2366,8 +2547,6 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->mark_victim = r->mark_victim;
 		t->kswapd_run_ns = r->kswapd_run_ns;
 		t->kswapd_awake_ns = r->kswapd_awake_ns;
-		if (est == EST)
-			t->nr_reclaimed = r->nr_reclaimed;
 		t->oom_calls = a->tot[est][scope].stage[ANL_STAGE_OOM].count;
 		t->begin_ts = scope == WIN ? a->win_begin : m->first_ts;
 		t->end_ts = scope == WIN ? a->win_end : m->last_ts;
@@ -2389,6 +2568,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		if (!a->opts.include_recorder) {
 			t->reclaim_begin -= m->recorder.reclaims;
 			t->reclaim_end -= a->rec_reclaim_end[scope];
+			/* the KPI's LRU pages; the ground truth compared them all, as the kernel counts */
+			t->lru_reclaimed -= a->rec_lru_reclaimed[scope];
 		}
 	}
 	m->anomalies = a->an;

@@ -51,16 +51,23 @@ int anl_mode_parse(const char *s, enum anl_mode *out);	/* 0 or -ANL_EINVAL */
 void anl_modes_str(unsigned int mask, char *buf, size_t len);
 
 /*
- * Slow-path stages.  Time is attributed to the allocation that is on top
- * of the task's stack when the stage runs.
+ * Slow-path stages, against __alloc_pages_slowpath() of 6.1 and 6.12
+ * (docs/stages.md).  Time is attributed to the allocation that is on top
+ * of the task's stack when the stage runs.  The three get_page_from_freelist()
+ * stages partition its calls after the first (the fast path's) outside
+ * compaction and OOM.  A stage a mode cannot see is absent
+ * (anl_model.stage_absent), never 0.
  */
 #define ANL_STAGES							\
-	_AS(KSWAPD_WAKE,	"kswapd_wake"),	/* wake_all_kswapds() */	\
+	_AS(WAKE_ALL_KSWAPDS,	"wake_all_kswapds"),	/* its calls: step 1 and every retry: pass */ \
+	_AS(KSWAPD_WOKEN,	"kswapd_woken"),	/* mm_vmscan_wakeup_kswapd: a sleeping kswapd woken */ \
 	_AS(COMPACTION,		"compaction"),	/* direct compaction */		\
 	_AS(DIRECT_RECLAIM,	"direct_reclaim"),				\
 	_AS(OOM,		"oom"),						\
-	_AS(RETRY,		"retry"),	/* get_page_from_freelist() after the first */ \
-	_AS(OTHER,		"other"),	/* slow-path time in no stage */	\
+	_AS(MIN_WATERMARK,	"min_watermark"),	/* the 2nd get_page_from_freelist(): min watermark */ \
+	_AS(RETRY_LOOP,		"retry_loop"),	/* a pass through the retry: label (its gpfl) */ \
+	_AS(AFTER_RECLAIM,	"after_reclaim"),	/* gpfl right after a reclaim that made progress */ \
+	_AS(OTHER,		"other"),	/* slow-path time in no timed stage */	\
 	_AS(SLOW_PATH,		"slow_path"),	/* whole latency of a slow allocation */ \
 	_AS(FAST_PATH,		"fast_path")	/* whole latency of a fast allocation */
 
@@ -70,6 +77,10 @@ enum anl_stage { ANL_STAGES, ANL_STAGE__COUNT };
 #undef _AS
 
 const char *anl_stage_name(enum anl_stage st);
+
+/* The stages whose time adds up to a slow allocation's latency with OTHER. */
+#define ANL_STAGE_FIRST	ANL_STAGE_WAKE_ALL_KSWAPDS
+#define ANL_STAGE_LAST	ANL_STAGE_AFTER_RECLAIM
 
 /*
  * Latency histogram: fixed buckets in ns, the same edges everywhere so
@@ -147,13 +158,15 @@ enum {
 	ANL_REC_OPEN_AT_END	= 1u << 1,	/* trace ended inside it */
 	ANL_REC_ESTIMATED	= 1u << 2,	/* events mode: rebuilt from tracepoints */
 	ANL_REC_UNMATCHED	= 1u << 3,	/* its return was never seen (replaced) */
+	ANL_REC_IN_WINDOW	= 1u << 4,	/* began inside the window markers (or --no-window):
+						 * counted in the model's scope */
 };
 
 #define ANL_MAX_ORDER	10	/* MAX_PAGE_ORDER on common configs; larger → "other" */
 
 /* One allocation, handed to the record callback when it is finished. */
 struct anl_alloc {
-	uint64_t	id;		/* 1, 2, ... in order of entry */
+	uint64_t	id;		/* 1, 2, ... in order of entry (events mode: of mm_page_alloc) */
 	uint64_t	parent_id;	/* allocation it nests in (inside reclaim), 0 none */
 	uint64_t	start_ts, end_ts;	/* ns, trace clock */
 	uint64_t	latency_ns;	/* function_graph duration when known, else end-start */
@@ -169,6 +182,8 @@ struct anl_alloc {
 	uint32_t	gpfl_failed;	/* ... of which returned NULL, where known */
 	uint32_t	stage_count[ANL_STAGE__COUNT];
 	uint64_t	stage_ns[ANL_STAGE__COUNT];
+	uint32_t	stage_seen;	/* bit per stage: its count is known in this record's mode */
+	uint32_t	stage_timed;	/* bit per stage: its time is measured in this mode */
 	uint64_t	nr_reclaimed;	/* sum over its direct reclaims */
 };
 
@@ -192,6 +207,16 @@ struct anl_span {
 	uint64_t	start_ts, end_ts;
 	int32_t		pid;		/* -1 for kswapd spans */
 	int32_t		cpu;		/* KSWAPD_RUN: CPU; KSWAPD_AWAKE: node; else -1 */
+	/*
+	 * What the window's figures count of it: kswapd spans, the part inside
+	 * the markers (kswapd CPU); reclaim and compaction, the whole interval
+	 * when the allocation it belongs to counts there (the stage table).
+	 * Reclaim and compaction spans come from the estimator the model
+	 * reports, with its stage's length.  0 / false before any marker.
+	 */
+	uint64_t	win_ns;
+	bool		in_win;
+	bool		timed;		/* its length is in the stage's total (no loss inside) */
 };
 
 typedef void (*anl_span_fn)(const struct anl_span *span, void *data);
@@ -366,6 +391,9 @@ struct anl_model {
 
 	const struct anl_task_sum *tasks;	/* sorted by stall_ns desc, pid asc */
 	size_t		nr_tasks;
+
+	/* why a stage is not visible in this mode (NULL: visible): shown as absent, never 0 */
+	const char	*stage_absent[ANL_STAGE__COUNT];
 
 	struct anl_gt	gt[ANL_MAX_GT];
 	int		nr_gt;

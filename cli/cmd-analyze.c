@@ -60,7 +60,7 @@ static void analyze_usage(FILE *f)
 		"\n"
 		"  -j, --json               the model as JSON (docs/json-schema.md)\n"
 		"      --csv FILE           one CSV row per allocation (ts, task, order, gfp,\n"
-		"                           outcome, latency, time per stage, retries, parent),\n"
+		"                           outcome, latency, time per stage, parent, in_window),\n"
 		"                           streamed; '-' = stdout instead of the report\n"
 		"      --records FILE       the same rows as JSON Lines ('-' = stdout)\n"
 		"      --html FILE          one self-contained HTML report (inline CSS and SVG,\n"

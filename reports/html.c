@@ -29,8 +29,10 @@ static const char *stage_color(enum anl_stage st)
 	case ANL_STAGE_DIRECT_RECLAIM:	return "#D55E00";
 	case ANL_STAGE_COMPACTION:	return "#0072B2";
 	case ANL_STAGE_OOM:		return "#000000";
-	case ANL_STAGE_KSWAPD_WAKE:	return "#E69F00";
-	case ANL_STAGE_RETRY:		return "#009E73";
+	case ANL_STAGE_WAKE_ALL_KSWAPDS: return "#E69F00";
+	case ANL_STAGE_MIN_WATERMARK:	return "#F0E442";
+	case ANL_STAGE_RETRY_LOOP:	return "#009E73";
+	case ANL_STAGE_AFTER_RECLAIM:	return "#7FC8A9";
 	case ANL_STAGE_SLOW_PATH:	return "#CC79A7";
 	case ANL_STAGE_FAST_PATH:	return "#56B4E9";
 	default:			return "#8c8c8c";
@@ -175,7 +177,7 @@ static void kpis(FILE *f, const struct anl_model *m)
 	const struct anl_totals *t = &m->scope;
 	bool est = m->mode == ANL_MODE_EVENTS;
 	double secs = (double)m->window_ns / 1e9;
-	char v[64], d[160], b[32];
+	char v[64], d[256], b[32];
 
 	fprintf(f, "<section id=kpi><h2>KPIs <span class=mut style=\"font-weight:400;font-size:13px\">"
 		"in the window (%s)</span></h2><div class=kpis>\n", m->window_source ?
@@ -210,7 +212,11 @@ static void kpis(FILE *f, const struct anl_model *m)
 		rpt_html_kpi_card(f, "kswapd CPU", "?", "un", "unknown", "no sched_switch or kswapd_wake/sleep");
 	}
 
-	snprintf(d, sizeof(d), "%s pages reclaimed", rpt_fmt_count(b, sizeof(b), t->nr_reclaimed));
+	snprintf(d, sizeof(d), "%s pages reclaimed (nr_reclaimed of the ends: LRU and slab)",
+		 rpt_fmt_count(b, sizeof(b), t->nr_reclaimed));
+	if (t->lru_inactive)
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), ", %s of them LRU (pgsteal_direct)",
+			 rpt_fmt_count(v, sizeof(v), t->lru_reclaimed));
 	if (t->reclaim_begin)
 		snprintf(d + strlen(d), sizeof(d) - strlen(d), ", %.1f per stall",
 			 (double)t->nr_reclaimed / (double)t->reclaim_begin);
@@ -351,9 +357,11 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 	};
 	static const enum anl_stage legend[] = {
 		ANL_STAGE_DIRECT_RECLAIM, ANL_STAGE_COMPACTION, ANL_STAGE_OOM,
-		ANL_STAGE_KSWAPD_WAKE, ANL_STAGE_RETRY, ANL_STAGE_OTHER,
+		ANL_STAGE_WAKE_ALL_KSWAPDS, ANL_STAGE_MIN_WATERMARK, ANL_STAGE_RETRY_LOOP,
+		ANL_STAGE_AFTER_RECLAIM, ANL_STAGE_OTHER,
 	};
 	struct tl_geom g = { 0 };
+	bool win = m->window_from_markers;
 	uint64_t lo = UINT64_MAX, hi = 0, drawn = 0, outside = 0;
 	double height, step, span_s;
 	char b[32];
@@ -458,19 +466,28 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 	fprintf(f, "<span><i class=sw style=\"background:#fff;border:1px solid #000;border-radius:0\">"
 		"</i>failed (square)</span></div>\n");
 	fprintf(f, "<p class=mut>Each dot is one slow allocation at its start, by total latency, "
-		"coloured by the stage that took most of its time. Drawn: %" PRIu64 " of %" PRIu64
-		" slow allocations in the trace: the %u longest plus a fixed-seed random sample of up "
-		"to %u others", drawn, tl->slow_seen, tl->top_cap, tl->res_cap);
+		"coloured by the stage that took most of its time. Drawn: %" PRIu64 " of the %" PRIu64
+		" slow allocations %s, chosen among the %" PRIu64 " of the whole trace: the %u longest "
+		"plus a fixed-seed random sample of up to %u others", drawn,
+		win ? tl->slow_win : tl->slow_seen,
+		win ? "of the window (the KPIs' slow-path entries)" : "of the trace",
+		tl->slow_seen, tl->top_cap, tl->res_cap);
 	if (tl->no_latency)
 		fprintf(f, "; %" PRIu64 " without a latency are not drawn", tl->no_latency);
 	if (outside)
 		fprintf(f, "; %" PRIu64 " sampled ones lie outside the window", outside);
-	fprintf(f, ". Bands: ");
+	/* the window's figures: what the KPI block and the stage table count */
+	fprintf(f, ". Bands, %s: ", win ? "counted in the window as the KPIs and the stage table "
+		"count them (kswapd: its time inside the markers; direct reclaim and compaction: the "
+		"intervals of the window's allocations, as long as their stage)" : "in the trace");
 	for (int r = 0; r < nrows; r++) {
 		const struct rpt_tl_spans *ss = &tl->spans[rows[r].kind];
 
-		fprintf(f, "%s%s %" PRIu64 " intervals, %s in all", r ? "; " : "", rows[r].label,
-			ss->seen, rpt_fmt_ns(b, sizeof(b), ss->total_ns));
+		char c[32];
+
+		fprintf(f, "%s%s %s intervals, %s in all", r ? "; " : "", rows[r].label,
+			rpt_fmt_count(c, sizeof(c), win ? ss->win_seen : ss->seen),
+			rpt_fmt_ns(b, sizeof(b), win ? ss->win_total_ns : ss->total_ns));
 		if (ss->empty)
 			fprintf(f, " (%" PRIu64 " took no time, not drawn)", ss->empty);
 		if (ss->gap_ns)
@@ -561,6 +578,12 @@ static void stages(FILE *f, const struct anl_model *m)
 
 		fprintf(f, "<tr><td class=t><i class=sw style=\"background:%s\"></i>%s</td>",
 			stage_color(i), anl_stage_name(i));
+		if (m->stage_absent[i]) {
+			fprintf(f, "<td class=num>-</td><td colspan=7 class=\"t mut\">absent: ");
+			rpt_html_str(f, m->stage_absent[i]);
+			fprintf(f, "</td></tr>\n");
+			continue;
+		}
 		td_count(f, s->count);
 		if (!s->timed) {
 			fprintf(f, "<td colspan=7 class=\"t mut\">%s</td></tr>\n",
@@ -576,7 +599,25 @@ static void stages(FILE *f, const struct anl_model *m)
 		td_ns(f, s->max_ns);
 		fprintf(f, "</tr>\n");
 	}
-	fprintf(f, "</table>\n<p class=mut>Percentiles come from log-linear histograms (16 buckets "
+	fprintf(f, "</table>\n");
+	{
+		/* the stages counted untimed: their time is in "other" (as the text report says) */
+		bool any = false;
+
+		for (int i = ANL_STAGE_FIRST; i <= ANL_STAGE_LAST; i++) {
+			if (i == ANL_STAGE_KSWAPD_WOKEN || m->stage_absent[i] || !t->stage[i].count ||
+			    t->stage[i].timed)
+				continue;
+			fprintf(f, "%s<code>%s</code>", any ? ", " : "<p class=mut>other = slow-path time "
+				"outside the timed stages; here it includes the time of ", anl_stage_name(i));
+			any = true;
+		}
+		if (any && t->stage[ANL_STAGE_OTHER].timed)
+			fprintf(f, " (counted, not timed in this mode).</p>\n");
+		else if (any)
+			fprintf(f, ".</p>\n");
+	}
+	fprintf(f, "<p class=mut>Percentiles come from log-linear histograms (16 buckets "
 		"per power of two, within 1/16 of the value); totals and maxima are exact; the "
 		"charts show log2 buckets.</p>\n<div class=hists>\n");
 	for (int i = 0; i < ANL_STAGE__COUNT; i++) {

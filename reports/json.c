@@ -140,9 +140,24 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		m->recorder.allocations, m->recorder.slow, m->recorder.failed, m->recorder.reclaims);
 
 	fprintf(f, "  \"stages\": {\n");
-	for (int s = 0; s < ANL_STAGE__COUNT; s++)
+	for (int s = 0; s < ANL_STAGE__COUNT; s++) {
+		if (m->stage_absent[s]) {	/* not visible in this mode: null, never 0 */
+			fprintf(f, "    \"%s\": null%s\n", anl_stage_name(s),
+				s == ANL_STAGE__COUNT - 1 ? "" : ",");
+			continue;
+		}
 		jstat(f, anl_stage_name(s), &t->stage[s], s == ANL_STAGE__COUNT - 1);
-	fprintf(f, "  },\n");
+	}
+	fprintf(f, "  },\n  \"stages_absent\": {");
+	first = true;
+	for (int s = 0; s < ANL_STAGE__COUNT; s++) {
+		if (!m->stage_absent[s])
+			continue;
+		fprintf(f, "%s\"%s\": ", first ? "" : ", ", anl_stage_name(s));
+		rpt_json_str(f, m->stage_absent[s]);
+		first = false;
+	}
+	fprintf(f, "},\n");
 
 	fprintf(f, "  \"kswapd\": {\"cpu_percent\": ");
 	if (m->kswapd_known)
@@ -163,6 +178,12 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		", \"nr_reclaimed\": %" PRIu64 ", \"pages_per_stall\": ",
 		t->reclaim_begin, t->reclaim_end, t->nr_reclaimed);
 	jdouble(f, t->reclaim_begin ? (double)t->nr_reclaimed / (double)t->reclaim_begin : NAN);
+	/* the LRU part (what pgsteal_direct counts); null where lru_shrink_inactive is not recorded */
+	fprintf(f, ", \"lru_reclaimed\": ");
+	if (t->lru_inactive)
+		fprintf(f, "%" PRIu64, t->lru_reclaimed);
+	else
+		fputs("null", f);
 	fprintf(f, "},\n");
 	fprintf(f, "  \"compaction\": {\"tries\": %" PRIu64 ", \"stalls_kernel_notion\": %" PRIu64
 		", \"begin_direct\": %" PRIu64 ", \"begin_other\": %" PRIu64 ", \"deferred\": %" PRIu64 "},\n",

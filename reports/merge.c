@@ -966,8 +966,18 @@ static int parse_root(struct sctx *c, const struct jval *root)
 	if (!st)
 		return -RPT_ESCHEMA;
 	for (int i = 0; i < ANL_STAGE__COUNT; i++) {
-		ret = parse_stage(c, jget(st, anl_stage_name(i)), anl_stage_name(i),
-				  &s->model.scope.stage[i]);
+		const struct jval *sv = jget(st, anl_stage_name(i)), *why;
+
+		if (sv && sv->type == J_NULL) {
+			/* the capture's mode does not see it: absent, with the reason it gave */
+			why = jget(jget(root, "stages_absent"), anl_stage_name(i));
+			s->model.stage_absent[i] = why && why->type == J_STR ? own_str(s, why->s) :
+						   "absent";
+			if (!s->model.stage_absent[i])
+				return -RPT_ENOMEM;
+			continue;
+		}
+		ret = parse_stage(c, sv, anl_stage_name(i), &s->model.scope.stage[i]);
 		if (ret)
 			return ret;
 	}
@@ -1221,8 +1231,13 @@ int rpt_summary_merge(struct rpt_summary *d, const struct rpt_summary *s, char *
 	dt->incomplete += st->incomplete;
 	dt->reclaim_loops += st->reclaim_loops;
 	dt->nr_reclaimed += st->nr_reclaimed;
-	for (int i = 0; i < ANL_STAGE__COUNT; i++)
+	for (int i = 0; i < ANL_STAGE__COUNT; i++) {
+		/* absent from one capture: the sum would be partial */
+		if (!dm->stage_absent[i] && sm->stage_absent[i] &&
+		    !(dm->stage_absent[i] = own_str(d, sm->stage_absent[i])))
+			return -RPT_ENOMEM;
 		stat_merge(&dt->stage[i], &st->stage[i]);
+	}
 	for (int o = 0; o <= ANL_MAX_ORDER + 1; o++) {
 		dt->by_order[o].allocations += st->by_order[o].allocations;
 		dt->by_order[o].slow += st->by_order[o].slow;

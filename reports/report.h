@@ -13,7 +13,7 @@
 #include "analyzer.h"
 #include "parsers.h"
 
-#define RPT_SCHEMA_VERSION	1
+#define RPT_SCHEMA_VERSION	2	/* 2: stages split (docs/stages.md), null when absent, rows in_window */
 
 /* A capture's content identity: the trace file's size and XXH64 (seed 0) of its bytes. */
 struct rpt_content {

@@ -13,8 +13,9 @@
 
 /* Slow-path stages that get a _count and _ns column, in this order. */
 static const enum anl_stage row_stages[] = {
-	ANL_STAGE_KSWAPD_WAKE, ANL_STAGE_COMPACTION, ANL_STAGE_DIRECT_RECLAIM,
-	ANL_STAGE_OOM, ANL_STAGE_RETRY, ANL_STAGE_OTHER,
+	ANL_STAGE_WAKE_ALL_KSWAPDS, ANL_STAGE_KSWAPD_WOKEN, ANL_STAGE_COMPACTION,
+	ANL_STAGE_DIRECT_RECLAIM, ANL_STAGE_OOM, ANL_STAGE_MIN_WATERMARK, ANL_STAGE_RETRY_LOOP,
+	ANL_STAGE_AFTER_RECLAIM, ANL_STAGE_OTHER,
 };
 #define NR_ROW_STAGES (sizeof(row_stages) / sizeof(row_stages[0]))
 
@@ -29,7 +30,7 @@ int rpt_rows_header(enum rpt_rows_format fmt, FILE *f)
 	for (size_t i = 0; i < NR_ROW_STAGES; i++)
 		fprintf(f, ",%s_count,%s_ns", anl_stage_name(row_stages[i]),
 			anl_stage_name(row_stages[i]));
-	fputs(",nr_reclaimed\n", f);
+	fputs(",nr_reclaimed,in_window\n", f);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -59,6 +60,24 @@ static void u64_or_empty(FILE *f, enum rpt_rows_format fmt, uint64_t v)
 		fputs("null", f);
 }
 
+/* A stage's count and time: empty (null) where the record's mode does not see or time it. */
+static void stage_cols(FILE *f, enum rpt_rows_format fmt, const struct anl_alloc *r,
+		       enum anl_stage st)
+{
+	bool seen = r->stage_seen & (1u << st), timed = seen && (r->stage_timed & (1u << st));
+
+	if (fmt == RPT_ROWS_JSONL)
+		fprintf(f, ",\"%s_count\":", anl_stage_name(st));
+	else
+		fputc(',', f);
+	u64_or_empty(f, fmt, seen ? r->stage_count[st] : PRS_NO_VALUE);
+	if (fmt == RPT_ROWS_JSONL)
+		fprintf(f, ",\"%s_ns\":", anl_stage_name(st));
+	else
+		fputc(',', f);
+	u64_or_empty(f, fmt, timed ? r->stage_ns[st] : PRS_NO_VALUE);
+}
+
 static void put_csv(const struct anl_alloc *r, FILE *f)
 {
 	fprintf(f, "%" PRIu64 ",%" PRIu64 ",%u,%" PRIu64 ",%" PRIu64 ",", r->id, r->parent_id,
@@ -82,8 +101,8 @@ static void put_csv(const struct anl_alloc *r, FILE *f)
 		!!(r->flags & ANL_REC_ESTIMATED), !!(r->flags & ANL_REC_UNMATCHED),
 		r->gpfl_calls, r->gpfl_failed);
 	for (size_t i = 0; i < NR_ROW_STAGES; i++)
-		fprintf(f, ",%u,%" PRIu64, r->stage_count[row_stages[i]], r->stage_ns[row_stages[i]]);
-	fprintf(f, ",%" PRIu64 "\n", r->nr_reclaimed);
+		stage_cols(f, RPT_ROWS_CSV, r, row_stages[i]);
+	fprintf(f, ",%" PRIu64 ",%d\n", r->nr_reclaimed, !!(r->flags & ANL_REC_IN_WINDOW));
 }
 
 static const char *jbool(unsigned int v)
@@ -121,13 +140,10 @@ static void put_jsonl(const struct anl_alloc *r, FILE *f)
 		jbool(r->flags & ANL_REC_INCOMPLETE), jbool(r->flags & ANL_REC_OPEN_AT_END),
 		jbool(r->flags & ANL_REC_ESTIMATED), jbool(r->flags & ANL_REC_UNMATCHED),
 		r->gpfl_calls, r->gpfl_failed);
-	for (size_t i = 0; i < NR_ROW_STAGES; i++) {
-		const char *n = anl_stage_name(row_stages[i]);
-
-		fprintf(f, ",\"%s_count\":%u,\"%s_ns\":%" PRIu64, n, r->stage_count[row_stages[i]], n,
-			r->stage_ns[row_stages[i]]);
-	}
-	fprintf(f, ",\"nr_reclaimed\":%" PRIu64 "}\n", r->nr_reclaimed);
+	for (size_t i = 0; i < NR_ROW_STAGES; i++)
+		stage_cols(f, RPT_ROWS_JSONL, r, row_stages[i]);
+	fprintf(f, ",\"nr_reclaimed\":%" PRIu64 ",\"in_window\":%s}\n", r->nr_reclaimed,
+		jbool(r->flags & ANL_REC_IN_WINDOW));
 }
 
 int rpt_rows_write(enum rpt_rows_format fmt, const struct anl_alloc *rec, FILE *f)

@@ -264,14 +264,18 @@ static const char *outcome_word(enum anl_outcome o)
 	return o == ANL_FAILED ? "FAILED" : "slow";
 }
 
-/* "compaction 3x 13.4ms, reclaim 2x 33.2ms, ..., other 250.2ms" */
+/* "compaction 3x 13.4ms, direct_reclaim 2x 33.2ms, ..., other 250.2ms" */
 static void breakdown(char *buf, size_t len, const struct anl_alloc *r)
 {
+	/* the stage names of every report, in the order the slow path runs them */
 	static const struct { enum anl_stage st; const char *word; } parts[] = {
-		{ ANL_STAGE_KSWAPD_WAKE,	"kswapd wake" },
+		{ ANL_STAGE_WAKE_ALL_KSWAPDS,	"wake_all_kswapds" },
+		{ ANL_STAGE_KSWAPD_WOKEN,	"kswapd_woken" },
+		{ ANL_STAGE_MIN_WATERMARK,	"min_watermark" },
 		{ ANL_STAGE_COMPACTION,		"compaction" },
-		{ ANL_STAGE_DIRECT_RECLAIM,	"reclaim" },
-		{ ANL_STAGE_RETRY,		"retries" },
+		{ ANL_STAGE_RETRY_LOOP,		"retry_loop" },
+		{ ANL_STAGE_DIRECT_RECLAIM,	"direct_reclaim" },
+		{ ANL_STAGE_AFTER_RECLAIM,	"after_reclaim" },
 		{ ANL_STAGE_OOM,		"oom" },
 	};
 	char b[24], c[32];
@@ -439,9 +443,18 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		rpt_json_str(f, r->gfp_str);
 		fprintf(f, ", \"outcome\": \"%s\", \"nested\": %s, \"stages\": {",
 			r->outcome == ANL_FAILED ? "failed" : "slow", r->parent_id ? "true" : "false");
-		for (int k = ANL_STAGE_KSWAPD_WAKE; k <= ANL_STAGE_OTHER; k++)
-			fprintf(f, "%s\"%s\": {\"count\": %u, \"ns\": %" PRIu64 "}", k ? ", " : "",
-				anl_stage_name(k), r->stage_count[k], r->stage_ns[k]);
+		for (int k = ANL_STAGE_FIRST; k <= ANL_STAGE_OTHER; k++) {
+			fprintf(f, "%s\"%s\": ", k ? ", " : "", anl_stage_name(k));
+			if (!(r->stage_seen & (1u << k))) {
+				fputs("null", f);
+				continue;
+			}
+			fprintf(f, "{\"count\": %u, \"ns\": ", r->stage_count[k]);
+			if (r->stage_timed & (1u << k))
+				fprintf(f, "%" PRIu64 "}", r->stage_ns[k]);
+			else
+				fputs("null}", f);
+		}
 		fprintf(f, "}, \"nr_reclaimed\": %" PRIu64 ", \"kswapd_run_ns\": ", r->nr_reclaimed);
 		if (st->any_kswapd_span)
 			fprintf(f, "%" PRIu64 ", \"kswapd_awake\": %s", s->kswapd_run_ns,

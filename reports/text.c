@@ -50,10 +50,14 @@ static double per_sec(uint64_t n, uint64_t window_ns)
 	return window_ns ? (double)n / ((double)window_ns / 1e9) : 0;
 }
 
-static void stage_row(FILE *f, const char *name, const struct anl_stat *s)
+static void stage_row(FILE *f, const char *name, const struct anl_stat *s, const char *absent)
 {
 	char b[8][24], c[32];
 
+	if (absent) {
+		fprintf(f, "  %-15s %9s   (absent: %s)\n", name, "-", absent);
+		return;
+	}
 	rpt_fmt_count(c, sizeof(c), s->count);
 	if (!s->timed) {
 		fprintf(f, "  %-15s %9s%s\n", name, c,
@@ -126,10 +130,15 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	if (m->kswapd_stat_known)
 		fprintf(f, "  kswapd CPU (/proc)    %9.1f %%  from the /proc/PID/stat snapshots\n",
 			m->kswapd_stat_percent);
-	fprintf(f, "  direct reclaim        %10s   entries, %s pages reclaimed",
-		num(&n, t->reclaim_begin), num(&n, t->nr_reclaimed));
+	fprintf(f, "  direct reclaim        %10s   entries (mm_vmscan_direct_reclaim_begin)",
+		num(&n, t->reclaim_begin));
 	if (t->reclaim_begin)
 		fprintf(f, ", %.1f pages/stall", (double)t->nr_reclaimed / (double)t->reclaim_begin);
+	fprintf(f, "\n");
+	/* sc->nr_reclaimed holds slab pages too; pgsteal_direct (ground truth) the LRU pages only */
+	fprintf(f, "  pages reclaimed       %10s   sc->nr_reclaimed: LRU + slab", num(&n, t->nr_reclaimed));
+	if (t->lru_inactive)
+		fprintf(f, "; %s LRU (pgsteal_direct's)", num(&n, t->lru_reclaimed));
 	fprintf(f, "\n");
 	if (t->reclaim_loops)
 		fprintf(f, "  reclaim loops         %10s   allocations with 2+ reclaims\n",
@@ -350,7 +359,26 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 	fprintf(f, "  %-15s %9s %9s %9s %9s %9s %9s %9s %9s\n", "STAGE", "COUNT", "TOTAL", "MEAN",
 		"P50", "P90", "P99", "P99.9", "MAX");
 	for (int s = 0; s < ANL_STAGE__COUNT; s++)
-		stage_row(f, anl_stage_name(s), &t->stage[s]);
+		stage_row(f, anl_stage_name(s), &t->stage[s], m->stage_absent[s]);
+	{
+		/* what "other" holds besides the slow path's own code: the stages counted untimed */
+		char names[160] = "";
+		size_t o = 0;
+
+		for (int s = ANL_STAGE_FIRST; s <= ANL_STAGE_LAST; s++)
+			if (s != ANL_STAGE_KSWAPD_WOKEN && !m->stage_absent[s] &&
+			    t->stage[s].count && !t->stage[s].timed && o < sizeof(names))
+				o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s",
+						      o ? ", " : "", anl_stage_name(s));
+		if (o && t->stage[ANL_STAGE_OTHER].timed) {
+			char note[320];
+
+			snprintf(note, sizeof(note), "other = slow-path time outside the timed stages; "
+				 "here it includes the time of %s (counted, not timed in this mode)",
+				 names);
+			rpt_put_wrapped(f, 2, note);
+		}
+	}
 
 	if (in->histograms) {
 		log2_hist(f, in, "slow_path latency (per slow allocation)",

@@ -29,6 +29,8 @@ struct rpt_tl_spans {
 	uint64_t	seen;		/* spans handed in */
 	uint64_t	empty;		/* zero-length ones not kept */
 	uint64_t	total_ns;	/* sum of their lengths (overlaps counted twice) */
+	uint64_t	win_seen;	/* ... of them counted in the window (anl_span.in_win) */
+	uint64_t	win_total_ns;	/* ... the window's part of their lengths */
 	uint64_t	gap_ns;		/* 0: none merged; else neighbours closer were merged */
 };
 
@@ -40,6 +42,7 @@ struct rpt_timeline {
 	uint64_t	res_seen;
 	uint64_t	rng;
 	uint64_t	slow_seen;	/* slow allocations handed in */
+	uint64_t	slow_win;	/* ... of them counted in the window (ANL_REC_IN_WINDOW) */
 	uint64_t	no_latency;	/* ... without a latency: not drawn */
 	struct rpt_tl_spans spans[ANL_SPAN__COUNT];
 	bool		nomem;

@@ -113,6 +113,8 @@ void rpt_timeline_record(struct rpt_timeline *tl, const struct anl_alloc *rec)
 	if (rec->outcome == ANL_FAST)
 		return;
 	tl->slow_seen++;
+	if (rec->flags & ANL_REC_IN_WINDOW)
+		tl->slow_win++;
 	if (rec->latency_ns == PRS_NO_VALUE) {
 		tl->no_latency++;
 		return;
@@ -181,6 +183,11 @@ void rpt_timeline_span(struct rpt_timeline *tl, const struct anl_span *sp)
 	ss = &tl->spans[sp->kind];
 	ss->seen++;
 	ss->total_ns += sp->end_ts - sp->start_ts;
+	if (sp->in_win) {
+		ss->win_seen++;
+		if (sp->timed)
+			ss->win_total_ns += sp->win_ns;
+	}
 	/* a try that compacted nothing takes no time: not drawn, counted */
 	if (sp->end_ts == sp->start_ts && sp->kind == ANL_SPAN_COMPACTION) {
 		ss->empty++;

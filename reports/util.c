@@ -135,7 +135,8 @@ enum anl_stage rpt_dominant_stage(const struct anl_alloc *rec)
 {
 	static const enum anl_stage order[] = {
 		ANL_STAGE_DIRECT_RECLAIM, ANL_STAGE_COMPACTION, ANL_STAGE_OOM,
-		ANL_STAGE_KSWAPD_WAKE, ANL_STAGE_RETRY, ANL_STAGE_OTHER,
+		ANL_STAGE_WAKE_ALL_KSWAPDS, ANL_STAGE_RETRY_LOOP, ANL_STAGE_AFTER_RECLAIM,
+		ANL_STAGE_MIN_WATERMARK, ANL_STAGE_OTHER,
 	};
 	enum anl_stage best = ANL_STAGE_OTHER;
 	uint64_t best_ns = 0;

@@ -99,6 +99,12 @@ def percentile(fine, p, mx):
     return 0
 
 for st, ms in merged["stages"].items():
+    if ms is None:
+        # absent from one capture's mode: absent in the merge, never a partial sum
+        same("stages.%s absent in an input" % st, any(d["stages"][st] is None for d in ins), True)
+        same("stages_absent.%s" % st, st in merged["stages_absent"], True)
+        continue
+    same("stages.%s present in every input" % st, all(d["stages"][st] is not None for d in ins), True)
     for k in ("count", "timed", "total_ns"):
         same("stages.%s.%s" % (st, k), ms[k], sums(("stages", st, k)))
     same("stages.%s.max_ns" % st, ms["max_ns"], max(d["stages"][st]["max_ns"] for d in ins))

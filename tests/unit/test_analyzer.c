@@ -288,11 +288,15 @@ static void test_graph_slow_kswapd(void **state)
 	m = fx_finish(x);
 	assert_int_equal(m->scope.allocations, 1);
 	assert_int_equal(m->scope.slow, 1);
-	assert_int_equal(m->scope.stage[ANL_STAGE_KSWAPD_WAKE].count, 1);
-	assert_int_equal(m->scope.stage[ANL_STAGE_KSWAPD_WAKE].total_ns, 2 * US);
-	assert_int_equal(m->scope.stage[ANL_STAGE_RETRY].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_WAKE_ALL_KSWAPDS].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_WAKE_ALL_KSWAPDS].total_ns, 2 * US);
+	/* the tracepoint inside wake_all_kswapds(): kswapd was asleep and woken */
+	assert_int_equal(m->scope.stage[ANL_STAGE_KSWAPD_WOKEN].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_MIN_WATERMARK].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_RETRY_LOOP].count, 0);
+	assert_null(m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS]);
 	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].max_ns, 12 * US);
-	/* 12us - 2us wake - 3us retry */
+	/* 12us - 2us wake - 3us at the min watermark */
 	assert_int_equal(x->recs.r[0].stage_ns[ANL_STAGE_OTHER], 7 * US);
 	assert_int_equal(m->scope.wakeup_kswapd_slow, 1);
 	fx_free(x);
@@ -344,7 +348,11 @@ static void graph_reclaim(struct fx *x, uint64_t t, int pid, int reclaims)
 	leaf(x, now + 4 * US, pid, 0, F_WAKE, 1, 1 * US, NONE);
 	leaf(x, now + 6 * US, pid, 0, F_GPFL, 1, 2 * US, NONE);
 	now += 10 * US;
+	/* __alloc_pages_slowpath(): each pass of retry: wakes kswapd and tries once more */
 	for (int i = 0; i < reclaims; i++) {
+		leaf(x, now, pid, 0, F_WAKE, 1, 1 * US, NONE);
+		leaf(x, now + 2 * US, pid, 0, F_GPFL, 1, 2 * US, NONE);
+		now += 5 * US;
 		fent(x, now, pid, 0, F_RECLAIM, 1);
 		reclaim_begin(x, now + 1 * US, pid, 0);
 		reclaim_end(x, now + 99 * US, pid, 0, 32);
@@ -384,8 +392,11 @@ static void test_graph_reclaim_loop(void **state)
 	assert_int_equal(m->scope.slow, 1);
 	assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].count, 3);
 	assert_int_equal(m->scope.reclaim_loops, 1);
-	assert_int_equal(m->scope.stage[ANL_STAGE_RETRY].count, 4);
-	assert_int_equal(x->recs.r[0].gpfl_calls, 5);
+	assert_int_equal(m->scope.stage[ANL_STAGE_WAKE_ALL_KSWAPDS].count, 4);
+	assert_int_equal(m->scope.stage[ANL_STAGE_MIN_WATERMARK].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_RETRY_LOOP].count, 3);
+	assert_int_equal(m->scope.stage[ANL_STAGE_AFTER_RECLAIM].count, 3);
+	assert_int_equal(x->recs.r[0].gpfl_calls, 8);
 	fx_free(x);
 }
 
@@ -632,6 +643,65 @@ static void test_retprobe_bpftrace_trap(void **state)
 	assert_int_equal(m->anomalies.bulk_gpfl, 1);
 	assert_int_equal(x->recs.r[1].order, 0);
 	assert_int_equal(x->recs.r[1].gfp, 0x140cca);
+	/*
+	 * gpfl 2 is at the min watermark; 3 and 4 are inside
+	 * __alloc_pages_direct_reclaim() (the second after drain_all_pages()),
+	 * none a pass through retry:
+	 */
+	assert_int_equal(m->scope.stage[ANL_STAGE_MIN_WATERMARK].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_AFTER_RECLAIM].count, 2);
+	assert_int_equal(m->scope.stage[ANL_STAGE_RETRY_LOOP].count, 0);
+	/* kretprobes count get_page_from_freelist(), do not time it, and see no wake_all_kswapds() */
+	assert_int_equal(m->scope.stage[ANL_STAGE_MIN_WATERMARK].timed, 0);
+	assert_non_null(m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS]);
+	assert_null(m->stage_absent[ANL_STAGE_RETRY_LOOP]);
+	assert_false(x->recs.r[1].stage_seen & (1u << ANL_STAGE_WAKE_ALL_KSWAPDS));
+	assert_true(x->recs.r[1].stage_seen & (1u << ANL_STAGE_AFTER_RECLAIM));
+	assert_false(x->recs.r[1].stage_timed & (1u << ANL_STAGE_AFTER_RECLAIM));
+	assert_true(x->recs.r[1].stage_timed & (1u << ANL_STAGE_DIRECT_RECLAIM));
+	fx_free(x);
+}
+
+/*
+ * try_to_free_pages() returns 1 without its tracepoints when
+ * throttle_direct_reclaim() held the task: progress, so the next
+ * get_page_from_freelist() is __alloc_pages_direct_reclaim()'s; a reclaim
+ * that reclaimed nothing makes none, so the next one is a retry: pass.
+ */
+static void test_graph_after_reclaim(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	(void)state;
+	fent(x, t, 100, 0, F_ALLOC, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 1 * US, NONE);
+	leaf(x, t + 3 * US, 100, 0, F_WAKE, 1, 1 * US, NONE);
+	leaf(x, t + 5 * US, 100, 0, F_GPFL, 1, 1 * US, NONE);		/* min watermark */
+	leaf(x, t + 7 * US, 100, 0, F_WAKE, 1, 1 * US, NONE);
+	leaf(x, t + 9 * US, 100, 0, F_GPFL, 1, 1 * US, NONE);		/* retry: pass 1 */
+	fent(x, t + 11 * US, 100, 0, F_RECLAIM, 1);			/* throttled: no events */
+	fexit(x, t + 20 * US, 100, 0, F_RECLAIM, 1, 9 * US, NONE);
+	leaf(x, t + 21 * US, 100, 0, F_GPFL, 1, 1 * US, NONE);		/* after reclaim */
+	leaf(x, t + 23 * US, 100, 0, F_WAKE, 1, 1 * US, NONE);
+	leaf(x, t + 25 * US, 100, 0, F_GPFL, 1, 1 * US, NONE);		/* retry: pass 2 */
+	fent(x, t + 27 * US, 100, 0, F_RECLAIM, 1);
+	reclaim_begin(x, t + 28 * US, 100, 0);
+	reclaim_end(x, t + 30 * US, 100, 0, 0);				/* no progress */
+	fexit(x, t + 31 * US, 100, 0, F_RECLAIM, 1, 4 * US, NONE);
+	leaf(x, t + 33 * US, 100, 0, F_GPFL, 1, 1 * US, NONE);		/* retry: pass 3 */
+	page_alloc(x, t + 35 * US, 100, 0, 0, G_USER);
+	fexit(x, t + 36 * US, 100, 0, F_ALLOC, 0, 36 * US, NONE);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_WAKE_ALL_KSWAPDS].count, 3);
+	assert_int_equal(m->scope.stage[ANL_STAGE_MIN_WATERMARK].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_RETRY_LOOP].count, 3);
+	assert_int_equal(m->scope.stage[ANL_STAGE_AFTER_RECLAIM].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_RETRY_LOOP].total_ns, 3 * US);
+	/* 36 - 3 wakes - 5 gpfl - 13 reclaim */
+	assert_int_equal(x->recs.r[0].stage_ns[ANL_STAGE_OTHER], 15 * US);
 	fx_free(x);
 }
 
@@ -672,10 +742,18 @@ static void test_cross_capture(void **state)
 		struct fx *x = fx_new(modes[i]);
 		const struct anl_model *m;
 
+		/* the recorder's function filter (graph side) lists wake_all_kswapds */
+		marker(x, 1, "allocscope: funcs __alloc_pages_noprof get_page_from_freelist "
+		       "wake_all_kswapds try_to_free_pages");
 		cross_trace(x);
 		m = fx_finish(x);
 		assert_int_equal(m->scope.allocations, 2);
 		assert_int_equal(m->scope.slow, 1);
+		/* the probes see no wake_all_kswapds(): absent there, not the filter's 0 */
+		if (modes[i] == ANL_MODE_RETPROBE)
+			assert_non_null(m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS]);
+		else
+			assert_null(m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS]);
 		assert_int_equal(m->anomalies.unmatched_entry, 0);
 		assert_int_equal(m->anomalies.exit_without_entry, 0);
 		assert_int_equal(m->mode, modes[i] == ANL_MODE_RETPROBE ? ANL_MODE_RETPROBE : ANL_MODE_GRAPH);
@@ -775,6 +853,13 @@ static void test_events_estimation(void **state)
 	assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].count, 1);
 	assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].total_ns, 100 * US);
 	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].max_ns, 105 * US);
+	/* no function events: what needs them is absent, not 0 */
+	assert_non_null(m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS]);
+	assert_non_null(m->stage_absent[ANL_STAGE_MIN_WATERMARK]);
+	assert_non_null(m->stage_absent[ANL_STAGE_RETRY_LOOP]);
+	assert_non_null(m->stage_absent[ANL_STAGE_AFTER_RECLAIM]);
+	assert_null(m->stage_absent[ANL_STAGE_KSWAPD_WOKEN]);
+	assert_null(m->stage_absent[ANL_STAGE_DIRECT_RECLAIM]);
 	assert_int_equal(m->scope.nr_reclaimed, 16);
 	assert_int_equal(m->scope.page_alloc_pages, 5);
 	fx_free(x);
@@ -1873,9 +1958,9 @@ static void test_reports_render(void **state)
 	size_t len = 0;
 	FILE *f;
 	static const char *const keys[] = {
-		"\"schema_version\": 1", "\"capture\": {\"mode\": \"graph\"", "\"lost_events\": 0",
+		"\"schema_version\": 2", "\"capture\": {\"mode\": \"graph\"", "\"lost_events\": 0",
 		"\"window_ns\":", "\"allocations\": 2", "\"slow_path_entries\": 1", "\"failed\": 0",
-		"\"slow_path_exact\": true", "\"kswapd_wake\": {\"count\": 1", "\"compaction\": {\"count\": 0",
+		"\"slow_path_exact\": true", "\"wake_all_kswapds\": {\"count\": 2", "\"compaction\": {\"count\": 0",
 		"\"direct_reclaim\": {\"count\": 1", "\"oom\": {\"count\": 0", "\"p50_ns\":", "\"p99_ns\":",
 		"\"max_ns\":", "\"histogram\": [", "\"kswapd\": {\"cpu_percent\":", "\"groundtruth\": [",
 	};
@@ -1929,6 +2014,7 @@ int main(void)
 		cmocka_unit_test(test_graph_lost_events),
 		cmocka_unit_test(test_graph_wrapper_frozen),
 		cmocka_unit_test(test_retprobe_bpftrace_trap),
+		cmocka_unit_test(test_graph_after_reclaim),
 		cmocka_unit_test(test_cross_capture),
 		cmocka_unit_test(test_retprobe_failure_and_edges),
 		cmocka_unit_test(test_forced_mode_ignores_others),

@@ -5,6 +5,7 @@
  * JSON reader on hostile input, per-allocation rows, the stalls heap.
  */
 #include <setjmp.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "analyzer.h"
+#include "parsers.h"
 #include "report.h"
 
 /* A small model as analyze would produce it. */
@@ -251,12 +253,13 @@ static void test_merge_refuses(void **state)
 	rpt_summary_free(b);
 
 	/* another schema_version */
-	p = strstr(ja, "\"schema_version\": 1");
+	/* another schema_version: 1 named the stages otherwise (kswapd_wake, retry) */
+	p = strstr(ja, "\"schema_version\": 2");
 	assert_non_null(p);
-	p[18] = '2';
-	assert_int_equal(rpt_summary_parse(ja, la, "v2", &b, err, sizeof(err)), -RPT_EVERSION);
-	assert_null(b);
 	p[18] = '1';
+	assert_int_equal(rpt_summary_parse(ja, la, "v1", &b, err, sizeof(err)), -RPT_EVERSION);
+	assert_null(b);
+	p[18] = '2';
 
 	/* bucket edges that are not ours */
 	p = strstr(ja, "\"low_ns\": 4096, \"high_ns\": 8192");
@@ -266,7 +269,7 @@ static void test_merge_refuses(void **state)
 	assert_non_null(strstr(err, "4097"));
 
 	/* not a summary at all */
-	assert_int_equal(rpt_summary_parse("{\"schema_version\": 1}", 21, "x", &b, err, sizeof(err)),
+	assert_int_equal(rpt_summary_parse("{\"schema_version\": 2}", 21, "x", &b, err, sizeof(err)),
 			 -RPT_ESCHEMA);
 	rpt_summary_free(a);
 	free(ja);
@@ -372,6 +375,176 @@ static void test_stalls_keeps_longest(void **state)
 	rpt_stalls_free(st);
 }
 
+/*
+ * The rows of a real trace, as --csv writes them: the in_window ones sum to
+ * the report's counts (allocations, slow, failed, nested, reclaim loops,
+ * pages reclaimed, every stage's count), and ids run 1, 2, ... N.
+ */
+struct row_sums {
+	uint64_t	rows, max_id, id_sum;
+	uint64_t	alloc, slow, failed, nested, loops, nr_reclaimed;
+	uint64_t	stage[ANL_STAGE__COUNT];
+	bool		bad;
+	/* the timeline's bands, as the analyzer hands them over: in-window count and length */
+	uint64_t	span_win[ANL_SPAN__COUNT], span_win_ns[ANL_SPAN__COUNT];
+};
+
+static void spans_sum(const struct anl_span *sp, void *data)
+{
+	struct row_sums *rs = data;
+
+	if (!sp->in_win)
+		return;
+	rs->span_win[sp->kind]++;
+	if (sp->timed)
+		rs->span_win_ns[sp->kind] += sp->win_ns;
+}
+
+/* Split one CSV line (RFC 4180 quotes) in place; the number of fields. */
+static int csv_split(char *line, char **field, int max)
+{
+	int n = 0;
+	char *p = line, *o;
+
+	while (n < max) {
+		field[n++] = o = p;
+		if (*p == '"') {
+			for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
+				if (*p == '"')
+					p++;
+				*o++ = *p;
+			}
+			if (*p)
+				p++;
+		} else {
+			while (*p && *p != ',' && *p != '\n')
+				*o++ = *p++;
+		}
+		if (*p != ',') {
+			*o = 0;
+			break;
+		}
+		*o = 0;
+		p++;
+	}
+	return n;
+}
+
+static void rows_sum(const struct anl_alloc *rec, void *data)
+{
+	struct row_sums *rs = data;
+	char *buf = NULL, *field[64], *header = NULL, *hf[64];
+	size_t len = 0, hlen = 0;
+	FILE *f = open_memstream(&buf, &len), *h = open_memstream(&header, &hlen);
+	int n, hn;
+
+	rpt_rows_header(RPT_ROWS_CSV, h);
+	fclose(h);
+	rpt_rows_write(RPT_ROWS_CSV, rec, f);
+	fclose(f);
+	n = csv_split(buf, field, 64);
+	hn = csv_split(header, hf, 64);
+	if (n != hn || strcmp(hf[hn - 1], "in_window") || strcmp(hf[0], "id")) {
+		rs->bad = true;
+		goto out;
+	}
+	rs->rows++;
+	rs->id_sum += strtoull(field[0], NULL, 10);
+	if (strtoull(field[0], NULL, 10) > rs->max_id)
+		rs->max_id = strtoull(field[0], NULL, 10);
+	if (strcmp(field[n - 1], "1"))
+		goto out;
+	rs->alloc++;
+	for (int i = 0; i < n; i++) {
+		uint64_t v = strtoull(field[i], NULL, 10);
+
+		if (!strcmp(hf[i], "outcome")) {
+			rs->slow += strcmp(field[i], "fast") != 0;
+			rs->failed += strcmp(field[i], "failed") == 0;
+			rs->stage[strcmp(field[i], "fast") ? ANL_STAGE_SLOW_PATH : ANL_STAGE_FAST_PATH]++;
+		} else if (!strcmp(hf[i], "parent_id")) {
+			rs->nested += v != 0;
+		} else if (!strcmp(hf[i], "nr_reclaimed")) {
+			rs->nr_reclaimed += v;
+		}
+		for (int st = 0; st < ANL_STAGE__COUNT; st++) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "%s_count", anl_stage_name(st));
+			if (strcmp(hf[i], name))
+				continue;
+			rs->stage[st] += v;
+			if (st == ANL_STAGE_DIRECT_RECLAIM && v >= 2)
+				rs->loops++;
+		}
+	}
+out:
+	free(buf);
+	free(header);
+}
+
+static void check_rows_sum(const char *path, enum anl_mode mode)
+{
+	struct row_sums rs = { 0 };
+	struct anl_opts opts = { .mode = mode, .record = rows_sum, .record_data = &rs,
+				 .span = spans_sum, .span_data = &rs };
+	const struct anl_model *m;
+	struct prs_reader *r = NULL;
+	struct anl_ctx *a;
+	struct prs_event ev;
+	int ret;
+
+	assert_int_equal(anl_new(&opts, &a), 0);
+	assert_int_equal(prs_open(path, 0, &r), 0);
+	while ((ret = prs_next(r, &ev)) > 0)
+		assert_int_equal(anl_feed(a, &ev), 0);
+	assert_int_equal(ret, 0);
+	assert_int_equal(anl_finish(a, &m), 0);
+	assert_false(rs.bad);
+	assert_true(m->window_from_markers);
+	/* ids 1 .. N, each once */
+	assert_int_equal(rs.max_id, rs.rows);
+	assert_int_equal(rs.id_sum, rs.rows * (rs.rows + 1) / 2);
+	/* the window is a part (all of the sample's allocations outside it were the recorder's) */
+	assert_true(rs.alloc > 0 && rs.alloc <= rs.rows);
+	assert_int_equal(rs.alloc, m->scope.allocations);
+	assert_int_equal(rs.slow, m->scope.slow);
+	assert_int_equal(rs.failed, m->scope.failed);
+	assert_int_equal(rs.nested, m->scope.nested);
+	assert_int_equal(rs.loops, m->scope.reclaim_loops);
+	assert_int_equal(rs.nr_reclaimed, m->scope.nr_reclaimed);
+	for (int st = 0; st < ANL_STAGE__COUNT; st++) {
+		if (m->scope.stage[st].count != rs.stage[st])
+			print_message("%s: stage %s: rows %" PRIu64 ", report %" PRIu64 "\n", path,
+				      anl_stage_name(st), rs.stage[st], m->scope.stage[st].count);
+		assert_int_equal(rs.stage[st], m->scope.stage[st].count);
+	}
+	/* the HTML bands say the stage table's and the KPI's numbers */
+	assert_int_equal(rs.span_win[ANL_SPAN_DIRECT_RECLAIM],
+			 m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].count);
+	assert_int_equal(rs.span_win_ns[ANL_SPAN_DIRECT_RECLAIM],
+			 m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].total_ns);
+	assert_int_equal(rs.span_win[ANL_SPAN_COMPACTION], m->scope.stage[ANL_STAGE_COMPACTION].count);
+	assert_int_equal(rs.span_win_ns[ANL_SPAN_COMPACTION],
+			 m->scope.stage[ANL_STAGE_COMPACTION].total_ns);
+	assert_int_equal(rs.span_win_ns[ANL_SPAN_KSWAPD_RUN], m->scope.kswapd_run_ns);
+	prs_close(r);
+	anl_free(a);
+}
+
+static void test_rows_window_sums(void **state)
+{
+	(void)state;
+	check_rows_sum("data/sample-6.12-anon-graph.dat", ANL_MODE_AUTO);
+	check_rows_sum("data/6.12-anon-kprobe.txt.zst", ANL_MODE_AUTO);
+	check_rows_sum("data/6.18.44-anon-events.txt.zst", ANL_MODE_AUTO);
+	check_rows_sum("data/6.1.192-oom-kprobe.txt.zst", ANL_MODE_AUTO);
+	/* graph: reclaim is try_to_free_pages()'s duration, not the tracepoints' interval */
+	check_rows_sum("data/sample-6.12-anon-graph.dat", ANL_MODE_EVENTS);
+	check_rows_sum("data/6.1.192-anon-kprobe-lossy.txt.zst", ANL_MODE_EVENTS);
+	check_rows_sum("data/6.12-thp-tcev.dat", ANL_MODE_AUTO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_json_reader_hostile),
 		cmocka_unit_test(test_rows_csv_quoting),
 		cmocka_unit_test(test_stalls_keeps_longest),
+		cmocka_unit_test(test_rows_window_sums),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
