@@ -169,7 +169,8 @@ int cmd_events(int argc, char **argv)
 	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "aCun:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":aCun:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			set.all = true;
@@ -203,18 +204,22 @@ int cmd_events(int argc, char **argv)
 			events_usage(stdout);
 			return EXIT_OK;
 		default:
-			events_usage(stderr);
+			cli_getopt_error("events", c, argv);
 			return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1) {
-		cli_error("events: exactly one trace file expected");
-		events_usage(stderr);
+		cli_usage_error("events", "events: exactly one trace file expected");
 		return EXIT_USAGE;
 	}
 
 	ret = prs_open(argv[optind], (set.all ? PRS_OPT_OTHER : 0) | set.reader |
 		       cli_threads_flag(set.threads), &r);
+	if (ret < 0) {
+		cli_open_error(argv[optind], r, ret);
+		prs_close(r);
+		return EXIT_INPUT;
+	}
 	while (ret == 0 && (!set.limit || printed < set.limit)) {
 		ret = prs_next(r, &ev);
 		if (ret <= 0)

@@ -247,7 +247,8 @@ int cmd_info(int argc, char **argv)
 	int c, status = EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			set.json = true;
@@ -256,13 +257,12 @@ int cmd_info(int argc, char **argv)
 			info_usage(stdout);
 			return EXIT_OK;
 		default:
-			info_usage(stderr);
+			cli_getopt_error("info", c, argv);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		cli_error("info: no trace file given");
-		info_usage(stderr);
+		cli_usage_error("info", "info: no trace file given");
 		return EXIT_USAGE;
 	}
 
@@ -274,8 +274,13 @@ int cmd_info(int argc, char **argv)
 		int ret;
 
 		ret = prs_open(argv[i], 0, &r);
-		if (ret == 0)
-			ret = info_read(r, &seen);
+		if (ret < 0) {
+			cli_open_error(argv[i], r, ret);
+			prs_close(r);
+			status = EXIT_INPUT;
+			continue;
+		}
+		ret = info_read(r, &seen);
 		if (ret < 0) {
 			cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
 			prs_close(r);

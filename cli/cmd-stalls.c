@@ -131,7 +131,8 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "M:T:n:s:jm:h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":M:T:n:s:jm:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'M':
 			if (cli_parse_duration_ns("--min", optarg, &s->flt.min_ns))
@@ -211,14 +212,13 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 			stalls_usage(stdout);
 			exit(EXIT_OK);
 		default:
-			stalls_usage(stderr);
+			cli_getopt_error("stalls", c, argv);
 			return -1;
 		}
 	}
 	if (optind != argc - 1) {
-		cli_error(optind == argc ? "stalls: a TRACE file is needed" :
+		cli_usage_error("stalls", optind == argc ? "stalls: a TRACE file is needed" :
 			  "stalls: one TRACE at a time");
-		stalls_usage(stderr);
 		return -1;
 	}
 	if (s->from_rel == s->to_rel && (s->from_rel ? s->from_rel_ns > s->to_rel_ns :

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* A trace through the analyzer: what analyze, stalls and compare share. */
 #include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "analyzer.h"
 #include "cli.h"
@@ -23,7 +25,7 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 
 	ret = prs_open(path, cli_threads_flag(threads), rp);
 	if (ret < 0) {
-		cli_error("%s", *rp ? prs_errmsg(*rp) : prs_strerror(ret));
+		cli_open_error(path, *rp, ret);
 		return -1;
 	}
 	while ((ret = prs_next(*rp, &ev)) > 0) {
@@ -48,4 +50,33 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * prs_open() failed on @path: one line saying why; when the file is
+ * allocscope's own JSON (a summary given where a trace belongs), what to
+ * do with it instead.
+ */
+void cli_open_error(const char *path, const struct prs_reader *r, int ret)
+{
+	char head[4096];
+	size_t n = 0, i = 0;
+	FILE *f;
+
+	if (ret == -PRS_EFORMAT && (f = fopen(path, "r"))) {
+		n = fread(head, 1, sizeof(head) - 1, f);
+		fclose(f);
+	}
+	head[n] = '\0';
+	while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\t' || head[i] == '\r'))
+		i++;
+	if (i < n && head[i] == '{' && strstr(head, "\"schema_version\"")) {
+		if (strstr(head, "\"capture\""))
+			cli_error("%s: this is an analyze --json summary, not a trace: use compare or merge",
+				  path);
+		else
+			cli_error("%s: this is allocscope JSON output, not a trace", path);
+		return;
+	}
+	cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
 }
