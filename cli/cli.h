@@ -37,6 +37,7 @@ struct prs_reader;
 /* @threads: 2 = decode ahead on a second thread (PRS_OPT_AHEAD), else one thread */
 int  cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, const bool *stop,
 		    int threads);
+void cli_cut_note(const struct prs_reader *r);	/* "FILE: line N: ...: the events before it were read" */
 void cli_open_error(const char *path, const struct prs_reader *r, int ret);	/* prs_open() failed */
 int  cli_parse_threads(const char *s, int *out);	/* --threads N: 1 or 2 */
 unsigned int cli_threads_flag(int threads);	/* PRS_OPT_AHEAD for --threads 2, else 0 */

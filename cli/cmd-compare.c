@@ -368,6 +368,11 @@ static int compare_one(const struct compare_settings *s, const char *path, struc
 		goto out;
 	}
 	ret = cli_feed_trace(path, a, &r, NULL, s->threads);
+	if (ret > 0) {
+		/* the gate does not judge part of a run */
+		cli_error("%s: cut short: not comparable", path);
+		ret = -1;
+	}
 	if (ret < 0)
 		goto out;
 	ret = anl_finish(a, &model);

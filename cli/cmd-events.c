@@ -229,6 +229,12 @@ int cmd_events(int argc, char **argv)
 		ret = 0;
 	}
 	fflush(stdout);
+	if (ret == -PRS_ECUT) {
+		/* every event before the cut was printed */
+		cli_cut_note(r);
+		prs_close(r);
+		return EXIT_TRUNCATED;
+	}
 	if (ret < 0) {
 		/* the lines above are a prefix, not the trace: say so */
 		cli_error("%s (output above is incomplete)", r ? prs_errmsg(r) : prs_strerror(ret));

@@ -281,7 +281,10 @@ int cmd_info(int argc, char **argv)
 			continue;
 		}
 		ret = info_read(r, &seen);
-		if (ret < 0) {
+		if (ret == -PRS_ECUT) {
+			cli_cut_note(r);	/* described up to the cut */
+			status = status == EXIT_OK ? EXIT_TRUNCATED : status;
+		} else if (ret < 0) {
 			cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
 			prs_close(r);
 			status = EXIT_INPUT;

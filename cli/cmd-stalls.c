@@ -65,7 +65,8 @@ static void stalls_usage(FILE *f)
 		"                         (faster only with a second CPU idle)\n"
 		"  -h, --help             this text\n"
 		"\n"
-		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\n"
+		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input, 4 the\n"
+		"trace is cut short (the stalls before the cut are listed).\n"
 		"\n"
 		"EXAMPLES\n"
 		"  allocscope stalls trace.dat\n"
@@ -235,7 +236,7 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 static int stalls_pass(const struct stalls_settings *s, struct anl_opts *opts,
 		       struct anl_ctx **ap, struct prs_reader **rp, const struct anl_model **model)
 {
-	int ret;
+	int ret, cut;
 
 	opts->mode = s->mode;
 	opts->no_window = s->no_window;
@@ -244,14 +245,15 @@ static int stalls_pass(const struct stalls_settings *s, struct anl_opts *opts,
 		cli_error("%s", anl_strerror(ret));
 		return -1;
 	}
-	if (cli_feed_trace(s->trace, *ap, rp, NULL, s->threads))
+	cut = cli_feed_trace(s->trace, *ap, rp, NULL, s->threads);
+	if (cut < 0)
 		return -1;
 	ret = anl_finish(*ap, model);
 	if (ret < 0) {
 		cli_error("%s", anl_strerror(ret));
 		return -1;
 	}
-	return 0;
+	return cut;
 }
 
 /* base + rel, kept inside the trace clock's range */
@@ -275,7 +277,7 @@ static int stalls_resolve(struct stalls_settings *s)
 	const struct anl_model *m;
 	int ret = EXIT_INPUT;
 
-	if (stalls_pass(s, &o, &a, &r, &m))
+	if (stalls_pass(s, &o, &a, &r, &m) < 0)
 		goto out;
 	if (s->from_rel)
 		s->flt.from_ts = rel_ts(m->scope.begin_ts, s->from_rel_ns);
@@ -323,7 +325,7 @@ int cmd_stalls(int argc, char **argv)
 	const struct anl_model *model, *model2;
 	struct rpt_stalls *st = NULL;
 	struct rpt_input in;
-	int ret, status = EXIT_INPUT;
+	int ret, cut, status = EXIT_INPUT;
 
 	if (stalls_parse(argc, argv, &s))
 		return EXIT_USAGE;
@@ -337,7 +339,8 @@ int cmd_stalls(int argc, char **argv)
 
 	o1.record = on_select;
 	o1.record_data = st;
-	if (stalls_pass(&s, &o1, &a1, &r1, &model))
+	cut = stalls_pass(&s, &o1, &a1, &r1, &model);
+	if (cut < 0)
 		goto out;
 	rpt_stalls_end_select(st);
 
@@ -345,7 +348,7 @@ int cmd_stalls(int argc, char **argv)
 	o2.record_data = st;
 	o2.span = on_span;
 	o2.span_data = st;
-	if (stalls_pass(&s, &o2, &a2, &r2, &model2))
+	if (stalls_pass(&s, &o2, &a2, &r2, &model2) < 0)
 		goto out;
 
 	in = (struct rpt_input){
@@ -360,7 +363,7 @@ int cmd_stalls(int argc, char **argv)
 		cli_error("writing the report: %s", strerror(errno));
 		goto out;
 	}
-	status = EXIT_OK;
+	status = cut ? EXIT_TRUNCATED : EXIT_OK;
 out:
 	prs_close(r1);
 	prs_close(r2);

@@ -14,7 +14,9 @@
  * ring-buffer loss).  *rp is the open reader (for its stats and format),
  * closed by the caller.  @stop, if set, ends the feed early (a failed
  * output).  @threads 2: the reader decodes on a thread of its own ahead
- * of the analyzer (PRS_OPT_AHEAD).  0, or -1 after printing one line naming the file.
+ * of the analyzer (PRS_OPT_AHEAD).  0; 1 when the file was cut short (its
+ * events up to the cut analyzed, one line said so); or -1 after printing
+ * one line naming the file.
  */
 int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, const bool *stop,
 		   int threads)
@@ -37,7 +39,9 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 		if (stop && *stop)
 			return 0;
 	}
-	if (ret < 0) {
+	if (ret == -PRS_ECUT) {
+		cli_cut_note(*rp);
+	} else if (ret < 0) {
 		cli_error("%s", prs_errmsg(*rp));
 		return -1;
 	}
@@ -49,7 +53,18 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 		cli_error("%s: %s", path, anl_strerror(ret));
 		return -1;
 	}
-	return 0;
+	return st->cut ? 1 : 0;
+}
+
+/* The one stderr line of a file cut short (prs_next() gave -PRS_ECUT). */
+void cli_cut_note(const struct prs_reader *r)
+{
+	static char said[4096];	/* once per file: stalls reads a trace twice */
+
+	if (!strcmp(said, prs_errmsg(r)))
+		return;
+	snprintf(said, sizeof(said), "%s", prs_errmsg(r));
+	cli_error("%s: the events before it were read", prs_errmsg(r));
 }
 
 /*

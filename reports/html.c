@@ -817,7 +817,15 @@ int rpt_html(const struct rpt_input *in, const struct rpt_timeline *tl, FILE *f)
 		rpt_html_badge(f, "no", "events lost");
 	fprintf(f, " &middot; kernel ");
 	rpt_html_str(f, m->kernel ? m->kernel : "unknown");
-	fprintf(f, " &middot; window %s</p></header>\n", rpt_fmt_ns(b, sizeof(b), m->window_ns));
+	fprintf(f, " &middot; window %s", rpt_fmt_ns(b, sizeof(b), m->window_ns));
+	if (in->pstats && in->pstats->cut) {
+		fprintf(f, " &middot; ");
+		rpt_html_badge(f, "no", "cut short");
+		fprintf(f, " at %s %s: only the events before it are analyzed",
+			in->pstats->cut_line ? "line" : "offset",
+			rpt_fmt_count(b, sizeof(b), in->pstats->cut_at));
+	}
+	fprintf(f, "</p></header>\n");
 
 	kpis(f, m);
 	timeline(f, m, tl);

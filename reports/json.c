@@ -67,6 +67,12 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	rpt_json_str(f, in->trace_path);
 	fprintf(f, ", \"format\": ");
 	rpt_json_str(f, in->format);
+	/* a file cut short: where (only the events before it are in this summary) */
+	if (in->pstats && in->pstats->cut)
+		fprintf(f, ", \"cut_at\": {\"%s\": %" PRIu64 "}", in->pstats->cut_line ? "line" : "offset",
+			in->pstats->cut_at);
+	else if (in->pstats && !in->merged_inputs)
+		fprintf(f, ", \"cut_at\": null");
 	fprintf(f, "},\n");
 
 	if (in->merged_inputs) {

@@ -319,6 +319,10 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 	fprintf(f, "  lost events %s in %s markers%s\n", num(&n, m->anomalies.lost_events),
 		num(&n, m->anomalies.lost_markers),
 		m->anomalies.lost_markers ? " (allocations open across them are excluded from latency)" : "");
+	if (in->pstats && in->pstats->cut)
+		fprintf(f, "  input       %sCUT SHORT at %s %s: only the events before it are analyzed%s\n",
+			rpt_sgr(in, RPT_SGR_RED), in->pstats->cut_line ? "line" : "offset",
+			num(&n, in->pstats->cut_at), off);
 	if (m->anomalies.ring_known) {
 		bool lossy = m->anomalies.ring_overrun || m->anomalies.ring_dropped;
 
