@@ -42,6 +42,7 @@ void cli_open_error(const char *path, const struct prs_reader *r, int ret);	/* p
 int  cli_parse_threads(const char *s, int *out);	/* --threads N: 1 or 2 */
 unsigned int cli_threads_flag(int threads);	/* PRS_OPT_AHEAD for --threads 2, else 0 */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *cli_count(char *buf, size_t len, uint64_t n);	/* "265,270" */
 int  cli_parse_u64(const char *opt, const char *s, uint64_t *out);
 int  cli_parse_duration_ns(const char *opt, const char *s, uint64_t *out);	/* "10ms", "2.5s", "500us", "100ns" */
 int  cli_not_an_input(const char *opt, const char *out, const char *const *inputs, size_t n);

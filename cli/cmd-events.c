@@ -28,18 +28,24 @@ static void events_usage(FILE *f)
 		"Usage: allocscope events [OPTIONS] TRACE\n"
 		"\n"
 		"Prints the normalized event stream, one event per line:\n"
-		"  TS_NS CPU PID TGID KIND NAME [COMM] FIELD=VALUE...\n"
-		"Fields a trace did not carry are left out.\n"
+		"  TS CPU PID TGID KIND NAME comm=COMM FIELD=VALUE...\n"
+		"TS in seconds with nine decimals (the trace's clock); PID or TGID -1: the\n"
+		"trace did not say; fields a trace did not carry are left out.\n"
 		"\n"
 		"  -a, --all        also events allocscope does not use (kind 'other')\n"
 		"  -C, --no-comm    leave task names out\n"
 		"  -u, --usec       timestamps rounded to the nearest microsecond\n"
-		"  -n, --limit N    stop after N events\n"
+		"  -n, --limit N    stop after N events (N >= 1; without it: every event)\n"
 		"      --reader R   trace.dat reader: stream (default, bounded memory) or\n"
-		"                   libtracecmd (the library's own, a cross-check)\n"
+		"                   libtracecmd (the library's own, a cross-check; refused\n"
+		"                   for text traces, which have one reader)\n"
 		"      --threads N  1 (default): read on this thread; 2: decode on a second\n"
 		"                   thread ahead of the printing\n"
 		"  -h, --help       this text\n"
+		"\n"
+		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input (the lines\n"
+		"printed before are a prefix), 4 the file is cut short (every event before\n"
+		"the cut printed).\n"
 		"\n"
 		"EXAMPLES\n"
 		"  allocscope events trace.dat | head\n"
@@ -184,6 +190,10 @@ int cmd_events(int argc, char **argv)
 		case 'n':
 			if (cli_parse_u64("--limit", optarg, &set.limit))
 				return EXIT_USAGE;
+			if (!set.limit) {
+				cli_usage_error("events", "--limit: at least 1 (leave it out to print every event)");
+				return EXIT_USAGE;
+			}
 			break;
 		case 'R':
 			if (!strcmp(optarg, "libtracecmd")) {
@@ -219,6 +229,12 @@ int cmd_events(int argc, char **argv)
 		cli_open_error(argv[optind], r, ret);
 		prs_close(r);
 		return EXIT_INPUT;
+	}
+	if (set.reader == PRS_OPT_LIBTRACECMD && prs_format(r) != PRS_FMT_TRACE_DAT) {
+		cli_usage_error("events", "--reader libtracecmd: %s is %s, not a trace.dat (text has one reader)",
+				argv[optind], prs_format_name(prs_format(r)));
+		prs_close(r);
+		return EXIT_USAGE;
 	}
 	while (ret == 0 && (!set.limit || printed < set.limit)) {
 		ret = prs_next(r, &ev);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -337,4 +338,20 @@ void cli_out_abort(struct cli_out *o)
 		free(o->tmp);
 		o->tmp = NULL;
 	}
+}
+
+/* @n with thousands separators ("265,270"), as the reports print counts. */
+const char *cli_count(char *buf, size_t len, uint64_t n)
+{
+	char digits[24];
+	int nd = snprintf(digits, sizeof(digits), "%" PRIu64, n);
+	size_t o = 0;
+
+	for (int i = 0; i < nd && o + 2 < len; i++) {
+		if (i && (nd - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
 }
