@@ -50,9 +50,27 @@ static double per_sec(uint64_t n, uint64_t window_ns)
 	return window_ns ? (double)n / ((double)window_ns / 1e9) : 0;
 }
 
+/*
+ * @ns in one unit (@unit_ns: 1e3 = us, 1e6 = ms), one decimal, thousands
+ * separated: a column of the Stages table keeps one unit, so that its
+ * numbers compare at a glance ("22,352.1" us, not "22.4ms" under "18.9us").
+ */
+static const char *fmt_in(char *buf, size_t len, uint64_t ns, uint64_t unit_ns)
+{
+	uint64_t tenths = (ns * 10 + unit_ns / 2) / unit_ns;
+	char whole[32];
+
+	if (ns == PRS_NO_VALUE)
+		return snprintf(buf, len, "-"), buf;
+	rpt_fmt_count(whole, sizeof(whole), tenths / 10);
+	snprintf(buf, len, "%.26s.%u", whole, (unsigned int)(tenths % 10));
+	return buf;
+}
+
+/* TOTAL in ms, every latency column in us */
 static void stage_row(FILE *f, const char *name, const struct anl_stat *s)
 {
-	char b[8][24], c[32];
+	char b[8][32], c[32];
 
 	rpt_fmt_count(c, sizeof(c), s->count);
 	if (!s->timed) {
@@ -60,13 +78,13 @@ static void stage_row(FILE *f, const char *name, const struct anl_stat *s)
 			s->count ? "   (count only: no time in this mode)" : "");
 		return;
 	}
-	fprintf(f, "  %-15s %9s %9s %9s %9s %9s %9s %9s %9s\n", name, c,
-		fmt_ns(b[0], 24, s->total_ns), fmt_ns(b[1], 24, s->total_ns / s->timed),
-		fmt_ns(b[2], 24, anl_stat_percentile(s, 50)),
-		fmt_ns(b[3], 24, anl_stat_percentile(s, 90)),
-		fmt_ns(b[4], 24, anl_stat_percentile(s, 99)),
-		fmt_ns(b[5], 24, anl_stat_percentile(s, 99.9)),
-		fmt_ns(b[6], 24, s->max_ns));
+	fprintf(f, "  %-15s %9s %10s %10s %10s %10s %10s %10s %11s\n", name, c,
+		fmt_in(b[0], 32, s->total_ns, 1000000), fmt_in(b[1], 32, s->total_ns / s->timed, 1000),
+		fmt_in(b[2], 32, anl_stat_percentile(s, 50), 1000),
+		fmt_in(b[3], 32, anl_stat_percentile(s, 90), 1000),
+		fmt_in(b[4], 32, anl_stat_percentile(s, 99), 1000),
+		fmt_in(b[5], 32, anl_stat_percentile(s, 99.9), 1000),
+		fmt_in(b[6], 32, s->max_ns, 1000));
 }
 
 /* print_log2_hist() of libbpf-tools: power-of-two rows, a 40-column bar. */
@@ -115,7 +133,7 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 		num(&n, t->slow), per_sec(t->slow, m->window_ns),
 		t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0, mark);
 	fprintf(f, "  failed (NULL)         %10s%s\n", num(&n, t->failed),
-		est ? " (from mm_page_alloc page=(nil))" : "");
+		est ? "   from mm_page_alloc with page=(nil)" : "");
 	if (t->nested)
 		fprintf(f, "  nested (in reclaim)   %10s\n", num(&n, t->nested));
 	if (m->kswapd_known)
@@ -248,7 +266,7 @@ static void groundtruth(FILE *f, const struct rpt_input *in)
 			"--vmstat-before/--vmstat-after)");
 		return;
 	}
-	snprintf(title, sizeof(title), "Ground truth: trace vs kernel vmstat deltas (%s)",
+	snprintf(title, sizeof(title), "Ground truth: trace vs kernel vmstat deltas, from %s",
 		 m->vmstat_source);
 	heading(f, in, title);
 	fprintf(f, "  %-16s %10s %10s %10s  %-8s %s\n", "COUNTER", "ENTRIES", "TRACE", "KERNEL", "MATCH",
@@ -337,8 +355,8 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 	heading(f, in, m->mode == ANL_MODE_EVENTS ?
 		"Stages (estimated from tracepoints: compaction = try .. last compaction_end)" :
 		"Stages");
-	fprintf(f, "  %-15s %9s %9s %9s %9s %9s %9s %9s %9s\n", "STAGE", "COUNT", "TOTAL", "MEAN",
-		"P50", "P90", "P99", "P99.9", "MAX");
+	fprintf(f, "  %-15s %9s %10s %10s %10s %10s %10s %10s %11s\n", "STAGE", "COUNT", "TOTAL ms",
+		"MEAN us", "P50 us", "P90 us", "P99 us", "P99.9 us", "MAX us");
 	for (int s = 0; s < ANL_STAGE__COUNT; s++)
 		stage_row(f, anl_stage_name(s), &t->stage[s]);
 
