@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A trace cut short is analyzed up to the cut (exit 4), marked in text, JSON
 # and HTML, and said in one stderr line naming the file and the line or
-# offset.  Cases cut at run time from real traces (no copies committed):
+# offset.  Cases cut at run time from real traces (no copies committed; the
+# trace.dat ones at the end):
 # the text of 6.12-anon-kprobe.txt.zst without its last 1,000 bytes (ends
 # inside a line), and the .zst itself cut in half (ends inside a frame, and
 # its window has a begin marker and no end marker).  The cut text must count
@@ -66,5 +67,29 @@ run 2 compare compare "$T/cut.txt" -- "$T/whole.txt"
 grep -q 'cut.txt: cut short: not comparable' "$T/compare.err" 2>/dev/null ||
 	grep -q 'cut short: not comparable' "$T/compare.err" || bad "compare: $(cat "$T/compare.err")"
 
-[ $status = 0 ] && echo "cut-short: ok (text cut inside a line, .zst cut inside a frame: exit 4, marked, counts = whole lines')"
+# trace.dat without its last 1,000 bytes: v7 (the bundled sample, recorded by
+# allocscope record: the options after the CPU data are gone, the CPU data is
+# found by its sections) reads every event: the report equals the whole
+# file's but for the input line (and the ring-buffer counts, kept in the lost
+# options); v6 (CPU data cut): the whole pages before the cut
+S=tests/data/sample-6.12-anon-graph.dat
+head -c $(($(stat -c %s "$S") - 1000)) "$S" >"$T/sample-cut.dat"
+run 4 dat analyze "$T/sample-cut.dat"
+grep -q "sample-cut.dat: offset [0-9]*: file is truncated inside .*: the events before it were read" "$T/dat.err" ||
+	bad "dat: stderr: $(cat "$T/dat.err")"
+"$BIN" analyze "$S" >"$T/sample-whole.out"
+diff <(sed '1d; /^  input /d' "$T/dat.out") <(sed '1d; /^  ring buffer /d' "$T/sample-whole.out") >/dev/null ||
+	bad "dat: the cut sample's report differs from the whole one's: $(diff <(sed '1d; /^  input /d' "$T/dat.out") <(sed '1d; /^  ring buffer /d' "$T/sample-whole.out") | head -6)"
+run 4 dat-threads analyze --threads 2 "$T/sample-cut.dat"
+cmp -s "$T/dat.out" "$T/dat-threads.out" || bad "--threads 2 reads the cut trace.dat differently"
+run 2 dat-libtracecmd events --reader libtracecmd "$T/sample-cut.dat"
+grep -q 'the libtracecmd reader cannot read up to the cut' "$T/dat-libtracecmd.err" || bad "libtracecmd: $(cat "$T/dat-libtracecmd.err")"
+V=tests/data/6.1.192-calm-kprobe-v6.dat
+head -c $(($(stat -c %s "$V") - 1000)) "$V" >"$T/v6-cut.dat"
+run 4 v6 info "$T/v6-cut.dat"
+grep -q 'v6-cut.dat: offset [0-9]*: file is truncated inside CPU 1 data of buffer "": the events before it were read' "$T/v6.err" ||
+	bad "v6: stderr: $(cat "$T/v6.err")"
+grep -q '^  cut short:    at offset ' "$T/v6.out" || bad "v6: info does not say cut short"
+
+[ $status = 0 ] && echo "cut-short: ok (text cut inside a line, .zst inside a frame, trace.dat v7 and v6 without their last 1,000 bytes: exit 4, marked, counts = what is whole)"
 exit $status
