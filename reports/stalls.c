@@ -354,7 +354,7 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 	if (!st->n)
 		return ferror(f) ? -1 : 0;
 
-	fprintf(f, "\n  %s%3s %9s  %13s %10s %7s %-16s %5s %s%s\n", bold, "#", "TOTAL",
+	fprintf(f, "\n  %s%3s %10s  %13s %10s %7s %-16s %5s %s%s\n", bold, "#", "TOTAL ms",
 		"TIME (trace)", "+WINDOW", "PID", "COMM", "ORDER", "OUTCOME", off);
 	for (unsigned int i = 0; i < st->n; i++) {
 		const struct stall *s = &st->heap[i];
@@ -367,8 +367,8 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			snprintf(ord, sizeof(ord), "%d", r->order);
 		else
 			snprintf(ord, sizeof(ord), "?");
-		fprintf(f, "  %3u %s%9s%s  %13s %10s %7d %-16.16s %5s %s%s%s\n", i + 1, bold,
-			rpt_fmt_ns(b[0], 96, r->latency_ns), off, fmt_ts(b[1], 96, r->start_ts),
+		fprintf(f, "  %3u %s%10s%s  %13s %10s %7d %-16.16s %5s %s%s%s\n", i + 1, bold,
+			rpt_fmt_fixed(b[0], 96, r->latency_ns, 1000000, 3), off, fmt_ts(b[1], 96, r->start_ts),
 			fmt_rel(b[2], 96, r->start_ts, base), r->pid, r->comm[0] ? r->comm : "?", ord,
 			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r->outcome),
 			failed ? off : "");

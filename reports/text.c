@@ -50,21 +50,9 @@ static double per_sec(uint64_t n, uint64_t window_ns)
 	return window_ns ? (double)n / ((double)window_ns / 1e9) : 0;
 }
 
-/*
- * @ns in one unit (@unit_ns: 1e3 = us, 1e6 = ms), one decimal, thousands
- * separated: a column of the Stages table keeps one unit, so that its
- * numbers compare at a glance ("22,352.1" us, not "22.4ms" under "18.9us").
- */
 static const char *fmt_in(char *buf, size_t len, uint64_t ns, uint64_t unit_ns)
 {
-	uint64_t tenths = (ns * 10 + unit_ns / 2) / unit_ns;
-	char whole[32];
-
-	if (ns == PRS_NO_VALUE)
-		return snprintf(buf, len, "-"), buf;
-	rpt_fmt_count(whole, sizeof(whole), tenths / 10);
-	snprintf(buf, len, "%.26s.%u", whole, (unsigned int)(tenths % 10));
-	return buf;
+	return rpt_fmt_fixed(buf, len, ns, unit_ns, 1);
 }
 
 /* TOTAL in ms, every latency column in us */
@@ -212,14 +200,14 @@ static void top_tasks(FILE *f, const struct rpt_input *in)
 	if (!n || !m->nr_tasks)
 		return;
 	heading(f, in, "Top tasks by stall time");
-	fprintf(f, "  %7s %-16s %10s %8s %7s %10s\n", "PID", "COMM", "ALLOCS", "SLOW", "FAILED",
-		"STALL");
+	fprintf(f, "  %7s %-16s %10s %8s %7s %11s\n", "PID", "COMM", "ALLOCS", "SLOW", "FAILED",
+		"STALL ms");
 	for (size_t i = 0; i < m->nr_tasks && i < n; i++) {
 		const struct anl_task_sum *t = &m->tasks[i];
 
-		fprintf(f, "  %7d %-16s %10s %8s %7s %10s\n", t->pid, t->comm[0] ? t->comm : "?",
+		fprintf(f, "  %7d %-16s %10s %8s %7s %11s\n", t->pid, t->comm[0] ? t->comm : "?",
 			num(&c, t->allocations), num(&c, t->slow), num(&c, t->failed),
-			fmt_ns(b, sizeof(b), t->stall_ns));
+			rpt_fmt_fixed(b, sizeof(b), t->stall_ns, 1000000, 3));
 	}
 }
 
@@ -230,7 +218,7 @@ static void breakdowns(FILE *f, const struct rpt_input *in)
 	char b[24];
 
 	heading(f, in, "By order");
-	fprintf(f, "  %5s %10s %8s %7s %10s\n", "ORDER", "ALLOCS", "SLOW", "FAILED", "STALL");
+	fprintf(f, "  %5s %10s %8s %7s %11s\n", "ORDER", "ALLOCS", "SLOW", "FAILED", "STALL ms");
 	for (int o = 0; o <= ANL_MAX_ORDER + 1; o++) {
 		const struct anl_order *r = &t->by_order[o];
 
@@ -240,18 +228,19 @@ static void breakdowns(FILE *f, const struct rpt_input *in)
 			fprintf(f, "  %5d", o);
 		else
 			fprintf(f, "  %5s", "?");
-		fprintf(f, " %10s %8s %7s %10s\n", num(&n, r->allocations), num(&n, r->slow),
-			num(&n, r->failed), fmt_ns(b, sizeof(b), r->stall_ns));
+		fprintf(f, " %10s %8s %7s %11s\n", num(&n, r->allocations), num(&n, r->slow),
+			num(&n, r->failed), rpt_fmt_fixed(b, sizeof(b), r->stall_ns, 1000000, 3));
 	}
 	heading(f, in, "By gfp class");
-	fprintf(f, "  %-28s %10s %8s %7s %10s\n", "CLASS", "ALLOCS", "SLOW", "FAILED", "STALL");
+	fprintf(f, "  %-28s %10s %8s %7s %11s\n", "CLASS", "ALLOCS", "SLOW", "FAILED", "STALL ms");
 	for (int i = 0; i < ANL_GFP_CLASSES; i++) {
 		const struct anl_class *c = &t->by_gfp[i];
 
 		if (!c->allocations)
 			continue;
-		fprintf(f, "  %-28s %10s %8s %7s %10s\n", c->name, num(&n, c->allocations),
-			num(&n, c->slow), num(&n, c->failed), fmt_ns(b, sizeof(b), c->stall_ns));
+		fprintf(f, "  %-28s %10s %8s %7s %11s\n", c->name, num(&n, c->allocations),
+			num(&n, c->slow), num(&n, c->failed),
+			rpt_fmt_fixed(b, sizeof(b), c->stall_ns, 1000000, 3));
 	}
 }
 

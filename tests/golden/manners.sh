@@ -21,6 +21,13 @@ for f in tests/data/sample-6.12-anon-graph.dat tests/data/6.12-anon-kprobe.txt.z
 		for (i = 3; i <= NF; i++) if ($i !~ /^[0-9,]+\.[0-9]$/ && $i != "-") { print; exit 1 } }' >/dev/null ||
 		bad "$f: a Stages cell carries its own unit"
 	sed -n '/^Stages/,/^$/p' <<<"$out" | grep -q 'TOTAL ms .*MEAN us .*MAX us' || bad "$f: no units in the Stages header"
+	# the STALL column of the task, order and gfp tables, and stalls' TOTAL: ms, in the header
+	for t in '^Top tasks' '^By order' '^By gfp class'; do
+		sed -n "/$t/,/^\$/p" <<<"$out" | awk 'NR == 2 && $NF != "ms" { exit 1 }
+			NR > 2 && NF > 3 && $NF !~ /^[0-9,]+\.[0-9][0-9][0-9]$/ { exit 1 }' ||
+			bad "$f: '$t' STALL column not in one unit"
+	done
+	grep -q '^    #   TOTAL ms ' <<<"$out" || bad "$f: stalls' TOTAL column has no unit in its header"
 done
 
 err=$("$BIN" events -n 0 tests/data/6.12-thp-tcev.dat 2>&1 >/dev/null); rc=$?
