@@ -30,6 +30,13 @@ for f in tests/data/sample-6.12-anon-graph.dat tests/data/6.12-anon-kprobe.txt.z
 	grep -q '^    #   TOTAL ms ' <<<"$out" || bad "$f: stalls' TOTAL column has no unit in its header"
 done
 
+# the HTML report's tables likewise: the unit in the header, plain numbers in the cells
+page=$("$BIN" analyze --html - tests/data/6.12-anon-kprobe.txt.zst)
+grep -q '<th>total ms</th><th>mean us</th><th>p50 us</th>' <<<"$page" || bad "html: Stages header without units"
+grep -q 'direct_reclaim</td><td class=num>18</td><td class=num>134.8</td><td class=num>7,489.1</td>' <<<"$page" ||
+	bad "html: Stages cells not in the header's units"
+[ "$(grep -o '<th>stall ms</th>' <<<"$page" | wc -l)" = 3 ] || bad "html: STALL columns without units"
+
 err=$("$BIN" events -n 0 tests/data/6.12-thp-tcev.dat 2>&1 >/dev/null); rc=$?
 [ $rc = 1 ] && [ "$(wc -l <<<"$err")" = 1 ] && grep -q -- '--limit: at least 1' <<<"$err" || bad "events -n 0: exit $rc: $err"
 err=$("$BIN" events --reader libtracecmd tests/data/6.12-anon-kprobe.txt.zst 2>&1 >/dev/null); rc=$?
