@@ -322,6 +322,10 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		 fmt_ts(b[0], 96, m->scope.begin_ts), fmt_ts(b[1], 96, m->scope.end_ts),
 		 rpt_fmt_ns(b[2], 96, m->window_ns), m->window_source);
 	rpt_put_wrapped(f, 2, line);
+	if (in->pstats && in->pstats->cut)
+		fprintf(f, "  input    %sCUT SHORT at %s %s: only the stalls before it are listed%s\n",
+			rpt_sgr(in, RPT_SGR_RED), in->pstats->cut_line ? "line" : "offset",
+			rpt_fmt_count(b[0], 96, in->pstats->cut_at), off);
 	{
 		size_t o = (size_t)snprintf(line, sizeof(line), "filter   latency >= %s",
 					    rpt_fmt_ns(b[0], 96, flt->min_ns));
@@ -406,6 +410,11 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 	rpt_json_str(f, in->trace_path);
 	fprintf(f, ", \"format\": ");
 	rpt_json_str(f, in->format);
+	if (in->pstats && in->pstats->cut)
+		fprintf(f, ", \"cut_at\": {\"%s\": %" PRIu64 "}", in->pstats->cut_line ? "line" : "offset",
+			in->pstats->cut_at);
+	else
+		fprintf(f, ", \"cut_at\": null");
 	fprintf(f, "},\n  \"mode\": ");
 	rpt_json_str(f, anl_mode_name(m->mode));
 	fprintf(f, ",\n  \"window_begin_ns\": %" PRIu64 ", \"window_end_ns\": %" PRIu64

@@ -62,6 +62,7 @@ cmp -s "$T/zst.out" "$T/zst-threads.out" || bad "--threads 2 analyzes the cut .z
 run 4 events events "$T/half.txt.zst"
 run 4 info info "$T/cut.txt"
 run 4 stalls stalls "$T/cut.txt"
+grep -q '^  input    CUT SHORT at line ' "$T/stalls.out" || bad "stalls: no CUT SHORT line"
 # the gate does not judge part of a run
 run 2 compare compare "$T/cut.txt" -- "$T/whole.txt"
 grep -q 'cut.txt: cut short: not comparable' "$T/compare.err" 2>/dev/null ||
