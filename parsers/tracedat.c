@@ -801,7 +801,10 @@ static int td_v7_recover_buffer(struct td_walk *w, uint64_t pos, uint64_t sz)
  * Walk the sections to every flyrecord section no BUFFER option named, and
  * lay out its CPUs' compressed data the way trace-cmd writes it:
  * page-aligned, count(4), chunks, CPUs in id order.  Uncompressed data has
- * no chunk table to walk: that stays an error.
+ * no chunk table to walk: that stays an error.  trace-cmd writes nothing
+ * for a CPU without data, so a buffer whose first CPUs recorded nothing
+ * gets its data's CPU ids shifted down: the ids of a recovered buffer are
+ * an assumption (the events and their order are not).
  */
 static int td_v7_recover(struct td_walk *w, uint64_t lost)
 {
