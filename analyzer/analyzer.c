@@ -1619,6 +1619,16 @@ static const char win_vmcap[] = "VMCAP_WINDOW markers";
 static const char win_begin[] = "allocscope markers";
 static const char win_window[] = "allocscope window-begin/end markers";
 
+/* A window whose end marker never came (a trace cut short, a capture killed) */
+static const char *window_unclosed(const char *source)
+{
+	if (source == win_vmcap)
+		return "VMCAP_WINDOW_BEGIN marker, no end marker: to end of trace";
+	if (source == win_begin)
+		return "allocscope begin marker, no end marker: to end of trace";
+	return "allocscope window-begin marker, no end marker: to end of trace";
+}
+
 static void window_end(struct anl_ctx *a, uint64_t ts, const char *source)
 {
 	if (a->win_state == 1 && a->win_source == source)
@@ -2498,7 +2508,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	est = m->mode == ANL_MODE_EVENTS ? EST : EXACT;
 	scope = a->win_state && !a->opts.no_window ? WIN : ALL;
 	m->window_from_markers = scope == WIN;
-	m->window_source = scope == WIN ? a->win_source : "whole trace";
+	m->window_source = scope != WIN ? "whole trace" :
+			   a->win_state == 1 ? window_unclosed(a->win_source) : a->win_source;
 	m->first_ts = a->seen_any ? a->first_ts : 0;
 	m->last_ts = a->last_ts;
 	m->window_ns = scope == WIN ? a->win_end - a->win_begin :

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "report.h"	/* struct rpt_content */
 
@@ -15,6 +16,7 @@ enum {
 	EXIT_USAGE	= 1,	/* bad options */
 	EXIT_INPUT	= 2,	/* unreadable or malformed input */
 	EXIT_GATE	= 3,	/* compare: the KPI gate failed */
+	EXIT_TRUNCATED	= 4,	/* analyzed, but the input was cut short */
 };
 
 struct cli_command {
@@ -43,9 +45,12 @@ int  cli_parse_kernel(const char *s, const char **out);	/* --kernel RELEASE */
 /* anl_finish(), the --kernel and forced mode (-m) checks: 0, or the exit status after saying why */
 int  cli_finish_trace(const char *path, struct anl_ctx *a, const char *kernel,
 		      const struct anl_model **model);
+void cli_cut_note(const struct prs_reader *r);	/* "FILE: line N: ...: the events before it were read" */
+void cli_open_error(const char *path, const struct prs_reader *r, int ret);	/* prs_open() failed */
 int  cli_parse_threads(const char *s, int *out);	/* --threads N: 1 or 2 */
 unsigned int cli_threads_flag(int threads);	/* PRS_OPT_AHEAD for --threads 2, else 0 */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *cli_count(char *buf, size_t len, uint64_t n);	/* "265,270" */
 int  cli_parse_u64(const char *opt, const char *s, uint64_t *out);
 int  cli_parse_duration_ns(const char *opt, const char *s, uint64_t *out);	/* "10ms", "2.5s", "500us", "100ns" */
 int  cli_not_an_input(const char *opt, const char *out, const char *const *inputs, size_t n);
@@ -79,6 +84,28 @@ void cli_capture_of_summary(struct cli_capture *cap, const char *input, const ch
  */
 int  cli_refuse_duplicates(const char *const *inputs, const struct cli_file_id *ids, size_t n,
 			   const struct cli_capture *caps, size_t ncaps);
+/* usage errors: one line ending in "(try 'allocscope CMD --help')" */
+void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_getopt_error(const char *cmd, int c, char **argv);	/* getopt_long's '?' or ':' */
+
+/*
+ * An output file written to a temporary file beside it and renamed over it
+ * only by cli_out_commit(); cli_out_abort() (and SIGINT/SIGTERM/SIGHUP)
+ * removes the temporary file.  "-" is stdout; a device or FIFO is written
+ * directly.  An existing regular file is replaced only with @overwrite;
+ * otherwise a usage error names @force_opt.
+ */
+struct cli_out {
+	FILE		*f;
+	const char	*path;
+	const char	*opt;
+	char		*tmp;
+	bool		overwrite;
+};
+int  cli_out_open(struct cli_out *o, const char *cmd, const char *opt, const char *path,
+		  bool overwrite, const char *force_opt);	/* 0, or -1: a usage error printed */
+int  cli_out_commit(struct cli_out *o);	/* 0, or -1 after saying why (nothing left behind) */
+void cli_out_abort(struct cli_out *o);
 
 #ifndef ALLOCSCOPE_VERSION
 #define ALLOCSCOPE_VERSION "0.1"

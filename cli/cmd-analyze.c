@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analyzer.h"
 #include "cli.h"
@@ -32,6 +33,7 @@ struct analyze_settings {
 	const char	*html;		/* self-contained HTML report */
 	const char	*kernel;	/* --kernel: release when the trace does not say */
 	bool		include_recorder;	/* --include-recorder */
+	bool		overwrite;	/* -f: replace existing output files */
 	enum cli_color	color;
 	int		threads;	/* --threads: 2 = decode ahead (0 = 1) */
 	const char	*trace;
@@ -42,7 +44,7 @@ struct analyze_settings {
 
 /* Outputs the record callback writes to while the analyzer streams. */
 struct analyze_sinks {
-	FILE			*csv, *records;
+	struct cli_out		csv, records, html;
 	struct rpt_timeline	*tl;
 	bool			write_failed;
 };
@@ -65,6 +67,8 @@ static void analyze_usage(FILE *f)
 		"      --records FILE       the same rows as JSON Lines ('-' = stdout)\n"
 		"      --html FILE          one self-contained HTML report (inline CSS and SVG,\n"
 		"                           no script): KPIs, timeline, histograms, tasks\n"
+		"  -f, --force              replace output files that exist (also --overwrite;\n"
+		"                           without it an existing output is refused)\n"
 		"  -m, --mode MODE          force the capture mode: graph, graph+retval,\n"
 		"                           retprobe, events (default: detected); a mode whose\n"
 		"                           events the trace lacks is an error\n"
@@ -90,7 +94,13 @@ static void analyze_usage(FILE *f)
 		"                           analysis (faster only with a second CPU idle)\n"
 		"  -h, --help               this text\n"
 		"\n"
-		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\n"
+		"Output files are written beside their target and renamed over it only when\n"
+		"complete: a failed or interrupted run leaves no partial output behind.\n"
+		"\n"
+		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input, 4 the\n"
+		"trace is cut short (text ending inside a line, zstd inside a frame, a\n"
+		"trace.dat inside or after its CPU data): what is before the cut is analyzed\n"
+		"and the report says so.\n"
 		"\n"
 		"EXAMPLES\n"
 		"  allocscope analyze trace.dat\n"
@@ -101,7 +111,8 @@ static void analyze_usage(FILE *f)
 }
 
 enum { OPT_VM_BEFORE = 256, OPT_VM_AFTER, OPT_NO_WINDOW, OPT_NO_HIST, OPT_CSV, OPT_RECORDS,
-       OPT_HTML, OPT_COLOR, OPT_NO_COLOR, OPT_THREADS, OPT_KERNEL, OPT_INCLUDE_RECORDER };
+       OPT_HTML, OPT_COLOR, OPT_NO_COLOR, OPT_THREADS, OPT_KERNEL, OPT_INCLUDE_RECORDER,
+       OPT_OVERWRITE };
 
 static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 {
@@ -121,16 +132,23 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 		{ "threads",		required_argument,	NULL, OPT_THREADS },
 		{ "kernel",		required_argument,	NULL, OPT_KERNEL },
 		{ "include-recorder",	no_argument,		NULL, OPT_INCLUDE_RECORDER },
+		{ "force",		no_argument,		NULL, 'f' },
+		{ "overwrite",		no_argument,		NULL, OPT_OVERWRITE },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jm:t:h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jfm:t:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			s->json = true;
+			break;
+		case 'f':
+		case OPT_OVERWRITE:
+			s->overwrite = true;
 			break;
 		case 'm':
 			if (anl_mode_parse(optarg, &s->mode) || s->mode == ANL_MODE_AUTO) {
@@ -190,14 +208,13 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 			analyze_usage(stdout);
 			exit(EXIT_OK);
 		default:
-			analyze_usage(stderr);
+			cli_getopt_error("analyze", c, argv);
 			return -1;
 		}
 	}
 	if (optind != argc - 1) {
-		cli_error(optind == argc ? "analyze: a TRACE file is needed" :
+		cli_usage_error("analyze", optind == argc ? "analyze: a TRACE file is needed" :
 			  "analyze: one TRACE at a time");
-		analyze_usage(stderr);
 		return -1;
 	}
 	if (!s->vmstat_before != !s->vmstat_after) {
@@ -222,9 +239,9 @@ static void analyze_record(const struct anl_alloc *rec, void *data)
 {
 	struct analyze_sinks *k = data;
 
-	if (k->csv && rpt_rows_write(RPT_ROWS_CSV, rec, k->csv))
+	if (k->csv.f && rpt_rows_write(RPT_ROWS_CSV, rec, k->csv.f))
 		k->write_failed = true;
-	if (k->records && rpt_rows_write(RPT_ROWS_JSONL, rec, k->records))
+	if (k->records.f && rpt_rows_write(RPT_ROWS_JSONL, rec, k->records.f))
 		k->write_failed = true;
 	if (k->tl)
 		rpt_timeline_record(k->tl, rec);
@@ -249,65 +266,126 @@ static int analyze_outputs_not_inputs(const struct analyze_settings *s)
 	return 0;
 }
 
-static FILE *open_out(const char *path)
+/* --csv, --records, --html: each a temporary file until the report is complete. */
+static int analyze_open_outputs(const struct analyze_settings *s, struct analyze_sinks *k)
 {
-	FILE *f;
+	const char *force = "-f/--force";
 
-	if (!strcmp(path, "-"))
-		return stdout;
-	f = fopen(path, "w");
-	if (!f)
-		cli_error("%s: %s", path, strerror(errno));
-	return f;
-}
-
-/* Close an output; 0, or -1 after saying why. */
-static int close_out(FILE *f, const char *path)
-{
-	if (!f)
-		return 0;
-	if (f == stdout)
-		return fflush(f) ? cli_error("writing stdout: %s", strerror(errno)), -1 : 0;
-	if (fclose(f)) {
-		cli_error("writing %s: %s", path, strerror(errno));
+	if (s->csv && (cli_out_open(&k->csv, "analyze", "--csv", s->csv, s->overwrite, force) ||
+		       rpt_rows_header(RPT_ROWS_CSV, k->csv.f)))
 		return -1;
-	}
+	if (s->records && cli_out_open(&k->records, "analyze", "--records", s->records, s->overwrite, force))
+		return -1;
+	if (s->html && cli_out_open(&k->html, "analyze", "--html", s->html, s->overwrite, force))
+		return -1;
 	return 0;
 }
 
-/* Read a vmstat snapshot file into the analyzer. */
-static int analyze_vmstat(struct anl_ctx *a, const char *path, bool after)
+/* A vmstat snapshot file, whole; NULL after saying why (*usage: a usage error). */
+static char *analyze_read_vmstat(const char *opt, const char *path, size_t *len, bool *usage)
 {
-	FILE *f = fopen(path, "r");
+	struct stat st;
 	char *buf = NULL;
-	size_t len;
-	int ret = -1;
+	FILE *f;
 
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		cli_usage_error("analyze", "%s %s: is a directory, not a /proc/vmstat snapshot", opt, path);
+		*usage = true;
+		return NULL;
+	}
+	f = fopen(path, "r");
 	if (!f) {
-		cli_error("%s: %s", path, strerror(errno));
-		return -1;
+		cli_error("%s %s: %s", opt, path, strerror(errno));
+		return NULL;
 	}
 	buf = malloc(ANALYZE_MAX_VMSTAT);
 	if (!buf) {
 		cli_error("out of memory");
-		goto out;
+		goto fail;
 	}
-	len = fread(buf, 1, ANALYZE_MAX_VMSTAT, f);
+	*len = fread(buf, 1, ANALYZE_MAX_VMSTAT, f);
 	if (ferror(f)) {
 		cli_error("%s: read error", path);
-		goto out;
+		goto fail;
 	}
-	if (len == ANALYZE_MAX_VMSTAT) {
+	if (*len == ANALYZE_MAX_VMSTAT) {
 		cli_error("%s: larger than a /proc/vmstat snapshot can be", path);
-		goto out;
+		goto fail;
 	}
-	ret = anl_set_vmstat(a, after, buf, len);
-	if (ret < 0)
-		cli_error("%s: %s", path, anl_strerror(ret));
-out:
+	fclose(f);
+	return buf;
+fail:
 	free(buf);
 	fclose(f);
-	return ret < 0 ? -1 : 0;
+	return NULL;
+}
+
+/*
+ * The sum of the counters that only grow while the system runs (pages
+ * allocated, stalls, faults, pages scanned and stolen): if it falls from
+ * the "before" file to the "after" one, the two were given swapped.
+ */
+static uint64_t vmstat_growing_sum(const char *buf, size_t len)
+{
+	static const char *const grow[] = { "pgalloc_", "allocstall_", "pgfault ", "pgscan_",
+					    "pgsteal_", "pgfree " };
+	const char *p = buf, *end = buf + len;
+	uint64_t sum = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			nl = end;
+		for (size_t i = 0; i < sizeof(grow) / sizeof(grow[0]); i++) {
+			size_t n = strlen(grow[i]);
+
+			if ((size_t)(nl - p) > n && !memcmp(p, grow[i], n)) {
+				const char *sp = memchr(p, ' ', (size_t)(nl - p));
+
+				if (sp)
+					sum += strtoull(sp + 1, NULL, 10);
+				break;
+			}
+		}
+		p = nl + 1;
+	}
+	return sum;
+}
+
+/* --vmstat-before/--vmstat-after into the analyzer; 0, -1 (input) or -2 (usage) after saying why. */
+static int analyze_vmstat(struct anl_ctx *a, const struct analyze_settings *s)
+{
+	char *before = NULL, *after = NULL;
+	size_t nb = 0, na = 0;
+	bool usage = false;
+	int ret = -1;
+
+	before = analyze_read_vmstat("--vmstat-before", s->vmstat_before, &nb, &usage);
+	if (!before)
+		goto out;
+	after = analyze_read_vmstat("--vmstat-after", s->vmstat_after, &na, &usage);
+	if (!after)
+		goto out;
+	if (vmstat_growing_sum(after, na) < vmstat_growing_sum(before, nb)) {
+		cli_usage_error("analyze", "--vmstat-before %s and --vmstat-after %s: counters that only "
+				"grow (pgalloc_*, allocstall_*, pgfault, pgscan_*, pgsteal_*) fall from one "
+				"to the other: snapshots swapped?", s->vmstat_before, s->vmstat_after);
+		usage = true;
+		goto out;
+	}
+	ret = anl_set_vmstat(a, false, before, nb);
+	if (ret < 0) {
+		cli_error("%s: %s", s->vmstat_before, anl_strerror(ret));
+		goto out;
+	}
+	ret = anl_set_vmstat(a, true, after, na);
+	if (ret < 0)
+		cli_error("%s: %s", s->vmstat_after, anl_strerror(ret));
+out:
+	free(before);
+	free(after);
+	return usage ? -2 : ret < 0 ? -1 : 0;
 }
 
 int cmd_analyze(int argc, char **argv)
@@ -319,8 +397,7 @@ int cmd_analyze(int argc, char **argv)
 	struct anl_ctx *a = NULL;
 	struct rpt_input in;
 	struct analyze_sinks sinks = { 0 };
-	FILE *html = NULL;
-	int ret, status = EXIT_INPUT;
+	int ret, cut = 0, status = EXIT_INPUT;
 
 	if (analyze_parse(argc, argv, &s))
 		return EXIT_USAGE;
@@ -335,13 +412,11 @@ int cmd_analyze(int argc, char **argv)
 		opts.record = analyze_record;
 		opts.record_data = &sinks;
 	}
-	if (s.csv && (!(sinks.csv = open_out(s.csv)) || rpt_rows_header(RPT_ROWS_CSV, sinks.csv)))
+	if (analyze_open_outputs(&s, &sinks)) {
+		status = EXIT_USAGE;
 		goto out;
-	if (s.records && !(sinks.records = open_out(s.records)))
-		goto out;
+	}
 	if (s.html) {
-		if (!(html = open_out(s.html)))
-			goto out;
 		ret = rpt_timeline_new(ANALYZE_TL_SLOWEST, ANALYZE_TL_SAMPLE, &sinks.tl);
 		if (ret < 0) {
 			cli_error("%s", rpt_strerror(ret));
@@ -353,14 +428,16 @@ int cmd_analyze(int argc, char **argv)
 	ret = anl_new(&opts, &a);
 	if (ret < 0) {
 		cli_error("%s", anl_strerror(ret));
-		return EXIT_INPUT;
-	}
-	if (s.vmstat_before && (analyze_vmstat(a, s.vmstat_before, false) ||
-				analyze_vmstat(a, s.vmstat_after, true)))
 		goto out;
+	}
+	if (s.vmstat_before && (ret = analyze_vmstat(a, &s))) {
+		if (ret == -2)
+			status = EXIT_USAGE;
+		goto out;
+	}
 
-	ret = cli_feed_trace(s.trace, a, &r, &sinks.write_failed, s.threads);
-	if (ret < 0)
+	cut = cli_feed_trace(s.trace, a, &r, &sinks.write_failed, s.threads);
+	if (cut < 0)
 		goto out;
 	status = cli_finish_trace(s.trace, a, s.kernel, &model);
 	if (status)
@@ -390,15 +467,9 @@ int cmd_analyze(int argc, char **argv)
 			goto out;
 		in.content = id.content;
 	}
-	if (html) {
-		if (rpt_html(&in, sinks.tl, html) < 0) {
-			cli_error("writing %s: %s", s.html, strerror(errno));
-			goto out;
-		}
-		ret = close_out(html, s.html);
-		html = NULL;
-		if (ret)
-			goto out;
+	if (sinks.html.f && rpt_html(&in, sinks.tl, sinks.html.f) < 0) {
+		cli_error("writing %s: %s", s.html, strerror(errno));
+		goto out;
 	}
 	if (!(s.csv && !strcmp(s.csv, "-")) && !(s.records && !strcmp(s.records, "-")) &&
 	    !(s.html && !strcmp(s.html, "-"))) {
@@ -408,21 +479,14 @@ int cmd_analyze(int argc, char **argv)
 			goto out;
 		}
 	}
-	ret = close_out(sinks.csv, s.csv);
-	sinks.csv = NULL;
-	if (close_out(sinks.records, s.records) || ret) {
-		sinks.records = NULL;
+	/* every output complete: only now do they replace what was there */
+	if (cli_out_commit(&sinks.html) || cli_out_commit(&sinks.csv) || cli_out_commit(&sinks.records))
 		goto out;
-	}
-	sinks.records = NULL;
-	status = EXIT_OK;
+	status = cut ? EXIT_TRUNCATED : EXIT_OK;
 out:
-	if (sinks.csv && sinks.csv != stdout)
-		fclose(sinks.csv);
-	if (sinks.records && sinks.records != stdout)
-		fclose(sinks.records);
-	if (html && html != stdout)
-		fclose(html);
+	cli_out_abort(&sinks.html);
+	cli_out_abort(&sinks.csv);
+	cli_out_abort(&sinks.records);
 	rpt_timeline_free(sinks.tl);
 	prs_close(r);
 	anl_free(a);

@@ -34,6 +34,7 @@ struct compare_settings {
 	const char		*html;		/* a page, "-" for stdout */
 	const char		*kernel;	/* --kernel: release of traces that do not say */
 	bool			include_recorder;	/* --include-recorder */
+	bool			overwrite;	/* --overwrite: replace an existing --html page */
 	int			threads;	/* --threads: 2 = decode ahead (0 = 1) */
 	const char		**base, **cand;
 	size_t			nbase, ncand;
@@ -76,7 +77,10 @@ static void compare_usage(FILE *f)
 		"  -j, --json                   the comparison as JSON (docs/compare.md)\n"
 		"      --html FILE              also one self-contained HTML page (inline CSS and\n"
 		"                               SVG, no script); '-' for stdout instead of the\n"
-		"                               text report\n"
+		"                               text report; written beside FILE and renamed\n"
+		"                               over it once complete\n"
+		"      --overwrite              replace the --html FILE if it exists (-f is\n"
+		"                               --force, the guard rails' switch, here)\n"
 		"  -m, --mode MODE              force the capture mode of every capture\n"
 		"      --no-window              analyze whole traces, ignore window markers\n"
 		"      --include-recorder       count the recorder's own tasks in the slow paths\n"
@@ -144,7 +148,7 @@ static int html_not_input(const struct compare_settings *s)
 	return 0;
 }
 
-enum { OPT_NO_WINDOW = 256, OPT_BOOTSTRAP, OPT_HTML, OPT_THREADS, OPT_KERNEL,
+enum { OPT_NO_WINDOW = 256, OPT_BOOTSTRAP, OPT_HTML, OPT_OVERWRITE, OPT_THREADS, OPT_KERNEL,
        OPT_INCLUDE_RECORDER };
 
 static int compare_parse(int argc, char **argv, struct compare_settings *s)
@@ -163,6 +167,7 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 		{ "no-window",		no_argument,		NULL, OPT_NO_WINDOW },
 		{ "bootstrap",		required_argument,	NULL, OPT_BOOTSTRAP },
 		{ "html",		required_argument,	NULL, OPT_HTML },
+		{ "overwrite",		no_argument,		NULL, OPT_OVERWRITE },
 		{ "threads",		required_argument,	NULL, OPT_THREADS },
 		{ "kernel",		required_argument,	NULL, OPT_KERNEL },
 		{ "include-recorder",	no_argument,		NULL, OPT_INCLUDE_RECORDER },
@@ -174,9 +179,10 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 	int c;
 
 	optind = 1;
+	opterr = 0;
 	/* '+': stop at the first file, so that "--" between the sides stays in argv */
 	for (;;) {
-		c = getopt_long(argc, argv, "+b:n:p:k:K:r:R:f:jm:h", longopts, NULL);
+		c = getopt_long(argc, argv, "+:b:n:p:k:K:r:R:f:jm:h", longopts, NULL);
 		if (c == -1) {
 			/* --base A B C --new D E F: the files after --base/--new up to the next option
 			 * (getopt has stopped at the first of them, or consumed "--") */
@@ -264,6 +270,9 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 		case OPT_HTML:
 			s->html = optarg;
 			break;
+		case OPT_OVERWRITE:
+			s->overwrite = true;
+			break;
 		case OPT_THREADS:
 			if (cli_parse_threads(optarg, &s->threads))
 				return -1;
@@ -279,7 +288,7 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 			compare_usage(stdout);
 			exit(EXIT_OK);
 		default:
-			compare_usage(stderr);
+			cli_getopt_error("compare", c, argv);
 			return -1;
 		}
 	}
@@ -300,8 +309,7 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 			return -1;
 	}
 	if (!s->nbase || !s->ncand) {
-		cli_error("compare: needs at least one baseline and one candidate capture (BASE... -- NEW...)");
-		compare_usage(stderr);
+		cli_usage_error("compare", "compare: needs at least one baseline and one candidate capture (BASE... -- NEW...)");
 		return -1;
 	}
 	if (s->cmp.has_min_reduction && s->cmp.min_reduction < 0) {
@@ -402,6 +410,11 @@ static int compare_one(const struct compare_settings *s, const char *path, struc
 		goto out;
 	}
 	ret = cli_feed_trace(path, a, &r, NULL, s->threads);
+	if (ret > 0) {
+		/* the gate does not judge part of a run */
+		cli_error("%s: cut short: not comparable", path);
+		ret = -1;
+	}
 	if (ret < 0)
 		goto out;
 	ret = cli_finish_trace(path, a, s->kernel, &model) ? -1 : 0;
@@ -414,23 +427,15 @@ out:
 	return ret < 0 ? -1 : 0;
 }
 
-/* The HTML page into s->html; 0, or -1 after saying why. */
-static int compare_html(const struct compare_settings *s, const struct rpt_cmp_input *in)
+/* The HTML page into @out (opened by cli_out_open()); 0, or -1 after saying why. */
+static int compare_html(const struct compare_settings *s, const struct rpt_cmp_input *in,
+			struct cli_out *out)
 {
-	bool to_stdout = !strcmp(s->html, "-");
-	FILE *f = to_stdout ? stdout : fopen(s->html, "w");
-	int ret;
-
-	if (!f) {
-		cli_error("%s: %s", s->html, strerror(errno));
+	if (rpt_compare_html(in, out->f) < 0 || fflush(out->f)) {
+		cli_error("writing %s: %s", strcmp(s->html, "-") ? s->html : "stdout", strerror(errno));
 		return -1;
 	}
-	ret = rpt_compare_html(in, f);
-	if (to_stdout ? fflush(f) : fclose(f))
-		ret = -1;
-	if (ret < 0)
-		cli_error("writing %s: %s", to_stdout ? "stdout" : s->html, strerror(errno));
-	return ret;
+	return cli_out_commit(out);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -442,11 +447,19 @@ int cmd_compare(int argc, char **argv)
 	const char **inputs = NULL;
 	struct anl_cmp_result *res = NULL;
 	struct rpt_cmp_input in;
+	struct cli_out html = { 0 };
 	unsigned int refused;
 	int ret, status = EXIT_INPUT;
 
 	anl_cmp_opts_default(&s.cmp);
 	if (compare_parse(argc, argv, &s)) {
+		status = EXIT_USAGE;
+		goto out;
+	}
+	/* the page's file is made now (a path that cannot be created is a usage
+	 * error) and replaces FILE only once complete: a refused comparison leaves
+	 * nothing behind */
+	if (s.html && cli_out_open(&html, "compare", "--html", s.html, s.overwrite, "--overwrite")) {
 		status = EXIT_USAGE;
 		goto out;
 	}
@@ -512,7 +525,7 @@ int cmd_compare(int argc, char **argv)
 	};
 	/* like analyze: the page first, then the text (or JSON) unless the page took stdout;
 	 * opened only now, so that a refused comparison leaves no empty page behind */
-	if (s.html && compare_html(&s, &in))
+	if (s.html && compare_html(&s, &in, &html))
 		goto out;
 	if (!s.html || strcmp(s.html, "-")) {
 		ret = s.json ? rpt_compare_json(&in, stdout) : rpt_compare_text(&in, stdout);
@@ -523,6 +536,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	status = res->verdict.pass ? EXIT_OK : EXIT_GATE;
 out:
+	cli_out_abort(&html);
 	free(base);
 	free(cand);
 	free(res);

@@ -28,18 +28,24 @@ static void events_usage(FILE *f)
 		"Usage: allocscope events [OPTIONS] TRACE\n"
 		"\n"
 		"Prints the normalized event stream, one event per line:\n"
-		"  TS_NS CPU PID TGID KIND NAME [COMM] FIELD=VALUE...\n"
-		"Fields a trace did not carry are left out.\n"
+		"  TS CPU PID TGID KIND NAME comm=COMM FIELD=VALUE...\n"
+		"TS in seconds with nine decimals (the trace's clock); PID or TGID -1: the\n"
+		"trace did not say; fields a trace did not carry are left out.\n"
 		"\n"
 		"  -a, --all        also events allocscope does not use (kind 'other')\n"
 		"  -C, --no-comm    leave task names out\n"
 		"  -u, --usec       timestamps rounded to the nearest microsecond\n"
-		"  -n, --limit N    stop after N events\n"
+		"  -n, --limit N    stop after N events (N >= 1; without it: every event)\n"
 		"      --reader R   trace.dat reader: stream (default, bounded memory) or\n"
-		"                   libtracecmd (the library's own, a cross-check)\n"
+		"                   libtracecmd (the library's own, a cross-check; refused\n"
+		"                   for text traces, which have one reader)\n"
 		"      --threads N  1 (default): read on this thread; 2: decode on a second\n"
 		"                   thread ahead of the printing\n"
 		"  -h, --help       this text\n"
+		"\n"
+		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input (the lines\n"
+		"printed before are a prefix), 4 the file is cut short (every event before\n"
+		"the cut printed).\n"
 		"\n"
 		"EXAMPLES\n"
 		"  allocscope events trace.dat | head\n"
@@ -183,7 +189,8 @@ int cmd_events(int argc, char **argv)
 	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "aCun:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":aCun:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			set.all = true;
@@ -197,6 +204,10 @@ int cmd_events(int argc, char **argv)
 		case 'n':
 			if (cli_parse_u64("--limit", optarg, &set.limit))
 				return EXIT_USAGE;
+			if (!set.limit) {
+				cli_usage_error("events", "--limit: at least 1 (leave it out to print every event)");
+				return EXIT_USAGE;
+			}
 			break;
 		case 'R':
 			if (!strcmp(optarg, "libtracecmd")) {
@@ -217,18 +228,28 @@ int cmd_events(int argc, char **argv)
 			events_usage(stdout);
 			return EXIT_OK;
 		default:
-			events_usage(stderr);
+			cli_getopt_error("events", c, argv);
 			return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1) {
-		cli_error("events: exactly one trace file expected");
-		events_usage(stderr);
+		cli_usage_error("events", "events: exactly one trace file expected");
 		return EXIT_USAGE;
 	}
 
 	ret = prs_open(argv[optind], (set.all ? PRS_OPT_OTHER : 0) | set.reader |
 		       cli_threads_flag(set.threads), &r);
+	if (ret < 0) {
+		cli_open_error(argv[optind], r, ret);
+		prs_close(r);
+		return EXIT_INPUT;
+	}
+	if (set.reader == PRS_OPT_LIBTRACECMD && prs_format(r) != PRS_FMT_TRACE_DAT) {
+		cli_usage_error("events", "--reader libtracecmd: %s is %s, not a trace.dat (text has one reader)",
+				argv[optind], prs_format_name(prs_format(r)));
+		prs_close(r);
+		return EXIT_USAGE;
+	}
 	while (ret == 0 && (!set.limit || printed < set.limit)) {
 		ret = prs_next(r, &ev);
 		if (ret <= 0)
@@ -238,6 +259,12 @@ int cmd_events(int argc, char **argv)
 		ret = 0;
 	}
 	fflush(stdout);
+	if (ret == -PRS_ECUT) {
+		/* every event before the cut was printed */
+		cli_cut_note(r);
+		prs_close(r);
+		return EXIT_TRUNCATED;
+	}
 	if (ret < 0) {
 		/* the lines above are a prefix, not the trace: say so */
 		cli_error("%s (output above is incomplete)", r ? prs_errmsg(r) : prs_strerror(ret));

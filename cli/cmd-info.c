@@ -24,11 +24,15 @@ static void info_usage(FILE *f)
 		"Usage: allocscope info [--json] TRACE...\n"
 		"\n"
 		"Reads each trace end to end and prints its format, kernel, CPUs, time\n"
-		"window, events per type, lost events, which capture mode the trace\n"
-		"supports (graph, graph+retval, retprobe, events) and warnings.\n"
+		"window, events per type, window markers and in-band snapshots (or that\n"
+		"there are none), lost events, which capture mode the trace supports\n"
+		"(graph, graph+retval, retprobe, events) and warnings.\n"
 		"\n"
 		"  -j, --json   one JSON object per trace (an array for several), see docs/info-json.md\n"
 		"  -h, --help   this text\n"
+		"\n"
+		"Exit status: 0 ok, 1 usage error, 2 a trace unreadable or malformed (the\n"
+		"others still described), 4 one cut short (described up to the cut).\n"
 		"\n"
 		"EXAMPLES\n"
 		"  allocscope info trace.dat\n"
@@ -44,7 +48,44 @@ static void info_usage(FILE *f)
 struct info_seen {
 	bool		graph_retval;	/* a function_graph exit carried a return value */
 	uint64_t	anon_probes;	/* kprobe events whose function is unknown */
+	const char	*win_begin;	/* the first window begin marker's text, NULL: none */
+	const char	*win_end;	/* the first end marker's text */
+	uint64_t	win_begins, win_ends;
+	uint64_t	snap_vmstat;	/* in-band vmstat snapshot lines */
+	uint64_t	snap_kswapd;	/* in-band kswapd /proc/PID/stat lines */
 };
+
+/* Window markers (analyzer/analyzer.c reads the same; docs/capture-format.md) */
+static const struct { const char *text; bool begin; } info_markers[] = {
+	{ "VMCAP_WINDOW_BEGIN", true }, { "allocscope: begin", true },
+	{ "allocscope: window-begin", true }, { "VMCAP_WINDOW_END", false },
+	{ "allocscope: end", false }, { "allocscope: window-end", false },
+};
+
+/* @text starts with the word(s) @w, followed by its end or a space */
+static bool info_word(const char *text, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+
+	return len >= n && !memcmp(text, w, n) && (len == n || text[n] == ' ');
+}
+
+static void info_marker(struct info_seen *seen, const char *text, size_t len)
+{
+	for (size_t i = 0; i < sizeof(info_markers) / sizeof(info_markers[0]); i++) {
+		if (!info_word(text, len, info_markers[i].text))
+			continue;
+		if (info_markers[i].begin && !seen->win_begins++)
+			seen->win_begin = info_markers[i].text;
+		else if (!info_markers[i].begin && !seen->win_ends++)
+			seen->win_end = info_markers[i].text;
+		return;
+	}
+	if (info_word(text, len, "allocscope: vmstat") || info_word(text, len, "allocscope: vmstat-begin"))
+		seen->snap_vmstat++;
+	else if (info_word(text, len, "allocscope: kswapd") || info_word(text, len, "allocscope: kswapd-stat"))
+		seen->snap_kswapd++;
+}
 
 static const char *info_mode(const struct prs_stats *st, bool graph_retval)
 {
@@ -93,6 +134,7 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 	const char *warn[INFO_MAX_WARN];
 	int nwarn = info_warnings(st, seen, warn);
 	bool have_ts = st->first_ts != PRS_NO_VALUE;
+	char b[3][32];
 
 	printf("%s\n", path);
 	printf("  format:       %s%s\n", prs_format_name(prs_format(r)),
@@ -111,18 +153,38 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 		       (double)(st->last_ts - st->first_ts) / 1e9);
 	else
 		printf("  window:       unknown\n");
-	printf("  events:       %" PRIu64 "\n", st->events);
-	printf("  lost events:  %" PRIu64 " in %" PRIu64 " loss marker%s%s\n", st->lost_events,
-	       st->lost_markers, st->lost_markers == 1 ? "" : "s",
+	printf("  events:       %s\n", cli_count(b[0], sizeof(b[0]), st->events));
+	if (seen->win_begins && seen->win_ends)
+		printf("  markers:      window '%s' .. '%s' (analyze counts between them)\n",
+		       seen->win_begin, seen->win_end);
+	else if (seen->win_begins)
+		printf("  markers:      window begin '%s', no end marker: analyze counts to the end "
+		       "of the trace\n", seen->win_begin);
+	else
+		printf("  markers:      no window markers: analyze counts the whole trace\n");
+	if (seen->snap_vmstat || seen->snap_kswapd)
+		printf("  snapshots:    in the trace: %s vmstat lines, %s kswapd stat lines\n",
+		       cli_count(b[0], sizeof(b[0]), seen->snap_vmstat),
+		       cli_count(b[1], sizeof(b[1]), seen->snap_kswapd));
+	else
+		printf("  snapshots:    none in the trace (analyze --vmstat-before/--vmstat-after FILE "
+		       "give them)\n");
+	printf("  lost events:  %s in %s loss marker%s%s\n", cli_count(b[0], sizeof(b[0]), st->lost_events),
+	       cli_count(b[1], sizeof(b[1]), st->lost_markers), st->lost_markers == 1 ? "" : "s",
 	       st->lost_markers && !st->lost_events ? " (amount unknown)" : "");
 	if (st->cpustat_known)
-		printf("  ring buffer:  %" PRIu64 " overrun, %" PRIu64 " dropped (the kernel's per-CPU stats in the file)\n",
-		       st->overrun_reported, st->dropped_reported);
+		printf("  ring buffer:  %s overrun, %s dropped (the kernel's per-CPU stats in the file)\n",
+		       cli_count(b[0], sizeof(b[0]), st->overrun_reported),
+		       cli_count(b[1], sizeof(b[1]), st->dropped_reported));
 	if (prs_format(r) != PRS_FMT_TRACE_DAT)
-		printf("  lines:        %" PRIu64 " (%" PRIu64 " not events, %" PRIu64
-		       " undecodable)\n", st->lines, st->skipped_lines, st->bad_lines);
+		printf("  lines:        %s (%s not events, %s undecodable)\n",
+		       cli_count(b[0], sizeof(b[0]), st->lines), cli_count(b[1], sizeof(b[1]), st->skipped_lines),
+		       cli_count(b[2], sizeof(b[2]), st->bad_lines));
+	if (st->cut)
+		printf("  cut short:    at %s %s: described up to there\n", st->cut_line ? "line" : "offset",
+		       cli_count(b[0], sizeof(b[0]), st->cut_at));
 	if (st->bad_fields)
-		printf("  bad fields:   %" PRIu64 "\n", st->bad_fields);
+		printf("  bad fields:   %s\n", cli_count(b[0], sizeof(b[0]), st->bad_fields));
 	if (st->ts_backwards) {
 		char cpu[24] = "no CPU";
 
@@ -144,7 +206,7 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 	for (size_t i = 0; i < st->nr_names; i++) {
 		const struct prs_name_count *n = &st->names[i];
 
-		printf("    %-40s %10" PRIu64 "%s\n", n->name, n->count,
+		printf("    %-40s %10s%s\n", n->name, cli_count(b[0], sizeof(b[0]), n->count),
 		       n->kind == PRS_EV_OTHER ? "  (not used)" : "");
 	}
 	for (int i = 0; i < nwarn; i++)
@@ -203,6 +265,25 @@ static void info_print_json(const char *path, struct prs_reader *r, const struct
 		       st->overrun_reported, st->dropped_reported);
 	else
 		printf(",\"ring_buffer\":null");
+	printf(",\"window_markers\":");
+	if (seen->win_begins) {
+		printf("{\"begin\":");
+		rpt_json_str(stdout, seen->win_begin);
+		printf(",\"end\":");
+		if (seen->win_ends)
+			rpt_json_str(stdout, seen->win_end);
+		else
+			printf("null");
+		printf("}");
+	} else {
+		printf("null");
+	}
+	printf(",\"snapshot_lines\":{\"vmstat\":%" PRIu64 ",\"kswapd\":%" PRIu64 "}",
+	       seen->snap_vmstat, seen->snap_kswapd);
+	if (st->cut)
+		printf(",\"cut_at\":{\"%s\":%" PRIu64 "}", st->cut_line ? "line" : "offset", st->cut_at);
+	else
+		printf(",\"cut_at\":null");
 	printf(",\"events\":[");
 	for (size_t i = 0; i < st->nr_names; i++) {
 		const struct prs_name_count *n = &st->names[i];
@@ -232,6 +313,8 @@ static int info_read(struct prs_reader *r, struct info_seen *seen)
 			seen->graph_retval = true;
 		if ((ev.kind == PRS_EV_KPROBE || ev.kind == PRS_EV_KRETPROBE) && !ev.u.fn.func)
 			seen->anon_probes++;
+		if (ev.kind == PRS_EV_PRINT)
+			info_marker(seen, ev.u.print.text, ev.u.print.len);
 	}
 	return ret;
 }
@@ -247,7 +330,8 @@ int cmd_info(int argc, char **argv)
 	int c, status = EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			set.json = true;
@@ -256,13 +340,12 @@ int cmd_info(int argc, char **argv)
 			info_usage(stdout);
 			return EXIT_OK;
 		default:
-			info_usage(stderr);
+			cli_getopt_error("info", c, argv);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		cli_error("info: no trace file given");
-		info_usage(stderr);
+		cli_usage_error("info", "info: no trace file given");
 		return EXIT_USAGE;
 	}
 
@@ -274,9 +357,17 @@ int cmd_info(int argc, char **argv)
 		int ret;
 
 		ret = prs_open(argv[i], 0, &r);
-		if (ret == 0)
-			ret = info_read(r, &seen);
 		if (ret < 0) {
+			cli_open_error(argv[i], r, ret);
+			prs_close(r);
+			status = EXIT_INPUT;
+			continue;
+		}
+		ret = info_read(r, &seen);
+		if (ret == -PRS_ECUT) {
+			cli_cut_note(r);	/* described up to the cut */
+			status = status == EXIT_OK ? EXIT_TRUNCATED : status;
+		} else if (ret < 0) {
 			cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
 			prs_close(r);
 			status = EXIT_INPUT;

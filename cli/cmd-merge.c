@@ -20,6 +20,7 @@
 struct merge_settings {
 	uint64_t	top;
 	const char	*output;
+	bool		overwrite;	/* -f: replace an existing --output */
 };
 
 static void merge_usage(FILE *f)
@@ -35,7 +36,9 @@ static void merge_usage(FILE *f)
 		"estimated (events mode) slow-path counts, or repeating a capture (the same\n"
 		"file, a copy, a summary already inside a merged one) are refused.\n"
 		"\n"
-		"  -o, --output FILE   write the merged summary to FILE (default: stdout)\n"
+		"  -o, --output FILE   write the merged summary to FILE (default: stdout);\n"
+		"                      written beside it and renamed over it once complete\n"
+		"  -f, --force         replace FILE if it exists (also --overwrite)\n"
 		"  -t, --top N         tasks kept (default 10, 0 = none)\n"
 		"  -h, --help          this text\n"
 		"\n"
@@ -51,6 +54,8 @@ static int merge_parse(int argc, char **argv, struct merge_settings *s)
 {
 	static const struct option longopts[] = {
 		{ "output",	required_argument,	NULL, 'o' },
+		{ "force",	no_argument,		NULL, 'f' },
+		{ "overwrite",	no_argument,		NULL, 'f' },
 		{ "top",	required_argument,	NULL, 't' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -58,10 +63,14 @@ static int merge_parse(int argc, char **argv, struct merge_settings *s)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:t:h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:ft:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			s->output = optarg;
+			break;
+		case 'f':
+			s->overwrite = true;
 			break;
 		case 't':
 			if (cli_parse_u64("--top", optarg, &s->top))
@@ -75,13 +84,12 @@ static int merge_parse(int argc, char **argv, struct merge_settings *s)
 			merge_usage(stdout);
 			exit(EXIT_OK);
 		default:
-			merge_usage(stderr);
+			cli_getopt_error("merge", c, argv);
 			return -1;
 		}
 	}
 	if (optind == argc) {
-		cli_error("merge: at least one SUMMARY.json is needed");
-		merge_usage(stderr);
+		cli_usage_error("merge", "merge: at least one SUMMARY.json is needed");
 		return -1;
 	}
 	return 0;
@@ -145,12 +153,15 @@ int cmd_merge(int argc, char **argv)
 	struct cli_capture *caps = NULL;
 	size_t ncaps = 0, n;
 	char err[256];
-	FILE *out = stdout;
+	struct cli_out out = { 0 };
 	int status = EXIT_INPUT, ret;
 
 	if (merge_parse(argc, argv, &s))
 		return EXIT_USAGE;
 	if (cli_not_an_input("--output", s.output, (const char *const *)argv + optind, (size_t)(argc - optind)) < 0)
+		return EXIT_USAGE;
+	/* refused before reading anything: an output that cannot be written is a usage error */
+	if (cli_out_open(&out, "merge", "--output", s.output ? s.output : "-", s.overwrite, "-f/--force"))
 		return EXIT_USAGE;
 
 	n = (size_t)(argc - optind);
@@ -206,21 +217,15 @@ int cmd_merge(int argc, char **argv)
 	/* the same capture twice (one file, a copy, a summary inside a merge) is not two captures */
 	if (cli_refuse_duplicates((const char *const *)argv + optind, ids, n, caps, ncaps))
 		goto out;
-	if (s.output && !(out = fopen(s.output, "w"))) {
-		cli_error("%s: %s", s.output, strerror(errno));
-		out = stdout;
-		goto out;
-	}
-	if (rpt_summary_json(acc, (unsigned int)s.top, out) < 0 || fflush(out)) {
+	if (rpt_summary_json(acc, (unsigned int)s.top, out.f) < 0 || fflush(out.f)) {
 		cli_error("writing %s: %s", s.output ? s.output : "stdout", strerror(errno));
 		goto out;
 	}
+	if (cli_out_commit(&out))
+		goto out;
 	status = EXIT_OK;
 out:
-	if (out != stdout && fclose(out) && status == EXIT_OK) {
-		cli_error("writing %s: %s", s.output, strerror(errno));
-		status = EXIT_INPUT;
-	}
+	cli_out_abort(&out);
 	rpt_summary_free(acc);
 	rpt_summary_free(one);
 	free(ids);

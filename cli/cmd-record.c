@@ -122,7 +122,8 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 
 	st->zlevel = 3;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:m:d:b:tz:fnqh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:o:m:d:b:tz:fnqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': st->output = optarg; break;
 		case 'm':
@@ -165,7 +166,7 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 			record_usage(stdout);
 			exit(EXIT_OK);
 		default:
-			record_usage(stderr);
+			cli_getopt_error("record", c, argv);
 			return -1;
 		}
 	}

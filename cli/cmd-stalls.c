@@ -68,7 +68,8 @@ static void stalls_usage(FILE *f)
 		"                         (faster only with a second CPU idle)\n"
 		"  -h, --help             this text\n"
 		"\n"
-		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input.\n"
+		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input, 4 the\n"
+		"trace is cut short (the stalls before the cut are listed).\n"
 		"\n"
 		"EXAMPLES\n"
 		"  allocscope stalls trace.dat\n"
@@ -136,7 +137,8 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "M:T:n:s:jm:h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":M:T:n:s:jm:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'M':
 			if (cli_parse_duration_ns("--min", optarg, &s->flt.min_ns))
@@ -219,14 +221,13 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 			stalls_usage(stdout);
 			exit(EXIT_OK);
 		default:
-			stalls_usage(stderr);
+			cli_getopt_error("stalls", c, argv);
 			return -1;
 		}
 	}
 	if (optind != argc - 1) {
-		cli_error(optind == argc ? "stalls: a TRACE file is needed" :
+		cli_usage_error("stalls", optind == argc ? "stalls: a TRACE file is needed" :
 			  "stalls: one TRACE at a time");
-		stalls_usage(stderr);
 		return -1;
 	}
 	if (s->from_rel == s->to_rel && (s->from_rel ? s->from_rel_ns > s->to_rel_ns :
@@ -243,7 +244,7 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 static int stalls_pass(const struct stalls_settings *s, struct anl_opts *opts,
 		       struct anl_ctx **ap, struct prs_reader **rp, const struct anl_model **model)
 {
-	int ret;
+	int ret, cut;
 
 	opts->mode = s->mode;
 	opts->no_window = s->no_window;
@@ -253,11 +254,12 @@ static int stalls_pass(const struct stalls_settings *s, struct anl_opts *opts,
 		cli_error("%s", anl_strerror(ret));
 		return -1;
 	}
-	if (cli_feed_trace(s->trace, *ap, rp, NULL, s->threads))
+	cut = cli_feed_trace(s->trace, *ap, rp, NULL, s->threads);
+	if (cut < 0)
 		return -1;
 	if (cli_finish_trace(s->trace, *ap, NULL, model))
 		return -1;
-	return 0;
+	return cut;
 }
 
 /* base + rel, kept inside the trace clock's range */
@@ -281,7 +283,7 @@ static int stalls_resolve(struct stalls_settings *s)
 	const struct anl_model *m;
 	int ret = EXIT_INPUT;
 
-	if (stalls_pass(s, &o, &a, &r, &m))
+	if (stalls_pass(s, &o, &a, &r, &m) < 0)
 		goto out;
 	if (s->from_rel)
 		s->flt.from_ts = rel_ts(m->scope.begin_ts, s->from_rel_ns);
@@ -329,7 +331,7 @@ int cmd_stalls(int argc, char **argv)
 	const struct anl_model *model, *model2;
 	struct rpt_stalls *st = NULL;
 	struct rpt_input in;
-	int ret, status = EXIT_INPUT;
+	int ret, cut, status = EXIT_INPUT;
 
 	if (stalls_parse(argc, argv, &s))
 		return EXIT_USAGE;
@@ -343,7 +345,8 @@ int cmd_stalls(int argc, char **argv)
 
 	o1.record = on_select;
 	o1.record_data = st;
-	if (stalls_pass(&s, &o1, &a1, &r1, &model))
+	cut = stalls_pass(&s, &o1, &a1, &r1, &model);
+	if (cut < 0)
 		goto out;
 	rpt_stalls_end_select(st);
 
@@ -351,7 +354,7 @@ int cmd_stalls(int argc, char **argv)
 	o2.record_data = st;
 	o2.span = on_span;
 	o2.span_data = st;
-	if (stalls_pass(&s, &o2, &a2, &r2, &model2))
+	if (stalls_pass(&s, &o2, &a2, &r2, &model2) < 0)
 		goto out;
 
 	in = (struct rpt_input){
@@ -366,7 +369,7 @@ int cmd_stalls(int argc, char **argv)
 		cli_error("writing the report: %s", strerror(errno));
 		goto out;
 	}
-	status = EXIT_OK;
+	status = cut ? EXIT_TRUNCATED : EXIT_OK;
 out:
 	prs_close(r1);
 	prs_close(r2);

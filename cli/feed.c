@@ -2,6 +2,7 @@
 /* A trace through the analyzer: what analyze, stalls and compare share. */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "analyzer.h"
 #include "cli.h"
@@ -13,7 +14,9 @@
  * ring-buffer loss).  *rp is the open reader (for its stats and format),
  * closed by the caller.  @stop, if set, ends the feed early (a failed
  * output).  @threads 2: the reader decodes on a thread of its own ahead
- * of the analyzer (PRS_OPT_AHEAD).  0, or -1 after printing one line naming the file.
+ * of the analyzer (PRS_OPT_AHEAD).  0; 1 when the file was cut short (its
+ * events up to the cut analyzed, one line said so); or -1 after printing
+ * one line naming the file.
  */
 int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, const bool *stop,
 		   int threads)
@@ -24,7 +27,7 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 
 	ret = prs_open(path, cli_threads_flag(threads), rp);
 	if (ret < 0) {
-		cli_error("%s", *rp ? prs_errmsg(*rp) : prs_strerror(ret));
+		cli_open_error(path, *rp, ret);
 		return -1;
 	}
 	while ((ret = prs_next(*rp, &ev)) > 0) {
@@ -36,7 +39,9 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 		if (stop && *stop)
 			return 0;
 	}
-	if (ret < 0) {
+	if (ret == -PRS_ECUT) {
+		cli_cut_note(*rp);
+	} else if (ret < 0) {
 		cli_error("%s", prs_errmsg(*rp));
 		return -1;
 	}
@@ -48,7 +53,47 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 		cli_error("%s: %s", path, anl_strerror(ret));
 		return -1;
 	}
-	return 0;
+	return st->cut ? 1 : 0;
+}
+
+/* The one stderr line of a file cut short (prs_next() gave -PRS_ECUT). */
+void cli_cut_note(const struct prs_reader *r)
+{
+	static char said[4096];	/* once per file: stalls reads a trace twice */
+
+	if (!strcmp(said, prs_errmsg(r)))
+		return;
+	snprintf(said, sizeof(said), "%s", prs_errmsg(r));
+	cli_error("%s: the events before it were read", prs_errmsg(r));
+}
+
+/*
+ * prs_open() failed on @path: one line saying why; when the file is
+ * allocscope's own JSON (a summary given where a trace belongs), what to
+ * do with it instead.
+ */
+void cli_open_error(const char *path, const struct prs_reader *r, int ret)
+{
+	char head[4096];
+	size_t n = 0, i = 0;
+	FILE *f;
+
+	if (ret == -PRS_EFORMAT && (f = fopen(path, "r"))) {
+		n = fread(head, 1, sizeof(head) - 1, f);
+		fclose(f);
+	}
+	head[n] = '\0';
+	while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\t' || head[i] == '\r'))
+		i++;
+	if (i < n && head[i] == '{' && strstr(head, "\"schema_version\"")) {
+		if (strstr(head, "\"capture\""))
+			cli_error("%s: this is an analyze --json summary, not a trace: use compare or merge",
+				  path);
+		else
+			cli_error("%s: this is allocscope JSON output, not a trace", path);
+		return;
+	}
+	cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
 }
 
 /* --kernel RELEASE: "6.12", "6.12.117", "6.1.0-56-cloud-amd64"; 0, or -1 after saying why. */

@@ -36,7 +36,8 @@ static void usage(FILE *f)
 		"text (tracefs trace/trace_pipe, trace-cmd report, function_graph), perf\n"
 		"script text; any text may be zstd-compressed.\n"
 		"\n"
-		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input, 3 KPI gate failed.\n"
+		"Exit status: 0 ok, 1 usage error, 2 unreadable or malformed input, 3 KPI gate\n"
+		"failed, 4 input cut short (analyzed up to the cut, the report says where).\n"
 		"'allocscope COMMAND --help' describes a command; man allocscope-COMMAND.\n"
 		"\n"
 		"EXAMPLES\n"
@@ -49,7 +50,8 @@ int main(int argc, char **argv)
 	const char *name;
 
 	if (argc < 2) {
-		usage(stderr);
+		cli_error("a COMMAND is needed: info, events, record, analyze, compare, stalls, merge "
+			  "(see 'allocscope --help')");
 		return EXIT_USAGE;
 	}
 	name = argv[1];

@@ -233,7 +233,7 @@ static int zs_decompress(struct prs_input *in, char *dst, size_t room, size_t *g
 			if (in->zeof) {
 				/* zlast != 0: the last frame wanted more bytes */
 				if (in->zlast != 0) {
-					*err = (struct prs_zerr){ PRS_ETRUNCATED, in->zoff + in->zlen,
+					*err = (struct prs_zerr){ PRS_ECUT, in->zoff + in->zlen,
 								  "zstd stream ends inside a frame" };
 					return -1;
 				}

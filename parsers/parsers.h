@@ -38,7 +38,8 @@
 	_PE(TOOLONG,	"line longer than the limit"),			\
 	_PE(ZSTD,	"zstd decompression failed"),			\
 	_PE(LIMIT,	"size beyond a sane limit"),			\
-	_PE(UNSUPPORTED, "unsupported format version or feature")
+	_PE(UNSUPPORTED, "unsupported format version or feature"),	\
+	_PE(CUT,	"the file ends early (cut short)")
 
 #undef _PE
 #define _PE(code, str) PRS_E##code
@@ -242,6 +243,14 @@ struct prs_stats {
 	uint64_t	first_ts, last_ts;	/* ns, earliest and latest event (lost-event markers
 						 * aside); first_ts = PRS_NO_VALUE when no events */
 	int		nr_cpus;		/* from the file header, or max cpu + 1 seen */
+	/*
+	 * The file was cut short (prs_next() returned -PRS_ECUT): every event
+	 * before cut_at (a line number with cut_line, else a byte offset; of
+	 * the compressed file for zstd) was delivered, nothing after it exists.
+	 */
+	bool		cut;
+	bool		cut_line;
+	uint64_t	cut_at;
 	const struct prs_name_count *names;	/* events per name, in first-seen order */
 	size_t		nr_names;
 };
@@ -268,7 +277,13 @@ struct prs_reader;
  */
 int prs_open(const char *path, unsigned int flags, struct prs_reader **out);
 
-/* 1: *ev filled; 0: end of trace; <0: PRS_E* error (see prs_errmsg()). */
+/*
+ * 1: *ev filled; 0: end of trace; <0: PRS_E* error (see prs_errmsg()).
+ * -PRS_ECUT: the file ends early (a text file cut inside a line, a zstd
+ * stream cut inside a frame) after every event before the cut was
+ * returned: a caller may use them, marked as a partial trace
+ * (prs_stats()->cut, cut_at).
+ */
 int prs_next(struct prs_reader *r, struct prs_event *ev);
 
 const char *prs_errmsg(const struct prs_reader *r);	/* "FILE: offset N: reason" */

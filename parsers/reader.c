@@ -222,6 +222,11 @@ int prs_fail(struct prs_reader *r, int code, bool line, uint64_t where,
 
 	snprintf(pos, sizeof(pos), "%s %llu: ", line ? "line" : "offset",
 		 (unsigned long long)where);
+	if (code == PRS_ECUT || code == -PRS_ECUT) {
+		r->stats.cut = true;
+		r->stats.cut_line = line;
+		r->stats.cut_at = where;
+	}
 	va_start(ap, fmt);
 	ret = prs_vfail(r, code, pos, fmt, ap);
 	va_end(ap);

@@ -1203,7 +1203,7 @@ int txt_nul_line(struct prs_reader *r, struct txt *t)
 int txt_bad_line(struct prs_reader *r, struct txt *t)
 {
 	if (prs_input_unterminated(t->in) && t->nr_events > 0)
-		return prs_fail(r, PRS_ETRUNCATED, true, prs_input_lineno(t->in),
+		return prs_fail(r, PRS_ECUT, true, prs_input_lineno(t->in),
 				"file ends in the middle of a line: truncated trace");
 	r->stats.bad_lines++;
 	t->junk++;
@@ -1232,7 +1232,7 @@ int txt_end(struct prs_reader *r, struct txt *t, int ret)
 	 * parsed (cut inside "gfp_flags=GFP_KER..."): the trace is not whole.
 	 */
 	if (t->nr_events > 0 && prs_input_unterminated(t->in))
-		return prs_fail(r, PRS_ETRUNCATED, true, prs_input_lineno(t->in),
+		return prs_fail(r, PRS_ECUT, true, prs_input_lineno(t->in),
 				"the file ends inside this line (no newline): truncated trace");
 	return 0;
 }

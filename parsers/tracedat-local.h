@@ -29,6 +29,8 @@ struct td_buffer {
 	struct td_cpu {
 		uint32_t	id;
 		uint64_t	off, size;
+		bool		cut;		/* the file ends inside this CPU's data ... */
+		uint32_t	chunks;		/* ... after this many whole chunks (compressed) */
 	}		*cpu;		/* per-CPU extents (v6 and v7) */
 };
 
@@ -76,6 +78,15 @@ struct td_walk {
 	uint32_t		cpucount;	/* CPUCOUNT option, 0 if absent */
 	struct td_meta		meta[TD_META__NR];
 	uint8_t			nr_meta;	/* v7: metadata sections mentioned so far */
+	/*
+	 * The file is cut short inside the CPU data (or, v7, inside the
+	 * options written after it): the CPU extents were clamped to whole
+	 * pages / chunks in the file, and the stream reader ends with
+	 * -PRS_ECUT at cut_at after every event before it.
+	 */
+	bool			cut;
+	uint64_t		cut_at;
+	char			cut_what[96];
 };
 
 /*

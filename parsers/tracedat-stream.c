@@ -71,6 +71,9 @@ struct tds_src {
 
 struct tds {
 	struct td		dec;		/* shared decoding state (tracedat.c) */
+	bool			cut;		/* the file is cut short (struct td_walk) */
+	uint64_t		cut_at;
+	char			cut_what[96];
 	struct td_ksyms		ksyms;
 	int			fd;
 	bool			swap;
@@ -440,6 +443,9 @@ static int tds_next(struct prs_reader *r, struct prs_event *ev)
 		if (ret)
 			return 1;
 	}
+	/* every event before the cut is out: now say the file ends early */
+	if (t->cut)
+		return prs_fail(r, PRS_ECUT, false, t->cut_at, "file is truncated inside %s", t->cut_what);
 	return 0;
 }
 
@@ -528,13 +534,15 @@ static int tds_add_buffer(struct prs_reader *r, struct tds *t, const struct td_w
 			if ((ret = tds_pread(r, t, cnt, 4, cpu->off, s)))
 				return ret;
 			s->chunks_left = tds_32(t, cnt);
+			if (cpu->cut && cpu->chunks < s->chunks_left)
+				s->chunks_left = cpu->chunks;	/* the whole chunks before the cut */
 			s->pos = cpu->off + 4;
 			s->end = cpu->off + cpu->size + 4;
 			if (s->end > w->size)
 				s->end = w->size;
 		} else {
 			s->pos = cpu->off;
-			s->end = cpu->off + cpu->size;
+			s->end = cpu->off + (cpu->cut ? cpu->size / s->page_size * s->page_size : cpu->size);
 		}
 		ret = tds_next_page(r, t, s);
 		if (ret < 0)
@@ -560,6 +568,9 @@ int prs_tds_open(struct prs_reader *r, struct td_walk *w)
 	t->fd = -1;
 	r->priv = t;
 	r->ops = &tds_ops;
+	t->cut = w->cut;
+	t->cut_at = w->cut_at;
+	snprintf(t->cut_what, sizeof(t->cut_what), "%s", w->cut_what);
 	t->swap = w->swap;
 	t->ts_offset = w->ts_offset;
 	t->dec.swap = w->swap;

@@ -94,6 +94,35 @@ static int td_need(struct td_walk *w, uint64_t pos, uint64_t n, const char *what
 			what, (unsigned long long)n, (unsigned long long)w->size);
 }
 
+/* The file ends inside @what at @at: remember the earliest such place. */
+static void td_cut_at(struct td_walk *w, uint64_t at, const char *what)
+{
+	if (!w->cut || at <= w->cut_at) {
+		w->cut_at = at;
+		snprintf(w->cut_what, sizeof(w->cut_what), "%s", what);
+	}
+	w->cut = true;
+}
+
+/*
+ * CPU data @c running past the end of the file: the file was cut short
+ * while (or after) the data was written.  Its extent ends at the end of
+ * the file; the stream reader keeps the whole pages (uncompressed) or the
+ * whole chunks (td_check_chunks()) in it.  Implausible extents stay errors
+ * (td_need()).
+ */
+static int td_cut_cpu(struct td_walk *w, struct td_cpu *c, uint32_t page_size, const char *what)
+{
+	if (c->off >> 50 || c->size >> 50)
+		return td_need(w, c->off, c->size, what);
+	if (c->off <= w->size && c->size <= w->size - c->off)
+		return 0;
+	c->cut = true;
+	c->size = c->off < w->size ? w->size - c->off : 0;
+	td_cut_at(w, c->off + (page_size ? c->size / page_size * page_size : 0), what);
+	return 0;
+}
+
 /*
  * header_page text, e.g. "\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n":
  * libtracecmd 1.3 crashes in its cleanup when this does not parse, so every
@@ -151,6 +180,24 @@ static int td_rd32(struct td_walk *w, uint64_t pos, uint32_t *v, const char *wha
 	if (w->swap)
 		*v = td_bswap32(*v);
 	return 0;
+}
+
+/* the u64 at @pos, known to be inside the file */
+static uint64_t td_peek64(const struct td_walk *w, uint64_t pos)
+{
+	uint64_t v;
+
+	memcpy(&v, w->map + pos, 8);
+	return w->swap ? td_bswap64(v) : v;
+}
+
+/* the u32 at @pos, known to be inside the file */
+static uint32_t td_peek32(const struct td_walk *w, uint64_t pos)
+{
+	uint32_t v;
+
+	memcpy(&v, w->map + pos, 4);
+	return w->swap ? td_bswap32(v) : v;
 }
 
 static int td_rd64(struct td_walk *w, uint64_t pos, uint64_t *v, const char *what)
@@ -346,7 +393,7 @@ static int td_v7_buffer_opt(struct td_walk *w, const struct td_opts *o, uint64_t
 		if (!sz)
 			continue;
 		snprintf(what, sizeof(what), "CPU %u data of buffer \"%s\"", id, b->name);
-		if (td_need(w, off, sz, what))
+		if (td_cut_cpu(w, &b->cpu[i], b->page_size ? b->page_size : w->page_size, what))
 			return -1;
 	}
 	return 0;
@@ -558,18 +605,22 @@ static int td_check_section(struct td_walk *w, uint64_t off, uint16_t want, cons
 }
 
 /* Compressed CPU data: count(4), then per chunk csize(4) usize(4) data. */
-static int td_check_chunks(struct td_walk *w, uint64_t off, uint64_t size, uint32_t cpu,
-			   const char *buf)
+static int td_check_chunks(struct td_walk *w, struct td_cpu *c, const char *buf)
 {
 	/*
 	 * trace-cmd 3.1 records the size of the chunks without the 4-byte
 	 * count in front of them: allow both readings of "size".
 	 */
-	uint64_t end = off + size + 4, pos = off + 4;
+	uint64_t off = c->off, size = c->size, end = off + size + 4, pos = off + 4;
 	char what[96];
 	uint32_t count;
 
-	snprintf(what, sizeof(what), "CPU %u data of buffer \"%s\"", cpu, buf);
+	snprintf(what, sizeof(what), "CPU %u data of buffer \"%s\"", c->id, buf);
+	if (c->cut && size < 4) {
+		c->size = 0;	/* cut before its chunk table */
+		td_cut_at(w, off, what);
+		return 0;
+	}
 	if (size < 4)
 		return prs_fail(w->r, PRS_ECORRUPT, false, off, "%s: no chunk table", what);
 	if (td_rd32(w, off, &count, what))
@@ -577,6 +628,12 @@ static int td_check_chunks(struct td_walk *w, uint64_t off, uint64_t size, uint3
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t csize, usize;
 
+		/* a file cut short: the whole chunks before the cut are the data */
+		if (c->cut && (pos + 8 > w->size || pos + 8 + (uint64_t)td_peek32(w, pos + 0) > w->size)) {
+			c->chunks = i;
+			td_cut_at(w, pos, what);
+			return 0;
+		}
 		if (end - pos < 8 || pos > end)
 			return prs_fail(w->r, PRS_ECORRUPT, false, pos,
 					"%s: chunk %u of %u outside the data", what, i, count);
@@ -665,6 +722,151 @@ static int td_v7_header_info(struct td_walk *w, uint64_t off)
 	return ret;
 }
 
+/*
+ * v7 as trace-cmd writes it: ..., options, the flyrecord section, then the
+ * options section holding the BUFFER option (where each CPU's data is) and
+ * the strings.  Cut a file short anywhere in its data and that option is
+ * gone, although the data before the cut is intact.  Find the first
+ * flyrecord section by walking the sections, then each CPU's compressed
+ * data the way trace-cmd lays it out: page-aligned, count(4), chunks.  The
+ * top buffer only (instances' names were in the lost options), CPUs in id
+ * order; uncompressed data has no chunk table to walk and stays an error.
+ */
+static bool td_v7_known_buffer(const struct td_walk *w, uint64_t off)
+{
+	for (unsigned int i = 0; i < w->nr_bufs; i++)
+		if (w->bufs[i].offset == off)
+			return true;
+	return false;
+}
+
+/* One flyrecord section at @pos whose BUFFER option was lost: its CPUs' chunks. */
+static int td_v7_recover_buffer(struct td_walk *w, uint64_t pos, uint64_t sz)
+{
+	uint64_t dpos = pos + 16, end = sz > w->size - dpos ? w->size : dpos + sz;
+	uint32_t page = w->page_size, cap = w->cpucount ? w->cpucount : TD_MAX_CPUS;
+	/* the top buffer's name is ""; an instance's was in the lost options */
+	bool top = !prs_td_buffer_named(w, "");
+	struct td_buffer *b = td_add_buffer(w, pos);
+
+	if (!b)
+		return -1;
+	b->offset = pos;
+	b->name = strdup(top ? "" : "(name lost: file cut short)");
+	b->cpu = calloc(cap + 1, sizeof(*b->cpu));
+	if (!b->name || !b->cpu)
+		return -PRS_ENOMEM;
+	b->page_size = page;
+	b->compressed = true;
+	for (uint32_t c = 0; c < cap; c++) {
+		struct td_cpu *cpu = &b->cpu[c];
+		uint32_t count, i;
+		uint64_t p;
+
+		dpos = (dpos + page - 1) / page * page;
+		if (dpos + 4 > end) {
+			/* CPUs past the cut: nothing of them in the file */
+			if (c < w->cpucount || sz > w->size - pos - 16)
+				td_cut_at(w, dpos < w->size ? dpos : w->size, "the CPU data");
+			break;
+		}
+		*cpu = (struct td_cpu){ .id = c, .off = dpos };
+		b->cpus = b->max_cpu = c + 1;
+		count = td_peek32(w, dpos);
+		for (i = 0, p = dpos + 4; i < count; i++) {
+			if (p + 8 > w->size || p + 8 + (uint64_t)td_peek32(w, p) > w->size)
+				break;
+			p += 8 + (uint64_t)td_peek32(w, p);
+		}
+		cpu->size = p - dpos - 4;	/* the chunks, without the count (trace-cmd 3.1's reading) */
+		cpu->chunks = i;
+		cpu->cut = i < count;
+		if (cpu->cut) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "CPU %u data of buffer \"%s\"", c, b->name);
+			td_cut_at(w, p, what);
+			break;
+		}
+		dpos = p;
+	}
+	return 0;
+}
+
+/*
+ * v7 as trace-cmd writes it: ..., options, a flyrecord section per buffer,
+ * each followed by the options section holding its BUFFER option (where
+ * each CPU's data is), and the strings last.  Cut a file short in its data
+ * and that option is gone, although the data before the cut is intact.
+ * Walk the sections to every flyrecord section no BUFFER option named, and
+ * lay out its CPUs' compressed data the way trace-cmd writes it:
+ * page-aligned, count(4), chunks, CPUs in id order.  Uncompressed data has
+ * no chunk table to walk: that stays an error.  trace-cmd writes nothing
+ * for a CPU without data, so a buffer whose first CPUs recorded nothing
+ * gets its data's CPU ids shifted down: the ids of a recovered buffer are
+ * an assumption (the events and their order are not).
+ */
+static int td_v7_recover(struct td_walk *w, uint64_t lost)
+{
+	uint64_t pos = w->after_header;
+	unsigned int found = 0;
+	bool overrun = false;	/* the last section runs past the end: the file was cut */
+	int ret;
+
+	while (pos + 16 <= w->size && w->page_size >= 64) {
+		uint16_t id, flags;
+		uint64_t sz;
+
+		memcpy(&id, w->map + pos, 2);
+		memcpy(&flags, w->map + pos + 2, 2);
+		memcpy(&sz, w->map + pos + 8, 8);
+		if (w->swap) {
+			id = td_bswap16(id);
+			flags = td_bswap16(flags);
+			sz = td_bswap64(sz);
+		}
+		if (id > TD_OPT_BUFFER_TEXT)
+			break;
+		/* metadata sections the lost options named (allocscope record writes one options
+		 * section, after the data): the section ids are the option ids */
+		if (id >= TD_OPT_HEADER_INFO && id <= TD_OPT_CMDLINES &&
+		    !w->meta[id - TD_OPT_HEADER_INFO].present && sz <= w->size - pos - 16) {
+			static const char *const names[] = {
+				"header info", "ftrace formats", "event formats",
+				"kallsyms", "printk formats", "saved cmdlines",
+			};
+
+			ret = td_check_section(w, pos, id, names[id - TD_OPT_HEADER_INFO]);
+			if (!ret && id == TD_OPT_HEADER_INFO)
+				ret = td_v7_header_info(w, pos);
+			if (ret)
+				return ret < 0 ? ret : -1;
+		}
+		if (id == TD_OPT_BUFFER && (flags & TD_SEC_COMPRESSED) && !td_v7_known_buffer(w, pos)) {
+			if ((ret = td_v7_recover_buffer(w, pos, sz)))
+				return ret;
+			found++;
+		}
+		if (sz > w->size - pos - 16) {
+			overrun = true;
+			break;
+		}
+		pos += 16 + sz;
+		/* the file ends right after a flyrecord section: its options are cut off */
+		if (pos == w->size && id == TD_OPT_BUFFER)
+			overrun = true;
+	}
+	/* every section whole up to the end of the file, the last one not a
+	 * flyrecord: not a cut but an options offset pointing nowhere */
+	if (pos < w->size && pos + 16 > w->size)
+		overrun = true;
+	if (!found || !overrun)
+		return prs_fail(w->r, PRS_ETRUNCATED, false, w->size,
+				"file is truncated: the options section at %llu (where the CPU data is) is missing",
+				(unsigned long long)lost);
+	return 0;
+}
+
 static int td_walk_v7(struct td_walk *w, uint64_t pos)
 {
 	uint64_t opt_off, seen = 0, strings = 0, need_strings = 0;
@@ -690,6 +892,14 @@ static int td_walk_v7(struct td_walk *w, uint64_t pos)
 
 		if (++seen > TD_MAX_OPT_SECTIONS)
 			return prs_fail(w->r, PRS_ECORRUPT, false, opt_off, "options sections loop");
+		/* an options section past the end of the file: the file was cut short */
+		if (!(opt_off >> 50) && (opt_off + 16 > w->size ||
+		    td_peek64(w, opt_off + 8) > w->size - opt_off - 16)) {
+			td_cut_at(w, opt_off < w->size ? opt_off : w->size, "the options after the CPU data");
+			if ((ret = td_v7_recover(w, opt_off)))
+				return ret;
+			break;
+		}
 		if (td_section_at(w, opt_off, &s, "options"))
 			return -1;
 		if (s.id != TD_OPT_DONE)
@@ -716,7 +926,9 @@ static int td_walk_v7(struct td_walk *w, uint64_t pos)
 		char what[96];
 
 		snprintf(what, sizeof(what), "buffer \"%s\"", b->name);
-		if (td_section_at(w, b->offset, &s, what))
+		/* a file cut short ends inside its last buffer section: its header is enough */
+		if (w->cut ? td_rd16(w, b->offset, &s.id, what) || td_rd16(w, b->offset + 2, &s.flags, what) :
+			     td_section_at(w, b->offset, &s, what))
 			return -1;
 		if (s.id != TD_OPT_BUFFER && s.id != TD_OPT_BUFFER_TEXT)
 			return prs_fail(w->r, PRS_ECORRUPT, false, b->offset,
@@ -726,7 +938,7 @@ static int td_walk_v7(struct td_walk *w, uint64_t pos)
 			continue;
 		for (uint32_t c = 0; c < b->cpus; c++)
 			if (b->cpu[c].size &&
-			    td_check_chunks(w, b->cpu[c].off, b->cpu[c].size, b->cpu[c].id, b->name))
+			    td_check_chunks(w, &b->cpu[c], b->name))
 				return -1;
 	}
 
@@ -737,17 +949,30 @@ static int td_walk_v7(struct td_walk *w, uint64_t pos)
 	 * strings at the end) is seen too.  An unknown id ends the walk: the
 	 * layout is not strict, only what is referenced is required.
 	 */
-	for (pos = w->after_header; pos < w->size;) {
+	for (pos = w->after_header; !w->cut && pos < w->size;) {
 		uint16_t id, flags;
 		uint32_t desc, usize;
 		uint64_t sz;
 
+		/*
+		 * Every section an option names is whole (checked above): one cut
+		 * off here is the strings section trace-cmd writes last, after the
+		 * data.  The events are all there; the file is still cut short.
+		 */
+		if (pos + 16 > w->size) {
+			td_cut_at(w, pos, "the section names (strings section) at the end");
+			break;
+		}
 		if (td_rd16(w, pos, &id, "a section header") || td_rd16(w, pos + 2, &flags, "a section header") ||
 		    td_rd32(w, pos + 4, &desc, "a section header") ||
 		    td_rd64(w, pos + 8, &sz, "a section header"))
 			return -1;
 		if (id > TD_OPT_BUFFER_TEXT) {
 			walked = false;
+			break;
+		}
+		if (id == TD_OPT_STRINGS && !(sz >> 50) && sz > w->size - pos - 16) {
+			td_cut_at(w, pos, "the section names (strings section) at the end");
 			break;
 		}
 		if (td_need(w, pos + 16, sz, "a section"))
@@ -763,10 +988,8 @@ static int td_walk_v7(struct td_walk *w, uint64_t pos)
 		pos += 16 + sz;
 	}
 	/* section names live in strings sections, written last by trace-cmd */
-	if (walked && strings < need_strings)
-		return prs_fail(w->r, PRS_ETRUNCATED, false, w->size,
-				"file is truncated: the section names (strings section, %llu bytes) are missing",
-				(unsigned long long)need_strings);
+	if (walked && !w->cut && strings < need_strings)
+		td_cut_at(w, w->size, "the section names (strings section) at the end");
 	return 0;
 }
 
@@ -814,7 +1037,7 @@ static int td_v6_flyrecord(struct td_walk *w, uint64_t *pos, struct td_buffer *b
 			continue;
 		b->max_cpu = cpu + 1;
 		snprintf(what, sizeof(what), "CPU %u data of buffer \"%s\"", cpu, buf);
-		if (td_need(w, off, sz, what))
+		if (td_cut_cpu(w, &b->cpu[cpu], w->page_size, what))
 			return -1;
 	}
 	return 0;
@@ -2275,6 +2498,14 @@ int prs_tracedat_open(struct prs_reader *r)
 	for (unsigned int i = 0; i < w.nr_bufs; i++)
 		if ((int)w.bufs[i].max_cpu > r->stats.nr_cpus)
 			r->stats.nr_cpus = (int)w.bufs[i].max_cpu;
+
+	/* a file cut short: only our stream reader reads up to the cut */
+	if (w.cut && ((r->flags & PRS_OPT_LIBTRACECMD) || w.ts_special || !strcmp(w.compress, "zlib"))) {
+		ret = prs_fail(r, PRS_ETRUNCATED, false, w.cut_at,
+			       "file is truncated inside %s (the libtracecmd reader cannot read up to the cut)",
+			       w.cut_what);
+		goto out_walk;
+	}
 
 	/* the library must never print: our own messages say it all */
 	tracecmd_set_loglevel(TEP_LOG_NONE);

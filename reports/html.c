@@ -104,11 +104,12 @@ static void td_count(FILE *f, uint64_t n)
 	fprintf(f, "<td class=num>%s</td>", rpt_fmt_count(b, sizeof(b), n));
 }
 
-static void td_ns(FILE *f, uint64_t ns)
+/* a cell in its column's unit (named in the header): ms or us */
+static void td_fixed(FILE *f, uint64_t ns, uint64_t unit_ns, int decimals)
 {
-	char b[32];
+	char b[40];
 
-	fprintf(f, "<td class=num>%s</td>", rpt_fmt_ns(b, sizeof(b), ns));
+	fprintf(f, "<td class=num>%s</td>", rpt_fmt_fixed(b, sizeof(b), ns, unit_ns, decimals));
 }
 
 static const char *fmt_secs(char *buf, size_t len, double s)
@@ -571,8 +572,8 @@ static void stages(FILE *f, const struct anl_model *m)
 		fprintf(f, "<p class=mut>Estimated from tracepoints: a slow path runs from its first "
 			"stage event to its mm_page_alloc; compaction = try .. last compaction event."
 			"</p>\n");
-	fprintf(f, "<table><tr><th class=t>stage</th><th>count</th><th>total</th><th>mean</th>"
-		"<th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n");
+	fprintf(f, "<table><tr><th class=t>stage</th><th>count</th><th>total ms</th><th>mean us</th>"
+		"<th>p50 us</th><th>p90 us</th><th>p99 us</th><th>p99.9 us</th><th>max us</th></tr>\n");
 	for (int i = 0; i < ANL_STAGE__COUNT; i++) {
 		const struct anl_stat *s = &t->stage[i];
 
@@ -590,13 +591,13 @@ static void stages(FILE *f, const struct anl_model *m)
 				s->count ? "count only: no time in this mode" : "");
 			continue;
 		}
-		td_ns(f, s->total_ns);
-		td_ns(f, s->total_ns / s->timed);
-		td_ns(f, anl_stat_percentile(s, 50));
-		td_ns(f, anl_stat_percentile(s, 90));
-		td_ns(f, anl_stat_percentile(s, 99));
-		td_ns(f, anl_stat_percentile(s, 99.9));
-		td_ns(f, s->max_ns);
+		td_fixed(f, s->total_ns, 1000000, 1);
+		td_fixed(f, s->total_ns / s->timed, 1000, 1);
+		td_fixed(f, anl_stat_percentile(s, 50), 1000, 1);
+		td_fixed(f, anl_stat_percentile(s, 90), 1000, 1);
+		td_fixed(f, anl_stat_percentile(s, 99), 1000, 1);
+		td_fixed(f, anl_stat_percentile(s, 99.9), 1000, 1);
+		td_fixed(f, s->max_ns, 1000, 1);
 		fprintf(f, "</tr>\n");
 	}
 	fprintf(f, "</table>\n");
@@ -643,7 +644,7 @@ static void tasks(FILE *f, const struct anl_model *m, unsigned int n)
 		if (m->tasks[i].stall_ns > max)
 			max = m->tasks[i].stall_ns;
 	fprintf(f, "<section id=tasks><h2>Top tasks by stall time</h2>\n<table><tr><th>pid</th>"
-		"<th class=t>comm</th><th>allocations</th><th>slow</th><th>failed</th><th>stall</th>"
+		"<th class=t>comm</th><th>allocations</th><th>slow</th><th>failed</th><th>stall ms</th>"
 		"<th class=t></th></tr>\n");
 	for (size_t i = 0; i < m->nr_tasks && i < n; i++) {
 		const struct anl_task_sum *t = &m->tasks[i];
@@ -654,7 +655,7 @@ static void tasks(FILE *f, const struct anl_model *m, unsigned int n)
 		td_count(f, t->allocations);
 		td_count(f, t->slow);
 		td_count(f, t->failed);
-		td_ns(f, t->stall_ns);
+		td_fixed(f, t->stall_ns, 1000000, 3);
 		fprintf(f, "<td class=t><span class=bar style=\"width:%.0fpx\"></span></td></tr>\n",
 			max ? 200.0 * (double)t->stall_ns / (double)max : 0);
 	}
@@ -667,7 +668,7 @@ static void breakdowns(FILE *f, const struct anl_model *m)
 
 	fprintf(f, "<section id=breakdowns><h2>By order and gfp class</h2>\n"
 		"<div style=\"display:flex;gap:24px;flex-wrap:wrap\"><table><tr><th>order</th>"
-		"<th>allocations</th><th>slow</th><th>failed</th><th>stall</th></tr>\n");
+		"<th>allocations</th><th>slow</th><th>failed</th><th>stall ms</th></tr>\n");
 	for (int o = 0; o <= ANL_MAX_ORDER + 1; o++) {
 		const struct anl_order *r = &t->by_order[o];
 
@@ -680,11 +681,11 @@ static void breakdowns(FILE *f, const struct anl_model *m)
 		td_count(f, r->allocations);
 		td_count(f, r->slow);
 		td_count(f, r->failed);
-		td_ns(f, r->stall_ns);
+		td_fixed(f, r->stall_ns, 1000000, 3);
 		fprintf(f, "</tr>\n");
 	}
 	fprintf(f, "</table><table><tr><th class=t>gfp class</th><th>allocations</th><th>slow</th>"
-		"<th>failed</th><th>stall</th></tr>\n");
+		"<th>failed</th><th>stall ms</th></tr>\n");
 	for (int i = 0; i < ANL_GFP_CLASSES; i++) {
 		const struct anl_class *c = &t->by_gfp[i];
 
@@ -696,7 +697,7 @@ static void breakdowns(FILE *f, const struct anl_model *m)
 		td_count(f, c->allocations);
 		td_count(f, c->slow);
 		td_count(f, c->failed);
-		td_ns(f, c->stall_ns);
+		td_fixed(f, c->stall_ns, 1000000, 3);
 		fprintf(f, "</tr>\n");
 	}
 	fprintf(f, "</table></div></section>\n");
@@ -876,7 +877,15 @@ int rpt_html(const struct rpt_input *in, const struct rpt_timeline *tl, FILE *f)
 		rpt_html_badge(f, "no", "events lost");
 	fprintf(f, " &middot; kernel ");
 	rpt_html_str(f, m->kernel ? m->kernel : "unknown");
-	fprintf(f, " &middot; window %s</p></header>\n", rpt_fmt_ns(b, sizeof(b), m->window_ns));
+	fprintf(f, " &middot; window %s", rpt_fmt_ns(b, sizeof(b), m->window_ns));
+	if (in->pstats && in->pstats->cut) {
+		fprintf(f, " &middot; ");
+		rpt_html_badge(f, "no", "cut short");
+		fprintf(f, " at %s %s: only the events before it are analyzed",
+			in->pstats->cut_line ? "line" : "offset",
+			rpt_fmt_count(b, sizeof(b), in->pstats->cut_at));
+	}
+	fprintf(f, "</p></header>\n");
 
 	kpis(f, m);
 	timeline(f, m, tl);

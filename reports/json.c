@@ -79,6 +79,12 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	/* the capture's identity: compare and merge refuse the same capture twice */
 	fprintf(f, ", ");
 	jcontent(f, &in->content);
+	/* a file cut short: where (only the events before it are in this summary) */
+	if (in->pstats && in->pstats->cut)
+		fprintf(f, ", \"cut_at\": {\"%s\": %" PRIu64 "}", in->pstats->cut_line ? "line" : "offset",
+			in->pstats->cut_at);
+	else if (in->pstats && !in->merged_inputs)
+		fprintf(f, ", \"cut_at\": null");
 	fprintf(f, "},\n");
 
 	if (in->merged_inputs) {

@@ -13,6 +13,7 @@
 const char *rpt_fmt_ns(char *buf, size_t len, uint64_t ns);
 /* 1,234,567: locale-independent thousands separators. */
 const char *rpt_fmt_count(char *buf, size_t len, uint64_t n);
+const char *rpt_fmt_fixed(char *buf, size_t len, uint64_t ns, uint64_t unit_ns, int decimals);
 /*
  * The ground truth's edge column shows events inside the window the kernel's
  * delta may miss (snapshots read inside the markers, both ends bounded)

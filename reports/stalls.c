@@ -326,6 +326,10 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		 fmt_ts(b[0], 96, m->scope.begin_ts), fmt_ts(b[1], 96, m->scope.end_ts),
 		 rpt_fmt_ns(b[2], 96, m->window_ns), m->window_source);
 	rpt_put_wrapped(f, 2, line);
+	if (in->pstats && in->pstats->cut)
+		fprintf(f, "  input    %sCUT SHORT at %s %s: only the stalls before it are listed%s\n",
+			rpt_sgr(in, RPT_SGR_RED), in->pstats->cut_line ? "line" : "offset",
+			rpt_fmt_count(b[0], 96, in->pstats->cut_at), off);
 	{
 		size_t o = (size_t)snprintf(line, sizeof(line), "filter   latency >= %s",
 					    rpt_fmt_ns(b[0], 96, flt->min_ns));
@@ -363,7 +367,7 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 	if (!st->n)
 		return ferror(f) ? -1 : 0;
 
-	fprintf(f, "\n  %s%3s %9s  %13s %10s %7s %-16s %5s %s%s\n", bold, "#", "TOTAL",
+	fprintf(f, "\n  %s%3s %10s  %13s %10s %7s %-16s %5s %s%s\n", bold, "#", "TOTAL ms",
 		"TIME (trace)", "+WINDOW", "PID", "COMM", "ORDER", "OUTCOME", off);
 	for (unsigned int i = 0; i < st->n; i++) {
 		const struct stall *s = &st->heap[i];
@@ -376,8 +380,8 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			snprintf(ord, sizeof(ord), "%d", r->order);
 		else
 			snprintf(ord, sizeof(ord), "?");
-		fprintf(f, "  %3u %s%9s%s  %13s %10s %7d %-16.16s %5s %s%s%s\n", i + 1, bold,
-			rpt_fmt_ns(b[0], 96, r->latency_ns), off, fmt_ts(b[1], 96, r->start_ts),
+		fprintf(f, "  %3u %s%10s%s  %13s %10s %7d %-16.16s %5s %s%s%s\n", i + 1, bold,
+			rpt_fmt_fixed(b[0], 96, r->latency_ns, 1000000, 3), off, fmt_ts(b[1], 96, r->start_ts),
 			fmt_rel(b[2], 96, r->start_ts, base), r->pid, r->comm[0] ? r->comm : "?", ord,
 			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r->outcome),
 			failed ? off : "");
@@ -415,6 +419,11 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 	rpt_json_str(f, in->trace_path);
 	fprintf(f, ", \"format\": ");
 	rpt_json_str(f, in->format);
+	if (in->pstats && in->pstats->cut)
+		fprintf(f, ", \"cut_at\": {\"%s\": %" PRIu64 "}", in->pstats->cut_line ? "line" : "offset",
+			in->pstats->cut_at);
+	else
+		fprintf(f, ", \"cut_at\": null");
 	fprintf(f, "},\n  \"mode\": ");
 	rpt_json_str(f, anl_mode_name(m->mode));
 	fprintf(f, ",\n  \"window_begin_ns\": %" PRIu64 ", \"window_end_ns\": %" PRIu64

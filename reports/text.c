@@ -50,9 +50,15 @@ static double per_sec(uint64_t n, uint64_t window_ns)
 	return window_ns ? (double)n / ((double)window_ns / 1e9) : 0;
 }
 
+static const char *fmt_in(char *buf, size_t len, uint64_t ns, uint64_t unit_ns)
+{
+	return rpt_fmt_fixed(buf, len, ns, unit_ns, 1);
+}
+
+/* TOTAL in ms, every latency column in us; a stage the mode cannot see is absent, not 0 */
 static void stage_row(FILE *f, const char *name, const struct anl_stat *s, const char *absent)
 {
-	char b[8][24], c[32];
+	char b[8][32], c[32];
 
 	if (absent) {
 		fprintf(f, "  %-15s %9s   (absent: %s)\n", name, "-", absent);
@@ -64,13 +70,13 @@ static void stage_row(FILE *f, const char *name, const struct anl_stat *s, const
 			s->count ? "   (count only: no time in this mode)" : "");
 		return;
 	}
-	fprintf(f, "  %-15s %9s %9s %9s %9s %9s %9s %9s %9s\n", name, c,
-		fmt_ns(b[0], 24, s->total_ns), fmt_ns(b[1], 24, s->total_ns / s->timed),
-		fmt_ns(b[2], 24, anl_stat_percentile(s, 50)),
-		fmt_ns(b[3], 24, anl_stat_percentile(s, 90)),
-		fmt_ns(b[4], 24, anl_stat_percentile(s, 99)),
-		fmt_ns(b[5], 24, anl_stat_percentile(s, 99.9)),
-		fmt_ns(b[6], 24, s->max_ns));
+	fprintf(f, "  %-15s %9s %10s %10s %10s %10s %10s %10s %11s\n", name, c,
+		fmt_in(b[0], 32, s->total_ns, 1000000), fmt_in(b[1], 32, s->total_ns / s->timed, 1000),
+		fmt_in(b[2], 32, anl_stat_percentile(s, 50), 1000),
+		fmt_in(b[3], 32, anl_stat_percentile(s, 90), 1000),
+		fmt_in(b[4], 32, anl_stat_percentile(s, 99), 1000),
+		fmt_in(b[5], 32, anl_stat_percentile(s, 99.9), 1000),
+		fmt_in(b[6], 32, s->max_ns, 1000));
 }
 
 /* print_log2_hist() of libbpf-tools: power-of-two rows, a 40-column bar. */
@@ -119,7 +125,7 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 		num(&n, t->slow), per_sec(t->slow, m->window_ns),
 		t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0, mark);
 	fprintf(f, "  failed (NULL)         %10s%s\n", num(&n, t->failed),
-		est ? " (from mm_page_alloc page=(nil))" : "");
+		est ? "   from mm_page_alloc with page=(nil)" : "");
 	if (t->nested)
 		fprintf(f, "  nested (in reclaim)   %10s\n", num(&n, t->nested));
 	if (m->kswapd_known)
@@ -203,14 +209,14 @@ static void top_tasks(FILE *f, const struct rpt_input *in)
 	if (!n || !m->nr_tasks)
 		return;
 	heading(f, in, "Top tasks by stall time");
-	fprintf(f, "  %7s %-16s %10s %8s %7s %10s\n", "PID", "COMM", "ALLOCS", "SLOW", "FAILED",
-		"STALL");
+	fprintf(f, "  %7s %-16s %10s %8s %7s %11s\n", "PID", "COMM", "ALLOCS", "SLOW", "FAILED",
+		"STALL ms");
 	for (size_t i = 0; i < m->nr_tasks && i < n; i++) {
 		const struct anl_task_sum *t = &m->tasks[i];
 
-		fprintf(f, "  %7d %-16s %10s %8s %7s %10s\n", t->pid, t->comm[0] ? t->comm : "?",
+		fprintf(f, "  %7d %-16s %10s %8s %7s %11s\n", t->pid, t->comm[0] ? t->comm : "?",
 			num(&c, t->allocations), num(&c, t->slow), num(&c, t->failed),
-			fmt_ns(b, sizeof(b), t->stall_ns));
+			rpt_fmt_fixed(b, sizeof(b), t->stall_ns, 1000000, 3));
 	}
 }
 
@@ -221,7 +227,7 @@ static void breakdowns(FILE *f, const struct rpt_input *in)
 	char b[24];
 
 	heading(f, in, "By order");
-	fprintf(f, "  %5s %10s %8s %7s %10s\n", "ORDER", "ALLOCS", "SLOW", "FAILED", "STALL");
+	fprintf(f, "  %5s %10s %8s %7s %11s\n", "ORDER", "ALLOCS", "SLOW", "FAILED", "STALL ms");
 	for (int o = 0; o <= ANL_MAX_ORDER + 1; o++) {
 		const struct anl_order *r = &t->by_order[o];
 
@@ -231,18 +237,19 @@ static void breakdowns(FILE *f, const struct rpt_input *in)
 			fprintf(f, "  %5d", o);
 		else
 			fprintf(f, "  %5s", "?");
-		fprintf(f, " %10s %8s %7s %10s\n", num(&n, r->allocations), num(&n, r->slow),
-			num(&n, r->failed), fmt_ns(b, sizeof(b), r->stall_ns));
+		fprintf(f, " %10s %8s %7s %11s\n", num(&n, r->allocations), num(&n, r->slow),
+			num(&n, r->failed), rpt_fmt_fixed(b, sizeof(b), r->stall_ns, 1000000, 3));
 	}
 	heading(f, in, "By gfp class");
-	fprintf(f, "  %-28s %10s %8s %7s %10s\n", "CLASS", "ALLOCS", "SLOW", "FAILED", "STALL");
+	fprintf(f, "  %-28s %10s %8s %7s %11s\n", "CLASS", "ALLOCS", "SLOW", "FAILED", "STALL ms");
 	for (int i = 0; i < ANL_GFP_CLASSES; i++) {
 		const struct anl_class *c = &t->by_gfp[i];
 
 		if (!c->allocations)
 			continue;
-		fprintf(f, "  %-28s %10s %8s %7s %10s\n", c->name, num(&n, c->allocations),
-			num(&n, c->slow), num(&n, c->failed), fmt_ns(b, sizeof(b), c->stall_ns));
+		fprintf(f, "  %-28s %10s %8s %7s %11s\n", c->name, num(&n, c->allocations),
+			num(&n, c->slow), num(&n, c->failed),
+			rpt_fmt_fixed(b, sizeof(b), c->stall_ns, 1000000, 3));
 	}
 }
 
@@ -257,7 +264,7 @@ static void groundtruth(FILE *f, const struct rpt_input *in)
 			"--vmstat-before/--vmstat-after)");
 		return;
 	}
-	snprintf(title, sizeof(title), "Ground truth: trace vs kernel vmstat deltas (%s)",
+	snprintf(title, sizeof(title), "Ground truth: trace vs kernel vmstat deltas, from %s",
 		 m->vmstat_source);
 	heading(f, in, title);
 	if (m->recorder.rule && !m->recorder.included)
@@ -332,6 +339,10 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 	fprintf(f, "  lost events %s in %s markers%s\n", num(&n, m->anomalies.lost_events),
 		num(&n, m->anomalies.lost_markers),
 		m->anomalies.lost_markers ? " (allocations open across them are excluded from latency)" : "");
+	if (in->pstats && in->pstats->cut)
+		fprintf(f, "  input       %sCUT SHORT at %s %s: only the events before it are analyzed%s\n",
+			rpt_sgr(in, RPT_SGR_RED), in->pstats->cut_line ? "line" : "offset",
+			num(&n, in->pstats->cut_at), off);
 	if (m->anomalies.ring_known) {
 		bool lossy = m->anomalies.ring_overrun || m->anomalies.ring_dropped;
 
@@ -356,8 +367,8 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 	heading(f, in, m->mode == ANL_MODE_EVENTS ?
 		"Stages (estimated from tracepoints: compaction = try .. last compaction_end)" :
 		"Stages");
-	fprintf(f, "  %-15s %9s %9s %9s %9s %9s %9s %9s %9s\n", "STAGE", "COUNT", "TOTAL", "MEAN",
-		"P50", "P90", "P99", "P99.9", "MAX");
+	fprintf(f, "  %-15s %9s %10s %10s %10s %10s %10s %10s %11s\n", "STAGE", "COUNT", "TOTAL ms",
+		"MEAN us", "P50 us", "P90 us", "P99 us", "P99.9 us", "MAX us");
 	for (int s = 0; s < ANL_STAGE__COUNT; s++)
 		stage_row(f, anl_stage_name(s), &t->stage[s], m->stage_absent[s]);
 	{

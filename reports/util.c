@@ -36,6 +36,26 @@ const char *rpt_fmt_ns(char *buf, size_t len, uint64_t ns)
 	return buf;
 }
 
+/*
+ * @ns in one fixed unit (@unit_ns: 1000 = us, 1000000 = ms) with @decimals
+ * (1 to 3) decimals, thousands separated: for a table column that keeps one
+ * unit, named in its header.
+ */
+const char *rpt_fmt_fixed(char *buf, size_t len, uint64_t ns, uint64_t unit_ns, int decimals)
+{
+	static const uint64_t pow10[] = { 1, 10, 100, 1000 };
+	uint64_t scale = pow10[decimals < 1 ? 1 : decimals > 3 ? 3 : decimals], q;
+	char whole[32];
+
+	if (ns == PRS_NO_VALUE)
+		return snprintf(buf, len, "-"), buf;
+	q = (uint64_t)(((unsigned __int128)ns * scale + unit_ns / 2) / unit_ns);
+	rpt_fmt_count(whole, sizeof(whole), q / scale);
+	snprintf(buf, len, "%.26s.%0*" PRIu64, whole, decimals < 1 ? 1 : decimals > 3 ? 3 : decimals,
+		 q % scale);
+	return buf;
+}
+
 bool rpt_gt_inside(const struct anl_model *m)
 {
 	for (int i = 0; i < m->nr_gt; i++)

@@ -3,7 +3,9 @@
 # with a FILE the text (or JSON) on stdout is unchanged and the page equals
 # what --html - prints; an input is never overwritten (same path or another
 # link to it); --html - and --json exclude each other; a refused comparison
-# writes no page; a page that cannot be written is exit 2.
+# writes no page; a page that cannot be created is a usage error (exit 1), one
+# that cannot be written exit 2; an existing page is replaced only with
+# --overwrite, and no temporary file is ever left behind.
 set -u
 cd "$(dirname "$0")/../.."
 BIN=${BIN:-build/allocscope}
@@ -55,9 +57,24 @@ for out in "$T/in.txt.zst" "$T/symlink.zst" "$T/hardlink.zst"; do
 done
 [ "$(cksum <"$T/in.txt.zst")" = "$sum" ] || bad "an input was modified"
 
-# a page that cannot be written: exit 2, the reason on stderr
-run 2 nodir --html "$T/no/such/dir/page.html" "$D/6.12-wsf10-2.txt.zst" -- "$D/6.12-wsf200-2.txt.zst"
-grep -q 'No such file or directory' "$T/nodir.err" || bad "--html into a missing directory: $(cat "$T/nodir.err")"
+# a page that cannot be created: exit 1 naming it as the output, in one line
+run 1 nodir --html "$T/no/such/dir/page.html" "$D/6.12-wsf10-2.txt.zst" -- "$D/6.12-wsf200-2.txt.zst"
+grep -q -- '--html .*/no/such/dir/page.html: cannot create the output: No such file or directory' "$T/nodir.err" &&
+	[ "$(wc -l <"$T/nodir.err")" = 1 ] || bad "--html into a missing directory: $(cat "$T/nodir.err")"
+# an existing page: refused without --overwrite (left as it was), replaced with it
+echo previous >"$T/keep.html"
+# shellcheck disable=SC2086
+run 1 exists --per kalloc --html "$T/keep.html" $base -- $new
+grep -q 'keep.html: the output exists; --overwrite replaces it' "$T/exists.err" || bad "existing page: $(cat "$T/exists.err")"
+[ "$(cat "$T/keep.html")" = previous ] || bad "an existing page was changed without --overwrite"
+# shellcheck disable=SC2086
+run 3 replaced --per kalloc --min-reduction 60 --overwrite --html "$T/keep.html" $base -- $new
+cmp -s "$T/page.out" "$T/keep.html" || bad "--overwrite did not replace the page"
+# a failed comparison (an unreadable capture) leaves an existing page as it was
+echo previous >"$T/keep2.html"
+run 2 missing --overwrite --html "$T/keep2.html" "$D/6.12-wsf10-2.txt.zst" -- "$T/no-such-capture.txt.zst"
+[ "$(cat "$T/keep2.html")" = previous ] || bad "a failed comparison changed an existing page"
+ls -A "$T" | grep -q '\.tmp$' && bad "temporary files left: $(ls -A "$T" | grep '\.tmp$')"
 if [ -w /dev/full ]; then
 	run 2 full --html /dev/full "$D/6.12-wsf10-2.txt.zst" -- "$D/6.12-wsf200-2.txt.zst"
 	grep -q 'writing /dev/full' "$T/full.err" || bad "--html /dev/full: $(cat "$T/full.err")"

@@ -17,11 +17,16 @@ for run in "tests/data/sample-6.12-anon-graph.dat" "-m events tests/data/sample-
 	   "tests/data/6.12-anon-fgraph.txt.zst" "-m events tests/data/6.1.192-anon-kprobe-lossy.txt.zst" \
 	   "tests/data/6.12-thp-tcev.dat"; do
 	# shellcheck disable=SC2086
-	"$BIN" analyze --no-hist --html "$tmp/r.html" $run > "$tmp/r.txt" || { echo "html-bands: $run: exit $?"; status=1; continue; }
+	"$BIN" analyze -f --no-hist --html "$tmp/r.html" $run > "$tmp/r.txt" || { echo "html-bands: $run: exit $?"; status=1; continue; }
 	for st in direct_reclaim:"direct reclaim" compaction:"direct compaction"; do
 		name=${st%%:*} band=${st#*:}
-		want=$(awk -v n="$name" '$1 == n { if (NF > 3) print $2 " intervals, " $3; else print $2 " intervals, 0ns" }' "$tmp/r.txt")
-		got=$(grep -o "$band [0-9,]* intervals, [0-9.]*[a-z]*s in all" "$tmp/r.html" | sed "s/^$band //; s/ in all//")
+		# the table's TOTAL is in ms (unit in its header); the band says its own unit
+		want=$(awk -v n="$name" '$1 == n { t = NF > 3 ? $3 : "0"; gsub(",", "", t)
+			printf "%s intervals, %.1f ms\n", $2, t }' "$tmp/r.txt")
+		got=$(grep -o "$band [0-9,]* intervals, [0-9.]*[a-z]*s in all" "$tmp/r.html" | sed "s/^$band //; s/ in all//" |
+			awk '{ v = $3; u = v; sub(/^[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+			       f = u == "s" ? 1000 : u == "ms" ? 1 : u == "us" ? 0.001 : 0.000001
+			       printf "%s intervals, %.1f ms\n", $1, v * f }')
 		checked=$((checked + 1))
 		if [ "$got" != "$want" ]; then
 			echo "html-bands: $run: band '$band' says '$got', stage table '$name' '$want'"

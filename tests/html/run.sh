@@ -37,7 +37,7 @@ for name in 6.12-thp-tcev 6.12-anon-fgraph 6.12-anon-kprobe; do
 	trace=$(ls tests/data/$name.dat tests/data/$name.txt.zst 2>/dev/null | head -1)
 	[ -n "$trace" ] || { bad "$name: no trace"; continue; }
 	html=$OUT/$name.html
-	if ! "$BIN" analyze --html "$html" --vmstat-before tests/data/$name.vmstat.before \
+	if ! "$BIN" analyze -f --html "$html" --vmstat-before tests/data/$name.vmstat.before \
 		--vmstat-after tests/data/$name.vmstat.after "$trace" >/dev/null; then
 		bad "$name: analyze --html failed"; continue
 	fi
@@ -74,7 +74,7 @@ done
 # the compare page
 D=tests/data/compare
 html=$OUT/compare-wsf.html
-if "$BIN" compare --per kalloc --html "$html" $D/6.12-wsf10-1.txt.zst $D/6.12-wsf10-2.txt.zst \
+if "$BIN" compare --overwrite --per kalloc --html "$html" $D/6.12-wsf10-1.txt.zst $D/6.12-wsf10-2.txt.zst \
 	$D/6.12-wsf10-3.txt.zst -- $D/6.12-wsf200-1.txt.zst $D/6.12-wsf200-2.txt.zst $D/6.12-wsf200-3.txt.zst \
 	>/dev/null 2>"$OUT/compare.err"; then
 	size=$(stat -c %s "$html")
