@@ -62,7 +62,6 @@ struct cli_file_id {
 	struct rpt_content	content;	/* size + XXH64 of the bytes, when asked */
 	bool			file_known;	/* dev, ino (not for "-") */
 };
-uint64_t cli_xxh64(const void *buf, size_t len);	/* XXH64, seed 0 */
 /* @content: also hash the file (a regular file).  0, or -1 after saying why. */
 int  cli_file_id(const char *path, struct cli_file_id *id, bool content);
 bool cli_same_file(const struct cli_file_id *a, const struct cli_file_id *b);

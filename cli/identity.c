@@ -14,79 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "cli.h"
-
-/* XXH64 (seed 0), the xxHash specification; zstd's frame checksum is its low 32 bits. */
-#define P1 0x9E3779B185EBCA87ULL
-#define P2 0xC2B2AE3D27D4EB4FULL
-#define P3 0x165667B19E3779F9ULL
-#define P4 0x85EBCA77C2B2AE63ULL
-#define P5 0x27D4EB2F165667C5ULL
-
-static uint64_t rotl(uint64_t x, int r)
-{
-	return (x << r) | (x >> (64 - r));
-}
-
-/* little-endian reads, whatever the host (compilers make them one load) */
-static uint64_t rd64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint32_t rd32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t xround(uint64_t acc, uint64_t in)
-{
-	return rotl(acc + in * P2, 31) * P1;
-}
-
-static uint64_t xmerge(uint64_t acc, uint64_t v)
-{
-	return (acc ^ xround(0, v)) * P1 + P4;
-}
-
-uint64_t cli_xxh64(const void *buf, size_t len)
-{
-	const unsigned char *p = buf, *end = p + len;
-	uint64_t h;
-
-	if (len >= 32) {
-		uint64_t v1 = P1 + P2, v2 = P2, v3 = 0, v4 = -P1;
-
-		for (; end - p >= 32; p += 32) {
-			v1 = xround(v1, rd64(p));
-			v2 = xround(v2, rd64(p + 8));
-			v3 = xround(v3, rd64(p + 16));
-			v4 = xround(v4, rd64(p + 24));
-		}
-		h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
-		h = xmerge(xmerge(xmerge(xmerge(h, v1), v2), v3), v4);
-	} else {
-		h = P5;
-	}
-	h += len;
-	for (; end - p >= 8; p += 8)
-		h = rotl(h ^ xround(0, rd64(p)), 27) * P1 + P4;
-	if (end - p >= 4) {
-		h = rotl(h ^ (uint64_t)rd32(p) * P1, 23) * P2 + P3;
-		p += 4;
-	}
-	for (; p < end; p++)
-		h = rotl(h ^ *p * P5, 11) * P1;
-	h ^= h >> 33;
-	h *= P2;
-	h ^= h >> 29;
-	h *= P3;
-	return h ^ (h >> 32);
-}
 
 int cli_file_id(const char *path, struct cli_file_id *id, bool content)
 {
@@ -120,10 +50,10 @@ int cli_file_id(const char *path, struct cli_file_id *id, bool content)
 			return -1;
 		}
 		madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-		id->content.xxh64 = cli_xxh64(map, (size_t)st.st_size);
+		id->content.xxh64 = XXH64(map, (size_t)st.st_size, 0);
 		munmap(map, (size_t)st.st_size);
 	} else {
-		id->content.xxh64 = cli_xxh64("", 0);
+		id->content.xxh64 = XXH64("", 0, 0);
 	}
 	id->content.known = true;
 	close(fd);
