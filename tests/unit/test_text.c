@@ -93,6 +93,7 @@ static void read_path(const char *path, unsigned int flags, struct run *run)
 				case PRS_EV_FUNC_EXIT:
 				case PRS_EV_KPROBE:
 				case PRS_EV_KRETPROBE:
+				case PRS_EV_FUNC_CALL:
 					keep(&v->e.u.fn.func, v->func, sizeof(v->func));
 					keep(&v->e.u.fn.caller, v->caller, sizeof(v->caller));
 					break;
