@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Private to analyzer/. */
+/* Private to analyzer/: the state its files share, and their cross-file functions. */
 #ifndef ALLOCSCOPE_ANALYZER_LOCAL_H
 #define ALLOCSCOPE_ANALYZER_LOCAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "analyzer.h"
 
@@ -46,5 +50,269 @@ struct anl_vmstat {
 
 void anl_vmstat_line(struct anl_vmstat *vs, const char *name, size_t nlen, uint64_t value);
 int  anl_vmstat_parse(struct anl_vmstat *vs, const char *text, size_t len);
+
+/* ---- the analyzer's state, shared by its files -------------------------- */
+
+#define ANL_MAX_DEPTH	16	/* deeper stacks mean missed returns: evict the oldest */
+#define ANL_MAX_CPUS	4096
+#define ANL_MAX_NODES	64
+
+enum { EXACT = 0, EST = 1 };
+enum { ALL = 0, WIN = 1 };
+
+/* Result of a get_page_from_freelist() return. */
+enum { GPFL_UNKNOWN = -1, GPFL_NULL = 0, GPFL_PAGE = 1 };
+
+/*
+ * Where the allocation's page can have come from, by its last source:
+ * a get_page_from_freelist() return (GPFL_*), or a direct compaction that
+ * did not call get_page_from_freelist() (its page, if any, was captured).
+ */
+enum { SRC_COMPACT = 2 };
+
+struct anl_frame {
+	struct anl_alloc rec;
+	const char	*func;		/* the entry function (interned) */
+	int		fdepth;		/* function_graph depth of the entry, -1 unknown */
+	int		alias;		/* frozen alloc open under its wrapper */
+	int		first_gpfl;	/* GPFL_* of the first call */
+	bool		did_something;	/* a gpfl or a stage ran under it */
+	bool		slow_helper;	/* a slow-path helper ran directly under it */
+	bool		saw_page_alloc;	/* mm_page_alloc with a page */
+	bool		page_alloc_failed;	/* mm_page_alloc with page=(nil) */
+	bool		retval_known, retval_null;
+	bool		compact_tp_inside;	/* try_to_compact_pages inside the open function */
+	bool		compact_gpfl;		/* get_page_from_freelist inside the open function */
+	bool		compact_since_gpfl;	/* a direct compaction since the last gpfl return */
+	int		last_src;		/* GPFL_* or SRC_COMPACT */
+	int		stage_open[ANL_STAGE__COUNT];	/* function nesting per stage */
+	uint64_t	stage_start[ANL_STAGE__COUNT];
+	bool		tp_reclaim_open;	/* stage timed from tracepoints */
+	uint64_t	tp_reclaim_start;
+	bool		tp_compact_open;
+	uint64_t	tp_compact_start, tp_compact_last;
+	int32_t		start_cpu;
+	bool		win;		/* entered inside the window: it and its stages count there */
+	bool		graph;		/* function_graph (else kprobe) */
+	bool		min_done;	/* the min-watermark attempt was seen */
+	bool		reclaim_end_seen;	/* mm_vmscan_direct_reclaim_end inside the open reclaim function */
+	int		after_reclaim_left;	/* gpfl calls still to come inside __alloc_pages_direct_reclaim() */
+};
+
+/* Tracepoint-only view of one task (events mode). */
+struct anl_evstate {
+	bool		pending;	/* slow-path evidence since its last allocation */
+	bool		incomplete;
+	uint64_t	start;
+	uint32_t	stage_count[ANL_STAGE__COUNT];
+	uint64_t	stage_ns[ANL_STAGE__COUNT];
+	uint64_t	nr_reclaimed;
+	bool		reclaim_open;
+	uint64_t	reclaim_start;
+	bool		compact_open;
+	uint64_t	compact_start, compact_last;
+	bool		win;		/* its first evidence came inside the window */
+};
+
+struct anl_task {
+	int32_t		pid, tgid;
+	int32_t		last_cpu;
+	char		comm[32];
+	bool		comm_settled;	/* comm came from a comm_per_pid event: it stays */
+	bool		recorder_pid;	/* named by an "allocscope: recorder-pid" marker */
+	bool		recorder_comm;	/* its comm is a recorder's (traces without those markers) */
+	bool		recorder_seen;	/* counted in anl_recorder.tasks */
+	struct anl_frame *stack;
+	uint32_t	depth, cap;
+	struct anl_evstate ev;
+	bool		ct_open, ct_counted;	/* kernel-notion compaction stall */
+	bool		ct_zone;		/* a zone of the open try left an event */
+	bool		rc_open;		/* raw reclaim begin seen */
+	bool		mc_open;		/* in memcg reclaim: memcg_(softlimit_)reclaim_begin seen */
+	int32_t		rc_prio;		/* last lru_shrink priority in this reclaim, -1 none */
+	uint32_t	rc_passes;		/* passes seen in this reclaim (entry + restarts) */
+	struct anl_task_sum sum[2][2];		/* [estimator][scope] */
+};
+
+struct anl_cpu {
+	bool		kswapd_running;
+	bool		seen;
+	uint64_t	since;
+};
+
+/* Timestamp order on one CPU (anomaly ts_backwards). */
+struct anl_cpu_ts {
+	uint64_t	last_ts;
+	bool		seen;
+};
+
+struct anl_fn_cache {
+	const char	*func;
+	enum anl_role	role;
+};
+
+struct anl_ctx {
+	struct anl_opts	opts;
+	bool		finished;
+
+	/* tasks: open addressing pid -> task */
+	struct anl_task	**task_slots;
+	size_t		task_cap, nr_tasks;
+
+	struct anl_fn_cache *fn;	/* interned func pointer -> role */
+	size_t		fn_cap, fn_used;
+
+	struct anl_cpu	*cpus;
+	int		nr_cpus;
+	struct anl_cpu_ts *cpu_ts;	/* by CPU, below ANL_MAX_CPUS */
+	int		nr_cpu_ts;
+	struct anl_cpu_ts cpu_ts_other;	/* no CPU known, or beyond ANL_MAX_CPUS */
+	bool		node_awake[ANL_MAX_NODES];
+	uint64_t	node_since[ANL_MAX_NODES];
+
+	/* what the stream showed */
+	bool		seen_any;
+	bool		seen_graph, seen_retval, seen_kprobe;
+	/* the allocator's function events the trace carries, whatever the mode reads */
+	bool		has_graph, has_retval, has_kprobe;
+	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp, seen_suitable_tp;
+	bool		seen_compact_fn;	/* __alloc_pages_direct_compact entry/exit */
+	bool		wake_fn_seen;		/* wake_all_kswapds() events read (in the mode analyzed) */
+	bool		wake_fn_listed;		/* ... in the function filter ("allocscope: funcs") */
+	bool		oom_fn_seen, oom_fn_listed;	/* __alloc_pages_may_oom()/out_of_memory(), likewise */
+	bool		seen_lru_shrink_tp;
+	bool		seen_lru_inactive_tp;	/* with nr_reclaimed */
+	bool		bulk_probed;		/* the bulk allocator's kretprobe was recorded */
+	bool		memcg_known;		/* memcg reclaim events recorded (seen, or the capture's
+						 * option lines list them, or say the kernel lacks them) */
+	bool		seen_kswapd_switch, seen_kswapd_wake, seen_switch;
+	uint64_t	first_ts, last_ts;
+	uint64_t	next_id[2];		/* per estimator: the rows of one run 1, 2, ... */
+
+	/* window */
+	int		win_state;	/* 0 none, 1 open, 2 closed */
+	uint64_t	win_begin, win_end;
+	const char	*win_source;
+	int		snap_phase;	/* snapshot lines go to: 0 none, 1 before, 2 after */
+	bool		snap_seen[2];	/* a snapshot's first line (vmstat-begin, or begin/end) */
+	uint64_t	snap_ts[2];
+	struct anl_totals raw_at_snap[2];	/* raw[ALL] at that first line */
+	bool		read_seen[2];	/* "snapshot-PHASE": that snapshot is read after it */
+	uint64_t	read_ts[2];
+	struct anl_totals raw_at_read[2];	/* raw[ALL] at that line */
+	bool		before_vm_seen;	/* begin/end: a vmstat line of the before-snapshot */
+	struct anl_totals raw_at_before_vm;	/* raw[ALL] at its last one (read before it) */
+	struct anl_vmstat vm[2];	/* before, after */
+	bool		vm_from_files;
+	bool		snap_inside;	/* snapshots read inside the window markers (allocscope: begin/end) */
+	uint64_t	kswapd_ticks[2];
+	bool		kswapd_ticks_known[2];
+	uint64_t	clk_tck;
+	char		*kernel;
+
+	/* gfp classes: name table shared by all totals */
+	/* interned gfp_str -> class: direct-mapped on the pointer, one probe per event */
+#define ANL_CLASS_CACHE	256
+	const char	*class_ptr[ANL_CLASS_CACHE];
+	int		class_idx[ANL_CLASS_CACHE];
+
+	struct anl_totals tot[2][2];	/* [estimator][scope] */
+	struct anl_totals raw[2];	/* raw event counts per scope */
+	struct anl_totals raw_at_begin, raw_at_end;	/* raw[ALL] at the markers */
+	struct anl_anomalies an;
+
+	/* the recorder's tasks (struct anl_recorder) */
+	bool		seen_recorder_marker;
+	bool		cur_recorder;	/* the event being fed is a recorder task's, left out */
+	struct anl_recorder rec[2][2];	/* [estimator][scope] */
+	uint64_t	rec_tasks;
+	uint64_t	rec_reclaim_end[2];	/* [scope] */
+	uint64_t	rec_lru_reclaimed[2];	/* [scope]: the recorder's LRU pages (lru_shrink_inactive) */
+	char		rec_comm[32];		/* the first recorder task's comm */
+	char		rec_rule[96];
+
+	struct anl_model model;
+	struct anl_task_sum *sums;
+	char		gt_note[ANL_MAX_GT][1536];	/* the model's ground-truth notes */
+};
+
+static inline bool in_win(const struct anl_ctx *a)
+{
+	return a->win_state == 1 && !a->opts.no_window;
+}
+
+#define FOR_SCOPES(a, s) for (int s = 0; s < (in_win(a) ? 2 : 1); s++)
+
+/* Raw event counts, in the scopes open now. */
+#define RAW_INC(a, field, n) do {				\
+	FOR_SCOPES(a, s_) (a)->raw[s_].field += (n);		\
+} while (0)
+
+
+static inline struct anl_frame *top(struct anl_task *t)
+{
+	return t && t->depth ? &t->stack[t->depth - 1] : NULL;
+}
+
+
+/* Markers name the recorder's tasks exactly; only traces without them fall back to the comm. */
+static inline bool is_recorder(const struct anl_ctx *a, const struct anl_task *t)
+{
+	return a->seen_recorder_marker ? t->recorder_pid : t->recorder_comm;
+}
+
+
+void anl_copy_comm(struct anl_task *t, const struct prs_event *ev);
+
+/* trace.dat names a pid once for the whole file: comparing it per event took 11 % of its analysis */
+static inline void task_comm(struct anl_task *t, const struct prs_event *ev)
+{
+	if (!t->comm_settled || !ev->comm_per_pid || ev->tgid >= 0)
+		anl_copy_comm(t, ev);
+}
+
+/* analyzer.c: the task table and the accounting both estimators share */
+struct anl_task *anl_task_get(struct anl_ctx *a, int32_t pid);
+void anl_stage_occ(struct anl_ctx *a, int est, enum anl_stage st, uint64_t ns, bool timed,
+		   bool win);
+uint64_t anl_row_id(struct anl_ctx *a, const struct anl_task *t, int est);
+void anl_recorder_seen(struct anl_ctx *a, struct anl_task *t);
+void anl_stage_masks(const struct anl_ctx *a, struct anl_alloc *r, enum anl_mode mode);
+void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
+			struct anl_alloc *rec, bool win);
+bool anl_reports_est(const struct anl_ctx *a);
+void anl_span_emit(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start,
+		   uint64_t end, int32_t pid, int32_t cpu, bool win, bool timed);
+
+/* frames.c: the exact estimator */
+int  anl_fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev);
+void anl_frame_pop(struct anl_ctx *a, struct anl_task *t, unsigned int flags,
+		   uint64_t end_ts, uint64_t duration, int32_t cpu);
+void anl_tp_compact_close(struct anl_ctx *a, struct anl_frame *f);
+
+/* episodes.c: the tracepoint-only estimator */
+void anl_ev_compact_close(struct anl_ctx *a, struct anl_task *t);
+void anl_ev_evidence(struct anl_ctx *a, struct anl_task *t, uint64_t ts);
+void anl_ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
+		       bool failed);
+void anl_ev_open_at_end(struct anl_ctx *a, struct anl_task *t);
+
+/* tracepoints.c */
+void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev);
+
+/* kswapd.c */
+bool anl_is_kswapd(const char *comm);
+void anl_busy_add(struct anl_ctx *a, uint64_t since, uint64_t until, bool run, int32_t where);
+void anl_sched_switch(struct anl_ctx *a, const struct prs_event *ev);
+void anl_kswapd_wake_sleep(struct anl_ctx *a, const struct prs_event *ev);
+void anl_window_close(struct anl_ctx *a, uint64_t ts);
+
+/* markers.c */
+void anl_print_event(struct anl_ctx *a, const struct prs_event *ev);
+const char *anl_window_unclosed(const char *source);
+bool anl_edges_inside(const struct anl_ctx *a);
+
+/* groundtruth.c */
+void anl_build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct anl_totals *r);
 
 #endif /* ALLOCSCOPE_ANALYZER_LOCAL_H */

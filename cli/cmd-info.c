@@ -55,7 +55,7 @@ struct info_seen {
 	uint64_t	snap_kswapd;	/* in-band kswapd /proc/PID/stat lines */
 };
 
-/* Window markers (analyzer/analyzer.c reads the same; docs/capture-format.md) */
+/* Window markers (analyzer/markers.c reads the same; docs/capture-format.md) */
 static const struct { const char *text; bool begin; } info_markers[] = {
 	{ "VMCAP_WINDOW_BEGIN", true }, { "allocscope: begin", true },
 	{ "allocscope: window-begin", true }, { "VMCAP_WINDOW_END", false },

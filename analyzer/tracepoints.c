@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Tracepoint events feeding both estimators, with the raw counts the ground truth compares.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer-local.h"
+
+/* ---- tracepoints: raw counts, both estimators --------------------------- */
+
+static bool is_boosted_wake(const struct prs_event *ev)
+{
+	/*
+	 * rmqueue(): wakeup_kswapd(zone, 0, 0, zone_idx) when the watermark was
+	 * boosted (5.0+).  An event without gfp_flags (added in 4.17) comes from a
+	 * kernel without boosting: an absent field is not a zero.
+	 */
+	if (ev->u.mm.order != 0)
+		return false;
+	if (ev->u.mm.gfp != PRS_NO_VALUE)
+		return ev->u.mm.gfp == 0;
+	return ev->u.mm.gfp_str && (!strcmp(ev->u.mm.gfp_str, "0") ||
+	       !strcmp(ev->u.mm.gfp_str, "none") || !strcmp(ev->u.mm.gfp_str, "0x0"));
+}
+
+/*
+ * pgalloc_* counts 1 << order where the buddy allocator hands out pages
+ * (rmqueue_pcplist(), rmqueue_buddy(), __alloc_pages_bulk(); 6.1, 6.12), not
+ * at mm_page_alloc.  Two cases the exact modes can see, at the allocation's
+ * mm_page_alloc:
+ *  - a page captured by direct compaction (compaction_capture() in
+ *    __free_one_page(), handed over by __alloc_pages_direct_compact() without
+ *    get_page_from_freelist()) emits mm_page_alloc but never counts pgalloc;
+ *  - a page from get_page_from_freelist() freed again because the memcg
+ *    charge failed (__alloc_pages(), __GFP_ACCOUNT) counts pgalloc but emits
+ *    mm_page_alloc without a page.
+ */
+static void page_source(struct anl_ctx *a, const struct anl_frame *f, const struct prs_event *ev,
+			bool failed)
+{
+	uint64_t pages;
+
+	if (ev->u.mm.order < 0 || ev->u.mm.order >= 64)
+		return;
+	pages = 1ull << ev->u.mm.order;
+	if (!failed && (f->last_src == SRC_COMPACT ||
+			(f->last_src == GPFL_NULL &&
+			 (f->compact_since_gpfl || !a->seen_try_compact_tp)))) {
+		RAW_INC(a, captured, 1);
+		RAW_INC(a, captured_pages, pages);
+		if (f->last_src == SRC_COMPACT)
+			RAW_INC(a, compact_stall_fn, 1);
+	} else if (failed && f->last_src == GPFL_PAGE) {
+		RAW_INC(a, charge_failed_pages, pages);
+	}
+}
+
+/*
+ * The kernel's notion of a compaction stall, from tracepoints.
+ * __alloc_pages_direct_compact() counts COMPACTSTALL unless
+ * try_to_compact_pages() returned COMPACT_SKIPPED (6.1, 6.12: the largest
+ * result over the zones it visited), i.e. unless every zone was skipped.
+ * Per zone: compaction_deferred() emits mm_compaction_deferred (a deferred
+ * zone counts); compact_zone() runs compaction (mm_compaction_begin) or
+ * returns first: 6.1 emits mm_compaction_suitable with its result (success:
+ * already at the watermark, skipped / not_suitable_zone), 6.12 checks the
+ * watermark before compaction_suitable() and returns COMPACT_SUCCESS
+ * without any event.
+ */
+static bool zone_not_skipped(const struct prs_event *ev)
+{
+	const char *st = ev->u.compact.status_str;
+
+	if (ev->kind != PRS_EV_COMPACT_SUITABLE)
+		return true;
+	return st && (!strcmp(st, "success") || !strcmp(st, "continue"));
+}
+
+/* The try ends (the task moved on): settle what its zones left open. */
+static void ct_close(struct anl_ctx *a, struct anl_task *t)
+{
+	if (!t->ct_open)
+		return;
+	t->ct_open = false;
+	if (t->ct_counted || !a->seen_suitable_tp || !a->seen_deferred_tp)
+		return;
+	if (!t->ct_zone) {
+		/*
+		 * No zone left an event: the first zone was already at its
+		 * watermark (6.12, silent COMPACT_SUCCESS), or cpusets excluded
+		 * every zone (COMPACT_SKIPPED, not counted; not told apart).
+		 */
+		RAW_INC(a, compact_stall_derived, 1);
+	} else {
+		/* only skipped zones seen: 6.12 may have stopped at a silent success after them */
+		RAW_INC(a, compact_try_unsure, 1);
+	}
+}
+
+
+/*
+ * PGSTEAL_DIRECT is counted where mm_vmscan_lru_shrink_inactive fires, with
+ * the same nr_reclaimed: shrink_inactive_list() (5.4 .. 6.18) and MGLRU's
+ * evict_folios() (6.12; on 6.1 it counts but emits no event), by every
+ * reclaimer that is not kswapd (PF_KSWAPD), nor khugepaged where
+ * reclaimer_offset() has pgsteal_khugepaged (6.12), nor proactive reclaim
+ * where it has pgsteal_proactive (newer kernels), and only when
+ * !cgroup_reclaim(sc): memcg reclaim (memory.max/high, memory.reclaim, v1
+ * soft limit) counts in memory.stat only (5.4 .. 6.18).  Inside
+ * try_to_free_pages() the target is no memcg (but for v1 soft-limit
+ * reclaim); outside it a non-kswapd reclaim is node_reclaim() (counted),
+ * memcg or proactive reclaim (not).  mm_vmscan_memcg_reclaim_begin/end
+ * (try_to_free_mem_cgroup_pages()) and _softlimit_ (mem_cgroup_shrink_node())
+ * bracket memcg reclaim where recorded.
+ */
+static void lru_inactive(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
+{
+	const char *comm = ev->comm && ev->comm[0] ? ev->comm : t->comm;
+	uint64_t nr = ev->u.lru.nr_reclaimed;
+
+	a->seen_lru_inactive_tp = true;
+	if (anl_is_kswapd(comm))
+		return;
+	if (t->mc_open) {
+		RAW_INC(a, lru_memcg, 1);
+		RAW_INC(a, lru_reclaimed_memcg, nr);
+		return;
+	}
+	RAW_INC(a, lru_inactive, 1);
+	RAW_INC(a, lru_reclaimed, nr);
+	if (a->cur_recorder)
+		FOR_SCOPES(a, s)
+			a->rec_lru_reclaimed[s] += nr;
+	if (!strcmp(comm, "khugepaged"))
+		RAW_INC(a, lru_reclaimed_khugepaged, nr);
+	if (!t->rc_open) {
+		RAW_INC(a, lru_outside, 1);
+		RAW_INC(a, lru_reclaimed_outside, nr);
+	}
+}
+
+void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
+{
+	struct anl_frame *f = top(t);
+	bool exact = a->opts.mode != ANL_MODE_EVENTS;
+
+	switch (ev->kind) {
+	case PRS_EV_PAGE_ALLOC: {
+		/*
+		 * __alloc_pages_noprof() emits mm_page_alloc at its end whether
+		 * or not it got a page (2.6.32+ through 6.12 checked): a failed
+		 * one has pfn -1 in trace.dat and a NULL page in text, which the
+		 * readers both turn into "no pfn" (pfn 0 is a real page on some
+		 * machines).
+		 */
+		bool failed = ev->u.mm.pfn == PRS_NO_VALUE;
+
+		a->seen_page_alloc_tp = true;
+		RAW_INC(a, page_alloc_events, 1);
+		if (failed)
+			RAW_INC(a, page_alloc_failed, 1);
+		else if (ev->u.mm.order >= 0 && ev->u.mm.order < 64)
+			RAW_INC(a, page_alloc_pages, 1ull << ev->u.mm.order);
+		if (ev->u.mm.order > ANL_MAX_ORDER)
+			a->an.order_out_of_range++;
+		ct_close(a, t);
+		task_comm(t, ev);
+		if (f && exact) {
+			page_source(a, f, ev, failed);
+			anl_tp_compact_close(a, f);
+			f->saw_page_alloc = !failed;
+			f->page_alloc_failed = failed;
+			f->rec.order = ev->u.mm.order;
+			if (ev->u.mm.gfp != PRS_NO_VALUE)
+				f->rec.gfp = ev->u.mm.gfp;
+			f->rec.gfp_str = ev->u.mm.gfp_str;
+		}
+		anl_ev_page_alloc(a, t, ev, failed);
+		break;
+	}
+	case PRS_EV_RECLAIM_BEGIN:
+		if (is_recorder(a, t)) {
+			anl_recorder_seen(a, t);
+			FOR_SCOPES(a, s) {
+				a->rec[EXACT][s].reclaims++;
+				a->rec[EST][s].reclaims++;
+			}
+		}
+		RAW_INC(a, reclaim_begin, 1);
+		RAW_INC(a, reclaim_passes, 1);
+		ct_close(a, t);
+		t->rc_open = true;
+		t->rc_prio = -1;
+		t->rc_passes = 1;
+		if (f && exact) {
+			anl_tp_compact_close(a, f);
+			f->after_reclaim_left = 0;
+			f->did_something = true;
+			f->slow_helper = true;
+			if (!f->stage_open[ANL_STAGE_DIRECT_RECLAIM] && !f->tp_reclaim_open) {
+				f->tp_reclaim_open = true;
+				f->tp_reclaim_start = ev->ts;
+			}
+		}
+		anl_ev_compact_close(a, t);
+		anl_ev_evidence(a, t, ev->ts);
+		t->ev.reclaim_open = true;
+		t->ev.reclaim_start = ev->ts;
+		break;
+	case PRS_EV_RECLAIM_END: {
+		uint64_t nr = ev->u.reclaim.nr_reclaimed == PRS_NO_VALUE ? 0 : ev->u.reclaim.nr_reclaimed;
+
+		RAW_INC(a, reclaim_end, 1);
+		RAW_INC(a, nr_reclaimed, nr);
+		if (is_recorder(a, t))
+			FOR_SCOPES(a, s)
+				a->rec_reclaim_end[s]++;
+		if (ev->u.reclaim.nr_reclaimed == 0) {
+			RAW_INC(a, reclaim_zero_ends, 1);
+			if (!t->rc_open || t->rc_passes <= 1)
+				RAW_INC(a, reclaim_zero_single, 1);
+		}
+		/* 6.12: reclaimer_offset() counts khugepaged's as pgsteal_khugepaged */
+		if (ev->comm && !strcmp(ev->comm, "khugepaged"))
+			RAW_INC(a, nr_reclaimed_khugepaged, nr);
+		if (!t->rc_open)
+			a->an.reclaim_end_without_begin++;
+		t->rc_open = false;
+		if (f && exact) {
+			f->rec.nr_reclaimed += nr;
+			/* nr_reclaimed is try_to_free_pages()'s return: the progress */
+			f->reclaim_end_seen = true;
+			f->after_reclaim_left = nr ? 2 : 0;
+			if (f->tp_reclaim_open) {
+				uint64_t ns = ev->ts - f->tp_reclaim_start;
+
+				f->tp_reclaim_open = false;
+				if (!anl_reports_est(a))
+					anl_span_emit(a, ANL_SPAN_DIRECT_RECLAIM, f->tp_reclaim_start, ev->ts,
+						  t->pid, -1, f->win,
+						  !(f->rec.flags & ANL_REC_INCOMPLETE));
+				f->rec.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
+				f->rec.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
+				anl_stage_occ(a, EXACT, ANL_STAGE_DIRECT_RECLAIM, ns,
+					  !(f->rec.flags & ANL_REC_INCOMPLETE), f->win);
+			}
+		}
+		if (t->ev.reclaim_open) {
+			uint64_t ns = ev->ts - t->ev.reclaim_start;
+
+			if (anl_reports_est(a))
+				anl_span_emit(a, ANL_SPAN_DIRECT_RECLAIM, t->ev.reclaim_start, ev->ts, t->pid,
+					  -1, t->ev.win, !t->ev.incomplete);
+			t->ev.reclaim_open = false;
+			t->ev.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
+			t->ev.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
+			t->ev.nr_reclaimed += nr;
+			anl_stage_occ(a, EST, ANL_STAGE_DIRECT_RECLAIM, ns, !t->ev.incomplete, t->ev.win);
+		}
+		break;
+	}
+	case PRS_EV_LRU_SHRINK:
+		/*
+		 * do_try_to_free_pages() counts ALLOCSTALL again at each
+		 * "goto retry" (nothing reclaimed down to priority 0, and
+		 * skipped_deactivate or memcg_low_skipped set; 5.4..6.18), and
+		 * a retry restarts at the initial priority: a priority going
+		 * back up inside one direct reclaim is a restart.
+		 */
+		a->seen_lru_shrink_tp = true;
+		/* soft-limit reclaim inside a direct reclaim scans at priority 0 with its own sc */
+		if (t->rc_open && !t->mc_open && ev->u.lru.priority >= 0) {
+			if (t->rc_prio >= 0 && ev->u.lru.priority > t->rc_prio) {
+				RAW_INC(a, reclaim_passes, 1);
+				t->rc_passes++;
+			}
+			t->rc_prio = ev->u.lru.priority;
+		}
+		if (ev->u.lru.nr_reclaimed != PRS_NO_VALUE)
+			lru_inactive(a, t, ev);
+		break;
+	case PRS_EV_MEMCG_RECLAIM_BEGIN:
+	case PRS_EV_MEMCG_RECLAIM_END:
+		a->memcg_known = true;
+		t->mc_open = ev->kind == PRS_EV_MEMCG_RECLAIM_BEGIN;
+		break;
+	case PRS_EV_WAKEUP_KSWAPD:
+		RAW_INC(a, wakeup_kswapd, 1);
+		if (is_boosted_wake(ev)) {
+			/* the fast path's own wake: not a slow path */
+			a->an.boosted_wakes++;
+			break;
+		}
+		RAW_INC(a, wakeup_kswapd_slow, 1);
+		ct_close(a, t);
+		/* wakeup_kswapd() emits it only for a node whose kswapd sleeps: one per node woken */
+		if (f && exact) {
+			f->did_something = true;
+			f->slow_helper = true;
+			f->rec.stage_count[ANL_STAGE_KSWAPD_WOKEN]++;
+			anl_stage_occ(a, EXACT, ANL_STAGE_KSWAPD_WOKEN, 0, false, f->win);
+		}
+		if (!t->ev.reclaim_open) {
+			anl_ev_compact_close(a, t);
+			anl_ev_evidence(a, t, ev->ts);
+			t->ev.stage_count[ANL_STAGE_KSWAPD_WOKEN]++;
+			anl_stage_occ(a, EST, ANL_STAGE_KSWAPD_WOKEN, 0, false, t->ev.win);
+		}
+		break;
+	case PRS_EV_TRY_COMPACT:
+		a->seen_try_compact_tp = true;
+		RAW_INC(a, try_compact, 1);
+		ct_close(a, t);
+		t->ct_open = true;
+		t->ct_counted = false;
+		t->ct_zone = false;
+		if (f && exact) {
+			f->did_something = true;
+			f->slow_helper = true;
+			f->compact_since_gpfl = true;
+			if (f->stage_open[ANL_STAGE_COMPACTION]) {
+				f->compact_tp_inside = true;
+			} else {
+				anl_tp_compact_close(a, f);
+				f->tp_compact_open = true;
+				f->tp_compact_start = f->tp_compact_last = ev->ts;
+			}
+		}
+		if (!t->ev.reclaim_open) {
+			anl_ev_compact_close(a, t);
+			anl_ev_evidence(a, t, ev->ts);
+			t->ev.compact_open = true;
+			t->ev.compact_start = t->ev.compact_last = ev->ts;
+		}
+		break;
+	case PRS_EV_COMPACT_BEGIN:
+	case PRS_EV_COMPACT_DEFERRED:
+	case PRS_EV_COMPACT_SUITABLE:
+		if (ev->kind == PRS_EV_COMPACT_DEFERRED) {
+			a->seen_deferred_tp = true;
+			RAW_INC(a, compact_deferred, 1);
+		}
+		if (ev->kind == PRS_EV_COMPACT_SUITABLE)
+			a->seen_suitable_tp = true;
+		if (t->ct_open) {
+			t->ct_zone = true;
+			if (ev->kind == PRS_EV_COMPACT_BEGIN)
+				RAW_INC(a, compact_begin_direct, 1);
+			if (!t->ct_counted && zone_not_skipped(ev)) {
+				RAW_INC(a, compact_stall_derived, 1);
+				t->ct_counted = true;
+			}
+		} else if (ev->kind == PRS_EV_COMPACT_BEGIN) {
+			RAW_INC(a, compact_begin_other, 1);	/* kcompactd, proactive */
+		}
+		/* fall through */
+	case PRS_EV_COMPACT_END:
+	case PRS_EV_COMPACT_FINISHED:
+		if (f && f->tp_compact_open)
+			f->tp_compact_last = ev->ts;
+		if (t->ev.compact_open)
+			t->ev.compact_last = ev->ts;
+		break;
+	case PRS_EV_MARK_VICTIM:
+		RAW_INC(a, mark_victim, 1);
+		if (f && exact && !f->stage_open[ANL_STAGE_OOM]) {
+			f->did_something = true;
+			f->slow_helper = true;
+			f->rec.stage_count[ANL_STAGE_OOM]++;
+			anl_stage_occ(a, EXACT, ANL_STAGE_OOM, 0, false, f->win);
+		}
+		if (!t->ev.reclaim_open) {
+			anl_ev_evidence(a, t, ev->ts);
+			t->ev.stage_count[ANL_STAGE_OOM]++;
+			anl_stage_occ(a, EST, ANL_STAGE_OOM, 0, false, t->ev.win);
+		}
+		break;
+	default:
+		break;
+	}
+}
