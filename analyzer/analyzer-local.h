@@ -115,7 +115,8 @@ struct anl_evstate {
 };
 
 struct anl_task {
-	int32_t		pid, tgid;
+	int32_t		pid, tgid;	/* pid -1: a CPU's unknown task (unknown_task()) */
+	int32_t		key;		/* the table's: the pid, or below -1 for an unknown task */
 	int32_t		last_cpu;
 	char		comm[32];
 	bool		comm_settled;	/* comm came from a comm_per_pid event: it stays */
@@ -124,6 +125,8 @@ struct anl_task {
 	bool		recorder_seen;	/* counted in anl_recorder.tasks */
 	struct anl_frame *stack;
 	uint32_t	depth, cap;
+	bool		framed;		/* an allocation of it was opened: later orphans are not an
+					 * excerpt's first, partial allocation (partial_open()) */
 	struct anl_evstate ev;
 	bool		ct_open, ct_counted;	/* kernel-notion compaction stall */
 	bool		ct_zone;		/* a zone of the open try left an event */

@@ -28,7 +28,7 @@ struct anl_task *anl_task_get(struct anl_ctx *a, int32_t pid)
 	size_t mask, i;
 	struct anl_task *t;
 
-	if (pid < 0)
+	if (pid == -1)
 		return NULL;
 	if ((a->nr_tasks + 1) * 2 > a->task_cap) {
 		size_t cap = a->task_cap ? a->task_cap * 2 : 256;
@@ -41,7 +41,7 @@ struct anl_task *anl_task_get(struct anl_ctx *a, int32_t pid)
 
 			if (!o)
 				continue;
-			for (i = (uint32_t)o->pid * 2654435761u & (cap - 1); slots[i]; i = (i + 1) & (cap - 1))
+			for (i = (uint32_t)o->key * 2654435761u & (cap - 1); slots[i]; i = (i + 1) & (cap - 1))
 				;
 			slots[i] = o;
 		}
@@ -51,12 +51,13 @@ struct anl_task *anl_task_get(struct anl_ctx *a, int32_t pid)
 	}
 	mask = a->task_cap - 1;
 	for (i = (uint32_t)pid * 2654435761u & mask; a->task_slots[i]; i = (i + 1) & mask)
-		if (a->task_slots[i]->pid == pid)
+		if (a->task_slots[i]->key == pid)
 			return a->task_slots[i];
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	t->pid = pid;
+	t->key = pid;
+	t->pid = pid >= 0 ? pid : -1;
 	t->tgid = -1;
 	t->last_cpu = -1;
 	a->task_slots[i] = t;
@@ -120,6 +121,8 @@ static void stat_add(struct anl_stat *s, uint64_t ns, bool timed)
 	s->total_ns += ns;
 	if (ns > s->max_ns)
 		s->max_ns = ns;
+	if (s->timed == 1 || ns < s->min_ns)
+		s->min_ns = ns;
 	anl_hist_add(&s->hist, ns);
 }
 
@@ -310,6 +313,8 @@ void anl_span_emit(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start,
 
 void anl_copy_comm(struct anl_task *t, const struct prs_event *ev)
 {
+	if (t->pid < 0)
+		return;		/* a CPU's unknown task keeps its name */
 	if (ev->comm && ev->comm[0]) {
 		if (strncmp(t->comm, ev->comm, sizeof(t->comm) - 1)) {
 			snprintf(t->comm, sizeof(t->comm), "%s", ev->comm);
@@ -404,6 +409,26 @@ int anl_new(const struct anl_opts *opts, struct anl_ctx **out)
 	return 0;
 }
 
+/*
+ * An event whose task the trace does not name (function_graph text before
+ * its CPU's first context-switch banner, without funcgraph-proc): the task
+ * running on that CPU, one per CPU, "CPU N, task unknown" with pid -1 in
+ * the records and sums.  Keyed below -1 so that it is no real pid.
+ */
+static struct anl_task *unknown_task(struct anl_ctx *a, int32_t cpu)
+{
+	struct anl_task *t = anl_task_get(a, cpu >= 0 ? -2 - cpu : INT32_MIN);
+
+	if (t && !t->comm[0]) {
+		if (cpu >= 0)
+			snprintf(t->comm, sizeof(t->comm), "CPU %d, task unknown", (int)cpu);
+		else
+			snprintf(t->comm, sizeof(t->comm), "task unknown");
+		t->comm_settled = true;
+	}
+	return t;
+}
+
 int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
 {
 	struct anl_task *t = NULL;
@@ -440,9 +465,9 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
 		break;
 	}
 
-	t = anl_task_get(a, ev->pid);
+	t = ev->pid >= 0 ? anl_task_get(a, ev->pid) : unknown_task(a, ev->cpu);
 	if (!t)
-		return ev->pid < 0 ? 0 : -ANL_ENOMEM;
+		return -ANL_ENOMEM;
 	t->last_cpu = ev->cpu;
 	if (!t->comm[0] && ev->comm && ev->comm[0])
 		task_comm(t, ev);	/* a task's first event names it: the recorder's comm */
@@ -497,7 +522,9 @@ static int sum_cmp(const void *x, const void *y)
 		return p->stall_ns < q->stall_ns ? 1 : -1;
 	if (p->slow != q->slow)
 		return p->slow < q->slow ? 1 : -1;
-	return p->pid < q->pid ? -1 : p->pid > q->pid;
+	if (p->pid != q->pid)
+		return p->pid < q->pid ? -1 : 1;
+	return strcmp(p->comm, q->comm);	/* unknown tasks: pid -1 each, by CPU */
 }
 
 int anl_finish(struct anl_ctx *a, const struct anl_model **out)

@@ -135,7 +135,8 @@ static inline uint64_t anl_fine_high(int i)
 
 void anl_hist_add(struct anl_hist *h, uint64_t ns);
 void anl_hist_merge(struct anl_hist *dst, const struct anl_hist *src);
-/* p in [0, 100]; from the fine buckets, linear inside one, clamped to @max. 0 when empty. */
+/* p in [0, 100]; from the fine buckets, linear inside one, clamped to @max. 0 when empty.
+ * anl_stat_percentile() also clamps to the stat's min_ns: one sample's p50 is that sample. */
 uint64_t anl_hist_percentile(const struct anl_hist *h, double p, uint64_t max);
 
 struct anl_stat {
@@ -143,6 +144,8 @@ struct anl_stat {
 	uint64_t	timed;		/* occurrences with a latency in hist/total */
 	uint64_t	total_ns;
 	uint64_t	max_ns;
+	uint64_t	min_ns;		/* smallest timed occurrence; 0 none, or not known (a merged
+					 * summary from before min_ns): percentiles lie in [min, max] */
 	struct anl_hist	hist;
 };
 
@@ -160,6 +163,8 @@ enum {
 	ANL_REC_UNMATCHED	= 1u << 3,	/* its return was never seen (replaced) */
 	ANL_REC_IN_WINDOW	= 1u << 4,	/* began inside the window markers (or --no-window):
 						 * counted in the model's scope */
+	ANL_REC_PARTIAL		= 1u << 5,	/* the trace began inside it (an excerpt): its entry
+						 * and what ran before its first event are not in it */
 };
 
 #define ANL_MAX_ORDER	10	/* MAX_PAGE_ORDER on common configs; larger → "other" */

@@ -191,6 +191,9 @@ static void stat_merge(struct anl_stat *dst, const struct anl_stat *src)
 	dst->total_ns += src->total_ns;
 	if (src->max_ns > dst->max_ns)
 		dst->max_ns = src->max_ns;
+	/* the smaller of the known minimums; 0 (not known) on either side stays 0 */
+	if (src->timed && (!dst->timed || src->min_ns < dst->min_ns))
+		dst->min_ns = src->min_ns;
 	anl_hist_merge(&dst->hist, &src->hist);
 }
 

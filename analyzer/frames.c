@@ -56,6 +56,9 @@ static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame
 	bool slow;
 
 	r->end_ts = end_ts;
+	if (duration != PRS_NO_VALUE && (r->flags & ANL_REC_PARTIAL) && end_ts >= duration &&
+	    end_ts - duration < r->start_ts)
+		r->start_ts = end_ts - duration;	/* its entry, before the trace's first line */
 	if (duration != PRS_NO_VALUE)
 		r->latency_ns = duration;
 	else if (end_ts >= r->start_ts && !(r->flags & ANL_REC_OPEN_AT_END))
@@ -188,6 +191,7 @@ static int alloc_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	f->win = in_win(a);
 	f->graph = ev->kind == PRS_EV_FUNC_ENTRY;
 	t->depth++;
+	t->framed = true;
 	return 0;
 }
 
@@ -217,8 +221,41 @@ static void alloc_exit(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 		f->retval_null = ev->u.fn.retval == 0;
 	}
 	anl_tp_compact_close(a, f);
+	if (f->rec.flags & ANL_REC_PARTIAL)
+		a->an.exit_without_entry++;	/* the trace began inside it */
 	anl_frame_pop(a, t, 0, ev->ts, ev->kind == PRS_EV_FUNC_EXIT ? ev->u.fn.duration : PRS_NO_VALUE,
 		  ev->cpu);
+}
+
+/*
+ * An excerpt that begins inside an allocation: a get_page_from_freelist()
+ * or slow-path helper of a task with nothing open yet, at function_graph depth
+ * > 0 (or a kretprobe whose caller is the allocator), is inside one whose
+ * entry is not in the trace.  It is an allocation all the same: opened here
+ * (ANL_REC_PARTIAL), its stages counted as they are seen, its latency the
+ * exit's duration when function_graph prints it, and counted as an
+ * anomaly (exit_without_entry when its exit comes, open_at_end if not).
+ */
+static struct anl_frame *partial_open(struct anl_ctx *a, struct anl_task *t,
+				      const struct prs_event *ev)
+{
+	bool graph = ev->kind == PRS_EV_FUNC_ENTRY || ev->kind == PRS_EV_FUNC_EXIT;
+	struct anl_frame *f;
+
+	/* only before the task's first allocation and any loss: else an orphan is a loss's */
+	if (t->depth || t->framed || a->an.lost_markers || (graph ? ev->u.fn.depth <= 0 :
+			 ev->kind != PRS_EV_KRETPROBE || !ev->u.fn.caller ||
+			 fn_role(a, ev->u.fn.caller) != ROLE_ALLOC))
+		return NULL;
+	if (alloc_enter(a, t, ev, PRS_NO_VALUE, -1) < 0 || !t->depth)
+		return NULL;
+	f = top(t);
+	f->func = NULL;		/* not known: any alloc exit closes it */
+	f->fdepth = -1;
+	f->graph = graph;
+	f->did_something = true;
+	f->rec.flags |= ANL_REC_PARTIAL;
+	return f;
 }
 
 static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
@@ -229,7 +266,7 @@ static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_
 	enum anl_stage st;
 	bool in_tp_compact;
 
-	if (!f) {
+	if (!f && !(f = partial_open(a, t, ev))) {
 		a->an.orphan_calls++;
 		return;
 	}
@@ -298,7 +335,7 @@ static void stage_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_
 	struct anl_frame *f = top(t);
 	enum anl_stage st = role_stage(role);
 
-	if (!f) {
+	if (!f && !(f = partial_open(a, t, ev))) {
 		a->an.orphan_calls++;
 		return;
 	}
@@ -328,7 +365,7 @@ static void stage_exit(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	uint64_t dur = ev->kind == PRS_EV_FUNC_EXIT ? ev->u.fn.duration : PRS_NO_VALUE;
 	bool leaf, count = true;
 
-	if (!f) {
+	if (!f && !(f = partial_open(a, t, ev))) {
 		a->an.orphan_calls++;
 		return;
 	}
@@ -418,6 +455,14 @@ int anl_fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *
 		}
 		return 0;
 	}
+	/*
+	 * An excerpt's "}" at depth 0 whose "{" was cut off names no function
+	 * (no funcgraph-tail): under set_graph_function it is the allocator's,
+	 * and closes the partial allocation opened by what ran inside it.
+	 */
+	if (role == ROLE_NONE && !ev->u.fn.func && ev->kind == PRS_EV_FUNC_EXIT &&
+	    ev->u.fn.depth == 0 && t->depth == 1 && (t->stack[0].rec.flags & ANL_REC_PARTIAL))
+		role = ROLE_ALLOC;
 	if (role == ROLE_NONE)
 		return 0;
 	if (graph) {

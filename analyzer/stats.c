@@ -138,7 +138,10 @@ uint64_t anl_hist_percentile(const struct anl_hist *h, double p, uint64_t max)
 
 uint64_t anl_stat_percentile(const struct anl_stat *s, double p)
 {
-	return anl_hist_percentile(&s->hist, p, s->max_ns);
+	uint64_t v = anl_hist_percentile(&s->hist, p, s->max_ns);
+
+	/* the buckets' interpolation never leaves the values observed */
+	return s->timed && v < s->min_ns ? s->min_ns : v;
 }
 
 /* ---- function roles ----------------------------------------------------- */

@@ -649,7 +649,10 @@ static void tasks(FILE *f, const struct anl_model *m, unsigned int n)
 	for (size_t i = 0; i < m->nr_tasks && i < n; i++) {
 		const struct anl_task_sum *t = &m->tasks[i];
 
-		fprintf(f, "<tr><td class=num>%d</td><td class=t>", t->pid);
+		if (t->pid >= 0)
+			fprintf(f, "<tr><td class=num>%d</td><td class=t>", t->pid);
+		else	/* a CPU's unknown task, named in comm */
+			fprintf(f, "<tr><td class=num>?</td><td class=t>");
 		rpt_html_str(f, t->comm[0] ? t->comm : "?");
 		fprintf(f, "</td>");
 		td_count(f, t->allocations);

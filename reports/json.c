@@ -51,10 +51,10 @@ static void jstat(FILE *f, const char *name, const struct anl_stat *s, bool last
 	fprintf(f, ": {\"count\": %" PRIu64 ", \"timed\": %" PRIu64 ", \"total_ns\": %" PRIu64
 		", \"mean_ns\": %" PRIu64 ", \"p50_ns\": %" PRIu64 ", \"p90_ns\": %" PRIu64
 		", \"p99_ns\": %" PRIu64 ", \"p999_ns\": %" PRIu64 ", \"max_ns\": %" PRIu64
-		", \"histogram\": [",
+		", \"min_ns\": %" PRIu64 ", \"histogram\": [",
 		s->count, s->timed, s->total_ns, s->timed ? s->total_ns / s->timed : 0,
 		anl_stat_percentile(s, 50), anl_stat_percentile(s, 90),
-		anl_stat_percentile(s, 99), anl_stat_percentile(s, 99.9), s->max_ns);
+		anl_stat_percentile(s, 99), anl_stat_percentile(s, 99.9), s->max_ns, s->min_ns);
 	jbuckets(f, s->hist.bucket, ANL_HIST_BUCKETS, anl_hist_low, anl_hist_high);
 	/* the percentiles' own buckets, so that merged summaries recompute them as exactly */
 	fprintf(f, "], \"histogram_fine\": [");

@@ -587,6 +587,8 @@ static int parse_stage(struct sctx *c, const struct jval *o, const char *name, s
 	U64(o, name, "timed", &st->timed);
 	U64(o, name, "total_ns", &st->total_ns);
 	U64(o, name, "max_ns", &st->max_ns);
+	if (jget(o, "min_ns"))	/* older summaries lack it: 0, not known, clamps nothing */
+		U64(o, name, "min_ns", &st->min_ns);
 	ret = parse_buckets(c, o, name, "histogram", hist_bucket, "log2", st->hist.bucket);
 	if (!ret)
 		ret = parse_buckets(c, o, name, "histogram_fine", fine_bucket, "fine", st->hist.fine);
@@ -1025,6 +1027,9 @@ static void stat_merge(struct anl_stat *d, const struct anl_stat *s)
 	d->total_ns += s->total_ns;
 	if (s->max_ns > d->max_ns)
 		d->max_ns = s->max_ns;
+	/* the smaller of the known minimums; 0 (not known) on either side stays 0 */
+	if (s->timed && (!d->timed || s->min_ns < d->min_ns))
+		d->min_ns = s->min_ns;
 	anl_hist_merge(&d->hist, &s->hist);
 }
 

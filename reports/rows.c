@@ -83,7 +83,10 @@ static void put_csv(const struct anl_alloc *r, FILE *f)
 	fprintf(f, "%" PRIu64 ",%" PRIu64 ",%u,%" PRIu64 ",%" PRIu64 ",", r->id, r->parent_id,
 		r->depth, r->start_ts, r->end_ts);
 	u64_or_empty(f, RPT_ROWS_CSV, r->latency_ns);
-	fprintf(f, ",%d,", r->pid);
+	if (r->pid >= 0)	/* -1: a CPU's unknown task, named in comm */
+		fprintf(f, ",%d,", r->pid);
+	else
+		fputs(",,", f);
 	if (r->tgid >= 0)	/* unknown unless the trace has a TGID column */
 		fprintf(f, "%d", r->tgid);
 	fputc(',', f);
@@ -116,7 +119,10 @@ static void put_jsonl(const struct anl_alloc *r, FILE *f)
 		",\"end_ns\":%" PRIu64 ",\"latency_ns\":", r->id, r->parent_id, r->depth,
 		r->start_ts, r->end_ts);
 	u64_or_empty(f, RPT_ROWS_JSONL, r->latency_ns);
-	fprintf(f, ",\"pid\":%d,\"tgid\":", r->pid);
+	if (r->pid >= 0)	/* -1: a CPU's unknown task, named in comm */
+		fprintf(f, ",\"pid\":%d,\"tgid\":", r->pid);
+	else
+		fputs(",\"pid\":null,\"tgid\":", f);
 	if (r->tgid >= 0)
 		fprintf(f, "%d", r->tgid);
 	else

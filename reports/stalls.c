@@ -373,16 +373,18 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		const struct stall *s = &st->heap[i];
 		const struct anl_alloc *r = &s->rec;
 		bool failed = r->outcome == ANL_FAILED;
-		char ord[16];
+		char ord[16], pid[16];
 		size_t o;
 
 		if (r->order >= 0)
 			snprintf(ord, sizeof(ord), "%d", r->order);
 		else
 			snprintf(ord, sizeof(ord), "?");
-		fprintf(f, "  %3u %s%10s%s  %13s %10s %7d %-16.16s %5s %s%s%s\n", i + 1, bold,
+		/* pid -1: a CPU's unknown task, "CPU N, task unknown" */
+		snprintf(pid, sizeof(pid), r->pid >= 0 ? "%d" : "?", r->pid);
+		fprintf(f, "  %3u %s%10s%s  %13s %10s %7s %-16.16s %5s %s%s%s\n", i + 1, bold,
 			rpt_fmt_fixed(b[0], 96, r->latency_ns, 1000000, 3), off, fmt_ts(b[1], 96, r->start_ts),
-			fmt_rel(b[2], 96, r->start_ts, base), r->pid, r->comm[0] ? r->comm : "?", ord,
+			fmt_rel(b[2], 96, r->start_ts, base), pid, r->comm[0] ? r->comm : "?", ord,
 			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r->outcome),
 			failed ? off : "");
 		breakdown(line, sizeof(line), r);
@@ -435,8 +437,12 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		const struct anl_alloc *r = &s->rec;
 
 		fprintf(f, "%s\n    {\"id\": %" PRIu64 ", \"start_ns\": %" PRIu64 ", \"end_ns\": %" PRIu64
-			", \"latency_ns\": %" PRIu64 ", \"pid\": %d, \"tgid\": ",
-			i ? "," : "", r->id, r->start_ts, r->end_ts, r->latency_ns, r->pid);
+			", \"latency_ns\": %" PRIu64 ", \"pid\": ",
+			i ? "," : "", r->id, r->start_ts, r->end_ts, r->latency_ns);
+		if (r->pid >= 0)	/* -1: a CPU's unknown task, named in comm */
+			fprintf(f, "%d, \"tgid\": ", r->pid);
+		else
+			fputs("null, \"tgid\": ", f);
 		if (r->tgid >= 0)
 			fprintf(f, "%d", r->tgid);
 		else

@@ -214,7 +214,11 @@ static void top_tasks(FILE *f, const struct rpt_input *in)
 	for (size_t i = 0; i < m->nr_tasks && i < n; i++) {
 		const struct anl_task_sum *t = &m->tasks[i];
 
-		fprintf(f, "  %7d %-16s %10s %8s %7s %11s\n", t->pid, t->comm[0] ? t->comm : "?",
+		char pid[16];
+
+		/* pid -1: a CPU's unknown task, "CPU N, task unknown" */
+		snprintf(pid, sizeof(pid), t->pid >= 0 ? "%d" : "?", t->pid);
+		fprintf(f, "  %7s %-16s %10s %8s %7s %11s\n", pid, t->comm[0] ? t->comm : "?",
 			num(&c, t->allocations), num(&c, t->slow), num(&c, t->failed),
 			rpt_fmt_fixed(b, sizeof(b), t->stall_ns, 1000000, 3));
 	}

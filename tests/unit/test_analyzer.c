@@ -530,7 +530,10 @@ static void test_graph_trace_edges(void **state)
 	const struct anl_model *m;
 	uint64_t t = 1 * MS;
 
-	/* began inside an allocation: its tail only */
+	/*
+	 * began inside an allocation: its tail only, a gpfl return at depth 1
+	 * and the exit: a partial allocation (counted, its exit's duration)
+	 */
 	fexit(x, t, 100, 0, F_GPFL, 1, 2 * US, NONE);
 	fexit(x, t + 1 * US, 100, 0, F_ALLOC, 0, 30 * US, NONE);
 	graph_fast(x, t + 10 * US, 100, 0);
@@ -540,15 +543,21 @@ static void test_graph_trace_edges(void **state)
 	fent(x, t + 104 * US, 100, 0, F_RECLAIM, 1);
 	m = fx_finish(x);
 	assert_int_equal(m->anomalies.exit_without_entry, 1);
-	assert_int_equal(m->anomalies.orphan_calls, 1);
+	assert_int_equal(m->anomalies.orphan_calls, 0);
 	assert_int_equal(m->anomalies.open_at_end, 1);
-	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.allocations, 3);
+	assert_int_equal(m->scope.stage[ANL_STAGE_FAST_PATH].max_ns, 30 * US);
 	assert_int_equal(m->scope.slow, 1);
 	assert_int_equal(m->scope.incomplete, 1);
 	/* the cut one has no latency */
 	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].count, 1);
 	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].timed, 0);
-	assert_true(x->recs.r[1].flags & ANL_REC_OPEN_AT_END);
+	assert_true(x->recs.r[2].flags & ANL_REC_OPEN_AT_END);
+	/* the partial one: its entry before the trace, placed by its exit's duration */
+	assert_true(x->recs.r[0].flags & ANL_REC_PARTIAL);
+	assert_int_equal(x->recs.r[0].start_ts, t + 1 * US - 30 * US);
+	assert_int_equal(x->recs.r[0].latency_ns, 30 * US);
+	assert_false(x->recs.r[1].flags & ANL_REC_PARTIAL);
 	fx_free(x);
 }
 
@@ -1938,6 +1947,28 @@ static void test_hist(void **state)
 	assert_int_equal(anl_hist_percentile(&(struct anl_hist){ 0 }, 50, 0), 0);
 }
 
+/* One sample's percentiles are that sample: clamped to the observed [min, max]. */
+static void test_percentile_observed(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_GRAPH);
+	const struct anl_model *m;
+	const struct anl_stat *st;
+
+	(void)state;
+	fent(x, 1 * MS, 100, 0, F_ALLOC, 0);
+	leaf(x, 1 * MS + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	fexit(x, 1 * MS + 44 * MS, 100, 0, F_ALLOC, 0, 43949480, NONE);
+	m = fx_finish(x);
+	st = &m->scope.stage[ANL_STAGE_FAST_PATH];
+	assert_int_equal(st->timed, 1);
+	assert_int_equal(st->min_ns, 43949480);
+	assert_int_equal(st->max_ns, 43949480);
+	/* the fine bucket alone puts p50 at 42,991,616 (2.2 % below) */
+	for (double p = 1; p <= 100; p += 7)
+		assert_int_equal(anl_stat_percentile(st, p), 43949480);
+	fx_free(x);
+}
+
 static void test_modes_names(void **state)
 {
 	enum anl_mode mo;
@@ -2040,6 +2071,7 @@ int main(void)
 		cmocka_unit_test(test_ts_backwards_per_cpu),
 		cmocka_unit_test(test_order_out_of_range),
 		cmocka_unit_test(test_hist),
+		cmocka_unit_test(test_percentile_observed),
 		cmocka_unit_test(test_modes_names),
 		cmocka_unit_test(test_reports_render),
 	};

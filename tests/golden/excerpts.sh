@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Traces as users paste them (issue 16 items 5, 7, 8, 9): the published
+# excerpts in tests/data/published/ and cuts of real fixtures made here, each
+# asserting what a kernel engineer reading the lines concludes.
+#  - hocko-fgraph-alloc-2016 (function_graph, CPU 3's task never named by a
+#    banner): 4 allocations of 3.328, 1.011, 0.587, 1.125 us, 2 of them by
+#    "CPU 3, task unknown", in every report;
+#  - 6.1.192-thp-graph cut to begin inside an allocation, at its
+#    __alloc_pages_direct_compact() {: a partial allocation, slow, with its
+#    43,949.48 us of compaction and its exit's 44,348.12 us, counted as an
+#    anomaly (return without entry);
+#  - the same fixture with the task column and the banners stripped: every
+#    allocation still counted, by "CPU N, task unknown";
+#  - one timed sample: its percentiles are that sample.
+set -u
+cd "$(dirname "$0")/../.."
+BIN=${BIN:-build/allocscope}
+BUILD=${BUILD:-build}
+export LC_ALL=C TZ=UTC
+T=$BUILD/excerpts
+rm -rf "$T"; mkdir -p "$T"
+fail=0 n=0
+P=tests/data/published
+command -v zstd >/dev/null || { echo "excerpts: zstd not installed (apt-get install zstd)" >&2; exit 77; }
+
+check() {	# what got want
+	n=$((n + 1))
+	if [ "$2" != "$3" ]; then echo "excerpts: $1: got '$2', want '$3'" >&2; fail=1; fi
+}
+# jnum KEY FILE: the first integer after "KEY": in FILE
+jnum() { grep -o "\"$1\": *[-0-9]*" "$2" | head -1 | cut -d: -f2 | tr -d " "; }
+
+# ---- item 5: function_graph excerpts drop nothing -------------------------
+F=$P/hocko-fgraph-alloc-2016/trace.txt
+"$BIN" analyze "$F" >"$T/hocko.out"
+"$BIN" analyze --json "$F" >"$T/hocko.json"
+"$BIN" analyze --records - "$F" >"$T/hocko.rows"
+"$BIN" stalls --min 0 --json "$F" >"$T/hocko.stalls" 2>/dev/null
+check "hocko: allocations" "$(jnum allocations "$T/hocko.json")" 4
+check "hocko: latencies" "$(grep -o '"latency_ns":[0-9]*' "$T/hocko.rows" | cut -d: -f2 | tr '\n' ' ')" \
+	"3328 1011 587 1125 "
+check "hocko: by task (records)" "$(grep -o '"pid":[^,]*,"tgid":null,"comm":"[^"]*"' "$T/hocko.rows" | sort | uniq -c |
+	tr -s ' ' | tr '\n' ';')" ' 2 "pid":4083,"tgid":null,"comm":"x-termi"; 2 "pid":null,"tgid":null,"comm":"CPU 3, task unknown";'
+check "hocko: text task row" "$(grep -c '^        ? CPU 3, task unknown  *2 ' "$T/hocko.out")" 1
+check "hocko: json task" "$(grep -c '{"pid": null, "tgid": null, "comm": "CPU 3, task unknown", "allocations": 2,' "$T/hocko.json")" 1
+check "hocko: fast_path max/min" "$(grep -o '"fast_path": {[^h]*' "$T/hocko.json" | grep -o '"m[ai][xn]_ns": [0-9]*' | tr '\n' ' ')" \
+	'"max_ns": 3328 "min_ns": 587 '
+check "hocko: orphans" "$(jnum orphan_calls "$T/hocko.json")" 0
+
+zstd -dcq tests/data/6.1.192-thp-graph.txt.zst >"$T/thp.txt"
+l=$(grep -n '__alloc_pages_direct_compact() {' "$T/thp.txt" | head -1 | cut -d: -f1)
+{ head -4 "$T/thp.txt"; tail -n +"$l" "$T/thp.txt" | head -10; } >"$T/mid.txt"
+check "mid: cut begins at" "$(sed -n 5p "$T/mid.txt" | grep -c '21.729404 .*__alloc_pages_direct_compact() {')" 1
+"$BIN" analyze --json "$T/mid.txt" >"$T/mid.json"
+"$BIN" analyze --records - "$T/mid.txt" >"$T/mid.rows"
+check "mid: allocations" "$(jnum allocations "$T/mid.json")" 2
+check "mid: slow" "$(jnum slow_path_entries "$T/mid.json")" 1
+check "mid: return without entry" "$(jnum exit_without_entry "$T/mid.json")" 1
+check "mid: open at end (the last one)" "$(jnum open_at_end "$T/mid.json")" 1
+check "mid: compaction" "$(grep -o '"compaction": {"count": [0-9]*, "timed": [0-9]*, "total_ns": [0-9]*' "$T/mid.json")" \
+	'"compaction": {"count": 1, "timed": 1, "total_ns": 43949480'
+check "mid: the partial one" "$(head -1 "$T/mid.rows" | grep -o '"start_ns":[0-9]*,"end_ns":[0-9]*,"latency_ns":[0-9]*,"pid":234')" \
+	'"start_ns":21729085880,"end_ns":21773434000,"latency_ns":44348120,"pid":234'
+# one sample: every percentile is it
+check "mid: one compaction's p50" "$(grep -o '"compaction": {[^h]*' "$T/mid.json" | grep -o '"p50_ns": [0-9]*')" '"p50_ns": 43949480'
+
+# strip the task column and the banners: each CPU's task unknown, nothing dropped
+sed -E 's/^( *[0-9.]+ \| +[0-9]+\)) +[^|]*-[0-9]+ +\|/\1/' "$T/thp.txt" | grep -v '=>' >"$T/nocomm.txt"
+check "nocomm: no task column left" "$(grep -c 'memhog-234' "$T/nocomm.txt")" 0
+"$BIN" analyze --json --no-window "$T/thp.txt" >"$T/thp.json"
+"$BIN" analyze --json --no-window "$T/nocomm.txt" >"$T/nocomm.json"
+check "nocomm: allocations" "$(jnum allocations "$T/nocomm.json")" 1095
+check "nocomm: allocations as named" "$(jnum allocations "$T/thp.json")" 1095
+check "nocomm: slow paths" "$(jnum slow_path_entries "$T/nocomm.json")" "$(jnum slow_path_entries "$T/thp.json")"
+check "nocomm: tasks" "$(grep -o '"comm": "CPU [0-9]*, task unknown"' "$T/nocomm.json" | tr '\n' ';')" \
+	'"comm": "CPU 0, task unknown";"comm": "CPU 1, task unknown";'
+# the one allocation that migrated (CPU 0 -> 1) cannot be followed by CPU: its
+# two halves are counted (an unmatched entry, a return without entry), not lost
+check "nocomm: migrated halves" "$(jnum migrations "$T/thp.json") $(jnum unmatched_entry "$T/nocomm.json") $(jnum exit_without_entry "$T/nocomm.json")" "1 1 1"
+
+[ "$fail" = 0 ] && echo "excerpts: $n checks"
+exit $fail
