@@ -46,6 +46,14 @@ enum anl_mode {
 };
 
 const char *anl_mode_name(enum anl_mode mode);	/* "graph", "graph+retval", ... */
+/*
+ * Whether the analyzer reads a function's events (function_graph, kprobe)
+ * to rebuild allocations: ANL_FN_NONE (not the allocator's: they decide no
+ * mode), ANL_FN_READ, ANL_FN_GPFL (get_page_from_freelist: its return value
+ * makes graph+retval).  `info` names the mode `analyze` detects from them.
+ */
+enum anl_fn_kind { ANL_FN_NONE = 0, ANL_FN_READ, ANL_FN_GPFL };
+enum anl_fn_kind anl_fn_kind_of(const char *func);
 int anl_mode_parse(const char *s, enum anl_mode *out);	/* 0 or -ANL_EINVAL */
 /* "retprobe, events": the modes in a mask of 1u << ANL_MODE_* ("none" when empty). */
 void anl_modes_str(unsigned int mask, char *buf, size_t len);

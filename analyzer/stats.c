@@ -189,6 +189,16 @@ enum anl_role anl_role_of(const char *func)
 	return ROLE_NONE;
 }
 
+enum anl_fn_kind anl_fn_kind_of(const char *func)
+{
+	enum anl_role role = anl_role_of(func);
+
+	/* as fn_event(): the bulk allocator's events decide no mode */
+	if (role == ROLE_NONE || role == ROLE_BULK)
+		return ANL_FN_NONE;
+	return role == ROLE_GPFL ? ANL_FN_GPFL : ANL_FN_READ;
+}
+
 /* ---- vmstat snapshots --------------------------------------------------- */
 
 #undef _AV

@@ -46,7 +46,10 @@ static void info_usage(FILE *f)
  */
 /* What reading the events showed, beyond the reader's counts. */
 struct info_seen {
-	bool		graph_retval;	/* a function_graph exit carried a return value */
+	bool		graph_retval;	/* a get_page_from_freelist() function_graph exit carried a
+					 * return value */
+	int		fn_first;	/* the allocator's function events: 0 none, 1 function_graph
+					 * first, 2 kprobe first (auto mode reads the first kind) */
 	uint64_t	anon_probes;	/* kprobe events whose function is unknown */
 	const char	*win_begin;	/* the first window begin marker's text, NULL: none */
 	const char	*win_end;	/* the first end marker's text */
@@ -87,11 +90,12 @@ static void info_marker(struct info_seen *seen, const char *text, size_t len)
 		seen->snap_kswapd++;
 }
 
-static const char *info_mode(const struct prs_stats *st, bool graph_retval)
+/* The mode analyze detects: from the allocator's function events only, the first kind seen. */
+static const char *info_mode(const struct info_seen *seen)
 {
-	if (st->by_kind[PRS_EV_FUNC_ENTRY] || st->by_kind[PRS_EV_FUNC_EXIT])
-		return graph_retval ? "graph+retval" : "graph";
-	if (st->by_kind[PRS_EV_KPROBE] || st->by_kind[PRS_EV_KRETPROBE])
+	if (seen->fn_first == 1)
+		return seen->graph_retval ? "graph+retval" : "graph";
+	if (seen->fn_first == 2)
 		return "retprobe";
 	return "events";
 }
@@ -201,7 +205,7 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 	if (st->ts_unordered)
 		printf("  time order:   %" PRIu64 " event%s older than an earlier event of another CPU\n",
 		       st->ts_unordered, st->ts_unordered == 1 ? "" : "s");
-	printf("  capture mode: %s\n", info_mode(st, seen->graph_retval));
+	printf("  capture mode: %s\n", info_mode(seen));
 	printf("  events by type:\n");
 	for (size_t i = 0; i < st->nr_names; i++) {
 		const struct prs_name_count *n = &st->names[i];
@@ -259,7 +263,7 @@ static void info_print_json(const char *path, struct prs_reader *r, const struct
 		printf(",\"ts_backwards_first\":null,\"ts_backwards_cpus\":0,"
 		       "\"ts_backwards_max_ns\":0");
 	printf(",\"ts_unordered\":%" PRIu64 ",\"capture_mode\":\"%s\"", st->ts_unordered,
-	       info_mode(st, seen->graph_retval));
+	       info_mode(seen));
 	if (st->cpustat_known)
 		printf(",\"ring_buffer\":{\"overrun\":%" PRIu64 ",\"dropped\":%" PRIu64 "}",
 		       st->overrun_reported, st->dropped_reported);
@@ -309,8 +313,17 @@ static int info_read(struct prs_reader *r, struct info_seen *seen)
 
 	*seen = (struct info_seen){ 0 };
 	while ((ret = prs_next(r, &ev)) > 0) {
-		if (ev.kind == PRS_EV_FUNC_EXIT && ev.u.fn.retval != PRS_NO_VALUE)
-			seen->graph_retval = true;
+		bool graph = ev.kind == PRS_EV_FUNC_ENTRY || ev.kind == PRS_EV_FUNC_EXIT;
+		enum anl_fn_kind fk;
+
+		if (graph || ev.kind == PRS_EV_KPROBE || ev.kind == PRS_EV_KRETPROBE) {
+			fk = anl_fn_kind_of(ev.u.fn.func);
+			if (fk != ANL_FN_NONE && !seen->fn_first)
+				seen->fn_first = graph ? 1 : 2;
+			if (fk == ANL_FN_GPFL && ev.kind == PRS_EV_FUNC_EXIT &&
+			    ev.u.fn.retval != PRS_NO_VALUE && seen->fn_first == 1)
+				seen->graph_retval = true;
+		}
 		if ((ev.kind == PRS_EV_KPROBE || ev.kind == PRS_EV_KRETPROBE) && !ev.u.fn.func)
 			seen->anon_probes++;
 		if (ev.kind == PRS_EV_PRINT)

@@ -78,5 +78,14 @@ check "nocomm: tasks" "$(grep -o '"comm": "CPU [0-9]*, task unknown"' "$T/nocomm
 # two halves are counted (an unmatched entry, a return without entry), not lost
 check "nocomm: migrated halves" "$(jnum migrations "$T/thp.json") $(jnum unmatched_entry "$T/nocomm.json") $(jnum exit_without_entry "$T/nocomm.json")" "1 1 1"
 
+# ---- item 9: info and analyze name the same capture mode ------------------
+# (trace-cmd report text prints kprobes as bare addresses: no function, events mode)
+for f in tests/data/6.1.192-anon-kprobe-tcmd.report.txt.zst tests/data/6.12.117-anon-kprobe-tcmd.dat \
+	 tests/data/6.12-anon-fgraph.txt.zst "$P/hocko-fgraph-alloc-2016/trace.txt" \
+	 "$P/jaewon-dmabuf-order4-2023/trace.txt"; do
+	check "mode of $f" "$("$BIN" info "$f" | sed -n 's/^  capture mode: *//p')" \
+		"$("$BIN" analyze "$f" | sed -n 's/^  mode        \([^ ]*\).*/\1/p')"
+done
+
 [ "$fail" = 0 ] && echo "excerpts: $n checks"
 exit $fail
