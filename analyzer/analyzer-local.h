@@ -131,6 +131,7 @@ struct anl_task {
 	bool		ct_open, ct_counted;	/* kernel-notion compaction stall */
 	bool		ct_zone;		/* a zone of the open try left an event */
 	bool		rc_open;		/* raw reclaim begin seen */
+	bool		cb_open;		/* mm_compaction_begin seen, its end not yet */
 	bool		mc_open;		/* in memcg reclaim: memcg_(softlimit_)reclaim_begin seen */
 	int32_t		rc_prio;		/* last lru_shrink priority in this reclaim, -1 none */
 	uint32_t	rc_passes;		/* passes seen in this reclaim (entry + restarts) */
@@ -223,6 +224,9 @@ struct anl_ctx {
 	struct anl_totals raw[2];	/* raw event counts per scope */
 	struct anl_totals raw_at_begin, raw_at_end;	/* raw[ALL] at the markers */
 	struct anl_anomalies an;
+	/* the tracepoint estimate's records cut by a loss or the trace's end: the model's
+	 * anomalies when it reports that estimate (an counts the exact frames') */
+	uint64_t	est_incomplete, est_open_at_end;
 
 	/* the recorder's tasks (struct anl_recorder) */
 	bool		seen_recorder_marker;

@@ -217,8 +217,11 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 
 	if (cls < 0)
 		cls = ANL_GFP_CLASSES - 1;	/* "unknown" */
-	if (est == EST)
+	if (est == EST) {
 		anl_stage_masks(a, rec, ANL_MODE_EVENTS);
+		a->est_incomplete += !!(rec->flags & ANL_REC_INCOMPLETE);
+		a->est_open_at_end += !!(rec->flags & ANL_REC_OPEN_AT_END);
+	}
 	if (win || a->opts.no_window)
 		rec->flags |= ANL_REC_IN_WINDOW;
 	if (is_recorder(a, t)) {
@@ -681,6 +684,10 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		}
 	}
 	m->anomalies = a->an;
+	if (est == EST) {	/* kpi.incomplete's records are the anomalies' */
+		m->anomalies.incomplete += a->est_incomplete;
+		m->anomalies.open_at_end += a->est_open_at_end;
+	}
 	m->slow_path_exact = est == EXACT && !a->an.lost_markers && !a->an.incomplete &&
 			     !a->an.ring_overrun && !a->an.ring_dropped;
 	m->kernel = a->kernel ? a->kernel : a->opts.kernel;

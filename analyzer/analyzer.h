@@ -244,6 +244,7 @@ struct anl_anomalies {
 	uint64_t	unmatched_entry;	/* alloc entry whose return never came */
 	uint64_t	orphan_calls;		/* gpfl/stage outside any allocation */
 	uint64_t	reclaim_end_without_begin;
+	uint64_t	compaction_end_without_begin;	/* mm_compaction_end, no begin in its task */
 	uint64_t	order_out_of_range;
 	uint64_t	ts_backwards;		/* event older than the previous one of its CPU */
 	uint64_t	migrations;		/* allocations that ended on another CPU */

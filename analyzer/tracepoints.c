@@ -358,9 +358,17 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		} else if (ev->kind == PRS_EV_COMPACT_BEGIN) {
 			RAW_INC(a, compact_begin_other, 1);	/* kcompactd, proactive */
 		}
+		if (ev->kind == PRS_EV_COMPACT_BEGIN)
+			t->cb_open = true;
 		/* fall through */
 	case PRS_EV_COMPACT_END:
 	case PRS_EV_COMPACT_FINISHED:
+		if (ev->kind == PRS_EV_COMPACT_END) {
+			/* compact_zone() pairs them in one task: an excerpt's first end has none */
+			if (!t->cb_open)
+				a->an.compaction_end_without_begin++;
+			t->cb_open = false;
+		}
 		if (f && f->tp_compact_open)
 			f->tp_compact_last = ev->ts;
 		if (t->ev.compact_open)

@@ -255,12 +255,13 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	fprintf(f, "  \"anomalies\": {\"incomplete\": %" PRIu64 ", \"open_at_end\": %" PRIu64
 		", \"exit_without_entry\": %" PRIu64 ", \"unmatched_entry\": %" PRIu64
 		", \"orphan_calls\": %" PRIu64 ", \"reclaim_end_without_begin\": %" PRIu64
-		", \"order_out_of_range\": %" PRIu64 ", \"ts_backwards\": %" PRIu64
+		", \"compaction_end_without_begin\": %" PRIu64 ", \"order_out_of_range\": %" PRIu64 ", \"ts_backwards\": %" PRIu64
 		", \"migrations\": %" PRIu64 ", \"wrapper_merged\": %" PRIu64
 		", \"bulk_gpfl\": %" PRIu64 ", \"boosted_wakes\": %" PRIu64
 		", \"other_mode\": %" PRIu64,
 		an->incomplete, an->open_at_end, an->exit_without_entry, an->unmatched_entry,
-		an->orphan_calls, an->reclaim_end_without_begin, an->order_out_of_range,
+		an->orphan_calls, an->reclaim_end_without_begin, an->compaction_end_without_begin,
+		an->order_out_of_range,
 		an->ts_backwards, an->migrations, an->wrapper_merged, an->bulk_gpfl,
 		an->boosted_wakes, an->other_mode);
 	if (in->pstats)

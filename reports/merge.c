@@ -726,6 +726,9 @@ static int parse_counts(struct sctx *c, const struct jval *root)
 		U64(o, "anomalies", "unmatched_entry", &an->unmatched_entry);
 		U64(o, "anomalies", "orphan_calls", &an->orphan_calls);
 		U64(o, "anomalies", "reclaim_end_without_begin", &an->reclaim_end_without_begin);
+		if (jget(o, "compaction_end_without_begin"))	/* older summaries lack it */
+			U64(o, "anomalies", "compaction_end_without_begin",
+			    &an->compaction_end_without_begin);
 		U64(o, "anomalies", "order_out_of_range", &an->order_out_of_range);
 		U64(o, "anomalies", "ts_backwards", &an->ts_backwards);
 		U64(o, "anomalies", "migrations", &an->migrations);
@@ -1293,6 +1296,7 @@ int rpt_summary_merge(struct rpt_summary *d, const struct rpt_summary *s, char *
 		da->unmatched_entry += sa->unmatched_entry;
 		da->orphan_calls += sa->orphan_calls;
 		da->reclaim_end_without_begin += sa->reclaim_end_without_begin;
+		da->compaction_end_without_begin += sa->compaction_end_without_begin;
 		da->order_out_of_range += sa->order_out_of_range;
 		da->ts_backwards += sa->ts_backwards;
 		da->migrations += sa->migrations;

@@ -183,6 +183,7 @@ const struct rpt_anomaly rpt_anomalies[] = {
 	RPT_ANOMALY("entry without return", unmatched_entry),
 	RPT_ANOMALY("gpfl/stage outside any allocation", orphan_calls),
 	RPT_ANOMALY("reclaim end without begin", reclaim_end_without_begin),
+	RPT_ANOMALY("compaction end without begin", compaction_end_without_begin),
 	RPT_ANOMALY("order out of range", order_out_of_range),
 	RPT_ANOMALY("timestamps going backwards on a CPU", ts_backwards),
 	RPT_ANOMALY("allocations that changed CPU", migrations),

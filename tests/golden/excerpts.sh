@@ -87,5 +87,27 @@ for f in tests/data/6.1.192-anon-kprobe-tcmd.report.txt.zst tests/data/6.12.117-
 		"$("$BIN" analyze "$f" | sed -n 's/^  mode        \([^ ]*\).*/\1/p')"
 done
 
+# ---- item 9: orphan compaction ends are counted like orphan reclaim ends ---
+tail -n +2 "$P/jaewon-dmabuf-order4-2023/trace.txt" >"$T/jaewon-cut.txt"	# its first line: a begin
+check "jaewon cut: first line" "$(head -1 "$T/jaewon-cut.txt" | grep -c 'mm_compaction_end:')" 1
+"$BIN" analyze --json "$T/jaewon-cut.txt" >"$T/jaewon-cut.json"
+check "jaewon cut: compaction end without begin" "$(jnum compaction_end_without_begin "$T/jaewon-cut.json")" 1
+"$BIN" analyze --json "$P/jaewon-dmabuf-order4-2023/trace.txt" >"$T/jaewon.json"
+check "jaewon whole: compaction end without begin" "$(jnum compaction_end_without_begin "$T/jaewon.json")" 0
+check "jaewon cut: text" "$("$BIN" analyze "$T/jaewon-cut.txt" | grep -c '^  compaction end without begin  *1$')" 1
+
+# ---- item 9: kpi.incomplete is the records the anomalies count -------------
+# (events mode: hocko-chrome's one reclaim is open when the excerpt ends)
+for f in "$P/hocko-chrome-stall-4.13-2017/trace.txt" "$T/jaewon-cut.txt" "$T/mid.txt"; do
+	"$BIN" analyze --json --no-window "$f" >"$T/agree.json"
+	kpi=$(grep -o '"kpi": {[^}]*' "$T/agree.json" | grep -o '"incomplete": [0-9]*' | cut -d: -f2 | tr -d ' ')
+	an=$(grep -o '"anomalies": {[^}]*' "$T/agree.json")
+	sum=$(( $(echo "$an" | grep -o '"incomplete": [0-9]*' | cut -d: -f2) +
+		$(echo "$an" | grep -o '"open_at_end": [0-9]*' | cut -d: -f2) +
+		$(echo "$an" | grep -o '"unmatched_entry": [0-9]*' | cut -d: -f2) ))
+	check "kpi.incomplete = incomplete + open_at_end + unmatched_entry: $f" "$kpi" "$sum"
+	check "kpi.incomplete > 0: $f" "$([ "$kpi" -gt 0 ] && echo yes)" yes
+done
+
 [ "$fail" = 0 ] && echo "excerpts: $n checks"
 exit $fail
