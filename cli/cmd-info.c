@@ -146,7 +146,13 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 	printf("  kernel:       %s\n", prs_kernel(r) ? prs_kernel(r) : "unknown");
 	if (prs_clock(r))
 		printf("  clock:        %s\n", prs_clock(r));
-	printf("  cpus:         %d\n", st->nr_cpus);
+	if (st->nr_cpus_known)
+		printf("  cpus:         %d\n", st->nr_cpus);
+	else if (st->nr_cpus > 0)	/* CPUs that stayed idle leave no line */
+		printf("  cpus:         highest CPU id %d (the trace does not give the count)\n",
+		       st->nr_cpus - 1);
+	else
+		printf("  cpus:         unknown\n");
 	for (int i = 0; i < prs_nr_instances(r); i++)
 		printf("  instance:     %s\n", prs_instance_name(r, i));
 	if (have_ts && !st->ts_missing)
@@ -237,7 +243,14 @@ static void info_print_json(const char *path, struct prs_reader *r, const struct
 		rpt_json_str(stdout, prs_clock(r));
 	else
 		printf("null");
-	printf(",\"cpus\":%d,\"instances\":[", st->nr_cpus);
+	if (st->nr_cpus_known)
+		printf(",\"cpus\":%d", st->nr_cpus);
+	else
+		printf(",\"cpus\":null");
+	if (st->nr_cpus > 0)
+		printf(",\"highest_cpu\":%d,\"instances\":[", st->nr_cpus - 1);
+	else
+		printf(",\"highest_cpu\":null,\"instances\":[");
 	for (int i = 0; i < prs_nr_instances(r); i++) {
 		if (i)
 			putchar(',');

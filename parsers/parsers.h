@@ -243,6 +243,9 @@ struct prs_stats {
 	uint64_t	first_ts, last_ts;	/* ns, earliest and latest event (lost-event markers
 						 * aside); first_ts = PRS_NO_VALUE when no events */
 	int		nr_cpus;		/* from the file header, or max cpu + 1 seen */
+	bool		nr_cpus_known;		/* the file gives the count (trace.dat header, trace-cmd
+						 * report's "cpus=N", tracefs text's "#P:N"); else
+						 * nr_cpus - 1 is only the highest CPU id seen */
 	/*
 	 * The file was cut short (prs_next() returned -PRS_ECUT): every event
 	 * before cut_at (a line number with cut_line, else a byte offset; of

@@ -1030,6 +1030,26 @@ bool txt_parse_lost(struct prs_reader *r, char *line, char *end, struct prs_even
 }
 
 /* Lines that are headers, not events, in any of the text formats. */
+/* tracefs text: "# entries-in-buffer/entries-written: 208899/208899   #P:2", the CPU count. True. */
+static bool txt_header_cpus(struct prs_reader *r, const char *line, size_t len)
+{
+	const char *pc = len > 8 && line[0] == '#' ? memmem(line, len, "#P:", 3) : NULL;
+	int32_t cpus;
+
+	if (pc) {
+		const char *e = pc + 3;
+
+		while (e < line + len && is_digit(*e))
+			e++;
+		if (parse_i32(pc + 3, e, &cpus) && cpus > 0 && cpus <= TXT_MAX_CPUS &&
+		    cpus >= r->stats.nr_cpus) {
+			r->stats.nr_cpus = cpus;
+			r->stats.nr_cpus_known = true;
+		}
+	}
+	return true;
+}
+
 bool txt_is_header(const char *line, size_t len)
 {
 	const char *p = line;
@@ -1040,6 +1060,15 @@ bool txt_is_header(const char *line, size_t len)
 	}
 	if (len == 0 || *p == '#')
 		return true;
+	/* function_graph's rule around a context-switch banner, an excerpt's first line */
+	if (len >= 5) {
+		size_t d = 0;
+
+		while (d < len && p[d] == '-')
+			d++;
+		if (d == len)
+			return true;
+	}
 	if (len >= 5 && memcmp(p, "cpus=", 5) == 0)
 		return true;
 	if (len >= 10 && memcmp(p, "version = ", 10) == 0)
@@ -1136,8 +1165,11 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 				t->nr_events++;
 				return 1;
 			}
-			if (txt_is_header(line, len) ||
-			    (len > 6 && memmem(line, len, "#####", 5)) ||
+			if (txt_is_header(line, len) && txt_header_cpus(r, line, len)) {
+				r->stats.skipped_lines++;
+				continue;
+			}
+			if ((len > 6 && memmem(line, len, "#####", 5)) ||
 			    (t->mode == TXT_PERF && is_callchain_line(line, len))) {
 				r->stats.skipped_lines++;
 				continue;
@@ -1360,13 +1392,16 @@ int prs_text_open(struct prs_reader *r, struct prs_input *in)
 				while (is_digit(*e))
 					e++;
 				/* a damaged count is not trusted: the CPUs seen say it */
-				if (parse_i32(p + 5, e, &cpus) && cpus > 0 && cpus <= TXT_MAX_CPUS)
+				if (parse_i32(p + 5, e, &cpus) && cpus > 0 && cpus <= TXT_MAX_CPUS) {
 					r->stats.nr_cpus = cpus;
+					r->stats.nr_cpus_known = true;
+				}
 			}
 			r->stats.skipped_lines++;
 			return 0;
 		}
 		if (txt_is_header(line, len)) {
+			txt_header_cpus(r, line, len);
 			r->stats.skipped_lines++;
 			continue;
 		}

@@ -2495,6 +2495,7 @@ int prs_tracedat_open(struct prs_reader *r)
 	}
 	top_cpus = w.version < 7 ? w.header_cpus : (top ? top->cpus : 0);
 	r->stats.nr_cpus = (int)w.cpucount;
+	r->stats.nr_cpus_known = w.cpucount > 0;
 	for (unsigned int i = 0; i < w.nr_bufs; i++)
 		if ((int)w.bufs[i].max_cpu > r->stats.nr_cpus)
 			r->stats.nr_cpus = (int)w.bufs[i].max_cpu;

@@ -78,6 +78,12 @@ check "nocomm: tasks" "$(grep -o '"comm": "CPU [0-9]*, task unknown"' "$T/nocomm
 # two halves are counted (an unmatched entry, a return without entry), not lost
 check "nocomm: migrated halves" "$(jnum migrations "$T/thp.json") $(jnum unmatched_entry "$T/nocomm.json") $(jnum exit_without_entry "$T/nocomm.json")" "1 1 1"
 
+# ---- item 9: cpus is a count only where the trace gives one --------------
+check "hocko: cpus" "$("$BIN" info "$F" | grep '^  cpus:')" '  cpus:         highest CPU id 3 (the trace does not give the count)'
+check "hocko: cpus json" "$("$BIN" info --json "$F" | grep -o '"cpus":[a-z0-9]*,"highest_cpu":[0-9]*')" '"cpus":null,"highest_cpu":3'
+check "hocko: the separator rule is not undecodable" "$("$BIN" info "$F" | grep '^  lines:')" '  lines:        16 (4 not events, 0 undecodable)'
+check "tracefs #P:2" "$("$BIN" info tests/data/6.12-anon-kprobe.txt.zst | grep '^  cpus:')" '  cpus:         2'
+
 # ---- item 9: info and analyze name the same capture mode ------------------
 # (trace-cmd report text prints kprobes as bare addresses: no function, events mode)
 for f in tests/data/6.1.192-anon-kprobe-tcmd.report.txt.zst tests/data/6.12.117-anon-kprobe-tcmd.dat \
