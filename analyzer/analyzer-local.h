@@ -142,12 +142,17 @@ struct anl_cpu {
 	bool		kswapd_running;
 	bool		seen;
 	uint64_t	since;
+	uint32_t	backs_at_since;	/* its anl_cpu_ts.backs then: a step back since voids the run */
 };
 
 /* Timestamp order on one CPU (anomaly ts_backwards). */
 struct anl_cpu_ts {
 	uint64_t	last_ts;
 	bool		seen;
+	uint32_t	backs;		/* events older than the CPU's previous one */
+	int32_t		last_pid;
+	bool		other_seen;	/* an event of another task came before the current one's run */
+	uint64_t	other_ts;	/* ... the last such: the current task runs since after it */
 };
 
 struct anl_fn_cache {
@@ -227,6 +232,11 @@ struct anl_ctx {
 	/* the tracepoint estimate's records cut by a loss or the trace's end: the model's
 	 * anomalies when it reports that estimate (an counts the exact frames') */
 	uint64_t	est_incomplete, est_open_at_end;
+	uint64_t	kswapd_unordered;	/* kswapd runs across a step back in time: not measured */
+	uint64_t	kswapd_unstarted;	/* kswapd switch-outs after another task, no switch-in */
+	bool		span_known;		/* anl_set_trace_span(): every event's first and last */
+	uint64_t	span_first, span_last;
+	char		kswapd_note[160];
 
 	/* the recorder's tasks (struct anl_recorder) */
 	bool		seen_recorder_marker;
@@ -306,6 +316,10 @@ void anl_ev_open_at_end(struct anl_ctx *a, struct anl_task *t);
 
 /* tracepoints.c */
 void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev);
+
+/* analyzer.c: a CPU's timestamp order, and where a kswapd run the trace did not see start began */
+struct anl_cpu_ts *anl_cpu_ts_of(struct anl_ctx *a, int32_t cpu);
+uint64_t anl_kswapd_run_start(struct anl_ctx *a, int32_t cpu);
 
 /* kswapd.c */
 bool anl_is_kswapd(const char *comm);

@@ -385,10 +385,34 @@ static void ts_order(struct anl_ctx *a, const struct prs_event *ev)
 	}
 	if (c->seen && ev->ts < c->last_ts) {
 		a->an.ts_backwards++;
+		c->backs++;
 		return;
+	}
+	if (c->seen && ev->pid != c->last_pid) {
+		c->other_seen = true;
+		c->other_ts = c->last_ts;
 	}
 	c->seen = true;
 	c->last_ts = ev->ts;
+	c->last_pid = ev->pid;
+}
+
+struct anl_cpu_ts *anl_cpu_ts_of(struct anl_ctx *a, int32_t cpu)
+{
+	return cpu >= 0 && cpu < a->nr_cpu_ts ? &a->cpu_ts[cpu] : &a->cpu_ts_other;
+}
+
+/*
+ * When a kswapd interval whose start the trace does not show began: after
+ * the last event of another task on its CPU (an excerpt shows who ran
+ * before), else at the trace's start (a capture from its start: kswapd ran
+ * from there).  Never from the start when the CPU shows another task first.
+ */
+uint64_t anl_kswapd_run_start(struct anl_ctx *a, int32_t cpu)
+{
+	const struct anl_cpu_ts *c = anl_cpu_ts_of(a, cpu);
+
+	return c->other_seen ? c->other_ts : a->first_ts;
 }
 
 /* ---- public ------------------------------------------------------------- */
@@ -442,6 +466,8 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
 	if (!a->seen_any) {
 		a->seen_any = true;
 		a->first_ts = ev->ts;
+	} else if (ev->ts < a->first_ts) {
+		a->first_ts = ev->ts;	/* lines out of time order: the window is their earliest */
 	}
 	if (ev->kind != PRS_EV_LOST)
 		ts_order(a, ev);
@@ -509,6 +535,15 @@ void anl_set_ring_stats(struct anl_ctx *a, uint64_t overrun, uint64_t dropped)
 	a->an.ring_dropped = dropped;
 }
 
+void anl_set_trace_span(struct anl_ctx *a, uint64_t first_ts, uint64_t last_ts)
+{
+	if (first_ts == PRS_NO_VALUE || last_ts < first_ts)
+		return;
+	a->span_known = true;
+	a->span_first = first_ts;
+	a->span_last = last_ts;
+}
+
 int anl_set_kernel(struct anl_ctx *a, const char *release)
 {
 	if (!release || a->kernel)
@@ -548,6 +583,14 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		/* Debian's uname says 6.1.0-56 for 6.1.192: only major.minor can contradict */
 		if (!anl_kernel_version(a->kernel, &tx, &ty) && (tx != x || ty != y))
 			return -ANL_EKERNEL;
+	}
+	/* the whole trace: its first to last event, those the analyzer does not read too */
+	if (a->span_known) {
+		if (!a->seen_any || a->span_first < a->first_ts)
+			a->first_ts = a->span_first;
+		if (a->span_last > a->last_ts)
+			a->last_ts = a->span_last;
+		a->seen_any = true;
 	}
 	/* what is still open is cut at the last event */
 	for (size_t i = 0; i < a->task_cap; i++) {
@@ -693,9 +736,24 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	m->kernel = a->kernel ? a->kernel : a->opts.kernel;
 	m->kernel_given = !a->kernel && a->opts.kernel;
 
-	if (a->seen_kswapd_switch) {
+	if (a->seen_kswapd_switch && a->kswapd_unordered) {
+		/* a run across a step back in time has no length: not clamped, not measured */
+		snprintf(a->kswapd_note, sizeof(a->kswapd_note),
+			 "not measured: %" PRIu64 " kswapd run%s across events out of time order "
+			 "on its CPU (a paste? see ts_backwards)", a->kswapd_unordered,
+			 a->kswapd_unordered == 1 ? "" : "s");
+		m->kswapd_known = false;
+		m->kswapd_source = a->kswapd_note;
+	} else if (a->seen_kswapd_switch) {
 		m->kswapd_known = true;
 		m->kswapd_source = "sched_switch run time";
+		if (a->kswapd_unstarted) {
+			snprintf(a->kswapd_note, sizeof(a->kswapd_note),
+				 "sched_switch run time, upper bound: %" PRIu64 " kswapd run%s without "
+				 "its switch-in, counted from its CPU's last other task",
+				 a->kswapd_unstarted, a->kswapd_unstarted == 1 ? "" : "s");
+			m->kswapd_source = a->kswapd_note;
+		}
 		m->kswapd_cpu_percent = m->window_ns ?
 			100.0 * (double)m->scope.kswapd_run_ns / (double)m->window_ns : 0;
 	} else if (a->seen_switch && !a->seen_kswapd_wake) {

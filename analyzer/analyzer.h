@@ -444,6 +444,12 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev);
 int anl_set_vmstat(struct anl_ctx *a, bool after, const char *text, size_t len);
 /* Kernel release when the file header knows it (trace.dat); copied. */
 int anl_set_kernel(struct anl_ctx *a, const char *release);
+/*
+ * The trace's first and last event (ns), every event the reader saw, those
+ * the analyzer does not read too: the whole-trace window (else the span of
+ * the events fed).  Before anl_finish().
+ */
+void anl_set_trace_span(struct anl_ctx *a, uint64_t first_ts, uint64_t last_ts);
 /* The ring buffer's overrun/dropped counts from the file's header (trace.dat CPUSTAT). */
 void anl_set_ring_stats(struct anl_ctx *a, uint64_t overrun, uint64_t dropped);
 /*

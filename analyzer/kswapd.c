@@ -45,6 +45,7 @@ void anl_busy_add(struct anl_ctx *a, uint64_t since, uint64_t until, bool run, i
 void anl_sched_switch(struct anl_ctx *a, const struct prs_event *ev)
 {
 	struct anl_cpu *c;
+	struct anl_cpu_ts *ct;
 	bool prev_k = anl_is_kswapd(ev->u.sw.prev_comm), next_k = anl_is_kswapd(ev->u.sw.next_comm);
 
 	if (ev->cpu < 0 || ev->cpu >= ANL_MAX_CPUS)
@@ -64,13 +65,31 @@ void anl_sched_switch(struct anl_ctx *a, const struct prs_event *ev)
 	if (prev_k || next_k)
 		a->seen_kswapd_switch = true;
 	if (prev_k) {
-		/* running since its switch-in, or since the trace began on this CPU */
-		anl_busy_add(a, c->kswapd_running || c->seen ? c->since : a->first_ts, ev->ts, true,
-			 ev->cpu);
+		/*
+		 * running since its switch-in, or since it began to run on this CPU;
+		 * a run across a step back in time is not measured (kswapd_unordered)
+		 */
+		if (c->seen && anl_cpu_ts_of(a, ev->cpu)->backs != c->backs_at_since)
+			a->kswapd_unordered++;
+		else if (c->kswapd_running)
+			anl_busy_add(a, c->since, ev->ts, true, ev->cpu);
+		else {	/* its switch-in not in the trace: since the CPU's last other task */
+			if (anl_cpu_ts_of(a, ev->cpu)->other_seen)
+				a->kswapd_unstarted++;	/* the switch-in is missing: an upper bound */
+			anl_busy_add(a, anl_kswapd_run_start(a, ev->cpu), ev->ts, true, ev->cpu);
+		}
 	}
 	c->seen = true;
 	c->kswapd_running = next_k;
 	c->since = ev->ts;
+	ct = anl_cpu_ts_of(a, ev->cpu);
+	c->backs_at_since = ct->backs;
+	if (ev->u.sw.next_pid != ev->pid && ev->ts >= ct->last_ts) {
+		/* the next task runs from here: the one before was on the CPU until now */
+		ct->other_seen = true;
+		ct->other_ts = ev->ts;
+		ct->last_pid = ev->u.sw.next_pid;
+	}
 }
 
 void anl_kswapd_wake_sleep(struct anl_ctx *a, const struct prs_event *ev)
@@ -86,7 +105,9 @@ void anl_kswapd_wake_sleep(struct anl_ctx *a, const struct prs_event *ev)
 			a->node_since[nid] = ev->ts;
 		}
 	} else {
-		anl_busy_add(a, a->node_awake[nid] ? a->node_since[nid] : a->first_ts, ev->ts, false, nid);
+		/* awake since its wake, or since it began to run on the CPU it sleeps on */
+		anl_busy_add(a, a->node_awake[nid] ? a->node_since[nid] : anl_kswapd_run_start(a, ev->cpu),
+			 ev->ts, false, nid);
 		a->node_awake[nid] = false;
 	}
 }

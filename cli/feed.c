@@ -48,6 +48,8 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 	st = prs_stats(*rp);
 	if (st->cpustat_known)
 		anl_set_ring_stats(a, st->overrun_reported, st->dropped_reported);
+	if (!st->ts_missing)	/* the whole trace: every event's, not only those analyzed */
+		anl_set_trace_span(a, st->first_ts, st->last_ts);
 	ret = anl_set_kernel(a, prs_kernel(*rp));
 	if (ret < 0) {
 		cli_error("%s: %s", path, anl_strerror(ret));

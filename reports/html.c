@@ -210,7 +210,8 @@ static void kpis(FILE *f, const struct anl_model *m)
 				 m->kswapd_stat_percent);
 		rpt_html_kpi_card(f, "kswapd CPU", v, awake ? "es" : "ex", awake ? "upper bound" : "measured", d);
 	} else {
-		rpt_html_kpi_card(f, "kswapd CPU", "?", "un", "unknown", "no sched_switch or kswapd_wake/sleep");
+		rpt_html_kpi_card(f, "kswapd CPU", "?", "un", "unknown", m->kswapd_source ?
+				  m->kswapd_source : "no sched_switch or kswapd_wake/sleep");
 	}
 
 	snprintf(d, sizeof(d), "%s pages reclaimed (nr_reclaimed of the ends: LRU and slab)",

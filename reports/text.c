@@ -132,7 +132,8 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 		fprintf(f, "  kswapd CPU            %9.1f %%  of one CPU (%s)\n",
 			m->kswapd_cpu_percent, m->kswapd_source);
 	else
-		fprintf(f, "  kswapd CPU                     ?   (no sched_switch or kswapd_wake/sleep)\n");
+		fprintf(f, "  kswapd CPU                     ?   (%s)\n",
+			m->kswapd_source ? m->kswapd_source : "no sched_switch or kswapd_wake/sleep");
 	if (m->kswapd_stat_known)
 		fprintf(f, "  kswapd CPU (/proc)    %9.1f %%  from the /proc/PID/stat snapshots\n",
 			m->kswapd_stat_percent);

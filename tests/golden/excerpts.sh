@@ -78,6 +78,36 @@ check "nocomm: tasks" "$(grep -o '"comm": "CPU [0-9]*, task unknown"' "$T/nocomm
 # two halves are counted (an unmatched entry, a return without entry), not lost
 check "nocomm: migrated halves" "$(jnum migrations "$T/thp.json") $(jnum unmatched_entry "$T/nocomm.json") $(jnum exit_without_entry "$T/nocomm.json")" "1 1 1"
 
+# ---- item 8: the whole-trace window and kswapd CPU at the edges ----------
+# mm_page_alloc_zone_locked (a real kmem event the analyzer does not read): the
+# window is still the trace's first to last line
+sed 's/ mm_page_alloc: / mm_page_alloc_zone_locked: /' "$P/jaewon-highatomic-4.14-android-2020/trace.txt" >"$T/zl.txt"
+check "unread events: window" "$("$BIN" analyze "$T/zl.txt" | grep '^  window')" \
+	'  window      15.0us (whole trace), 889.213383 .. 889.213398'
+zstd -dcq tests/data/6.12-anon-kprobe.txt.zst >"$T/k.txt"
+"$BIN" analyze --no-window "$T/k.txt" >"$T/k.out"
+check "kprobe: as captured" "$(grep -E '^  (window|kswapd CPU)' "$T/k.out")" \
+	"$(printf '%s\n%s' '  window      3343.6ms (whole trace), 10.128042 .. 13.471653' \
+	'  kswapd CPU                 43.7 %  of one CPU (sched_switch run time)')"
+# per-CPU blocks one after the other (a paste): the same window and load
+{ head -3 "$T/k.txt"; grep '\[000\]' "$T/k.txt"; grep '\[001\]' "$T/k.txt"; } >"$T/percpu.txt"
+check "per-CPU blocks: window and kswapd" "$("$BIN" analyze --no-window "$T/percpu.txt" | grep -E '^  (window|kswapd CPU)')" \
+	"$(grep -E '^  (window|kswapd CPU)' "$T/k.out")"
+# lines shuffled: no kswapd run has a length; not measured, said why (was 20723 %)
+{ head -3 "$T/k.txt"; tail -n +4 "$T/k.txt" | shuf --random-source=<(yes); } >"$T/shuf.txt"
+"$BIN" analyze --no-window --json "$T/shuf.txt" >"$T/shuf.json"
+check "shuffled: kswapd" "$(grep -o '"kswapd": {"cpu_percent": [a-z0-9.]*, "source": "not measured: [0-9]* kswapd runs across events out of time order' "$T/shuf.json" | sed 's/[0-9][0-9]* kswapd/N kswapd/')" \
+	'"kswapd": {"cpu_percent": null, "source": "not measured: N kswapd runs across events out of time order'
+check "shuffled: window" "$(grep -o '"trace_first_ns": [0-9]*, "trace_last_ns": [0-9]*' "$T/shuf.json")" \
+	"$("$BIN" analyze --no-window --json "$T/k.txt" | grep -o '"trace_first_ns": [0-9]*, "trace_last_ns": [0-9]*')"
+# kswapd seen only switching out (its switch-ins removed): never from the trace's
+# start, nor from its CPU's previous switch; an upper bound, labelled
+grep -v 'next_comm=kswapd' "$T/k.txt" >"$T/noin.txt"
+"$BIN" analyze --no-window "$T/noin.txt" | grep '^  kswapd CPU' >"$T/noin.out"
+check "switch-ins removed: labelled" "$(grep -c 'upper bound: 183 kswapd runs without its switch-in' "$T/noin.out")" 1
+pct=$(awk '{print $3}' "$T/noin.out")
+check "switch-ins removed: 43.7 <= $pct < 85.4 (before)" "$(awk -v p="$pct" 'BEGIN { print (p >= 43.7 && p < 85.4) ? "yes" : "no" }')" yes
+
 # ---- item 9: cpus is a count only where the trace gives one --------------
 check "hocko: cpus" "$("$BIN" info "$F" | grep '^  cpus:')" '  cpus:         highest CPU id 3 (the trace does not give the count)'
 check "hocko: cpus json" "$("$BIN" info --json "$F" | grep -o '"cpus":[a-z0-9]*,"highest_cpu":[0-9]*')" '"cpus":null,"highest_cpu":3'
