@@ -235,7 +235,8 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 			f->rec.nr_reclaimed += nr;
 			/* nr_reclaimed is try_to_free_pages()'s return: the progress */
 			f->reclaim_end_seen = true;
-			f->after_reclaim_left = nr ? 2 : 0;
+			/* an end without nr_reclaimed (not decoded) is no "no progress" */
+			f->after_reclaim_left = ev->u.reclaim.nr_reclaimed == 0 ? 0 : 2;
 			if (f->tp_reclaim_open) {
 				uint64_t ns = ev->ts - f->tp_reclaim_start;
 

@@ -78,6 +78,13 @@ check "nocomm: tasks" "$(grep -o '"comm": "CPU [0-9]*, task unknown"' "$T/nocomm
 # two halves are counted (an unmatched entry, a return without entry), not lost
 check "nocomm: migrated halves" "$(jnum migrations "$T/thp.json") $(jnum unmatched_entry "$T/nocomm.json") $(jnum exit_without_entry "$T/nocomm.json")" "1 1 1"
 
+# ---- item 7: a vendor field (Samsung's nr_free= in mm_page_alloc) is ignored
+"$BIN" analyze --json "$P/jaewon-highatomic-4.14-android-2020/trace.txt" >"$T/hiatomic.json"
+check "nr_free: allocations, failed" "$(jnum allocations "$T/hiatomic.json") $(jnum failed "$T/hiatomic.json")" "9 1"
+check "nr_free: not a bad field" "$(jnum bad_fields "$T/hiatomic.json") $(jnum bad_lines "$T/hiatomic.json")" "0 0"
+check "nr_free: by gfp" "$(grep -o '"class": "GFP_[A-Z]*", "allocations": [0-9]*' "$T/hiatomic.json" | tr '\n' ';')" \
+	'"class": "GFP_HIGHUSER", "allocations": 8;"class": "GFP_NOWAIT", "allocations": 1;'
+
 # ---- item 8: the whole-trace window and kswapd CPU at the edges ----------
 # mm_page_alloc_zone_locked (a real kmem event the analyzer does not read): the
 # window is still the trace's first to last line

@@ -381,6 +381,32 @@ static void test_graph_reclaim_once(void **state)
 	fx_free(x);
 }
 
+/* A reclaim end without nr_reclaimed is not "no progress": the gpfl after it is after_reclaim. */
+static void test_reclaim_end_absent_nr(void **state)
+{
+	for (int absent = 0; absent < 2; absent++) {
+		struct fx *x = fx_new(ANL_MODE_GRAPH);
+		const struct anl_model *m;
+		uint64_t t = 1 * MS;
+
+		(void)state;
+		fent(x, t, 100, 0, F_ALLOC, 0);
+		leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 1 * US, 0);
+		fent(x, t + 3 * US, 100, 0, F_RECLAIM, 1);
+		reclaim_begin(x, t + 4 * US, 100, 0);
+		reclaim_end(x, t + 50 * US, 100, 0, absent ? NONE : 0);
+		fexit(x, t + 51 * US, 100, 0, F_RECLAIM, 1, 48 * US, NONE);
+		leaf(x, t + 52 * US, 100, 0, F_GPFL, 1, 1 * US, 0x1000);
+		fexit(x, t + 60 * US, 100, 0, F_ALLOC, 0, 60 * US, NONE);
+		m = fx_finish(x);
+		assert_int_equal(m->scope.slow, 1);
+		/* nr_reclaimed=0: no progress, that gpfl is the min-watermark one (kernel order) */
+		assert_int_equal(m->scope.stage[ANL_STAGE_AFTER_RECLAIM].count, absent ? 1 : 0);
+		assert_int_equal(m->scope.nr_reclaimed, 0);
+		fx_free(x);
+	}
+}
+
 static void test_graph_reclaim_loop(void **state)
 {
 	struct fx *x = fx_new(ANL_MODE_AUTO);
@@ -2036,6 +2062,7 @@ int main(void)
 		cmocka_unit_test(test_graph_compaction),
 		cmocka_unit_test(test_graph_reclaim_once),
 		cmocka_unit_test(test_graph_reclaim_loop),
+		cmocka_unit_test(test_reclaim_end_absent_nr),
 		cmocka_unit_test(test_graph_oom),
 		cmocka_unit_test(test_graph_failure),
 		cmocka_unit_test(test_graph_failure_no_retval),
