@@ -389,10 +389,12 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			failed ? off : "");
 		breakdown(line, sizeof(line), r);
 		rpt_put_wrapped(f, 8, line);
-		snprintf(line, sizeof(line), "gfp %s; %s pages reclaimed%s",
+		snprintf(line, sizeof(line), "gfp %s; %s pages reclaimed%s%s",
 			 r->gfp_str && r->gfp_str[0] ? r->gfp_str : "?",
 			 rpt_fmt_count(b[0], 96, r->nr_reclaimed),
-			 r->parent_id ? "; nested in another allocation" : "");
+			 r->parent_id ? "; nested in another allocation" : "",
+			 r->flags & ANL_REC_PARTIAL ?
+			 "; the trace begins inside it: its entry and what ran before are not in it" : "");
 		rpt_put_wrapped(f, 8, line);
 		o = (size_t)snprintf(line, sizeof(line), "meanwhile: ");
 		if (st->any_kswapd_span)

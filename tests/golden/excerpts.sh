@@ -61,6 +61,7 @@ check "mid: compaction" "$(grep -o '"compaction": {"count": [0-9]*, "timed": [0-
 	'"compaction": {"count": 1, "timed": 1, "total_ns": 43949480'
 check "mid: the partial one" "$(head -1 "$T/mid.rows" | grep -o '"start_ns":[0-9]*,"end_ns":[0-9]*,"latency_ns":[0-9]*,"pid":234')" \
 	'"start_ns":21729085880,"end_ns":21773434000,"latency_ns":44348120,"pid":234'
+check "mid: stalls says so" "$("$BIN" stalls --min 0 "$T/mid.txt" | grep -c 'the trace begins inside$')" 1
 # one sample: every percentile is it
 check "mid: one compaction's p50" "$(grep -o '"compaction": {[^h]*' "$T/mid.json" | grep -o '"p50_ns": [0-9]*')" '"p50_ns": 43949480'
 
