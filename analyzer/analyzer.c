@@ -244,6 +244,8 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 			tt->incomplete++;
 		if (rec->stage_count[ANL_STAGE_DIRECT_RECLAIM] >= 2)
 			tt->reclaim_loops++;
+		if (rec->flags & ANL_REC_RETRIES_OUT)
+			tt->retries_out++;
 		tt->nr_reclaimed += rec->nr_reclaimed;
 		if (slow) {
 			tt->slow++;
@@ -275,6 +277,7 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 		a->opts.record(rec, a->opts.record_data);
 }
 
+/* The tracepoint-only estimate is what the model will report (as for records). */
 bool anl_reports_est(const struct anl_ctx *a)
 {
 	return a->opts.mode == ANL_MODE_EVENTS ||
@@ -536,7 +539,11 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 
 		if (t && t->ev.pending) {
 			a->cur_recorder = !a->opts.include_recorder && is_recorder(a, t);
-			anl_ev_open_at_end(a, t);
+			/* without mm_page_alloc an episode ends at its last event, not open */
+			if (a->seen_page_alloc_tp)
+				anl_ev_open_at_end(a, t);
+			else
+				anl_ev_episode_end(a, t);
 		}
 	}
 	a->cur_recorder = false;
@@ -622,6 +629,14 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->compact_stall_fn = r->compact_stall_fn;
 		t->compact_begin_direct = r->compact_begin_direct;
 		t->compact_begin_other = r->compact_begin_other;
+		t->compact_runs_inferred = r->compact_runs_inferred;
+		t->retry_rounds = r->retry_rounds;
+		t->compact_retries = r->compact_retries;
+		t->slab_calls = r->slab_calls;
+		t->slab_ns = r->slab_ns;
+		t->throttles = r->throttles;
+		t->throttle_ns = r->throttle_ns;
+		t->oom_fn_calls = r->oom_fn_calls;
 		t->compact_deferred = r->compact_deferred;
 		t->wakeup_kswapd = r->wakeup_kswapd;
 		t->wakeup_kswapd_slow = r->wakeup_kswapd_slow;
@@ -657,6 +672,22 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	m->slow_path_exact = est == EXACT && !a->an.lost_markers && !a->an.incomplete &&
 			     !a->an.ring_overrun && !a->an.ring_dropped;
 	m->kernel = a->kernel ? a->kernel : a->opts.kernel;
+	m->page_alloc_seen = a->seen_page_alloc_tp;
+	m->episodes = est == EST && !a->seen_page_alloc_tp;
+	{
+		int u = 0;
+
+		/* what the trace could not tell, one line each */
+		if (!a->seen_page_alloc_tp)
+			m->untold[u++] = "no mm_page_alloc: allocations and fast paths unknown; "
+					 "slow allocations are stall episodes, inferred";
+		if (!a->seen_switch)
+			m->untold[u++] = "no sched_switch: kswapd CPU time unknown";
+		if (!a->win_state && !a->vm[0].present && !a->vm[1].present)
+			m->untold[u++] = "no capture markers or snapshots: perhaps an excerpt, "
+					 "its counts are of these lines only";
+		m->untold[u] = NULL;
+	}
 	m->kernel_given = !a->kernel && a->opts.kernel;
 
 	if (a->seen_kswapd_switch) {
