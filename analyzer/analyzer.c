@@ -447,8 +447,9 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
 	if (!t)
 		return ev->pid < 0 ? 0 : -ANL_ENOMEM;
 	t->last_cpu = ev->cpu;
-	if (!t->comm[0] && ev->comm && ev->comm[0])
-		task_comm(t, ev);	/* a task's first event names it: the recorder's comm */
+	if (ev->comm && ev->comm[0] && (!t->comm[0] || (t->comm[0] == '<' && ev->comm[0] != '<')))
+		task_comm(t, ev);	/* a task's first event names it (the recorder's comm); a
+					 * later one a task its first lines left "<...>" */
 	a->cur_recorder = !a->opts.include_recorder && is_recorder(a, t);
 
 	switch (ev->kind) {

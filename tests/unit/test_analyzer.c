@@ -1046,6 +1046,25 @@ static void test_episodes_explained(void **state)
 	fx_free(x);
 }
 
+/* a task its first lines left "<...>" is named by a later line; its tgid from the TGID column */
+static void test_episodes_task_named(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_EVENTS);
+	const struct anl_model *m;
+
+	base_comm = "<...>";
+	rb(x, 1 * MS, 2798, 0, G_KERNEL);
+	base_comm = "chrome";
+	reclaim_end(x, 10 * MS, 2798, 0, 51);
+	base_comm = NULL;
+	m = fx_finish(x);
+	assert_int_equal(m->nr_tasks, 1);
+	assert_string_equal(m->tasks[0].comm, "chrome");
+	assert_int_equal(m->tasks[0].tgid, 2798);
+	assert_int_equal(m->tasks[0].stall_ns, 9 * MS);
+	fx_free(x);
+}
+
 /* with mm_page_alloc, it ends each allocation: no episode boundaries, no episodes */
 static void test_episodes_not_with_page_alloc(void **state)
 {
@@ -2244,6 +2263,7 @@ int main(void)
 		cmocka_unit_test(test_episodes_gap_order),
 		cmocka_unit_test(test_episodes_explained),
 		cmocka_unit_test(test_episodes_not_with_page_alloc),
+		cmocka_unit_test(test_episodes_task_named),
 		cmocka_unit_test(test_ts_backwards_per_cpu),
 		cmocka_unit_test(test_order_out_of_range),
 		cmocka_unit_test(test_hist),
