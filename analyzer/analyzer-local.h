@@ -121,6 +121,10 @@ struct anl_evstate {
 	bool		retries_out;
 	bool		oom_fn;		/* out_of_memory()'s function tracer line seen */
 	uint32_t	retry_rounds, compact_retries, slab_calls, throttles;
+	uint32_t	tries;		/* try_to_compact_pages in the episode */
+	bool		try_after_reclaim;	/* ... one after its last reclaim */
+	bool		reclaim_progress;	/* its last reclaim reclaimed pages */
+	uint64_t	reclaim_end;	/* ... and ended then */
 	int32_t		retry_loops_max;
 	uint64_t	slab_ns, throttle_ns;
 };
@@ -311,7 +315,9 @@ void anl_ev_evidence(struct anl_ctx *a, struct anl_task *t, uint64_t ts);
 void anl_ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
 		       bool failed);
 void anl_ev_open_at_end(struct anl_ctx *a, struct anl_task *t);
-void anl_ev_boundary(struct anl_ctx *a, struct anl_task *t, uint64_t ts, bool reclaim,
+/* what begins at an episode boundary (anl_ev_boundary()) */
+enum anl_ev_what { ANL_EV_OTHER = 0, ANL_EV_RECLAIM, ANL_EV_TRY };
+void anl_ev_boundary(struct anl_ctx *a, struct anl_task *t, uint64_t ts, enum anl_ev_what what,
 		     int32_t order, const char *gfp_str, uint64_t gfp);
 void anl_ev_episode_end(struct anl_ctx *a, struct anl_task *t);
 bool anl_ev_single_reclaim(int32_t order, const char *gfp_str);

@@ -504,6 +504,14 @@ static int sum_cmp(const void *x, const void *y)
 	return p->pid < q->pid ? -1 : p->pid > q->pid;
 }
 
+/* Events mode reads stall episodes too: a trace with stage tracepoints and no mm_page_alloc. */
+static bool stall_events(const struct anl_totals *r)
+{
+	return r->reclaim_begin || r->try_compact || r->compact_runs_inferred ||
+	       r->wakeup_kswapd_slow || r->mark_victim || r->retry_rounds || r->compact_retries ||
+	       r->oom_fn_calls;
+}
+
 int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 {
 	struct anl_model *m = &a->model;
@@ -570,7 +578,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	m->modes_supported = (a->has_graph ? 1u << ANL_MODE_GRAPH : 0) |
 			     (a->has_retval ? 1u << ANL_MODE_GRAPH_RETVAL : 0) |
 			     (a->has_kprobe ? 1u << ANL_MODE_RETPROBE : 0) |
-			     (a->seen_page_alloc_tp ? 1u << ANL_MODE_EVENTS : 0);
+			     (a->seen_page_alloc_tp || stall_events(&a->raw[ALL]) ?
+			      1u << ANL_MODE_EVENTS : 0);
 	if (m->mode == ANL_MODE_EVENTS) {
 		static const char no_fn[] = "tracepoints only: no function events";
 

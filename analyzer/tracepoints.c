@@ -187,7 +187,7 @@ static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_fram
 		}
 		if (!e->reclaim_open) {
 			anl_ev_compact_close(a, t);
-			anl_ev_boundary(a, t, ev->ts, false, ev->u.retry.order, NULL, PRS_NO_VALUE);
+			anl_ev_boundary(a, t, ev->ts, ANL_EV_OTHER, ev->u.retry.order, NULL, PRS_NO_VALUE);
 			e->retry_rounds += round;
 			if (loops > e->retry_loops_max)
 				e->retry_loops_max = loops;
@@ -201,7 +201,7 @@ static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_fram
 			r->compact_retries++;
 		if (!e->reclaim_open) {
 			anl_ev_compact_close(a, t);
-			anl_ev_boundary(a, t, ev->ts, false, ev->u.retry.order, NULL, PRS_NO_VALUE);
+			anl_ev_boundary(a, t, ev->ts, ANL_EV_OTHER, ev->u.retry.order, NULL, PRS_NO_VALUE);
 			e->compact_retries++;
 		}
 		return;
@@ -260,7 +260,7 @@ static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_fram
 		RAW_INC(a, oom_fn_calls, 1);
 		if (!e->reclaim_open) {
 			anl_ev_compact_close(a, t);
-			anl_ev_boundary(a, t, ev->ts, false, -1, NULL, PRS_NO_VALUE);
+			anl_ev_boundary(a, t, ev->ts, ANL_EV_OTHER, -1, NULL, PRS_NO_VALUE);
 			e->stage_count[ANL_STAGE_OOM]++;
 			e->oom_fn = true;
 			anl_stage_occ(a, EST, ANL_STAGE_OOM, 0, false, e->win);
@@ -345,7 +345,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 			}
 		}
 		anl_ev_compact_close(a, t);
-		anl_ev_boundary(a, t, ev->ts, true, ev->u.mm.order, ev->u.mm.gfp_str, ev->u.mm.gfp);
+		anl_ev_boundary(a, t, ev->ts, ANL_EV_RECLAIM, ev->u.mm.order, ev->u.mm.gfp_str, ev->u.mm.gfp);
 		t->ev.reclaim_open = true;
 		t->ev.reclaim_start = ev->ts;
 		break;
@@ -394,7 +394,8 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 				anl_span_emit(a, ANL_SPAN_DIRECT_RECLAIM, t->ev.reclaim_start, ev->ts, t->pid,
 					  -1, t->ev.win, !t->ev.incomplete);
 			t->ev.reclaim_open = false;
-			t->ev.last = ev->ts;
+			t->ev.last = t->ev.reclaim_end = ev->ts;
+			t->ev.reclaim_progress = nr > 0;
 			t->ev.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
 			t->ev.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
 			t->ev.nr_reclaimed += nr;
@@ -445,7 +446,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		}
 		if (!t->ev.reclaim_open) {
 			anl_ev_compact_close(a, t);
-			anl_ev_boundary(a, t, ev->ts, false, ev->u.mm.order, ev->u.mm.gfp_str, ev->u.mm.gfp);
+			anl_ev_boundary(a, t, ev->ts, ANL_EV_OTHER, ev->u.mm.order, ev->u.mm.gfp_str, ev->u.mm.gfp);
 			t->ev.stage_count[ANL_STAGE_KSWAPD_WOKEN]++;
 			anl_stage_occ(a, EST, ANL_STAGE_KSWAPD_WOKEN, 0, false, t->ev.win);
 		}
@@ -471,7 +472,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		}
 		if (!t->ev.reclaim_open) {
 			anl_ev_compact_close(a, t);
-			anl_ev_boundary(a, t, ev->ts, false, ev->u.mm.order, ev->u.mm.gfp_str, ev->u.mm.gfp);
+			anl_ev_boundary(a, t, ev->ts, ANL_EV_TRY, ev->u.mm.order, ev->u.mm.gfp_str, ev->u.mm.gfp);
 			t->ev.compact_open = true;
 			t->ev.compact_run = false;
 			t->ev.compact_start = t->ev.compact_last = ev->ts;
@@ -501,7 +502,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 			RAW_INC(a, compact_runs_inferred, 1);
 			if (!t->ev.reclaim_open) {
 				anl_ev_compact_close(a, t);
-				anl_ev_boundary(a, t, ev->ts, false, -1, NULL, PRS_NO_VALUE);
+				anl_ev_boundary(a, t, ev->ts, ANL_EV_OTHER, -1, NULL, PRS_NO_VALUE);
 				t->ev.compact_open = true;
 				t->ev.compact_run = true;
 				t->ev.compact_start = t->ev.compact_last = ev->ts;

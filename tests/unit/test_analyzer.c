@@ -934,26 +934,51 @@ static void test_episodes_costly_single_reclaim(void **state)
 	fx_free(x);
 }
 
-/* allocations that may reclaim again keep their reclaims together; NORETRY does not */
+/*
+ * An allocation that may reclaim again keeps its reclaims together after no
+ * progress, or shortly after progress; NORETRY and a costly order never.
+ */
 static void test_episodes_retrying_gfp(void **state)
 {
-	const char *gfp[] = { G_MAYFAIL, G_KERNEL, G_NORETRY };
-	int order[] = { 4, 0, 0 }, want[] = { 1, 1, 2 };
+	const char *gfp[] = { G_MAYFAIL, G_KERNEL, G_KERNEL, G_KERNEL, G_NORETRY };
+	int order[] = { 4, 0, 0, 0, 0 }, want[] = { 1, 1, 1, 2, 2 };
+	uint64_t nr[] = { 0, 0, 5, 5, 0 }, gap[] = { 50 * MS, 50 * MS, 900 * US, 1100 * US, 10 * US };
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 5; i++) {
 		struct fx *x = fx_new(ANL_MODE_EVENTS);
 		const struct anl_model *m;
 
 		rb(x, 1 * MS, 100, order[i], gfp[i]);
-		reclaim_end(x, 2 * MS, 100, 0, 5);
-		rb(x, 3 * MS, 100, order[i], gfp[i]);
-		reclaim_end(x, 4 * MS, 100, 0, 5);
+		reclaim_end(x, 2 * MS, 100, 0, nr[i]);
+		rb(x, 2 * MS + gap[i], 100, order[i], gfp[i]);
+		reclaim_end(x, 3 * MS + gap[i], 100, 0, 5);
 		m = fx_finish(x);
 		assert_int_equal(m->scope.slow, want[i]);
 		assert_int_equal(m->scope.reclaim_loops, want[i] == 1 ? 1 : 0);
 		assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].count, 2);
 		fx_free(x);
 	}
+}
+
+/* a costly allocation compacts before and after its one reclaim: a third try is the next one */
+static void test_episodes_costly_tries(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_EVENTS);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	mm(x, t, 100, 0, PRS_EV_TRY_COMPACT, 9, NONE, G_THP, NONE);
+	rb(x, t + 1 * MS, 100, 9, G_THP);
+	reclaim_end(x, t + 2 * MS, 100, 0, 2);
+	mm(x, t + 3 * MS, 100, 0, PRS_EV_TRY_COMPACT, 9, NONE, G_THP, NONE);
+	mm(x, t + 4 * MS, 100, 0, PRS_EV_TRY_COMPACT, 9, NONE, G_THP, NONE);	/* next */
+	mm(x, t + 5 * MS, 100, 0, PRS_EV_TRY_COMPACT, 9, NONE, G_THP, NONE);	/* next, no reclaim */
+	m = fx_finish(x);
+	assert_int_equal(m->scope.slow, 3);
+	assert_int_equal(x->recs.r[0].stage_count[ANL_STAGE_COMPACTION], 2);
+	assert_int_equal(x->recs.r[0].stage_count[ANL_STAGE_DIRECT_RECLAIM], 1);
+	assert_int_equal(x->recs.r[1].stage_count[ANL_STAGE_COMPACTION], 1);
+	fx_free(x);
 }
 
 /* a quiet gap over 1 s, or another order, begins a new allocation; tasks never mix */
@@ -964,7 +989,7 @@ static void test_episodes_gap_order(void **state)
 	uint64_t t = 100 * MS;
 
 	rb(x, t, 100, 0, G_KERNEL);
-	reclaim_end(x, t + 1 * MS, 100, 0, 3);
+	reclaim_end(x, t + 1 * MS, 100, 0, 0);		/* no progress: it loops */
 	rb(x, t + 500 * MS, 100, 0, G_KERNEL);		/* 0.5 s: the same allocation */
 	reclaim_end(x, t + 501 * MS, 100, 0, 3);
 	rb(x, t + 1600 * MS, 100, 0, G_KERNEL);		/* 1.1 s quiet: a new one */
@@ -2261,6 +2286,7 @@ int main(void)
 		cmocka_unit_test(test_episodes_costly_single_reclaim),
 		cmocka_unit_test(test_episodes_retrying_gfp),
 		cmocka_unit_test(test_episodes_gap_order),
+		cmocka_unit_test(test_episodes_costly_tries),
 		cmocka_unit_test(test_episodes_explained),
 		cmocka_unit_test(test_episodes_not_with_page_alloc),
 		cmocka_unit_test(test_episodes_task_named),
