@@ -197,6 +197,9 @@ int rpt_compare_text(const struct rpt_cmp_input *in, FILE *f)
 	}
 	if (res->confidence)
 		fprintf(f, "   95 %% interval %s .. %s", fmt_pct(p1, 24, res->r_ci.lo), fmt_pct(p2, 24, res->r_ci.hi));
+	if (b->estimated || c->estimated)
+		fprintf(f, "\n     of the stalling slow paths (tracepoints only; all slow paths need an exact "
+			"mode)");
 	fprintf(f, "\n  K  kswapd load change  %8.1f %s", res->k,
 		res->k_used == ANL_CMP_K_RELATIVE ? "%" : "pt");
 	if (res->confidence)
@@ -518,7 +521,7 @@ static void html_verdict(FILE *f, const struct rpt_cmp_input *in)
 		snprintf(d + strlen(d), sizeof(d) - strlen(d), "; 95 %% interval %s .. %s",
 			 fmt_pct(p1, 24, res->r_ci.lo), fmt_pct(p2, 24, res->r_ci.hi));
 	est = res->base.estimated || res->cand.estimated;
-	rpt_html_kpi_card(f, "R: slow-path reduction", v, est ? "es" : "ex", est ? "from lower bounds" : "exact counts",
+	rpt_html_kpi_card(f, "R: slow-path reduction", v, est ? "es" : "ex", est ? "of stalling slow paths" : "exact counts",
 			  d);
 
 	snprintf(v, sizeof(v), "%.1f %s", res->k, kunit);
