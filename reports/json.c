@@ -137,7 +137,9 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		", \"slow_path_per_sec\": ", t->allocations, t->slow);
 	jdouble(f, secs > 0 ? (double)t->slow / secs : NAN);
 	fprintf(f, ", \"slow_path_per_1000_allocations\": ");
-	jdouble(f, t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : NAN);
+	/* without mm_page_alloc in events mode the allocations are unknown: no rate per allocation */
+	jdouble(f, t->allocations && (m->mode != ANL_MODE_EVENTS || m->page_alloc_seen) ?
+		1000.0 * (double)t->slow / (double)t->allocations : NAN);
 	fprintf(f, ", \"failed\": %" PRIu64 ", \"slow_path_exact\": %s, \"estimated\": %s"
 		", \"nested\": %" PRIu64 ", \"incomplete\": %" PRIu64 ", \"reclaim_loops\": %" PRIu64
 		", \"slow_paths_counted\": \"%s\", \"allocations_known\": %s, \"episodes\": %s},\n",
