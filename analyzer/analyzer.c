@@ -692,7 +692,9 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 			m->untold[u++] = "no mm_page_alloc: allocations and fast paths unknown; "
 					 "slow allocations are stall episodes, inferred";
 		if (!a->seen_switch)
-			m->untold[u++] = "no sched_switch: kswapd CPU time unknown";
+			m->untold[u++] = a->seen_kswapd_wake ?
+					 "no sched_switch: kswapd CPU is its awake time, an upper bound" :
+					 "no sched_switch: kswapd CPU time unknown";
 		if (!a->win_state && !a->vm[0].present && !a->vm[1].present)
 			m->untold[u++] = "no capture markers or snapshots: perhaps an excerpt, "
 					 "its counts are of these lines only";

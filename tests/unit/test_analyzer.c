@@ -1105,6 +1105,10 @@ static void test_episodes_not_with_page_alloc(void **state)
 	m = fx_finish(x);
 	assert_true(m->page_alloc_seen);
 	assert_false(m->episodes);
+	/* what it could not tell: kswapd's CPU (no sched_switch), the capture (no markers) */
+	assert_string_equal(m->untold[0], "no sched_switch: kswapd CPU time unknown");
+	assert_non_null(strstr(m->untold[1], "excerpt"));
+	assert_null(m->untold[2]);
 	assert_int_equal(m->scope.slow, 1);
 	assert_int_equal(episodes(x), 0);
 	assert_int_equal(m->scope.reclaim_loops, 1);
