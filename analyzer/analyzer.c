@@ -548,8 +548,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 
 		if (t && t->ev.pending) {
 			a->cur_recorder = !a->opts.include_recorder && is_recorder(a, t);
-			/* without mm_page_alloc an episode ends at its last event, not open */
-			if (a->seen_page_alloc_tp)
+			/* without mm_page_alloc an episode ends at its last event, unless inside its reclaim */
+			if (a->seen_page_alloc_tp || t->ev.reclaim_open)
 				anl_ev_open_at_end(a, t);
 			else
 				anl_ev_episode_end(a, t);

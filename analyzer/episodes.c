@@ -122,8 +122,9 @@ void anl_ev_open_at_end(struct anl_ctx *a, struct anl_task *t)
 	rec.pid = t->pid;
 	rec.tgid = t->tgid;
 	rec.comm = t->comm;
-	rec.order = -1;
-	rec.gfp = PRS_NO_VALUE;
+	rec.order = t->ev.order;		/* as its stage events gave them, if they did */
+	rec.gfp = t->ev.gfp;
+	rec.gfp_str = t->ev.gfp_str;
 	rec.start_ts = t->ev.start;
 	rec.end_ts = a->last_ts;
 	rec.latency_ns = PRS_NO_VALUE;
