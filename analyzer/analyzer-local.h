@@ -112,6 +112,21 @@ struct anl_evstate {
 	bool		compact_open;
 	uint64_t	compact_start, compact_last;
 	bool		win;		/* its first evidence came inside the window */
+	/* the episode (episodes.c): its last event, order and gfp as its stage events give them */
+	uint64_t	last;
+	int32_t		order;		/* -1 unknown */
+	const char	*gfp_str;	/* interned, NULL unknown */
+	uint64_t	gfp;
+	bool		compact_run;	/* the open compaction is one begin..end run (no try event) */
+	bool		retries_out;
+	bool		oom_fn;		/* out_of_memory()'s function tracer line seen */
+	uint32_t	retry_rounds, compact_retries, slab_calls, throttles;
+	uint32_t	tries;		/* try_to_compact_pages in the episode */
+	bool		try_after_reclaim;	/* ... one after its last reclaim */
+	bool		reclaim_progress;	/* its last reclaim reclaimed pages */
+	uint64_t	reclaim_end;	/* ... and ended then */
+	int32_t		retry_loops_max;
+	uint64_t	slab_ns, throttle_ns;
 };
 
 struct anl_task {
@@ -135,6 +150,10 @@ struct anl_task {
 	bool		mc_open;		/* in memcg reclaim: memcg_(softlimit_)reclaim_begin seen */
 	int32_t		rc_prio;		/* last lru_shrink priority in this reclaim, -1 none */
 	uint32_t	rc_passes;		/* passes seen in this reclaim (entry + restarts) */
+	bool		slab_open;		/* mm_shrink_slab_start seen, its end not yet */
+	uint64_t	slab_start;
+	bool		retry_run;		/* its last event was a reclaim_retry_zone line */
+	int32_t		retry_loops;		/* ... with this no_progress_loops */
 	struct anl_task_sum sum[2][2];		/* [estimator][scope] */
 };
 
@@ -313,6 +332,12 @@ void anl_ev_evidence(struct anl_ctx *a, struct anl_task *t, uint64_t ts);
 void anl_ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
 		       bool failed);
 void anl_ev_open_at_end(struct anl_ctx *a, struct anl_task *t);
+/* what begins at an episode boundary (anl_ev_boundary()) */
+enum anl_ev_what { ANL_EV_OTHER = 0, ANL_EV_RECLAIM, ANL_EV_TRY };
+void anl_ev_boundary(struct anl_ctx *a, struct anl_task *t, uint64_t ts, enum anl_ev_what what,
+		     int32_t order, const char *gfp_str, uint64_t gfp);
+void anl_ev_episode_end(struct anl_ctx *a, struct anl_task *t);
+bool anl_ev_single_reclaim(int32_t order, const char *gfp_str);
 
 /* tracepoints.c */
 void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev);

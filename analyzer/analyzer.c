@@ -250,6 +250,8 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 			tt->incomplete++;
 		if (rec->stage_count[ANL_STAGE_DIRECT_RECLAIM] >= 2)
 			tt->reclaim_loops++;
+		if (rec->flags & ANL_REC_RETRIES_OUT)
+			tt->retries_out++;
 		tt->nr_reclaimed += rec->nr_reclaimed;
 		if (slow) {
 			tt->slow++;
@@ -281,6 +283,7 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 		a->opts.record(rec, a->opts.record_data);
 }
 
+/* The tracepoint-only estimate is what the model will report (as for records). */
 bool anl_reports_est(const struct anl_ctx *a)
 {
 	return a->opts.mode == ANL_MODE_EVENTS ||
@@ -498,8 +501,9 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
 	if (!t)
 		return -ANL_ENOMEM;
 	t->last_cpu = ev->cpu;
-	if (!t->comm[0] && ev->comm && ev->comm[0])
-		task_comm(t, ev);	/* a task's first event names it: the recorder's comm */
+	if (ev->comm && ev->comm[0] && (!t->comm[0] || (t->comm[0] == '<' && ev->comm[0] != '<')))
+		task_comm(t, ev);	/* a task's first event names it (the recorder's comm); a
+					 * later one a task its first lines left "<...>" */
 	a->cur_recorder = !a->opts.include_recorder && is_recorder(a, t);
 
 	switch (ev->kind) {
@@ -565,6 +569,14 @@ static int sum_cmp(const void *x, const void *y)
 	return strcmp(p->comm, q->comm);	/* unknown tasks: pid -1 each, by CPU */
 }
 
+/* Events mode reads stall episodes too: a trace with stage tracepoints and no mm_page_alloc. */
+static bool stall_events(const struct anl_totals *r)
+{
+	return r->reclaim_begin || r->try_compact || r->compact_runs_inferred ||
+	       r->wakeup_kswapd_slow || r->mark_victim || r->retry_rounds || r->compact_retries ||
+	       r->oom_fn_calls;
+}
+
 int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 {
 	struct anl_model *m = &a->model;
@@ -609,7 +621,11 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 
 		if (t && t->ev.pending) {
 			a->cur_recorder = !a->opts.include_recorder && is_recorder(a, t);
-			anl_ev_open_at_end(a, t);
+			/* without mm_page_alloc an episode ends at its last event, unless inside its reclaim */
+			if (a->seen_page_alloc_tp || t->ev.reclaim_open)
+				anl_ev_open_at_end(a, t);
+			else
+				anl_ev_episode_end(a, t);
 		}
 	}
 	a->cur_recorder = false;
@@ -635,7 +651,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	m->modes_supported = (a->has_graph ? 1u << ANL_MODE_GRAPH : 0) |
 			     (a->has_retval ? 1u << ANL_MODE_GRAPH_RETVAL : 0) |
 			     (a->has_kprobe ? 1u << ANL_MODE_RETPROBE : 0) |
-			     (a->seen_page_alloc_tp ? 1u << ANL_MODE_EVENTS : 0);
+			     (a->seen_page_alloc_tp || stall_events(&a->raw[ALL]) ?
+			      1u << ANL_MODE_EVENTS : 0);
 	if (m->mode == ANL_MODE_EVENTS) {
 		static const char no_fn[] = "tracepoints only: no function events";
 
@@ -695,6 +712,14 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->compact_stall_fn = r->compact_stall_fn;
 		t->compact_begin_direct = r->compact_begin_direct;
 		t->compact_begin_other = r->compact_begin_other;
+		t->compact_runs_inferred = r->compact_runs_inferred;
+		t->retry_rounds = r->retry_rounds;
+		t->compact_retries = r->compact_retries;
+		t->slab_calls = r->slab_calls;
+		t->slab_ns = r->slab_ns;
+		t->throttles = r->throttles;
+		t->throttle_ns = r->throttle_ns;
+		t->oom_fn_calls = r->oom_fn_calls;
 		t->compact_deferred = r->compact_deferred;
 		t->wakeup_kswapd = r->wakeup_kswapd;
 		t->wakeup_kswapd_slow = r->wakeup_kswapd_slow;
@@ -734,6 +759,24 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	m->slow_path_exact = est == EXACT && !a->an.lost_markers && !a->an.incomplete &&
 			     !a->an.ring_overrun && !a->an.ring_dropped;
 	m->kernel = a->kernel ? a->kernel : a->opts.kernel;
+	m->page_alloc_seen = a->seen_page_alloc_tp;
+	m->episodes = est == EST && !a->seen_page_alloc_tp;
+	{
+		int u = 0;
+
+		/* what the trace could not tell, one line each */
+		if (!a->seen_page_alloc_tp)
+			m->untold[u++] = "no mm_page_alloc: allocations and fast paths unknown; "
+					 "slow allocations are stall episodes, inferred";
+		if (!a->seen_switch)
+			m->untold[u++] = a->seen_kswapd_wake ?
+					 "no sched_switch: kswapd CPU is its awake time, an upper bound" :
+					 "no sched_switch: kswapd CPU time unknown";
+		if (!a->win_state && !a->vm[0].present && !a->vm[1].present)
+			m->untold[u++] = "no capture markers or snapshots: perhaps an excerpt, "
+					 "its counts are of these lines only";
+		m->untold[u] = NULL;
+	}
 	m->kernel_given = !a->kernel && a->opts.kernel;
 
 	if (a->seen_kswapd_switch && a->kswapd_unordered) {

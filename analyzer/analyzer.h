@@ -173,7 +173,14 @@ enum {
 						 * counted in the model's scope */
 	ANL_REC_PARTIAL		= 1u << 5,	/* the trace began inside it (an excerpt): its entry
 						 * and what ran before its first event are not in it */
+	ANL_REC_EPISODE		= 1u << 6,	/* events mode without mm_page_alloc: a stall episode
+						 * taken as one slow allocation (docs/episodes.md),
+						 * from its first event to its last */
+	ANL_REC_RETRIES_OUT	= 1u << 7,	/* should_reclaim_retry() reached no_progress_loops
+						 * MAX_RECLAIM_RETRIES (16): OOM or failure follows */
 };
+
+#define ANL_MAX_RECLAIM_RETRIES	16	/* mm/internal.h, 4.7 .. 6.18 */
 
 #define ANL_MAX_ORDER	10	/* MAX_PAGE_ORDER on common configs; larger → "other" */
 
@@ -198,6 +205,14 @@ struct anl_alloc {
 	uint32_t	stage_seen;	/* bit per stage: its count is known in this record's mode */
 	uint32_t	stage_timed;	/* bit per stage: its time is measured in this mode */
 	uint64_t	nr_reclaimed;	/* sum over its direct reclaims */
+	/* where the stall's time went, from events that explain it (0: none seen) */
+	uint32_t	retry_rounds;	/* should_reclaim_retry() rounds (reclaim_retry_zone) */
+	int32_t		retry_loops_max;	/* highest no_progress_loops seen (with retry_rounds) */
+	uint32_t	compact_retries;	/* should_compact_retry() (compact_retry) */
+	uint32_t	slab_calls;	/* mm_shrink_slab_start .. _end pairs */
+	uint64_t	slab_ns;	/* ... their time (inside its reclaims) */
+	uint32_t	throttles;	/* mm_vmscan_throttled (6.x): sleeps in reclaim_throttle() */
+	uint64_t	throttle_ns;	/* ... their usec_delayed */
 };
 
 typedef void (*anl_record_fn)(const struct anl_alloc *rec, void *data);
@@ -315,11 +330,19 @@ struct anl_totals {
 	uint64_t	compact_stall_fn;	/* direct compactions with a gpfl inside or a capture */
 	uint64_t	compact_begin_direct;	/* mm_compaction_begin under a direct try */
 	uint64_t	compact_begin_other;	/* kcompactd / proactive */
+	uint64_t	compact_runs_inferred;	/* ... of compact_begin_direct: no try event recorded,
+						 * the run is the allocating task's own (by comm) */
 	uint64_t	compact_deferred;
 	uint64_t	wakeup_kswapd;		/* all, incl. boosted */
 	uint64_t	wakeup_kswapd_slow;	/* with a real gfp: from the slow path */
 	uint64_t	mark_victim;
 	uint64_t	oom_calls;		/* out_of_memory() / __alloc_pages_may_oom() */
+	uint64_t	retry_rounds;		/* should_reclaim_retry() rounds (reclaim_retry_zone) */
+	uint64_t	retries_out;		/* allocations whose retries ran out (ANL_REC_RETRIES_OUT) */
+	uint64_t	compact_retries;	/* compact_retry events */
+	uint64_t	slab_calls, slab_ns;	/* shrink_slab start..end inside allocations */
+	uint64_t	throttles, throttle_ns;	/* mm_vmscan_throttled sleeps inside allocations */
+	uint64_t	oom_fn_calls;		/* function tracer: out_of_memory() calls */
 	uint64_t	kswapd_run_ns;		/* sched_switch run time of kswapdN */
 	uint64_t	kswapd_awake_ns;	/* kswapd_wake .. kswapd_sleep */
 	uint64_t	begin_ts, end_ts;	/* scope bounds */
@@ -413,6 +436,11 @@ struct anl_model {
 	int		nr_gt;
 	bool		vmstat_known;		/* a before/after pair was available */
 	const char	*vmstat_source;		/* "trace markers", "files" */
+
+	/* what the trace could not tell: one line each, NULL-terminated */
+	bool		page_alloc_seen;	/* mm_page_alloc in the trace: allocations are counted */
+	bool		episodes;		/* events mode without it: stall episodes (ANL_REC_EPISODE) */
+	const char	*untold[4];
 };
 
 struct anl_opts {

@@ -144,12 +144,149 @@ static void lru_inactive(struct anl_ctx *a, struct anl_task *t, const struct prs
 	}
 }
 
+/*
+ * A compaction run (mm_compaction_begin) by the task itself is direct
+ * compaction: kcompactd and kswapd (proactive compaction) are known by
+ * comm, or by the pid's earlier comm when this line's is cut off ("<...>",
+ * or empty in a paste).  Used only where mm_compaction_try_to_compact_pages
+ * is not recorded, which says it exactly.
+ */
+static bool compaction_daemon(const struct anl_task *t, const struct prs_event *ev)
+{
+	const char *comm = ev->comm && ev->comm[0] && strcmp(ev->comm, "<...>") ? ev->comm : t->comm;
+
+	return !strncmp(comm, "kcompactd", 9) || anl_is_kswapd(comm);
+}
+
+/*
+ * Events that tell where a stall's time went (docs/episodes.md), into the
+ * open allocation: its frame (exact modes) and its episode (events mode).
+ */
+static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_frame *f,
+			  const struct prs_event *ev, bool exact)
+{
+	struct anl_evstate *e = &t->ev;
+	struct anl_alloc *r = f && exact ? &f->rec : NULL;
+
+	switch (ev->kind) {
+	case PRS_EV_RECLAIM_RETRY: {
+		/* one line per zone and round: a round is a run of lines with one no_progress_loops */
+		int32_t loops = ev->u.retry.loops;
+		bool round = !t->retry_run || loops != t->retry_loops;
+		bool out = loops >= ANL_MAX_RECLAIM_RETRIES;
+
+		t->retry_run = true;
+		t->retry_loops = loops;
+		RAW_INC(a, retry_rounds, round);
+		if (r) {
+			r->retry_rounds += round;
+			if (loops > r->retry_loops_max)
+				r->retry_loops_max = loops;
+			if (out)
+				r->flags |= ANL_REC_RETRIES_OUT;
+		}
+		if (!e->reclaim_open) {
+			anl_ev_compact_close(a, t);
+			anl_ev_boundary(a, t, ev->ts, ANL_EV_OTHER, ev->u.retry.order, NULL, PRS_NO_VALUE);
+			e->retry_rounds += round;
+			if (loops > e->retry_loops_max)
+				e->retry_loops_max = loops;
+			e->retries_out |= out;
+		}
+		return;
+	}
+	case PRS_EV_COMPACT_RETRY:
+		RAW_INC(a, compact_retries, 1);
+		if (r)
+			r->compact_retries++;
+		if (!e->reclaim_open) {
+			anl_ev_compact_close(a, t);
+			anl_ev_boundary(a, t, ev->ts, ANL_EV_OTHER, ev->u.retry.order, NULL, PRS_NO_VALUE);
+			e->compact_retries++;
+		}
+		return;
+	case PRS_EV_SHRINK_SLAB_BEGIN:
+		t->slab_open = true;
+		t->slab_start = ev->ts;
+		return;
+	case PRS_EV_SHRINK_SLAB_END: {
+		uint64_t ns;
+
+		/* kswapd's and drop_caches' shrinking is no allocation's: inside a direct reclaim only */
+		if (!t->slab_open || !t->rc_open || ev->ts < t->slab_start) {
+			t->slab_open = false;
+			return;
+		}
+		t->slab_open = false;
+		ns = ev->ts - t->slab_start;
+		RAW_INC(a, slab_calls, 1);
+		RAW_INC(a, slab_ns, ns);
+		if (r) {
+			r->slab_calls++;
+			r->slab_ns += ns;
+		}
+		if (e->pending) {
+			e->slab_calls++;
+			e->slab_ns += ns;
+			e->last = ev->ts;
+		}
+		return;
+	}
+	case PRS_EV_THROTTLED: {
+		/* reclaim_throttle() emits it when the sleep is over: usec_delayed is the sleep */
+		uint64_t ns = ev->u.throttle.usec_delayed >= 0 ?
+			      (uint64_t)ev->u.throttle.usec_delayed * 1000 : 0;
+
+		if (anl_is_kswapd(t->comm))
+			return;
+		RAW_INC(a, throttles, 1);
+		RAW_INC(a, throttle_ns, ns);
+		if (r) {
+			r->throttles++;
+			r->throttle_ns += ns;
+		}
+		if (e->pending) {
+			e->throttles++;
+			e->throttle_ns += ns;
+			e->last = ev->ts;
+		}
+		return;
+	}
+	case PRS_EV_FUNC_CALL:
+		/* the function tracer's "out_of_memory <-__alloc_pages_nodemask": the slow path's OOM */
+		if (!ev->u.fn.func || strncmp(ev->u.fn.func, "out_of_memory", 13) ||
+		    (ev->u.fn.func[13] && ev->u.fn.func[13] != '.'))
+			return;
+		RAW_INC(a, oom_fn_calls, 1);
+		if (!e->reclaim_open) {
+			anl_ev_compact_close(a, t);
+			anl_ev_boundary(a, t, ev->ts, ANL_EV_OTHER, -1, NULL, PRS_NO_VALUE);
+			e->stage_count[ANL_STAGE_OOM]++;
+			e->oom_fn = true;
+			anl_stage_occ(a, EST, ANL_STAGE_OOM, 0, false, e->win);
+		}
+		return;
+	default:
+		return;
+	}
+}
+
 void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
 {
 	struct anl_frame *f = top(t);
 	bool exact = a->opts.mode != ANL_MODE_EVENTS;
 
+	if (ev->kind != PRS_EV_RECLAIM_RETRY)
+		t->retry_run = false;
 	switch (ev->kind) {
+	case PRS_EV_RECLAIM_RETRY:
+	case PRS_EV_COMPACT_RETRY:
+	case PRS_EV_SHRINK_SLAB_BEGIN:
+	case PRS_EV_SHRINK_SLAB_END:
+	case PRS_EV_THROTTLED:
+	case PRS_EV_FUNC_CALL:
+		explain_event(a, t, f, ev, exact);
+		break;
 	case PRS_EV_PAGE_ALLOC: {
 		/*
 		 * __alloc_pages_noprof() emits mm_page_alloc at its end whether
@@ -208,7 +345,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 			}
 		}
 		anl_ev_compact_close(a, t);
-		anl_ev_evidence(a, t, ev->ts);
+		anl_ev_boundary(a, t, ev->ts, ANL_EV_RECLAIM, ev->u.mm.order, ev->u.mm.gfp_str, ev->u.mm.gfp);
 		t->ev.reclaim_open = true;
 		t->ev.reclaim_start = ev->ts;
 		break;
@@ -258,6 +395,8 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 				anl_span_emit(a, ANL_SPAN_DIRECT_RECLAIM, t->ev.reclaim_start, ev->ts, t->pid,
 					  -1, t->ev.win, !t->ev.incomplete);
 			t->ev.reclaim_open = false;
+			t->ev.last = t->ev.reclaim_end = ev->ts;
+			t->ev.reclaim_progress = nr > 0;
 			t->ev.stage_count[ANL_STAGE_DIRECT_RECLAIM]++;
 			t->ev.stage_ns[ANL_STAGE_DIRECT_RECLAIM] += ns;
 			t->ev.nr_reclaimed += nr;
@@ -308,7 +447,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		}
 		if (!t->ev.reclaim_open) {
 			anl_ev_compact_close(a, t);
-			anl_ev_evidence(a, t, ev->ts);
+			anl_ev_boundary(a, t, ev->ts, ANL_EV_OTHER, ev->u.mm.order, ev->u.mm.gfp_str, ev->u.mm.gfp);
 			t->ev.stage_count[ANL_STAGE_KSWAPD_WOKEN]++;
 			anl_stage_occ(a, EST, ANL_STAGE_KSWAPD_WOKEN, 0, false, t->ev.win);
 		}
@@ -334,8 +473,9 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		}
 		if (!t->ev.reclaim_open) {
 			anl_ev_compact_close(a, t);
-			anl_ev_evidence(a, t, ev->ts);
+			anl_ev_boundary(a, t, ev->ts, ANL_EV_TRY, ev->u.mm.order, ev->u.mm.gfp_str, ev->u.mm.gfp);
 			t->ev.compact_open = true;
+			t->ev.compact_run = false;
 			t->ev.compact_start = t->ev.compact_last = ev->ts;
 		}
 		break;
@@ -356,6 +496,18 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 				RAW_INC(a, compact_stall_derived, 1);
 				t->ct_counted = true;
 			}
+		} else if (ev->kind == PRS_EV_COMPACT_BEGIN && !a->seen_try_compact_tp &&
+			   !compaction_daemon(t, ev)) {
+			/* no try event recorded: a run in the allocating task is direct */
+			RAW_INC(a, compact_begin_direct, 1);
+			RAW_INC(a, compact_runs_inferred, 1);
+			if (!t->ev.reclaim_open) {
+				anl_ev_compact_close(a, t);
+				anl_ev_boundary(a, t, ev->ts, ANL_EV_OTHER, -1, NULL, PRS_NO_VALUE);
+				t->ev.compact_open = true;
+				t->ev.compact_run = true;
+				t->ev.compact_start = t->ev.compact_last = ev->ts;
+			}
 		} else if (ev->kind == PRS_EV_COMPACT_BEGIN) {
 			RAW_INC(a, compact_begin_other, 1);	/* kcompactd, proactive */
 		}
@@ -372,8 +524,12 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		}
 		if (f && f->tp_compact_open)
 			f->tp_compact_last = ev->ts;
-		if (t->ev.compact_open)
-			t->ev.compact_last = ev->ts;
+		if (t->ev.compact_open) {
+			t->ev.compact_last = t->ev.last = ev->ts;
+			/* a run without its try: it ends with its mm_compaction_end */
+			if (t->ev.compact_run && ev->kind == PRS_EV_COMPACT_END)
+				anl_ev_compact_close(a, t);
+		}
 		break;
 	case PRS_EV_MARK_VICTIM:
 		RAW_INC(a, mark_victim, 1);
@@ -385,8 +541,11 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		}
 		if (!t->ev.reclaim_open) {
 			anl_ev_evidence(a, t, ev->ts);
-			t->ev.stage_count[ANL_STAGE_OOM]++;
-			anl_stage_occ(a, EST, ANL_STAGE_OOM, 0, false, t->ev.win);
+			/* out_of_memory()'s own line came first: one OOM */
+			if (!t->ev.oom_fn) {
+				t->ev.stage_count[ANL_STAGE_OOM]++;
+				anl_stage_occ(a, EST, ANL_STAGE_OOM, 0, false, t->ev.win);
+			}
 		}
 		break;
 	default:

@@ -140,7 +140,8 @@ int rpt_compare_text(const struct rpt_cmp_input *in, FILE *f)
 		in->nbase, in->ncand, in->ncand == 1 ? "" : "s",
 		o->per == ANL_CMP_PER_KALLOC ? "1,000 allocations" : anl_cmp_per_name(o->per));
 	fprintf(f, "  mode        %s%s\n", anl_mode_name(in->base[0].mode),
-		b->estimated || c->estimated ? " (slow paths estimated: a lower bound)" : " (exact)");
+		b->estimated || c->estimated ? " (estimated: tracepoints count the stalling slow paths; all "
+		"slow paths need an exact mode)" : " (exact)");
 	fprintf(f, "  kernel      %s\n", kernel_words(kernel, sizeof(kernel), in));
 
 	if (res->guards) {
@@ -161,7 +162,8 @@ int rpt_compare_text(const struct rpt_cmp_input *in, FILE *f)
 
 	fprintf(f, "\n  %-26s %9s %-19s %9s %s\n", "", "BASELINE", "", "CANDIDATE", "");
 	fprintf(f, "  %-26s %9s %-19s %9s %s\n", "", "median", "[min .. max]", "median", "[min .. max]");
-	snprintf(name, sizeof(name), "slow-path entries%s", unit);
+	snprintf(name, sizeof(name), "%s%s", b->estimated || c->estimated ? "stalling slow paths" :
+		 "slow-path entries", unit);
 	dist_row(f, name, &b->slow, &c->slow);
 	dist_row(f, "kswapd CPU %", &b->kswapd, &c->kswapd);
 	snprintf(name, sizeof(name), "direct reclaim%s", unit);
@@ -195,6 +197,9 @@ int rpt_compare_text(const struct rpt_cmp_input *in, FILE *f)
 	}
 	if (res->confidence)
 		fprintf(f, "   95 %% interval %s .. %s", fmt_pct(p1, 24, res->r_ci.lo), fmt_pct(p2, 24, res->r_ci.hi));
+	if (b->estimated || c->estimated)
+		fprintf(f, "\n     of the stalling slow paths (tracepoints only; all slow paths need an exact "
+			"mode)");
 	fprintf(f, "\n  K  kswapd load change  %8.1f %s", res->k,
 		res->k_used == ANL_CMP_K_RELATIVE ? "%" : "pt");
 	if (res->confidence)
@@ -461,7 +466,7 @@ static void html_header(FILE *f, const struct rpt_cmp_input *in)
 		o->per == ANL_CMP_PER_KALLOC ? "1,000 allocations" : anl_cmp_per_name(o->per),
 		anl_mode_name(in->base[0].mode));
 	if (res->base.estimated || res->cand.estimated)
-		rpt_html_badge(f, "es", "slow paths estimated: a lower bound");
+		rpt_html_badge(f, "es", "estimated: stalling slow paths (tracepoints only)");
 	else
 		rpt_html_badge(f, "ex", "exact");
 	fprintf(f, " &middot; kernel ");
@@ -516,7 +521,7 @@ static void html_verdict(FILE *f, const struct rpt_cmp_input *in)
 		snprintf(d + strlen(d), sizeof(d) - strlen(d), "; 95 %% interval %s .. %s",
 			 fmt_pct(p1, 24, res->r_ci.lo), fmt_pct(p2, 24, res->r_ci.hi));
 	est = res->base.estimated || res->cand.estimated;
-	rpt_html_kpi_card(f, "R: slow-path reduction", v, est ? "es" : "ex", est ? "from lower bounds" : "exact counts",
+	rpt_html_kpi_card(f, "R: slow-path reduction", v, est ? "es" : "ex", est ? "of stalling slow paths" : "exact counts",
 			  d);
 
 	snprintf(v, sizeof(v), "%.1f %s", res->k, kunit);
@@ -651,7 +656,8 @@ static void html_sides(FILE *f, const struct rpt_cmp_input *in)
 		"<th style=\"color:%s\">baseline median</th><th>[min .. max]</th>"
 		"<th style=\"color:%s\">candidate median</th><th>[min .. max]</th></tr>\n",
 		CMP_BASE_COLOR, CMP_CAND_COLOR);
-	snprintf(name, sizeof(name), "slow-path entries%s", unit);
+	snprintf(name, sizeof(name), "%s%s", b->estimated || c->estimated ? "stalling slow paths" :
+		 "slow-path entries", unit);
 	html_dist_row(f, name, &b->slow, &c->slow);
 	html_dist_row(f, "kswapd CPU %", &b->kswapd, &c->kswapd);
 	snprintf(name, sizeof(name), "direct reclaim%s", unit);
@@ -664,7 +670,8 @@ static void html_sides(FILE *f, const struct rpt_cmp_input *in)
 		"<th></th></tr>\n");
 	html_total_row(f, "runs", b->n, c->n);
 	html_total_row(f, "allocations", b->alloc_total, c->alloc_total);
-	html_total_row(f, "slow-path entries", b->slow_total, c->slow_total);
+	html_total_row(f, b->estimated || c->estimated ? "stalling slow paths" : "slow-path entries",
+		       b->slow_total, c->slow_total);
 	html_total_row(f, "failed (NULL)", b->failed_total, c->failed_total);
 	fprintf(f, "</table>\n<p class=mut>Median of the per-run values (mean of the two middle ones for an even "
 		"count); [min .. max] is their spread.</p>\n");

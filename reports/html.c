@@ -185,15 +185,24 @@ static void kpis(FILE *f, const struct anl_model *m)
 		m->window_source : "whole trace");
 	snprintf(d, sizeof(d), "%s", est ? "mm_page_alloc events; bulk allocations emit none" :
 		 "every __alloc_pages call seen");
-	rpt_html_kpi_card(f, "allocations", rpt_fmt_count(v, sizeof(v), t->allocations),
-		 est ? "es" : "ex", est ? "events" : "exact", d);
+	if (est && !m->page_alloc_seen)
+		rpt_html_kpi_card(f, "allocations", "?", "un", "unknown", "no mm_page_alloc: allocations "
+				  "and fast paths unknown");
+	else
+		rpt_html_kpi_card(f, "allocations", rpt_fmt_count(v, sizeof(v), t->allocations),
+			 est ? "es" : "ex", est ? "events" : "exact", d);
 
 	snprintf(d, sizeof(d), "%.1f/s, %.2f per 1,000 allocations",
 		 secs > 0 ? (double)t->slow / secs : 0,
 		 t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0);
-	rpt_html_kpi_card(f, "slow-path entries", rpt_fmt_count(v, sizeof(v), t->slow),
+	if (est)
+		snprintf(d, sizeof(d), "%.1f/s; direct reclaim, direct compaction or OOM, or a kswapd "
+			 "wake%s; all slow paths need an exact mode", secs > 0 ? (double)t->slow / secs : 0,
+			 m->episodes ? "; stall episodes, inferred (no mm_page_alloc)" : "");
+	rpt_html_kpi_card(f, est ? "stalling slow paths" : "slow-path entries",
+		 rpt_fmt_count(v, sizeof(v), t->slow),
 		 est ? "es" : m->slow_path_exact ? "ex" : "no",
-		 est ? "estimated: lower bound" : m->slow_path_exact ? "exact" : "not exact: events lost",
+		 est ? "estimated" : m->slow_path_exact ? "exact" : "not exact: events lost",
 		 d);
 
 	rpt_html_kpi_card(f, "failed (NULL)", rpt_fmt_count(v, sizeof(v), t->failed), est ? "es" : "ex",
@@ -228,10 +237,37 @@ static void kpis(FILE *f, const struct anl_model *m)
 	rpt_html_kpi_card(f, "direct reclaim entries", rpt_fmt_count(v, sizeof(v), t->reclaim_begin), "ex",
 		 "exact", d);
 
-	snprintf(d, sizeof(d), "%" PRIu64 " stalls in the kernel's sense; %" PRIu64
-		 " kcompactd/other runs", t->compact_stall_derived, t->compact_begin_other);
-	rpt_html_kpi_card(f, "direct compaction tries", rpt_fmt_count(v, sizeof(v), t->try_compact), "ex",
-		 "exact", d);
+	if (t->compact_runs_inferred) {
+		snprintf(d, sizeof(d), "runs in allocating tasks (no try_to_compact_pages event: by "
+			 "task); %" PRIu64 " kcompactd/other runs", t->compact_begin_other);
+		rpt_html_kpi_card(f, "direct compaction runs",
+			 rpt_fmt_count(v, sizeof(v), t->compact_runs_inferred), "es", "by task", d);
+	} else {
+		snprintf(d, sizeof(d), "%" PRIu64 " stalls in the kernel's sense; %" PRIu64
+			 " kcompactd/other runs", t->compact_stall_derived, t->compact_begin_other);
+		rpt_html_kpi_card(f, "direct compaction tries", rpt_fmt_count(v, sizeof(v), t->try_compact),
+			 "ex", "exact", d);
+	}
+	if (t->retry_rounds) {
+		snprintf(d, sizeof(d), "should_reclaim_retry() rounds; %" PRIu64 " allocations ran out "
+			 "at MAX_RECLAIM_RETRIES", t->retries_out);
+		rpt_html_kpi_card(f, "reclaim retries", rpt_fmt_count(v, sizeof(v), t->retry_rounds),
+			 "ex", "events", d);
+	}
+	if (t->slab_calls) {
+		snprintf(d, sizeof(d), "ms in %" PRIu64 " shrinker calls inside direct reclaim",
+			 t->slab_calls);
+		rpt_html_kpi_card(f, "slab shrinking", rpt_fmt_fixed(v, sizeof(v), t->slab_ns, 1000000, 3),
+			 "ex", "events", d);
+	}
+	if (t->throttles) {
+		snprintf(d, sizeof(d), "ms in %" PRIu64 " sleeps (mm_vmscan_throttled)", t->throttles);
+		rpt_html_kpi_card(f, "reclaim throttled",
+			 rpt_fmt_fixed(v, sizeof(v), t->throttle_ns, 1000000, 3), "ex", "events", d);
+	}
+	if (t->oom_fn_calls)
+		rpt_html_kpi_card(f, "OOM killer calls", rpt_fmt_count(v, sizeof(v), t->oom_fn_calls),
+			 "ex", "events", "out_of_memory() (function tracer)");
 
 	rpt_html_kpi_card(f, "OOM victims", rpt_fmt_count(v, sizeof(v), t->mark_victim), "ex", "exact",
 		 "oom:mark_victim");
@@ -783,7 +819,8 @@ static const char *mode_words(enum anl_mode mode)
 	case ANL_MODE_GRAPH:		return "function_graph: exact";
 	case ANL_MODE_GRAPH_RETVAL:	return "function_graph with return values: exact";
 	case ANL_MODE_RETPROBE:		return "kprobe/kretprobe: exact";
-	case ANL_MODE_EVENTS:		return "tracepoints only: slow paths are a lower bound, estimated";
+	case ANL_MODE_EVENTS:		return "tracepoints only: stalling slow paths, estimated; all slow "
+						       "paths need an exact mode";
 	default:			return "?";
 	}
 }
@@ -832,6 +869,8 @@ static void capture(FILE *f, const struct rpt_input *in)
 	fprintf(f, "<dt>lost events</dt><dd>%s in %s loss markers%s</dd>\n",
 		rpt_fmt_count(b[0], 64, an->lost_events), rpt_fmt_count(b[1], 64, an->lost_markers),
 		an->lost_markers ? " (allocations open across them are excluded from latency)" : "");
+	for (int i = 0; m->untold[i]; i++)
+		dd_text(f, "the trace could not tell", m->untold[i]);
 	dd_text(f, "kswapd CPU source", m->kswapd_source);
 	dd_text(f, "vmstat source", m->vmstat_known ? m->vmstat_source : "none");
 	if (in->pstats)

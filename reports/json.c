@@ -110,6 +110,12 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	fprintf(f, ", \"mode_forced\": %s, \"kernel\": ", m->mode_forced ? "true" : "false");
 	rpt_json_str(f, m->kernel);
 	fprintf(f, ", \"kernel_given\": %s", m->kernel_given ? "true" : "false");
+	fprintf(f, ", \"untold\": [");
+	for (int i = 0; m->untold[i]; i++) {
+		fputs(i ? ", " : "", f);
+		rpt_json_str(f, m->untold[i]);
+	}
+	fprintf(f, "]");
 	fprintf(f, ", \"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64
 		", \"window_ns\": %" PRIu64 ", \"window_source\": ",
 		an->lost_events, an->lost_markers, m->window_ns);
@@ -131,12 +137,23 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		", \"slow_path_per_sec\": ", t->allocations, t->slow);
 	jdouble(f, secs > 0 ? (double)t->slow / secs : NAN);
 	fprintf(f, ", \"slow_path_per_1000_allocations\": ");
-	jdouble(f, t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : NAN);
+	/* without mm_page_alloc in events mode the allocations are unknown: no rate per allocation */
+	jdouble(f, t->allocations && (m->mode != ANL_MODE_EVENTS || m->page_alloc_seen) ?
+		1000.0 * (double)t->slow / (double)t->allocations : NAN);
 	fprintf(f, ", \"failed\": %" PRIu64 ", \"slow_path_exact\": %s, \"estimated\": %s"
-		", \"nested\": %" PRIu64 ", \"incomplete\": %" PRIu64 ", \"reclaim_loops\": %" PRIu64 "},\n",
+		", \"nested\": %" PRIu64 ", \"incomplete\": %" PRIu64 ", \"reclaim_loops\": %" PRIu64
+		", \"slow_paths_counted\": \"%s\", \"allocations_known\": %s, \"episodes\": %s},\n",
 		t->failed, m->slow_path_exact ? "true" : "false",
 		m->mode == ANL_MODE_EVENTS ? "true" : "false", t->nested, t->incomplete,
-		t->reclaim_loops);
+		t->reclaim_loops, m->mode == ANL_MODE_EVENTS ? "stalling" : "all",
+		m->mode != ANL_MODE_EVENTS || m->page_alloc_seen ? "true" : "false",
+		m->episodes ? "true" : "false");
+	fprintf(f, "  \"explained\": {\"retry_rounds\": %" PRIu64 ", \"retries_out\": %" PRIu64
+		", \"compact_retries\": %" PRIu64 ", \"slab_calls\": %" PRIu64 ", \"slab_ns\": %" PRIu64
+		", \"throttles\": %" PRIu64 ", \"throttle_ns\": %" PRIu64 ", \"oom_fn_calls\": %" PRIu64
+		", \"compact_runs_inferred\": %" PRIu64 "},\n", t->retry_rounds, t->retries_out,
+		t->compact_retries, t->slab_calls, t->slab_ns, t->throttles, t->throttle_ns,
+		t->oom_fn_calls, t->compact_runs_inferred);
 
 	fprintf(f, "  \"recorder\": {\"rule\": ");
 	rpt_json_str(f, m->recorder.rule);

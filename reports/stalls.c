@@ -297,6 +297,39 @@ static void breakdown(char *buf, size_t len, const struct anl_alloc *r)
 			 rpt_fmt_ns(b, sizeof(b), r->stage_ns[ANL_STAGE_OTHER]));
 }
 
+/* Where the stall's time went, from the events that tell it; false when none did. */
+static bool explain(char *buf, size_t len, const struct anl_alloc *r)
+{
+	char b[48], c[32];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (r->retry_rounds && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%s reclaim retry round%s (no_progress_loops up "
+				      "to %d%s), ", rpt_fmt_count(c, sizeof(c), r->retry_rounds),
+				      r->retry_rounds == 1 ? "" : "s", r->retry_loops_max,
+				      r->flags & ANL_REC_RETRIES_OUT ? " = MAX_RECLAIM_RETRIES: "
+				      "the OOM killer or a failure follows" : "");
+	if (r->compact_retries && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%s compact_retry, ",
+				      rpt_fmt_count(c, sizeof(c), r->compact_retries));
+	if (r->slab_calls && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "slab shrinking %s ms in %s call%s, ",
+				      rpt_fmt_fixed(b, sizeof(b), r->slab_ns, 1000000, 3),
+				      rpt_fmt_count(c, sizeof(c), r->slab_calls),
+				      r->slab_calls == 1 ? "" : "s");
+	if (r->throttles && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "throttled %s ms in %s sleep%s, ",
+				      rpt_fmt_fixed(b, sizeof(b), r->throttle_ns, 1000000, 3),
+				      rpt_fmt_count(c, sizeof(c), r->throttles),
+				      r->throttles == 1 ? "" : "s");
+	if (!o)
+		return false;
+	if (o > 2 && o < len)
+		buf[o - 2] = '\0';	/* the last ", " */
+	return true;
+}
+
 /* "34.312281 (+2.300000s)": a filter bound in both clocks */
 static const char *fmt_bound(char *buf, size_t len, uint64_t ts, uint64_t base)
 {
@@ -318,10 +351,16 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		in->trace_path ? in->trace_path : "-", in->format ? " (" : "",
 		in->format ? in->format : "", in->format ? ")" : "");
 	snprintf(line, sizeof(line), "mode     %s%s", anl_mode_name(m->mode),
-		 m->mode == ANL_MODE_EVENTS ? " (tracepoints only); a slow path spans its first stage"
-		 " event .. its mm_page_alloc" : m->slow_path_exact ? " (exact)" :
+		 m->episodes ? " (tracepoints only, no mm_page_alloc): stalling slow paths; a slow path "
+		 "is a stall episode, its first .. last stage event (inferred: docs/episodes.md)" :
+		 m->mode == ANL_MODE_EVENTS ? " (tracepoints only): stalling slow paths; a slow path "
+		 "spans its first stage event .. its mm_page_alloc" : m->slow_path_exact ? " (exact)" :
 		 " (events were lost)");
 	rpt_put_wrapped(f, 2, line);
+	for (int i = 0; m->untold[i]; i++) {
+		snprintf(line, sizeof(line), "untold   %s", m->untold[i]);
+		rpt_put_wrapped(f, 2, line);
+	}
 	snprintf(line, sizeof(line), "window   %s .. %s (%s, %s); +WINDOW is relative to its start",
 		 fmt_ts(b[0], 96, m->scope.begin_ts), fmt_ts(b[1], 96, m->scope.end_ts),
 		 rpt_fmt_ns(b[2], 96, m->window_ns), m->window_source);
@@ -396,6 +435,8 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			 r->flags & ANL_REC_PARTIAL ?
 			 "; the trace begins inside it: its entry and what ran before are not in it" : "");
 		rpt_put_wrapped(f, 8, line);
+		if (explain(line, sizeof(line), r))
+			rpt_put_wrapped(f, 8, line);
 		o = (size_t)snprintf(line, sizeof(line), "meanwhile: ");
 		if (st->any_kswapd_span)
 			o += (size_t)snprintf(line + o, sizeof(line) - o, "kswapd ran %s (%.0f%%)%s; ",
@@ -430,6 +471,13 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		fprintf(f, ", \"cut_at\": null");
 	fprintf(f, "},\n  \"mode\": ");
 	rpt_json_str(f, anl_mode_name(m->mode));
+	fprintf(f, ", \"slow_paths_counted\": \"%s\", \"episodes\": %s, \"untold\": [",
+		m->mode == ANL_MODE_EVENTS ? "stalling" : "all", m->episodes ? "true" : "false");
+	for (int i = 0; m->untold[i]; i++) {
+		fputs(i ? ", " : "", f);
+		rpt_json_str(f, m->untold[i]);
+	}
+	fputc(']', f);
 	fprintf(f, ",\n  \"window_begin_ns\": %" PRIu64 ", \"window_end_ns\": %" PRIu64
 		",\n  \"slow_allocations\": %" PRIu64 ", \"without_latency\": %" PRIu64
 		", \"matched\": %" PRIu64 ",\n  \"stalls\": [",
@@ -472,7 +520,13 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			else
 				fputs("null}", f);
 		}
-		fprintf(f, "}, \"nr_reclaimed\": %" PRIu64 ", \"kswapd_run_ns\": ", r->nr_reclaimed);
+		fprintf(f, "}, \"nr_reclaimed\": %" PRIu64 ", \"episode\": %s, \"retry_rounds\": %u, "
+			"\"retry_loops_max\": %d, \"retries_out\": %s, \"compact_retries\": %u, "
+			"\"slab_calls\": %u, \"slab_ns\": %" PRIu64 ", \"throttles\": %u, "
+			"\"throttle_ns\": %" PRIu64 ", \"kswapd_run_ns\": ", r->nr_reclaimed,
+			r->flags & ANL_REC_EPISODE ? "true" : "false", r->retry_rounds, r->retry_loops_max,
+			r->flags & ANL_REC_RETRIES_OUT ? "true" : "false", r->compact_retries,
+			r->slab_calls, r->slab_ns, r->throttles, r->throttle_ns);
 		if (st->any_kswapd_span)
 			fprintf(f, "%" PRIu64 ", \"kswapd_awake\": %s", s->kswapd_run_ns,
 				s->kswapd_awake ? "true" : "false");

@@ -110,22 +110,45 @@ static void log2_hist(FILE *f, const struct rpt_input *in, const char *title,
 	}
 }
 
+/* ns as milliseconds with 3 decimals and thousands separators: "10,305.665" */
+static const char *fmt_ms3(char *buf, size_t len, uint64_t ns)
+{
+	return rpt_fmt_fixed(buf, len, ns, 1000000, 3);
+}
+
 static void kpi_block(FILE *f, const struct rpt_input *in)
 {
+	char b3[48];
 	const struct anl_model *m = in->model;
 	const struct anl_totals *t = &m->scope;
 	bool est = m->mode == ANL_MODE_EVENTS;
-	const char *mark = est ? " (estimated: lower bound)" : "";
+	const char *mark = est ? " (estimated)" : "";
 	struct nums n = { .i = 0 };
 
 	heading(f, in, "KPIs");
-	fprintf(f, "  allocations           %10s%s\n", num(&n, t->allocations),
-		est ? " (mm_page_alloc events; bulk allocations emit none)" : "");
-	fprintf(f, "  slow-path entries     %10s   %.1f/s, %.2f per 1,000 allocations%s\n",
-		num(&n, t->slow), per_sec(t->slow, m->window_ns),
-		t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0, mark);
-	fprintf(f, "  failed (NULL)         %10s%s\n", num(&n, t->failed),
-		est ? "   from mm_page_alloc with page=(nil)" : "");
+	if (!m->page_alloc_seen && est)
+		fprintf(f, "  allocations                    ?   (no mm_page_alloc: allocations and fast "
+			"paths unknown)\n");
+	else
+		fprintf(f, "  allocations           %10s%s\n", num(&n, t->allocations),
+			est ? " (mm_page_alloc events; bulk allocations emit none)" : "");
+	/* tracepoints count exactly the slow paths that stalled: name the number for what it is */
+	if (est && !m->page_alloc_seen)
+		fprintf(f, "  stalling slow paths   %10s   %.1f/s (stall episodes, inferred: docs/episodes.md)"
+			"\n", num(&n, t->slow), per_sec(t->slow, m->window_ns));
+	else
+		fprintf(f, "  %s%10s   %.1f/s, %.2f per 1,000 allocations%s\n",
+			est ? "stalling slow paths   " : "slow-path entries     ",
+			num(&n, t->slow), per_sec(t->slow, m->window_ns),
+			t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0, mark);
+	if (est)
+		fprintf(f, "                                     direct reclaim, direct compaction or OOM, "
+			"or a kswapd wake; all slow paths need an exact mode\n");
+	if (est && !m->page_alloc_seen)
+		fprintf(f, "  failed (NULL)                  ?   (no mm_page_alloc)\n");
+	else
+		fprintf(f, "  failed (NULL)         %10s%s\n", num(&n, t->failed),
+			est ? "   from mm_page_alloc with page=(nil)" : "");
 	if (t->nested)
 		fprintf(f, "  nested (in reclaim)   %10s\n", num(&n, t->nested));
 	if (m->kswapd_known)
@@ -150,10 +173,34 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	if (t->reclaim_loops)
 		fprintf(f, "  reclaim loops         %10s   allocations with 2+ reclaims\n",
 			num(&n, t->reclaim_loops));
-	fprintf(f, "  direct compaction     %10s   tries, %s stalls in the kernel's sense, "
-		"%s kcompactd/other runs\n", num(&n, t->try_compact),
-		num(&n, t->compact_stall_derived), num(&n, t->compact_begin_other));
+	if (t->compact_runs_inferred)
+		fprintf(f, "  direct compaction     %10s   runs in allocating tasks (no try_to_compact_pages "
+			"event: by task), %s kcompactd/other runs\n", num(&n, t->compact_runs_inferred),
+			num(&n, t->compact_begin_other));
+	else
+		fprintf(f, "  direct compaction     %10s   tries, %s stalls in the kernel's sense, "
+			"%s kcompactd/other runs\n", num(&n, t->try_compact),
+			num(&n, t->compact_stall_derived), num(&n, t->compact_begin_other));
 	fprintf(f, "  OOM victims           %10s\n", num(&n, t->mark_victim));
+	/* what explains where the stalls' time went, where the trace shows it */
+	if (t->retry_rounds)
+		fprintf(f, "  reclaim retries       %10s   rounds of should_reclaim_retry() "
+			"(reclaim_retry_zone); retries ran out (MAX_RECLAIM_RETRIES %d) in %s "
+			"allocation(s)\n",
+			num(&n, t->retry_rounds), ANL_MAX_RECLAIM_RETRIES, num(&n, t->retries_out));
+	if (t->compact_retries)
+		fprintf(f, "  compaction retries    %10s   compact_retry (should_compact_retry())\n",
+			num(&n, t->compact_retries));
+	if (t->slab_calls)
+		fprintf(f, "  slab shrinking        %10s   ms in %s shrinker calls inside direct reclaim "
+			"(mm_shrink_slab_start..end)\n", fmt_ms3(b3, sizeof(b3), t->slab_ns),
+			num(&n, t->slab_calls));
+	if (t->throttles)
+		fprintf(f, "  reclaim throttled     %10s   ms in %s sleeps (mm_vmscan_throttled)\n",
+			fmt_ms3(b3, sizeof(b3), t->throttle_ns), num(&n, t->throttles));
+	if (t->oom_fn_calls)
+		fprintf(f, "  OOM killer calls      %10s   out_of_memory() (function tracer)\n",
+			num(&n, t->oom_fn_calls));
 }
 
 static void anomaly_row(FILE *f, const struct rpt_input *in, bool *any, const char *label,
@@ -316,7 +363,8 @@ static const char *mode_words(enum anl_mode mode)
 	case ANL_MODE_GRAPH:		return "function_graph: exact";
 	case ANL_MODE_GRAPH_RETVAL:	return "function_graph with return values: exact";
 	case ANL_MODE_RETPROBE:		return "kprobe/kretprobe: exact";
-	case ANL_MODE_EVENTS:		return "tracepoints only: slow paths are a lower bound, estimated";
+	case ANL_MODE_EVENTS:		return "tracepoints only: stalling slow paths, estimated; all slow "
+						       "paths need an exact mode";
 	default:			return "?";
 	}
 }
@@ -344,6 +392,8 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 	fprintf(f, "  lost events %s in %s markers%s\n", num(&n, m->anomalies.lost_events),
 		num(&n, m->anomalies.lost_markers),
 		m->anomalies.lost_markers ? " (allocations open across them are excluded from latency)" : "");
+	for (int i = 0; m->untold[i]; i++)
+		fprintf(f, "  untold      %s\n", m->untold[i]);
 	if (in->pstats && in->pstats->cut)
 		fprintf(f, "  input       %sCUT SHORT at %s %s: only the events before it are analyzed%s\n",
 			rpt_sgr(in, RPT_SGR_RED), in->pstats->cut_line ? "line" : "offset",
@@ -369,9 +419,9 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 
 	kpi_block(f, in);
 
-	heading(f, in, m->mode == ANL_MODE_EVENTS ?
-		"Stages (estimated from tracepoints: compaction = try .. last compaction_end)" :
-		"Stages");
+	heading(f, in, m->mode != ANL_MODE_EVENTS ? "Stages" : t->compact_runs_inferred ?
+		"Stages (estimated from tracepoints: compaction = each begin .. end run, no try event)" :
+		"Stages (estimated from tracepoints: compaction = try .. last compaction_end)");
 	fprintf(f, "  %-15s %9s %10s %10s %10s %10s %10s %10s %11s\n", "STAGE", "COUNT", "TOTAL ms",
 		"MEAN us", "P50 us", "P90 us", "P99 us", "P99.9 us", "MAX us");
 	for (int s = 0; s < ANL_STAGE__COUNT; s++)

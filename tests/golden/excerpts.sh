@@ -141,7 +141,7 @@ check "jaewon whole: compaction end without begin" "$(jnum compaction_end_withou
 check "jaewon cut: text" "$("$BIN" analyze "$T/jaewon-cut.txt" | grep -c '^  compaction end without begin  *1$')" 1
 
 # ---- item 9: kpi.incomplete is the records the anomalies count -------------
-# (events mode: hocko-chrome's one reclaim is open when the excerpt ends)
+# (events mode: a stall episode closes at its last event, hocko-chrome's at its reclaim_end)
 for f in "$P/hocko-chrome-stall-4.13-2017/trace.txt" "$T/jaewon-cut.txt" "$T/mid.txt"; do
 	"$BIN" analyze --json --no-window "$f" >"$T/agree.json"
 	kpi=$(grep -o '"kpi": {[^}]*' "$T/agree.json" | grep -o '"incomplete": [0-9]*' | cut -d: -f2 | tr -d ' ')
@@ -150,7 +150,8 @@ for f in "$P/hocko-chrome-stall-4.13-2017/trace.txt" "$T/jaewon-cut.txt" "$T/mid
 		$(echo "$an" | grep -o '"open_at_end": [0-9]*' | cut -d: -f2) +
 		$(echo "$an" | grep -o '"unmatched_entry": [0-9]*' | cut -d: -f2) ))
 	check "kpi.incomplete = incomplete + open_at_end + unmatched_entry: $f" "$kpi" "$sum"
-	check "kpi.incomplete > 0: $f" "$([ "$kpi" -gt 0 ] && echo yes)" yes
+	# a cut graph excerpt leaves allocations open; events mode's episodes close at their last event
+	[ "$f" = "$T/mid.txt" ] && check "kpi.incomplete > 0: $f" "$([ "$kpi" -gt 0 ] && echo yes)" yes
 done
 
 [ "$fail" = 0 ] && echo "excerpts: $n checks"

@@ -33,7 +33,9 @@ for run in "tests/data/sample-6.12-anon-graph.dat" "-m events tests/data/sample-
 			status=1
 		fi
 	done
-	slow=$(awk '$1 == "slow-path" && $2 == "entries" { print $3 }' "$tmp/r.txt" | tr -d ,)
+	# events mode names its count "stalling slow paths"
+	slow=$(awk '($1 == "slow-path" && $2 == "entries") { print $3 }
+		    ($1 == "stalling" && $2 == "slow" && $3 == "paths") { print $4 }' "$tmp/r.txt" | tr -d ,)
 	drawn=$(grep -o "Drawn: [0-9]* of the [0-9]* slow allocations" "$tmp/r.html" | awk '{print $5}')
 	checked=$((checked + 1))
 	if [ "$drawn" != "$slow" ]; then

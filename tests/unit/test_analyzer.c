@@ -900,6 +900,256 @@ static void test_events_estimation(void **state)
 	fx_free(x);
 }
 
+/* ---- events mode without mm_page_alloc: stall episodes ------------------ */
+
+static const char G_DMABUF[] = "GFP_HIGHUSER|__GFP_NOWARN|__GFP_COMP|__GFP_ZERO";
+static const char G_MAYFAIL[] = "GFP_KERNEL|__GFP_RETRY_MAYFAIL";
+static const char G_KERNEL[] = "GFP_KERNEL";
+static const char G_NORETRY[] = "GFP_KERNEL|__GFP_NORETRY";
+
+static void rb(struct fx *x, uint64_t ts, int pid, int order, const char *gfp)
+{
+	mm(x, ts, pid, 0, PRS_EV_RECLAIM_BEGIN, order, NONE, gfp, NONE);
+}
+
+/* a compaction run: mm_compaction_begin .. _end, no try_to_compact_pages */
+static void crun(struct fx *x, uint64_t ts, uint64_t len, int pid)
+{
+	simple(x, ts, pid, 0, PRS_EV_COMPACT_BEGIN);
+	simple(x, ts + len, pid, 0, PRS_EV_COMPACT_END);
+}
+
+static int episodes(const struct fx *x)
+{
+	int n = 0;
+
+	for (int i = 0; i < x->recs.n; i++)
+		n += !!(x->recs.r[i].flags & ANL_REC_EPISODE);
+	return n;
+}
+
+/* order 4 without __GFP_RETRY_MAYFAIL: one reclaim per allocation (jaewon-dmabuf's shape) */
+static void test_episodes_costly_single_reclaim(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 10 * MS;
+
+	base_comm = "";		/* the comm cut off, as in the published paste */
+	crun(x, t, 200 * US, 5972);
+	rb(x, t + 210 * US, 5972, 4, G_DMABUF);
+	reclaim_end(x, t + 700 * US, 5972, 0, 17);
+	crun(x, t + 800 * US, 100 * US, 5972);
+	rb(x, t + 1 * MS, 5972, 4, G_DMABUF);		/* a second reclaim: the next allocation */
+	reclaim_end(x, t + 1500 * US, 5972, 0, 18);
+	crun(x, t + 1600 * US, 50 * US, 5972);
+	base_comm = "kcompactd0";			/* kcompactd's run is not direct */
+	crun(x, t + 1700 * US, 500 * US, 47);
+	base_comm = NULL;
+	m = fx_finish(x);
+	assert_int_equal(m->mode, ANL_MODE_EVENTS);
+	assert_false(m->page_alloc_seen);
+	assert_true(m->episodes);
+	assert_non_null(m->untold[0]);
+	assert_int_equal(m->scope.slow, 2);
+	assert_int_equal(episodes(x), 2);
+	assert_int_equal(x->recs.r[0].order, 4);
+	assert_ptr_equal(x->recs.r[0].gfp_str, G_DMABUF);
+	/* first evidence .. last event: 0 .. the second run's end */
+	assert_int_equal(x->recs.r[0].latency_ns, 900 * US);
+	assert_int_equal(x->recs.r[0].stage_count[ANL_STAGE_COMPACTION], 2);
+	assert_int_equal(x->recs.r[0].stage_ns[ANL_STAGE_COMPACTION], 300 * US);
+	assert_int_equal(x->recs.r[1].latency_ns, 650 * US);
+	assert_int_equal(x->recs.r[1].nr_reclaimed, 18);
+	assert_int_equal(m->scope.stage[ANL_STAGE_COMPACTION].count, 3);
+	assert_int_equal(m->scope.stage[ANL_STAGE_COMPACTION].total_ns, 350 * US);
+	assert_int_equal(m->scope.compact_runs_inferred, 3);
+	assert_int_equal(m->scope.compact_begin_other, 1);
+	assert_int_equal(m->scope.reclaim_loops, 0);
+	fx_free(x);
+}
+
+/*
+ * An allocation that may reclaim again keeps its reclaims together after no
+ * progress, or shortly after progress; NORETRY and a costly order never.
+ */
+static void test_episodes_retrying_gfp(void **state)
+{
+	const char *gfp[] = { G_MAYFAIL, G_KERNEL, G_KERNEL, G_KERNEL, G_NORETRY };
+	int order[] = { 4, 0, 0, 0, 0 }, want[] = { 1, 1, 1, 2, 2 };
+	uint64_t nr[] = { 0, 0, 5, 5, 0 }, gap[] = { 50 * MS, 50 * MS, 900 * US, 1100 * US, 10 * US };
+
+	for (int i = 0; i < 5; i++) {
+		struct fx *x = fx_new(ANL_MODE_EVENTS);
+		const struct anl_model *m;
+
+		rb(x, 1 * MS, 100, order[i], gfp[i]);
+		reclaim_end(x, 2 * MS, 100, 0, nr[i]);
+		rb(x, 2 * MS + gap[i], 100, order[i], gfp[i]);
+		reclaim_end(x, 3 * MS + gap[i], 100, 0, 5);
+		m = fx_finish(x);
+		assert_int_equal(m->scope.slow, want[i]);
+		assert_int_equal(m->scope.reclaim_loops, want[i] == 1 ? 1 : 0);
+		assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].count, 2);
+		fx_free(x);
+	}
+}
+
+/* a costly allocation compacts before and after its one reclaim: a third try is the next one */
+static void test_episodes_costly_tries(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_EVENTS);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	mm(x, t, 100, 0, PRS_EV_TRY_COMPACT, 9, NONE, G_THP, NONE);
+	rb(x, t + 1 * MS, 100, 9, G_THP);
+	reclaim_end(x, t + 2 * MS, 100, 0, 2);
+	mm(x, t + 3 * MS, 100, 0, PRS_EV_TRY_COMPACT, 9, NONE, G_THP, NONE);
+	mm(x, t + 4 * MS, 100, 0, PRS_EV_TRY_COMPACT, 9, NONE, G_THP, NONE);	/* next */
+	mm(x, t + 5 * MS, 100, 0, PRS_EV_TRY_COMPACT, 9, NONE, G_THP, NONE);	/* next, no reclaim */
+	m = fx_finish(x);
+	assert_int_equal(m->scope.slow, 3);
+	assert_int_equal(x->recs.r[0].stage_count[ANL_STAGE_COMPACTION], 2);
+	assert_int_equal(x->recs.r[0].stage_count[ANL_STAGE_DIRECT_RECLAIM], 1);
+	assert_int_equal(x->recs.r[1].stage_count[ANL_STAGE_COMPACTION], 1);
+	fx_free(x);
+}
+
+/* a quiet gap over 1 s, or another order, begins a new allocation; tasks never mix */
+static void test_episodes_gap_order(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_EVENTS);
+	const struct anl_model *m;
+	uint64_t t = 100 * MS;
+
+	rb(x, t, 100, 0, G_KERNEL);
+	reclaim_end(x, t + 1 * MS, 100, 0, 0);		/* no progress: it loops */
+	rb(x, t + 500 * MS, 100, 0, G_KERNEL);		/* 0.5 s: the same allocation */
+	reclaim_end(x, t + 501 * MS, 100, 0, 3);
+	rb(x, t + 1600 * MS, 100, 0, G_KERNEL);		/* 1.1 s quiet: a new one */
+	reclaim_end(x, t + 1601 * MS, 100, 0, 3);
+	rb(x, t + 1602 * MS, 100, 2, G_KERNEL);		/* another order: a new one */
+	reclaim_end(x, t + 1603 * MS, 100, 0, 3);
+	rb(x, t + 1602 * MS, 101, 2, G_KERNEL);		/* another task: its own */
+	reclaim_end(x, t + 1604 * MS, 101, 0, 3);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.slow, 4);
+	assert_int_equal(episodes(x), 4);
+	assert_int_equal(x->recs.r[0].latency_ns, 501 * MS);
+	assert_int_equal(x->recs.r[0].stage_count[ANL_STAGE_DIRECT_RECLAIM], 2);
+	assert_int_equal(x->recs.r[2].order, 2);
+	fx_free(x);
+}
+
+static void retry_zone(struct fx *x, uint64_t ts, int pid, int loops)
+{
+	struct prs_event ev = base(ts, pid, 1, PRS_EV_RECLAIM_RETRY);
+
+	ev.u.retry.order = 0;
+	ev.u.retry.loops = loops;
+	ev.u.retry.max = -1;
+	ev.u.retry.verdict = 1;
+	ev.u.retry.nid = 0;
+	feed(x, &ev);
+}
+
+/* reclaim_retry_zone rounds, slab shrinking, throttling and out_of_memory explain a stall */
+static void test_episodes_explained(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_EVENTS);
+	const struct anl_model *m;
+	struct prs_event ev;
+	uint64_t t = 13 * MS;
+
+	rb(x, t, 300, 0, G_KERNEL);
+	simple(x, t + 10 * US, 300, 0, PRS_EV_SHRINK_SLAB_BEGIN);
+	simple(x, t + 910 * US, 300, 0, PRS_EV_SHRINK_SLAB_END);
+	ev = base(t + 950 * US, 300, 0, PRS_EV_THROTTLED);
+	ev.u.throttle.nid = 0;
+	ev.u.throttle.usec_timeout = 100000;
+	ev.u.throttle.usec_delayed = 20;
+	feed(x, &ev);
+	reclaim_end(x, t + 1 * MS, 300, 0, 0);
+	/* 16 rounds over two zones each: 32 lines */
+	for (int r = 1; r <= 16; r++) {
+		retry_zone(x, t + 1 * MS + (uint64_t)r * 10 * US, 300, r);
+		retry_zone(x, t + 1 * MS + (uint64_t)r * 10 * US + 1, 300, r);
+	}
+	ev = base(t + 2 * MS, 300, 0, PRS_EV_FUNC_CALL);
+	ev.u.fn.func = F_OOM;
+	ev.u.fn.caller = "__alloc_pages_nodemask";
+	ev.u.fn.duration = ev.u.fn.retval = NONE;
+	ev.u.fn.depth = -1;
+	feed(x, &ev);
+	simple(x, t + 2 * MS + 5 * US, 300, 0, PRS_EV_MARK_VICTIM);
+	/* kswapd's slab shrinking is no allocation's */
+	base_comm = "kswapd0";
+	simple(x, t + 3 * MS, 77, 0, PRS_EV_SHRINK_SLAB_BEGIN);
+	simple(x, t + 4 * MS, 77, 0, PRS_EV_SHRINK_SLAB_END);
+	base_comm = NULL;
+	m = fx_finish(x);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(x->recs.r[0].retry_rounds, 16);
+	assert_int_equal(x->recs.r[0].retry_loops_max, 16);
+	assert_true(x->recs.r[0].flags & ANL_REC_RETRIES_OUT);
+	assert_int_equal(x->recs.r[0].slab_calls, 1);
+	assert_int_equal(x->recs.r[0].slab_ns, 900 * US);
+	assert_int_equal(x->recs.r[0].throttles, 1);
+	assert_int_equal(x->recs.r[0].throttle_ns, 20 * US);
+	assert_int_equal(x->recs.r[0].stage_count[ANL_STAGE_OOM], 1);	/* one OOM, not two */
+	assert_int_equal(x->recs.r[0].latency_ns, 2 * MS + 5 * US);
+	assert_int_equal(m->scope.retry_rounds, 16);
+	assert_int_equal(m->scope.retries_out, 1);
+	assert_int_equal(m->scope.slab_calls, 1);
+	assert_int_equal(m->scope.oom_fn_calls, 1);
+	fx_free(x);
+}
+
+/* a task its first lines left "<...>" is named by a later line; its tgid from the TGID column */
+static void test_episodes_task_named(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_EVENTS);
+	const struct anl_model *m;
+
+	base_comm = "<...>";
+	rb(x, 1 * MS, 2798, 0, G_KERNEL);
+	base_comm = "chrome";
+	reclaim_end(x, 10 * MS, 2798, 0, 51);
+	base_comm = NULL;
+	m = fx_finish(x);
+	assert_int_equal(m->nr_tasks, 1);
+	assert_string_equal(m->tasks[0].comm, "chrome");
+	assert_int_equal(m->tasks[0].tgid, 2798);
+	assert_int_equal(m->tasks[0].stall_ns, 9 * MS);
+	fx_free(x);
+}
+
+/* with mm_page_alloc, it ends each allocation: no episode boundaries, no episodes */
+static void test_episodes_not_with_page_alloc(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_EVENTS);
+	const struct anl_model *m;
+
+	page_alloc(x, 1 * MS, 100, 0, 4, G_DMABUF);
+	rb(x, 2 * MS, 100, 4, G_DMABUF);
+	reclaim_end(x, 3 * MS, 100, 0, 5);
+	rb(x, 4 * MS, 100, 4, G_DMABUF);
+	reclaim_end(x, 5 * MS, 100, 0, 5);
+	page_alloc(x, 6 * MS, 100, 0, 4, G_DMABUF);
+	m = fx_finish(x);
+	assert_true(m->page_alloc_seen);
+	assert_false(m->episodes);
+	/* what it could not tell: kswapd's CPU (no sched_switch), the capture (no markers) */
+	assert_string_equal(m->untold[0], "no sched_switch: kswapd CPU time unknown");
+	assert_non_null(strstr(m->untold[1], "excerpt"));
+	assert_null(m->untold[2]);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(episodes(x), 0);
+	assert_int_equal(m->scope.reclaim_loops, 1);
+	fx_free(x);
+}
+
 /* ---- window, ground truth, kswapd --------------------------------------- */
 
 static void test_window_groundtruth_kswapd(void **state)
@@ -2095,6 +2345,13 @@ int main(void)
 		cmocka_unit_test(test_pgsteal_direct_from_lru),
 		cmocka_unit_test(test_pgsteal_direct_lru_fallback),
 		cmocka_unit_test(test_pgsteal_direct_memcg),
+		cmocka_unit_test(test_episodes_costly_single_reclaim),
+		cmocka_unit_test(test_episodes_retrying_gfp),
+		cmocka_unit_test(test_episodes_gap_order),
+		cmocka_unit_test(test_episodes_costly_tries),
+		cmocka_unit_test(test_episodes_explained),
+		cmocka_unit_test(test_episodes_not_with_page_alloc),
+		cmocka_unit_test(test_episodes_task_named),
 		cmocka_unit_test(test_ts_backwards_per_cpu),
 		cmocka_unit_test(test_order_out_of_range),
 		cmocka_unit_test(test_hist),

@@ -1,0 +1,1 @@
+analyze tests/data/published/jaewon-dmabuf-order4-2023/trace.txt

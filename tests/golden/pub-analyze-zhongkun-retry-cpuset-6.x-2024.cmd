@@ -1,0 +1,1 @@
+analyze tests/data/published/zhongkun-retry-cpuset-6.x-2024/trace.txt

@@ -1,0 +1,1 @@
+stalls --min 0 tests/data/published/hocko-chrome-stall-4.13-2017/trace.txt

@@ -1,0 +1,1 @@
+stalls --min 0 tests/data/published/jaewon-dmabuf-order4-2023/trace.txt

@@ -1,0 +1,1 @@
+stalls --min 0 tests/data/published/jaewon-highatomic-4.14-android-2020/trace.txt
