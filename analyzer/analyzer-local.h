@@ -237,6 +237,7 @@ struct anl_ctx {
 	bool		kswapd_ticks_known[2];
 	uint64_t	clk_tck;
 	char		*kernel;
+	char		*clock;		/* anl_set_clock(), else "option clock=" */
 
 	/* gfp classes: name table shared by all totals */
 	/* interned gfp_str -> class: direct-mapped on the pointer, one probe per event */

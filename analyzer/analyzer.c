@@ -556,6 +556,34 @@ int anl_set_kernel(struct anl_ctx *a, const char *release)
 	return a->kernel ? 0 : -ANL_ENOMEM;
 }
 
+int anl_set_clock(struct anl_ctx *a, const char *clock)
+{
+	char *c;
+
+	if (!clock || !clock[0])
+		return 0;
+	c = strdup(clock);
+	if (!c)
+		return -ANL_ENOMEM;
+	free(a->clock);
+	a->clock = c;
+	return 0;
+}
+
+/* tracefs's clocks by what they count (kernel/trace/trace.c: trace_clocks[], in_ns) */
+static void clock_kind(struct anl_model *m)
+{
+	static const char *const per_cpu[] = { "local", "perf" };
+	static const char *const not_ns[] = { "counter", "uptime", "x86-tsc", "ppc-tb" };
+
+	if (!m->clock)
+		return;
+	for (size_t i = 0; i < sizeof(per_cpu) / sizeof(per_cpu[0]); i++)
+		m->clock_per_cpu |= !strcmp(m->clock, per_cpu[i]);
+	for (size_t i = 0; i < sizeof(not_ns) / sizeof(not_ns[0]); i++)
+		m->clock_not_ns |= !strcmp(m->clock, not_ns[i]);
+}
+
 static int sum_cmp(const void *x, const void *y)
 {
 	const struct anl_task_sum *p = x, *q = y;
@@ -761,8 +789,17 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	m->kernel = a->kernel ? a->kernel : a->opts.kernel;
 	m->page_alloc_seen = a->seen_page_alloc_tp;
 	m->episodes = est == EST && !a->seen_page_alloc_tp;
+	m->clock = a->clock;
+	clock_kind(m);
 	{
 		int u = 0;
+
+		if (m->clock_not_ns)
+			m->untold[u++] = "the trace clock counts no ns: durations, the window and rates are "
+					 "in its ticks";
+		else if (m->clock_per_cpu)
+			m->untold[u++] = "the trace clock is per CPU: a task that changed CPU may show its "
+					 "events out of order";
 
 		/* what the trace could not tell, one line each */
 		if (!a->seen_page_alloc_tp)
@@ -861,6 +898,7 @@ void anl_free(struct anl_ctx *a)
 	free(a->cpus);
 	free(a->cpu_ts);
 	free(a->kernel);
+	free(a->clock);
 	free(a->sums);
 	free(a);
 }

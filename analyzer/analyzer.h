@@ -440,7 +440,18 @@ struct anl_model {
 	/* what the trace could not tell: one line each, NULL-terminated */
 	bool		page_alloc_seen;	/* mm_page_alloc in the trace: allocations are counted */
 	bool		episodes;		/* events mode without it: stall episodes (ANL_REC_EPISODE) */
-	const char	*untold[4];
+	const char	*untold[6];
+
+	/*
+	 * The trace clock (trace.dat's buffer clock, else the recorder's
+	 * "option clock=" marker), or NULL when the trace does not say.
+	 * tracefs's clocks: local and perf count ns per CPU; global, mono,
+	 * mono_raw, boot and tai count ns across CPUs; counter, uptime (jiffies)
+	 * and x86-tsc (cycles) are no ns at all (kernel/trace/trace.c, trace_clocks[]).
+	 */
+	const char	*clock;
+	bool		clock_not_ns;		/* times and rates below are in its ticks */
+	bool		clock_per_cpu;		/* ns, not synchronised across CPUs */
 };
 
 struct anl_opts {
@@ -472,6 +483,8 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev);
 int anl_set_vmstat(struct anl_ctx *a, bool after, const char *text, size_t len);
 /* Kernel release when the file header knows it (trace.dat); copied. */
 int anl_set_kernel(struct anl_ctx *a, const char *release);
+/* The trace clock the file names (trace.dat); it wins over the markers' "option clock=". */
+int anl_set_clock(struct anl_ctx *a, const char *clock);
 /*
  * The trace's first and last event (ns), every event the reader saw, those
  * the analyzer does not read too: the whole-trace window (else the span of

@@ -220,6 +220,8 @@ void anl_print_event(struct anl_ctx *a, const struct prs_event *ev)
 			   (!buf[sizeof(memcg_opt) - 1] || buf[sizeof(memcg_opt) - 1] == ',')) {
 			/* recorded, or ",missing": no CONFIG_MEMCG, no memcg reclaim */
 			a->memcg_known = true;
+		} else if (!strncmp(buf, "option clock=", 13) && buf[13] && !a->clock) {
+			a->clock = strdup(buf + 13);	/* the recorder's; a file's own wins */
 		} else if (!strncmp(buf, "option bulk_probe=", 18) && strcmp(buf + 18, "-")) {
 			a->bulk_probed = true;
 		} else if (!strncmp(buf, "recorder-pid ", 13) && sscanf(buf + 13, "%d", &pid) == 1 &&

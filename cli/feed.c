@@ -51,6 +51,8 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 	if (!st->ts_missing)	/* the whole trace: every event's, not only those analyzed */
 		anl_set_trace_span(a, st->first_ts, st->last_ts);
 	ret = anl_set_kernel(a, prs_kernel(*rp));
+	if (!ret)
+		ret = anl_set_clock(a, prs_clock(*rp));
 	if (ret < 0) {
 		cli_error("%s: %s", path, anl_strerror(ret));
 		return -1;

@@ -110,6 +110,11 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	fprintf(f, ", \"mode_forced\": %s, \"kernel\": ", m->mode_forced ? "true" : "false");
 	rpt_json_str(f, m->kernel);
 	fprintf(f, ", \"kernel_given\": %s", m->kernel_given ? "true" : "false");
+	fprintf(f, ", \"clock\": ");
+	if (m->clock)
+		rpt_json_str(f, m->clock);
+	else
+		fputs("null", f);
 	fprintf(f, ", \"untold\": [");
 	for (int i = 0; m->untold[i]; i++) {
 		fputs(i ? ", " : "", f);

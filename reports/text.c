@@ -387,6 +387,10 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 			rpt_sgr(in, RPT_SGR_YELLOW), off);
 	fprintf(f, "  kernel      %s%s\n", m->kernel ? m->kernel : "unknown (not in the trace)",
 		m->kernel_given ? " (--kernel; not in the trace)" : "");
+	if (m->clock)
+		fprintf(f, "  clock       %s (%s)\n", m->clock, m->clock_not_ns ? "not ns: times are its ticks" :
+			m->clock_per_cpu ? "ns per CPU, not synchronised across CPUs" :
+			"ns, monotonic across CPUs");
 	fprintf(f, "  window      %s (%s), %.6f .. %.6f\n", fmt_ns(b, sizeof(b), m->window_ns),
 		m->window_source, (double)t->begin_ts / 1e9, (double)t->end_ts / 1e9);
 	fprintf(f, "  lost events %s in %s markers%s\n", num(&n, m->anomalies.lost_events),
