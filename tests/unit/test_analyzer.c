@@ -840,6 +840,39 @@ static void test_forced_mode_ignores_others(void **state)
 
 /* ---- events mode -------------------------------------------------------- */
 
+/* The trace clock from the recorder's marker: what it counts is said (trace.dat's own clock wins). */
+static void test_trace_clock(void **state)
+{
+	static const struct { const char *marker, *file; bool not_ns, per_cpu; const char *want; } c[] = {
+		{ "allocscope: option clock=x86-tsc", NULL, true, false, "x86-tsc" },
+		{ "allocscope: option clock=local", NULL, false, true, "local" },
+		{ "allocscope: option clock=boot", NULL, false, false, "boot" },
+		{ "allocscope: option clock=local", "mono", false, false, "mono" },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct fx *x = fx_new(ANL_MODE_AUTO);
+		const struct anl_model *m;
+
+		marker(x, 1 * MS, c[i].marker);
+		page_alloc(x, 2 * MS, 100, 0, 0, G_USER);
+		if (c[i].file)
+			assert_int_equal(anl_set_clock(x->a, c[i].file), 0);
+		m = fx_finish(x);
+		assert_string_equal(m->clock, c[i].want);
+		assert_int_equal(m->clock_not_ns, c[i].not_ns);
+		assert_int_equal(m->clock_per_cpu, c[i].per_cpu);
+		{
+			bool said = false;
+
+			for (int u = 0; m->untold[u]; u++)
+				said |= strstr(m->untold[u], "trace clock") != NULL;
+			assert_int_equal(said, c[i].not_ns || c[i].per_cpu);
+		}
+		fx_free(x);
+	}
+}
+
 /* A wakeup_kswapd without gfp_flags (before 4.17) is a slow path's wake, not a boosted watermark's. */
 static void test_wakeup_without_gfp(void **state)
 {
@@ -2328,6 +2361,7 @@ int main(void)
 		cmocka_unit_test(test_forced_mode_ignores_others),
 		cmocka_unit_test(test_events_estimation),
 		cmocka_unit_test(test_wakeup_without_gfp),
+		cmocka_unit_test(test_trace_clock),
 		cmocka_unit_test(test_window_groundtruth_kswapd),
 		cmocka_unit_test(test_vmstat_files),
 		cmocka_unit_test(test_window_markers_inband_snapshots),
