@@ -57,17 +57,23 @@ static void ev_explain(struct anl_alloc *rec, const struct anl_evstate *e)
 		rec->flags |= ANL_REC_RETRIES_OUT;
 }
 
+
+/* A record of @t's from this estimator: its row id and its task. */
+static void est_record(struct anl_ctx *a, struct anl_task *t, struct anl_alloc *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->id = anl_row_id(a, t, EST);
+	rec->pid = t->pid;
+	rec->tgid = t->tgid;
+	rec->comm = t->comm;
+}
 void anl_ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
 			  bool failed)
 {
 	struct anl_evstate *e = &t->ev;
 	struct anl_alloc rec;
 
-	memset(&rec, 0, sizeof(rec));
-	rec.id = anl_row_id(a, t, EST);
-	rec.pid = t->pid;
-	rec.tgid = t->tgid;
-	rec.comm = t->comm;
+	est_record(a, t, &rec);
 	rec.order = ev->u.mm.order;
 	rec.gfp = ev->u.mm.gfp;
 	rec.gfp_str = ev->u.mm.gfp_str;
@@ -117,11 +123,7 @@ void anl_ev_open_at_end(struct anl_ctx *a, struct anl_task *t)
 {
 	struct anl_alloc rec;
 
-	memset(&rec, 0, sizeof(rec));
-	rec.id = anl_row_id(a, t, EST);
-	rec.pid = t->pid;
-	rec.tgid = t->tgid;
-	rec.comm = t->comm;
+	est_record(a, t, &rec);
 	rec.order = t->ev.order;		/* as its stage events gave them, if they did */
 	rec.gfp = t->ev.gfp;
 	rec.gfp_str = t->ev.gfp_str;
