@@ -238,6 +238,7 @@ struct anl_ctx {
 	uint64_t	clk_tck;
 	char		*kernel;
 	char		*clock;		/* anl_set_clock(), else "option clock=" */
+	struct anl_task	*last_task;	/* the last event's (tasks live until anl_free()) */
 
 	/* gfp classes: name table shared by all totals */
 	/* interned gfp_str -> class: direct-mapped on the pointer, one probe per event */

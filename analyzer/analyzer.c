@@ -497,7 +497,13 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
 		break;
 	}
 
-	t = ev->pid >= 0 ? anl_task_get(a, ev->pid) : unknown_task(a, ev->cpu);
+	/* runs of one task's events are the common case: its table lookup once per run */
+	if (ev->pid >= 0)
+		t = a->last_task && a->last_task->key == ev->pid ? a->last_task :
+		    anl_task_get(a, ev->pid);
+	else
+		t = unknown_task(a, ev->cpu);
+	a->last_task = t;
 	if (!t)
 		return -ANL_ENOMEM;
 	t->last_cpu = ev->cpu;
