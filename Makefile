@@ -250,11 +250,14 @@ help:
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 
 # ---- recorder for targets (allocscope record, issue 4) ----------------------
-# build/allocscope-record-static: the record side only (capture/, cli/cmd-record.c),
+# build/allocscope-record-static: the record side only: capture/ (probe, session,
+# snapshots, trace.dat writer and the recording loop cap_record()) plus the
+# record command's front end (cli/cmd-record.c: options, messages, summary;
+# cli/util.c: cli_error and the number parsers) and its main (cli/static/),
 # libtracefs, libtraceevent and libzstd linked statically: one file to push to a
 # device or into a guest initramfs.  The shell recorder needs nothing at all.
 REC_STATIC      := $(BUILD)/allocscope-record-static
-REC_OBJS        := $(BUILD)/obj/capture/static/record-main.o $(BUILD)/obj/cli/cmd-record.o \
+REC_OBJS        := $(BUILD)/obj/cli/static/record-main.o $(BUILD)/obj/cli/cmd-record.o \
                    $(BUILD)/obj/cli/util.o $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard capture/*.c))
 REC_STATIC_LIBS := -ltracefs -ltraceevent -lzstd -lm -ldl
 

@@ -29,7 +29,8 @@
 	_CE(SETUP,	"tracefs setup failed"),			\
 	_CE(IO,		"I/O error"),					\
 	_CE(ZSTD,	"zstd compression failed"),			\
-	_CE(INVAL,	"invalid argument")
+	_CE(INVAL,	"invalid argument"),				\
+	_CE(INTR,	"stopped by a signal before recording began")
 
 #undef _CE
 #define _CE(code, str) CAP_E##code
@@ -313,5 +314,51 @@ uint64_t cap_tdat_size(const struct cap_tdat *w);
  */
 int cap_tdat_collect_metadata(struct cap_tdat *w, const char *tracing_dir, const char *dir,
 			      const char *proc_dir, const char *const systems[]);
+
+/* ---- the recording loop (capture/cap-record.c) ------------------------- */
+
+/* What the loop tells its caller while it runs (cap_record_fn's @what). */
+enum cap_record_what {
+	CAP_REC_ERROR,		/* @code: a CAP_E* code; @msg: what failed */
+	CAP_REC_EXEC_FAILED,	/* in the forked child, before _exit(127): @msg */
+	CAP_REC_TRACING_ON,	/* tracing is on, the begin snapshot written */
+	CAP_REC_TRACING_OFF,	/* tracing is off, the end snapshot written */
+	CAP_REC_RESTORED,	/* tracefs is as it was found */
+};
+typedef void (*cap_record_fn)(void *ctx, enum cap_record_what what, int code, const char *msg);
+
+struct cap_record_opts {
+	int		out_fd;		/* the output, opened (and unlinked on failure) by the caller */
+	const char	*output;	/* its name: the scratch files go next to it */
+	bool		text;		/* trace_pipe text instead of trace.dat */
+	int		zlevel;		/* zstd level of trace.dat sections */
+	uint64_t	duration_ns;	/* 0 = until the command ends or a signal */
+	char		**cmd;		/* COMMAND to run while recording, or NULL */
+	bool		count_events;	/* count the events of the raw pages (for a summary) */
+};
+
+/* What one recording saw. */
+struct cap_record_result {
+	uint64_t	pages, bytes, events, missed_pages;
+	double		seconds;
+	int		nr_cpus;
+	struct cap_cpustat *cpustat;	/* nr_cpus entries or NULL; cap_record_result_free() */
+	bool		child_ran;	/* cmd was forked; child_status is its wait status */
+	int		child_status;
+	int		stop_signal;	/* the SIGINT/SIGTERM/SIGHUP/SIGQUIT that ended it, or 0 */
+};
+
+/*
+ * Record with @plan into @o->out_fd: sets tracefs up (cap_session_*), runs
+ * @o->cmd if given, reads until it ends, @o->duration_ns passes or a signal
+ * comes, and restores tracefs on every path (also on error).  Installs
+ * handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT (stop) and SIGCHLD, ignores
+ * SIGPIPE.  Reports through @report (may be NULL).  Returns 0 (also when
+ * the command failed: see @res->child_status) or a negative CAP_E* code.
+ */
+int cap_record(const struct cap_probe *p, const struct cap_plan *plan,
+	       const struct cap_record_opts *o, cap_record_fn report, void *ctx,
+	       struct cap_record_result *res);
+void cap_record_result_free(struct cap_record_result *res);
 
 #endif /* ALLOCSCOPE_CAPTURE_H */

@@ -655,6 +655,90 @@ static void test_tracedat_bad_page_size(void **state)
 	assert_null(w);
 }
 
+/* ---- the recording loop: what cap_record() tells its caller ---------------------------------- */
+
+struct rec_log {
+	int	what[8], code[8], n;
+	char	msg[8][256];
+};
+
+static void rec_cb(void *ctx, enum cap_record_what what, int code, const char *msg)
+{
+	struct rec_log *l = ctx;
+
+	if (l->n < 8) {
+		l->what[l->n] = what;
+		l->code[l->n] = code;
+		snprintf(l->msg[l->n], sizeof(l->msg[0]), "%s", msg);
+		l->n++;
+	}
+}
+
+/* setup fails half way: the error through the callback, then tracefs restored, nothing printed */
+static void test_record_setup_fails(void **state)
+{
+	char t[300], pr[300], f[300], out[300];
+	struct cap_probe p;
+	struct cap_plan plan;
+	struct cap_record_opts o = { 0 };
+	struct cap_record_result rs;
+	struct rec_log log = { 0 };
+
+	path(t, sizeof(t), "t");
+	path(pr, sizeof(pr), "p");
+	path(out, sizeof(out), "out.dat");
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_GRAPH, false, 1024, 0, &plan), 0);
+	path(f, sizeof(f), "t/set_graph_function");
+	unlink(f);		/* vanishes between probe and setup */
+	o.out_fd = open(out, O_RDWR | O_CREAT | O_EXCL, 0644);
+	assert_true(o.out_fd >= 0);
+	o.output = out;
+	o.zlevel = 3;
+	o.duration_ns = 1000000;
+	assert_int_equal(cap_record(&p, &plan, &o, rec_cb, &log, &rs), -CAP_ESETUP);
+	close(o.out_fd);
+	assert_int_equal(log.n, 2);
+	assert_int_equal(log.what[0], CAP_REC_ERROR);
+	assert_int_equal(log.code[0], -CAP_ESETUP);
+	assert_non_null(strstr(log.msg[0], "tracefs setup failed: "));
+	assert_non_null(strstr(log.msg[0], "set_graph_function"));
+	assert_int_equal(log.what[1], CAP_REC_RESTORED);
+	assert_null(rs.cpustat);
+	assert_false(rs.child_ran);
+	assert_string_equal(get("t/current_tracer"), "nop\n");
+	assert_string_equal(get("t/events/kmem/mm_page_alloc/enable"), "0\n");
+	assert_string_equal(get("t/tracing_on"), "1\n");
+	cap_record_result_free(&rs);
+}
+
+/* no scratch file next to the output: CAP_EIO before tracefs is touched (no restore to tell) */
+static void test_record_no_scratch(void **state)
+{
+	char t[300], pr[300], out[300];
+	struct cap_probe p;
+	struct cap_plan plan;
+	struct cap_record_opts o = { 0 };
+	struct cap_record_result rs;
+	struct rec_log log = { 0 };
+
+	path(t, sizeof(t), "t");
+	path(pr, sizeof(pr), "p");
+	path(out, sizeof(out), "gone/out.dat");
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_EVENTS, false, 1024, 0, &plan), 0);
+	o.out_fd = -1;
+	o.output = out;
+	o.zlevel = 3;
+	assert_int_equal(cap_record(&p, &plan, &o, rec_cb, &log, &rs), -CAP_EIO);
+	assert_int_equal(log.n, 1);
+	assert_int_equal(log.what[0], CAP_REC_ERROR);
+	assert_non_null(strstr(log.msg[0], "cannot create a scratch file next to "));
+	assert_non_null(strstr(log.msg[0], "gone/out.dat: No such file or directory"));
+	assert_string_equal(get("t/current_tracer"), "nop\n");
+	cap_record_result_free(&rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -673,6 +757,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tracedat_zstd, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_tracedat_uncompressed, setup_tree, teardown_tree),
 		cmocka_unit_test(test_tracedat_bad_page_size),
+		cmocka_unit_test_setup_teardown(test_record_setup_fails, setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_record_no_scratch, setup_tree, teardown_tree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
