@@ -258,6 +258,7 @@ struct anl_ctx {
 	bool		span_known;		/* anl_set_trace_span(): every event's first and last */
 	uint64_t	span_first, span_last;
 	char		kswapd_note[160];
+	char		untold_buf[3][160];	/* the model's counted untold lines */
 
 	/* the recorder's tasks (struct anl_recorder) */
 	bool		seen_recorder_marker;

@@ -209,7 +209,10 @@ void anl_stage_masks(const struct anl_ctx *a, struct anl_alloc *r, enum anl_mode
 void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 			   struct anl_alloc *rec, bool win)
 {
-	bool slow = rec->outcome != ANL_FAST;
+	/* a call never closed is no slow path: what made it slow is unknown (its end is) */
+	bool unclosed = est == EXACT && (rec->flags & (ANL_REC_OPEN_AT_END | ANL_REC_UNMATCHED));
+	bool slow = rec->outcome != ANL_FAST && !unclosed;
+	bool failed = rec->outcome == ANL_FAILED && !unclosed;
 	bool timed = !(rec->flags & (ANL_REC_INCOMPLETE | ANL_REC_OPEN_AT_END | ANL_REC_UNMATCHED));
 	bool has_latency = timed && rec->end_ts >= rec->start_ts && rec->latency_ns != PRS_NO_VALUE;
 	int cls = gfp_class(a, rec->gfp_str);
@@ -229,7 +232,7 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 		for (int s = 0; s < (win ? 2 : 1); s++) {
 			a->rec[est][s].allocations++;
 			a->rec[est][s].slow += slow;
-			a->rec[est][s].failed += rec->outcome == ANL_FAILED;
+			a->rec[est][s].failed += failed;
 		}
 		if (!a->opts.include_recorder)
 			return;
@@ -262,7 +265,7 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 			c->stall_ns += stall;
 			ts->stall_ns += stall;
 		}
-		if (rec->outcome == ANL_FAILED) {
+		if (failed) {
 			tt->failed++;
 			o->failed++;
 			c->failed++;
@@ -273,7 +276,7 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 			stat_add(&tt->stage[ANL_STAGE_SLOW_PATH], rec->latency_ns, has_latency);
 			stat_add(&tt->stage[ANL_STAGE_OTHER], rec->stage_ns[ANL_STAGE_OTHER],
 				 has_latency);
-		} else {
+		} else if (!unclosed) {
 			stat_add(&tt->stage[ANL_STAGE_FAST_PATH], rec->latency_ns, has_latency);
 		}
 	}
@@ -791,7 +794,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		m->anomalies.open_at_end += a->est_open_at_end;
 	}
 	m->slow_path_exact = est == EXACT && !a->an.lost_markers && !a->an.incomplete &&
-			     !a->an.ring_overrun && !a->an.ring_dropped;
+			     !a->an.ring_overrun && !a->an.ring_dropped &&
+			     !a->an.unmatched_entry && !a->an.kretprobe_missed;
 	m->kernel = a->kernel ? a->kernel : a->opts.kernel;
 	m->page_alloc_seen = a->seen_page_alloc_tp;
 	m->episodes = est == EST && !a->seen_page_alloc_tp;
@@ -818,6 +822,26 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		if (!a->win_state && !a->vm[0].present && !a->vm[1].present)
 			m->untold[u++] = "no capture markers or snapshots: perhaps an excerpt, "
 					 "its counts are of these lines only";
+		if (est == EXACT && a->an.kretprobe_missed) {
+			snprintf(a->untold_buf[0], sizeof(a->untold_buf[0]),
+				 "kprobe_profile: %" PRIu64 " returns missed (kretprobe maxactive "
+				 "exhausted): slow paths not exact", a->an.kretprobe_missed);
+			m->untold[u++] = a->untold_buf[0];
+		}
+		if (est == EXACT && a->an.unmatched_entry) {
+			snprintf(a->untold_buf[1], sizeof(a->untold_buf[1]),
+				 "%" PRIu64 " alloc entr%s without a return (%" PRIu64 " slow so far, not "
+				 "counted as slow paths): slow paths not exact", a->an.unmatched_entry,
+				 a->an.unmatched_entry == 1 ? "y" : "ies", a->an.unclosed_slow);
+			m->untold[u++] = a->untold_buf[1];
+		}
+		if (est == EXACT && a->an.outcome_unknown) {
+			snprintf(a->untold_buf[2], sizeof(a->untold_buf[2]),
+				 "%" PRIu64 " slow allocation%s without mm_page_alloc or return value: "
+				 "got a page or failed, unknown (not counted as failed)",
+				 a->an.outcome_unknown, a->an.outcome_unknown == 1 ? "" : "s");
+			m->untold[u++] = a->untold_buf[2];
+		}
 		m->untold[u] = NULL;
 	}
 	m->kernel_given = !a->kernel && a->opts.kernel;

@@ -267,6 +267,12 @@ struct anl_anomalies {
 	uint64_t	bulk_gpfl;		/* gpfl returns from __alloc_pages_bulk, ignored */
 	uint64_t	boosted_wakes;		/* wakeup_kswapd order 0 gfp 0 (fast path, boosted wmark) */
 	uint64_t	other_mode;		/* auto mode: function events of the second exact kind, ignored */
+	uint64_t	outcome_unknown;	/* slow, closed, no mm_page_alloc seen (not recorded or
+						 * lost) and no return value: got a page or failed, unknown */
+	uint64_t	unclosed_slow;		/* unmatched or open at the end, slow so far: not counted
+						 * as slow paths (nor failures), only as allocations */
+	bool		kprobe_profile_known;	/* "allocscope: kprobe NAME hits= missed=" markers */
+	uint64_t	kretprobe_missed;	/* ... their missed= sum: returns never recorded */
 	/*
 	 * The ring buffer's own per-CPU counts at the end of recording
 	 * ("allocscope: cpustat" markers, or trace.dat CPUSTAT): a loss the
@@ -440,7 +446,7 @@ struct anl_model {
 	/* what the trace could not tell: one line each, NULL-terminated */
 	bool		page_alloc_seen;	/* mm_page_alloc in the trace: allocations are counted */
 	bool		episodes;		/* events mode without it: stall episodes (ANL_REC_EPISODE) */
-	const char	*untold[6];
+	const char	*untold[9];	/* at most 8 lines, NULL-terminated */
 
 	/*
 	 * The trace clock (trace.dat's buffer clock, else the recorder's

@@ -66,16 +66,27 @@ static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame
 	else
 		r->latency_ns = PRS_NO_VALUE;
 	slow = f->first_gpfl == GPFL_NULL || r->gpfl_calls >= 2 || f->slow_helper;
+	/*
+	 * A failure is known only from a NULL return value, or from an
+	 * mm_page_alloc without a page: mm/page_alloc.c calls
+	 * trace_mm_page_alloc() at the end of __alloc_pages_noprof()
+	 * (__alloc_frozen_pages_noprof() from 6.14), after the slow path,
+	 * whatever page is, NULL included (5.10 .. 7.1). A slow allocation
+	 * whose mm_page_alloc is missing (not recorded, or lost) is slow with
+	 * an unknown outcome, never a failure.
+	 */
 	if (f->retval_known && f->retval_null)
 		r->outcome = ANL_FAILED;
 	else if (!f->retval_known && f->page_alloc_failed)
 		r->outcome = ANL_FAILED;
-	else if (slow && !f->retval_known && a->seen_page_alloc_tp && !f->saw_page_alloc &&
-		 !(r->flags & (ANL_REC_OPEN_AT_END | ANL_REC_INCOMPLETE | ANL_REC_UNMATCHED)))
-		/* function_graph without retval: mm_page_alloc fires only on success */
-		r->outcome = ANL_FAILED;
 	else
 		r->outcome = slow ? ANL_SLOW : ANL_FAST;
+	if (r->outcome == ANL_SLOW && !f->retval_known && !f->saw_page_alloc &&
+	    !(r->flags & (ANL_REC_OPEN_AT_END | ANL_REC_INCOMPLETE | ANL_REC_UNMATCHED)))
+		a->an.outcome_unknown++;
+	/* a call never closed (its return missed, or the trace's end): no slow path (anl_account_record) */
+	if (r->outcome != ANL_FAST && (r->flags & (ANL_REC_OPEN_AT_END | ANL_REC_UNMATCHED)))
+		a->an.unclosed_slow++;
 	if (r->outcome == ANL_FAILED)
 		slow = true;
 	if (slow && r->latency_ns != PRS_NO_VALUE) {

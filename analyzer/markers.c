@@ -168,6 +168,7 @@ void anl_print_event(struct anl_ctx *a, const struct prs_event *ev)
 		char buf[512];
 		char name[128];
 		unsigned long long v1 = 0, v2 = 0, v3 = 0;
+		const char *p;
 		int pid, phase;
 
 		if (len >= sizeof(buf))
@@ -216,6 +217,11 @@ void anl_print_event(struct anl_ctx *a, const struct prs_event *ev)
 			a->an.ring_known = true;
 			a->an.ring_overrun += v2;
 			a->an.ring_dropped += v3;
+		} else if (!strncmp(buf, "kprobe ", 7) && (p = strstr(buf, " missed=")) &&
+			   sscanf(p + 8, "%llu", &v3) == 1) {
+			/* kprobe_profile at the end (cap_snapshot_end): missed kretprobe returns */
+			a->an.kprobe_profile_known = true;
+			a->an.kretprobe_missed += v3;
 		} else if (!strncmp(buf, memcg_opt, sizeof(memcg_opt) - 1) &&
 			   (!buf[sizeof(memcg_opt) - 1] || buf[sizeof(memcg_opt) - 1] == ',')) {
 			/* recorded, or ",missing": no CONFIG_MEMCG, no memcg reclaim */

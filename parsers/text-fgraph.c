@@ -158,24 +158,58 @@ static void fg_push(struct txt_cpu *c, const char *func, int depth)
 	c->top++;
 }
 
-/* "/ * NAME = VALUE * /" or "/ * = VALUE * /" (funcgraph-retval) */
+/*
+ * funcgraph-retval, the inside of the trailing comment (print_graph_retval(),
+ * kernel/trace/trace_functions_graph.c):
+ *   6.5 ..:  exit "NAME = 0x%lx" or "NAME = %ld" (an error code), leaf "= 0x%lx"
+ *   later (with funcgraph-retaddr): exit "NAME ret=0x%lx" or "NAME ret=%ld",
+ *            leaf "ret=..." or "[CALLER+0x../0x..] ret=...", newest also
+ *            "ret=true"/"ret=false" and a "(trunc)" suffix.
+ * NAME is the function; without a value (retaddr alone) *ret is left.
+ */
 static void fg_retval(struct prs_reader *r, char *s, char *e, const char **func, uint64_t *ret)
 {
 	char *eq = memmem(s, (size_t)(e - s), "= ", 2);
-	char *fe = eq ? eq : e;
+	char *fe, *v = NULL, *ve = e;
 
+	if (eq) {
+		fe = eq;
+		v = eq + 2;
+	} else {
+		char *k = s;
+
+		while ((k = memmem(k, (size_t)(e - k), "ret=", 4)) && k > s && k[-1] != ' ')
+			k += 4;
+		fe = k ? k : e;
+		v = k ? k + 4 : NULL;
+	}
 	while (s < fe && *s == ' ')
 		s++;
 	while (fe > s && fe[-1] == ' ')
 		fe--;
+	if (fe > s && *s == '[')	/* leaf with funcgraph-retaddr: its caller, no name */
+		fe = s;
+	if (fe > s && fe[-1] == ']') {	/* "NAME [CALLER]": the name alone */
+		char *b = fe;
+
+		while (b > s && *b != '[')
+			b--;
+		fe = b;
+		while (fe > s && fe[-1] == ' ')
+			fe--;
+	}
 	if (fe > s)
 		*func = prs_intern(r, s, (size_t)(fe - s));
-	if (eq) {
-		char *v = eq + 2, *ve = e;
-
+	if (v) {
 		while (ve > v && ve[-1] == ' ')
 			ve--;
-		if (!txt_parse_num(v, ve, ret))
+		if (ve - v > 7 && !memcmp(ve - 7, "(trunc)", 7))
+			ve -= 7;
+		if (ve - v == 4 && !memcmp(v, "true", 4))
+			*ret = 1;
+		else if (ve - v == 5 && !memcmp(v, "false", 5))
+			*ret = 0;
+		else if (!txt_parse_num(v, ve, ret))
 			r->stats.bad_fields++;
 	}
 }

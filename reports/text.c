@@ -383,7 +383,7 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 	fprintf(f, "  mode        %s (%s)%s\n", anl_mode_name(m->mode), mode_words(m->mode),
 		m->mode_forced ? ", forced with -m" : ", detected");
 	if (m->mode != ANL_MODE_EVENTS && !m->slow_path_exact)
-		fprintf(f, "              %snot exact here: events were lost, see anomalies%s\n",
+		fprintf(f, "              %snot exact here: events lost or returns missed, see untold and anomalies%s\n",
 			rpt_sgr(in, RPT_SGR_YELLOW), off);
 	fprintf(f, "  kernel      %s%s\n", m->kernel ? m->kernel : "unknown (not in the trace)",
 		m->kernel_given ? " (--kernel; not in the trace)" : "");

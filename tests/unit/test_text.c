@@ -525,6 +525,60 @@ static void test_fgraph_minimal(void **state)
 	assert_int_equal((int64_t)run.ev[7].e.u.fn.retval, -12);
 }
 
+/*
+ * funcgraph-retval as print_graph_retval() prints it since funcgraph-retaddr
+ * (6.13+, 6.18, 7.x): exit "} / * NAME ret=0x%lx * /" (with or without
+ * funcgraph-tail: the name is always there), "ret=%ld" for an error code,
+ * leaf "NAME(); / * ret=0x%lx * /", with funcgraph-retaddr "/ * [CALLER] ret=..",
+ * newest "ret=true"/"ret=false" and "(trunc)" (issue 17).
+ */
+static void test_fgraph_retval_ret_form(void **state)
+{
+	struct run run;
+
+	read_text("   12.000001 |   0)   hog-306   |               |  __alloc_frozen_pages_noprof() {\n"
+		  "   12.000002 |   0)   hog-306   |   0.512 us    |    get_page_from_freelist(); /* ret=0x0 */\n"
+		  "   12.000003 |   0)   hog-306   |               |    try_to_free_pages() {\n"
+		  "   12.000090 |   0)   hog-306   | + 87.100 us   |    } /* try_to_free_pages ret=0x20 */\n"
+		  "   12.000091 |   0)   hog-306   |   1.250 us    |    get_page_from_freelist(); /* [__alloc_pages_slowpath+0x1f3/0xd40] ret=0xffde000000123400 */\n"
+		  "   12.000093 |   0)   hog-306   | + 92.000 us   |  } /* __alloc_frozen_pages_noprof ret=0xffde000000123400 */\n"
+		  "   12.000100 |   0)   hog-306   |               |  compaction_suitable() {\n"
+		  "   12.000101 |   0)   hog-306   |   0.100 us    |    __zone_watermark_ok(); /* ret=false */\n"
+		  "   12.000102 |   0)   hog-306   |   2.000 us    |  } /* compaction_suitable ret=-12(trunc) */\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.fmt, PRS_FMT_FGRAPH_TEXT);
+	assert_int_equal(run.st.bad_lines, 0);
+	assert_int_equal(run.st.bad_fields, 0);
+	assert_int_equal(run.n, 12);
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_FUNC_EXIT);
+	assert_string_equal(run.ev[2].e.u.fn.func, "get_page_from_freelist");
+	assert_int_equal(run.ev[2].e.u.fn.retval, 0);
+	assert_int_equal(run.ev[2].e.u.fn.duration, 512);
+	assert_string_equal(run.ev[4].e.u.fn.func, "try_to_free_pages");
+	assert_int_equal(run.ev[4].e.u.fn.retval, 0x20);
+	assert_int_equal(run.ev[4].e.u.fn.duration, 87100);
+	assert_string_equal(run.ev[6].e.u.fn.func, "get_page_from_freelist");
+	assert_int_equal(run.ev[6].e.u.fn.retval, 0xffde000000123400ull);
+	assert_string_equal(run.ev[7].e.u.fn.func, "__alloc_frozen_pages_noprof");
+	assert_int_equal(run.ev[7].e.u.fn.retval, 0xffde000000123400ull);
+	assert_int_equal(run.ev[7].e.u.fn.duration, 92000);
+	assert_int_equal(run.ev[10].e.u.fn.retval, 0);
+	assert_string_equal(run.ev[11].e.u.fn.func, "compaction_suitable");
+	assert_int_equal((int64_t)run.ev[11].e.u.fn.retval, -12);
+
+	/* without funcgraph-tail the exit's name is printed all the same: the same events */
+	read_text(" 1)               |  __alloc_pages_noprof() {\n"
+		  " 1)   0.300 us    |    get_page_from_freelist(); /* ret=0xffffea0000100000 */\n"
+		  " 1)   1.000 us    |  } /* __alloc_pages_noprof ret=0xffffea0000100000 */\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 4);
+	assert_string_equal(run.ev[3].e.u.fn.func, "__alloc_pages_noprof");
+	assert_int_equal(run.ev[3].e.u.fn.retval, 0xffffea0000100000ull);
+	assert_int_equal(run.ev[3].e.u.fn.duration, 1000);
+}
+
 /* Task names with dots (Android app names) in the task column, and the '@' overhead mark (> 100 ms). */
 static void test_dotted_tasks_overhead_at(void **state)
 {
@@ -1255,6 +1309,7 @@ int main(void)
 		cmocka_unit_test(test_perf_script),
 		cmocka_unit_test(test_fgraph_full),
 		cmocka_unit_test(test_fgraph_minimal),
+		cmocka_unit_test(test_fgraph_retval_ret_form),
 		cmocka_unit_test(test_fgraph_allocscope_marker),
 		cmocka_unit_test(test_dotted_tasks_overhead_at),
 		cmocka_unit_test(test_zstd_input),
