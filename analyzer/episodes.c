@@ -67,6 +67,22 @@ static void est_record(struct anl_ctx *a, struct anl_task *t, struct anl_alloc *
 	rec->tgid = t->tgid;
 	rec->comm = t->comm;
 }
+
+/* A stall episode's stages into @rec; "other" is its latency outside them.  The episode is taken. */
+static void ev_take_stages(struct anl_alloc *rec, struct anl_evstate *e)
+{
+	uint64_t in = 0;
+
+	memcpy(rec->stage_count, e->stage_count, sizeof(rec->stage_count));
+	memcpy(rec->stage_ns, e->stage_ns, sizeof(rec->stage_ns));
+	rec->nr_reclaimed = e->nr_reclaimed;
+	ev_explain(rec, e);
+	for (int s = ANL_STAGE_FIRST; s <= ANL_STAGE_LAST; s++)
+		in += rec->stage_ns[s];
+	rec->stage_ns[ANL_STAGE_OTHER] = rec->latency_ns > in ? rec->latency_ns - in : 0;
+	rec->stage_count[ANL_STAGE_OTHER] = 1;
+	e->pending = false;
+}
 void anl_ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
 			  bool failed)
 {
@@ -97,21 +113,9 @@ void anl_ev_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 		rec.outcome = failed ? ANL_FAILED : ANL_SLOW;
 		rec.start_ts = e->start;
 		rec.latency_ns = ev->ts - e->start;
-		memcpy(rec.stage_count, e->stage_count, sizeof(rec.stage_count));
-		memcpy(rec.stage_ns, e->stage_ns, sizeof(rec.stage_ns));
-		rec.nr_reclaimed = e->nr_reclaimed;
-		ev_explain(&rec, e);
 		if (e->incomplete)
 			rec.flags |= ANL_REC_INCOMPLETE;
-		{
-			uint64_t in = 0;
-
-			for (int s = ANL_STAGE_FIRST; s <= ANL_STAGE_LAST; s++)
-				in += rec.stage_ns[s];
-			rec.stage_ns[ANL_STAGE_OTHER] = rec.latency_ns > in ? rec.latency_ns - in : 0;
-			rec.stage_count[ANL_STAGE_OTHER] = 1;
-		}
-		e->pending = false;
+		ev_take_stages(&rec, e);
 		anl_account_record(a, EST, t, &rec, e->win);
 		return;
 	}
@@ -184,16 +188,11 @@ void anl_ev_episode_end(struct anl_ctx *a, struct anl_task *t)
 {
 	struct anl_evstate *e = &t->ev;
 	struct anl_alloc rec;
-	uint64_t in = 0;
 
 	if (!e->pending)
 		return;
 	anl_ev_compact_close(a, t);
-	memset(&rec, 0, sizeof(rec));
-	rec.id = anl_row_id(a, t, EST);
-	rec.pid = t->pid;
-	rec.tgid = t->tgid;
-	rec.comm = t->comm;
+	est_record(a, t, &rec);
 	rec.order = e->order;
 	rec.gfp = e->gfp;
 	rec.gfp_str = e->gfp_str;
@@ -204,15 +203,7 @@ void anl_ev_episode_end(struct anl_ctx *a, struct anl_task *t)
 	if (e->incomplete)
 		rec.flags |= ANL_REC_INCOMPLETE;
 	rec.outcome = ANL_SLOW;
-	memcpy(rec.stage_count, e->stage_count, sizeof(rec.stage_count));
-	memcpy(rec.stage_ns, e->stage_ns, sizeof(rec.stage_ns));
-	rec.nr_reclaimed = e->nr_reclaimed;
-	ev_explain(&rec, e);
-	for (int s = ANL_STAGE_FIRST; s <= ANL_STAGE_LAST; s++)
-		in += rec.stage_ns[s];
-	rec.stage_ns[ANL_STAGE_OTHER] = rec.latency_ns > in ? rec.latency_ns - in : 0;
-	rec.stage_count[ANL_STAGE_OTHER] = 1;
-	e->pending = false;
+	ev_take_stages(&rec, e);
 	anl_account_record(a, EST, t, &rec, e->win);
 }
 
