@@ -340,18 +340,32 @@ static enum anl_stage role_stage(enum anl_role role)
 	}
 }
 
-static void stage_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
-			enum anl_role role)
+/*
+ * The allocation a slow-path helper's entry or exit belongs to, marked slow:
+ * the open one, or one the excerpt began inside; NULL (an orphan, counted).
+ */
+static struct anl_frame *helper_frame(struct anl_ctx *a, struct anl_task *t,
+				      const struct prs_event *ev)
 {
 	struct anl_frame *f = top(t);
-	enum anl_stage st = role_stage(role);
 
 	if (!f && !(f = partial_open(a, t, ev))) {
 		a->an.orphan_calls++;
-		return;
+		return NULL;
 	}
 	f->did_something = true;
 	f->slow_helper = true;
+	return f;
+}
+
+static void stage_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
+			enum anl_role role)
+{
+	struct anl_frame *f = helper_frame(a, t, ev);
+	enum anl_stage st = role_stage(role);
+
+	if (!f)
+		return;
 	if (st == ANL_STAGE__COUNT)
 		return;		/* __alloc_pages_slowpath: slow, no stage of its own */
 	f->after_reclaim_left = 0;	/* the slow path moved on */
@@ -371,17 +385,13 @@ static void stage_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_
 static void stage_exit(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
 		       enum anl_role role)
 {
-	struct anl_frame *f = top(t);
+	struct anl_frame *f = helper_frame(a, t, ev);
 	enum anl_stage st = role_stage(role);
 	uint64_t dur = ev->kind == PRS_EV_FUNC_EXIT ? ev->u.fn.duration : PRS_NO_VALUE;
 	bool leaf, count = true;
 
-	if (!f && !(f = partial_open(a, t, ev))) {
-		a->an.orphan_calls++;
+	if (!f)
 		return;
-	}
-	f->did_something = true;
-	f->slow_helper = true;
 	if (st == ANL_STAGE__COUNT)
 		return;
 	leaf = f->stage_open[st] == 0;	/* a leaf line: no entry of its own */

@@ -172,15 +172,6 @@ static int td_rd16(struct td_walk *w, uint64_t pos, uint16_t *v, const char *wha
 	return 0;
 }
 
-static int td_rd32(struct td_walk *w, uint64_t pos, uint32_t *v, const char *what)
-{
-	if (td_need(w, pos, 4, what))
-		return -1;
-	memcpy(v, w->map + pos, 4);
-	if (w->swap)
-		*v = td_bswap32(*v);
-	return 0;
-}
 
 /* the u64 at @pos, known to be inside the file */
 static uint64_t td_peek64(const struct td_walk *w, uint64_t pos)
@@ -200,13 +191,20 @@ static uint32_t td_peek32(const struct td_walk *w, uint64_t pos)
 	return w->swap ? td_bswap32(v) : v;
 }
 
+/* the u32 / u64 at @pos, checked to be inside the file (one line naming @what if not) */
+static int td_rd32(struct td_walk *w, uint64_t pos, uint32_t *v, const char *what)
+{
+	if (td_need(w, pos, 4, what))
+		return -1;
+	*v = td_peek32(w, pos);
+	return 0;
+}
+
 static int td_rd64(struct td_walk *w, uint64_t pos, uint64_t *v, const char *what)
 {
 	if (td_need(w, pos, 8, what))
 		return -1;
-	memcpy(v, w->map + pos, 8);
-	if (w->swap)
-		*v = td_bswap64(*v);
+	*v = td_peek64(w, pos);
 	return 0;
 }
 
