@@ -19,6 +19,9 @@ if [ "$(id -u)" != 0 ] || [ -z "$TR" ] || [ ! -w "$TR/trace_marker" ]; then
 	echo "skip: record-host.sh needs root and a mounted, writable tracefs" >&2
 	exit 77
 fi
+# one record-host.sh at a time on this machine (worktrees, parallel make test): the tracefs state is shared
+exec 9>/tmp/allocscope-record-host.lock
+flock 9
 if [ -e "$TR/instances/allocscope" ]; then
 	echo "skip: record-host.sh: $TR/instances/allocscope exists (another record running?)" >&2
 	exit 77
