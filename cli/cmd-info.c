@@ -141,7 +141,8 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 	char b[3][32];
 
 	printf("%s\n", path);
-	printf("  format:       %s%s\n", prs_format_name(prs_format(r)),
+	printf("  format:       %s%s%s%s\n", prs_format_name(prs_format(r)),
+	       st->container ? ", in a " : "", st->container ? st->container : "",
 	       prs_compressed(r) ? " (zstd)" : "");
 	printf("  kernel:       %s\n", prs_kernel(r) ? prs_kernel(r) : "unknown");
 	if (prs_clock(r))
@@ -232,8 +233,14 @@ static void info_print_json(const char *path, struct prs_reader *r, const struct
 
 	printf("{\"path\":");
 	rpt_json_str(stdout, path);
-	printf(",\"format\":\"%s\",\"compressed\":%s,\"kernel\":",
+	printf(",\"format\":\"%s\",\"compressed\":%s,",
 	       prs_format_name(prs_format(r)), prs_compressed(r) ? "true" : "false");
+	if (st->container) {
+		printf("\"container\":");
+		rpt_json_str(stdout, st->container);
+		printf(",");
+	}
+	printf("\"kernel\":");
 	if (prs_kernel(r))
 		rpt_json_str(stdout, prs_kernel(r));
 	else

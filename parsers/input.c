@@ -106,6 +106,10 @@ struct prs_input {
 	bool			unterminated;	/* the last line returned had no '\n' */
 	bool			line_nul;	/* the last line returned holds a NUL */
 	const void		*line_aux;	/* line_fn's record of the last line, or NULL */
+
+	/* the text inside a container (unwrap.c); its bytes are read into scratch first */
+	struct prs_unwrap	uw;
+	char			*scratch;	/* PRS_CHUNK_SIZE, once a container is seen */
 };
 
 #define NO_NUL	SIZE_MAX
@@ -195,20 +199,111 @@ bool prs_input_is_zstd(const struct prs_input *in)
 	return in->zstd;
 }
 
-/* Append at least one byte to buf[end..], or set eof.  <0 on error. */
-static int prs_fill_plain(struct prs_input *in, size_t room)
+const struct prs_unwrap *prs_input_unwrap(const struct prs_input *in)
+{
+	return &in->uw;
+}
+
+/* read() up to room bytes of a plain file into dst; as zs_decompress(). */
+static int plain_read(struct prs_input *in, char *dst, size_t room, size_t *got, bool *eof)
 {
 	ssize_t n;
 
 	do {
-		n = read(in->fd, in->buf + in->end, room);
+		n = read(in->fd, dst, room);
 	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return prs_fail(in->r, PRS_EIO, false, in->buf_off + in->end,
-				"%s", strerror(errno));
-	if (n == 0)
+	if (n < 0) {
+		in->zerr.code = PRS_EIO;
+		in->zerr.off = (uint64_t)lseek(in->fd, 0, SEEK_CUR);
+		snprintf(in->zerr.msg, sizeof(in->zerr.msg), "%s", strerror(errno));
+		return -1;
+	}
+	*got = (size_t)n;
+	*eof = n == 0;
+	return 0;
+}
+
+static int zs_decompress(struct prs_input *in, char *dst, size_t room, size_t *got, bool *eof);
+
+static int raw_read(struct prs_input *in, char *dst, size_t room, size_t *got, bool *eof)
+{
+	return in->zstd ? zs_decompress(in, dst, room, got, eof) : plain_read(in, dst, room, got, eof);
+}
+
+/* 0, or -1 with in->zerr: the JSON string holds an escape JSON has not */
+static int in_unwrap_ok(struct prs_input *in)
+{
+	if (!in->uw.bad_escapes)
+		return 0;
+	in->zerr.code = PRS_ECORRUPT;
+	in->zerr.off = in->uw.bad_escape_at;
+	snprintf(in->zerr.msg, sizeof(in->zerr.msg),
+		 "an escape JSON does not have, in the systemTraceEvents string");
+	return -1;
+}
+
+/*
+ * The file's bytes (plain or decompressed) through the container filter:
+ * up to room bytes of text into dst.  0 with *got > 0, or *got == 0 and
+ * *eof at the end; -1 with the error in in->zerr.  The decompression
+ * thread runs it for zstd, the reader for a plain file.
+ */
+static int in_read(struct prs_input *in, char *dst, size_t room, size_t *got, bool *eof)
+{
+	struct prs_unwrap *u = &in->uw;
+
+	if (u->kind == PRS_WRAP_NONE)
+		return raw_read(in, dst, room, got, eof);
+	if (u->kind == PRS_WRAP_UNKNOWN) {
+		size_t n = 0, text = 0;
+
+		/* no state carried over yet: the filter may work in place, once it
+		 * sees enough bytes past the white space to tell the kind */
+		do {
+			size_t k;
+
+			if (raw_read(in, dst + n, room - n, &k, eof) < 0)
+				return -1;
+			for (size_t j = n; j < n + k; j++)
+				text += !(dst[j] == ' ' || dst[j] == '\t' || dst[j] == '\n' || dst[j] == '\r');
+			n += k;
+		} while (!*eof && text > 0 && text < PRS_UNWRAP_SNIFF && n < room);
+		*got = prs_unwrap(u, dst, n, *eof, dst);
+		if (u->kind == PRS_WRAP_UNKNOWN || u->kind == PRS_WRAP_NONE || *got > 0 || *eof)
+			return in_unwrap_ok(in);
+	}
+	if (!in->scratch && !(in->scratch = malloc(PRS_CHUNK_SIZE))) {
+		in->zerr = (struct prs_zerr){ .code = PRS_ENOMEM, .msg = "out of memory" };
+		return -1;
+	}
+	if (room <= PRS_UNWRAP_SLACK) {	/* the callers always leave a chunk's room */
+		in->zerr = (struct prs_zerr){ .code = PRS_ELIMIT, .msg = "no room for a container's text" };
+		return -1;
+	}
+	room -= PRS_UNWRAP_SLACK;
+	if (room > PRS_CHUNK_SIZE)
+		room = PRS_CHUNK_SIZE;
+	do {	/* until some text comes, or the end: a page's script is dropped whole */
+		size_t n;
+
+		if (raw_read(in, in->scratch, room, &n, eof) < 0)
+			return -1;
+		*got = prs_unwrap(u, in->scratch, n, *eof, dst);
+	} while (*got == 0 && !*eof && !u->bad_escapes);
+	return in_unwrap_ok(in);
+}
+
+/* Append at least one byte to buf[end..], or set eof.  <0 on error. */
+static int prs_fill_src(struct prs_input *in, size_t room)
+{
+	size_t got = 0;
+	bool eof;
+
+	if (in_read(in, in->buf + in->end, room, &got, &eof) < 0)
+		return prs_fail(in->r, in->zerr.code, false, in->zerr.off, "%s", in->zerr.msg);
+	in->end += got;
+	if (eof)
 		in->eof = true;
-	in->end += (size_t)n;
 	return 0;
 }
 
@@ -322,7 +417,7 @@ static void zs_fill_block(struct prs_input *in, struct prs_zblock *b, size_t *ca
 			b->eof = true;
 			break;
 		}
-		if (zs_decompress(in, b->data + len, PRS_ZBLOCK_CAP - 1 - len, &got, &eof) < 0) {
+		if (in_read(in, b->data + len, PRS_ZBLOCK_CAP - 1 - len, &got, &eof) < 0) {
 			b->failed = true;
 			break;
 		}
@@ -455,6 +550,19 @@ static void zs_stop(struct prs_input *in)
 	in->ring = NULL;
 }
 
+/*
+ * The end of the input: 0, or a cut-short error when it ends inside a
+ * container's trace text (no "</script>", or the JSON string unclosed).
+ */
+static int in_end(struct prs_input *in)
+{
+	if (!prs_unwrap_in_block(&in->uw))
+		return 0;
+	return prs_fail(in->r, PRS_ECUT, true, in->lineno,
+			"the file ends inside the trace text of its %s: cut short",
+			prs_unwrap_name(in->uw.kind));
+}
+
 /* prs_input_getline() on the thread's blocks: no copy, no search. */
 static int zs_getline(struct prs_input *in, char **line, size_t *len)
 {
@@ -502,25 +610,12 @@ static int zs_getline(struct prs_input *in, char **line, size_t *len)
 					"line longer than %u bytes", PRS_MAX_LINE);
 		if (b->eof) {
 			in->eof = true;
-			return 0;
+			return in_end(in);
 		}
 		/* the lines handed out of it are no longer in use: its slot is free */
 		z->cur = NULL;
 		prs_handoff_release(&z->h);
 	}
-}
-
-static int prs_fill_zstd(struct prs_input *in, size_t room)
-{
-	size_t got = 0;
-	bool eof;
-
-	if (zs_decompress(in, in->buf + in->end, room, &got, &eof) < 0)
-		return prs_fail(in->r, in->zerr.code, false, in->zerr.off, "%s", in->zerr.msg);
-	in->end += got;
-	if (eof)
-		in->eof = true;
-	return 0;
 }
 
 /* The first NUL in buf[from, end), or NO_NUL. */
@@ -553,7 +648,7 @@ static int prs_fill(struct prs_input *in)
 	if (room == 0)
 		return 0;
 	old_end = in->end;
-	ret = in->zstd ? prs_fill_zstd(in, room) : prs_fill_plain(in, room);
+	ret = prs_fill_src(in, room);
 	if (ret == 0 && in->nul_at == NO_NUL)
 		in->nul_at = prs_find_nul(in, old_end);
 	return ret;
@@ -564,7 +659,7 @@ int prs_input_getline(struct prs_input *in, char **line, size_t *len)
 	size_t scanned = 0;	/* bytes of the current line already searched */
 
 	if (in->ring)
-		return in->eof ? 0 : zs_getline(in, line, len);
+		return in->eof ? in_end(in) : zs_getline(in, line, len);
 
 	for (;;) {
 		char *p = in->buf + in->start;
@@ -592,7 +687,7 @@ int prs_input_getline(struct prs_input *in, char **line, size_t *len)
 			return 1;
 		}
 		if (in->eof)
-			return 0;
+			return in_end(in);
 		if (avail > PRS_MAX_LINE)
 			goto toolong;
 		scanned = avail;
@@ -652,6 +747,7 @@ void prs_input_close(struct prs_input *in)
 	if (in->zds)
 		ZSTD_freeDStream(in->zds);
 	free(in->zbuf);
+	free(in->scratch);
 	free(in->buf);
 	free(in);
 }

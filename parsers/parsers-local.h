@@ -57,11 +57,53 @@ static inline uint32_t prs_hash(const char *s, size_t len)
 	return (uint32_t)h;
 }
 
+/*
+ * The text trace inside a container (unwrap.c): a systrace HTML page's
+ * ftrace text blocks, a JSON trace's "systemTraceEvents" string.  A byte
+ * filter: prs_unwrap() writes what src holds of the trace to dst (at most
+ * n + PRS_UNWRAP_SLACK bytes; dst == src is fine on the first call, whose
+ * output never runs ahead of its input) and drops the rest.  The kind is
+ * told by the first bytes that are not white space: the call that meets
+ * them must hold PRS_UNWRAP_SNIFF bytes from there on, or the input's end.
+ */
+enum prs_wrap { PRS_WRAP_UNKNOWN = 0, PRS_WRAP_NONE, PRS_WRAP_HTML, PRS_WRAP_JSON };
+
+#define PRS_UNWRAP_MAX_INDENT	256	/* spaces before a text block's first byte, kept */
+#define PRS_UNWRAP_SLACK	(PRS_UNWRAP_MAX_INDENT + 16)
+#define PRS_UNWRAP_SNIFF	16
+#define UW_KEY_NONE		((size_t)-1)
+
+struct prs_unwrap {
+	enum prs_wrap	kind;
+	int		state;
+	size_t		match;		/* bytes of the pattern matched so far */
+	char		held[16];	/* text bytes that may begin "</script>" */
+	size_t		pending_sp;	/* indentation before a block's first byte */
+	size_t		col;		/* bytes written since the last '\n' */
+	unsigned	text_blocks, skipped_blocks;
+	/* JSON */
+	unsigned	depth;
+	bool		esc, want_key, value_next, key_match, bad_value;
+	bool		trace_events;	/* a top-level "traceEvents": a trace, of user space */
+	char		key[24];	/* the top-level key being read */
+	size_t		key_len;	/* bytes of it, or UW_KEY_NONE (too long, escaped) */
+	unsigned	hex_left, cp;
+	uint64_t	bad_escapes;	/* "\q", "\u12x": no JSON string */
+	uint64_t	bad_escape_at;	/* offset of the first (decompressed) */
+	uint64_t	consumed;	/* bytes of input seen */
+};
+
+size_t prs_unwrap(struct prs_unwrap *u, const char *src, size_t n, bool eof, char *dst);
+bool prs_unwrap_in_block(const struct prs_unwrap *u);	/* inside the trace text now */
+const char *prs_unwrap_name(enum prs_wrap kind);	/* NULL for no container */
+
 /* A byte source: a plain file or a zstd stream, with a bounded line reader. */
 struct prs_input;
 
 int  prs_input_open(struct prs_reader *r, struct prs_input **out);
 bool prs_input_is_zstd(const struct prs_input *in);
+/* The container the text came out of, once the first line was read (NULL: none). */
+const struct prs_unwrap *prs_input_unwrap(const struct prs_input *in);
 /*
  * Next line without its '\n' (a trailing '\r' is removed too), NUL-terminated
  * in place.  1: line and len set; 0: end of input; <0: error (prs_fail() done).

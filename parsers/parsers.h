@@ -254,6 +254,8 @@ struct prs_stats {
 	bool		cut;
 	bool		cut_line;
 	uint64_t	cut_at;
+	const char	*container;		/* text: the file it came out of ("systrace HTML",
+						 * "JSON systemTraceEvents"), or NULL: the file is the text */
 	const struct prs_name_count *names;	/* events per name, in first-seen order */
 	size_t		nr_names;
 };

@@ -1301,6 +1301,30 @@ static int txt_open_fail(struct prs_reader *r, struct txt *t, int ret)
 }
 
 /*
+ * A systrace page or JSON trace without trace text: say so, not "an empty
+ * trace" (the page's lines were all dropped as not trace text).
+ */
+static int txt_container_empty(struct prs_reader *r, struct prs_input *in)
+{
+	const struct prs_unwrap *u = prs_input_unwrap(in);
+
+	if (u->text_blocks > 0)
+		return 0;
+	if (u->kind == PRS_WRAP_HTML)
+		return prs_fail_file(r, PRS_EFORMAT, "an HTML page without systrace's ftrace text "
+				     "(<script class=\"trace-data\"> holding text): no kernel trace in it%s",
+				     u->skipped_blocks ? " (only JSON trace data)" : "");
+	if (u->kind == PRS_WRAP_JSON && !u->trace_events && !u->bad_value)
+		return prs_fail_file(r, PRS_EFORMAT, "JSON, but no trace: neither \"systemTraceEvents\" "
+				     "(kernel text) nor \"traceEvents\"");
+	if (u->kind == PRS_WRAP_JSON)
+		return prs_fail_file(r, PRS_EFORMAT, "a JSON trace without a \"systemTraceEvents\" "
+				     "string%s: no kernel trace in it (user-space trace events only)",
+				     u->bad_value ? " (it is there, but not a string)" : "");
+	return 0;
+}
+
+/*
  * Which format: "# tracer: function_graph" or a function_graph line shape
  * -> function_graph; "cpus=N" / "version = N" -> trace-cmd report; a
  * TASK [CPU] TS: EVENT: line -> tracefs or perf script text.
@@ -1338,7 +1362,11 @@ int prs_text_open(struct prs_reader *r, struct prs_input *in)
 			ret = txt_end(r, t, ret);
 			return txt_open_fail(r, t, ret);
 		}
+		r->stats.container = prs_unwrap_name(prs_input_unwrap(in)->kind);
 		if (ret == 0) {
+			ret = txt_container_empty(r, in);
+			if (ret < 0)
+				return txt_open_fail(r, t, ret);
 			if (r->stats.lines == 0)
 				return txt_open_fail(r, t, prs_fail_file(r, PRS_EEMPTY,
 						"no text in the file"));

@@ -909,6 +909,8 @@ int rpt_html(const struct rpt_input *in, const struct rpt_timeline *tl, FILE *f)
 	if (in->format) {
 		fprintf(f, " (");
 		rpt_html_str(f, in->format);
+		rpt_html_str(f, rpt_container_in(in));
+		rpt_html_str(f, rpt_container(in));
 		fprintf(f, ")");
 	}
 	fprintf(f, " &middot; mode <b>%s</b> ", anl_mode_name(m->mode));

@@ -76,6 +76,10 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	rpt_json_str(f, in->trace_path);
 	fprintf(f, ", \"format\": ");
 	rpt_json_str(f, in->format);
+	if (in->pstats && in->pstats->container) {	/* the text came out of a systrace page or JSON */
+		fprintf(f, ", \"container\": ");
+		rpt_json_str(f, in->pstats->container);
+	}
 	/* the capture's identity: compare and merge refuse the same capture twice */
 	fprintf(f, ", ");
 	jcontent(f, &in->content);

@@ -29,6 +29,16 @@ static inline const char *rpt_sgr(const struct rpt_input *in, const char *code)
 {
 	return in->color ? code : "";
 }
+/* The container a text trace came out of ("systrace HTML"), or "". */
+static inline const char *rpt_container(const struct rpt_input *in)
+{
+	return in->pstats && in->pstats->container ? in->pstats->container : "";
+}
+/* ", in a " before rpt_container(), or "". */
+static inline const char *rpt_container_in(const struct rpt_input *in)
+{
+	return *rpt_container(in) ? ", in a " : "";
+}
 /* Text with &<>" escaped for HTML. */
 void rpt_html_str(FILE *f, const char *s);
 /*

@@ -244,6 +244,23 @@ void rpt_stalls_context_span(struct rpt_stalls *st, const struct anl_span *sp)
 
 /* ---- rendering ---------------------------------------------------------- */
 
+/* kswapd's run time comes from sched_switch; wake/sleep alone tell only when it was awake */
+static bool kswapd_runs_known(const struct rpt_input *in)
+{
+	const char *src = in->model->kswapd_source;
+
+	return src && strncmp(src, "sched_switch", 12) == 0;
+}
+
+static const char *kswapd_runs_why(const struct rpt_input *in)
+{
+	const char *src = in->model->kswapd_source;
+
+	if (src && strncmp(src, "not measured", 12) == 0)
+		return "its runs are out of time order: not measured";
+	return "no sched_switch: its run time is not in the trace";
+}
+
 static const char *fmt_ts(char *buf, size_t len, uint64_t ts)
 {
 	snprintf(buf, len, "%" PRIu64 ".%06" PRIu64, ts / 1000000000u, ts % 1000000000u / 1000u);
@@ -347,9 +364,10 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 	const char *bold = rpt_sgr(in, RPT_SGR_BOLD), *off = rpt_sgr(in, RPT_SGR_RESET);
 	char b[4][96], line[512];
 
-	fprintf(f, "%sallocscope stalls:%s %s%s%s%s\n", bold, off,
+	fprintf(f, "%sallocscope stalls:%s %s%s%s%s%s%s\n", bold, off,
 		in->trace_path ? in->trace_path : "-", in->format ? " (" : "",
-		in->format ? in->format : "", in->format ? ")" : "");
+		in->format ? in->format : "", rpt_container_in(in), rpt_container(in),
+		in->format ? ")" : "");
 	snprintf(line, sizeof(line), "mode     %s%s", anl_mode_name(m->mode),
 		 m->episodes ? " (tracepoints only, no mm_page_alloc): stalling slow paths; a slow path "
 		 "is a stall episode, its first .. last stage event (inferred: docs/episodes.md)" :
@@ -438,7 +456,10 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		if (explain(line, sizeof(line), r))
 			rpt_put_wrapped(f, 8, line);
 		o = (size_t)snprintf(line, sizeof(line), "meanwhile: ");
-		if (st->any_kswapd_span)
+		if (st->any_kswapd_span && !kswapd_runs_known(in))
+			o += (size_t)snprintf(line + o, sizeof(line) - o, "kswapd %s (%s); ",
+					      s->kswapd_awake ? "awake" : "asleep", kswapd_runs_why(in));
+		else if (st->any_kswapd_span)
 			o += (size_t)snprintf(line + o, sizeof(line) - o, "kswapd ran %s (%.0f%%)%s; ",
 					      rpt_fmt_ns(b[0], 96, s->kswapd_run_ns),
 					      r->latency_ns ? 100.0 * (double)s->kswapd_run_ns /
@@ -527,7 +548,9 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			r->flags & ANL_REC_EPISODE ? "true" : "false", r->retry_rounds, r->retry_loops_max,
 			r->flags & ANL_REC_RETRIES_OUT ? "true" : "false", r->compact_retries,
 			r->slab_calls, r->slab_ns, r->throttles, r->throttle_ns);
-		if (st->any_kswapd_span)
+		if (st->any_kswapd_span && !kswapd_runs_known(in))
+			fprintf(f, "null, \"kswapd_awake\": %s", s->kswapd_awake ? "true" : "false");
+		else if (st->any_kswapd_span)
 			fprintf(f, "%" PRIu64 ", \"kswapd_awake\": %s", s->kswapd_run_ns,
 				s->kswapd_awake ? "true" : "false");
 		else

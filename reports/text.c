@@ -377,9 +377,10 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 	struct nums n = { .i = 0 };
 	char b[24];
 
-	fprintf(f, "%sallocscope analyze:%s %s%s%s%s\n", rpt_sgr(in, RPT_SGR_BOLD), off,
+	fprintf(f, "%sallocscope analyze:%s %s%s%s%s%s%s\n", rpt_sgr(in, RPT_SGR_BOLD), off,
 		in->trace_path ? in->trace_path : "-", in->format ? " (" : "",
-		in->format ? in->format : "", in->format ? ")" : "");
+		in->format ? in->format : "", rpt_container_in(in), rpt_container(in),
+		in->format ? ")" : "");
 	fprintf(f, "  mode        %s (%s)%s\n", anl_mode_name(m->mode), mode_words(m->mode),
 		m->mode_forced ? ", forced with -m" : ", detected");
 	if (m->mode != ANL_MODE_EVENTS && !m->slow_path_exact)

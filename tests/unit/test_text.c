@@ -16,6 +16,7 @@
 
 #include "parsers.h"
 #include "text-local.h"	/* txt_parse_ts, txt_parse_num */
+#include "parsers-local.h"	/* prs_unwrap */
 
 #define MAXEV 64
 
@@ -1294,6 +1295,73 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* ---- containers: systrace HTML, JSON systemTraceEvents ------------------ */
+
+/* src through prs_unwrap() in pieces of @piece bytes (0: whole) into out. */
+static size_t unwrap_pieces(const char *src, size_t n, size_t piece, char *out)
+{
+	struct prs_unwrap u = { 0 };
+	size_t o = 0, i = 0;
+
+	if (piece == 0)
+		piece = n;
+	do {
+		/* the call that tells the kind sees 16 bytes past white space (prs_unwrap()) */
+		size_t want = i == 0 && piece < 32 ? 32 : piece, k = n - i < want ? n - i : want;
+
+		o += prs_unwrap(&u, src + i, k, i + k == n, out + o);
+		i += k;
+	} while (i < n);
+	out[o] = '\0';
+	return o;
+}
+
+static void check_unwrap(const char *src, const char *want)
+{
+	size_t n = strlen(src);
+	char *whole = malloc(n + PRS_UNWRAP_SLACK + 1), *bits = malloc(2 * n + PRS_UNWRAP_SLACK + 1);
+
+	assert_non_null(whole);
+	assert_non_null(bits);
+	unwrap_pieces(src, n, 0, whole);
+	assert_string_equal(whole, want);
+	/* the same text whatever the chunk boundaries: held-back "</scr", escapes cut in two */
+	for (size_t piece = 1; piece <= 11; piece++) {
+		unwrap_pieces(src, n, piece, bits);
+		assert_string_equal(bits, want);
+	}
+	free(whole);
+	free(bits);
+}
+
+static void test_unwrap(void **state)
+{
+	(void)state;
+	/* a page: the text block keeps its lines and their numbers; a JSON block is dropped */
+	check_unwrap("<!DOCTYPE html>\n<html><script>var x = '</script>';</script>\n"
+		     "<script class=\"trace-data\" type=\"application/json\">\n{\"a\":\"</scr\"}\n</script>\n"
+		     "  <script class=\"trace-data\" type=\"application/text\">\n"
+		     "# tracer: nop\n"
+		     "<idle>-0 [000] 1.0: print: </scr </SCRIPt </div>\n"
+		     "          sh-1 [001] 2.0: x: y\n"
+		     "  </SCRIPT>\n</html>\n",
+		     "\n\n\n\n\n\n# tracer: nop\n<idle>-0 [000] 1.0: print: </scr </SCRIPt </div>\n"
+		     "          sh-1 [001] 2.0: x: y\n  \n\n");
+	/* text on the tag's own line, indentation kept, a page without a last line break */
+	check_unwrap("<html><script class=\"trace-data\">   a-1 [0] 1.0: e: f\n</script></html>",
+		     "   a-1 [0] 1.0: e: f\n");
+	/* ... and one cut inside its text's last line: the line gets its break */
+	check_unwrap("<html><script class=\"trace-data\">a-1 [0] 1.0: e: f</script>",
+		     "a-1 [0] 1.0: e: f\n");
+	/* JSON: only the top-level systemTraceEvents string, unescaped */
+	check_unwrap("{\"traceEvents\": [{\"systemTraceEvents\": \"no\", \"k\": \"\\\"}\"}],\n"
+		     " \"systemTraceEvents\" : \"# t\\n\\u00e9-1 [0] 1.0: e: \\\"q\\\" \\\\ \\/\\n\", \"x\": 1}",
+		     "# t\n\xc3\xa9-1 [0] 1.0: e: \"q\" \\ /\n\n");
+	/* not a container: passed through untouched */
+	check_unwrap("  <idle>-0 [000] 1.0: e: f\n", "  <idle>-0 [000] 1.0: e: f\n");
+	check_unwrap("\n\n# tracer: nop\n", "\n\n# tracer: nop\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1326,6 +1394,7 @@ int main(void)
 		cmocka_unit_test(test_not_a_trace),
 		cmocka_unit_test(test_real_kprobe),
 		cmocka_unit_test(test_real_fgraph),
+		cmocka_unit_test(test_unwrap),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
