@@ -141,8 +141,12 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 	char b[3][32];
 
 	printf("%s\n", path);
-	printf("  format:       %s%s\n", prs_format_name(prs_format(r)),
-	       prs_compressed(r) ? " (zstd)" : "");
+	if (prs_container(r))
+		printf("  format:       %s (read from %s)\n", prs_format_name(prs_format(r)),
+		       prs_container(r));
+	else
+		printf("  format:       %s%s\n", prs_format_name(prs_format(r)),
+		       prs_compressed(r) ? " (zstd)" : "");
 	printf("  kernel:       %s\n", prs_kernel(r) ? prs_kernel(r) : "unknown");
 	if (prs_clock(r))
 		printf("  clock:        %s\n", prs_clock(r));
@@ -186,7 +190,7 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 		printf("  ring buffer:  %s overrun, %s dropped (the kernel's per-CPU stats in the file)\n",
 		       cli_count(b[0], sizeof(b[0]), st->overrun_reported),
 		       cli_count(b[1], sizeof(b[1]), st->dropped_reported));
-	if (prs_format(r) != PRS_FMT_TRACE_DAT)
+	if (prs_format(r) != PRS_FMT_TRACE_DAT && prs_format(r) != PRS_FMT_PERFETTO)
 		printf("  lines:        %s (%s not events, %s undecodable)\n",
 		       cli_count(b[0], sizeof(b[0]), st->lines), cli_count(b[1], sizeof(b[1]), st->skipped_lines),
 		       cli_count(b[2], sizeof(b[2]), st->bad_lines));
@@ -232,8 +236,13 @@ static void info_print_json(const char *path, struct prs_reader *r, const struct
 
 	printf("{\"path\":");
 	rpt_json_str(stdout, path);
-	printf(",\"format\":\"%s\",\"compressed\":%s,\"kernel\":",
+	printf(",\"format\":\"%s\",\"compressed\":%s",
 	       prs_format_name(prs_format(r)), prs_compressed(r) ? "true" : "false");
+	if (prs_container(r)) {
+		printf(",\"container\":");
+		rpt_json_str(stdout, prs_container(r));
+	}
+	printf(",\"kernel\":");
 	if (prs_kernel(r))
 		rpt_json_str(stdout, prs_kernel(r));
 	else
