@@ -110,7 +110,15 @@ struct pf_pid {
 	int32_t		pid;		/* 0: empty slot (pid 0 lives in pid0) */
 	int32_t		tgid;
 	const char	*comm;		/* interned */
+	uint8_t		prio;		/* where comm came from: NAME_SWITCH < NAME_TASK */
 };
+
+/*
+ * A task's name, as trace_processor ranks them: process_tree and the task
+ * events (task_newtask, task_rename) over sched_switch's comms, which only
+ * name a task nothing else named.
+ */
+enum { NAME_NONE, NAME_SWITCH, NAME_TASK };
 
 struct pf_ksym {
 	uint64_t	key;		/* iid; 0: empty */
@@ -231,7 +239,8 @@ static struct pf_pid *pid_slot(struct pf *pf, int32_t pid, bool add)
 	return &pf->pids[i];
 }
 
-static void pid_name(struct prs_reader *r, struct pf *pf, int32_t pid, const char *s, size_t len)
+static void pid_name(struct prs_reader *r, struct pf *pf, int32_t pid, const char *s, size_t len,
+		     uint8_t prio)
 {
 	struct pf_pid *p;
 
@@ -240,8 +249,11 @@ static void pid_name(struct prs_reader *r, struct pf *pf, int32_t pid, const cha
 	if (!len || len > 255)
 		return;
 	p = pid_slot(pf, pid, true);
-	if (p && (!p->comm || strncmp(p->comm, s, len) || p->comm[len]))
+	if (!p || p->prio > prio)
+		return;
+	if (!p->comm || strncmp(p->comm, s, len) || p->comm[len])
 		p->comm = prs_intern(r, s, len);
+	p->prio = prio;
 }
 
 static void pid_tgid(struct pf *pf, int32_t pid, int32_t tgid)
@@ -714,7 +726,7 @@ static int task_names(struct prs_reader *r, struct pf *pf, uint32_t id, struct p
 	if (ret < 0)
 		return pf_damaged(r, pf, m.p, "ftrace event", why);
 	if (pid > 0 && s)
-		pid_name(r, pf, pid, (const char *)s, len);
+		pid_name(r, pf, pid, (const char *)s, len, NAME_TASK);
 	return 0;
 }
 
@@ -1032,9 +1044,11 @@ static int decode_event(struct prs_reader *r, struct pf *pf, struct pf_cpuq *q, 
 	}
 	if (ev->kind == PRS_EV_SCHED_SWITCH) {
 		if (ev->u.sw.prev_pid > 0 && ev->u.sw.prev_comm[0])
-			pid_name(r, pf, ev->u.sw.prev_pid, ev->u.sw.prev_comm, strlen(ev->u.sw.prev_comm));
+			pid_name(r, pf, ev->u.sw.prev_pid, ev->u.sw.prev_comm, strlen(ev->u.sw.prev_comm),
+				 NAME_SWITCH);
 		if (ev->u.sw.next_pid > 0 && ev->u.sw.next_comm[0])
-			pid_name(r, pf, ev->u.sw.next_pid, ev->u.sw.next_comm, strlen(ev->u.sw.next_comm));
+			pid_name(r, pf, ev->u.sw.next_pid, ev->u.sw.next_comm, strlen(ev->u.sw.next_comm),
+				 NAME_SWITCH);
 		q->cur_pid = ev->u.sw.next_pid;
 	}
 	return 0;
@@ -1173,7 +1187,8 @@ static int push_compact_switch(struct prs_reader *r, struct pf *pf, struct pf_cp
 	if (c->comm < nitab) {
 		ev->u.sw.next_comm = pf->itab[c->comm];
 		if (c->next_pid > 0)
-			pid_name(r, pf, c->next_pid, ev->u.sw.next_comm, strlen(ev->u.sw.next_comm));
+			pid_name(r, pf, c->next_pid, ev->u.sw.next_comm, strlen(ev->u.sw.next_comm),
+				 NAME_SWITCH);
 	} else {
 		r->stats.bad_fields++;
 	}
@@ -1372,8 +1387,9 @@ static int process_tree(struct prs_reader *r, struct pf *pf, struct pb m)
 			continue;
 		if (f.id == 1)
 			tgid = id;
-		if (name && (f.id == 2 || !pid_slot(pf, id, false) || !pid_slot(pf, id, false)->comm))
-			pid_name(r, pf, id, (const char *)name, len);
+		if (name && (f.id == 2 || !pid_slot(pf, id, false) ||
+			     pid_slot(pf, id, false)->prio < NAME_TASK))
+			pid_name(r, pf, id, (const char *)name, len, NAME_TASK);
 		if (tgid > 0)
 			pid_tgid(pf, id, tgid);
 	}
