@@ -16,8 +16,8 @@
 
 /* ---- limits -------------------------------------------------------------- */
 
-#define PF_MAX_PACKET		(64u << 20)	/* one TracePacket (Perfetto's chunks are KBs) */
-#define PF_MAX_INFLATED		(64u << 20)	/* one compressed_packets, decompressed */
+#define PF_MAX_PACKET		(16u << 20)	/* one TracePacket (traced_probes' are KBs) */
+#define PF_MAX_INFLATED		(32u << 20)	/* one compressed_packets, decompressed (upstream: < 512 KB in) */
 #define PF_BOMB_FLOOR		(16u << 20)	/* a whole-file gzip: past this much output ... */
 #define PF_BOMB_RATIO		1000u		/* ... expanding more than this is a bomb */
 #define PF_MAX_QUEUED		(128u * 1024)	/* events held back for the time merge */

@@ -644,8 +644,8 @@ int pf_inflate_all(const uint8_t *src, size_t len, uint8_t **out, size_t *cap, s
 		z.avail_out = (uInt)(*cap - done);
 		zr = inflate(&z, Z_NO_FLUSH);
 		done = *cap - z.avail_out;
-		if (done > limit) {
-			*why = "compressed packets expand beyond the 64 MiB limit: a decompression bomb";
+		if (done >= limit) {
+			*why = "compressed packets expand beyond the 32 MiB limit: a decompression bomb";
 			ret = -PRS_ELIMIT;
 			break;
 		}
@@ -694,8 +694,8 @@ int pf_unzstd_all(const uint8_t *src, size_t len, uint8_t **out, size_t *cap, si
 			ret = -PRS_ECORRUPT;
 			break;
 		}
-		if (done > limit) {
-			*why = "zstd compressed packets expand beyond the 64 MiB limit: a decompression bomb";
+		if (done >= limit) {
+			*why = "zstd compressed packets expand beyond the 32 MiB limit: a decompression bomb";
 			ret = -PRS_ELIMIT;
 			break;
 		}

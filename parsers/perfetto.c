@@ -166,7 +166,8 @@ struct pf {
 	uint64_t		overrun[2], dropped[2];
 	bool			stats_phase[2];
 
-	const char		*lost_name, *waking_name, *kprobe_name;
+	const char		*lost_name;
+	char			where_note[64];	/* offsets are in the decompressed trace: which */
 	char			*text;
 	size_t			text_cap;
 	uint64_t		packets;
@@ -192,9 +193,10 @@ static int pf_damaged(struct prs_reader *r, struct pf *pf, const uint8_t *at, co
 
 	if (b && b->inflated)
 		return prs_fail(r, PRS_ECORRUPT, false, pf_where(pf, at), "%s: %s (at byte %llu of "
-				"the decompressed packets)", what, why,
-				(unsigned long long)(at - b->data));
-	return prs_fail(r, PRS_ECORRUPT, false, pf_where(pf, at), "%s: %s", what, why);
+				"the decompressed packets)%s", what, why,
+				(unsigned long long)(at - b->data), pf->where_note);
+	return prs_fail(r, PRS_ECORRUPT, false, pf_where(pf, at), "%s: %s%s", what, why,
+			pf->where_note);
 }
 
 /* ---- tables: task names, kernel symbols, event names ---------------------- */
@@ -1529,7 +1531,7 @@ static int compressed(struct prs_reader *r, struct pf *pf, struct pb m, bool zst
 		blob_put(pf, b);
 		if (ret == -PRS_ENOMEM)
 			return ret;
-		return prs_fail(r, -ret, false, at, "%s", why);
+		return prs_fail(r, -ret, false, at, "%s%s", why, pf->where_note);
 	}
 	b->len = len;
 	b->inflated = true;
@@ -1660,8 +1662,7 @@ static int stream_varint(struct prs_reader *r, struct pf *pf, uint64_t *v)
 static int cut_at(struct prs_reader *r, struct pf *pf, uint64_t at, const char *what)
 {
 	pf->eof = true;
-	prs_fail(r, PRS_ECUT, false, at, "the file ends inside %s: the events before it were read",
-		 what);
+	prs_fail(r, PRS_ECUT, false, at, "the file ends inside %s%s", what, pf->where_note);
 	/* the error is handed out after the queued events */
 	pf->end_ret = r->err;
 	r->err = 0;
@@ -1688,7 +1689,8 @@ static int read_packet(struct prs_reader *r, struct pf *pf)
 	if ((tag >> 3) == 0 || (tag & 7) != PB_LEN) {
 		/* Trace holds only length-delimited packets: anything else is damage */
 		return prs_fail(r, PRS_ECORRUPT, false, at, "not a trace packet (field %llu, wire "
-				"type %llu)", (unsigned long long)(tag >> 3), (unsigned long long)(tag & 7));
+				"type %llu)%s", (unsigned long long)(tag >> 3), (unsigned long long)(tag & 7),
+				pf->where_note);
 	}
 	ret = stream_varint(r, pf, &len);
 	if (ret < 0)
@@ -1696,8 +1698,8 @@ static int read_packet(struct prs_reader *r, struct pf *pf)
 	if (!ret)
 		return cut_at(r, pf, at, "a packet's length");
 	if (len > PF_MAX_PACKET)
-		return prs_fail(r, PRS_ELIMIT, false, at, "packet of %llu bytes, beyond the %u MiB limit",
-				(unsigned long long)len, PF_MAX_PACKET >> 20);
+		return prs_fail(r, PRS_ELIMIT, false, at, "packet of %llu bytes, beyond the %u MiB "
+				"limit%s", (unsigned long long)len, PF_MAX_PACKET >> 20, pf->where_note);
 	if ((tag >> 3) != 1) {
 		ret = pf_in_skip(r, pf->in, len);
 		return ret == 1 ? cut_at(r, pf, at, "an unknown field") : ret;
@@ -1734,8 +1736,11 @@ static int pf_next(struct prs_reader *r, struct prs_event *ev)
 		int ret;
 
 		if (!rec) {
-			if (pf->eof)
+			if (pf->eof) {
+				if (pf->end_ret)
+					r->err = pf->end_ret;	/* the cut, now that its events are out */
 				return pf->end_ret;
+			}
 			ret = read_packet(r, pf);
 			if (ret < 0)
 				return ret;
@@ -1746,9 +1751,9 @@ static int pf_next(struct prs_reader *r, struct prs_event *ev)
 		*ev = rec->ev;
 		if (rec->blob) {
 			/* a marker's text: NUL-terminated, without its trailing newline */
-			size_t len = ev->u.print.len;
+			size_t len = strnlen(ev->u.print.text, ev->u.print.len);
 
-			while (len && (ev->u.print.text[len - 1] == '\n' || ev->u.print.text[len - 1] == '\0'))
+			while (len && ev->u.print.text[len - 1] == '\n')
 				len--;
 			if (len + 1 > pf->text_cap) {
 				size_t cap = len + 1 > 4096 ? len + 1 : 4096;
@@ -1849,5 +1854,8 @@ int prs_perfetto_open(struct prs_reader *r, const uint8_t *head, size_t n)
 	if (ret < 0)
 		return ret;
 	r->compressed = r->container != NULL;
+	if (r->container)
+		snprintf(pf->where_note, sizeof(pf->where_note), " (offset in the trace read from %s)",
+			 !strncmp(r->container, "zip", 3) ? "the zip entry" : "gzip");
 	return 0;
 }
