@@ -56,6 +56,7 @@ struct info_seen {
 	uint64_t	win_begins, win_ends;
 	uint64_t	snap_vmstat;	/* in-band vmstat snapshot lines */
 	uint64_t	snap_kswapd;	/* in-band kswapd /proc/PID/stat lines */
+	bool		perfetto;	/* a Perfetto trace: its kprobes carry no values */
 };
 
 /* Window markers (analyzer/markers.c reads the same; docs/capture-format.md) */
@@ -100,7 +101,7 @@ static const char *info_mode(const struct info_seen *seen)
 	return "events";
 }
 
-#define INFO_MAX_WARN 10
+#define INFO_MAX_WARN 11
 
 static int info_warnings(const struct prs_stats *st, const struct info_seen *seen,
 			 const char **warn)
@@ -109,6 +110,9 @@ static int info_warnings(const struct prs_stats *st, const struct info_seen *see
 
 	if (seen->anon_probes)
 		warn[n++] = "kprobes as bare addresses (trace-cmd report text): retprobe mode needs the trace.dat";
+	if (seen->perfetto && (st->by_kind[PRS_EV_KPROBE] || st->by_kind[PRS_EV_KRETPROBE]))
+		warn[n++] = "Perfetto records no kprobe arguments or return values: retprobe mode cannot "
+			    "tell which allocations took the slow path (docs/perfetto.md)";
 	if (!st->events)
 		warn[n++] = "no events in the trace";
 	if (!st->by_kind[PRS_EV_PAGE_ALLOC])
@@ -333,7 +337,7 @@ static int info_read(struct prs_reader *r, struct info_seen *seen)
 	struct prs_event ev;
 	int ret;
 
-	*seen = (struct info_seen){ 0 };
+	*seen = (struct info_seen){ .perfetto = prs_format(r) == PRS_FMT_PERFETTO };
 	while ((ret = prs_next(r, &ev)) > 0) {
 		bool graph = ev.kind == PRS_EV_FUNC_ENTRY || ev.kind == PRS_EV_FUNC_EXIT;
 		enum anl_fn_kind fk;

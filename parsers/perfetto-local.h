@@ -45,22 +45,40 @@ struct pb_field {
 };
 
 /* 0 and *v, or -1: truncated, or longer than 10 bytes */
-static inline int pb_varint(struct pb *c, uint64_t *v)
+static inline __attribute__((always_inline)) int pb_varint(struct pb *c, uint64_t *v)
 {
-	uint64_t x = 0;
-	unsigned int shift = 0;
+	const uint8_t *p = c->p;
+	uint64_t x;
 
-	while (c->p < c->end) {
-		uint8_t b = *c->p++;
+	/* most tags, lengths and small values are one byte */
+	if (p < c->end && !(*p & 0x80)) {
+		*v = *p;
+		c->p = p + 1;
+		return 0;
+	}
+	if (c->end - p >= 10) {
+		/* no bound check per byte: ten are there */
+		x = p[0] & 0x7f;
+		for (unsigned int i = 1; i < 10; i++) {
+			x |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+			if (!(p[i] & 0x80)) {
+				*v = x;
+				c->p = p + i + 1;
+				return 0;
+			}
+		}
+		return -1;
+	}
+	x = 0;
+	for (unsigned int shift = 0; p < c->end && shift < 70; shift += 7) {
+		uint8_t b = *p++;
 
 		x |= (uint64_t)(b & 0x7f) << shift;
 		if (!(b & 0x80)) {
 			*v = x;
+			c->p = p;
 			return 0;
 		}
-		shift += 7;
-		if (shift >= 70)
-			return -1;
 	}
 	return -1;
 }
@@ -70,11 +88,14 @@ static inline int pb_varint(struct pb *c, uint64_t *v)
  * damage (*why says what; c->p is where).  Groups (wire types 3/4, long
  * deprecated and never written by Perfetto) are damage.
  */
-static inline int pb_next(struct pb *c, struct pb_field *f, const char **why)
+static inline __attribute__((always_inline)) int pb_next(struct pb *c, struct pb_field *f,
+							 const char **why)
 {
 	uint64_t tag, len;
 	const uint8_t *at = c->p;
 
+	f->v = 0;
+	f->sub.p = f->sub.end = NULL;
 	if (c->p >= c->end)
 		return 0;
 	if (pb_varint(c, &tag)) {

@@ -115,13 +115,13 @@ struct pf_rec *pf_merge_push(struct pf_merge *m, struct pf_cpuq *q)
 			return NULL;
 		/* unwrap the ring into the new array */
 		for (uint32_t i = 0; i < q->n; i++)
-			n[i] = q->rec[(q->head + i) % q->cap];
+			n[i] = q->rec[(q->head + i) & (q->cap - 1)];
 		free(q->rec);
 		q->rec = n;
 		q->cap = cap;
 		q->head = 0;
 	}
-	rec = &q->rec[(q->head + q->n) % q->cap];
+	rec = &q->rec[(q->head + q->n) & (q->cap - 1)];	/* cap: a power of two */
 	q->n++;
 	m->queued++;
 	return rec;
@@ -195,7 +195,7 @@ void pf_merge_pop(struct pf_merge *m)
 	int qi = m->heap[0];
 	struct pf_cpuq *q = &m->q[qi];
 
-	q->head = (q->head + 1) % q->cap;
+	q->head = (q->head + 1) & (q->cap - 1);
 	q->n--;
 	m->queued--;
 	if (q->n) {

@@ -926,38 +926,53 @@ static const struct pf_gdesc *descriptor(const struct pf *pf, uint32_t id)
 
 /* ---- one FtraceEvent ------------------------------------------------------ */
 
-/*
- * Decode FtraceEvent @m into a queue record of @q.  Its kind and name come
- * from the payload's field id.  @last: the CPU's previous timestamp.
- */
-static int decode_event(struct prs_reader *r, struct pf *pf, struct pf_cpuq *q, int32_t cpu,
-			struct pb m, uint32_t seq, uint64_t *ts_out)
+/* An FtraceEvent's own fields: timestamp, pid, and its one payload. */
+struct pf_evhdr {
+	uint64_t	ts;
+	uint32_t	pid;
+	bool		have_pid;
+	uint32_t	pay_id;		/* 0: no payload */
+	struct pb	payload;
+};
+
+static int event_header(struct prs_reader *r, struct pf *pf, struct pb m, struct pf_evhdr *h)
 {
 	struct pb_field f;
-	struct pb payload = { NULL, NULL };
-	uint32_t pid_v = 0, pay_id = 0;
-	uint64_t ts = 0;
-	bool have_pid = false;
+	const char *why;
+	int ret;
+
+	h->ts = 0;
+	h->have_pid = false;
+	h->pay_id = 0;
+	while ((ret = pb_next(&m, &f, &why)) > 0) {
+		if (f.id == FE_TIMESTAMP && f.wt == PB_VARINT) {
+			h->ts = f.v;
+		} else if (f.id == FE_PID && f.wt == PB_VARINT) {
+			h->pid = (uint32_t)f.v;
+			h->have_pid = true;
+		} else if (f.wt == PB_LEN && f.id != FE_COMMON_FLAGS) {
+			h->payload = f.sub;
+			h->pay_id = f.id;
+		}
+	}
+	if (ret < 0)
+		return pf_damaged(r, pf, m.p, "ftrace event", why);
+	return 0;
+}
+
+/* Decode the FtraceEvent of header @h into a queue record of @q; its kind and name from its payload's id. */
+static int decode_event(struct prs_reader *r, struct pf *pf, struct pf_cpuq *q, int32_t cpu,
+			const struct pf_evhdr *h, uint32_t seq)
+{
+	struct pb payload = h->payload;
+	uint32_t pay_id = h->pay_id;
 	const char *why;
 	struct pf_type gt;
 	const struct pf_type *t;
 	struct pf_rec *rec;
 	struct prs_event *ev;
-	int ret;
+	int ret = 0;
 
-	while ((ret = pb_next(&m, &f, &why)) > 0) {
-		if (f.id == FE_TIMESTAMP && f.wt == PB_VARINT)
-			ts = f.v;
-		else if (f.id == FE_PID && f.wt == PB_VARINT) {
-			pid_v = (uint32_t)f.v;
-			have_pid = true;
-		} else if (f.wt == PB_LEN && f.id != FE_COMMON_FLAGS) {
-			payload = f.sub;
-			pay_id = f.id;
-		}
-	}
-	if (ret < 0)
-		return pf_damaged(r, pf, m.p, "ftrace event", why);
 	if (!pay_id)
 		return 0;	/* an event with nothing in it: not an event */
 	rec = pf_merge_push(&pf->m, q);
@@ -965,14 +980,13 @@ static int decode_event(struct prs_reader *r, struct pf *pf, struct pf_cpuq *q, 
 		return -PRS_ENOMEM;
 	rec->blob = NULL;
 	ev = &rec->ev;
-	ev->ts = ts;
+	ev->ts = h->ts;
 	ev->cpu = cpu;
-	ev->pid = have_pid ? (int32_t)pid_v : -1;
+	ev->pid = h->have_pid ? (int32_t)h->pid : -1;
 	ev->tgid = -1;
 	ev->comm = NULL;
-	if (have_pid)
-		q->cur_pid = (int32_t)pid_v;
-	*ts_out = ts;
+	if (h->have_pid)
+		q->cur_pid = (int32_t)h->pid;
 
 	if (pay_id == FE_GENERIC) {
 		ret = decode_generic(r, pf, payload, ev, &gt);
@@ -1296,34 +1310,22 @@ static int bundle(struct prs_reader *r, struct pf *pf, struct pb m, uint32_t seq
 	}
 	b = m;
 	while ((ret = pb_next(&b, &f, &why)) > 0) {
-		const uint8_t *p;
-		uint64_t evts = 0;
+		struct pf_evhdr h;
 
 		if (f.id != 2 || f.wt != PB_LEN)
 			continue;
+		if ((ret = event_header(r, pf, f.sub, &h)) < 0)
+			return ret;
 		/* compact events before this one go first: a bundle's lists are each in time order */
-		p = f.sub.p;
-		{
-			struct pb peek = f.sub;
-			struct pb_field g;
-			const char *w2;
-
-			while (pb_next(&peek, &g, &w2) > 0)
-				if (g.id == FE_TIMESTAMP && g.wt == PB_VARINT) {
-					evts = g.v;
-					break;
-				}
-		}
-		while (isw < nsw && pf->csw[isw].ts <= evts)
+		while (isw < nsw && pf->csw[isw].ts <= h.ts)
 			if ((ret = push_compact_switch(r, pf, q, (int32_t)cpu, &pf->csw[isw++], nitab)) < 0)
 				return ret;
-		while (iwk < nwk && pf->cwk[iwk] <= evts)
+		while (iwk < nwk && pf->cwk[iwk] <= h.ts)
 			if ((ret = push_compact_waking(r, pf, q, (int32_t)cpu, pf->cwk[iwk++])) < 0)
 				return ret;
-		ts = 0;
-		(void)p;
-		if ((ret = decode_event(r, pf, q, (int32_t)cpu, f.sub, seq, &ts)) < 0)
+		if ((ret = decode_event(r, pf, q, (int32_t)cpu, &h, seq)) < 0)
 			return ret;
+		ts = h.pay_id ? h.ts : 0;
 		if (ts > last)
 			last = ts;
 	}
