@@ -310,6 +310,16 @@ const char *prs_clock(const struct prs_reader *r);
 int prs_nr_instances(const struct prs_reader *r);	/* 0 = top buffer only */
 const char *prs_instance_name(const struct prs_reader *r, int i);
 
+/*
+ * The kernel's vmstat counters as the trace itself carries them (Perfetto
+ * sys_stats): the earliest (@after false) or the latest snapshot as
+ * /proc/vmstat text ("name value" lines), *len bytes, and its timestamp
+ * (the trace's clock domain when that is boot time, Perfetto's default).
+ * NULL when the trace holds fewer than two snapshots.  Valid until
+ * prs_close().
+ */
+const char *prs_vmstat(const struct prs_reader *r, bool after, uint64_t *ts, size_t *len);
+
 void prs_close(struct prs_reader *r);
 
 #endif /* ALLOCSCOPE_PARSERS_H */

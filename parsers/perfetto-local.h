@@ -202,6 +202,9 @@ int pf_inflate_all(const uint8_t *src, size_t len, uint8_t **out, size_t *cap, s
 int pf_unzstd_all(const uint8_t *src, size_t len, uint8_t **out, size_t *cap, size_t limit,
 		  size_t *out_len, const char **why);
 
+/* perfetto-vmstat.c: the /proc/vmstat name of a VmstatCounters id, or NULL */
+const char *pf_vmstat_name(uint64_t key);
+
 /* ---- blobs: the bytes events point into until they are handed out -------- */
 
 struct pf_blob {

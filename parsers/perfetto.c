@@ -20,7 +20,7 @@
 /* TracePacket fields */
 enum {
 	TP_FTRACE_EVENTS = 1, TP_PROCESS_TREE = 2, TP_TIMESTAMP = 8, TP_SEQ_ID = 10,
-	TP_INTERNED = 12, TP_SEQ_FLAGS = 13, TP_FTRACE_STATS = 34, TP_STATE_CLEARED = 41,
+	TP_SYS_STATS = 7, TP_INTERNED = 12, TP_SEQ_FLAGS = 13, TP_FTRACE_STATS = 34, TP_STATE_CLEARED = 41,
 	TP_DROPPED = 42, TP_SYSTEM_INFO = 45, TP_COMPRESSED = 50, TP_ZSTD = 133,
 };
 #define SEQ_INCREMENTAL_STATE_CLEARED	1
@@ -166,6 +166,11 @@ struct pf {
 	uint64_t		overrun[2], dropped[2];
 	bool			stats_phase[2];
 
+	/* sys_stats: the earliest and the latest vmstat snapshot, as /proc/vmstat text */
+	char			*vm_text[2];
+	size_t			vm_len[2];
+	uint64_t		vm_ts[2];
+	bool			vm_have;
 	const char		*lost_name;
 	char			where_note[64];	/* offsets are in the decompressed trace: which */
 	char			*text;
@@ -944,6 +949,7 @@ static int event_header(struct prs_reader *r, struct pf *pf, struct pb m, struct
 	h->ts = 0;
 	h->have_pid = false;
 	h->pay_id = 0;
+	h->payload.p = h->payload.end = NULL;
 	while ((ret = pb_next(&m, &f, &why)) > 0) {
 		if (f.id == FE_TIMESTAMP && f.wt == PB_VARINT) {
 			h->ts = f.v;
@@ -1444,6 +1450,90 @@ static int ftrace_stats(struct prs_reader *r, struct pf *pf, struct pb m)
 	return 0;
 }
 
+/*
+ * SysStats.vmstat (VmstatValue{key, value}) at the packet's time: the kernel's
+ * counters as the trace carries them.  The earliest and the latest snapshot
+ * are kept as /proc/vmstat text for the analyzer's ground truth.
+ */
+static int sys_stats(struct prs_reader *r, struct pf *pf, struct pb m, uint64_t ts)
+{
+	struct pb_field f, g;
+	const char *why;
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	int ret;
+
+	while ((ret = pb_next(&m, &f, &why)) > 0) {
+		struct pb s = f.sub;
+		uint64_t key = 0, val = 0;
+		const char *name;
+		char line[96];
+		int n;
+
+		if (f.id != 2 || f.wt != PB_LEN)
+			continue;
+		while ((ret = pb_next(&s, &g, &why)) > 0) {
+			if (g.id == 1 && g.wt == PB_VARINT)
+				key = g.v;
+			else if (g.id == 2 && g.wt == PB_VARINT)
+				val = g.v;
+		}
+		if (ret < 0)
+			goto damaged;
+		name = pf_vmstat_name(key);
+		if (!name)
+			continue;	/* a counter newer than our table */
+		n = snprintf(line, sizeof(line), "%s %" PRIu64 "\n", name, val);
+		if (len + (size_t)n + 1 > cap) {
+			char *t;
+
+			cap = cap ? cap * 2 : 8192;
+			if (cap > (1u << 20) || !(t = realloc(text, cap))) {
+				free(text);
+				return cap > (1u << 20) ? pf_damaged(r, pf, m.p, "sys_stats", "more vmstat "
+								     "values than a kernel has") : -PRS_ENOMEM;
+			}
+			text = t;
+		}
+		memcpy(text + len, line, (size_t)n + 1);
+		len += (size_t)n;
+	}
+	if (ret < 0)
+		goto damaged;
+	if (!text)
+		return 0;
+	if (!pf->vm_have) {
+		pf->vm_text[0] = text;
+		pf->vm_len[0] = len;
+		pf->vm_ts[0] = ts;
+		pf->vm_text[1] = strdup(text);
+		if (!pf->vm_text[1])
+			return -PRS_ENOMEM;
+		pf->vm_len[1] = len;
+		pf->vm_ts[1] = ts;
+		pf->vm_have = true;
+		return 0;
+	}
+	/* packets of another sequence may come out of time order */
+	if (ts < pf->vm_ts[0]) {
+		free(pf->vm_text[0]);
+		pf->vm_text[0] = text;
+		pf->vm_len[0] = len;
+		pf->vm_ts[0] = ts;
+	} else if (ts >= pf->vm_ts[1]) {
+		free(pf->vm_text[1]);
+		pf->vm_text[1] = text;
+		pf->vm_len[1] = len;
+		pf->vm_ts[1] = ts;
+	} else {
+		free(text);
+	}
+	return 0;
+damaged:
+	free(text);
+	return pf_damaged(r, pf, m.p, "sys_stats", why);
+}
+
 /* SystemInfo.utsname.release: the kernel */
 static int system_info(struct prs_reader *r, struct pf *pf, struct pb m)
 {
@@ -1554,7 +1644,7 @@ static int packet(struct prs_reader *r, struct pf *pf, struct pb m, int depth)
 	struct pb p = m;
 	const char *why;
 	uint32_t seq = 0;
-	uint64_t flags = 0, dropped = 0;
+	uint64_t flags = 0, dropped = 0, ts = 0;
 	int ret;
 
 	pf->packets++;
@@ -1568,6 +1658,8 @@ static int packet(struct prs_reader *r, struct pf *pf, struct pb m, int depth)
 			flags |= SEQ_INCREMENTAL_STATE_CLEARED;
 		else if (f.id == TP_DROPPED && f.wt == PB_VARINT)
 			dropped = f.v;
+		else if (f.id == TP_TIMESTAMP && f.wt == PB_VARINT)
+			ts = f.v;
 	}
 	if (ret < 0)
 		return pf_damaged(r, pf, p.p, "trace packet", why);
@@ -1604,6 +1696,9 @@ static int packet(struct prs_reader *r, struct pf *pf, struct pb m, int depth)
 			break;
 		case TP_SYSTEM_INFO:
 			ret = system_info(r, pf, f.sub);
+			break;
+		case TP_SYS_STATS:
+			ret = sys_stats(r, pf, f.sub, ts);
 			break;
 		case TP_COMPRESSED:
 		case TP_ZSTD:
@@ -1821,6 +1916,8 @@ static void pf_close(struct prs_reader *r)
 	free(pf->cwk);
 	free(pf->itab);
 	free(pf->text);
+	free(pf->vm_text[0]);
+	free(pf->vm_text[1]);
 	if (pf->in)
 		pf_in_close(pf->in);
 	free(pf);
@@ -1860,4 +1957,16 @@ int prs_perfetto_open(struct prs_reader *r, const uint8_t *head, size_t n)
 		snprintf(pf->where_note, sizeof(pf->where_note), " (offset in the trace read from %s)",
 			 !strncmp(r->container, "zip", 3) ? "the zip entry" : "gzip");
 	return 0;
+}
+
+const char *prs_vmstat(const struct prs_reader *r, bool after, uint64_t *ts, size_t *len)
+{
+	const struct pf *pf = r->fmt == PRS_FMT_PERFETTO ? r->priv : NULL;
+
+	if (!pf || !pf->vm_have || pf->vm_ts[0] == pf->vm_ts[1])
+		return NULL;
+	if (ts)
+		*ts = pf->vm_ts[after];
+	*len = pf->vm_len[after];
+	return pf->vm_text[after];
 }

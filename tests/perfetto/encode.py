@@ -331,6 +331,8 @@ def main():
     ap.add_argument('--bundle', type=int, default=4000, help='events per bundle at most')
     ap.add_argument('--group', type=int, default=16, help='packets per compressed_packets (0: none)')
     ap.add_argument('--old-generic', action='store_true', help='GenericFtraceEvent for untyped events')
+    ap.add_argument('--vmstat-before', help='a /proc/vmstat snapshot read before the trace: a sys_stats packet')
+    ap.add_argument('--vmstat-after', help='... and after it')
     ap.add_argument('--repeat', type=int, default=1,
                     help='the events N times over, shifted in time (a large trace for make bench)')
     args = ap.parse_args()
@@ -400,6 +402,25 @@ def main():
                     f['rettime'] = '%x' % (int(f.get('rettime', '0'), 16) + shift)
                 pending.setdefault(cpu, []).append((name, cpu, ts, pid, comm, f))
             flush()
+        # sys_stats: the snapshots read around the capture, at its ends (traced_probes polls
+        # /proc/vmstat every vmstat_period_ms; here the two reads that exist)
+        if args.vmstat_before and args.vmstat_after and tss:
+            for path, ts in ((args.vmstat_before, min(tss) - 1), (args.vmstat_after, max(tss) + 1)):
+                p = pb.TracePacket()
+                p.timestamp = ts
+                p.trusted_packet_sequence_id = 3
+                for line in open(path):
+                    parts = line.split()
+                    if len(parts) != 2:
+                        continue
+                    try:
+                        key = pb.VmstatCounters.Value('VMSTAT_' + parts[0].upper())
+                    except ValueError:
+                        continue          # a counter Perfetto has no id for
+                    v = p.sys_stats.vmstat.add()
+                    v.key = key
+                    v.value = int(parts[1])
+                packets.insert(2 if path == args.vmstat_before else len(packets), p.SerializeToString())
         st = cpustats(args.trace)
         if st:
             p = pb.TracePacket()
