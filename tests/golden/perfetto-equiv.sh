@@ -87,4 +87,41 @@ sys.exit(1 if diffs else 0)
 EOF
 	then status=1; fi
 done
+
+# The same trace as users bring it: gzip-wrapped, and inside a bugreport zip (deflated, and stored
+# as proto/perfetto-trace.gz): the same analysis, and info names the entry read.
+strip_file() {	# analyze --json without the file's own path, size and hash
+	$PY -c 'import json, sys; d = json.load(sys.stdin)
+for k in ("path", "size", "xxh64"): d["trace"].pop(k, None)
+print(json.dumps(d, sort_keys=True))'
+}
+pf=$out/6.12-thp-tcev.pftrace
+if [ -f "$pf" ]; then
+	gzip -c "$pf" > "$out/wrapped.pftrace.gz"
+	$PY -c '
+import sys, zipfile
+pf, out = sys.argv[1:3]
+gz = open(out + "/wrapped.pftrace.gz", "rb").read()
+with zipfile.ZipFile(out + "/bugreport-deflated.zip", "w") as z:
+    z.writestr("bugreport-x.txt", "dumpstate\n" * 100, compress_type=zipfile.ZIP_DEFLATED)
+    z.write(pf, "FS/data/misc/perfetto-traces/bugreport/systrace.pftrace", compress_type=zipfile.ZIP_DEFLATED)
+with zipfile.ZipFile(out + "/bugreport-stored.zip", "w") as z:
+    z.writestr("main_entry.txt", "bugreport-x.txt", compress_type=zipfile.ZIP_STORED)
+    z.writestr("proto/perfetto-trace.gz", gz, compress_type=zipfile.ZIP_STORED)
+' "$pf" "$out"
+	"$BIN" analyze --json "$pf" | strip_file > "$out/plain.json"
+	for w in "wrapped.pftrace.gz:gzip" \
+		 "bugreport-deflated.zip:zip entry FS/data/misc/perfetto-traces/bugreport/systrace.pftrace" \
+		 "bugreport-stored.zip:zip entry proto/perfetto-trace.gz"; do
+		f=${w%%:*} want=${w#*:}
+		got=$("$BIN" info --json "$out/$f" | sed -n 's/.*"container":"\([^"]*\)".*/\1/p')
+		if [ "$got" != "$want" ]; then
+			echo "perfetto-equiv: $f: info names '$got', expected '$want'" >&2; status=1
+		elif ! "$BIN" analyze --json "$out/$f" | strip_file | cmp -s - "$out/plain.json"; then
+			echo "perfetto-equiv: $f: analyze --json differs from the plain trace's" >&2; status=1
+		else
+			echo "perfetto-equiv: $f: read from $got, the same analysis"
+		fi
+	done
+fi
 exit $status
