@@ -1534,7 +1534,7 @@ damaged:
 	return pf_damaged(r, pf, m.p, "sys_stats", why);
 }
 
-/* SystemInfo.utsname.release: the kernel */
+/* SystemInfo: utsname.release (the kernel), num_cpus */
 static int system_info(struct prs_reader *r, struct pf *pf, struct pb m)
 {
 	struct pb_field f, g;
@@ -1544,6 +1544,12 @@ static int system_info(struct prs_reader *r, struct pf *pf, struct pb m)
 	while ((ret = pb_next(&m, &f, &why)) > 0) {
 		struct pb s = f.sub;
 
+		/* num_cpus (Perfetto v45+): the machine's CPU count */
+		if (f.id == 8 && f.wt == PB_VARINT && f.v && f.v <= PRS_MAX_CPUS) {
+			r->stats.nr_cpus_known = true;
+			if ((int)f.v > r->stats.nr_cpus)
+				r->stats.nr_cpus = (int)f.v;
+		}
 		if (f.id != 1 || f.wt != PB_LEN)
 			continue;
 		while ((ret = pb_next(&s, &g, &why)) > 0) {
