@@ -262,4 +262,144 @@ struct pf_rec *pf_merge_peek(struct pf_merge *m, bool eof);
 void pf_merge_pop(struct pf_merge *m);
 void pf_merge_free(struct pf_merge *m);
 
+/* ---- the reader's state (perfetto.c), shared by its parts ---------------- */
+
+/* FtraceEvent fields */
+enum {
+	FE_TIMESTAMP = 1, FE_PID = 2, FE_COMMON_FLAGS = 5,
+	FE_PRINT = 3, FE_SCHED_SWITCH = 4, FE_SCHED_WAKEUP = 17, FE_SCHED_WAKING = 20,
+	FE_RECLAIM_BEGIN = 46, FE_RECLAIM_END = 47, FE_KSWAPD_WAKE = 48, FE_KSWAPD_SLEEP = 49,
+	FE_COMPACT_BEGIN = 99, FE_COMPACT_DEFERRED = 101, FE_COMPACT_END = 103,
+	FE_COMPACT_FINISHED = 104, FE_COMPACT_SUITABLE = 110, FE_TRY_COMPACT = 111,
+	FE_TASK_NEWTASK = 235, FE_TASK_RENAME = 236, FE_PAGE_ALLOC = 307, FE_GENERIC = 327,
+	FE_MM_EVENT_RECORD = 328, FE_MARK_VICTIM = 334, FE_FUNCGRAPH_ENTRY = 437,
+	FE_FUNCGRAPH_EXIT = 438, FE_SHRINK_SLAB_START = 443, FE_SHRINK_SLAB_END = 444,
+	FE_KPROBE = 542, FE_MEMCG_RECLAIM_BEGIN = 607, FE_MEMCG_RECLAIM_END = 608,
+};
+#define FE_TYPED_MAX	1024	/* typed event ids below this get a cached name slot */
+#define FE_GENERIC_MIN	65536	/* self-describing events (FtraceEvent reserves 65536..131072) */
+
+struct pf_type {
+	const char	*name;		/* interned; NULL: not resolved yet */
+	enum prs_kind	kind;
+	long		slot;
+};
+
+/* A self-describing event's format (FtraceEventBundle.generic_event_descriptors). */
+struct pf_gfield {
+	uint32_t	number;
+	uint8_t		type;		/* FieldDescriptorProto.Type */
+	const char	*name;		/* interned */
+};
+
+struct pf_gdesc {
+	uint32_t	field_id;
+	struct pf_type	t;
+	uint32_t	nf;
+	struct pf_gfield *f;
+};
+
+struct pf_pid {
+	int32_t		pid;		/* 0: empty slot (pid 0 lives in pid0) */
+	int32_t		tgid;
+	const char	*comm;		/* interned */
+	uint8_t		prio;		/* where comm came from: NAME_SWITCH < NAME_TASK */
+};
+
+/*
+ * A task's name, as trace_processor ranks them: process_tree and the task
+ * events (task_newtask, task_rename) over sched_switch's comms, which only
+ * name a task nothing else named.
+ */
+enum { NAME_NONE, NAME_SWITCH, NAME_TASK };
+
+struct pf_ksym {
+	uint64_t	key;		/* iid; 0: empty */
+	uint32_t	seq;
+	const char	*name;		/* interned */
+};
+
+/* The compact_sched arrays of one bundle, decoded. */
+struct pf_csw {
+	uint64_t	ts;
+	int64_t		prev_state;
+	int32_t		next_pid;
+	uint32_t	comm;		/* index into the bundle's intern table */
+};
+
+struct pf {
+	struct pf_in		*in;
+	struct pf_merge		m;
+	struct pf_blob		*free_blobs;
+	uint64_t		held_bytes;	/* blobs that queued PRINT events point into */
+	bool			eof;
+	int			end_ret;	/* 0, or -PRS_ECUT after the last event */
+	uint64_t		pkt_off;	/* stream offset of the packet being decoded */
+	struct pf_blob		*blob;		/* ... and its bytes */
+
+	struct pf_type		types[FE_TYPED_MAX];
+	struct pf_gdesc		*gdesc;
+	uint32_t		nr_gdesc;
+
+	struct pf_pid		*pids;
+	size_t			pid_cap, pid_used;
+	struct pf_pid		pid0;
+
+	struct pf_ksym		*ksyms;
+	size_t			ksym_cap, ksym_used;
+
+	struct pf_csw		*csw;		/* compact sched_switch of the bundle being read */
+	size_t			csw_cap;
+	uint64_t		*cwk;		/* compact sched_waking timestamps */
+	size_t			cwk_cap;
+	const char		**itab;		/* the bundle's compact intern table, interned */
+	size_t			itab_cap;
+
+	/* ftrace_stats: per CPU at START_OF_TRACE and END_OF_TRACE */
+	uint64_t		overrun[2], dropped[2];
+	bool			stats_phase[2];
+
+	/* sys_stats: the earliest and the latest vmstat snapshot, as /proc/vmstat text */
+	char			*vm_text[2];
+	size_t			vm_len[2];
+	uint64_t		vm_ts[2];
+	bool			vm_have;
+	const char		*lost_name;
+	char			where_note[64];	/* offsets are in the decompressed trace: which */
+	char			*text;
+	size_t			text_cap;
+	uint64_t		packets;
+};
+
+/* perfetto.c: the stream offset of @p in the packet being read (of its compressed packet, inside one) */
+uint64_t pf_where(const struct pf *pf, const uint8_t *p);
+/* perfetto.c: damage at @at, one line with the offset (0 never: always <0) */
+int pf_damaged(struct prs_reader *r, struct pf *pf, const uint8_t *at, const char *what,
+	       const char *why);
+
+/* perfetto-tables.c */
+struct pf_pid *pf_pid_slot(struct pf *pf, int32_t pid, bool add);
+void pf_pid_name(struct prs_reader *r, struct pf *pf, int32_t pid, const char *s, size_t len,
+		 uint8_t prio);
+void pf_pid_tgid(struct pf *pf, int32_t pid, int32_t tgid);
+struct pf_ksym *pf_ksym_slot(struct pf *pf, uint32_t seq, uint64_t iid, bool add);
+void pf_ksym_clear(struct pf *pf, uint32_t seq);
+/* the name, kind and count slot of typed event @id (NULL: no memory, or beyond FE_TYPED_MAX) */
+const struct pf_type *pf_typed_type(struct prs_reader *r, struct pf *pf, uint32_t id);
+/* an event named at run time (generic, kprobe): kind given, slot looked up */
+int pf_named_type(struct prs_reader *r, const char *s, size_t len, enum prs_kind kind,
+		  struct pf_type *t);
+const struct pf_gdesc *pf_descriptor(const struct pf *pf, uint32_t id);
+
+/* perfetto-events.c: 0 or <0 (damage after prs_fail(), or -PRS_ENOMEM) */
+char pf_state_letter(int64_t v);
+int pf_decode_typed(struct prs_reader *r, struct pf *pf, uint32_t id, struct pb m,
+		    struct prs_event *ev, uint32_t seq);
+int pf_task_names(struct prs_reader *r, struct pf *pf, uint32_t id, struct pb m);
+int pf_decode_generic(struct prs_reader *r, struct pf *pf, struct pb m, struct prs_event *ev,
+		      struct pf_type *t);
+int pf_decode_described(struct prs_reader *r, struct pf *pf, const struct pf_gdesc *d,
+			struct pb m, struct prs_event *ev);
+int pf_add_descriptor(struct prs_reader *r, struct pf *pf, struct pb m);
+
 #endif /* ALLOCSCOPE_PERFETTO_LOCAL_H */

@@ -8,8 +8,10 @@
  * self-describing events with a field id >= 65536 and their descriptors,
  * compact_sched), compressed_packets / zstd_compressed_packets (packets
  * inside), process_tree (task names, tgids), ftrace_stats (per-CPU overrun),
- * system_info (kernel release), interned_data.kernel_symbols (function_graph's
- * func ids).  Events go through the per-CPU time merge (perfetto-merge.c).
+ * sys_stats (vmstat snapshots), system_info (kernel release, CPUs),
+ * interned_data.kernel_symbols (function_graph's func ids).  An event's
+ * payload is decoded by perfetto-events.c; events go through the per-CPU
+ * time merge (perfetto-merge.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,162 +27,11 @@ enum {
 };
 #define SEQ_INCREMENTAL_STATE_CLEARED	1
 
-/* FtraceEvent fields */
-enum {
-	FE_TIMESTAMP = 1, FE_PID = 2, FE_COMMON_FLAGS = 5,
-	FE_PRINT = 3, FE_SCHED_SWITCH = 4, FE_SCHED_WAKEUP = 17, FE_SCHED_WAKING = 20,
-	FE_RECLAIM_BEGIN = 46, FE_RECLAIM_END = 47, FE_KSWAPD_WAKE = 48, FE_KSWAPD_SLEEP = 49,
-	FE_COMPACT_BEGIN = 99, FE_COMPACT_DEFERRED = 101, FE_COMPACT_END = 103,
-	FE_COMPACT_FINISHED = 104, FE_COMPACT_SUITABLE = 110, FE_TRY_COMPACT = 111,
-	FE_TASK_NEWTASK = 235, FE_TASK_RENAME = 236, FE_PAGE_ALLOC = 307, FE_GENERIC = 327,
-	FE_MM_EVENT_RECORD = 328, FE_MARK_VICTIM = 334, FE_FUNCGRAPH_ENTRY = 437,
-	FE_FUNCGRAPH_EXIT = 438, FE_SHRINK_SLAB_START = 443, FE_SHRINK_SLAB_END = 444,
-	FE_KPROBE = 542, FE_MEMCG_RECLAIM_BEGIN = 607, FE_MEMCG_RECLAIM_END = 608,
-};
-#define FE_TYPED_MAX	1024	/* typed event ids below this get a cached name slot */
-#define FE_GENERIC_MIN	65536	/* self-describing events (FtraceEvent reserves 65536..131072) */
 
-/* The typed events allocscope reads, by FtraceEvent field id. */
-static const struct {
-	uint32_t	id;
-	const char	*name;
-	enum prs_kind	kind;
-} pf_typed[] = {
-	{ FE_PRINT,		"print",				PRS_EV_PRINT },
-	{ FE_SCHED_SWITCH,	"sched_switch",				PRS_EV_SCHED_SWITCH },
-	{ FE_SCHED_WAKEUP,	"sched_wakeup",				PRS_EV_OTHER },
-	{ FE_SCHED_WAKING,	"sched_waking",				PRS_EV_OTHER },
-	{ 35,			"lowmemory_kill",			PRS_EV_OTHER },
-	{ FE_RECLAIM_BEGIN,	"mm_vmscan_direct_reclaim_begin",	PRS_EV_RECLAIM_BEGIN },
-	{ FE_RECLAIM_END,	"mm_vmscan_direct_reclaim_end",		PRS_EV_RECLAIM_END },
-	{ FE_KSWAPD_WAKE,	"mm_vmscan_kswapd_wake",		PRS_EV_KSWAPD_WAKE },
-	{ FE_KSWAPD_SLEEP,	"mm_vmscan_kswapd_sleep",		PRS_EV_KSWAPD_SLEEP },
-	{ FE_COMPACT_BEGIN,	"mm_compaction_begin",			PRS_EV_COMPACT_BEGIN },
-	{ 100,			"mm_compaction_defer_compaction",	PRS_EV_OTHER },
-	{ FE_COMPACT_DEFERRED,	"mm_compaction_deferred",		PRS_EV_COMPACT_DEFERRED },
-	{ 102,			"mm_compaction_defer_reset",		PRS_EV_OTHER },
-	{ FE_COMPACT_END,	"mm_compaction_end",			PRS_EV_COMPACT_END },
-	{ FE_COMPACT_FINISHED,	"mm_compaction_finished",		PRS_EV_COMPACT_FINISHED },
-	{ 105,			"mm_compaction_isolate_freepages",	PRS_EV_OTHER },
-	{ 106,			"mm_compaction_isolate_migratepages",	PRS_EV_OTHER },
-	{ 107,			"mm_compaction_kcompactd_sleep",	PRS_EV_OTHER },
-	{ 108,			"mm_compaction_kcompactd_wake",		PRS_EV_OTHER },
-	{ 109,			"mm_compaction_migratepages",		PRS_EV_OTHER },
-	{ FE_COMPACT_SUITABLE,	"mm_compaction_suitable",		PRS_EV_COMPACT_SUITABLE },
-	{ FE_TRY_COMPACT,	"mm_compaction_try_to_compact_pages",	PRS_EV_TRY_COMPACT },
-	{ 112,			"mm_compaction_wakeup_kcompactd",	PRS_EV_OTHER },
-	{ 114,			"sched_wakeup_new",			PRS_EV_OTHER },
-	{ FE_TASK_NEWTASK,	"task_newtask",				PRS_EV_OTHER },
-	{ FE_TASK_RENAME,	"task_rename",				PRS_EV_OTHER },
-	{ 238,			"sched_process_exit",			PRS_EV_OTHER },
-	{ 240,			"sched_process_free",			PRS_EV_OTHER },
-	{ FE_PAGE_ALLOC,	"mm_page_alloc",			PRS_EV_PAGE_ALLOC },
-	{ 326,			"oom_score_adj_update",			PRS_EV_OTHER },
-	{ FE_MM_EVENT_RECORD,	"mm_event_record",			PRS_EV_OTHER },
-	{ FE_MARK_VICTIM,	"mark_victim",				PRS_EV_MARK_VICTIM },
-	{ FE_FUNCGRAPH_ENTRY,	"funcgraph_entry",			PRS_EV_FUNC_ENTRY },
-	{ FE_FUNCGRAPH_EXIT,	"funcgraph_exit",			PRS_EV_FUNC_EXIT },
-	{ FE_SHRINK_SLAB_START,	"mm_shrink_slab_start",			PRS_EV_SHRINK_SLAB_BEGIN },
-	{ FE_SHRINK_SLAB_END,	"mm_shrink_slab_end",			PRS_EV_SHRINK_SLAB_END },
-	{ FE_MEMCG_RECLAIM_BEGIN, "mm_vmscan_memcg_reclaim_begin",	PRS_EV_MEMCG_RECLAIM_BEGIN },
-	{ FE_MEMCG_RECLAIM_END,	"mm_vmscan_memcg_reclaim_end",		PRS_EV_MEMCG_RECLAIM_END },
-};
-
-struct pf_type {
-	const char	*name;		/* interned; NULL: not resolved yet */
-	enum prs_kind	kind;
-	long		slot;
-};
-
-/* A self-describing event's format (FtraceEventBundle.generic_event_descriptors). */
-struct pf_gfield {
-	uint32_t	number;
-	uint8_t		type;		/* FieldDescriptorProto.Type */
-	const char	*name;		/* interned */
-};
-
-struct pf_gdesc {
-	uint32_t	field_id;
-	struct pf_type	t;
-	uint32_t	nf;
-	struct pf_gfield *f;
-};
-
-struct pf_pid {
-	int32_t		pid;		/* 0: empty slot (pid 0 lives in pid0) */
-	int32_t		tgid;
-	const char	*comm;		/* interned */
-	uint8_t		prio;		/* where comm came from: NAME_SWITCH < NAME_TASK */
-};
-
-/*
- * A task's name, as trace_processor ranks them: process_tree and the task
- * events (task_newtask, task_rename) over sched_switch's comms, which only
- * name a task nothing else named.
- */
-enum { NAME_NONE, NAME_SWITCH, NAME_TASK };
-
-struct pf_ksym {
-	uint64_t	key;		/* iid; 0: empty */
-	uint32_t	seq;
-	const char	*name;		/* interned */
-};
-
-/* The compact_sched arrays of one bundle, decoded. */
-struct pf_csw {
-	uint64_t	ts;
-	int64_t		prev_state;
-	int32_t		next_pid;
-	uint32_t	comm;		/* index into the bundle's intern table */
-};
-
-struct pf {
-	struct pf_in		*in;
-	struct pf_merge		m;
-	struct pf_blob		*free_blobs;
-	uint64_t		held_bytes;	/* blobs that queued PRINT events point into */
-	bool			eof;
-	int			end_ret;	/* 0, or -PRS_ECUT after the last event */
-	uint64_t		pkt_off;	/* stream offset of the packet being decoded */
-	struct pf_blob		*blob;		/* ... and its bytes */
-
-	struct pf_type		types[FE_TYPED_MAX];
-	struct pf_gdesc		*gdesc;
-	uint32_t		nr_gdesc;
-
-	struct pf_pid		*pids;
-	size_t			pid_cap, pid_used;
-	struct pf_pid		pid0;
-
-	struct pf_ksym		*ksyms;
-	size_t			ksym_cap, ksym_used;
-
-	struct pf_csw		*csw;		/* compact sched_switch of the bundle being read */
-	size_t			csw_cap;
-	uint64_t		*cwk;		/* compact sched_waking timestamps */
-	size_t			cwk_cap;
-	const char		**itab;		/* the bundle's compact intern table, interned */
-	size_t			itab_cap;
-
-	/* ftrace_stats: per CPU at START_OF_TRACE and END_OF_TRACE */
-	uint64_t		overrun[2], dropped[2];
-	bool			stats_phase[2];
-
-	/* sys_stats: the earliest and the latest vmstat snapshot, as /proc/vmstat text */
-	char			*vm_text[2];
-	size_t			vm_len[2];
-	uint64_t		vm_ts[2];
-	bool			vm_have;
-	const char		*lost_name;
-	char			where_note[64];	/* offsets are in the decompressed trace: which */
-	char			*text;
-	size_t			text_cap;
-	uint64_t		packets;
-};
 
 /* ---- errors: one line naming the offset of the damage -------------------- */
 
-static uint64_t pf_where(const struct pf *pf, const uint8_t *p)
+uint64_t pf_where(const struct pf *pf, const uint8_t *p)
 {
 	const struct pf_blob *b = pf->blob;
 
@@ -191,7 +42,7 @@ static uint64_t pf_where(const struct pf *pf, const uint8_t *p)
 	return b->off + (uint64_t)(p - b->data);
 }
 
-static int pf_damaged(struct prs_reader *r, struct pf *pf, const uint8_t *at, const char *what,
+int pf_damaged(struct prs_reader *r, struct pf *pf, const uint8_t *at, const char *what,
 		      const char *why)
 {
 	const struct pf_blob *b = pf->blob;
@@ -202,179 +53,6 @@ static int pf_damaged(struct prs_reader *r, struct pf *pf, const uint8_t *at, co
 				(unsigned long long)(at - b->data), pf->where_note);
 	return prs_fail(r, PRS_ECORRUPT, false, pf_where(pf, at), "%s: %s%s", what, why,
 			pf->where_note);
-}
-
-/* ---- tables: task names, kernel symbols, event names ---------------------- */
-
-static struct pf_pid *pid_slot(struct pf *pf, int32_t pid, bool add)
-{
-	size_t i;
-
-	if (pid == 0)
-		return &pf->pid0;
-	if (add && (pf->pid_used + 1) * 2 > pf->pid_cap) {
-		size_t cap = pf->pid_cap ? pf->pid_cap * 2 : 1024;
-		struct pf_pid *n;
-
-		if (pf->pid_used >= PF_MAX_PIDS)
-			return NULL;	/* names beyond the limit stay unknown */
-		n = calloc(cap, sizeof(*n));
-		if (!n)
-			return NULL;
-		for (size_t j = 0; j < pf->pid_cap; j++) {
-			if (!pf->pids[j].pid)
-				continue;
-			for (i = ((uint32_t)pf->pids[j].pid * 2654435761u) & (cap - 1); n[i].pid;
-			     i = (i + 1) & (cap - 1))
-				;
-			n[i] = pf->pids[j];
-		}
-		free(pf->pids);
-		pf->pids = n;
-		pf->pid_cap = cap;
-	}
-	if (!pf->pid_cap)
-		return NULL;
-	for (i = ((uint32_t)pid * 2654435761u) & (pf->pid_cap - 1); pf->pids[i].pid;
-	     i = (i + 1) & (pf->pid_cap - 1))
-		if (pf->pids[i].pid == pid)
-			return &pf->pids[i];
-	if (!add)
-		return NULL;
-	pf->pids[i] = (struct pf_pid){ .pid = pid, .tgid = -1 };
-	pf->pid_used++;
-	return &pf->pids[i];
-}
-
-static void pid_name(struct prs_reader *r, struct pf *pf, int32_t pid, const char *s, size_t len,
-		     uint8_t prio)
-{
-	struct pf_pid *p;
-
-	while (len && s[len - 1] == '\0')
-		len--;
-	if (!len || len > 255)
-		return;
-	p = pid_slot(pf, pid, true);
-	if (!p || p->prio > prio)
-		return;
-	if (!p->comm || strncmp(p->comm, s, len) || p->comm[len])
-		p->comm = prs_intern(r, s, len);
-	p->prio = prio;
-}
-
-static void pid_tgid(struct pf *pf, int32_t pid, int32_t tgid)
-{
-	struct pf_pid *p = pid_slot(pf, pid, true);
-
-	if (p)
-		p->tgid = tgid;
-}
-
-static struct pf_ksym *ksym_slot(struct pf *pf, uint32_t seq, uint64_t iid, bool add)
-{
-	size_t i;
-	uint64_t h = (iid ^ ((uint64_t)seq << 40)) * 0x9e3779b97f4a7c15ull;
-
-	if (add && (pf->ksym_used + 1) * 2 > pf->ksym_cap) {
-		size_t cap = pf->ksym_cap ? pf->ksym_cap * 2 : 1024;
-		struct pf_ksym *n;
-
-		if (pf->ksym_used >= PF_MAX_PIDS)
-			return NULL;
-		n = calloc(cap, sizeof(*n));
-		if (!n)
-			return NULL;
-		for (size_t j = 0; j < pf->ksym_cap; j++) {
-			const struct pf_ksym *o = &pf->ksyms[j];
-			uint64_t oh = (o->key ^ ((uint64_t)o->seq << 40)) * 0x9e3779b97f4a7c15ull;
-
-			if (!o->key)
-				continue;
-			for (i = (oh >> 32) & (cap - 1); n[i].key; i = (i + 1) & (cap - 1))
-				;
-			n[i] = *o;
-		}
-		free(pf->ksyms);
-		pf->ksyms = n;
-		pf->ksym_cap = cap;
-	}
-	if (!pf->ksym_cap || !iid)
-		return NULL;
-	for (i = (h >> 32) & (pf->ksym_cap - 1); pf->ksyms[i].key; i = (i + 1) & (pf->ksym_cap - 1))
-		if (pf->ksyms[i].key == iid && pf->ksyms[i].seq == seq)
-			return &pf->ksyms[i];
-	if (!add)
-		return NULL;
-	pf->ksyms[i] = (struct pf_ksym){ .key = iid, .seq = seq };
-	pf->ksym_used++;
-	return &pf->ksyms[i];
-}
-
-/* SEQ_INCREMENTAL_STATE_CLEARED: the sequence's interned symbols start anew */
-static void ksym_clear(struct pf *pf, uint32_t seq)
-{
-	size_t keep = 0;
-	struct pf_ksym *old = pf->ksyms;
-	size_t cap = pf->ksym_cap;
-
-	for (size_t j = 0; j < cap; j++)
-		if (old[j].key && old[j].seq != seq)
-			keep++;
-	if (keep == pf->ksym_used)
-		return;
-	pf->ksyms = NULL;
-	pf->ksym_cap = pf->ksym_used = 0;
-	for (size_t j = 0; j < cap; j++) {
-		struct pf_ksym *s;
-
-		if (!old[j].key || old[j].seq == seq)
-			continue;
-		s = ksym_slot(pf, old[j].seq, old[j].key, true);
-		if (s)
-			s->name = old[j].name;
-	}
-	free(old);
-}
-
-static const struct pf_type *typed(struct prs_reader *r, struct pf *pf, uint32_t id)
-{
-	struct pf_type *t;
-	char name[40];
-
-	if (id >= FE_TYPED_MAX)
-		return NULL;
-	t = &pf->types[id];
-	if (t->name)
-		return t;
-	t->kind = PRS_EV_OTHER;
-	snprintf(name, sizeof(name), "perfetto_ftrace_event_%u", id);
-	for (size_t i = 0; i < sizeof(pf_typed) / sizeof(pf_typed[0]); i++) {
-		if (pf_typed[i].id == id) {
-			snprintf(name, sizeof(name), "%s", pf_typed[i].name);
-			t->kind = pf_typed[i].kind;
-			break;
-		}
-	}
-	t->name = prs_intern_str(r, name);
-	t->slot = t->name ? prs_name_slot(r, t->name, t->kind) : -1;
-	if (t->slot < 0) {
-		t->name = NULL;
-		return NULL;
-	}
-	return t;
-}
-
-/* An event named at run time (generic, kprobe): kind by name, slot looked up */
-static int named_type(struct prs_reader *r, const char *s, size_t len, enum prs_kind kind,
-		      struct pf_type *t)
-{
-	t->name = prs_intern(r, s, len);
-	if (!t->name)
-		return -PRS_ENOMEM;
-	t->kind = kind;
-	t->slot = prs_name_slot(r, t->name, kind);
-	return t->slot < 0 ? -PRS_ENOMEM : 0;
 }
 
 /* ---- blobs ---------------------------------------------------------------- */
@@ -416,517 +94,6 @@ static void blob_put(struct pf *pf, struct pf_blob *b)
 	}
 	b->next = pf->free_blobs;
 	pf->free_blobs = b;
-}
-
-/* ---- field values onto events ------------------------------------------- */
-
-/* sched_switch's prev_state as the kernel prints it (TASK_REPORT bits; 0 runnable) */
-static char state_letter(int64_t v)
-{
-	static const char bits[] = "SDTtXZPI";
-
-	for (int i = 0; i < 8; i++)
-		if (v & (1 << i))
-			return bits[i];
-	return 'R';	/* 0, or only TASK_REPORT_MAX: preempted ("R+") */
-}
-
-/* A value of a field named @n (generic and self-describing events). */
-struct pf_val {
-	bool		is_str;
-	uint64_t	u;
-	const uint8_t	*s;
-	size_t		len;
-};
-
-static bool nm(const char *n, const char *w)
-{
-	return !strcmp(n, w);
-}
-
-static int set_named(struct prs_reader *r, struct pf *pf, struct prs_event *ev, const char *n,
-		     const struct pf_val *v)
-{
-	uint64_t u = v->u;
-	int32_t i = (int32_t)u;
-
-	if (v->is_str) {
-		if (ev->kind == PRS_EV_PRINT && nm(n, "buf")) {
-			ev->u.print.text = (const char *)v->s;
-			ev->u.print.len = v->len;
-		} else if (ev->kind == PRS_EV_SCHED_SWITCH && (nm(n, "prev_comm") || nm(n, "next_comm"))) {
-			const char *c = prs_intern(r, (const char *)v->s, strnlen((const char *)v->s, v->len));
-
-			if (!c)
-				return -PRS_ENOMEM;
-			if (n[0] == 'p')
-				ev->u.sw.prev_comm = c;
-			else
-				ev->u.sw.next_comm = c;
-		}
-		return 0;
-	}
-	switch (ev->kind) {
-	case PRS_EV_PAGE_ALLOC:
-	case PRS_EV_RECLAIM_BEGIN:
-	case PRS_EV_MEMCG_RECLAIM_BEGIN:
-	case PRS_EV_WAKEUP_KSWAPD:
-	case PRS_EV_KSWAPD_WAKE:
-	case PRS_EV_TRY_COMPACT:
-		if (nm(n, "pfn"))
-			ev->u.mm.pfn = u;
-		else if (nm(n, "order"))
-			ev->u.mm.order = i;
-		else if (nm(n, "gfp_flags") || nm(n, "gfp_mask"))
-			ev->u.mm.gfp = u;
-		else if (nm(n, "migratetype"))
-			ev->u.mm.migratetype = i;
-		else if (nm(n, "nid"))
-			ev->u.mm.nid = i;
-		else if (nm(n, "zid"))
-			ev->u.mm.zid = i;
-		else if (nm(n, "prio"))
-			ev->u.mm.prio = i;
-		break;
-	case PRS_EV_RECLAIM_END:
-	case PRS_EV_MEMCG_RECLAIM_END:
-		if (nm(n, "nr_reclaimed"))
-			ev->u.reclaim.nr_reclaimed = u;
-		break;
-	case PRS_EV_KSWAPD_SLEEP:
-		if (nm(n, "nid"))
-			ev->u.kswapd.nid = i;
-		break;
-	case PRS_EV_LRU_SHRINK:
-		if (nm(n, "nid"))
-			ev->u.lru.nid = i;
-		else if (nm(n, "priority"))
-			ev->u.lru.priority = i;
-		else if (nm(n, "nr_scanned"))
-			ev->u.lru.nr_scanned = u;
-		else if (nm(n, "nr_reclaimed"))
-			ev->u.lru.nr_reclaimed = u;
-		break;
-	case PRS_EV_COMPACT_BEGIN:
-	case PRS_EV_COMPACT_END:
-	case PRS_EV_COMPACT_SUITABLE:
-	case PRS_EV_COMPACT_DEFERRED:
-	case PRS_EV_COMPACT_FINISHED:
-		if (nm(n, "sync") && (ev->kind == PRS_EV_COMPACT_BEGIN || ev->kind == PRS_EV_COMPACT_END))
-			ev->u.compact.sync = i;
-		else if (nm(n, "order") && ev->kind != PRS_EV_COMPACT_BEGIN &&
-			 ev->kind != PRS_EV_COMPACT_END)
-			ev->u.compact.order = i;
-		else if ((nm(n, "status") || nm(n, "ret")) && ev->kind != PRS_EV_COMPACT_BEGIN)
-			ev->u.compact.status = i;
-		break;
-	case PRS_EV_MARK_VICTIM:
-		if (nm(n, "pid"))
-			ev->u.victim.pid = i;
-		break;
-	case PRS_EV_RECLAIM_RETRY:
-	case PRS_EV_COMPACT_RETRY:
-		if (nm(n, "order"))
-			ev->u.retry.order = i;
-		else if (nm(n, "node"))
-			ev->u.retry.nid = i;
-		else if (nm(n, "no_progress_loops") || nm(n, "retries"))
-			ev->u.retry.loops = i;
-		else if (nm(n, "max_retries"))
-			ev->u.retry.max = i;
-		else if (nm(n, "wmark_check") || nm(n, "ret"))
-			ev->u.retry.verdict = i;
-		break;
-	case PRS_EV_THROTTLED:
-		if (nm(n, "nid"))
-			ev->u.throttle.nid = i;
-		else if (nm(n, "usec_timeout"))
-			ev->u.throttle.usec_timeout = i;
-		else if (nm(n, "usec_delayed"))
-			ev->u.throttle.usec_delayed = i;
-		break;
-	case PRS_EV_SCHED_SWITCH:
-		if (nm(n, "prev_pid"))
-			ev->u.sw.prev_pid = i;
-		else if (nm(n, "next_pid"))
-			ev->u.sw.next_pid = i;
-		else if (nm(n, "prev_state"))
-			ev->u.sw.prev_state = state_letter((int64_t)u);
-		break;
-	default:
-		(void)pf;
-		break;
-	}
-	return 0;
-}
-
-/* ---- typed events --------------------------------------------------------- */
-
-static const char *func_name(struct prs_reader *r, struct pf *pf, uint32_t seq, uint64_t v)
-{
-	const struct pf_ksym *k = ksym_slot(pf, seq, v, false);
-	char hex[24];
-
-	if (k)
-		return k->name;
-	/* not symbolized (symbolize_ksyms off): the kernel address, as text readers show it */
-	snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
-	return prs_intern_str(r, hex);
-}
-
-/*
- * Decode the typed message @m of event id @id into @ev (kind already set).
- * 0, or <0 on damage / no memory.
- */
-static int decode_typed(struct prs_reader *r, struct pf *pf, uint32_t id, struct pb m,
-			struct prs_event *ev, uint32_t seq)
-{
-	struct pb_field f;
-	const char *why;
-	int ret;
-
-	while ((ret = pb_next(&m, &f, &why)) > 0) {
-		uint64_t v = f.v;
-		int32_t i = (int32_t)v;
-
-		if (f.wt == PB_LEN) {
-			if ((id == FE_PRINT && f.id == 2) ||
-			    (id == FE_SCHED_SWITCH && (f.id == 1 || f.id == 5))) {
-				struct pf_val val = { true, 0, f.sub.p, (size_t)(f.sub.end - f.sub.p) };
-
-				ret = set_named(r, pf, ev, id == FE_PRINT ? "buf" :
-						f.id == 1 ? "prev_comm" : "next_comm", &val);
-				if (ret < 0)
-					return ret;
-			} else if (id == FE_TASK_NEWTASK && f.id == 2) {
-				/* the pid comes first in traced_probes' encoding; see below */
-			}
-			continue;
-		}
-		switch (id) {
-		case FE_SCHED_SWITCH:
-			if (f.id == 2)
-				ev->u.sw.prev_pid = i;
-			else if (f.id == 4)
-				ev->u.sw.prev_state = state_letter((int64_t)v);
-			else if (f.id == 6)
-				ev->u.sw.next_pid = i;
-			break;
-		case FE_RECLAIM_BEGIN:
-		case FE_MEMCG_RECLAIM_BEGIN:
-			if (f.id == 1)
-				ev->u.mm.order = i;
-			else if (f.id == 3)
-				ev->u.mm.gfp = v;
-			break;
-		case FE_RECLAIM_END:
-		case FE_MEMCG_RECLAIM_END:
-			if (f.id == 1)
-				ev->u.reclaim.nr_reclaimed = v;
-			break;
-		case FE_KSWAPD_WAKE:
-			if (f.id == 1)
-				ev->u.mm.nid = i;
-			else if (f.id == 2)
-				ev->u.mm.order = i;
-			else if (f.id == 3)
-				ev->u.mm.zid = i;
-			break;
-		case FE_KSWAPD_SLEEP:
-			if (f.id == 1)
-				ev->u.kswapd.nid = i;
-			break;
-		case FE_COMPACT_BEGIN:
-			if (f.id == 5)
-				ev->u.compact.sync = i;
-			break;
-		case FE_COMPACT_END:
-			if (f.id == 5)
-				ev->u.compact.sync = i;
-			else if (f.id == 6)
-				ev->u.compact.status = i;
-			break;
-		case FE_COMPACT_DEFERRED:
-			if (f.id == 3)
-				ev->u.compact.order = i;
-			break;
-		case FE_COMPACT_FINISHED:
-		case FE_COMPACT_SUITABLE:
-			if (f.id == 3)
-				ev->u.compact.order = i;
-			else if (f.id == 4)
-				ev->u.compact.status = i;
-			break;
-		case FE_TRY_COMPACT:
-			if (f.id == 1)
-				ev->u.mm.order = i;
-			else if (f.id == 2)
-				ev->u.mm.gfp = v;
-			else if (f.id == 4)
-				ev->u.mm.prio = i;
-			break;
-		case FE_PAGE_ALLOC:
-			if (f.id == 1)
-				ev->u.mm.gfp = v;
-			else if (f.id == 2)
-				ev->u.mm.migratetype = i;
-			else if (f.id == 3)
-				ev->u.mm.order = i;
-			else if (f.id == 5)
-				ev->u.mm.pfn = v;
-			break;
-		case FE_MARK_VICTIM:
-			if (f.id == 1)
-				ev->u.victim.pid = i;
-			break;
-		case FE_FUNCGRAPH_ENTRY:
-			if (f.id == 1)
-				ev->u.fn.depth = i;
-			else if (f.id == 2 && !(ev->u.fn.func = func_name(r, pf, seq, v)))
-				return -PRS_ENOMEM;
-			break;
-		case FE_FUNCGRAPH_EXIT:
-			if (f.id == 1)
-				ev->u.fn.arg[0] = v;	/* calltime, until rettime comes */
-			else if (f.id == 2)
-				ev->u.fn.depth = i;
-			else if (f.id == 3 && !(ev->u.fn.func = func_name(r, pf, seq, v)))
-				return -PRS_ENOMEM;
-			else if (f.id == 5)
-				ev->u.fn.arg[1] = v;
-			break;
-		default:
-			break;
-		}
-	}
-	if (ret < 0)
-		return pf_damaged(r, pf, m.p, "ftrace event", why);
-	if (id == FE_FUNCGRAPH_EXIT) {
-		uint64_t call = ev->u.fn.arg[0], ret_t = ev->u.fn.arg[1];
-
-		ev->u.fn.arg[0] = ev->u.fn.arg[1] = PRS_NO_VALUE;
-		if (call != PRS_NO_VALUE && ret_t != PRS_NO_VALUE && ret_t >= call)
-			ev->u.fn.duration = ret_t - call;
-	}
-	return 0;
-}
-
-/* task_newtask / task_rename: the name a pid gets from now on */
-static int task_names(struct prs_reader *r, struct pf *pf, uint32_t id, struct pb m)
-{
-	struct pb_field f;
-	const char *why;
-	int32_t pid = -1;
-	const uint8_t *s = NULL;
-	size_t len = 0;
-	int ret;
-
-	while ((ret = pb_next(&m, &f, &why)) > 0) {
-		if (f.id == 1 && f.wt == PB_VARINT)
-			pid = (int32_t)f.v;
-		else if (f.wt == PB_LEN && ((id == FE_TASK_NEWTASK && f.id == 2) ||
-					    (id == FE_TASK_RENAME && f.id == 3))) {
-			s = f.sub.p;
-			len = (size_t)(f.sub.end - f.sub.p);
-		}
-	}
-	if (ret < 0)
-		return pf_damaged(r, pf, m.p, "ftrace event", why);
-	if (pid > 0 && s)
-		pid_name(r, pf, pid, (const char *)s, len, NAME_TASK);
-	return 0;
-}
-
-/* GenericFtraceEvent: an event by name with named fields */
-static int decode_generic(struct prs_reader *r, struct pf *pf, struct pb m, struct prs_event *ev,
-			  struct pf_type *t)
-{
-	struct pb_field f, g;
-	struct pb fields[64];
-	unsigned int nf = 0;
-	const char *why;
-	int ret;
-
-	t->name = NULL;
-	while ((ret = pb_next(&m, &f, &why)) > 0) {
-		if (f.id == 1 && f.wt == PB_LEN) {
-			size_t len = (size_t)(f.sub.end - f.sub.p);
-
-			ret = named_type(r, (const char *)f.sub.p, strnlen((const char *)f.sub.p, len),
-					 prs_kind_by_name((const char *)f.sub.p,
-							  strnlen((const char *)f.sub.p, len)), t);
-			if (ret < 0)
-				return ret;
-		} else if (f.id == 2 && f.wt == PB_LEN && nf < 64) {
-			fields[nf++] = f.sub;
-		}
-	}
-	if (ret < 0)
-		return pf_damaged(r, pf, m.p, "generic ftrace event", why);
-	if (!t->name && (ret = named_type(r, "generic", 7, PRS_EV_OTHER, t)) < 0)
-		return ret;
-	prs_event_init(ev, t->kind);
-	for (unsigned int k = 0; k < nf; k++) {
-		char name[64] = "";
-		struct pf_val v = { 0 };
-		bool have = false;
-
-		while ((ret = pb_next(&fields[k], &g, &why)) > 0) {
-			if (g.id == 1 && g.wt == PB_LEN) {
-				size_t len = (size_t)(g.sub.end - g.sub.p);
-
-				if (len >= sizeof(name))
-					len = sizeof(name) - 1;
-				memcpy(name, g.sub.p, len);
-				name[len] = '\0';
-			} else if (g.id == 3 && g.wt == PB_LEN) {
-				v = (struct pf_val){ true, 0, g.sub.p, (size_t)(g.sub.end - g.sub.p) };
-				have = true;
-			} else if ((g.id == 4 || g.id == 5) && g.wt == PB_VARINT) {
-				v = (struct pf_val){ false, g.v, NULL, 0 };
-				have = true;
-			}
-		}
-		if (ret < 0)
-			return pf_damaged(r, pf, fields[k].p, "generic ftrace event field", why);
-		if (have && name[0] && (ret = set_named(r, pf, ev, name, &v)) < 0)
-			return ret;
-	}
-	return 0;
-}
-
-/* A self-describing event (id >= 65536) by its descriptor */
-static int decode_described(struct prs_reader *r, struct pf *pf, const struct pf_gdesc *d,
-			    struct pb m, struct prs_event *ev)
-{
-	struct pb_field f;
-	const char *why;
-	int ret;
-
-	while ((ret = pb_next(&m, &f, &why)) > 0) {
-		const struct pf_gfield *gf = NULL;
-		struct pf_val v = { 0 };
-
-		for (uint32_t k = 0; k < d->nf; k++)
-			if (d->f[k].number == f.id) {
-				gf = &d->f[k];
-				break;
-			}
-		if (!gf)
-			continue;
-		if (f.wt == PB_LEN) {
-			v = (struct pf_val){ true, 0, f.sub.p, (size_t)(f.sub.end - f.sub.p) };
-		} else {
-			v.u = f.v;
-			if (gf->type == 17)		/* TYPE_SINT32 */
-				v.u = (uint64_t)(int64_t)(int32_t)pb_zigzag(f.v);
-			else if (gf->type == 18)	/* TYPE_SINT64 */
-				v.u = (uint64_t)pb_zigzag(f.v);
-			else if (gf->type == 15)	/* TYPE_SFIXED32 */
-				v.u = (uint64_t)(int64_t)(int32_t)(uint32_t)f.v;
-		}
-		if ((ret = set_named(r, pf, ev, gf->name, &v)) < 0)
-			return ret;
-	}
-	if (ret < 0)
-		return pf_damaged(r, pf, m.p, "self-describing ftrace event", why);
-	return 0;
-}
-
-/* generic_event_descriptors: GenericEventDescriptor{field_id, DescriptorProto} */
-static int add_descriptor(struct prs_reader *r, struct pf *pf, struct pb m)
-{
-	struct pb_field f, g, h;
-	struct pb desc = { NULL, NULL }, d;
-	const char *why;
-	int64_t field_id = -1;
-	struct pf_gdesc *gd = NULL;
-	struct pf_gfield fl[128];
-	uint32_t nf = 0;
-	const uint8_t *name = NULL;
-	size_t name_len = 0;
-	int ret;
-
-	while ((ret = pb_next(&m, &f, &why)) > 0) {
-		if (f.id == 1 && f.wt == PB_VARINT)
-			field_id = (int64_t)(int32_t)f.v;
-		else if (f.id == 2 && f.wt == PB_LEN)
-			desc = f.sub;
-	}
-	if (ret < 0)
-		return pf_damaged(r, pf, m.p, "generic event descriptor", why);
-	if (field_id < FE_GENERIC_MIN || !desc.p)
-		return pf_damaged(r, pf, m.p, "generic event descriptor", "no field id of 65536 or "
-				  "more, or no descriptor");
-	d = desc;
-	while ((ret = pb_next(&d, &f, &why)) > 0) {
-		if (f.id == 1 && f.wt == PB_LEN) {
-			name = f.sub.p;
-			name_len = (size_t)(f.sub.end - f.sub.p);
-		} else if (f.id == 2 && f.wt == PB_LEN && nf < 128) {
-			struct pb fd = f.sub;
-			struct pf_gfield x = { 0 };
-
-			while ((ret = pb_next(&fd, &g, &why)) > 0) {
-				if (g.id == 1 && g.wt == PB_LEN) {
-					x.name = prs_intern(r, (const char *)g.sub.p,
-							    strnlen((const char *)g.sub.p,
-								    (size_t)(g.sub.end - g.sub.p)));
-					if (!x.name)
-						return -PRS_ENOMEM;
-				} else if (g.id == 3 && g.wt == PB_VARINT) {
-					x.number = (uint32_t)g.v;
-				} else if (g.id == 5 && g.wt == PB_VARINT) {
-					x.type = (uint8_t)g.v;
-				}
-			}
-			if (ret < 0)
-				return pf_damaged(r, pf, fd.p, "generic event descriptor field", why);
-			if (x.name && x.number)
-				fl[nf++] = x;
-		}
-	}
-	if (ret < 0)
-		return pf_damaged(r, pf, d.p, "generic event descriptor", why);
-	if (!name || !name_len)
-		return pf_damaged(r, pf, desc.p, "generic event descriptor", "event without a name");
-	(void)h;
-	for (uint32_t k = 0; k < pf->nr_gdesc; k++)
-		if (pf->gdesc[k].field_id == (uint32_t)field_id)
-			gd = &pf->gdesc[k];
-	if (!gd) {
-		struct pf_gdesc *n;
-
-		if (pf->nr_gdesc >= PF_MAX_GENERIC)
-			return prs_fail(r, PRS_ELIMIT, false, pf_where(pf, m.p), "more than %u "
-					"self-describing event formats", PF_MAX_GENERIC);
-		n = realloc(pf->gdesc, (pf->nr_gdesc + 1) * sizeof(*n));
-		if (!n)
-			return -PRS_ENOMEM;
-		pf->gdesc = n;
-		gd = &pf->gdesc[pf->nr_gdesc++];
-		memset(gd, 0, sizeof(*gd));
-		gd->field_id = (uint32_t)field_id;
-	}
-	free(gd->f);
-	gd->f = malloc((nf ? nf : 1) * sizeof(*gd->f));
-	if (!gd->f) {
-		gd->nf = 0;
-		return -PRS_ENOMEM;
-	}
-	memcpy(gd->f, fl, nf * sizeof(*fl));
-	gd->nf = nf;
-	name_len = strnlen((const char *)name, name_len);
-	return named_type(r, (const char *)name, name_len, prs_kind_by_name((const char *)name, name_len),
-			  &gd->t);
-}
-
-static const struct pf_gdesc *descriptor(const struct pf *pf, uint32_t id)
-{
-	for (uint32_t k = 0; k < pf->nr_gdesc; k++)
-		if (pf->gdesc[k].field_id == id)
-			return &pf->gdesc[k];
-	return NULL;
 }
 
 /* ---- one FtraceEvent ------------------------------------------------------ */
@@ -995,7 +162,7 @@ static int decode_event(struct prs_reader *r, struct pf *pf, struct pf_cpuq *q, 
 		q->cur_pid = (int32_t)h->pid;
 
 	if (pay_id == FE_GENERIC) {
-		ret = decode_generic(r, pf, payload, ev, &gt);
+		ret = pf_decode_generic(r, pf, payload, ev, &gt);
 		t = &gt;
 	} else if (pay_id == FE_KPROBE) {
 		/* KprobeEvent{name, type}: Perfetto records no arguments and no return value */
@@ -1020,7 +187,7 @@ static int decode_event(struct prs_reader *r, struct pf *pf, struct pf_cpuq *q, 
 		/* the tracefs events Perfetto creates: perfetto_kprobes/NAME, perfetto_kretprobes/NAME */
 		snprintf(full, sizeof(full), "%s/%.*s", type == 2 ? "perfetto_kretprobes" :
 			 "perfetto_kprobes", (int)len, name ? (const char *)name : "");
-		ret = named_type(r, full, strlen(full), type == 2 ? PRS_EV_KRETPROBE : PRS_EV_KPROBE, &gt);
+		ret = pf_named_type(r, full, strlen(full), type == 2 ? PRS_EV_KRETPROBE : PRS_EV_KPROBE, &gt);
 		if (ret < 0)
 			return ret;
 		t = &gt;
@@ -1029,13 +196,13 @@ static int decode_event(struct prs_reader *r, struct pf *pf, struct pf_cpuq *q, 
 		if (!ev->u.fn.func)
 			return -PRS_ENOMEM;
 	} else if (pay_id >= FE_GENERIC_MIN) {
-		const struct pf_gdesc *d = descriptor(pf, pay_id);
+		const struct pf_gdesc *d = pf_descriptor(pf, pay_id);
 		char nm_buf[40];
 
 		if (!d) {
 			/* no descriptor came with it: counted under its id */
 			snprintf(nm_buf, sizeof(nm_buf), "perfetto_ftrace_event_%u", pay_id);
-			if ((ret = named_type(r, nm_buf, strlen(nm_buf), PRS_EV_OTHER, &gt)) < 0)
+			if ((ret = pf_named_type(r, nm_buf, strlen(nm_buf), PRS_EV_OTHER, &gt)) < 0)
 				return ret;
 			t = &gt;
 			r->stats.bad_fields++;
@@ -1043,17 +210,17 @@ static int decode_event(struct prs_reader *r, struct pf *pf, struct pf_cpuq *q, 
 		} else {
 			t = &d->t;
 			prs_event_init(ev, t->kind);
-			ret = decode_described(r, pf, d, payload, ev);
+			ret = pf_decode_described(r, pf, d, payload, ev);
 		}
 	} else {
-		t = typed(r, pf, pay_id);
+		t = pf_typed_type(r, pf, pay_id);
 		if (!t)
 			return -PRS_ENOMEM;
 		prs_event_init(ev, t->kind);
 		if (pay_id == FE_TASK_NEWTASK || pay_id == FE_TASK_RENAME)
-			ret = task_names(r, pf, pay_id, payload);
+			ret = pf_task_names(r, pf, pay_id, payload);
 		else if (t->kind != PRS_EV_OTHER)
-			ret = decode_typed(r, pf, pay_id, payload, ev, seq);
+			ret = pf_decode_typed(r, pf, pay_id, payload, ev, seq);
 	}
 	if (ret < 0)
 		return ret;
@@ -1066,10 +233,10 @@ static int decode_event(struct prs_reader *r, struct pf *pf, struct pf_cpuq *q, 
 	}
 	if (ev->kind == PRS_EV_SCHED_SWITCH) {
 		if (ev->u.sw.prev_pid > 0 && ev->u.sw.prev_comm[0])
-			pid_name(r, pf, ev->u.sw.prev_pid, ev->u.sw.prev_comm, strlen(ev->u.sw.prev_comm),
+			pf_pid_name(r, pf, ev->u.sw.prev_pid, ev->u.sw.prev_comm, strlen(ev->u.sw.prev_comm),
 				 NAME_SWITCH);
 		if (ev->u.sw.next_pid > 0 && ev->u.sw.next_comm[0])
-			pid_name(r, pf, ev->u.sw.next_pid, ev->u.sw.next_comm, strlen(ev->u.sw.next_comm),
+			pf_pid_name(r, pf, ev->u.sw.next_pid, ev->u.sw.next_comm, strlen(ev->u.sw.next_comm),
 				 NAME_SWITCH);
 		q->cur_pid = ev->u.sw.next_pid;
 	}
@@ -1181,7 +348,7 @@ static int compact_decode(struct prs_reader *r, struct pf *pf, struct pb m, size
 static int push_compact_switch(struct prs_reader *r, struct pf *pf, struct pf_cpuq *q, int32_t cpu,
 			       const struct pf_csw *c, size_t nitab)
 {
-	const struct pf_type *t = typed(r, pf, FE_SCHED_SWITCH);
+	const struct pf_type *t = pf_typed_type(r, pf, FE_SCHED_SWITCH);
 	struct pf_rec *rec;
 	struct prs_event *ev;
 	const struct pf_pid *prev;
@@ -1202,14 +369,14 @@ static int push_compact_switch(struct prs_reader *r, struct pf *pf, struct pf_cp
 	/* compact sched drops prev_pid/prev_comm: the CPU's task before the switch */
 	ev->pid = q->cur_pid;
 	ev->u.sw.prev_pid = q->cur_pid;
-	prev = q->cur_pid >= 0 ? pid_slot(pf, q->cur_pid, false) : NULL;
+	prev = q->cur_pid >= 0 ? pf_pid_slot(pf, q->cur_pid, false) : NULL;
 	ev->u.sw.prev_comm = prev && prev->comm ? prev->comm : "";
-	ev->u.sw.prev_state = state_letter(c->prev_state);
+	ev->u.sw.prev_state = pf_state_letter(c->prev_state);
 	ev->u.sw.next_pid = c->next_pid;
 	if (c->comm < nitab) {
 		ev->u.sw.next_comm = pf->itab[c->comm];
 		if (c->next_pid > 0)
-			pid_name(r, pf, c->next_pid, ev->u.sw.next_comm, strlen(ev->u.sw.next_comm),
+			pf_pid_name(r, pf, c->next_pid, ev->u.sw.next_comm, strlen(ev->u.sw.next_comm),
 				 NAME_SWITCH);
 	} else {
 		r->stats.bad_fields++;
@@ -1222,7 +389,7 @@ static int push_compact_switch(struct prs_reader *r, struct pf *pf, struct pf_cp
 static int push_compact_waking(struct prs_reader *r, struct pf *pf, struct pf_cpuq *q, int32_t cpu,
 			       uint64_t ts)
 {
-	const struct pf_type *t = typed(r, pf, FE_SCHED_WAKING);
+	const struct pf_type *t = pf_typed_type(r, pf, FE_SCHED_WAKING);
 	struct pf_rec *rec;
 
 	if (!t)
@@ -1291,7 +458,7 @@ static int bundle(struct prs_reader *r, struct pf *pf, struct pb m, uint32_t seq
 			compact = f.sub;
 		else if (f.id == 5 && f.wt == PB_VARINT)
 			clock = f.v;
-		else if (f.id == 11 && f.wt == PB_LEN && (ret = add_descriptor(r, pf, f.sub)) < 0)
+		else if (f.id == 11 && f.wt == PB_LEN && (ret = pf_add_descriptor(r, pf, f.sub)) < 0)
 			return ret;
 	}
 	if (ret < 0)
@@ -1397,11 +564,11 @@ static int process_tree(struct prs_reader *r, struct pf *pf, struct pb m)
 			continue;
 		if (f.id == 1)
 			tgid = id;
-		if (name && (f.id == 2 || !pid_slot(pf, id, false) ||
-			     pid_slot(pf, id, false)->prio < NAME_TASK))
-			pid_name(r, pf, id, (const char *)name, len, NAME_TASK);
+		if (name && (f.id == 2 || !pf_pid_slot(pf, id, false) ||
+			     pf_pid_slot(pf, id, false)->prio < NAME_TASK))
+			pf_pid_name(r, pf, id, (const char *)name, len, NAME_TASK);
 		if (tgid > 0)
-			pid_tgid(pf, id, tgid);
+			pf_pid_tgid(pf, id, tgid);
 	}
 	if (ret < 0)
 		return pf_damaged(r, pf, m.p, "process tree", why);
@@ -1595,7 +762,7 @@ static int interned(struct prs_reader *r, struct pf *pf, struct pb m, uint32_t s
 			return pf_damaged(r, pf, s.p, "interned kernel symbol", why);
 		if (!iid || !str)
 			continue;
-		k = ksym_slot(pf, seq, iid, true);
+		k = pf_ksym_slot(pf, seq, iid, true);
 		if (k && !(k->name = prs_intern(r, (const char *)str, len)))
 			return -PRS_ENOMEM;
 	}
@@ -1670,7 +837,7 @@ static int packet(struct prs_reader *r, struct pf *pf, struct pb m, int depth)
 	if (ret < 0)
 		return pf_damaged(r, pf, p.p, "trace packet", why);
 	if (flags & SEQ_INCREMENTAL_STATE_CLEARED)
-		ksym_clear(pf, seq);
+		pf_ksym_clear(pf, seq);
 	p = m;
 	while ((ret = pb_next(&p, &f, &why)) > 0) {
 		if (f.wt != PB_LEN)
@@ -1877,7 +1044,7 @@ static int pf_next(struct prs_reader *r, struct prs_event *ev)
 			}
 		}
 		pf_merge_pop(&pf->m);
-		p = ev->pid >= 0 ? pid_slot(pf, ev->pid, false) : NULL;
+		p = ev->pid >= 0 ? pf_pid_slot(pf, ev->pid, false) : NULL;
 		ev->comm = p && p->comm ? p->comm : ev->pid == 0 ? "<idle>" : "";
 		ev->comm_per_pid = p && p->comm;
 		if (p && p->tgid > 0)
