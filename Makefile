@@ -30,11 +30,11 @@ endif
 # Debian packages we build against: pkg-config name -> package.
 PKGS      := libtracecmd:libtracecmd-dev libtracefs:libtracefs-dev \
              libtraceevent:libtraceevent-dev libzstd:libzstd-dev \
-             libxxhash:libxxhash-dev
+             libxxhash:libxxhash-dev zlib:zlib1g-dev
 TEST_PKGS := cmocka:libcmocka-dev
-DEB_TOOLS := pkg-config:pkg-config trace-cmd:trace-cmd zstd:zstd
+DEB_TOOLS := pkg-config:pkg-config trace-cmd:trace-cmd zstd:zstd protoc:protobuf-compiler
 # the JSON Schema check (tests/golden/schema.sh) and the browser test (make test-html)
-PY_MODS   := jsonschema:python3-jsonschema
+PY_MODS   := jsonschema:python3-jsonschema google.protobuf:python3-protobuf
 HTML_TOOLS := chromium:chromium
 
 pc_names   = $(foreach p,$(1),$(firstword $(subst :, ,$(p))))

@@ -232,6 +232,7 @@ struct anl_ctx {
 	struct anl_totals raw_at_before_vm;	/* raw[ALL] at its last one (read before it) */
 	struct anl_vmstat vm[2];	/* before, after */
 	bool		vm_from_files;
+	const char	*vm_trace_source;	/* anl_set_vmstat_trace(): the trace's own snapshots */
 	bool		snap_inside;	/* snapshots read inside the window markers (allocscope: begin/end) */
 	uint64_t	kswapd_ticks[2];
 	bool		kswapd_ticks_known[2];

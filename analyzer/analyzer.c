@@ -540,6 +540,25 @@ int anl_set_vmstat(struct anl_ctx *a, bool after, const char *text, size_t len)
 	return ret;
 }
 
+int anl_set_vmstat_trace(struct anl_ctx *a, const char *before, size_t blen, const char *after,
+			 size_t alen, const char *source)
+{
+	struct anl_vmstat vm[2] = { { 0 } };
+	int ret;
+
+	if (a->vm_from_files || (a->vm[0].present && a->vm[1].present))
+		return 0;	/* files, or the capture's own markers, say it first */
+	ret = anl_vmstat_parse(&vm[0], before, blen);
+	if (!ret)
+		ret = anl_vmstat_parse(&vm[1], after, alen);
+	if (ret)
+		return ret;
+	a->vm[0] = vm[0];
+	a->vm[1] = vm[1];
+	a->vm_trace_source = source;
+	return 0;
+}
+
 void anl_set_ring_stats(struct anl_ctx *a, uint64_t overrun, uint64_t dropped)
 {
 	/* the file's header wins over markers: both describe the same buffers */

@@ -487,6 +487,13 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev);
  * window, when the trace does not carry it.  @after selects which.
  */
 int anl_set_vmstat(struct anl_ctx *a, bool after, const char *text, size_t len);
+/*
+ * The trace's own counter snapshots (Perfetto sys_stats), taken when neither
+ * files nor the trace's markers gave a before/after pair; @source names them
+ * in the report (kept, not copied).  0 or -ANL_EVMSTAT.  Before anl_finish().
+ */
+int anl_set_vmstat_trace(struct anl_ctx *a, const char *before, size_t blen, const char *after,
+			 size_t alen, const char *source);
 /* Kernel release when the file header knows it (trace.dat); copied. */
 int anl_set_kernel(struct anl_ctx *a, const char *release);
 /* The trace clock the file names (trace.dat); it wins over the markers' "option clock=". */

@@ -320,7 +320,7 @@ void anl_build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct 
 	if (!m->vmstat_known)
 		return;
 	m->vmstat_source = a->vm_from_files ? "files (--vmstat-before/--vmstat-after)" :
-					      "trace markers";
+			   a->vm_trace_source ? a->vm_trace_source : "trace markers";
 
 	gt_allocstall(a, m, r);
 

@@ -12,6 +12,10 @@
 #                    by `trace-cmd convert`, its CPU pages repeated COPIES times
 #                    with shifted page timestamps (bench/gen-tracedat.py)
 #   big.dat          big-v6.dat converted by `trace-cmd convert` to v7 + zstd
+#   big.pftrace      the same capture as Perfetto writes it (tests/perfetto/encode.py: compact
+#                    sched, typed and self-describing events, zlib compressed_packets), its
+#                    events COPIES times over, shifted in time; big-plain.pftrace without
+#                    compression (traced's default)
 #
 #   bench/bench.sh [--runs N] [--text-mb MB] [--copies N]
 set -u
@@ -79,6 +83,17 @@ make_dat() {
 	echo "$COPIES" > "$B/big.copies"
 }
 
+make_pftrace() {
+	local src=tests/data/6.12-thp-tcev.dat
+	[ -f "$B/big.pftrace" ] && [ -f "$B/big-plain.pftrace" ] &&
+		[ "$(cat "$B/pftrace.copies" 2>/dev/null)" = "$COPIES" ] && return 0
+	/usr/bin/python3 -c 'import google.protobuf' 2>/dev/null ||
+		{ echo "bench: python3-protobuf missing (make deps)" >&2; return 1; }
+	/usr/bin/python3 tests/perfetto/encode.py --repeat "$COPIES" "$src" "$B/big.pftrace" &&
+	/usr/bin/python3 tests/perfetto/encode.py --repeat "$COPIES" --group 0 "$src" "$B/big-plain.pftrace" &&
+	echo "$COPIES" > "$B/pftrace.copies"
+}
+
 # ---- timing ---------------------------------------------------------------
 # "WALL CPU RSS": median wall s, median user+sys s, max RSS KB over $RUNS runs
 measure() {
@@ -136,10 +151,11 @@ echo "bench: generating inputs in $B (text ${TEXT_MB} MB, trace.dat x${COPIES})"
 make_repeated tests/data/6.12-anon-kprobe.txt.zst "$B/big-ftrace.txt" ftrace || exit 1
 make_repeated tests/data/6.12-anon-fgraph.txt.zst "$B/big-fgraph.txt" fgraph || exit 1
 make_dat || exit 1
+make_pftrace || exit 1
 cc -O2 -o "$B/tcmd-iter" bench/tcmd-iter.c $(pkg-config --cflags --libs libtracecmd) || exit 1
 
 txt=$B/big-ftrace.txt fg=$B/big-fgraph.txt
-INPUTS=("$txt" "$txt.zst" "$fg" "$fg.zst" "$B/big.dat" "$B/big-v6.dat")
+INPUTS=("$txt" "$txt.zst" "$fg" "$fg.zst" "$B/big.dat" "$B/big-v6.dat" "$B/big.pftrace" "$B/big-plain.pftrace")
 : > "$B/refs.md"
 for t in "$txt" "$fg"; do
 	ref "$t" "wc -l" wc -l "$t"
@@ -174,6 +190,10 @@ paired "$txt.zst" "zstd -dc" "≤ 2×" 2 zstd -dc "$txt.zst"
 paired "$fg.zst" "zstd -dc" "≤ 2×" 2 zstd -dc "$fg.zst"
 paired "$B/big.dat" "libtracecmd iteration" "≤ 0.33× (3× faster)" 0.3334 "$B/tcmd-iter" "$B/big.dat"
 paired "$B/big-v6.dat" "libtracecmd iteration" "≤ 0.33× (3× faster)" 0.3334 "$B/tcmd-iter" "$B/big-v6.dat"
+# the same events as big.dat: Perfetto's encoding against trace.dat's, both read by allocscope
+paired "$B/big-plain.pftrace" "allocscope analyze big.dat" "≤ 2× (trace.dat runs at 8-10 M events/s)" 2 \
+	"$BIN" analyze "$B/big.dat"
+paired "$B/big.pftrace" "allocscope analyze big.dat" "≤ 2×" 2 "$BIN" analyze "$B/big.dat"
 printf '\nThe targets stated as ratios, measured in alternation (%s pairs of allocscope analyze and the reference,\nthe median of the per-pair ratios, and their range):\n\n' "$PAIRED"
 echo "| input | reference | pairs | allocscope time / reference time | target | met |"
 echo "|---|---|---:|---:|---|---|"

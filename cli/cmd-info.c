@@ -56,6 +56,7 @@ struct info_seen {
 	uint64_t	win_begins, win_ends;
 	uint64_t	snap_vmstat;	/* in-band vmstat snapshot lines */
 	uint64_t	snap_kswapd;	/* in-band kswapd /proc/PID/stat lines */
+	bool		perfetto;	/* a Perfetto trace: its kprobes carry no values */
 };
 
 /* Window markers (analyzer/markers.c reads the same; docs/capture-format.md) */
@@ -100,7 +101,7 @@ static const char *info_mode(const struct info_seen *seen)
 	return "events";
 }
 
-#define INFO_MAX_WARN 10
+#define INFO_MAX_WARN 11
 
 static int info_warnings(const struct prs_stats *st, const struct info_seen *seen,
 			 const char **warn)
@@ -109,6 +110,9 @@ static int info_warnings(const struct prs_stats *st, const struct info_seen *see
 
 	if (seen->anon_probes)
 		warn[n++] = "kprobes as bare addresses (trace-cmd report text): retprobe mode needs the trace.dat";
+	if (seen->perfetto && (st->by_kind[PRS_EV_KPROBE] || st->by_kind[PRS_EV_KRETPROBE]))
+		warn[n++] = "Perfetto records no kprobe arguments or return values: retprobe mode cannot "
+			    "tell which allocations took the slow path (docs/perfetto.md)";
 	if (!st->events)
 		warn[n++] = "no events in the trace";
 	if (!st->by_kind[PRS_EV_PAGE_ALLOC])
@@ -141,9 +145,12 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 	char b[3][32];
 
 	printf("%s\n", path);
-	printf("  format:       %s%s%s%s\n", prs_format_name(prs_format(r)),
-	       st->container ? ", in a " : "", st->container ? st->container : "",
-	       prs_compressed(r) ? " (zstd)" : "");
+	if (prs_container(r))
+		printf("  format:       %s (read from %s)\n", prs_format_name(prs_format(r)),
+		       prs_container(r));
+	else
+		printf("  format:       %s%s\n", prs_format_name(prs_format(r)),
+		       prs_compressed(r) ? " (zstd)" : "");
 	printf("  kernel:       %s\n", prs_kernel(r) ? prs_kernel(r) : "unknown");
 	if (prs_clock(r))
 		printf("  clock:        %s\n", prs_clock(r));
@@ -187,7 +194,7 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 		printf("  ring buffer:  %s overrun, %s dropped (the kernel's per-CPU stats in the file)\n",
 		       cli_count(b[0], sizeof(b[0]), st->overrun_reported),
 		       cli_count(b[1], sizeof(b[1]), st->dropped_reported));
-	if (prs_format(r) != PRS_FMT_TRACE_DAT)
+	if (prs_format(r) != PRS_FMT_TRACE_DAT && prs_format(r) != PRS_FMT_PERFETTO)
 		printf("  lines:        %s (%s not events, %s undecodable)\n",
 		       cli_count(b[0], sizeof(b[0]), st->lines), cli_count(b[1], sizeof(b[1]), st->skipped_lines),
 		       cli_count(b[2], sizeof(b[2]), st->bad_lines));
@@ -233,14 +240,13 @@ static void info_print_json(const char *path, struct prs_reader *r, const struct
 
 	printf("{\"path\":");
 	rpt_json_str(stdout, path);
-	printf(",\"format\":\"%s\",\"compressed\":%s,",
+	printf(",\"format\":\"%s\",\"compressed\":%s",
 	       prs_format_name(prs_format(r)), prs_compressed(r) ? "true" : "false");
-	if (st->container) {
-		printf("\"container\":");
-		rpt_json_str(stdout, st->container);
-		printf(",");
+	if (prs_container(r)) {
+		printf(",\"container\":");
+		rpt_json_str(stdout, prs_container(r));
 	}
-	printf("\"kernel\":");
+	printf(",\"kernel\":");
 	if (prs_kernel(r))
 		rpt_json_str(stdout, prs_kernel(r));
 	else
@@ -331,7 +337,7 @@ static int info_read(struct prs_reader *r, struct info_seen *seen)
 	struct prs_event ev;
 	int ret;
 
-	*seen = (struct info_seen){ 0 };
+	*seen = (struct info_seen){ .perfetto = prs_format(r) == PRS_FMT_PERFETTO };
 	while ((ret = prs_next(r, &ev)) > 0) {
 		bool graph = ev.kind == PRS_EV_FUNC_ENTRY || ev.kind == PRS_EV_FUNC_EXIT;
 		enum anl_fn_kind fk;

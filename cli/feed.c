@@ -50,6 +50,17 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 		anl_set_ring_stats(a, st->overrun_reported, st->dropped_reported);
 	if (!st->ts_missing)	/* the whole trace: every event's, not only those analyzed */
 		anl_set_trace_span(a, st->first_ts, st->last_ts);
+	{
+		/* the trace's own snapshots (Perfetto sys_stats), if nothing else gave a pair */
+		size_t blen, alen;
+		const char *before = prs_vmstat(*rp, false, NULL, &blen);
+		const char *after = prs_vmstat(*rp, true, NULL, &alen);
+
+		if (before && after &&
+		    anl_set_vmstat_trace(a, before, blen, after, alen,
+					 "the trace's sys_stats (first and last snapshot)") < 0)
+			cli_error("%s: its sys_stats vmstat snapshots are not /proc/vmstat's: not used", path);
+	}
 	ret = anl_set_kernel(a, prs_kernel(*rp));
 	if (!ret)
 		ret = anl_set_clock(a, prs_clock(*rp));

@@ -148,6 +148,7 @@ struct prs_reader {
 	struct prs_intern	intern;
 
 	char			*kernel;	/* malloc'd or NULL */
+	char			*container;	/* what the trace was inside ("gzip", "zip entry X"), or NULL */
 	char			*clock;
 	char			**instances;
 	int			nr_instances;
@@ -251,5 +252,11 @@ int prs_tracedat_open(struct prs_reader *r);
  * PRS_EFORMAT.  A text trace with headers and no events is valid.
  */
 int prs_text_open(struct prs_reader *r, struct prs_input *in);
+/*
+ * perfetto.c: the first bytes of a file (@n of them, up to PF_HEAD) look
+ * like a Perfetto trace, or like gzip or zip that may hold one; open it.
+ */
+bool prs_perfetto_detect(const uint8_t *head, size_t n);
+int prs_perfetto_open(struct prs_reader *r, const uint8_t *head, size_t n);
 
 #endif /* ALLOCSCOPE_PARSERS_LOCAL_H */

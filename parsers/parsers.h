@@ -3,7 +3,8 @@
  * parsers — trace file readers for allocscope.
  *
  * Every reader (trace.dat through libtracecmd, ftrace text, function_graph
- * text, perf script text, any text compressed with zstd) yields the same
+ * text, perf script text, any text compressed with zstd, Perfetto protobuf
+ * traces) yields the same
  * normalized, time-ordered stream of struct prs_event.  Readers know file
  * formats and nothing about memory management: they name what the trace
  * says (an event, a function, a field), the analyzer decides what it means.
@@ -55,6 +56,7 @@ enum prs_format {
 	PRS_FMT_FTRACE_TEXT,	/* tracefs trace / trace_pipe, trace-cmd report */
 	PRS_FMT_FGRAPH_TEXT,	/* function_graph tracer text */
 	PRS_FMT_PERF_SCRIPT,	/* perf script default output */
+	PRS_FMT_PERFETTO,	/* Perfetto protobuf trace (plain, gzip, or inside a zip) */
 };
 
 const char *prs_format_name(enum prs_format fmt);
@@ -293,7 +295,12 @@ int prs_next(struct prs_reader *r, struct prs_event *ev);
 
 const char *prs_errmsg(const struct prs_reader *r);	/* "FILE: offset N: reason" */
 enum prs_format prs_format(const struct prs_reader *r);
-bool prs_compressed(const struct prs_reader *r);	/* zstd around the text */
+bool prs_compressed(const struct prs_reader *r);	/* zstd around the text, gzip or zip around a trace */
+/*
+ * What held the trace, or NULL (a file of its own): "gzip", "zip entry
+ * NAME" (the entry of a bugreport .zip that was read).
+ */
+const char *prs_container(const struct prs_reader *r);
 const struct prs_stats *prs_stats(const struct prs_reader *r);
 
 /*
@@ -304,6 +311,16 @@ const char *prs_kernel(const struct prs_reader *r);
 const char *prs_clock(const struct prs_reader *r);
 int prs_nr_instances(const struct prs_reader *r);	/* 0 = top buffer only */
 const char *prs_instance_name(const struct prs_reader *r, int i);
+
+/*
+ * The kernel's vmstat counters as the trace itself carries them (Perfetto
+ * sys_stats): the earliest (@after false) or the latest snapshot as
+ * /proc/vmstat text ("name value" lines), *len bytes, and its timestamp
+ * (the trace's clock domain when that is boot time, Perfetto's default).
+ * NULL when the trace holds fewer than two snapshots.  Valid until
+ * prs_close().
+ */
+const char *prs_vmstat(const struct prs_reader *r, bool after, uint64_t *ts, size_t *len);
 
 void prs_close(struct prs_reader *r);
 

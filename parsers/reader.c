@@ -45,6 +45,7 @@ const char *prs_format_name(enum prs_format fmt)
 	case PRS_FMT_FTRACE_TEXT:	return "ftrace-text";
 	case PRS_FMT_FGRAPH_TEXT:	return "function_graph-text";
 	case PRS_FMT_PERF_SCRIPT:	return "perf-script";
+	case PRS_FMT_PERFETTO:		return "perfetto";
 	default:			return "unknown";
 	}
 }
@@ -448,7 +449,7 @@ static const unsigned char prs_tracedat_magic[10] = {
 
 int prs_open(const char *path, unsigned int flags, struct prs_reader **out)
 {
-	unsigned char head[16];
+	static __thread unsigned char head[65536];	/* enough of a first packet to judge it */
 	struct prs_reader *r;
 	struct prs_input *in;
 	struct stat st;
@@ -484,6 +485,10 @@ int prs_open(const char *path, unsigned int flags, struct prs_reader **out)
 		ret = prs_tracedat_open(r);
 		return ret < 0 || !(flags & PRS_OPT_AHEAD) ? ret : prs_ahead_start(r);
 	}
+	if (prs_perfetto_detect(head, (size_t)n)) {
+		ret = prs_perfetto_open(r, head, (size_t)n);
+		return ret < 0 || !(flags & PRS_OPT_AHEAD) ? ret : prs_ahead_start(r);
+	}
 	if (n >= 4 && memcmp(head, "PERFILE2", n >= 8 ? 8 : (size_t)n) == 0 && n >= 8)
 		return prs_fail(r, PRS_EFORMAT, false, 0,
 				"perf.data is binary; convert it with 'perf script' first");
@@ -516,6 +521,11 @@ int prs_next(struct prs_reader *r, struct prs_event *ev)
 
 enum prs_format prs_format(const struct prs_reader *r) { return r->fmt; }
 bool prs_compressed(const struct prs_reader *r) { return r->compressed; }
+/* what the trace was read out of: a Perfetto trace's gzip or zip entry, a text's page or JSON */
+const char *prs_container(const struct prs_reader *r)
+{
+	return r->container ? r->container : r->stats.container;
+}
 const char *prs_kernel(const struct prs_reader *r) { return r->kernel; }
 const char *prs_clock(const struct prs_reader *r) { return r->clock; }
 int prs_nr_instances(const struct prs_reader *r) { return r->nr_instances; }
@@ -548,6 +558,7 @@ void prs_close(struct prs_reader *r)
 		free(r->instances[i]);
 	free(r->instances);
 	free(r->kernel);
+	free(r->container);
 	free(r->clock);
 	free(r->names);
 	free(r->cpu_ts);

@@ -168,6 +168,14 @@ gen_malformed_more() {
 		cp "$f" "$g/hdr-cpuid.dat"
 		printf '\x28\x23\x00\x00' | dd of="$g/hdr-cpuid.dat" bs=1 seek=1454481 conv=notrunc status=none
 	fi
+	# Perfetto: hand-made damage (tests/perfetto/malformed.py), a real capture encoded as
+	# traced_probes would and cut inside a packet, and gzip-wrapped and cut
+	if command -v python3 >/dev/null; then
+		python3 tests/perfetto/malformed.py "$g"
+		f=tests/corpus/perfetto/seed-memcg-compressed-head.pftrace
+		[ -f "$f" ] && head -c 9000 "$f" > "$g/pf-cut-compressed.pftrace" &&
+			gzip -c "$f" | head -c 3000 > "$g/pf-cut.pftrace.gz"
+	fi
 	# a line over the 1 MiB limit after a good one, and as the very first line
 	{ head -n 14 tests/corpus/ftrace/seed-kprobe.txt; head -c $((2 << 20)) /dev/zero | tr '\0' 'a'; echo; } > "$g/giant-line.txt"
 	{ head -c $((3 << 20)) /dev/zero | tr '\0' 'a'; echo; } > "$g/giant-first-line.txt"
@@ -212,11 +220,12 @@ run_malformed() {
 		else bad "bit flip $file: exit $rc: $err"; fi
 	done
 	# Bombs: bounded memory (max RSS) and time, and the right verdict.
-	for file in "$BUILD"/malformed/bomb-*.zst; do
+	for file in "$BUILD"/malformed/bomb-*.zst "$BUILD"/malformed/pf-bomb.pftrace; do
 		[ -e "$file" ] && [ -x /usr/bin/time ] || continue
 		err=$(timeout 120 /usr/bin/time -f 'maxrss %M' "$BIN" info "$file" 2>&1 >/dev/null); rc=$?
 		rss=$(sed -n 's/^maxrss //p' <<<"$err")
 		case $file in *small*) want=0 re='^maxrss' ;; *zeros*) want=2 re='binary' ;;
+			*pf-bomb*) want=2 re='expand beyond the 32 MiB limit: a decompression bomb' ;;
 			*) want=2 re='expands more than 1000x.*decompression bomb' ;; esac
 		if [ $rc -eq $want ] && [ -n "$rss" ] && [ "$rss" -lt 65536 ] && grep -Eq "$re" <<<"$err"; then ok
 		else bad "bomb $file: exit $rc (want $want), max RSS ${rss:-?} KB: $err"; fi
