@@ -34,6 +34,7 @@ struct record_settings {
 	bool		force;
 	bool		text;
 	bool		quiet;
+	bool		frames;		/* --frames: the apps' trace_marker writes too */
 	char		**cmd;
 };
 
@@ -59,6 +60,9 @@ static void record_usage(FILE *f)
 		"  -f, --force           overwrite FILE\n"
 		"  -n, --dry-run         print the plan (mode, functions, events, buffer) and exit\n"
 		"  -q, --quiet           no summary\n"
+		"      --frames          also record the apps' trace_marker writes (atrace: the\n"
+		"                        frames of 'stalls --frames'): copied into our instance\n"
+		"                        (copy_trace_marker, 6.17+), else recorded at the top level\n"
 		"      --tracefs DIR     use DIR as tracefs (default: the mounted one)\n"
 		"      --proc DIR        use DIR as /proc\n"
 		"  -h, --help            this text\n"
@@ -70,12 +74,13 @@ static void record_usage(FILE *f)
 		"  allocscope record --dry-run\n"
 		"  allocscope record -m events -d 10 -o base.dat\n"
 		"  allocscope record -o run.dat -- ./memhog -m 512\n"
-		"  allocscope record --text -o run.txt -d 30\n");
+		"  allocscope record --text -o run.txt -d 30\n"
+		"  allocscope record --frames -m events -o jank.dat -- ./app\n");
 }
 
 static int parse_args(int argc, char **argv, struct record_settings *st)
 {
-	enum { OPT_TRACEFS = 256, OPT_PROC };
+	enum { OPT_TRACEFS = 256, OPT_PROC, OPT_FRAMES };
 	static const struct option longopts[] = {
 		{ "output",	required_argument,	NULL, 'o' },
 		{ "mode",	required_argument,	NULL, 'm' },
@@ -88,6 +93,7 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ "tracefs",	required_argument,	NULL, OPT_TRACEFS },
 		{ "proc",	required_argument,	NULL, OPT_PROC },
+		{ "frames",	no_argument,		NULL, OPT_FRAMES },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -135,6 +141,7 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 		case 'q': st->quiet = true; break;
 		case OPT_TRACEFS: st->tracefs = optarg; break;
 		case OPT_PROC: st->proc = optarg; break;
+		case OPT_FRAMES: st->frames = true; break;
 		case 'h':
 			record_usage(stdout);
 			exit(EXIT_OK);
@@ -252,6 +259,8 @@ int cmd_record(int argc, char **argv)
 			  "'allocscope record -n' shows what is", cap_mode_name(st.mode), plan.why);
 		return 1;
 	}
+	if (st.frames)
+		cap_plan_frames(&probe, &plan);
 	if (st.dry_run) {
 		cap_plan_print(&probe, &plan, stdout);
 		return EXIT_OK;
