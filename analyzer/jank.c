@@ -29,12 +29,27 @@
 #include "analyzer-local.h"
 
 #define JK_OPEN		4	/* frames open at once in one process (pipelined: 2) */
-#define JK_IVS		32	/* stall intervals kept per open frame, to find moments both
-				 * of its threads stalled */
+#define JK_IVS		32	/* a thread's latest stall intervals kept per open frame */
 
 struct jk_iv {
 	uint64_t	s, e;
-	bool		rt;
+};
+
+/*
+ * One thread's stalls inside a frame (its UI thread or its RenderThread).
+ * A thread is in one place at a time, so its stalls arrive disjoint, in end
+ * order, except that an interval may hold the ones just before it: a direct
+ * reclaim closes before the slow-path allocation around it, which is the
+ * stall taken then.  The latest intervals stay for that, and for the moments
+ * the other thread stalled too.
+ */
+struct jk_role {
+	uint64_t	sum;		/* their total, held intervals counted once */
+	uint64_t	dropped_end;	/* the latest end of an interval no longer kept */
+	uint64_t	dropped_start;	/* ... the latest start */
+	bool		dropped;
+	uint32_t	n;
+	struct jk_iv	iv[JK_IVS];
 };
 
 /* A frame not finished yet: some slice of it is open. */
@@ -44,10 +59,9 @@ struct jk_open {
 	uint64_t	lost_at;	/* the loss count when it began */
 	uint64_t	both_ns;	/* moments both its threads stalled */
 	uint32_t	rt_open;	/* DrawFrame slices open */
-	uint32_t	nr_iv;
 	bool		ui_open;
-	bool		iv_full;
-	struct jk_iv	iv[JK_IVS];
+	bool		upper;		/* both_ns may miss moments: the union is an upper bound */
+	struct jk_role	role[2];	/* [0] UI thread, [1] RenderThread */
 };
 
 struct jk_proc {
@@ -323,10 +337,13 @@ static int stall_cmp(const void *x, const void *y)
 static void frame_done(struct anl_jank_ctx *j, struct jk_proc *p, struct jk_open *o)
 {
 	struct anl_jank_frame *f = &o->f;
-	uint64_t dur = f->end_ts - f->start_ts, sum = f->ui_stall_ns + f->rt_stall_ns;
+	uint64_t dur = f->end_ts - f->start_ts, sum;
 
+	f->ui_stall_ns = o->role[0].sum;
+	f->rt_stall_ns = o->role[1].sum;
+	sum = f->ui_stall_ns + f->rt_stall_ns;
 	f->stall_ns = o->both_ns < sum ? sum - o->both_ns : 0;
-	f->stall_upper = o->iv_full && f->ui_stall_ns && f->rt_stall_ns;
+	f->stall_upper = o->upper;
 	f->lost = o->lost_at != j->lost;
 	qsort(f->stall, f->nr_listed, sizeof(f->stall[0]), stall_cmp);
 	j->m.frames++;
@@ -379,7 +396,7 @@ static struct jk_open *slot_new(struct anl_jank_ctx *j, struct jk_proc *p)
 static void frame_init(struct anl_jank_ctx *j, struct jk_open *o, int32_t tgid, uint64_t ts,
 		       int64_t vsync)
 {
-	memset(o, 0, offsetof(struct jk_open, iv));
+	memset(o, 0, sizeof(*o));
 	o->seq = ++j->seq;
 	o->lost_at = j->lost;
 	o->f.start_ts = o->f.end_ts = ts;
@@ -527,6 +544,29 @@ static uint64_t overlap(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
 	return e > s ? e - s : 0;
 }
 
+static uint64_t overlap_all(const struct jk_role *w, uint64_t s, uint64_t e)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t i = 0; i < w->n; i++)
+		sum += overlap(w->iv[i].s, w->iv[i].e, s, e);
+	return sum;
+}
+
+/* The listed stall of role @rt that is @x (clipped to the frame), taken out of the list. */
+static void unlist(struct anl_jank_frame *f, bool rt, const struct jk_iv *x)
+{
+	for (uint32_t i = 0; i < f->nr_listed; i++) {
+		struct anl_jank_stall *st = &f->stall[i];
+
+		if (st->render_thread == rt && st->end_ts == x->e && st->overlap_ns == x->e - x->s) {
+			f->stall[i] = f->stall[--f->nr_listed];
+			return;
+		}
+	}
+	f->unlisted_ns -= x->e - x->s;
+}
+
 /* A stall [start, end] of @pid that ended now: into the frame open on that thread, if any. */
 static void stall_add(struct anl_ctx *a, int32_t pid, uint64_t start, uint64_t end,
 		      const struct anl_jank_stall *st)
@@ -534,6 +574,7 @@ static void stall_add(struct anl_ctx *a, int32_t pid, uint64_t start, uint64_t e
 	struct anl_jank_ctx *j = a->jank;
 	struct jk_thread *t;
 	struct jk_open *o;
+	struct jk_role *r, *w;
 	struct anl_jank_frame *f;
 	uint64_t s, ov;
 
@@ -547,18 +588,34 @@ static void stall_add(struct anl_ctx *a, int32_t pid, uint64_t start, uint64_t e
 		return;
 	ov = end - s;
 	f = &o->f;
+	r = &o->role[t->frame_rt];
+	w = &o->role[!t->frame_rt];
+	/* the intervals it holds (they began after it): it is the stall, they are parts of it */
+	while (r->n && r->iv[r->n - 1].s >= s) {
+		struct jk_iv x = r->iv[--r->n];
+
+		r->sum -= x.e - x.s;
+		o->both_ns -= overlap_all(w, x.s, x.e);
+		unlist(f, t->frame_rt, &x);
+		f->nr_stalls--;
+	}
+	if (r->dropped && s <= r->dropped_start)
+		o->upper = true;	/* it holds an interval no longer kept: counted twice */
+	if (w->dropped && s < w->dropped_end)
+		o->upper = true;	/* the other thread's dropped ones may overlap it */
+	o->both_ns += overlap_all(w, s, end);
+	r->sum += ov;
+	if (r->n == JK_IVS) {
+		r->dropped = true;
+		if (r->iv[0].e > r->dropped_end)
+			r->dropped_end = r->iv[0].e;
+		if (r->iv[0].s > r->dropped_start)
+			r->dropped_start = r->iv[0].s;
+		memmove(r->iv, r->iv + 1, (JK_IVS - 1) * sizeof(r->iv[0]));
+		r->n--;
+	}
+	r->iv[r->n++] = (struct jk_iv){ s, end };
 	f->nr_stalls++;
-	if (t->frame_rt)
-		f->rt_stall_ns += ov;
-	else
-		f->ui_stall_ns += ov;
-	for (uint32_t i = 0; i < o->nr_iv; i++)
-		if (o->iv[i].rt != t->frame_rt)
-			o->both_ns += overlap(o->iv[i].s, o->iv[i].e, s, end);
-	if (o->nr_iv < JK_IVS)
-		o->iv[o->nr_iv++] = (struct jk_iv){ s, end, t->frame_rt };
-	else
-		o->iv_full = true;
 	if (f->nr_listed < ANL_JANK_STALLS) {
 		f->stall[f->nr_listed] = *st;
 		f->stall[f->nr_listed].overlap_ns = ov;
