@@ -32,7 +32,7 @@ PKGS      := libtracecmd:libtracecmd-dev libtracefs:libtracefs-dev \
              libtraceevent:libtraceevent-dev libzstd:libzstd-dev \
              libxxhash:libxxhash-dev
 TEST_PKGS := cmocka:libcmocka-dev
-DEB_TOOLS := pkg-config:pkg-config trace-cmd:trace-cmd zstd:zstd
+DEB_TOOLS := pkg-config:pkg-config trace-cmd:trace-cmd zstd:zstd protoc:protobuf-compiler
 # the JSON Schema check (tests/golden/schema.sh) and the browser test (make test-html)
 PY_MODS   := jsonschema:python3-jsonschema
 HTML_TOOLS := chromium:chromium

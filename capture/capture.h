@@ -177,6 +177,24 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
  */
 void cap_plan_frames(const struct cap_probe *p, struct cap_plan *plan);
 
+/*
+ * A Perfetto TraceConfig in text proto (cap-perfetto.c) that records what
+ * @mode needs with the perfetto binary of an Android device: events (auto)
+ * or graph (with @kernel, the target's release: the alloc entry's name);
+ * retprobe and cross are refused (Perfetto's kprobes carry no return values).
+ * 0, or -CAP_EMODE with the reason in @err.
+ */
+struct cap_perfetto_opts {
+	enum cap_mode	mode;
+	uint64_t	duration_ms;	/* 0: 10 s */
+	unsigned long	buffer_kb;	/* the kernel's per-CPU buffer; 0: from the rate */
+	unsigned long	alloc_rate;	/* expected page allocations/s; 0: 100,000 */
+	const char	*kernel;	/* the target's release (graph) */
+	const char	*app;		/* an app's own atrace slices (atrace_apps), or NULL */
+	const char	*version;	/* allocscope's, for the header comment */
+};
+int cap_perfetto_config(const struct cap_perfetto_opts *o, FILE *f, char *err, size_t errlen);
+
 /* Print the plan (--dry-run), one fact per line. */
 void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE *f);
 
