@@ -17,8 +17,10 @@
  * at each marker write (CLOCK_BOOTTIME, the clock allocscope record picks
  * first) and the minor faults of each thread inside its slice.
  *
- *   jankapp [-t SECONDS] [-u PAGES] [-r PAGES] [-k] [-n] [-o FILE]
+ *   jankapp [-t SECONDS] [-u PAGES] [-r PAGES] [-k] [-n] [-p NICE] [-o FILE]
  *
+ * -p: the nice value of both threads, set per thread as Android does
+ * (setpriority() on the tid: THREAD_PRIORITY_DISPLAY is -4, URGENT_DISPLAY -8).
  * -u, -r: pages faulted in per frame by the UI thread and the RenderThread;
  * -k: keep them (an app whose caches grow) instead of unmapping them at the
  * end of the frame (the pages would return to the per-CPU lists, whence the
@@ -57,6 +59,15 @@ struct frame {
 static int marker_fd = -1;
 static int tgid;
 static bool no_ids, keep;
+static int nice_val;
+static bool nice_set;
+
+/* this thread's nice value (setpriority() on a tid is per thread on Linux) */
+static void thread_nice(void)
+{
+	if (nice_set && setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice_val))
+		perror("jankapp: setpriority");
+}
 static long rt_pages = 32;
 static long page_size;
 
@@ -123,6 +134,7 @@ static void *render_thread(void *arg)
 {
 	(void)arg;
 	prctl(PR_SET_NAME, "RenderThread");
+	thread_nice();
 	for (;;) {
 		struct frame *f;
 		long flt;
@@ -172,16 +184,17 @@ int main(int argc, char **argv)
 	long n = 0;
 	int c;
 
-	while ((c = getopt(argc, argv, "t:u:r:kno:")) != -1) {
+	while ((c = getopt(argc, argv, "t:u:r:knp:o:")) != -1) {
 		switch (c) {
 		case 't': secs = atof(optarg); break;
 		case 'u': ui_pages = atol(optarg); break;
 		case 'r': rt_pages = atol(optarg); break;
 		case 'n': no_ids = true; break;
 		case 'k': keep = true; break;
+		case 'p': nice_val = atoi(optarg); nice_set = true; break;
 		case 'o': out = optarg; break;
 		default:
-			fprintf(stderr, "usage: jankapp [-t SECONDS] [-u PAGES] [-r PAGES] [-k] [-n] [-o FILE]\n");
+			fprintf(stderr, "usage: jankapp [-t SECONDS] [-u PAGES] [-r PAGES] [-k] [-n] [-p NICE] [-o FILE]\n");
 			return 2;
 		}
 	}
@@ -200,6 +213,7 @@ int main(int argc, char **argv)
 		return 1;
 	tgid = getpid();
 	prctl(PR_SET_NAME, "jankapp");
+	thread_nice();
 	if (pthread_create(&rt, NULL, render_thread, NULL))
 		return 1;
 
@@ -265,7 +279,8 @@ int main(int argc, char **argv)
 			late += (fr[i].rt_e > fr[i].ui_e ? fr[i].rt_e : fr[i].ui_e) - fr[i].ui_b > VSYNC_NS;
 		fprintf(o, "# jankapp: tgid %d, %ld frames, %ld longer than %lld ns (the app's clock reads"
 			" at its markers, CLOCK_BOOTTIME ns); ui %ld pages, render %ld pages per frame%s;"
-			" %s\n", tgid, n, late, VSYNC_NS, ui_pages, rt_pages, keep ? ", kept" : "",
+			" nice %d; %s\n", tgid, n, late, VSYNC_NS, ui_pages, rt_pages, keep ? ", kept" : "",
+			nice_set ? nice_val : 0,
 			no_ids ? "names without vsync ids" : "vsync ids in the names");
 		fprintf(o, "# vsync due ui_begin ui_end rt_begin rt_end frame_ns ui_minflt rt_minflt\n");
 		for (long i = 0; i < n; i++) {

@@ -64,9 +64,11 @@ thp) memhog -a 90 -H -t $WIN -q ;;
 calm) memhog -m 2 -N -t $WIN -q ;;
 jank) # an app drawing 60 frames/s (atrace markers, tests/e2e/jankapp.c) whose caches grow by 768 KiB a
 	# frame, while the pre-phase hog holds 75 % of MA0 and a second one faults in 30 %: the app's page
-	# faults run into the slow path and direct reclaim
+	# faults run into the slow path and direct reclaim. Its threads at nice -10, as Android runs its UI thread and
+	# RenderThread above the rest (THREAD_PRIORITY_DISPLAY), so that waiting for a CPU behind the hogs
+	# and kswapd on 2 vCPUs does not make every frame late
 	memhog -m $((MA0 * 30 / 100)) -N -t $WIN -q &
-	jankapp -t $WIN -u 128 -r 64 -k -o /tmp/jank-truth.txt
+	jankapp -t $WIN -u 128 -r 64 -k -p -10 -o /tmp/jank-truth.txt
 	wait ;;
 esac
 exit 0
