@@ -271,6 +271,9 @@ struct anl_ctx {
 	char		rec_comm[32];		/* the first recorder task's comm */
 	char		rec_rule[96];
 
+	struct anl_jank_ctx *jank;	/* jank.c: made at the first atrace marker */
+	struct anl_jank	jank_none;	/* the model's when the trace has none */
+
 	struct anl_model model;
 	struct anl_task_sum *sums;
 	char		gt_note[ANL_MAX_GT][1536];	/* the model's ground-truth notes */
@@ -361,6 +364,30 @@ void anl_window_close(struct anl_ctx *a, uint64_t ts);
 void anl_print_event(struct anl_ctx *a, const struct prs_event *ev);
 const char *anl_window_unclosed(const char *source);
 bool anl_edges_inside(const struct anl_ctx *a);
+
+/* atrace.c: one trace_marker text as an atrace event */
+enum anl_atrace {
+	ANL_AT_NONE = 0,	/* not atrace */
+	ANL_AT_BEGIN,		/* "B|tgid|name": tgid, name */
+	ANL_AT_END,		/* "E|..." or "E" */
+	ANL_AT_OTHER,		/* async, counter, instant: no thread slice */
+	ANL_AT_BAD,		/* "B|" without a readable tgid */
+};
+struct anl_atrace_ev {
+	int32_t		tgid;
+	const char	*name;		/* into the text, not NUL-terminated */
+	size_t		len;
+};
+enum anl_atrace anl_atrace_parse(const char *s, size_t len, struct anl_atrace_ev *out);
+
+/* jank.c: frames of atrace slices, the stalls inside them */
+int  anl_jank_print(struct anl_ctx *a, const struct prs_event *ev);
+void anl_jank_lost(struct anl_ctx *a);
+void anl_jank_alloc(struct anl_ctx *a, const struct anl_alloc *rec);
+void anl_jank_span(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start, uint64_t end,
+		   int32_t pid);
+const struct anl_jank *anl_jank_finish(struct anl_ctx *a);
+void anl_jank_free(struct anl_ctx *a);
 
 /* groundtruth.c */
 void anl_build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct anl_totals *r);

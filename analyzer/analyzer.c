@@ -280,10 +280,11 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 			stat_add(&tt->stage[ANL_STAGE_FAST_PATH], rec->latency_ns, has_latency);
 		}
 	}
-	if (a->opts.record && (est == EXACT ? true :
-			       a->opts.mode == ANL_MODE_EVENTS ||
-			       (a->opts.mode == ANL_MODE_AUTO && !a->seen_graph && !a->seen_kprobe)))
-		a->opts.record(rec, a->opts.record_data);
+	if (est == EXACT || anl_reports_est(a)) {
+		anl_jank_alloc(a, rec);
+		if (a->opts.record)
+			a->opts.record(rec, a->opts.record_data);
+	}
 }
 
 /* The tracepoint-only estimate is what the model will report (as for records). */
@@ -303,8 +304,14 @@ void anl_span_emit(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start,
 {
 	struct anl_span sp = { kind, start, end, pid, cpu, 0, false, timed };
 
+	if (end < start || a->cur_recorder)
+		return;
+	/* without allocation records (stall episodes span the gaps between their stages) a
+	 * frame's stalls are these intervals; else the records that hold them */
+	if (anl_reports_est(a) && !a->seen_page_alloc_tp)
+		anl_jank_span(a, kind, start, end, pid);
 	/* the recorder's own reclaims are not in the stage table: not in the bands either */
-	if (!a->opts.span || end < start || a->cur_recorder)
+	if (!a->opts.span)
 		return;
 	if (kind == ANL_SPAN_KSWAPD_RUN || kind == ANL_SPAN_KSWAPD_AWAKE) {
 		uint64_t b = a->win_begin, e = a->win_state == 2 ? a->win_end : UINT64_MAX;
@@ -341,6 +348,7 @@ static void lost_event(struct anl_ctx *a, const struct prs_event *ev)
 {
 	a->an.lost_markers++;
 	a->an.lost_events += ev->u.lost.count;
+	anl_jank_lost(a);
 	for (size_t i = 0; i < a->task_cap; i++) {
 		struct anl_task *t = a->task_slots[i];
 
@@ -486,7 +494,7 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
 		return 0;
 	case PRS_EV_PRINT:
 		anl_print_event(a, ev);
-		return 0;
+		return anl_jank_print(a, ev);
 	case PRS_EV_SCHED_SWITCH:
 		anl_sched_switch(a, ev);
 		return 0;
@@ -864,6 +872,7 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		m->untold[u] = NULL;
 	}
 	m->kernel_given = !a->kernel && a->opts.kernel;
+	m->jank = anl_jank_finish(a);
 
 	if (a->seen_kswapd_switch && a->kswapd_unordered) {
 		/* a run across a step back in time has no length: not clamped, not measured */
@@ -949,5 +958,6 @@ void anl_free(struct anl_ctx *a)
 	free(a->kernel);
 	free(a->clock);
 	free(a->sums);
+	anl_jank_free(a);
 	free(a);
 }

@@ -410,6 +410,96 @@ struct anl_recorder {
 	uint64_t	reclaims;	/* direct reclaim entries */
 };
 
+/*
+ * Jank: frames from atrace slices against the allocation stalls inside them
+ * (jank.c, docs/jank.md).  Apps mark frames through trace_marker (atrace):
+ * "B|tgid|Choreographer#doFrame 123" on the UI thread, "B|tgid|DrawFrames 123"
+ * (DrawFrame before Android 12) on its RenderThread, "E|tgid" (or "E") at
+ * their ends.  A frame is one doFrame slice with the DrawFrame slices of its
+ * process that carry its vsync id or, without ids, begin while it is open
+ * (the UI thread waits in it for the RenderThread's sync), from the doFrame's
+ * begin to the last end; a DrawFrame with no doFrame is a frame of its own.
+ * Its stalls are the allocation stalls of its threads inside its slices:
+ * slow-path allocations where the mode sees them, else (tracepoints only, no
+ * mm_page_alloc) the direct reclaim and compaction intervals.
+ */
+#define ANL_FRAME_BUDGET_NS	16666667ull	/* one 60 Hz vsync period: 16.7 ms */
+#define ANL_FRAMES_TOP		100		/* late frames kept by default */
+#define ANL_FRAMES_TOP_MAX	10000
+#define ANL_JANK_STALLS		8		/* stalls kept per late frame: the longest overlaps */
+
+enum anl_jank_stall_kind {
+	ANL_JSTALL_SLOW_PATH = 0,	/* a slow-path allocation (its stages in the record) */
+	ANL_JSTALL_RECLAIM,		/* direct reclaim begin .. end (no allocation records) */
+	ANL_JSTALL_COMPACTION,		/* direct compaction (no allocation records) */
+};
+
+struct anl_jank_stall {
+	uint64_t	start_ts, end_ts;	/* the stall, whole */
+	uint64_t	overlap_ns;	/* of it inside the frame's slice on its thread */
+	uint64_t	alloc_id;	/* slow path: the allocation's row id (records, --csv); 0 none */
+	uint64_t	reclaim_ns;	/* slow path: time in its stages, where the mode times them */
+	uint64_t	compact_ns;
+	uint64_t	oom_ns;
+	uint32_t	reclaims;	/* slow path: direct reclaims in it */
+	int32_t		pid;
+	int32_t		order;		/* -1 unknown */
+	uint8_t		kind;		/* enum anl_jank_stall_kind */
+	bool		render_thread;	/* on the frame's RenderThread (else its UI thread) */
+	bool		failed;		/* the allocation failed */
+};
+
+struct anl_jank_frame {
+	uint64_t	start_ts, end_ts;	/* first begin .. last end of its slices */
+	uint64_t	ui_start, ui_end;	/* Choreographer#doFrame (ui_tid -1: none) */
+	uint64_t	rt_start, rt_end;	/* DrawFrame: first begin .. last end (rt_tid -1: none) */
+	/*
+	 * Allocation stall time inside its slices: on the UI thread inside the
+	 * doFrame, on the RenderThread inside its DrawFrames, and their union
+	 * over time (a moment both stalled counts once).
+	 */
+	uint64_t	stall_ns;
+	uint64_t	ui_stall_ns, rt_stall_ns;
+	uint64_t	unlisted_ns;	/* overlap of the stalls beyond the ANL_JANK_STALLS listed */
+	int64_t		vsync;		/* vsync id from the slice names, -1 none */
+	int32_t		tgid, ui_tid, rt_tid;	/* -1 none */
+	uint32_t	draws;		/* DrawFrame slices */
+	uint32_t	nr_stalls;	/* stalls overlapping it, all */
+	uint32_t	nr_listed;	/* ... in stall[] (longest overlap first) */
+	bool		explained;	/* stall_ns >= its overrun (duration - budget) */
+	bool		stall_upper;	/* stall_ns is an upper bound: too many stalls on both
+					 * threads to find every moment both stalled */
+	bool		lost;		/* events were lost while it ran: stalls may be missing */
+	char		ui_comm[16], rt_comm[16];
+	struct anl_jank_stall stall[ANL_JANK_STALLS];
+};
+
+struct anl_jank {
+	uint64_t	budget_ns;
+	uint64_t	slices;		/* atrace slice begins ("B|...") read */
+	uint64_t	frames;		/* complete frames (every slice ended) */
+	uint64_t	ui_only;	/* ... without a DrawFrame (no RenderThread slice) */
+	uint64_t	rt_only;	/* ... a DrawFrame without a doFrame */
+	uint64_t	with_vsync;	/* ... named with a vsync id */
+	uint64_t	processes;	/* processes with frames */
+	uint64_t	max_ns;		/* the longest frame */
+	uint64_t	stalled;	/* frames with allocation stalls inside, late or not */
+	uint64_t	late;		/* frames longer than the budget */
+	uint64_t	late_stalled;	/* ... with allocation stalls inside */
+	uint64_t	explained;	/* ... whose stalls cover their overrun */
+	uint64_t	late_lost;	/* ... across lost events (their stalls may be missing) */
+	uint64_t	over_ns;	/* sum of the late frames' overruns (duration - budget) */
+	uint64_t	late_stall_ns;	/* sum of the late frames' stall time */
+	uint64_t	open_at_end;	/* frames with a slice still open at the trace's end */
+	uint64_t	evicted;	/* frames given up: more open at once in one process than kept */
+	uint64_t	unmatched_end;	/* "E" with no slice open on its thread (began before the trace) */
+	uint64_t	bad_markers;	/* atrace begin markers that could not be read ("B|x|...") */
+	/* the late frames kept (opts.frames_top of them, the most late), in time order */
+	const struct anl_jank_frame *list;
+	size_t		nr_list;
+	uint64_t	not_listed;	/* late frames beyond them */
+};
+
 struct anl_model {
 	enum anl_mode	mode;
 	unsigned int	modes_supported;	/* 1u << ANL_MODE_*: modes whose events the trace carries */
@@ -448,6 +538,8 @@ struct anl_model {
 	bool		episodes;		/* events mode without it: stall episodes (ANL_REC_EPISODE) */
 	const char	*untold[9];	/* at most 8 lines, NULL-terminated */
 
+	const struct anl_jank *jank;		/* frames against stalls; never NULL after anl_finish() */
+
 	/*
 	 * The trace clock (trace.dat's buffer clock, else the recorder's
 	 * "option clock=" marker), or NULL when the trace does not say.
@@ -475,6 +567,9 @@ struct anl_opts {
 	void		*record_data;
 	anl_span_fn	span;		/* optional: every closed interval (struct anl_span) */
 	void		*span_data;
+	uint64_t	frame_budget_ns;	/* jank: a frame's budget; 0 = ANL_FRAME_BUDGET_NS */
+	unsigned int	frames_top;	/* jank: late frames kept, the most late; 0 =
+					 * ANL_FRAMES_TOP, at most ANL_FRAMES_TOP_MAX */
 };
 
 struct anl_ctx;

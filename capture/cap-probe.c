@@ -344,6 +344,7 @@ int cap_probe_run(const char *tracing_dir, const char *proc_dir, struct cap_prob
 	p->has_max_graph_depth = path_exists(tracing_dir, "max_graph_depth");
 	p->has_funcgraph_retval = path_exists(tracing_dir, "options/funcgraph-retval");
 	p->has_record_tgid = path_exists(tracing_dir, "options/record-tgid");
+	p->has_copy_marker = path_exists(tracing_dir, "options/copy_trace_marker");
 	p->has_kprobe_events = path_exists(tracing_dir, "kprobe_events");
 	p->has_dynamic_events = path_exists(tracing_dir, "dynamic_events");
 	if (p->has_dynamic_events) {
@@ -531,6 +532,15 @@ static const char *src_name(enum cap_src s)
 	}
 }
 
+void cap_plan_frames(const struct cap_probe *p, struct cap_plan *plan)
+{
+	plan->frames = true;
+	if (plan->use_instance && p->has_copy_marker)
+		plan->copy_marker = true;
+	else
+		plan->top_level = true;
+}
+
 void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE *f)
 {
 	fprintf(f, "kernel       %s\n", p->release[0] ? p->release : "unknown");
@@ -574,7 +584,12 @@ void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE
 		if (!p->events[i].present)
 			fprintf(f, " %s:%s", p->events[i].system, p->events[i].name);
 	fprintf(f, "\n");
-	fprintf(f, "instance     %s\n", plan->use_instance ? plan->instance : "none (top level)");
+	fprintf(f, "instance     %s%s\n", plan->use_instance ? plan->instance : "none (top level)",
+		plan->use_instance && plan->top_level ? " (a lock only: recorded at the top level)" : "");
+	if (plan->frames)
+		fprintf(f, "frames       the apps' trace_marker writes (atrace): %s\n", plan->copy_marker ?
+			"copied into our instance (copy_trace_marker)" : "recorded in the top-level "
+			"buffer (no copy_trace_marker: kernels before 6.17)");
 	fprintf(f, "buffer       %lu KB per CPU x %d CPUs, page %ld bytes", plan->buffer_kb,
 		p->nr_cpus, p->page_size);
 	if (plan->est_allocs_per_s)

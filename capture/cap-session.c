@@ -492,11 +492,12 @@ int cap_session_setup(struct cap_session *s, char *err, size_t errlen)
 		snprintf(s->dir, sizeof(s->dir), "%s", path);
 	}
 
-	if (cap_plan_graph(pl)) {
-		if (!s->inst_dir[0] || !cap_instance_can_graph(s->dir)) {
+	if (cap_plan_graph(pl) || pl->top_level) {
+		if (pl->top_level || !s->inst_dir[0] || !cap_instance_can_graph(s->dir)) {
 			char *cur;
 
-			s->plan.graph_top = true;
+			if (cap_plan_graph(pl))
+				s->plan.graph_top = true;
 			snprintf(s->dir, sizeof(s->dir), "%s", p->tracing_dir);
 			join(path, sizeof(path), s->dir, "current_tracer");
 			cur = read_file(path);
@@ -513,6 +514,12 @@ int cap_session_setup(struct cap_session *s, char *err, size_t errlen)
 	r = set_file(s, s->dir, "tracing_on", "0", err, errlen);
 	if (r)
 		return r;
+	/* the apps' atrace markers go to the top-level trace_marker: copied in here (6.17+) */
+	if (pl->copy_marker && s->inst_dir[0] && !pl->graph_top) {
+		r = set_file(s, s->dir, "options/copy_trace_marker", "1", err, errlen);
+		if (r)
+			return r;
+	}
 	snprintf(num, sizeof(num), "%lu", pl->buffer_kb);
 	r = set_file(s, s->dir, "buffer_size_kb", num, err, errlen);
 	if (r)
@@ -803,7 +810,9 @@ int cap_snapshot_begin(struct cap_session *s, const char *extra[], int nr_extra)
 	cap_marker(s, "allocscope: option format=%s", pl->text ? "text" : "trace.dat");
 	cap_marker(s, "allocscope: option requested_mode=%s", cap_mode_name(pl->requested));
 	cap_marker(s, "allocscope: option instance=%s",
-		   s->inst_dir[0] && !pl->graph_top ? pl->instance : "-");
+		   s->inst_dir[0] && !pl->graph_top && !pl->top_level ? pl->instance : "-");
+	cap_marker(s, "allocscope: option frames=%s", !pl->frames ? "-" :
+		   pl->copy_marker && !pl->graph_top ? "copy_trace_marker" : "top-level");
 	cap_marker(s, "allocscope: option buffer_kb=%lu", pl->buffer_kb);
 	cap_marker(s, "allocscope: option nr_cpus=%d", s->probe.nr_cpus);
 	join(path, sizeof(path), s->dir, "trace_clock");

@@ -104,6 +104,8 @@ struct cap_probe {
 	bool	has_dynamic_events;
 	bool	has_record_tgid;	/* options/record-tgid */
 	bool	has_subbuf_size;	/* buffer_subbuf_size_kb (6.8+) */
+	bool	has_copy_marker;	/* options/copy_trace_marker (6.17+): an instance can get
+					 * the top-level trace_marker's writes */
 
 	enum cap_src func_src;		/* where function names were looked up */
 	char	func[CAP_FN__COUNT][CAP_NAME_MAX];	/* "" = not traceable / not found */
@@ -145,6 +147,10 @@ struct cap_plan {
 					 * pgalloc without mm_page_alloc (every mode, where it can) */
 	bool		funcgraph_retval;
 	bool		record_tgid;
+	bool		frames;		/* --frames: the apps' trace_marker writes too (atrace) */
+	bool		copy_marker;	/* ... through our instance's copy_trace_marker; else the
+					 * recording runs in the top-level buffer (top_level) */
+	bool		top_level;	/* record in the top-level buffer, the instance kept as a lock */
 	int		max_graph_depth;
 	char		instance[64];
 	unsigned long	buffer_kb;	/* per CPU */
@@ -163,6 +169,31 @@ struct cap_plan {
  */
 int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 		  unsigned long buffer_kb, unsigned long est_allocs_per_s, struct cap_plan *plan);
+
+/*
+ * --frames: also record what apps write to the top-level trace_marker (the
+ * atrace slices of frames): our instance copies them where the kernel can
+ * (copy_trace_marker, 6.17+), else everything is recorded at the top level.
+ */
+void cap_plan_frames(const struct cap_probe *p, struct cap_plan *plan);
+
+/*
+ * A Perfetto TraceConfig in text proto (cap-perfetto.c) that records what
+ * @mode needs with the perfetto binary of an Android device: events (auto)
+ * or graph (with @kernel, the target's release: the alloc entry's name);
+ * retprobe and cross are refused (Perfetto's kprobes carry no return values).
+ * 0, or -CAP_EMODE with the reason in @err.
+ */
+struct cap_perfetto_opts {
+	enum cap_mode	mode;
+	uint64_t	duration_ms;	/* 0: 10 s */
+	unsigned long	buffer_kb;	/* the kernel's per-CPU buffer; 0: from the rate */
+	unsigned long	alloc_rate;	/* expected page allocations/s; 0: 100,000 */
+	const char	*kernel;	/* the target's release (graph) */
+	const char	*app;		/* an app's own atrace slices (atrace_apps), or NULL */
+	const char	*version;	/* allocscope's, for the header comment */
+};
+int cap_perfetto_config(const struct cap_perfetto_opts *o, FILE *f, char *err, size_t errlen);
 
 /* Print the plan (--dry-run), one fact per line. */
 void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE *f);

@@ -42,6 +42,7 @@ int  cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp,
 /* cli/feed.c (the analysis side; the static recorder links util.c alone) */
 struct anl_model;
 int  cli_parse_kernel(const char *s, const char **out);	/* --kernel RELEASE */
+int  cli_parse_frame_budget(const char *s, uint64_t *out);	/* --frame-budget MS */
 /* anl_finish(), the --kernel and forced mode (-m) checks: 0, or the exit status after saying why */
 int  cli_finish_trace(const char *path, struct anl_ctx *a, const char *kernel,
 		      const struct anl_model **model);

@@ -36,6 +36,7 @@ struct analyze_settings {
 	bool		overwrite;	/* -f: replace existing output files */
 	enum cli_color	color;
 	int		threads;	/* --threads: 2 = decode ahead (0 = 1) */
+	uint64_t	frame_budget_ns;	/* --frame-budget: the Frames section's budget */
 	const char	*trace;
 };
 
@@ -88,6 +89,10 @@ static void analyze_usage(FILE *f)
 		"                           (default: count between VMCAP_WINDOW_BEGIN/END,\n"
 		"                           'allocscope: begin'/'end' or 'window-begin'/'-end')\n"
 		"      --no-hist            text: leave out the log2 histograms\n"
+		"      --frame-budget MS    the Frames section (apps' atrace frames against the\n"
+		"                           allocation stalls in them): a frame's budget in ms\n"
+		"                           (default 16.667, one 60 Hz vsync; stalls --frames\n"
+		"                           lists the late frames)\n"
 		"      --color[=WHEN]       text in color: auto (default: on a terminal, unless\n"
 		"                           NO_COLOR is set), always, never\n"
 		"      --no-color           the same as --color=never\n"
@@ -114,7 +119,7 @@ static void analyze_usage(FILE *f)
 
 enum { OPT_VM_BEFORE = 256, OPT_VM_AFTER, OPT_NO_WINDOW, OPT_NO_HIST, OPT_CSV, OPT_RECORDS,
        OPT_HTML, OPT_COLOR, OPT_NO_COLOR, OPT_THREADS, OPT_KERNEL, OPT_INCLUDE_RECORDER,
-       OPT_OVERWRITE };
+       OPT_OVERWRITE, OPT_FRAME_BUDGET };
 
 static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 {
@@ -136,6 +141,7 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 		{ "include-recorder",	no_argument,		NULL, OPT_INCLUDE_RECORDER },
 		{ "force",		no_argument,		NULL, 'f' },
 		{ "overwrite",		no_argument,		NULL, OPT_OVERWRITE },
+		{ "frame-budget",	required_argument,	NULL, OPT_FRAME_BUDGET },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -205,6 +211,10 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 			break;
 		case OPT_INCLUDE_RECORDER:
 			s->include_recorder = true;
+			break;
+		case OPT_FRAME_BUDGET:
+			if (cli_parse_frame_budget(optarg, &s->frame_budget_ns))
+				return -1;
 			break;
 		case 'h':
 			analyze_usage(stdout);
@@ -410,6 +420,7 @@ int cmd_analyze(int argc, char **argv)
 	opts.no_window = s.no_window;
 	opts.kernel = s.kernel;
 	opts.include_recorder = s.include_recorder;
+	opts.frame_budget_ns = s.frame_budget_ns;
 	if (s.csv || s.records || s.html) {
 		opts.record = analyze_record;
 		opts.record_data = &sinks;

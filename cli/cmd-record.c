@@ -34,6 +34,12 @@ struct record_settings {
 	bool		force;
 	bool		text;
 	bool		quiet;
+	bool		frames;		/* --frames: the apps' trace_marker writes too */
+	bool		perfetto;	/* --perfetto-config: write a Perfetto config, record nothing */
+	const char	*kernel;	/* --kernel: the target's release (--perfetto-config -m graph) */
+	const char	*app;		/* --app: its atrace slices (--perfetto-config) */
+	uint64_t	alloc_rate;	/* --alloc-rate (--perfetto-config) */
+	bool		mode_given;
 	char		**cmd;
 };
 
@@ -59,9 +65,22 @@ static void record_usage(FILE *f)
 		"  -f, --force           overwrite FILE\n"
 		"  -n, --dry-run         print the plan (mode, functions, events, buffer) and exit\n"
 		"  -q, --quiet           no summary\n"
+		"      --frames          also record the apps' trace_marker writes (atrace: the\n"
+		"                        frames of 'stalls --frames'): copied into our instance\n"
+		"                        (copy_trace_marker, 6.17+), else recorded at the top level\n"
 		"      --tracefs DIR     use DIR as tracefs (default: the mounted one)\n"
 		"      --proc DIR        use DIR as /proc\n"
 		"  -h, --help            this text\n"
+		"\n"
+		"  --perfetto-config     record nothing: write a Perfetto TraceConfig (text proto)\n"
+		"                        for the mode (-m events, the default, or graph), -d\n"
+		"                        (default 10s) and -b to -o FILE (default stdout), for\n"
+		"                        'adb shell perfetto -c - --txt -o FILE.pftrace'; no root\n"
+		"      --kernel RELEASE  the target's kernel (adb shell uname -r): -m graph needs\n"
+		"                        it for the alloc entry's name\n"
+		"      --app NAME        also the atrace slices of app NAME (atrace_apps)\n"
+		"      --alloc-rate N    expected page allocations/s, for the buffer sizes\n"
+		"                        (default 100000)\n"
 		"\n"
 		"Exit status: 0 recorded (also when COMMAND failed, with a warning), 1 error;\n"
 		"tracefs is left as it was found in both cases.\n"
@@ -70,12 +89,16 @@ static void record_usage(FILE *f)
 		"  allocscope record --dry-run\n"
 		"  allocscope record -m events -d 10 -o base.dat\n"
 		"  allocscope record -o run.dat -- ./memhog -m 512\n"
-		"  allocscope record --text -o run.txt -d 30\n");
+		"  allocscope record --text -o run.txt -d 30\n"
+		"  allocscope record --frames -m events -o jank.dat -- ./app\n"
+		"  allocscope record --perfetto-config -d 20s -o alloc.pbtxt\n"
+		"  adb shell perfetto -c - --txt -o /data/misc/perfetto-traces/a.pftrace < alloc.pbtxt\n");
 }
 
 static int parse_args(int argc, char **argv, struct record_settings *st)
 {
-	enum { OPT_TRACEFS = 256, OPT_PROC };
+	enum { OPT_TRACEFS = 256, OPT_PROC, OPT_FRAMES, OPT_PERFETTO, OPT_KERNEL, OPT_APP,
+	       OPT_ALLOC_RATE };
 	static const struct option longopts[] = {
 		{ "output",	required_argument,	NULL, 'o' },
 		{ "mode",	required_argument,	NULL, 'm' },
@@ -88,6 +111,11 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ "tracefs",	required_argument,	NULL, OPT_TRACEFS },
 		{ "proc",	required_argument,	NULL, OPT_PROC },
+		{ "frames",	no_argument,		NULL, OPT_FRAMES },
+		{ "perfetto-config", no_argument,	NULL, OPT_PERFETTO },
+		{ "kernel",	required_argument,	NULL, OPT_KERNEL },
+		{ "app",	required_argument,	NULL, OPT_APP },
+		{ "alloc-rate",	required_argument,	NULL, OPT_ALLOC_RATE },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -100,6 +128,7 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 		switch (c) {
 		case 'o': st->output = optarg; break;
 		case 'm':
+			st->mode_given = true;
 			if (cap_mode_parse(optarg, &st->mode)) {
 				cli_error("--mode: graph, retprobe, events, auto or cross, not '%s'", optarg);
 				return -1;
@@ -135,6 +164,24 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 		case 'q': st->quiet = true; break;
 		case OPT_TRACEFS: st->tracefs = optarg; break;
 		case OPT_PROC: st->proc = optarg; break;
+		case OPT_FRAMES: st->frames = true; break;
+		case OPT_PERFETTO: st->perfetto = true; break;
+		case OPT_KERNEL: st->kernel = optarg; break;
+		case OPT_APP:
+			if (!*optarg || strpbrk(optarg, "\"\\\n")) {
+				cli_error("--app: an app name, without quotes or backslashes: '%s'", optarg);
+				return -1;
+			}
+			st->app = optarg;
+			break;
+		case OPT_ALLOC_RATE:
+			if (cli_parse_u64("--alloc-rate", optarg, &st->alloc_rate))
+				return -1;
+			if (!st->alloc_rate || st->alloc_rate > 100000000) {
+				cli_error("--alloc-rate: 1 to 100000000 page allocations/s");
+				return -1;
+			}
+			break;
 		case 'h':
 			record_usage(stdout);
 			exit(EXIT_OK);
@@ -145,13 +192,56 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 	}
 	if (optind < argc)
 		st->cmd = argv + optind;
+	if (st->perfetto && (st->cmd || st->text || st->dry_run || st->frames || st->tracefs ||
+			     st->proc || st->zlevel != 3)) {
+		cli_error("--perfetto-config writes a config: it takes -m, -d, -b, -o, -f, --kernel, "
+			  "--app and --alloc-rate, no COMMAND, --text, -z, -n, --frames, --tracefs or "
+			  "--proc (the config records the frames anyway)");
+		return -1;
+	}
+	if (!st->perfetto && (st->kernel || st->app || st->alloc_rate)) {
+		cli_error("--kernel, --app and --alloc-rate go with --perfetto-config");
+		return -1;
+	}
 	if (st->text && st->zlevel != 3) {
 		cli_error("--zstd-level applies to trace.dat, not --text (compress the text afterwards)");
 		return -1;
 	}
 	if (!st->output)
-		st->output = st->text ? "trace.txt" : "trace.dat";
+		st->output = st->perfetto ? "-" : st->text ? "trace.txt" : "trace.dat";
 	return 0;
+}
+
+/* --perfetto-config: the config to -o FILE ("-": stdout), written whole or not at all. */
+static int record_perfetto(const struct record_settings *st)
+{
+	struct cap_perfetto_opts po = {
+		.mode = st->mode,
+		.duration_ms = (st->duration_ns + 999999) / 1000000,
+		.buffer_kb = (unsigned long)st->buffer_kb,
+		.alloc_rate = (unsigned long)st->alloc_rate,
+		.kernel = st->kernel,
+		.app = st->app,
+		.version = ALLOCSCOPE_VERSION,
+	};
+	struct cli_out out = { 0 };
+	char err[512];
+	int ret;
+
+	if (cli_out_open(&out, "record", "-o", st->output, st->force, "-f"))
+		return EXIT_USAGE;
+	ret = cap_perfetto_config(&po, out.f, err, sizeof(err));
+	if (ret == -CAP_EMODE) {
+		cli_out_abort(&out);
+		cli_error("record: --perfetto-config: %s", err);
+		return 1;
+	}
+	if (ret < 0 || fflush(out.f)) {
+		cli_out_abort(&out);
+		cli_error("record: writing %s: %s", st->output, strerror(errno));
+		return 1;
+	}
+	return cli_out_commit(&out) ? 1 : EXIT_OK;
 }
 
 /* Resolve COMMAND the way execvp() will, so that a typo fails before tracefs is touched. */
@@ -226,6 +316,8 @@ int cmd_record(int argc, char **argv)
 
 	if (parse_args(argc, argv, &st))
 		return EXIT_USAGE;
+	if (st.perfetto)
+		return record_perfetto(&st);
 	if (st.cmd && st.duration_ns) {
 		cli_error("record: give -d or a COMMAND, not both");
 		return EXIT_USAGE;
@@ -252,6 +344,8 @@ int cmd_record(int argc, char **argv)
 			  "'allocscope record -n' shows what is", cap_mode_name(st.mode), plan.why);
 		return 1;
 	}
+	if (st.frames)
+		cap_plan_frames(&probe, &plan);
 	if (st.dry_run) {
 		cap_plan_print(&probe, &plan, stdout);
 		return EXIT_OK;

@@ -33,6 +33,9 @@ struct stalls_settings {
 	/* --from/--to +T / -T: relative to the window's start (the +WINDOW column) */
 	bool		from_rel, to_rel;
 	int64_t		from_rel_ns, to_rel_ns;
+	bool		frames;		/* --frames: late frames and the stalls inside them */
+	uint64_t	frame_budget_ns;	/* --frame-budget, 0 = the analyzer's default */
+	bool		top_given, stall_filter;	/* -n; a stall-list option (--min ... --sort) */
 };
 
 static void stalls_usage(FILE *f)
@@ -47,13 +50,22 @@ static void stalls_usage(FILE *f)
 		"meanwhile (kswapd CPU time, other tasks stalled).\n"
 		"The whole trace is searched, not only the window.\n"
 		"\n"
+		"With --frames: the frames of the apps' atrace slices (trace_marker: Choreographer\n"
+		"#doFrame on the UI thread, DrawFrame on its RenderThread) longer than their\n"
+		"budget, each with the allocation stalls of its threads inside its slices, their\n"
+		"share of the frame, and whether they explain its lateness: stalls >= duration\n"
+		"- budget (docs/jank.md).\n"
+		"\n"
 		"  -M, --min DURATION     latency at least (default 1ms; 0 = every slow path)\n"
 		"  -T, --task NAME|PID    only this task name, or this pid or tgid\n"
 		"      --from TIME        stalls overlapping [TIME, ...]: seconds in the trace's\n"
 		"      --to TIME          own clock, as trace-cmd report prints them (13.512345),\n"
 		"                         or +T / -T relative to the window's start, as the\n"
 		"                         +WINDOW column shows it (+1.5s, +250ms, +2.37)\n"
-		"  -n, --top N            list at most N (default 20)\n"
+		"  -n, --top N            list at most N (default 20; --frames: the N most late)\n"
+		"      --frames           late frames and the allocation stalls inside them\n"
+		"      --frame-budget MS  a frame's budget in ms (default 16.667, one 60 Hz vsync;\n"
+		"                         11.1 at 90 Hz, 8.33 at 120 Hz; or with a unit: 8333us)\n"
 		"  -s, --sort KEY         latency (default: longest first) or time\n"
 		"  -j, --json             JSON instead of text\n"
 		"      --color[=WHEN]     text in color: auto (default: on a terminal, unless\n"
@@ -76,7 +88,9 @@ static void stalls_usage(FILE *f)
 		"  allocscope stalls --min 10ms --task surfaceflinger trace.dat\n"
 		"  allocscope stalls --from 13.50 --to 13.55 --sort time trace.dat\n"
 		"  allocscope stalls --from +2.3s --to +2.4s trace.dat\n"
-		"  allocscope stalls --top 100 --json trace.txt.zst > stalls.json\n");
+		"  allocscope stalls --top 100 --json trace.txt.zst > stalls.json\n"
+		"  allocscope stalls --frames trace.dat\n"
+		"  allocscope stalls --frames --frame-budget 8.33 --json systrace.txt\n");
 }
 
 /*
@@ -113,7 +127,7 @@ static int parse_ts(const char *opt, const char *s, uint64_t *out, bool *is_rel,
 }
 
 enum { OPT_FROM = 256, OPT_TO, OPT_NO_WINDOW, OPT_COLOR, OPT_NO_COLOR, OPT_THREADS,
-       OPT_INCLUDE_RECORDER };
+       OPT_INCLUDE_RECORDER, OPT_FRAMES, OPT_FRAME_BUDGET };
 
 static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 {
@@ -131,6 +145,8 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 		{ "no-color",	no_argument,		NULL, OPT_NO_COLOR },
 		{ "threads",	required_argument,	NULL, OPT_THREADS },
 		{ "include-recorder", no_argument,	NULL, OPT_INCLUDE_RECORDER },
+		{ "frames",	no_argument,		NULL, OPT_FRAMES },
+		{ "frame-budget", required_argument,	NULL, OPT_FRAME_BUDGET },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -143,11 +159,13 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 		case 'M':
 			if (cli_parse_duration_ns("--min", optarg, &s->flt.min_ns))
 				return -1;
+			s->stall_filter = true;
 			break;
 		case 'T': {
 			char *end;
 			long v;
 
+			s->stall_filter = true;
 			errno = 0;
 			v = strtol(optarg, &end, 10);
 			if (*optarg && !*end && !errno) {
@@ -165,10 +183,12 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 			break;
 		}
 		case OPT_FROM:
+			s->stall_filter = true;
 			if (parse_ts("--from", optarg, &s->flt.from_ts, &s->from_rel, &s->from_rel_ns))
 				return -1;
 			break;
 		case OPT_TO:
+			s->stall_filter = true;
 			if (parse_ts("--to", optarg, &s->flt.to_ts, &s->to_rel, &s->to_rel_ns))
 				return -1;
 			break;
@@ -179,8 +199,10 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 				cli_error("--top: 1 to %d", STALLS_MAX_TOP);
 				return -1;
 			}
+			s->top_given = true;
 			break;
 		case 's':
+			s->stall_filter = true;
 			if (!strcmp(optarg, "time")) {
 				s->flt.by_time = true;
 			} else if (!strcmp(optarg, "latency")) {
@@ -217,6 +239,13 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 		case OPT_INCLUDE_RECORDER:
 			s->include_recorder = true;
 			break;
+		case OPT_FRAMES:
+			s->frames = true;
+			break;
+		case OPT_FRAME_BUDGET:
+			if (cli_parse_frame_budget(optarg, &s->frame_budget_ns))
+				return -1;
+			break;
 		case 'h':
 			stalls_usage(stdout);
 			exit(EXIT_OK);
@@ -235,6 +264,19 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 		cli_error("--from is after --to");
 		return -1;
 	}
+	if (s->frames && s->stall_filter) {
+		cli_usage_error("stalls", "--frames lists frames: --min, --task, --from, --to and "
+				"--sort choose stalls");
+		return -1;
+	}
+	if (s->frame_budget_ns && !s->frames) {
+		cli_usage_error("stalls", "--frame-budget goes with --frames");
+		return -1;
+	}
+	if (s->frames && s->top > ANL_FRAMES_TOP_MAX) {
+		cli_error("--top: 1 to %d with --frames", ANL_FRAMES_TOP_MAX);
+		return -1;
+	}
 	s->trace = argv[optind];
 	s->flt.top = (unsigned int)s->top;
 	return 0;
@@ -249,6 +291,8 @@ static int stalls_pass(const struct stalls_settings *s, struct anl_opts *opts,
 	opts->mode = s->mode;
 	opts->no_window = s->no_window;
 	opts->include_recorder = s->include_recorder;
+	opts->frame_budget_ns = s->frame_budget_ns;
+	opts->frames_top = (unsigned int)s->top;
 	ret = anl_new(opts, ap);
 	if (ret < 0) {
 		cli_error("%s", anl_strerror(ret));
@@ -318,6 +362,38 @@ static void on_span(const struct anl_span *sp, void *data)
 	rpt_stalls_context_span(data, sp);
 }
 
+/* --frames: one pass; the analyzer pairs the frames and their stalls while it streams. */
+static int stalls_frames(const struct stalls_settings *s)
+{
+	struct anl_opts o = { 0 };
+	struct anl_ctx *a = NULL;
+	struct prs_reader *r = NULL;
+	const struct anl_model *m;
+	struct rpt_input in;
+	int ret, cut, status = EXIT_INPUT;
+
+	cut = stalls_pass(s, &o, &a, &r, &m);
+	if (cut < 0)
+		goto out;
+	in = (struct rpt_input){
+		.model = m,
+		.trace_path = s->trace,
+		.format = prs_format_name(prs_format(r)),
+		.pstats = prs_stats(r),
+		.color = cli_color_on(s->color),
+	};
+	ret = s->json ? rpt_frames_json(&in, stdout) : rpt_frames_text(&in, stdout);
+	if (ret < 0 || fflush(stdout)) {
+		cli_error("writing the report: %s", strerror(errno));
+		goto out;
+	}
+	status = cut ? EXIT_TRUNCATED : EXIT_OK;
+out:
+	prs_close(r);
+	anl_free(a);
+	return status;
+}
+
 int cmd_stalls(int argc, char **argv)
 {
 	struct stalls_settings s = {
@@ -335,6 +411,8 @@ int cmd_stalls(int argc, char **argv)
 
 	if (stalls_parse(argc, argv, &s))
 		return EXIT_USAGE;
+	if (s.frames)
+		return stalls_frames(&s);
 	if ((s.from_rel || s.to_rel) && (ret = stalls_resolve(&s)))
 		return ret;
 	ret = rpt_stalls_new(&s.flt, &st);

@@ -111,6 +111,28 @@ void cli_open_error(const char *path, const struct prs_reader *r, int ret)
 	cli_error("%s", r ? prs_errmsg(r) : prs_strerror(ret));
 }
 
+/*
+ * --frame-budget: milliseconds ("16.7", "8.33") or a duration with its unit
+ * ("11.1ms", "16667us"); 1 ms to 10 s.  0, or -1 after saying why.
+ */
+int cli_parse_frame_budget(const char *s, uint64_t *out)
+{
+	size_t n = s ? strlen(s) : 0;
+	char buf[64];
+
+	if (n && n < sizeof(buf) - 2 && ((s[n - 1] >= '0' && s[n - 1] <= '9') || s[n - 1] == '.')) {
+		snprintf(buf, sizeof(buf), "%sms", s);	/* a plain number is in ms */
+		s = buf;
+	}
+	if (cli_parse_duration_ns("--frame-budget", s, out))
+		return -1;
+	if (*out < 1000000 || *out > 10000000000ull) {
+		cli_error("--frame-budget: between 1 ms and 10 s (e.g. 16.7, 11.1ms)");
+		return -1;
+	}
+	return 0;
+}
+
 /* --kernel RELEASE: "6.12", "6.12.117", "6.1.0-56-cloud-amd64"; 0, or -1 after saying why. */
 int cli_parse_kernel(const char *s, const char **out)
 {

@@ -15,7 +15,7 @@ static const struct cli_command commands[] = {
 	{ "record",	cmd_record,	"record a trace on this machine (root): probe, set up, restore" },
 	{ "analyze",	cmd_analyze,	"fast/slow path of every allocation, stage latencies, KPIs, vmstat check" },
 	{ "compare",	cmd_compare,	"baseline vs candidate captures: R, K, confidence, the KPI gate's verdict" },
-	{ "stalls",	cmd_stalls,	"the individual slow allocations, longest first: a jank post-mortem" },
+	{ "stalls",	cmd_stalls,	"the individual slow allocations, longest first; --frames: late frames and their stalls" },
 	{ "merge",	cmd_merge,	"combine analyze --json summaries of many captures into one" },
 };
 

@@ -382,6 +382,45 @@ static bool dot_in(const struct tl_geom *g, const struct rpt_tl_dot *d)
 	return d->start_ts >= g->begin && d->start_ts <= g->end;
 }
 
+/* Late frames (the model's list) as bars above the stall bands, coloured by verdict. */
+static void tl_frames(FILE *f, const struct tl_geom *g, const struct anl_model *m, double y)
+{
+	const struct anl_jank *j = m->jank;
+	char b[4][32];
+
+	fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">late frames</text>\n", TL_LEFT - 6,
+		y + TL_ROW - 5);
+	fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"#f3f5f7\"/>\n",
+		TL_LEFT, y + 1, g->plot_w, TL_ROW - 2);
+	for (size_t i = 0; i < j->nr_list; i++) {
+		const struct anl_jank_frame *fr = &j->list[i];
+		uint64_t d = fr->end_ts - fr->start_ts;
+		double a, e;
+		const char *color = !m->modes_supported || !fr->stall_ns ? "#9aa5b1" :
+				    fr->explained ? "#D55E00" : "#E69F00";
+
+		if (fr->end_ts < g->begin || fr->start_ts > g->end)
+			continue;
+		a = tl_x(g, fr->start_ts);
+		e = tl_x(g, fr->end_ts);
+		if (e - a < 1.5)
+			e = a + 1.5;
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\">"
+			"<title>", a, y + 2, e - a, TL_ROW - 4, color);
+		rpt_html_str(f, fr->ui_tid >= 0 ? fr->ui_comm : fr->rt_comm);
+		fprintf(f, " (%d): frame %s ms, %s ms over budget; allocation stalls %s ms (%.0f%%)%s",
+			(int)fr->tgid, rpt_fmt_fixed(b[0], 32, d, 1000000, 3),
+			rpt_fmt_fixed(b[1], 32, d - j->budget_ns, 1000000, 3),
+			rpt_fmt_fixed(b[2], 32, fr->stall_ns, 1000000, 3),
+			d ? 100.0 * (double)fr->stall_ns / (double)d : 0.0,
+			!m->modes_supported ? ": stalls unknown" : fr->explained ? ": explained" :
+			fr->stall_ns ? ": partly" : "");
+		fprintf(f, "; at +%s</title></rect>", fmt_secs(b[3], 32,
+			fr->start_ts > g->begin ? (double)(fr->start_ts - g->begin) / 1e9 : 0));
+	}
+	fprintf(f, "\n");
+}
+
 static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeline *tl)
 {
 	static const struct {
@@ -402,8 +441,10 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 	bool win = m->window_from_markers;
 	uint64_t lo = UINT64_MAX, hi = 0, drawn = 0, outside = 0;
 	double height, step, span_s;
-	char b[32];
+	char b[32], c2[32], c3[32];
 	int nrows = (int)(sizeof(rows) / sizeof(rows[0]));
+	/* the frames of atrace slices, above the stalls (their late ones: the model's list) */
+	int top = m->jank && m->jank->frames ? 1 : 0;
 
 	fprintf(f, "<section id=timeline><h2>Timeline of the window</h2>\n");
 	if (!tl) {
@@ -414,7 +455,7 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 	g.begin = m->scope.begin_ts;
 	g.end = m->scope.end_ts > g.begin ? m->scope.end_ts : g.begin + 1;
 	g.plot_w = TL_W - TL_LEFT - TL_RIGHT;
-	g.plot_top = 8 + nrows * TL_ROW + 10;
+	g.plot_top = 8 + (nrows + top) * TL_ROW + 10;
 
 	for (int pass = 0; pass < 2; pass++) {
 		const struct rpt_tl_dot *v = pass ? tl->res : tl->top;
@@ -442,8 +483,11 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 	fprintf(f, "<svg viewBox=\"0 0 %d %.0f\" width=\"%d\" role=\"img\" "
 		"aria-label=\"timeline of slow allocations, reclaim, compaction and kswapd\">\n",
 		TL_W, height, TL_W);
+	if (top)
+		tl_frames(f, &g, m, 8);
 	for (int r = 0; r < nrows; r++)
-		tl_band(f, &g, &tl->spans[rows[r].kind], 8 + r * TL_ROW, rows[r].color, rows[r].label);
+		tl_band(f, &g, &tl->spans[rows[r].kind], 8 + (r + top) * TL_ROW, rows[r].color,
+			rows[r].label);
 
 	/* scatter frame, decade grid */
 	fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"none\" "
@@ -531,6 +575,22 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 		if (ss->gap_ns)
 			fprintf(f, " (neighbours closer than %s merged)",
 				rpt_fmt_ns(b, sizeof(b), ss->gap_ns));
+	}
+	if (top) {
+		const struct anl_jank *j = m->jank;
+
+		fprintf(f, ". Late frames (atrace slices, whole trace; docs/jank.md): %s of %s frames "
+			"longer than %s ms", rpt_fmt_count(b, sizeof(b), j->late),
+			rpt_fmt_count(c2, sizeof(c2), j->frames),
+			rpt_fmt_fixed(c3, sizeof(c3), j->budget_ns, 1000000, 3));
+		if (j->not_listed)
+			fprintf(f, ", the %zu most late drawn", j->nr_list);
+		if (m->modes_supported)
+			fprintf(f, "; red: allocation stalls of its threads at least its overrun "
+				"(explained, %" PRIu64 "), amber: some (%" PRIu64 "), grey: none",
+				j->explained, j->late_stalled - j->explained);
+		else
+			fprintf(f, "; grey: the trace has no page-allocator events, stalls unknown");
 	}
 	fprintf(f, ". Hover a dot for its task and latency.</p></section>\n");
 }

@@ -324,6 +324,12 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		rpt_json_str(f, g->note);
 		fputc('}', f);
 	}
-	fprintf(f, "%s]\n}\n", m->nr_gt ? "\n  " : "");
+	fprintf(f, "%s]", m->nr_gt ? "\n  " : "");
+	/* the frames of atrace slices (a merged summary has none) */
+	if (m->jank && (m->jank->frames || m->jank->slices)) {
+		fprintf(f, ",\n  \"frames\": ");
+		rpt_jank_json(f, in, "  ");
+	}
+	fprintf(f, "\n}\n");
 	return ferror(f) ? -1 : 0;
 }

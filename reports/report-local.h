@@ -86,4 +86,8 @@ static inline uint64_t rpt_anomaly_value(const struct anl_anomalies *an, size_t 
 	return *(const uint64_t *)((const char *)an + rpt_anomalies[i].offset);
 }
 
+/* jank.c: analyze's frames section (text), and the "frames" object (JSON, lines indented by @indent) */
+void rpt_jank_section(FILE *f, const struct rpt_input *in);
+void rpt_jank_json(FILE *f, const struct rpt_input *in, const char *indent);
+
 #endif

@@ -146,4 +146,12 @@ int  rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FI
 int  rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FILE *f);
 void rpt_stalls_free(struct rpt_stalls *st);
 
+/*
+ * Frames (jank.c): the late frames of the trace's atrace slices with the
+ * allocation stalls inside them (anl_model.jank), for allocscope stalls
+ * --frames; analyze's text and JSON carry the same counts in a section.
+ */
+int  rpt_frames_text(const struct rpt_input *in, FILE *f);
+int  rpt_frames_json(const struct rpt_input *in, FILE *f);
+
 #endif /* ALLOCSCOPE_REPORT_H */

@@ -462,6 +462,8 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 	top_tasks(f, in);
 	breakdowns(f, in);
 	groundtruth(f, in);
+	if (m->jank)
+		rpt_jank_section(f, in);
 	anomalies(f, in);
 	return ferror(f) ? -1 : 0;
 }

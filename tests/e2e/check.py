@@ -30,7 +30,10 @@ How each check judges (docs in tests/e2e/README.md):
                  stime are each truncated to whole ticks in /proc/PID/stat, so a delta is exact to < 2 ticks only
   signature      anon: direct reclaim (kernel allocstall > 0 and reclaim entries > 0); pagecache: kswapd ran or
                  direct reclaim; thp: direct compaction tries > 0 and kernel compact_stall > 0; oom: oom_kill > 0
-                 and mark_victim > 0; calm: no direct reclaim, no compaction, <= 5 slow paths per 1,000 allocations
+                 and mark_victim > 0; calm: no direct reclaim, no compaction, <= 5 slow paths per 1,000 allocations;
+                 jank: direct reclaim, and frames (atrace slices of tests/e2e/jankapp.c) late ones among them
+  frames         jank: analyze's frames = the app's own record of its frames (CAP.truth: one line per frame),
+                 the same number, and late frames with allocation stalls of their threads in an exact mode
   graph~retprobe slow paths per 1,000 allocations, mean of the two graph runs vs mean of the two retprobe runs,
                  on a log scale (x -> ln(1 + x): the rate varies from run to run by a factor, not by an amount):
                  |ln(1+g) - ln(1+r)| <= 4 s, s = the standard deviation of ln(1 + rate) over this kernel and
@@ -170,6 +173,11 @@ def check_capture(run, scen, cap, d):
     elif scen == "thp":
         ok = cp["tries"] > 0 and (kall("compact_stall") or 0) > 0
         txt = f"direct compaction: tries={cp['tries']} kernel compact_stall={kall('compact_stall')}"
+    elif scen == "jank":
+        fr = d.get("frames") or {}
+        ok = (kall("allocstall") or 0) > 0 and r["entries"] > 0 and fr.get("frames", 0) > 0 and fr.get("late", 0) > 0
+        txt = f"jank: kernel allocstall={kall('allocstall')} reclaim entries={r['entries']}, " \
+              f"frames={fr.get('frames')} late={fr.get('late')}"
     elif scen == "oom":
         ok = (kall("oom_kill") or 0) > 0 and d["events"]["mark_victim"] > 0
         txt = f"OOM: kernel oom_kill={kall('oom_kill')} mark_victim={d['events']['mark_victim']}"
@@ -365,6 +373,8 @@ def read_run(rd, scen, kscen, caps):
             emit(False, run, "analyze", f"no JSON: {ex} {err}")
             continue
         check_capture(run, scen, cap, d)
+        if scen == "jank":
+            check_frames(run, rd, cap, d)
         if cap.endswith("-cross"):
             check_cross(run, rd, f)
         else:
@@ -380,7 +390,25 @@ def read_run(rd, scen, kscen, caps):
         emit(False, kscen, "captures", f"{got} traces for {len(want)} captures started (see {glog})")
 
 
+def check_frames(run, rd, cap, d):
+    """jank: the frames analyze found against the app's own record of them (jankapp -o CAP.truth)."""
+    try:
+        truth = [l.split() for l in open(os.path.join(rd, cap + ".truth")) if not l.startswith("#")]
+    except OSError:
+        emit(False, run, "frames", f"no {cap}.truth from the app")
+        return
+    fr = d.get("frames") or {}
+    ok = fr.get("frames") == len(truth)
+    txt = f"frames {fr.get('frames')} = the app's {len(truth)}; late {fr.get('late')}, with stalls " \
+          f"{fr.get('late_stalled')}, explained {fr.get('explained')}"
+    if d["capture"]["mode"] != "events":
+        ok = ok and (fr.get("late_stalled") or 0) > 0
+    emit(ok, run, "frames", txt)
+
+
 def cross_checks(kscen, caps):
+    if kscen.endswith("/jank"):
+        return      # one run per mode: the frames are its checks
     check_pairs(kscen, caps)
     for c, d in caps:
         if "-tcmd-" not in c:

@@ -29,7 +29,7 @@ TOP=$(cd "$HERE/../.." && pwd)
 EB=${BUILD:-build}
 case $EB in /*) ;; *) EB=$TOP/$EB ;; esac
 KERNELS="6.1 6.12"
-SCENS="anon pagecache thp calm oom anon-tcmd"
+SCENS="anon pagecache thp calm oom jank anon-tcmd"
 NOBOOT=0
 RESULTS=
 while getopts "k:s:nR:" o; do
@@ -69,6 +69,8 @@ caps_for() { # KERNEL SCENARIO
 	# its own: fixtures.sh retries a crashed boot, and a retry must not throw the other captures away
 	6.1-*-tcmd) echo "tcmd-retprobe" ;;
 	*-tcmd) echo "tcmd-graph" ;;
+	# an app's frames under memory pressure (record --frames): tracepoints as on a phone, and exact
+	*-jank) echo "as-events,as-retprobe,as-graph" ;;
 	*) echo "as-graph,as-retprobe,as-events,sh-auto,as-graph,as-retprobe,as-cross" ;;
 	esac
 }

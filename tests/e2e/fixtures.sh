@@ -139,6 +139,7 @@ build_initramfs() { # build_initramfs KDIR -> prints initrd path
 	cp "$HERE/guest-common.sh" "$root/guest-common.sh"
 	chmod +x "$root/init"
 	gcc -O2 -static -o "$root/bin/memhog" "$HERE/memhog.c"
+	gcc -O2 -static -pthread -o "$root/bin/jankapp" "$HERE/jankapp.c"
 	# trace-cmd is dynamically linked: bring its libraries and the loader
 	cp "$(command -v trace-cmd)" "$root/usr/bin/trace-cmd"
 	for lib in $(ldd "$(command -v trace-cmd)" | grep -o '/[^ ]*'); do

@@ -6,7 +6,7 @@
 #
 # Kernel command line (as_*):
 #   as_name=NAME          output directory on the data disk
-#   as_scen=anon|pagecache|thp|calm|oom
+#   as_scen=anon|pagecache|thp|calm|oom|jank
 #   as_caps=LIST          captures, in order, comma-separated: REC-MODE with REC = as (static allocscope record,
 #                         trace.dat), sh (allocscope-record.sh, text) or tcmd (trace-cmd record, trace.dat) and
 #                         MODE = graph|retprobe|events|auto|cross (as only) (tcmd: graph or retprobe)
@@ -45,7 +45,7 @@ HOGS=
 pre_phase() {
 	rm -f /tmp/ready1
 	case $SCEN in
-	anon) memhog -m $((MA0 * 75 / 100)) -N -t 1000 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
+	anon|jank) memhog -m $((MA0 * 75 / 100)) -N -t 1000 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
 	pagecache) memhog -m $((MA0 * 70 / 100)) -N -t -1 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
 	oom) memhog -m $((MA0 * 80 / 100)) -N -t -1 -c 100 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
 	thp) memhog -f 90 -F -N -t -1 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
@@ -62,6 +62,14 @@ pagecache) memhog -m 1 -R /out/big.bin -t $WIN -q ;;
 oom) memhog -m $((MA0 * 40 / 100)) -N -c 100 -t $WIN -q; echo "oom hog exit status \$?" >>$LOG ;;
 thp) memhog -a 90 -H -t $WIN -q ;;
 calm) memhog -m 2 -N -t $WIN -q ;;
+jank) # an app drawing 60 frames/s (atrace markers, tests/e2e/jankapp.c) whose caches grow by 768 KiB a
+	# frame, while the pre-phase hog holds 75 % of MA0 and a second one faults in 30 %: the app's page
+	# faults run into the slow path and direct reclaim. Its threads at nice -10, as Android runs its UI thread and
+	# RenderThread above the rest (THREAD_PRIORITY_DISPLAY), so that waiting for a CPU behind the hogs
+	# and kswapd on 2 vCPUs does not make every frame late
+	memhog -m $((MA0 * 30 / 100)) -N -t $WIN -q &
+	jankapp -t $WIN -u 128 -r 64 -k -p -10 -o /tmp/jank-truth.txt
+	wait ;;
 esac
 exit 0
 EOF
@@ -138,8 +146,12 @@ for c in $CAPS; do
 	pre_phase
 	log "pre-phase ready; $(grep MemAvailable /proc/meminfo | tr -s ' ')"
 	t0=$(cut -d' ' -f1 /proc/uptime)
+	# jank: the app's atrace markers go to the top-level trace_marker (record --frames)
+	fr=
+	[ "$SCEN" = jank ] && fr=--frames
+	rm -f /tmp/jank-truth.txt
 	case $rec in
-	as) allocscope-record -m $mode -b $BUF -o $D/$cap.dat -f -- /bin/sh /workload.sh >$D/$cap.log 2>&1
+	as) allocscope-record -m $mode $fr -b $BUF -o $D/$cap.dat -f -- /bin/sh /workload.sh >$D/$cap.log 2>&1
 	    echo "rc=$?" >>$D/$cap.log ;;
 	sh) sh /bin/allocscope-record.sh -m $mode -b $BUF -o $D/$cap.txt -f -- /bin/sh /workload.sh >$D/$cap.log 2>&1
 	    echo "rc=$?" >>$D/$cap.log ;;
@@ -147,6 +159,7 @@ for c in $CAPS; do
 	esac
 	log "capture $cap took $(awk -v a=$t0 '{printf "%.1f", $1 - a}' /proc/uptime) s: $(tail -n 3 $D/$cap.log | tr '\n' ' ')"
 	check_after $rec $cap
+	[ -f /tmp/jank-truth.txt ] && cp /tmp/jank-truth.txt $D/$cap.truth
 	between
 	sync
 done

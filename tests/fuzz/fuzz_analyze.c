@@ -2,7 +2,8 @@
 /*
  * A whole analyze run on any input: reader (auto-detected), analyzer with
  * the trace_marker snapshot parser (allocscope: begin/end, vmstat, kswapd,
- * clk_tck, kernel lines), text and JSON reports rendered to memory.
+ * clk_tck, kernel lines) and the atrace frames, text and JSON reports and the
+ * frames report (stalls --frames) rendered to memory.
  */
 #include "analyzer.h"
 #include "fuzz.h"
@@ -48,6 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(f);
 	FZ_CHECK(rpt_text(&in, f) == 0);
 	FZ_CHECK(rpt_json(&in, f) == 0);
+	FZ_CHECK(rpt_frames_text(&in, f) == 0);
+	FZ_CHECK(rpt_frames_json(&in, f) == 0);
 	fclose(f);
 	FZ_CHECK(len == strlen(buf));
 	free(buf);

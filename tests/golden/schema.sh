@@ -28,6 +28,9 @@ for t in tests/data/6.12-thp-tcev.dat tests/data/6.12-anon-fgraph.txt.zst \
 	"$BIN" analyze --json --no-window "$t" > "$tmp/$n-nowin.json" || exit 1
 	n=$((n + 1))
 done
+# the frames object: a real atrace capture (no allocator events: its stall fields null)
+"$BIN" analyze --json tests/data/published/catapult-systemui-atrace-2016/trace.txt > "$tmp/frames.json" || exit 1
+grep -q '"late_frames"' "$tmp/frames.json" || { echo "schema.sh: no frames in the atrace capture's JSON" >&2; exit 1; }
 # merges: exact with exact (the estimated one is refused by design)
 ls "$tmp"/*.json >/dev/null 2>&1 || { echo "schema.sh: no fixtures" >&2; exit 1; }
 "$BIN" merge tests/golden/analyze-json-6.12-anon-fgraph.out tests/golden/analyze-json-6.12-anon-kprobe.out \

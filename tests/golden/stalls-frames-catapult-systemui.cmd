@@ -1,0 +1,1 @@
+stalls --frames tests/data/published/catapult-systemui-atrace-2016/trace.txt
