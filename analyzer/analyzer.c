@@ -727,6 +727,7 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->page_alloc_events = r->page_alloc_events;
 		t->page_alloc_pages = r->page_alloc_pages;
 		t->page_alloc_failed = r->page_alloc_failed;
+		t->page_alloc_unsaid = r->page_alloc_unsaid;
 		t->captured = r->captured;
 		t->captured_pages = r->captured_pages;
 		t->charge_failed_pages = r->charge_failed_pages;

@@ -310,6 +310,8 @@ struct anl_totals {
 	uint64_t	page_alloc_events;	/* mm_page_alloc */
 	uint64_t	page_alloc_pages;	/* sum of 1 << order, successful only */
 	uint64_t	page_alloc_failed;	/* mm_page_alloc with page=(nil): a failed allocation */
+	uint64_t	page_alloc_unsaid;	/* ... with neither a page nor a pfn field (a vendor's
+						 * format): no failure, its outcome not said */
 	uint64_t	captured;		/* allocations whose page direct compaction captured */
 	uint64_t	captured_pages;		/* ... their pages (mm_page_alloc without pgalloc) */
 	uint64_t	charge_failed_pages;	/* gpfl gave a page, mm_page_alloc none (memcg charge) */

@@ -292,15 +292,18 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		 * __alloc_pages_noprof() emits mm_page_alloc at its end whether
 		 * or not it got a page (2.6.32+ through 6.12 checked): a failed
 		 * one has pfn -1 in trace.dat and a NULL page in text, which the
-		 * readers both turn into "no pfn" (pfn 0 is a real page on some
-		 * machines).
+		 * readers both turn into page 0 (pfn 0 is a real page on some
+		 * machines).  An event that names neither a page nor a pfn (a
+		 * vendor's format) does not say: no failure, outcome unknown.
 		 */
-		bool failed = ev->u.mm.pfn == PRS_NO_VALUE;
+		bool failed = ev->u.mm.page == 0;
 
 		a->seen_page_alloc_tp = true;
 		RAW_INC(a, page_alloc_events, 1);
 		if (failed)
 			RAW_INC(a, page_alloc_failed, 1);
+		else if (ev->u.mm.page < 0)
+			RAW_INC(a, page_alloc_unsaid, 1);
 		else if (ev->u.mm.order >= 0 && ev->u.mm.order < 64)
 			RAW_INC(a, page_alloc_pages, 1ull << ev->u.mm.order);
 		if (ev->u.mm.order > ANL_MAX_ORDER)
@@ -310,7 +313,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		if (f && exact) {
 			page_source(a, f, ev, failed);
 			anl_tp_compact_close(a, f);
-			f->saw_page_alloc = !failed;
+			f->saw_page_alloc = ev->u.mm.page > 0;
 			f->page_alloc_failed = failed;
 			f->rec.order = ev->u.mm.order;
 			if (ev->u.mm.gfp != PRS_NO_VALUE)

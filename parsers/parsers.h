@@ -136,6 +136,12 @@ struct prs_event {
 			int32_t nid;		/* WAKEUP_KSWAPD, KSWAPD_WAKE, -1 absent */
 			int32_t zid;		/* WAKEUP_KSWAPD, KSWAPD_WAKE, -1 absent */
 			int32_t prio;		/* TRY_COMPACT priority, -1 absent */
+			/*
+			 * PAGE_ALLOC: 1 a page, 0 a NULL page (a failed allocation:
+			 * "page=(null)", "(nil)", 0, or pfn -1), -1 the event does not
+			 * say (neither a page nor a pfn field: a vendor or old format).
+			 */
+			int32_t page;
 		} mm;
 		/* RECLAIM_END, MEMCG_RECLAIM_END */
 		struct {

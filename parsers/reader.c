@@ -387,6 +387,7 @@ void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 		ev->u.mm.nid = -1;
 		ev->u.mm.zid = -1;
 		ev->u.mm.prio = -1;
+		ev->u.mm.page = -1;
 		break;
 	case PRS_EV_RECLAIM_END:
 	case PRS_EV_MEMCG_RECLAIM_END:

@@ -570,7 +570,7 @@ static bool is_null_pointer(const char *v, const char *ve)
 static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_event *ev)
 {
 	char *p = s;
-	bool bad = false, nil_page = false;
+	bool bad = false, nil_page = false, page = false, pfn = false;
 
 	while (p < e) {
 		char *tok, *eq, *v, *ve;
@@ -609,10 +609,10 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 				/* 4.x printed "page=%p" of NULL as "page= (null)" (vsprintf padding) */
 				nil_page = true, p += 7;
 			else if (KEY("page"))
-				nil_page = is_null_pointer(v, ve);
+				nil_page = is_null_pointer(v, ve), page = v < ve;
 			else if (KEY("pfn") && !nil_page)
 				/* a failed allocation prints "page=(nil) pfn=0x0"; trace.dat has pfn -1 */
-				bad |= !txt_parse_num(v, ve, &ev->u.mm.pfn);
+				bad |= !(pfn = txt_parse_num(v, ve, &ev->u.mm.pfn));
 			else if (KEY("migratetype"))
 				bad |= !parse_i32(v, ve, &ev->u.mm.migratetype);
 			else if (KEY("nid"))
@@ -690,6 +690,17 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 			return;
 		}
 #undef KEY
+	}
+	if (ev->kind == PRS_EV_PAGE_ALLOC) {
+		/*
+		 * A failure is a NULL page, or pfn -1 where a format prints it raw;
+		 * an event with neither field (a vendor's or an old format) does not
+		 * say, and is no failure.
+		 */
+		if (nil_page || (pfn && ev->u.mm.pfn == PRS_NO_VALUE))
+			ev->u.mm.page = 0;
+		else if (pfn || page)
+			ev->u.mm.page = 1;
 	}
 	if (bad)
 		r->stats.bad_fields++;

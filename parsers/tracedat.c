@@ -1447,6 +1447,8 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 	case PRS_EV_KSWAPD_WAKE:
 	case PRS_EV_TRY_COMPACT:
 		e->f[F_PFN] = td_field(ev, "pfn");
+		if (!e->f[F_PFN] && e->kind == PRS_EV_PAGE_ALLOC)
+			e->f[F_PAGE] = td_field(ev, "page");	/* struct page *, before 3.x's pfn */
 		e->f[F_ORDER] = td_field(ev, "order");
 		e->f[F_GFP] = td_field(ev, "gfp_flags");
 		if (!e->f[F_GFP])
@@ -2056,6 +2058,17 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 	case PRS_EV_KSWAPD_WAKE:
 	case PRS_EV_TRY_COMPACT:
 		GET(F_PFN, ev->u.mm.pfn, uint64_t);
+		if (e->kind == PRS_EV_PAGE_ALLOC) {
+			/* pfn -1 (PRS_NO_VALUE) or a NULL page: failed; neither field: not said */
+			if (e->f[F_PFN]) {
+				ev->u.mm.page = ev->u.mm.pfn != PRS_NO_VALUE;
+			} else if (e->f[F_PAGE]) {
+				if (td_get(t, held, e->f[F_PAGE], rec, &v))
+					ev->u.mm.page = v != 0;
+				else
+					bad = true;
+			}
+		}
 		GET(F_ORDER, ev->u.mm.order, int32_t);
 		if (e->f[F_GFP]) {
 			if (td_get(t, held, e->f[F_GFP], rec, &v)) {

@@ -149,6 +149,9 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	else
 		fprintf(f, "  failed (NULL)         %10s%s\n", num(&n, t->failed),
 			est ? "   from mm_page_alloc with page=(nil)" : "");
+	if (t->page_alloc_unsaid)
+		fprintf(f, "                                     %s mm_page_alloc with neither a page nor a "
+			"pfn field: got a page or failed, not said\n", num(&n, t->page_alloc_unsaid));
 	if (t->nested)
 		fprintf(f, "  nested (in reclaim)   %10s\n", num(&n, t->nested));
 	if (m->kswapd_known)

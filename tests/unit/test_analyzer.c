@@ -174,6 +174,7 @@ static void mm(struct fx *x, uint64_t ts, int pid, int cpu, enum prs_kind kind, 
 	struct prs_event ev = base(ts, pid, cpu, kind);
 
 	ev.u.mm.pfn = pfn;
+	ev.u.mm.page = pfn == NONE ? 0 : 1;	/* the readers' verdict: no pfn, a NULL page */
 	ev.u.mm.gfp = gfp;
 	ev.u.mm.gfp_str = gfp_str;
 	ev.u.mm.order = order;
@@ -490,6 +491,37 @@ static void test_graph_failure_no_retval(void **state)
 	assert_int_equal(m->scope.failed, 1);	/* its mm_page_alloc has no page */
 	assert_int_equal(m->anomalies.outcome_unknown, 0);
 	fx_free(x);
+}
+
+/* An mm_page_alloc that names neither a page nor a pfn does not say: no failure (both estimators). */
+static void test_page_unsaid(void **state)
+{
+	for (int mode = 0; mode < 2; mode++) {
+		struct fx *x = fx_new(mode ? ANL_MODE_EVENTS : ANL_MODE_AUTO);
+		const struct anl_model *m;
+		struct prs_event ev = base(1 * MS + 9 * US, 100, 0, PRS_EV_PAGE_ALLOC);
+		uint64_t t = 1 * MS;
+
+		ev.u.mm.pfn = ev.u.mm.gfp = NONE;
+		ev.u.mm.gfp_str = G_USER;
+		ev.u.mm.order = 0;
+		ev.u.mm.migratetype = ev.u.mm.nid = ev.u.mm.zid = ev.u.mm.prio = -1;
+		ev.u.mm.page = -1;
+		fent(x, t, 100, 0, F_ALLOC, 0);
+		leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+		leaf(x, t + 4 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+		feed(x, &ev);
+		fexit(x, t + 10 * US, 100, 0, F_ALLOC, 0, 10 * US, NONE);
+		m = fx_finish(x);
+		assert_int_equal(m->scope.failed, 0);
+		assert_int_equal(m->scope.page_alloc_failed, 0);
+		assert_int_equal(m->scope.page_alloc_unsaid, 1);
+		assert_int_equal(m->scope.page_alloc_pages, 0);
+		if (!mode)	/* slow, and whether it got a page is not known */
+			assert_int_equal(m->anomalies.outcome_unknown, 1);
+		fx_free(x);
+	}
+	(void)state;
 }
 
 static bool untold_has(const struct anl_model *m, const char *s)
@@ -2444,6 +2476,7 @@ int main(void)
 		cmocka_unit_test(test_graph_oom),
 		cmocka_unit_test(test_graph_failure),
 		cmocka_unit_test(test_graph_failure_no_retval),
+		cmocka_unit_test(test_page_unsaid),
 		cmocka_unit_test(test_graph_slow_without_page_alloc),
 		cmocka_unit_test(test_retprobe_unmatched_not_exact),
 		cmocka_unit_test(test_graph_nested_in_reclaim),

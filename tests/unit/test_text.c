@@ -637,6 +637,38 @@ static void test_failed_page_spellings(void **state)
 	/* an empty value that is not "(null)" is not a failure */
 	assert_int_equal(run.ev[4].e.u.mm.pfn, 0);
 	assert_int_equal(run.st.bad_fields, 0);
+	assert_int_equal(run.ev[0].e.u.mm.page, 1);
+	assert_int_equal(run.ev[1].e.u.mm.page, 0);
+	assert_int_equal(run.ev[2].e.u.mm.page, 0);
+	assert_int_equal(run.ev[3].e.u.mm.page, 0);
+	assert_int_equal(run.ev[4].e.u.mm.page, 1);
+}
+
+/*
+ * A page field without a pfn (2.6.x printed "page=%p pfn=%lu", vendors drop fields): the page
+ * decides; neither field: the event does not say, which is no failure; pfn -1 printed raw is one.
+ */
+static void test_page_without_pfn(void **state)
+{
+	struct run run;
+
+	read_text("  app-10 [001] ....   10.000001: mm_page_alloc: page=ffffea0000f0d4c0 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		  "  app-10 [001] ....   10.000002: mm_page_alloc: order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		  "  app-10 [001] ....   10.000003: mm_page_alloc: pfn=-1 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		  "  app-10 [001] ....   10.000004: mm_page_alloc: pfn=0x1234 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		  "  app-10 [001] ....   10.000005: mm_page_alloc: page=(nil) order=0 migratetype=0 gfp_flags=GFP_KERNEL\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 5);
+	assert_int_equal(run.ev[0].e.u.mm.page, 1);
+	assert_int_equal(run.ev[0].e.u.mm.pfn, PRS_NO_VALUE);
+	assert_int_equal(run.ev[1].e.u.mm.page, -1);
+	assert_int_equal(run.ev[2].e.u.mm.page, 0);
+	assert_int_equal(run.ev[3].e.u.mm.page, 1);
+	assert_int_equal(run.ev[3].e.u.mm.pfn, 0x1234);
+	assert_int_equal(run.ev[4].e.u.mm.page, 0);
+	assert_int_equal(run.st.bad_fields, 0);
+	(void)state;
 }
 
 /*
@@ -1302,6 +1334,7 @@ int main(void)
 		cmocka_unit_test(test_ftrace_other_option),
 		cmocka_unit_test(test_ftrace_noflags_tgid_lost),
 		cmocka_unit_test(test_failed_page_spellings),
+		cmocka_unit_test(test_page_without_pfn),
 		cmocka_unit_test(test_stall_detail_events),
 		cmocka_unit_test(test_function_tracer_lines),
 		cmocka_unit_test(test_kprobes),
