@@ -256,6 +256,7 @@ struct anl_ctx {
 	uint64_t	kswapd_unordered;	/* kswapd runs across a step back in time: not measured */
 	uint64_t	kswapd_unstarted;	/* kswapd switch-outs after another task, no switch-in */
 	bool		span_known;		/* anl_set_trace_span(): every event's first and last */
+	bool		no_timestamps;		/* anl_set_no_timestamps(): every ts is 0 */
 	uint64_t	span_first, span_last;
 	char		kswapd_note[160];
 	char		untold_buf[3][160];	/* the model's counted untold lines */

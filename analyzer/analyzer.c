@@ -557,6 +557,11 @@ void anl_set_trace_span(struct anl_ctx *a, uint64_t first_ts, uint64_t last_ts)
 	a->span_last = last_ts;
 }
 
+void anl_set_no_timestamps(struct anl_ctx *a)
+{
+	a->no_timestamps = true;
+}
+
 int anl_set_kernel(struct anl_ctx *a, const char *release)
 {
 	if (!release || a->kernel)
@@ -711,6 +716,11 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	m->last_ts = a->last_ts;
 	m->window_ns = scope == WIN ? a->win_end - a->win_begin :
 		       (a->seen_any ? a->last_ts - a->first_ts : 0);
+	if (a->no_timestamps) {
+		m->window_unknown = true;
+		m->window_ns = 0;
+		m->window_source = "unknown: no timestamps";
+	}
 
 	m->scope = a->tot[est][scope];
 	memcpy(m->scope.by_gfp, a->tot[est][scope].by_gfp, sizeof(m->scope.by_gfp));
@@ -813,6 +823,9 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 					 "events out of order";
 
 		/* what the trace could not tell, one line each */
+		if (a->no_timestamps)
+			m->untold[u++] = "no timestamps (function_graph without funcgraph-abstime): the "
+					 "window and rates per second unknown; durations are the graph's";
 		if (!a->seen_page_alloc_tp)
 			m->untold[u++] = "no mm_page_alloc: allocations and fast paths unknown; "
 					 "slow allocations are stall episodes, inferred";

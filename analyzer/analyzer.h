@@ -429,6 +429,8 @@ struct anl_model {
 
 	uint64_t	first_ts, last_ts;	/* whole trace */
 	uint64_t	window_ns;		/* scope length */
+	bool		window_unknown;		/* no timestamps in the trace: window_ns is 0, and
+						 * no rate per second means anything */
 	struct anl_totals scope;		/* what every KPI is computed on */
 	struct anl_anomalies anomalies;
 
@@ -499,6 +501,12 @@ int anl_set_clock(struct anl_ctx *a, const char *clock);
  * the events fed).  Before anl_finish().
  */
 void anl_set_trace_span(struct anl_ctx *a, uint64_t first_ts, uint64_t last_ts);
+/*
+ * The trace carries no timestamps (function_graph text without
+ * funcgraph-abstime): the window is unknown, and no rate per second is
+ * computed; the graph's own durations still are.  Before anl_finish().
+ */
+void anl_set_no_timestamps(struct anl_ctx *a);
 /* The ring buffer's overrun/dropped counts from the file's header (trace.dat CPUSTAT). */
 void anl_set_ring_stats(struct anl_ctx *a, uint64_t overrun, uint64_t dropped);
 /*

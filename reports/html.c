@@ -192,12 +192,15 @@ static void kpis(FILE *f, const struct anl_model *m)
 		rpt_html_kpi_card(f, "allocations", rpt_fmt_count(v, sizeof(v), t->allocations),
 			 est ? "es" : "ex", est ? "events" : "exact", d);
 
-	snprintf(d, sizeof(d), "%.1f/s, %.2f per 1,000 allocations",
-		 secs > 0 ? (double)t->slow / secs : 0,
+	if (m->window_unknown)
+		snprintf(b, sizeof(b), "?/s");	/* no timestamps */
+	else
+		snprintf(b, sizeof(b), "%.1f/s", secs > 0 ? (double)t->slow / secs : 0);
+	snprintf(d, sizeof(d), "%s, %.2f per 1,000 allocations", b,
 		 t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0);
 	if (est)
-		snprintf(d, sizeof(d), "%.1f/s; direct reclaim, direct compaction or OOM, or a kswapd "
-			 "wake%s; all slow paths need an exact mode", secs > 0 ? (double)t->slow / secs : 0,
+		snprintf(d, sizeof(d), "%s; direct reclaim, direct compaction or OOM, or a kswapd "
+			 "wake%s; all slow paths need an exact mode", b,
 			 m->episodes ? "; stall episodes, inferred (no mm_page_alloc)" : "");
 	rpt_html_kpi_card(f, est ? "stalling slow paths" : "slow-path entries",
 		 rpt_fmt_count(v, sizeof(v), t->slow),
@@ -861,8 +864,11 @@ static void capture(FILE *f, const struct rpt_input *in)
 		rpt_html_str(f, r->rule);
 		fprintf(f, "%s)</dd>\n", r->included ? "" : "; --include-recorder counts them");
 	}
-	fprintf(f, "<dt>window</dt><dd>%s, %.6f .. %.6f s (", rpt_fmt_ns(b[0], 64, m->window_ns),
-		(double)m->scope.begin_ts / 1e9, (double)m->scope.end_ts / 1e9);
+	if (m->window_unknown)
+		fprintf(f, "<dt>window</dt><dd>unknown, the trace has no timestamps (");
+	else
+		fprintf(f, "<dt>window</dt><dd>%s, %.6f .. %.6f s (", rpt_fmt_ns(b[0], 64, m->window_ns),
+			(double)m->scope.begin_ts / 1e9, (double)m->scope.end_ts / 1e9);
 	rpt_html_str(f, m->window_source);
 	fprintf(f, ")</dd>\n<dt>whole trace</dt><dd>%.6f .. %.6f s</dd>\n", (double)m->first_ts / 1e9,
 		(double)m->last_ts / 1e9);
@@ -920,7 +926,8 @@ int rpt_html(const struct rpt_input *in, const struct rpt_timeline *tl, FILE *f)
 		rpt_html_badge(f, "no", "events lost");
 	fprintf(f, " &middot; kernel ");
 	rpt_html_str(f, m->kernel ? m->kernel : "unknown");
-	fprintf(f, " &middot; window %s", rpt_fmt_ns(b, sizeof(b), m->window_ns));
+	fprintf(f, " &middot; window %s", m->window_unknown ? "unknown" :
+		rpt_fmt_ns(b, sizeof(b), m->window_ns));
 	if (in->pstats && in->pstats->cut) {
 		fprintf(f, " &middot; ");
 		rpt_html_badge(f, "no", "cut short");

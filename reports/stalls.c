@@ -361,9 +361,13 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		snprintf(line, sizeof(line), "untold   %s", m->untold[i]);
 		rpt_put_wrapped(f, 2, line);
 	}
-	snprintf(line, sizeof(line), "window   %s .. %s (%s, %s); +WINDOW is relative to its start",
-		 fmt_ts(b[0], 96, m->scope.begin_ts), fmt_ts(b[1], 96, m->scope.end_ts),
-		 rpt_fmt_ns(b[2], 96, m->window_ns), m->window_source);
+	if (m->window_unknown)
+		snprintf(line, sizeof(line), "window   unknown (the trace has no timestamps): TIME and "
+			 "+WINDOW are not known; durations are the graph's");
+	else
+		snprintf(line, sizeof(line), "window   %s .. %s (%s, %s); +WINDOW is relative to its start",
+			 fmt_ts(b[0], 96, m->scope.begin_ts), fmt_ts(b[1], 96, m->scope.end_ts),
+			 rpt_fmt_ns(b[2], 96, m->window_ns), m->window_source);
 	rpt_put_wrapped(f, 2, line);
 	if (in->pstats && in->pstats->cut)
 		fprintf(f, "  input    %sCUT SHORT at %s %s: only the stalls before it are listed%s\n",
@@ -422,8 +426,10 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		/* pid -1: a CPU's unknown task, "CPU N, task unknown" */
 		snprintf(pid, sizeof(pid), r->pid >= 0 ? "%d" : "?", r->pid);
 		fprintf(f, "  %3u %s%10s%s  %13s %10s %7s %-16.16s %5s %s%s%s\n", i + 1, bold,
-			rpt_fmt_fixed(b[0], 96, r->latency_ns, 1000000, 3), off, fmt_ts(b[1], 96, r->start_ts),
-			fmt_rel(b[2], 96, r->start_ts, base), pid, r->comm[0] ? r->comm : "?", ord,
+			rpt_fmt_fixed(b[0], 96, r->latency_ns, 1000000, 3), off,
+			m->window_unknown ? "?" : fmt_ts(b[1], 96, r->start_ts),
+			m->window_unknown ? "?" : fmt_rel(b[2], 96, r->start_ts, base),
+			pid, r->comm[0] ? r->comm : "?", ord,
 			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r->outcome),
 			failed ? off : "");
 		breakdown(line, sizeof(line), r);
@@ -437,6 +443,11 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		rpt_put_wrapped(f, 8, line);
 		if (explain(line, sizeof(line), r))
 			rpt_put_wrapped(f, 8, line);
+		if (m->window_unknown) {
+			/* every event at 0: all would overlap */
+			rpt_put_wrapped(f, 8, "meanwhile: unknown (no timestamps)");
+			continue;
+		}
 		o = (size_t)snprintf(line, sizeof(line), "meanwhile: ");
 		if (st->any_kswapd_span)
 			o += (size_t)snprintf(line + o, sizeof(line) - o, "kswapd ran %s (%.0f%%)%s; ",

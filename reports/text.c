@@ -50,6 +50,16 @@ static double per_sec(uint64_t n, uint64_t window_ns)
 	return window_ns ? (double)n / ((double)window_ns / 1e9) : 0;
 }
 
+/* "12.3/s", or "?/s" when the trace has no timestamps */
+static const char *rate(char *buf, size_t len, const struct anl_model *m, uint64_t n)
+{
+	if (m->window_unknown)
+		snprintf(buf, len, "?/s");
+	else
+		snprintf(buf, len, "%.1f/s", per_sec(n, m->window_ns));
+	return buf;
+}
+
 static const char *fmt_in(char *buf, size_t len, uint64_t ns, uint64_t unit_ns)
 {
 	return rpt_fmt_fixed(buf, len, ns, unit_ns, 1);
@@ -134,12 +144,12 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 			est ? " (mm_page_alloc events; bulk allocations emit none)" : "");
 	/* tracepoints count exactly the slow paths that stalled: name the number for what it is */
 	if (est && !m->page_alloc_seen)
-		fprintf(f, "  stalling slow paths   %10s   %.1f/s (stall episodes, inferred: docs/episodes.md)"
-			"\n", num(&n, t->slow), per_sec(t->slow, m->window_ns));
+		fprintf(f, "  stalling slow paths   %10s   %s (stall episodes, inferred: docs/episodes.md)"
+			"\n", num(&n, t->slow), rate(b3, sizeof(b3), m, t->slow));
 	else
-		fprintf(f, "  %s%10s   %.1f/s, %.2f per 1,000 allocations%s\n",
+		fprintf(f, "  %s%10s   %s, %.2f per 1,000 allocations%s\n",
 			est ? "stalling slow paths   " : "slow-path entries     ",
-			num(&n, t->slow), per_sec(t->slow, m->window_ns),
+			num(&n, t->slow), rate(b3, sizeof(b3), m, t->slow),
 			t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0, mark);
 	if (est)
 		fprintf(f, "                                     direct reclaim, direct compaction or OOM, "
@@ -394,8 +404,11 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 		fprintf(f, "  clock       %s (%s)\n", m->clock, m->clock_not_ns ? "not ns: times are its ticks" :
 			m->clock_per_cpu ? "ns per CPU, not synchronised across CPUs" :
 			"ns, monotonic across CPUs");
-	fprintf(f, "  window      %s (%s), %.6f .. %.6f\n", fmt_ns(b, sizeof(b), m->window_ns),
-		m->window_source, (double)t->begin_ts / 1e9, (double)t->end_ts / 1e9);
+	if (m->window_unknown)
+		fprintf(f, "  window      unknown (the trace has no timestamps)\n");
+	else
+		fprintf(f, "  window      %s (%s), %.6f .. %.6f\n", fmt_ns(b, sizeof(b), m->window_ns),
+			m->window_source, (double)t->begin_ts / 1e9, (double)t->end_ts / 1e9);
 	fprintf(f, "  lost events %s in %s markers%s\n", num(&n, m->anomalies.lost_events),
 		num(&n, m->anomalies.lost_markers),
 		m->anomalies.lost_markers ? " (allocations open across them are excluded from latency)" : "");

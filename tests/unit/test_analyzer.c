@@ -532,6 +532,28 @@ static bool untold_has(const struct anl_model *m, const char *s)
 	return false;
 }
 
+/* function_graph without funcgraph-abstime: every ts 0, the window unknown, durations kept */
+static void test_no_timestamps(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+
+	fent(x, 0, 100, 0, F_ALLOC, 0);
+	leaf(x, 0, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	leaf(x, 0, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	page_alloc(x, 0, 100, 0, 0, G_USER);
+	fexit(x, 0, 100, 0, F_ALLOC, 0, 7 * US, NONE);
+	anl_set_no_timestamps(x->a);
+	m = fx_finish(x);
+	assert_true(m->window_unknown);
+	assert_int_equal(m->window_ns, 0);
+	assert_true(untold_has(m, "no timestamps"));
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].total_ns, 7 * US);
+	fx_free(x);
+	(void)state;
+}
+
 /*
  * mm_page_alloc fires at the end of every allocation, failed ones too
  * (issue 17): a slow allocation whose mm_page_alloc is missing (not
@@ -2477,6 +2499,7 @@ int main(void)
 		cmocka_unit_test(test_graph_failure),
 		cmocka_unit_test(test_graph_failure_no_retval),
 		cmocka_unit_test(test_page_unsaid),
+		cmocka_unit_test(test_no_timestamps),
 		cmocka_unit_test(test_graph_slow_without_page_alloc),
 		cmocka_unit_test(test_retprobe_unmatched_not_exact),
 		cmocka_unit_test(test_graph_nested_in_reclaim),
