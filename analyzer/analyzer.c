@@ -220,6 +220,11 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 
 	if (cls < 0)
 		cls = ANL_GFP_CLASSES - 1;	/* "unknown" */
+	/* a stall that compacted and never reclaimed: its own kind (docs/episodes.md) */
+	if (slow && rec->stage_count[ANL_STAGE_COMPACTION] && !rec->stage_count[ANL_STAGE_DIRECT_RECLAIM])
+		rec->flags |= ANL_REC_COMPACT_ONLY;
+	if (rec->retry_end == ANL_RETRY_RAN_OUT || rec->retry_end == ANL_RETRY_NO_ZONE)
+		rec->after_retry = anl_after_retry(rec->order, rec->gfp_str);
 	if (est == EST) {
 		anl_stage_masks(a, rec, ANL_MODE_EVENTS);
 		a->est_incomplete += !!(rec->flags & ANL_REC_INCOMPLETE);
@@ -255,6 +260,9 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 			tt->reclaim_loops++;
 		if (rec->flags & ANL_REC_RETRIES_OUT)
 			tt->retries_out++;
+		tt->retry_allocs += rec->retry_end != ANL_RETRY_NONE;
+		tt->retry_no_zone += rec->retry_end == ANL_RETRY_NO_ZONE;
+		tt->compact_only += !!(rec->flags & ANL_REC_COMPACT_ONLY);
 		tt->nr_reclaimed += rec->nr_reclaimed;
 		if (slow) {
 			tt->slow++;
@@ -762,6 +770,12 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->compact_begin_other = r->compact_begin_other;
 		t->compact_runs_inferred = r->compact_runs_inferred;
 		t->retry_rounds = r->retry_rounds;
+		t->writepages = r->writepages;
+		t->writepages_file = r->writepages_file;
+		t->writepages_other = r->writepages_other;
+		t->memcg_reclaims = r->memcg_reclaims;
+		t->memcg_reclaimed = r->memcg_reclaimed;
+		t->memcg_reclaim_ns = r->memcg_reclaim_ns;
 		t->compact_retries = r->compact_retries;
 		t->slab_calls = r->slab_calls;
 		t->slab_ns = r->slab_ns;

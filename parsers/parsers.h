@@ -92,6 +92,9 @@ const char *prs_format_name(enum prs_format fmt);
 	_PK(SHRINK_SLAB_BEGIN,	"mm_shrink_slab_start"),			\
 	_PK(SHRINK_SLAB_END,	"mm_shrink_slab_end"),				\
 	_PK(THROTTLED,		"mm_vmscan_throttled"),	/* reclaim_throttle(), after the sleep */ \
+	_PK(CONGESTION_WAIT,	"writeback_congestion_wait"),	/* and _wait_iff_congested: \
+								 * congestion_wait() (2.6.37 .. 5.15) */ \
+	_PK(WRITEPAGE,		"mm_vmscan_writepage"),	/* and _write_folio (6.x): pageout() */ \
 	_PK(SCHED_SWITCH,	"sched_switch"),				\
 	_PK(PRINT,		"print"),		/* trace_marker write */	\
 	_PK(LOST,		"lost_events")		/* events lost on a CPU */
@@ -173,7 +176,10 @@ struct prs_event {
 		 * RECLAIM_RETRY (reclaim_retry_zone: one line per zone and round):
 		 * loops = no_progress_loops, verdict = wmark_check, nid = node.
 		 * COMPACT_RETRY: loops = retries, max = max_retries, verdict = should_retry.
-		 * -1 absent.
+		 * -1 absent.  zone: RECLAIM_RETRY's zone, its index (trace.dat
+		 * zone_idx) or, in text, one number per zone name (DMA 0, DMA32 1,
+		 * Normal 2, HighMem 3, Movable 4, Device 5, others from 16): the
+		 * same zone, the same number within a file.
 		 */
 		struct {
 			int32_t order;
@@ -181,13 +187,22 @@ struct prs_event {
 			int32_t max;
 			int32_t verdict;
 			int32_t nid;
+			int32_t zone;
 		} retry;
-		/* THROTTLED: the sleep is over when the event fires */
+		/* THROTTLED, CONGESTION_WAIT: the sleep is over when the event fires */
 		struct {
 			int32_t nid;
 			int32_t usec_timeout;
 			int32_t usec_delayed;	/* time slept, us; -1 absent */
 		} throttle;
+		/*
+		 * WRITEPAGE: pageout() wrote a dirty page (folio) for reclaim;
+		 * file 1 RECLAIM_WB_FILE, 0 RECLAIM_WB_ANON (swap), -1 not said.
+		 */
+		struct {
+			uint64_t pfn;		/* PRS_NO_VALUE absent */
+			int32_t file;
+		} wp;
 		/* SCHED_SWITCH (the event's own pid/comm is the CPU's current task) */
 		struct {
 			int32_t prev_pid;

@@ -566,6 +566,24 @@ static bool is_null_pointer(const char *v, const char *ve)
 	return true;
 }
 
+/*
+ * A zone name as ZONE_TYPE prints it ("zone=%-8s": "Normal  "), one number
+ * per name: the kernel's indices differ with the config (no DMA32 on
+ * arm64), the analyzer only compares them.
+ */
+static int32_t zone_number(const char *v, const char *ve)
+{
+	static const char *const names[] = { "DMA", "DMA32", "Normal", "HighMem", "Movable", "Device" };
+	uint32_t h = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == (size_t)(ve - v) && !memcmp(names[i], v, (size_t)(ve - v)))
+			return (int32_t)i;
+	for (const char *c = v; c < ve; c++)
+		h = h * 31 + (unsigned char)*c;
+	return 16 + (int32_t)(h % 4096);
+}
+
 /* Key=value fields by name; values end at a space or a ',' before one. */
 static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_event *ev)
 {
@@ -674,8 +692,18 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 				bad |= !parse_i32(v, ve, &ev->u.retry.max);
 			else if (KEY("wmark_check") || KEY("should_retry"))
 				bad |= !parse_i32(v, ve, &ev->u.retry.verdict);
+			else if (KEY("zone"))
+				ev->u.retry.zone = zone_number(v, ve);
+			break;
+		case PRS_EV_WRITEPAGE:
+			if (KEY("pfn"))
+				bad |= !txt_parse_num(v, ve, &ev->u.wp.pfn);
+			else if (KEY("flags"))	/* show_reclaim_flags(): "RECLAIM_WB_FILE|RECLAIM_WB_ASYNC" */
+				ev->u.wp.file = memmem(v, (size_t)(ve - v), "RECLAIM_WB_FILE", 15) ? 1 :
+						memmem(v, (size_t)(ve - v), "RECLAIM_WB_ANON", 15) ? 0 : -1;
 			break;
 		case PRS_EV_THROTTLED:
+		case PRS_EV_CONGESTION_WAIT:
 			if (KEY("nid"))
 				bad |= !parse_i32(v, ve, &ev->u.throttle.nid);
 			else if (KEY("usec_timeout"))

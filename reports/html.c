@@ -252,8 +252,9 @@ static void kpis(FILE *f, const struct anl_model *m)
 			 "ex", "exact", d);
 	}
 	if (t->retry_rounds) {
-		snprintf(d, sizeof(d), "should_reclaim_retry() rounds; %" PRIu64 " allocations ran out "
-			 "at MAX_RECLAIM_RETRIES", t->retries_out);
+		snprintf(d, sizeof(d), "should_reclaim_retry() rounds in %" PRIu64 " allocations; %"
+			 PRIu64 " ran out at MAX_RECLAIM_RETRIES, %" PRIu64 " ended with no zone at its "
+			 "watermark", t->retry_allocs, t->retries_out, t->retry_no_zone);
 		rpt_html_kpi_card(f, "reclaim retries", rpt_fmt_count(v, sizeof(v), t->retry_rounds),
 			 "ex", "events", d);
 	}
@@ -264,9 +265,26 @@ static void kpis(FILE *f, const struct anl_model *m)
 			 "ex", "events", d);
 	}
 	if (t->throttles) {
-		snprintf(d, sizeof(d), "ms in %" PRIu64 " sleeps (mm_vmscan_throttled)", t->throttles);
+		snprintf(d, sizeof(d), "ms in %" PRIu64 " sleeps (mm_vmscan_throttled; congestion_wait() "
+			 "in direct reclaim before 5.16)", t->throttles);
 		rpt_html_kpi_card(f, "reclaim throttled",
 			 rpt_fmt_fixed(v, sizeof(v), t->throttle_ns, 1000000, 3), "ex", "events", d);
+	}
+	if (t->writepages) {
+		snprintf(d, sizeof(d), "pages pageout() wrote in direct reclaim: %" PRIu64 " file, %" PRIu64
+			 " anon to swap", t->writepages_file, t->writepages - t->writepages_file);
+		rpt_html_kpi_card(f, "written by reclaim", rpt_fmt_count(v, sizeof(v), t->writepages),
+			 "ex", "events", d);
+	}
+	if (t->compact_only)
+		rpt_html_kpi_card(f, "compaction-only", rpt_fmt_count(v, sizeof(v), t->compact_only),
+			 est ? "es" : "ex", est ? "estimated" : "exact",
+			 "slow allocations that compacted and did not reclaim");
+	if (t->memcg_reclaims) {
+		snprintf(d, sizeof(d), "entries at a cgroup's limit: %" PRIu64 " pages, a task's stall, "
+			 "not the allocator's slow path", t->memcg_reclaimed);
+		rpt_html_kpi_card(f, "memcg reclaim", rpt_fmt_count(v, sizeof(v), t->memcg_reclaims),
+			 "ex", "events", d);
 	}
 	if (t->oom_fn_calls)
 		rpt_html_kpi_card(f, "OOM killer calls", rpt_fmt_count(v, sizeof(v), t->oom_fn_calls),

@@ -41,6 +41,7 @@ struct rpt_stalls {
 	uint64_t	no_latency;	/* ... without a latency (open at end, lost events) */
 	uint64_t	matched;	/* ... that passed the filter */
 	bool		any_kswapd_span;
+	bool		any_kswapd_run;		/* ... from sched_switch: run time known */
 };
 
 int rpt_stalls_new(const struct rpt_stalls_filter *flt, struct rpt_stalls **out)
@@ -231,6 +232,7 @@ void rpt_stalls_context_span(struct rpt_stalls *st, const struct anl_span *sp)
 	if (sp->kind != ANL_SPAN_KSWAPD_RUN && sp->kind != ANL_SPAN_KSWAPD_AWAKE)
 		return;
 	st->any_kswapd_span = true;
+	st->any_kswapd_run |= sp->kind == ANL_SPAN_KSWAPD_RUN;
 	for (unsigned int i = 0; i < st->n; i++) {
 		struct stall *s = &st->heap[i];
 
@@ -259,9 +261,11 @@ static const char *fmt_rel(char *buf, size_t len, uint64_t ts, uint64_t base)
 	return buf;
 }
 
-static const char *outcome_word(enum anl_outcome o)
+static const char *outcome_word(const struct anl_alloc *r)
 {
-	return o == ANL_FAILED ? "FAILED" : "slow";
+	if (r->outcome == ANL_FAILED)
+		return "FAILED";
+	return r->flags & ANL_REC_COMPACT_ONLY ? "slow, compaction only" : "slow";
 }
 
 /* "compaction 3x 13.4ms, direct_reclaim 2x 33.2ms, ..., other 250.2ms" */
@@ -304,12 +308,23 @@ static bool explain(char *buf, size_t len, const struct anl_alloc *r)
 	size_t o = 0;
 
 	buf[0] = '\0';
-	if (r->retry_rounds && o < len)
+	if (r->retry_rounds && o < len) {
 		o += (size_t)snprintf(buf + o, len - o, "%s reclaim retry round%s (no_progress_loops up "
-				      "to %d%s), ", rpt_fmt_count(c, sizeof(c), r->retry_rounds),
+				      "to %d): %s", rpt_fmt_count(c, sizeof(c), r->retry_rounds),
 				      r->retry_rounds == 1 ? "" : "s", r->retry_loops_max,
-				      r->flags & ANL_REC_RETRIES_OUT ? " = MAX_RECLAIM_RETRIES: "
-				      "the OOM killer or a failure follows" : "");
+				      rpt_retry_end_words(r->retry_end));
+		if (o < len && (r->retry_end == ANL_RETRY_RAN_OUT || r->retry_end == ANL_RETRY_NO_ZONE))
+			o += (size_t)snprintf(buf + o, len - o, "; then %s%s%s",
+					      r->order > 0 ? "should_compact_retry() (compact_retry), "
+					      "then " : r->order == 0 ? "(order 0: no compaction retry) " : "",
+					      rpt_after_retry_words(r->after_retry),
+					      r->stage_count[ANL_STAGE_OOM] ? "; the trace shows the OOM" :
+					      r->after_retry == ANL_AFTER_OOM ||
+					      r->after_retry == ANL_AFTER_UNKNOWN ?
+					      "; no OOM in the trace (oom:mark_victim)" : "");
+		if (o < len)
+			o += (size_t)snprintf(buf + o, len - o, ", ");
+	}
 	if (r->compact_retries && o < len)
 		o += (size_t)snprintf(buf + o, len - o, "%s compact_retry, ",
 				      rpt_fmt_count(c, sizeof(c), r->compact_retries));
@@ -323,6 +338,11 @@ static bool explain(char *buf, size_t len, const struct anl_alloc *r)
 				      rpt_fmt_fixed(b, sizeof(b), r->throttle_ns, 1000000, 3),
 				      rpt_fmt_count(c, sizeof(c), r->throttles),
 				      r->throttles == 1 ? "" : "s");
+	if (r->writepages && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%s page%s written by its reclaim (%u file, %u "
+				      "anon to swap), ", rpt_fmt_count(c, sizeof(c), r->writepages),
+				      r->writepages == 1 ? "" : "s", r->writepages_file,
+				      r->writepages - r->writepages_file);
 	if (!o)
 		return false;
 	if (o > 2 && o < len)
@@ -430,7 +450,7 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			m->window_unknown ? "?" : fmt_ts(b[1], 96, r->start_ts),
 			m->window_unknown ? "?" : fmt_rel(b[2], 96, r->start_ts, base),
 			pid, r->comm[0] ? r->comm : "?", ord,
-			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r->outcome),
+			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r),
 			failed ? off : "");
 		breakdown(line, sizeof(line), r);
 		rpt_put_wrapped(f, 8, line);
@@ -449,12 +469,15 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			continue;
 		}
 		o = (size_t)snprintf(line, sizeof(line), "meanwhile: ");
-		if (st->any_kswapd_span)
+		if (st->any_kswapd_run)
 			o += (size_t)snprintf(line + o, sizeof(line) - o, "kswapd ran %s (%.0f%%)%s; ",
 					      rpt_fmt_ns(b[0], 96, s->kswapd_run_ns),
 					      r->latency_ns ? 100.0 * (double)s->kswapd_run_ns /
 							      (double)r->latency_ns : 0,
 					      s->kswapd_awake ? ", awake" : "");
+		else if (st->any_kswapd_span)
+			o += (size_t)snprintf(line + o, sizeof(line) - o, "kswapd %s (run time unknown: "
+					      "no sched_switch); ", s->kswapd_awake ? "awake" : "asleep");
 		else
 			o += (size_t)snprintf(line + o, sizeof(line) - o,
 					      "kswapd unknown (no sched_switch or kswapd_wake/sleep); ");
@@ -534,15 +557,27 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		fprintf(f, "}, \"nr_reclaimed\": %" PRIu64 ", \"episode\": %s, \"retry_rounds\": %u, "
 			"\"retry_loops_max\": %d, \"retries_out\": %s, \"compact_retries\": %u, "
 			"\"slab_calls\": %u, \"slab_ns\": %" PRIu64 ", \"throttles\": %u, "
-			"\"throttle_ns\": %" PRIu64 ", \"kswapd_run_ns\": ", r->nr_reclaimed,
+			"\"throttle_ns\": %" PRIu64 ", \"writepages\": %u, \"writepages_file\": %u, "
+			"\"compaction_only\": %s, \"retry_end\": \"%s\", \"after_retry\": ",
+			r->nr_reclaimed,
 			r->flags & ANL_REC_EPISODE ? "true" : "false", r->retry_rounds, r->retry_loops_max,
 			r->flags & ANL_REC_RETRIES_OUT ? "true" : "false", r->compact_retries,
-			r->slab_calls, r->slab_ns, r->throttles, r->throttle_ns);
-		if (st->any_kswapd_span)
-			fprintf(f, "%" PRIu64 ", \"kswapd_awake\": %s", s->kswapd_run_ns,
-				s->kswapd_awake ? "true" : "false");
+			r->slab_calls, r->slab_ns, r->throttles, r->throttle_ns, r->writepages,
+			r->writepages_file, r->flags & ANL_REC_COMPACT_ONLY ? "true" : "false",
+			rpt_retry_end_key(r->retry_end));
+		if (r->retry_end == ANL_RETRY_RAN_OUT || r->retry_end == ANL_RETRY_NO_ZONE)
+			fprintf(f, "\"%s\"", rpt_after_retry_key(r->after_retry));
 		else
-			fputs("null, \"kswapd_awake\": null", f);
+			fputs("null", f);
+		fprintf(f, ", \"kswapd_run_ns\": ");
+		if (st->any_kswapd_run)
+			fprintf(f, "%" PRIu64, s->kswapd_run_ns);
+		else
+			fputs("null", f);
+		if (st->any_kswapd_span)
+			fprintf(f, ", \"kswapd_awake\": %s", s->kswapd_awake ? "true" : "false");
+		else
+			fputs(", \"kswapd_awake\": null", f);
 		fprintf(f, ", \"other_tasks_stalled\": %u, \"other_tasks_capped\": %s"
 			", \"other_slow_allocations\": %u}", s->nr_pids,
 			s->pids_capped ? "true" : "false", s->other_allocs);

@@ -198,9 +198,10 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	/* what explains where the stalls' time went, where the trace shows it */
 	if (t->retry_rounds)
 		fprintf(f, "  reclaim retries       %10s   rounds of should_reclaim_retry() "
-			"(reclaim_retry_zone); retries ran out (MAX_RECLAIM_RETRIES %d) in %s "
-			"allocation(s)\n",
-			num(&n, t->retry_rounds), ANL_MAX_RECLAIM_RETRIES, num(&n, t->retries_out));
+			"(reclaim_retry_zone) in %s allocation%s: %s reached MAX_RECLAIM_RETRIES (%d), "
+			"%s ended with no zone at its watermark\n",
+			num(&n, t->retry_rounds), num(&n, t->retry_allocs), t->retry_allocs == 1 ? "" : "s",
+			num(&n, t->retries_out), ANL_MAX_RECLAIM_RETRIES, num(&n, t->retry_no_zone));
 	if (t->compact_retries)
 		fprintf(f, "  compaction retries    %10s   compact_retry (should_compact_retry())\n",
 			num(&n, t->compact_retries));
@@ -209,8 +210,24 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 			"(mm_shrink_slab_start..end)\n", fmt_ms3(b3, sizeof(b3), t->slab_ns),
 			num(&n, t->slab_calls));
 	if (t->throttles)
-		fprintf(f, "  reclaim throttled     %10s   ms in %s sleeps (mm_vmscan_throttled)\n",
+		fprintf(f, "  reclaim throttled     %10s   ms in %s sleeps (mm_vmscan_throttled; "
+			"congestion_wait() inside direct reclaim before 5.16)\n",
 			fmt_ms3(b3, sizeof(b3), t->throttle_ns), num(&n, t->throttles));
+	if (t->writepages)
+		fprintf(f, "  written by reclaim    %10s   pages (folios) pageout() wrote in direct reclaim: "
+			"%s file, %s anon to swap (mm_vmscan_writepage)\n", num(&n, t->writepages),
+			num(&n, t->writepages_file), num(&n, t->writepages - t->writepages_file));
+	if (t->writepages_other)
+		fprintf(f, "  written elsewhere     %10s   pages pageout() wrote outside direct reclaim "
+			"(kswapd, memcg, node reclaim)\n", num(&n, t->writepages_other));
+	if (t->compact_only)
+		fprintf(f, "  compaction-only       %10s   slow allocations that compacted and did not "
+			"reclaim\n", num(&n, t->compact_only));
+	if (t->memcg_reclaims)
+		fprintf(f, "  memcg reclaim         %10s   entries at a cgroup's limit (mm_vmscan_memcg_"
+			"reclaim_begin): %s pages, %s ms; a task's stall, not the allocator's slow path\n",
+			num(&n, t->memcg_reclaims), num(&n, t->memcg_reclaimed),
+			fmt_ms3(b3, sizeof(b3), t->memcg_reclaim_ns));
 	if (t->oom_fn_calls)
 		fprintf(f, "  OOM killer calls      %10s   out_of_memory() (function tracer)\n",
 			num(&n, t->oom_fn_calls));
