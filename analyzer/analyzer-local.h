@@ -266,9 +266,10 @@ struct anl_ctx {
 	uint64_t	kswapd_unstarted;	/* kswapd switch-outs after another task, no switch-in */
 	bool		span_known;		/* anl_set_trace_span(): every event's first and last */
 	bool		no_timestamps;		/* anl_set_no_timestamps(): every ts is 0 */
+	uint64_t	elided;			/* anl_set_elided() */
 	uint64_t	span_first, span_last;
 	char		kswapd_note[160];
-	char		untold_buf[3][160];	/* the model's counted untold lines */
+	char		untold_buf[4][160];	/* the model's counted untold lines */
 
 	/* the recorder's tasks (struct anl_recorder) */
 	bool		seen_recorder_marker;

@@ -570,6 +570,11 @@ void anl_set_no_timestamps(struct anl_ctx *a)
 	a->no_timestamps = true;
 }
 
+void anl_set_elided(struct anl_ctx *a, uint64_t n)
+{
+	a->elided = n;
+}
+
 int anl_set_kernel(struct anl_ctx *a, const char *release)
 {
 	if (!release || a->kernel)
@@ -850,6 +855,13 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		if (!a->win_state && !a->vm[0].present && !a->vm[1].present)
 			m->untold[u++] = "no capture markers or snapshots: perhaps an excerpt, "
 					 "its counts are of these lines only";
+		if (a->elided) {
+			snprintf(a->untold_buf[3], sizeof(a->untold_buf[3]),
+				 "the excerpt leaves lines out at %" PRIu64 " line%s such as \"...\": "
+				 "counts are of the lines shown, a stall across a gap may hold more",
+				 a->elided, a->elided == 1 ? "" : "s");
+			m->untold[u++] = a->untold_buf[3];
+		}
 		if (est == EXACT && a->an.kretprobe_missed) {
 			snprintf(a->untold_buf[0], sizeof(a->untold_buf[0]),
 				 "kprobe_profile: %" PRIu64 " returns missed (kretprobe maxactive "

@@ -493,7 +493,7 @@ struct anl_model {
 	/* what the trace could not tell: one line each, NULL-terminated */
 	bool		page_alloc_seen;	/* mm_page_alloc in the trace: allocations are counted */
 	bool		episodes;		/* events mode without it: stall episodes (ANL_REC_EPISODE) */
-	const char	*untold[9];	/* at most 8 lines, NULL-terminated */
+	const char	*untold[12];	/* at most 11 lines, NULL-terminated */
 
 	/*
 	 * The trace clock (trace.dat's buffer clock, else the recorder's
@@ -550,6 +550,11 @@ void anl_set_trace_span(struct anl_ctx *a, uint64_t first_ts, uint64_t last_ts);
  * computed; the graph's own durations still are.  Before anl_finish().
  */
 void anl_set_no_timestamps(struct anl_ctx *a);
+/*
+ * @n lines of the text marked lines left out ("...", "(...)": an excerpt
+ * cut by hand): counts are of the lines shown.  Before anl_finish().
+ */
+void anl_set_elided(struct anl_ctx *a, uint64_t n);
 /* The ring buffer's overrun/dropped counts from the file's header (trace.dat CPUSTAT). */
 void anl_set_ring_stats(struct anl_ctx *a, uint64_t overrun, uint64_t dropped);
 /*

@@ -52,6 +52,8 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 		anl_set_trace_span(a, st->first_ts, st->last_ts);
 	else
 		anl_set_no_timestamps(a);
+	if (st->elided_lines)
+		anl_set_elided(a, st->elided_lines);
 	ret = anl_set_kernel(a, prs_kernel(*rp));
 	if (!ret)
 		ret = anl_set_clock(a, prs_clock(*rp));

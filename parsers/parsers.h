@@ -243,6 +243,8 @@ struct prs_stats {
 	uint64_t	skipped_lines;		/* text: lines that were not events (headers, banners) */
 	uint64_t	bad_lines;		/* text: event lines that could not be parsed */
 	uint64_t	bad_fields;		/* an event whose field could not be read */
+	uint64_t	elided_lines;		/* text: "...", "(...)", "[...]", "<snip>": where whoever
+						 * cut the excerpt left lines out (also skipped_lines) */
 	/*
 	 * Timestamp order.  ts_backwards: events older than the previous event
 	 * of their own CPU (a ring buffer is written in time order: a damaged

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parsers-local.h"
 #include "text-local.h"
@@ -1118,6 +1119,42 @@ bool txt_is_header(const char *line, size_t len)
 	return false;
 }
 
+/*
+ * A line that marks lines left out of a pasted excerpt: "...", "(...)",
+ * "[...]", "<...>", "[ ... ]", "<snip>", "[snip]", "--snip--", "(snipped)",
+ * a Unicode ellipsis; alone on its line but for spaces and tabs.  Not an
+ * event and not undecodable: counted apart (the excerpt has gaps).
+ */
+bool txt_is_elision(const char *line, size_t len)
+{
+	const char *p = line, *e = line + len;
+	size_t dots = 0, snip = 0, other = 0;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (p == e || e - p > 24)
+		return false;
+	/* brackets around it, once */
+	if (e - p >= 2 && ((*p == '(' && e[-1] == ')') || (*p == '[' && e[-1] == ']') ||
+			   (*p == '<' && e[-1] == '>'))) {
+		p++;
+		e--;
+	}
+	for (const char *c = p; c < e; c++) {
+		if (*c == '.')
+			dots++;
+		else if (e - c >= 3 && !memcmp(c, "\xe2\x80\xa6", 3))	/* U+2026 */
+			dots += 3, c += 2;
+		else if (e - c >= 4 && !strncasecmp(c, "snip", 4))
+			snip++, c += 3;
+		else if (*c != ' ' && *c != '-' && *c != '=' && !(snip && isalpha((unsigned char)*c)))
+			other++;
+	}
+	return !other && (dots >= 3 || snip);
+}
+
 /* ---- the line-event reader --------------------------------------------- */
 /*
  * perf script -g: each sample is followed by its call chain, one frame per
@@ -1206,6 +1243,11 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 			}
 			if (txt_is_header(line, len) && txt_header_cpus(r, line, len)) {
 				r->stats.skipped_lines++;
+				continue;
+			}
+			if (txt_is_elision(line, len)) {
+				r->stats.skipped_lines++;
+				r->stats.elided_lines++;
 				continue;
 			}
 			if ((len > 6 && memmem(line, len, "#####", 5)) ||

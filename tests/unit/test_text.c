@@ -645,6 +645,36 @@ static void test_failed_page_spellings(void **state)
 }
 
 /*
+ * Lines a kernel engineer leaves in a pasted excerpt where lines were cut out ("...", twice in a
+ * row in Minchan Kim's 4.7 trace, LKML 2016; "  (...)" in KOSAKI Motohiro's 2.6.35 one, 2010):
+ * counted as elided, not undecodable; a line of other text still is.
+ */
+static void test_elided_lines(void **state)
+{
+	struct run run;
+
+	read_text("<...>-4719  [005] ....    57.341146: mm_vmscan_direct_reclaim_begin: order=0 may_writepage=1 gfp_flags=GFP_KERNEL classzone_idx=1\n"
+		  "...\n"
+		  "  (...)\n"
+		  "[...]\n"
+		  "\t<snip>\n"
+		  "--- snip ---\n"
+		  "\xe2\x80\xa6\n"
+		  "so it goes...\n"
+		  "<...>-4719  [001] ....   331.580535: mm_vmscan_direct_reclaim_end: nr_reclaimed=113\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 2);
+	assert_int_equal(run.st.elided_lines, 6);
+	assert_int_equal(run.st.bad_lines, 1);
+	assert_true(txt_is_elision("....", 4));
+	assert_false(txt_is_elision("..", 2));
+	assert_false(txt_is_elision("a ... b", 7));
+	assert_false(txt_is_elision("", 0));
+	(void)state;
+}
+
+/*
  * A page field without a pfn (2.6.x printed "page=%p pfn=%lu", vendors drop fields): the page
  * decides; neither field: the event does not say, which is no failure; pfn -1 printed raw is one.
  */
@@ -1335,6 +1365,7 @@ int main(void)
 		cmocka_unit_test(test_ftrace_noflags_tgid_lost),
 		cmocka_unit_test(test_failed_page_spellings),
 		cmocka_unit_test(test_page_without_pfn),
+		cmocka_unit_test(test_elided_lines),
 		cmocka_unit_test(test_stall_detail_events),
 		cmocka_unit_test(test_function_tracer_lines),
 		cmocka_unit_test(test_kprobes),
