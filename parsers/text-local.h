@@ -126,7 +126,19 @@ struct txt {
 	bool			have_next;
 	struct prs_event	next;		/* the event after a leaf, read ahead */
 	char			pend_comm[64];	/* the leaf's task name, kept across the read-ahead */
+
+	/*
+	 * An excerpt pasted into a mail whose lines the mailer wrapped: once
+	 * a line ends after its "TS:" or "name:", each event line is held
+	 * until the next line shows whether it goes on (txt_held_*()).
+	 */
+	bool			wrapped;
+	bool			held_eof;	/* the input ended with a line held */
+	char			*held;
+	size_t			held_len, held_cap;
 };
+
+#define TXT_HELD_MAX		4096	/* a wrapped event line, joined, at most */
 
 /* Eight bytes from p, the byte at p lowest (SWAR parsing on any byte order). */
 static inline uint64_t txt_load8(const char *p)

@@ -1188,6 +1188,79 @@ static void split_ahead(char *line, size_t len, void *rec)
 	txt_split_line(line, len, rec);
 }
 
+/* [p, e) without the spaces around it */
+static void trim(const char **p, const char **e)
+{
+	while (*p < *e && (**p == ' ' || **p == '\t'))
+		(*p)++;
+	while (*e > *p && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+		(*e)--;
+}
+
+/* A line that stops after its "TS:" or its "name:": a mailer wrapped the rest. */
+static bool ends_open(const char *line, size_t len)
+{
+	const char *p = line, *e = line + len;
+
+	trim(&p, &e);
+	return e - p > 2 && e[-1] == ':' && *p != '#' && memchr(p, '[', (size_t)(e - p));
+}
+
+/*
+ * Whether @line goes on the held line: the held line stopped after its
+ * "TS:" or "name:", or this line's first token is a field ("key=value",
+ * "zone_end=0x280000, mode=sync").  Never an event line, a header, an
+ * elision or a loss marker of its own.
+ */
+static bool continues_held(const struct txt *t, const char *line, size_t len)
+{
+	const char *p = line, *e = line + len, *sp;
+	enum txt_mode mode = TXT_UNKNOWN;
+
+	trim(&p, &e);
+	if (p == e || *p == '#' || txt_is_elision(line, len) || txt_line_shape(line, len, &mode) ||
+	    (e - p > 4 && !memcmp(p, "CPU:", 4)))
+		return false;
+	if (t->held[t->held_len - 1] == ':')
+		return true;
+	sp = memchr(p, ' ', (size_t)(e - p));
+	return memchr(p, '=', (size_t)((sp ? sp : e) - p)) != NULL;
+}
+
+/* Hold @line (a copy): the next line may go on it.  false: out of memory. */
+static bool held_take(struct txt *t, const char *line, size_t len)
+{
+	const char *p = line, *e = line + len;
+
+	trim(&p, &e);
+	if (!t->held) {
+		t->held = malloc(TXT_HELD_MAX + 1);
+		if (!t->held)
+			return false;
+		t->held_cap = TXT_HELD_MAX;
+	}
+	len = (size_t)(e - p) < t->held_cap ? (size_t)(e - p) : t->held_cap;
+	memcpy(t->held, p, len);
+	t->held_len = len;
+	t->held[len] = '\0';
+	return true;
+}
+
+/* Join @line to the held line, one space between; false when it would be too long. */
+static bool held_join(struct txt *t, const char *line, size_t len)
+{
+	const char *p = line, *e = line + len;
+
+	trim(&p, &e);
+	if (t->held_len + 1 + (size_t)(e - p) > t->held_cap)
+		return false;
+	t->held[t->held_len++] = ' ';
+	memcpy(t->held + t->held_len, p, (size_t)(e - p));
+	t->held_len += (size_t)(e - p);
+	t->held[t->held_len] = '\0';
+	return true;
+}
+
 static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 {
 	char *line;
@@ -1205,12 +1278,25 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 		const struct txt_prefix *x = NULL;
 		struct txt_name *n;
 
+		if (t->held_eof) {
+			t->held_eof = false;
+			t->at_eof = true;
+			return txt_end(r, t, 0);
+		}
 		if (t->pending) {
 			line = t->pending;
 			len = t->pending_len;
 			t->pending = NULL;
 		} else {
 			ret = prs_input_getline(t->in, &line, &len);
+			if (ret == 0 && t->held_len) {
+				/* the last line held: it is whole */
+				t->held_eof = true;
+				line = t->held;
+				len = t->held_len;
+				t->held_len = 0;
+				goto parse;
+			}
 			if (ret <= 0) {
 				if (ret == 0)
 					t->at_eof = true;
@@ -1225,6 +1311,30 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 				return ret;
 			continue;
 		}
+		/* a mailer's wrapped lines (t->wrapped): join them, then parse the whole line */
+		if (t->held_len) {
+			if (continues_held(t, line, len) && held_join(t, line, len)) {
+				r->stats.wrapped_lines++;
+				continue;
+			}
+			t->pending = line;	/* the next line, after the held one */
+			t->pending_len = len;
+			line = t->held;
+			len = t->held_len;
+			t->held_len = 0;
+			x = NULL;
+		} else if (t->wrapped || (len && (line[len - 1] == ':' || line[len - 1] == ' ' ||
+						  line[len - 1] == '\t') && ends_open(line, len))) {
+			enum txt_mode mode = TXT_UNKNOWN;
+
+			if (ends_open(line, len) || txt_line_shape(line, len, &mode)) {
+				t->wrapped = true;
+				if (!held_take(t, line, len))
+					return prs_fail_file(r, PRS_ENOMEM, "out of memory");
+				continue;
+			}
+		}
+parse:
 		if (x)	/* split already: the same result as txt_parse_event_line() */
 			ret = x->ok ? txt_take_line(r, t, x, ev, &n) : 0;
 		else
@@ -1359,6 +1469,7 @@ static void txt_close(struct prs_reader *r)
 	prs_input_close(t->in);
 	free(t->cpus);
 	free(t->names);
+	free(t->held);
 	free(t);
 	r->priv = NULL;
 }
@@ -1531,9 +1642,19 @@ bool txt_line_shape(const char *line, size_t len, enum txt_mode *mode)
 	}
 	/* ": " after a timestamp, then "name: " (or the function tracer's "func <-caller") */
 	d = memmem(c, (size_t)(end - c), ": ", 2);
-	if (!d || (!memchr(d + 2, ':', (size_t)(end - d - 2)) &&
-		   !memmem(d + 2, (size_t)(end - d - 2), " <-", 3)))
+	if (!d) {
+		/* "TS:" ending the line: a mailer wrapped it there, the reader joins the rest */
+		const char *e = end;
+
+		while (e > c && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e - c < 3 || e[-1] != ':' || !is_digit(e[-2]))
+			return false;
+		d = e - 1;
+	} else if (!memchr(d + 2, ':', (size_t)(end - d - 2)) &&
+		   !memmem(d + 2, (size_t)(end - d - 2), " <-", 3)) {
 		return false;
+	}
 	if (!is_digit(d[-1]))
 		return false;
 	/* task column ends in "-pid" (maybe with "(tgid)") or " pid" (perf) */

@@ -675,6 +675,40 @@ static void test_elided_lines(void **state)
 }
 
 /*
+ * An excerpt a mailer wrapped (Joonsoo Kim's 4.7 compaction trace, linux-mm 2016): after "TS:",
+ * after "name:", and inside the fields; joined, each event is whole, nothing undecodable.
+ */
+static void test_wrapped_lines(void **state)
+{
+	struct run run;
+
+	read_text("              sh-14869 [000] ....  6850.456639:\n"
+		  "mm_compaction_try_to_compact_pages: order=2 gfp_mask=0x27000c0 mode=1\n"
+		  "              sh-14869 [000] ....  6850.456641: mm_compaction_begin:\n"
+		  "zone_start=0x100000 migrate_pfn=0x100000 free_pfn=0x27fe00\n"
+		  "zone_end=0x280000, mode=sync\n"
+		  "              sh-14869 [000] ....  6850.456648:\n"
+		  "mm_compaction_isolate_migratepages: range=(0x100000 ~ 0x10002d)\n"
+		  "nr_scanned=45 nr_taken=32\n"
+		  "\n"
+		  "And, although log is snipped, compaction fails.\n"
+		  "              sh-14869 [000] ....  6850.456842: mm_compaction_end: zone_start=0x100000 migrate_pfn=0x100000 free_pfn=0x27fe00 zone_end=0x280000, mode=sync status=complete\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 3);	/* isolate_migratepages is not one of ours */
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_TRY_COMPACT);
+	assert_int_equal(run.ev[0].e.u.mm.order, 2);
+	assert_int_equal(run.ev[0].e.ts, 6850456639000ull);
+	assert_int_equal(run.ev[1].e.kind, PRS_EV_COMPACT_BEGIN);
+	assert_int_equal(run.ev[1].e.u.compact.sync, 1);	/* "mode=sync" came on the third line */
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_COMPACT_END);
+	assert_int_equal(run.st.wrapped_lines, 5);
+	assert_int_equal(run.st.bad_lines, 1);	/* the prose */
+	assert_int_equal(run.st.events, 4);
+	(void)state;
+}
+
+/*
  * A page field without a pfn (2.6.x printed "page=%p pfn=%lu", vendors drop fields): the page
  * decides; neither field: the event does not say, which is no failure; pfn -1 printed raw is one.
  */
@@ -1366,6 +1400,7 @@ int main(void)
 		cmocka_unit_test(test_failed_page_spellings),
 		cmocka_unit_test(test_page_without_pfn),
 		cmocka_unit_test(test_elided_lines),
+		cmocka_unit_test(test_wrapped_lines),
 		cmocka_unit_test(test_stall_detail_events),
 		cmocka_unit_test(test_function_tracer_lines),
 		cmocka_unit_test(test_kprobes),
