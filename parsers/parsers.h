@@ -245,6 +245,8 @@ struct prs_stats {
 	uint64_t	bad_fields;		/* an event whose field could not be read */
 	uint64_t	elided_lines;		/* text: "...", "(...)", "[...]", "<snip>": where whoever
 						 * cut the excerpt left lines out (also skipped_lines) */
+	uint64_t	quoted_lines;		/* text: lines a mail reply quoted ("> ", "> > "), read
+						 * without the quote marks */
 	uint64_t	wrapped_lines;		/* text: lines joined to the line before them, which a
 						 * mailer had wrapped (after "TS:", or "name:", or inside
 						 * the fields) */

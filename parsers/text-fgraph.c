@@ -555,6 +555,9 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 			}
 			r->stats.lines++;
 			x = prs_input_line_aux(t->in);
+			if (len && (line[0] == '>' || line[0] == ' '))
+				if (txt_unquote(r, &line, &len))
+					x = NULL;	/* split with its quote marks: again */
 		}
 		if (prs_input_line_has_nul(t->in)) {
 			ret = txt_nul_line(r, t);

@@ -1155,6 +1155,33 @@ bool txt_is_elision(const char *line, size_t len)
 	return !other && (dots >= 3 || snip);
 }
 
+/*
+ * A line quoted in a mail reply: "> ", "> > ", ">> " before it.  A task
+ * name never starts with '>' in practice, so the marks are dropped (and
+ * counted) instead of becoming part of the comm ("> > kswapd0").  true:
+ * the line was quoted.
+ */
+bool txt_unquote(struct prs_reader *r, char **line, size_t *len)
+{
+	char *p = *line, *e = *line + *len;
+
+	while (p < e && *p == ' ')
+		p++;
+	if (p == e || *p != '>')
+		return false;
+	while (p < e && *p == '>') {
+		p++;
+		if (p < e && *p == ' ')
+			p++;
+		while (p < e && *p == ' ' && p + 1 < e && p[1] == '>')
+			p++;
+	}
+	*len = (size_t)(e - p);
+	*line = p;
+	r->stats.quoted_lines++;
+	return true;
+}
+
 /* ---- the line-event reader --------------------------------------------- */
 /*
  * perf script -g: each sample is followed by its call chain, one frame per
@@ -1304,6 +1331,9 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 			}
 			r->stats.lines++;
 			x = prs_input_line_aux(t->in);
+			if (len && (line[0] == '>' || line[0] == ' '))
+				if (txt_unquote(r, &line, &len))
+					x = NULL;	/* split with its quote marks: again */
 		}
 		if (prs_input_line_has_nul(t->in)) {
 			ret = txt_nul_line(r, t);
@@ -1543,6 +1573,7 @@ int prs_text_open(struct prs_reader *r, struct prs_input *in)
 			return 0;
 		}
 		r->stats.lines++;
+		txt_unquote(r, &line, &len);
 		if (prs_input_line_has_nul(t->in)) {
 			ret = txt_nul_line(r, t);
 			if (ret < 0)

@@ -708,6 +708,27 @@ static void test_wrapped_lines(void **state)
 	(void)state;
 }
 
+/* Lines quoted in a mail reply ("> ", "> > ", ">> "): read without the marks, the comm clean */
+static void test_quoted_lines(void **state)
+{
+	struct run run;
+
+	read_text("> stress-33431   [001] ..... 13223.617311: reclaim_retry_zone: node=0 zone=Normal   order=0 reclaimable=4260 available=1772019 min_wmark=5962 no_progress_loops=1 wmark_check=1\n"
+		  ">> kswapd0-33    (   33) [001] ...1 12838.491407: mm_vmscan_kswapd_wake: nid=0 order=0\n"
+		  "> > kswapd0-33    (   33) [001] ...1 12840.545737: mm_vmscan_kswapd_sleep: nid=0\n"
+		  "> \n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 3);
+	assert_string_equal(run.ev[0].comm, "stress");
+	assert_string_equal(run.ev[1].comm, "kswapd0");
+	assert_string_equal(run.ev[2].comm, "kswapd0");
+	assert_int_equal(run.ev[2].e.tgid, 33);
+	assert_int_equal(run.st.quoted_lines, 4);
+	assert_int_equal(run.st.bad_lines, 0);
+	(void)state;
+}
+
 /*
  * A page field without a pfn (2.6.x printed "page=%p pfn=%lu", vendors drop fields): the page
  * decides; neither field: the event does not say, which is no failure; pfn -1 printed raw is one.
@@ -1401,6 +1422,7 @@ int main(void)
 		cmocka_unit_test(test_page_without_pfn),
 		cmocka_unit_test(test_elided_lines),
 		cmocka_unit_test(test_wrapped_lines),
+		cmocka_unit_test(test_quoted_lines),
 		cmocka_unit_test(test_stall_detail_events),
 		cmocka_unit_test(test_function_tracer_lines),
 		cmocka_unit_test(test_kprobes),
