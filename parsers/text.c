@@ -1203,6 +1203,27 @@ static bool is_callchain_line(const char *line, size_t len)
 
 
 /*
+ * ftrace's stacktrace option (and the stacktrace trigger) follows an event
+ * with "<stack trace>" (or "<user stack trace>") and its frames, one per
+ * line, " => kmalloc_large_node+0x60/0x8d <ffffffff812101c3>"; trace-cmd
+ * report prints "=> kmalloc_large_node (ffffffff812101c3)".  The kernel's
+ * normal output: not events, not undecodable.
+ */
+static bool is_stack_line(const char *line, size_t len)
+{
+	const char *p = line, *e = line + len;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e - p >= 3 && p[0] == '=' && p[1] == '>' && p[2] == ' ')
+		return true;
+	return (e - p > 15 && !memcmp(e - 15, ": <stack trace>", 15)) ||
+	       (e - p > 20 && !memcmp(e - 20, ": <user stack trace>", 20));
+}
+
+/*
  * trace-cmd report prefixes the lines of a buffer instance with its name:
  * "allocscope:               sh-299   [001] ...".  A task name never holds
  * ": " (the kernel's and trace-cmd's columns are right-aligned with
@@ -1246,7 +1267,7 @@ static bool continues_held(const struct txt *t, const char *line, size_t len)
 
 	trim(&p, &e);
 	if (p == e || *p == '#' || txt_is_elision(line, len) || txt_line_shape(line, len, &mode) ||
-	    (e - p > 4 && !memcmp(p, "CPU:", 4)))
+	    (e - p > 4 && !memcmp(p, "CPU:", 4)) || is_stack_line(line, len))
 		return false;
 	if (t->held[t->held_len - 1] == ':')
 		return true;
@@ -1391,7 +1412,8 @@ parse:
 				continue;
 			}
 			if ((len > 6 && memmem(line, len, "#####", 5)) ||
-			    (t->mode == TXT_PERF && is_callchain_line(line, len))) {
+			    (t->mode == TXT_PERF && is_callchain_line(line, len)) ||
+			    is_stack_line(line, len)) {
 				r->stats.skipped_lines++;
 				continue;
 			}

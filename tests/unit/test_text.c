@@ -708,6 +708,24 @@ static void test_wrapped_lines(void **state)
 	(void)state;
 }
 
+/* ftrace's stacktrace option: "<stack trace>" and " => frame" lines are output, not undecodable */
+static void test_stack_trace_lines(void **state)
+{
+	struct run run;
+
+	read_text("         netperf-3887  [032] ....   393.246420: mm_page_alloc: page=ffffea0021272200 pfn=8690824 order=3 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_NOWARN|__GFP_REPEAT|__GFP_COMP|__GFP_NOMEMALLOC|__GFP_NOTRACK\n"
+		  "         netperf-3887  [032] ....   393.246421: <stack trace>\n"
+		  " => kmalloc_large_node+0x60/0x8d <ffffffff812101c3>\n"
+		  " => __kmalloc_node_track_caller+0x245/0x280 <ffffffff811f0415>\n"
+		  "=> __alloc_skb (ffffffff81676bce)\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 1);
+	assert_int_equal(run.st.bad_lines, 0);
+	assert_int_equal(run.st.skipped_lines, 4);
+	(void)state;
+}
+
 /* Lines quoted in a mail reply ("> ", "> > ", ">> "): read without the marks, the comm clean */
 static void test_quoted_lines(void **state)
 {
@@ -1423,6 +1441,7 @@ int main(void)
 		cmocka_unit_test(test_elided_lines),
 		cmocka_unit_test(test_wrapped_lines),
 		cmocka_unit_test(test_quoted_lines),
+		cmocka_unit_test(test_stack_trace_lines),
 		cmocka_unit_test(test_stall_detail_events),
 		cmocka_unit_test(test_function_tracer_lines),
 		cmocka_unit_test(test_kprobes),
