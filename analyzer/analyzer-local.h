@@ -127,6 +127,8 @@ struct anl_evstate {
 	uint64_t	reclaim_end;	/* ... and ended then */
 	int32_t		retry_loops_max;
 	uint64_t	slab_ns, throttle_ns;
+	uint8_t		retry_end;	/* enum anl_retry_end */
+	uint32_t	writepages, writepages_file;
 };
 
 struct anl_task {
@@ -154,6 +156,13 @@ struct anl_task {
 	uint64_t	slab_start;
 	bool		retry_run;		/* its last event was a reclaim_retry_zone line */
 	int32_t		retry_loops;		/* ... with this no_progress_loops */
+	/* the round of should_reclaim_retry() those lines belong to: each zone once */
+	int32_t		retry_zones[8];		/* nid << 16 | zone of its lines */
+	uint8_t		retry_nzones;
+	bool		retry_pass;		/* a zone of it passed (wmark_check=1): retry */
+	bool		retry_verdict;		/* ... a line of it said (wmark_check known) */
+	bool		mc_timed;		/* mc_open with its begin's time */
+	uint64_t	mc_start;
 	struct anl_task_sum sum[2][2];		/* [estimator][scope] */
 };
 
@@ -257,9 +266,11 @@ struct anl_ctx {
 	uint64_t	kswapd_unordered;	/* kswapd runs across a step back in time: not measured */
 	uint64_t	kswapd_unstarted;	/* kswapd switch-outs after another task, no switch-in */
 	bool		span_known;		/* anl_set_trace_span(): every event's first and last */
+	bool		no_timestamps;		/* anl_set_no_timestamps(): every ts is 0 */
+	uint64_t	elided;			/* anl_set_elided() */
 	uint64_t	span_first, span_last;
 	char		kswapd_note[160];
-	char		untold_buf[3][160];	/* the model's counted untold lines */
+	char		untold_buf[4][160];	/* the model's counted untold lines */
 
 	/* the recorder's tasks (struct anl_recorder) */
 	bool		seen_recorder_marker;
@@ -348,6 +359,18 @@ bool anl_ev_single_reclaim(int32_t order, const char *gfp_str);
 
 /* tracepoints.c */
 void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev);
+
+/* gfp.c: flags of a symbolic gfp mask */
+enum {
+	ANL_GFP_FS		= 1u << 0,
+	ANL_GFP_NORETRY		= 1u << 1,
+	ANL_GFP_RETRY_MAYFAIL	= 1u << 2,	/* __GFP_REPEAT before 4.13 */
+	ANL_GFP_NOFAIL		= 1u << 3,
+	ANL_GFP_THISNODE	= 1u << 4,
+	ANL_GFP_REPEAT		= 1u << 5,	/* before 4.13: loops like RETRY_MAYFAIL, may OOM */
+};
+int anl_gfp_has(const char *gfp_str, unsigned int flags);	/* any of them: 1, 0, -1 not said */
+enum anl_after_retry anl_after_retry(int32_t order, const char *gfp_str);
 
 /* analyzer.c: a CPU's timestamp order, and where a kswapd run the trace did not see start began */
 struct anl_cpu_ts *anl_cpu_ts_of(struct anl_ctx *a, int32_t cpu);

@@ -220,6 +220,11 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 
 	if (cls < 0)
 		cls = ANL_GFP_CLASSES - 1;	/* "unknown" */
+	/* a stall that compacted and never reclaimed: its own kind (docs/episodes.md) */
+	if (slow && rec->stage_count[ANL_STAGE_COMPACTION] && !rec->stage_count[ANL_STAGE_DIRECT_RECLAIM])
+		rec->flags |= ANL_REC_COMPACT_ONLY;
+	if (rec->retry_end == ANL_RETRY_RAN_OUT || rec->retry_end == ANL_RETRY_NO_ZONE)
+		rec->after_retry = anl_after_retry(rec->order, rec->gfp_str);
 	if (est == EST) {
 		anl_stage_masks(a, rec, ANL_MODE_EVENTS);
 		a->est_incomplete += !!(rec->flags & ANL_REC_INCOMPLETE);
@@ -255,6 +260,9 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 			tt->reclaim_loops++;
 		if (rec->flags & ANL_REC_RETRIES_OUT)
 			tt->retries_out++;
+		tt->retry_allocs += rec->retry_end != ANL_RETRY_NONE;
+		tt->retry_no_zone += rec->retry_end == ANL_RETRY_NO_ZONE;
+		tt->compact_only += !!(rec->flags & ANL_REC_COMPACT_ONLY);
 		tt->nr_reclaimed += rec->nr_reclaimed;
 		if (slow) {
 			tt->slow++;
@@ -584,6 +592,16 @@ void anl_set_trace_span(struct anl_ctx *a, uint64_t first_ts, uint64_t last_ts)
 	a->span_last = last_ts;
 }
 
+void anl_set_no_timestamps(struct anl_ctx *a)
+{
+	a->no_timestamps = true;
+}
+
+void anl_set_elided(struct anl_ctx *a, uint64_t n)
+{
+	a->elided = n;
+}
+
 int anl_set_kernel(struct anl_ctx *a, const char *release)
 {
 	if (!release || a->kernel)
@@ -738,6 +756,11 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	m->last_ts = a->last_ts;
 	m->window_ns = scope == WIN ? a->win_end - a->win_begin :
 		       (a->seen_any ? a->last_ts - a->first_ts : 0);
+	if (a->no_timestamps) {
+		m->window_unknown = true;
+		m->window_ns = 0;
+		m->window_source = "unknown: no timestamps";
+	}
 
 	m->scope = a->tot[est][scope];
 	memcpy(m->scope.by_gfp, a->tot[est][scope].by_gfp, sizeof(m->scope.by_gfp));
@@ -754,6 +777,7 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->page_alloc_events = r->page_alloc_events;
 		t->page_alloc_pages = r->page_alloc_pages;
 		t->page_alloc_failed = r->page_alloc_failed;
+		t->page_alloc_unsaid = r->page_alloc_unsaid;
 		t->captured = r->captured;
 		t->captured_pages = r->captured_pages;
 		t->charge_failed_pages = r->charge_failed_pages;
@@ -778,6 +802,12 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->compact_begin_other = r->compact_begin_other;
 		t->compact_runs_inferred = r->compact_runs_inferred;
 		t->retry_rounds = r->retry_rounds;
+		t->writepages = r->writepages;
+		t->writepages_file = r->writepages_file;
+		t->writepages_other = r->writepages_other;
+		t->memcg_reclaims = r->memcg_reclaims;
+		t->memcg_reclaimed = r->memcg_reclaimed;
+		t->memcg_reclaim_ns = r->memcg_reclaim_ns;
 		t->compact_retries = r->compact_retries;
 		t->slab_calls = r->slab_calls;
 		t->slab_ns = r->slab_ns;
@@ -839,6 +869,9 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 					 "events out of order";
 
 		/* what the trace could not tell, one line each */
+		if (a->no_timestamps)
+			m->untold[u++] = "no timestamps (function_graph without funcgraph-abstime): the "
+					 "window and rates per second unknown; durations are the graph's";
 		if (!a->seen_page_alloc_tp)
 			m->untold[u++] = "no mm_page_alloc: allocations and fast paths unknown; "
 					 "slow allocations are stall episodes, inferred";
@@ -849,6 +882,13 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		if (!a->win_state && !a->vm[0].present && !a->vm[1].present)
 			m->untold[u++] = "no capture markers or snapshots: perhaps an excerpt, "
 					 "its counts are of these lines only";
+		if (a->elided) {
+			snprintf(a->untold_buf[3], sizeof(a->untold_buf[3]),
+				 "the excerpt leaves lines out at %" PRIu64 " line%s such as \"...\": "
+				 "counts are of the lines shown, a stall across a gap may hold more",
+				 a->elided, a->elided == 1 ? "" : "s");
+			m->untold[u++] = a->untold_buf[3];
+		}
 		if (est == EXACT && a->an.kretprobe_missed) {
 			snprintf(a->untold_buf[0], sizeof(a->untold_buf[0]),
 				 "kprobe_profile: %" PRIu64 " returns missed (kretprobe maxactive "

@@ -178,6 +178,32 @@ enum {
 						 * from its first event to its last */
 	ANL_REC_RETRIES_OUT	= 1u << 7,	/* should_reclaim_retry() reached no_progress_loops
 						 * MAX_RECLAIM_RETRIES (16): OOM or failure follows */
+	ANL_REC_COMPACT_ONLY	= 1u << 8,	/* slow with direct compaction and no direct reclaim */
+};
+
+/*
+ * How an allocation's should_reclaim_retry() rounds (reclaim_retry_zone,
+ * one line per zone visited) ended, and what __alloc_pages_slowpath() does
+ * once they give up (4.8 .. 6.18 read: docs/episodes.md).
+ */
+enum anl_retry_end {
+	ANL_RETRY_NONE = 0,	/* no reclaim_retry_zone */
+	ANL_RETRY_LOOPED,	/* its last round found a zone (wmark_check=1), no_progress_loops < 16:
+				 * it reclaimed again; what came after is not in the trace */
+	ANL_RETRY_RAN_OUT,	/* a zone passed at no_progress_loops 16: one more reclaim, then
+				 * the check gives up (17 > MAX_RECLAIM_RETRIES) without a line */
+	ANL_RETRY_NO_ZONE,	/* its last round: no zone would reach its min watermark even with
+				 * every reclaimable page (wmark_check=0 in each): it gave up */
+};
+
+enum anl_after_retry {
+	ANL_AFTER_UNKNOWN = 0,	/* gfp not in the trace: the OOM killer unless __GFP_RETRY_MAYFAIL,
+				 * __GFP_THISNODE or no __GFP_FS */
+	ANL_AFTER_OOM,		/* __alloc_pages_may_oom() -> out_of_memory(): the OOM killer */
+	ANL_AFTER_NOFS,		/* no __GFP_FS: out_of_memory() kills nothing, the slow path loops */
+	ANL_AFTER_FAIL,		/* no OOM killer (costly order, __GFP_RETRY_MAYFAIL or
+				 * __GFP_THISNODE): NULL, unless __GFP_NOFAIL */
+	ANL_AFTER_NOFAIL,	/* __GFP_NOFAIL: it never fails, loops */
 };
 
 #define ANL_MAX_RECLAIM_RETRIES	16	/* mm/internal.h, 4.7 .. 6.18 */
@@ -211,8 +237,15 @@ struct anl_alloc {
 	uint32_t	compact_retries;	/* should_compact_retry() (compact_retry) */
 	uint32_t	slab_calls;	/* mm_shrink_slab_start .. _end pairs */
 	uint64_t	slab_ns;	/* ... their time (inside its reclaims) */
-	uint32_t	throttles;	/* mm_vmscan_throttled (6.x): sleeps in reclaim_throttle() */
+	uint32_t	throttles;	/* mm_vmscan_throttled (5.16+), congestion_wait() before:
+					 * sleeps inside its reclaims */
 	uint64_t	throttle_ns;	/* ... their usec_delayed */
+	uint32_t	writepages;	/* mm_vmscan_writepage/_write_folio inside its reclaims:
+					 * dirty pages (folios) its reclaim wrote out */
+	uint32_t	writepages_file;	/* ... of them file pages (the others: anon, to swap) */
+	uint8_t		retry_end;	/* enum anl_retry_end */
+	uint8_t		after_retry;	/* enum anl_after_retry: when retry_end gave up */
+	bool		oom_seen;	/* an OOM (mark_victim or out_of_memory()) in its stall */
 };
 
 typedef void (*anl_record_fn)(const struct anl_alloc *rec, void *data);
@@ -310,6 +343,8 @@ struct anl_totals {
 	uint64_t	page_alloc_events;	/* mm_page_alloc */
 	uint64_t	page_alloc_pages;	/* sum of 1 << order, successful only */
 	uint64_t	page_alloc_failed;	/* mm_page_alloc with page=(nil): a failed allocation */
+	uint64_t	page_alloc_unsaid;	/* ... with neither a page nor a pfn field (a vendor's
+						 * format): no failure, its outcome not said */
 	uint64_t	captured;		/* allocations whose page direct compaction captured */
 	uint64_t	captured_pages;		/* ... their pages (mm_page_alloc without pgalloc) */
 	uint64_t	charge_failed_pages;	/* gpfl gave a page, mm_page_alloc none (memcg charge) */
@@ -345,6 +380,16 @@ struct anl_totals {
 	uint64_t	oom_calls;		/* out_of_memory() / __alloc_pages_may_oom() */
 	uint64_t	retry_rounds;		/* should_reclaim_retry() rounds (reclaim_retry_zone) */
 	uint64_t	retries_out;		/* allocations whose retries ran out (ANL_REC_RETRIES_OUT) */
+	uint64_t	retry_allocs;		/* allocations with reclaim_retry_zone rounds */
+	uint64_t	retry_no_zone;		/* ... whose last round found no zone (ANL_RETRY_NO_ZONE) */
+	uint64_t	compact_only;		/* slow allocations that compacted and did not reclaim */
+	uint64_t	writepages;		/* mm_vmscan_writepage inside direct reclaims */
+	uint64_t	writepages_file;	/* ... of file pages (else anon, to swap) */
+	uint64_t	writepages_other;	/* ... outside any direct reclaim (kswapd, memcg, node) */
+	uint64_t	memcg_reclaims;		/* mm_vmscan_memcg_(softlimit_)reclaim_begin: reclaim
+						 * at a cgroup's limit, not the page allocator's */
+	uint64_t	memcg_reclaimed;	/* ... their nr_reclaimed */
+	uint64_t	memcg_reclaim_ns;	/* ... their begin .. end time */
 	uint64_t	compact_retries;	/* compact_retry events */
 	uint64_t	slab_calls, slab_ns;	/* shrink_slab start..end inside allocations */
 	uint64_t	throttles, throttle_ns;	/* mm_vmscan_throttled sleeps inside allocations */
@@ -517,6 +562,8 @@ struct anl_model {
 
 	uint64_t	first_ts, last_ts;	/* whole trace */
 	uint64_t	window_ns;		/* scope length */
+	bool		window_unknown;		/* no timestamps in the trace: window_ns is 0, and
+						 * no rate per second means anything */
 	struct anl_totals scope;		/* what every KPI is computed on */
 	struct anl_anomalies anomalies;
 
@@ -536,7 +583,7 @@ struct anl_model {
 	/* what the trace could not tell: one line each, NULL-terminated */
 	bool		page_alloc_seen;	/* mm_page_alloc in the trace: allocations are counted */
 	bool		episodes;		/* events mode without it: stall episodes (ANL_REC_EPISODE) */
-	const char	*untold[9];	/* at most 8 lines, NULL-terminated */
+	const char	*untold[12];	/* at most 11 lines, NULL-terminated */
 
 	const struct anl_jank *jank;		/* frames against stalls; never NULL after anl_finish() */
 
@@ -599,6 +646,17 @@ int anl_set_clock(struct anl_ctx *a, const char *clock);
  * the events fed).  Before anl_finish().
  */
 void anl_set_trace_span(struct anl_ctx *a, uint64_t first_ts, uint64_t last_ts);
+/*
+ * The trace carries no timestamps (function_graph text without
+ * funcgraph-abstime): the window is unknown, and no rate per second is
+ * computed; the graph's own durations still are.  Before anl_finish().
+ */
+void anl_set_no_timestamps(struct anl_ctx *a);
+/*
+ * @n lines of the text marked lines left out ("...", "(...)": an excerpt
+ * cut by hand): counts are of the lines shown.  Before anl_finish().
+ */
+void anl_set_elided(struct anl_ctx *a, uint64_t n);
 /* The ring buffer's overrun/dropped counts from the file's header (trace.dat CPUSTAT). */
 void anl_set_ring_stats(struct anl_ctx *a, uint64_t overrun, uint64_t dropped);
 /*

@@ -53,6 +53,9 @@ static void ev_explain(struct anl_alloc *rec, const struct anl_evstate *e)
 	rec->slab_ns = e->slab_ns;
 	rec->throttles = e->throttles;
 	rec->throttle_ns = e->throttle_ns;
+	rec->writepages = e->writepages;
+	rec->writepages_file = e->writepages_file;
+	rec->retry_end = e->retry_end;
 	if (e->retries_out)
 		rec->flags |= ANL_REC_RETRIES_OUT;
 }
@@ -175,12 +178,12 @@ void anl_ev_open_at_end(struct anl_ctx *a, struct anl_task *t)
 
 bool anl_ev_single_reclaim(int32_t order, const char *gfp_str)
 {
-	if (!gfp_str)
-		return false;	/* the flags unknown: the order alone does not tell */
-	if (strstr(gfp_str, "__GFP_NORETRY"))
+	/* the flags unknown (none, or a number): the order alone does not tell */
+	if (anl_gfp_has(gfp_str, ANL_GFP_NORETRY) == 1)
 		return true;
-	return order > ANL_COSTLY_ORDER && !strstr(gfp_str, "__GFP_RETRY_MAYFAIL") &&
-	       !strstr(gfp_str, "__GFP_REPEAT") && !strstr(gfp_str, "__GFP_NOFAIL");
+	return order > ANL_COSTLY_ORDER &&
+	       anl_gfp_has(gfp_str, ANL_GFP_RETRY_MAYFAIL | ANL_GFP_REPEAT) == 0 &&
+	       anl_gfp_has(gfp_str, ANL_GFP_NOFAIL) == 0;
 }
 
 /* The episode ends at its last event: one slow allocation of that length. */

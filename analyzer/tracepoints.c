@@ -159,6 +159,42 @@ static bool compaction_daemon(const struct anl_task *t, const struct prs_event *
 }
 
 /*
+ * should_reclaim_retry() emits reclaim_retry_zone for each zone it visits
+ * and stops at the first that passes (4.8 .. 6.18): a round is a run of
+ * lines with one no_progress_loops, each zone once (a round after progress
+ * can repeat the count: 4.8's loops=1 twice).  Whether @ev begins a round.
+ */
+static bool retry_round(struct anl_task *t, const struct prs_event *ev)
+{
+	int32_t key = ev->u.retry.nid << 16 | (ev->u.retry.zone & 0xffff);
+	bool round = !t->retry_run || ev->u.retry.loops != t->retry_loops ||
+		     t->retry_nzones == sizeof(t->retry_zones) / sizeof(t->retry_zones[0]);
+
+	for (int i = 0; !round && i < t->retry_nzones; i++)
+		round = t->retry_zones[i] == key;
+	if (round) {
+		t->retry_nzones = 0;
+		t->retry_pass = t->retry_verdict = false;
+	}
+	t->retry_zones[t->retry_nzones++] = key;
+	t->retry_run = true;
+	t->retry_loops = ev->u.retry.loops;
+	if (ev->u.retry.verdict >= 0) {
+		t->retry_verdict = true;
+		t->retry_pass |= ev->u.retry.verdict > 0;
+	}
+	return round;
+}
+
+/* How the rounds so far end, as of the current round (enum anl_retry_end). */
+static uint8_t retry_end(const struct anl_task *t, int32_t loops)
+{
+	if (t->retry_verdict && !t->retry_pass)
+		return ANL_RETRY_NO_ZONE;
+	return loops >= ANL_MAX_RECLAIM_RETRIES ? ANL_RETRY_RAN_OUT : ANL_RETRY_LOOPED;
+}
+
+/*
  * Events that tell where a stall's time went (docs/episodes.md), into the
  * open allocation: its frame (exact modes) and its episode (events mode).
  */
@@ -170,13 +206,11 @@ static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_fram
 
 	switch (ev->kind) {
 	case PRS_EV_RECLAIM_RETRY: {
-		/* one line per zone and round: a round is a run of lines with one no_progress_loops */
 		int32_t loops = ev->u.retry.loops;
-		bool round = !t->retry_run || loops != t->retry_loops;
+		bool round = retry_round(t, ev);
 		bool out = loops >= ANL_MAX_RECLAIM_RETRIES;
+		uint8_t end = retry_end(t, loops);
 
-		t->retry_run = true;
-		t->retry_loops = loops;
 		RAW_INC(a, retry_rounds, round);
 		if (r) {
 			r->retry_rounds += round;
@@ -184,6 +218,7 @@ static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_fram
 				r->retry_loops_max = loops;
 			if (out)
 				r->flags |= ANL_REC_RETRIES_OUT;
+			r->retry_end = end;
 		}
 		if (!e->reclaim_open) {
 			anl_ev_compact_close(a, t);
@@ -192,9 +227,27 @@ static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_fram
 			if (loops > e->retry_loops_max)
 				e->retry_loops_max = loops;
 			e->retries_out |= out;
+			e->retry_end = end;
 		}
 		return;
 	}
+	case PRS_EV_WRITEPAGE:
+		/* pageout() in the task's own direct reclaim; kswapd's and memcg's are no allocation's */
+		if (anl_is_kswapd(t->comm) || !t->rc_open || t->mc_open) {
+			RAW_INC(a, writepages_other, 1);
+			return;
+		}
+		RAW_INC(a, writepages, 1);
+		RAW_INC(a, writepages_file, ev->u.wp.file == 1);
+		if (r) {
+			r->writepages++;
+			r->writepages_file += ev->u.wp.file == 1;
+		}
+		if (e->pending) {
+			e->writepages++;
+			e->writepages_file += ev->u.wp.file == 1;
+		}
+		return;
 	case PRS_EV_COMPACT_RETRY:
 		RAW_INC(a, compact_retries, 1);
 		if (r)
@@ -232,12 +285,20 @@ static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_fram
 		}
 		return;
 	}
-	case PRS_EV_THROTTLED: {
+	case PRS_EV_THROTTLED:
+	case PRS_EV_CONGESTION_WAIT: {
 		/* reclaim_throttle() emits it when the sleep is over: usec_delayed is the sleep */
 		uint64_t ns = ev->u.throttle.usec_delayed >= 0 ?
 			      (uint64_t)ev->u.throttle.usec_delayed * 1000 : 0;
 
 		if (anl_is_kswapd(t->comm))
+			return;
+		/*
+		 * congestion_wait() has callers outside reclaim (filesystems'
+		 * allocation retries): only the sleeps inside a direct reclaim
+		 * (shrink_inactive_list()'s too_many_isolated() loop, 2.6.37 .. 5.15)
+		 */
+		if (ev->kind == PRS_EV_CONGESTION_WAIT && (!t->rc_open || t->mc_open))
 			return;
 		RAW_INC(a, throttles, 1);
 		RAW_INC(a, throttle_ns, ns);
@@ -284,6 +345,8 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 	case PRS_EV_SHRINK_SLAB_BEGIN:
 	case PRS_EV_SHRINK_SLAB_END:
 	case PRS_EV_THROTTLED:
+	case PRS_EV_CONGESTION_WAIT:
+	case PRS_EV_WRITEPAGE:
 	case PRS_EV_FUNC_CALL:
 		explain_event(a, t, f, ev, exact);
 		break;
@@ -292,15 +355,18 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		 * __alloc_pages_noprof() emits mm_page_alloc at its end whether
 		 * or not it got a page (2.6.32+ through 6.12 checked): a failed
 		 * one has pfn -1 in trace.dat and a NULL page in text, which the
-		 * readers both turn into "no pfn" (pfn 0 is a real page on some
-		 * machines).
+		 * readers both turn into page 0 (pfn 0 is a real page on some
+		 * machines).  An event that names neither a page nor a pfn (a
+		 * vendor's format) does not say: no failure, outcome unknown.
 		 */
-		bool failed = ev->u.mm.pfn == PRS_NO_VALUE;
+		bool failed = ev->u.mm.page == 0;
 
 		a->seen_page_alloc_tp = true;
 		RAW_INC(a, page_alloc_events, 1);
 		if (failed)
 			RAW_INC(a, page_alloc_failed, 1);
+		else if (ev->u.mm.page < 0)
+			RAW_INC(a, page_alloc_unsaid, 1);
 		else if (ev->u.mm.order >= 0 && ev->u.mm.order < 64)
 			RAW_INC(a, page_alloc_pages, 1ull << ev->u.mm.order);
 		if (ev->u.mm.order > ANL_MAX_ORDER)
@@ -310,7 +376,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		if (f && exact) {
 			page_source(a, f, ev, failed);
 			anl_tp_compact_close(a, f);
-			f->saw_page_alloc = !failed;
+			f->saw_page_alloc = ev->u.mm.page > 0;
 			f->page_alloc_failed = failed;
 			f->rec.order = ev->u.mm.order;
 			if (ev->u.mm.gfp != PRS_NO_VALUE)
@@ -426,7 +492,25 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		break;
 	case PRS_EV_MEMCG_RECLAIM_BEGIN:
 	case PRS_EV_MEMCG_RECLAIM_END:
+		/*
+		 * Reclaim at a cgroup's limit (try_charge(), memory.high,
+		 * memory.reclaim) or v1 soft-limit reclaim by kswapd: a stall of
+		 * the task, not the page allocator's slow path (no allocstall)
+		 */
 		a->memcg_known = true;
+		if (anl_is_kswapd(t->comm)) {
+			/* kswapd's v1 soft-limit reclaim: kswapd's work, no task's stall */
+		} else if (ev->kind == PRS_EV_MEMCG_RECLAIM_BEGIN) {
+			RAW_INC(a, memcg_reclaims, 1);
+			t->mc_timed = true;
+			t->mc_start = ev->ts;
+		} else {
+			if (ev->u.reclaim.nr_reclaimed != PRS_NO_VALUE)
+				RAW_INC(a, memcg_reclaimed, ev->u.reclaim.nr_reclaimed);
+			if (t->mc_timed && ev->ts >= t->mc_start)
+				RAW_INC(a, memcg_reclaim_ns, ev->ts - t->mc_start);
+			t->mc_timed = false;
+		}
 		t->mc_open = ev->kind == PRS_EV_MEMCG_RECLAIM_BEGIN;
 		break;
 	case PRS_EV_WAKEUP_KSWAPD:

@@ -146,8 +146,14 @@ static void events_print(const struct prs_event *ev, const struct events_setting
 		put_i32("loops", ev->u.retry.loops);
 		put_i32("max", ev->u.retry.max);
 		put_i32("verdict", ev->u.retry.verdict);
+		put_i32("zone", ev->u.retry.zone);
+		break;
+	case PRS_EV_WRITEPAGE:
+		put_x64("pfn", ev->u.wp.pfn);
+		put_i32("file", ev->u.wp.file);
 		break;
 	case PRS_EV_THROTTLED:
+	case PRS_EV_CONGESTION_WAIT:
 		put_i32("nid", ev->u.throttle.nid);
 		put_i32("usec_timeout", ev->u.throttle.usec_timeout);
 		put_i32("usec_delayed", ev->u.throttle.usec_delayed);

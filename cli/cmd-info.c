@@ -198,6 +198,15 @@ static void info_print_text(const char *path, struct prs_reader *r, const struct
 		printf("  lines:        %s (%s not events, %s undecodable)\n",
 		       cli_count(b[0], sizeof(b[0]), st->lines), cli_count(b[1], sizeof(b[1]), st->skipped_lines),
 		       cli_count(b[2], sizeof(b[2]), st->bad_lines));
+	if (st->elided_lines)
+		printf("  elided:       %s lines such as \"...\" or \"(...)\": the excerpt leaves lines out "
+		       "there\n", cli_count(b[0], sizeof(b[0]), st->elided_lines));
+	if (st->wrapped_lines)
+		printf("  wrapped:      %s lines joined to the event line before them (a mailer wrapped "
+		       "it)\n", cli_count(b[0], sizeof(b[0]), st->wrapped_lines));
+	if (st->quoted_lines)
+		printf("  quoted:       %s lines quoted in a mail reply (\"> \"), read without the marks\n",
+		       cli_count(b[0], sizeof(b[0]), st->quoted_lines));
 	if (st->cut)
 		printf("  cut short:    at %s %s: described up to there\n", st->cut_line ? "line" : "offset",
 		       cli_count(b[0], sizeof(b[0]), st->cut_at));
@@ -280,6 +289,12 @@ static void info_print_json(const char *path, struct prs_reader *r, const struct
 	       ",\"bad_fields\":%" PRIu64 ",\"ts_backwards\":%" PRIu64,
 	       st->events, st->lost_events, st->lost_markers, st->lines, st->bad_lines,
 	       st->bad_fields, st->ts_backwards);
+	if (st->elided_lines)
+		printf(",\"elided_lines\":%" PRIu64, st->elided_lines);
+	if (st->wrapped_lines)
+		printf(",\"wrapped_lines\":%" PRIu64, st->wrapped_lines);
+	if (st->quoted_lines)
+		printf(",\"quoted_lines\":%" PRIu64, st->quoted_lines);
 	if (st->ts_backwards)
 		printf(",\"ts_backwards_first\":{\"cpu\":%d,\"ts_ns\":%" PRIu64 "},"
 		       "\"ts_backwards_cpus\":%u,\"ts_backwards_max_ns\":%" PRIu64,

@@ -50,6 +50,10 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 		anl_set_ring_stats(a, st->overrun_reported, st->dropped_reported);
 	if (!st->ts_missing)	/* the whole trace: every event's, not only those analyzed */
 		anl_set_trace_span(a, st->first_ts, st->last_ts);
+	else
+		anl_set_no_timestamps(a);
+	if (st->elided_lines)
+		anl_set_elided(a, st->elided_lines);
 	{
 		/* the trace's own snapshots (Perfetto sys_stats), if nothing else gave a pair */
 		size_t blen, alen;

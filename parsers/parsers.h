@@ -94,6 +94,9 @@ const char *prs_format_name(enum prs_format fmt);
 	_PK(SHRINK_SLAB_BEGIN,	"mm_shrink_slab_start"),			\
 	_PK(SHRINK_SLAB_END,	"mm_shrink_slab_end"),				\
 	_PK(THROTTLED,		"mm_vmscan_throttled"),	/* reclaim_throttle(), after the sleep */ \
+	_PK(CONGESTION_WAIT,	"writeback_congestion_wait"),	/* and _wait_iff_congested: \
+								 * congestion_wait() (2.6.37 .. 5.15) */ \
+	_PK(WRITEPAGE,		"mm_vmscan_writepage"),	/* and _write_folio (6.x): pageout() */ \
 	_PK(SCHED_SWITCH,	"sched_switch"),				\
 	_PK(PRINT,		"print"),		/* trace_marker write */	\
 	_PK(LOST,		"lost_events")		/* events lost on a CPU */
@@ -138,6 +141,12 @@ struct prs_event {
 			int32_t nid;		/* WAKEUP_KSWAPD, KSWAPD_WAKE, -1 absent */
 			int32_t zid;		/* WAKEUP_KSWAPD, KSWAPD_WAKE, -1 absent */
 			int32_t prio;		/* TRY_COMPACT priority, -1 absent */
+			/*
+			 * PAGE_ALLOC: 1 a page, 0 a NULL page (a failed allocation:
+			 * "page=(null)", "(nil)", 0, or pfn -1), -1 the event does not
+			 * say (neither a page nor a pfn field: a vendor or old format).
+			 */
+			int32_t page;
 		} mm;
 		/* RECLAIM_END, MEMCG_RECLAIM_END */
 		struct {
@@ -169,7 +178,10 @@ struct prs_event {
 		 * RECLAIM_RETRY (reclaim_retry_zone: one line per zone and round):
 		 * loops = no_progress_loops, verdict = wmark_check, nid = node.
 		 * COMPACT_RETRY: loops = retries, max = max_retries, verdict = should_retry.
-		 * -1 absent.
+		 * -1 absent.  zone: RECLAIM_RETRY's zone, its index (trace.dat
+		 * zone_idx) or, in text, one number per zone name (DMA 0, DMA32 1,
+		 * Normal 2, HighMem 3, Movable 4, Device 5, others from 16): the
+		 * same zone, the same number within a file.
 		 */
 		struct {
 			int32_t order;
@@ -177,13 +189,22 @@ struct prs_event {
 			int32_t max;
 			int32_t verdict;
 			int32_t nid;
+			int32_t zone;
 		} retry;
-		/* THROTTLED: the sleep is over when the event fires */
+		/* THROTTLED, CONGESTION_WAIT: the sleep is over when the event fires */
 		struct {
 			int32_t nid;
 			int32_t usec_timeout;
 			int32_t usec_delayed;	/* time slept, us; -1 absent */
 		} throttle;
+		/*
+		 * WRITEPAGE: pageout() wrote a dirty page (folio) for reclaim;
+		 * file 1 RECLAIM_WB_FILE, 0 RECLAIM_WB_ANON (swap), -1 not said.
+		 */
+		struct {
+			uint64_t pfn;		/* PRS_NO_VALUE absent */
+			int32_t file;
+		} wp;
 		/* SCHED_SWITCH (the event's own pid/comm is the CPU's current task) */
 		struct {
 			int32_t prev_pid;
@@ -224,6 +245,13 @@ struct prs_stats {
 	uint64_t	skipped_lines;		/* text: lines that were not events (headers, banners) */
 	uint64_t	bad_lines;		/* text: event lines that could not be parsed */
 	uint64_t	bad_fields;		/* an event whose field could not be read */
+	uint64_t	elided_lines;		/* text: "...", "(...)", "[...]", "<snip>": where whoever
+						 * cut the excerpt left lines out (also skipped_lines) */
+	uint64_t	quoted_lines;		/* text: lines a mail reply quoted ("> ", "> > "), read
+						 * without the quote marks */
+	uint64_t	wrapped_lines;		/* text: lines joined to the line before them, which a
+						 * mailer had wrapped (after "TS:", or "name:", or inside
+						 * the fields) */
 	/*
 	 * Timestamp order.  ts_backwards: events older than the previous event
 	 * of their own CPU (a ring buffer is written in time order: a damaged

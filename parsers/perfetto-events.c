@@ -64,20 +64,26 @@ static int set_named(struct prs_reader *r, struct pf *pf, struct prs_event *ev, 
 	case PRS_EV_WAKEUP_KSWAPD:
 	case PRS_EV_KSWAPD_WAKE:
 	case PRS_EV_TRY_COMPACT:
-		if (nm(n, "pfn"))
+		if (nm(n, "pfn")) {
 			ev->u.mm.pfn = u;
-		else if (nm(n, "order"))
+			if (ev->kind == PRS_EV_PAGE_ALLOC)	/* -1: a failed allocation */
+				ev->u.mm.page = u != PRS_NO_VALUE;
+		} else if (nm(n, "page")) {
+			if (ev->kind == PRS_EV_PAGE_ALLOC && ev->u.mm.page < 0)
+				ev->u.mm.page = u != 0;	/* a pfn, when there, says it */
+		} else if (nm(n, "order")) {
 			ev->u.mm.order = i;
-		else if (nm(n, "gfp_flags") || nm(n, "gfp_mask"))
+		} else if (nm(n, "gfp_flags") || nm(n, "gfp_mask")) {
 			ev->u.mm.gfp = u;
-		else if (nm(n, "migratetype"))
+		} else if (nm(n, "migratetype")) {
 			ev->u.mm.migratetype = i;
-		else if (nm(n, "nid"))
+		} else if (nm(n, "nid")) {
 			ev->u.mm.nid = i;
-		else if (nm(n, "zid"))
+		} else if (nm(n, "zid")) {
 			ev->u.mm.zid = i;
-		else if (nm(n, "prio"))
+		} else if (nm(n, "prio")) {
 			ev->u.mm.prio = i;
+		}
 		break;
 	case PRS_EV_RECLAIM_END:
 	case PRS_EV_MEMCG_RECLAIM_END:
@@ -263,8 +269,12 @@ int pf_decode_typed(struct prs_reader *r, struct pf *pf, uint32_t id, struct pb 
 				ev->u.mm.migratetype = i;
 			else if (f.id == 3)
 				ev->u.mm.order = i;
-			else if (f.id == 5)
+			else if (f.id == 4 && ev->u.mm.page < 0)	/* a pfn, when there, says it */
+				ev->u.mm.page = v != 0;
+			else if (f.id == 5) {
 				ev->u.mm.pfn = v;
+				ev->u.mm.page = v != PRS_NO_VALUE;	/* -1: a failed allocation */
+			}
 			break;
 		case FE_MARK_VICTIM:
 			if (f.id == 1)

@@ -83,6 +83,12 @@ static const struct {
 	{ "mm_shrink_slab_start",		PRS_EV_SHRINK_SLAB_BEGIN },
 	{ "mm_shrink_slab_end",			PRS_EV_SHRINK_SLAB_END },
 	{ "mm_vmscan_throttled",		PRS_EV_THROTTLED },
+	/* congestion_wait() / wait_iff_congested() (2.6.37 .. 5.15): reclaim's sleeps before 5.16 */
+	{ "writeback_congestion_wait",		PRS_EV_CONGESTION_WAIT },
+	{ "writeback_wait_iff_congested",	PRS_EV_CONGESTION_WAIT },
+	/* pageout(): a dirty page written for reclaim; _write_folio since 6.0 */
+	{ "mm_vmscan_writepage",		PRS_EV_WRITEPAGE },
+	{ "mm_vmscan_write_folio",		PRS_EV_WRITEPAGE },
 	{ "sched_switch",			PRS_EV_SCHED_SWITCH },
 	{ "print",				PRS_EV_PRINT },
 	/* ftrace text names trace_marker writes after the function that made them */
@@ -388,6 +394,7 @@ void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 		ev->u.mm.nid = -1;
 		ev->u.mm.zid = -1;
 		ev->u.mm.prio = -1;
+		ev->u.mm.page = -1;
 		break;
 	case PRS_EV_RECLAIM_END:
 	case PRS_EV_MEMCG_RECLAIM_END:
@@ -418,10 +425,15 @@ void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 	case PRS_EV_RECLAIM_RETRY:
 	case PRS_EV_COMPACT_RETRY:
 		ev->u.retry.order = ev->u.retry.loops = ev->u.retry.max = -1;
-		ev->u.retry.verdict = ev->u.retry.nid = -1;
+		ev->u.retry.verdict = ev->u.retry.nid = ev->u.retry.zone = -1;
 		break;
 	case PRS_EV_THROTTLED:
+	case PRS_EV_CONGESTION_WAIT:
 		ev->u.throttle.nid = ev->u.throttle.usec_timeout = ev->u.throttle.usec_delayed = -1;
+		break;
+	case PRS_EV_WRITEPAGE:
+		ev->u.wp.pfn = PRS_NO_VALUE;
+		ev->u.wp.file = -1;
 		break;
 	case PRS_EV_SCHED_SWITCH:
 		ev->u.sw.prev_pid = ev->u.sw.next_pid = -1;

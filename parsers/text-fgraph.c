@@ -555,6 +555,9 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 			}
 			r->stats.lines++;
 			x = prs_input_line_aux(t->in);
+			if (len && (line[0] == '>' || line[0] == ' '))
+				if (txt_unquote(r, &line, &len))
+					x = NULL;	/* split with its quote marks: again */
 		}
 		if (prs_input_line_has_nul(t->in)) {
 			ret = txt_nul_line(r, t);
@@ -573,6 +576,11 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 		ret = x ? fg_take(r, t, x, ev, false) : fg_parse(r, t, line, len, ev, false);
 		if (ret < -1)
 			return prs_fail(r, ret, true, prs_input_lineno(t->in), "out of memory");
+		if (ret == -1 && txt_is_elision(line, len)) {
+			r->stats.skipped_lines++;
+			r->stats.elided_lines++;
+			continue;
+		}
 		if (ret == -1) {
 			ret = txt_bad_line(r, t);
 			if (ret < 0)

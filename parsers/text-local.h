@@ -126,7 +126,19 @@ struct txt {
 	bool			have_next;
 	struct prs_event	next;		/* the event after a leaf, read ahead */
 	char			pend_comm[64];	/* the leaf's task name, kept across the read-ahead */
+
+	/*
+	 * An excerpt pasted into a mail whose lines the mailer wrapped: once
+	 * a line ends after its "TS:" or "name:", each event line is held
+	 * until the next line shows whether it goes on (txt_held_*()).
+	 */
+	bool			wrapped;
+	bool			held_eof;	/* the input ended with a line held */
+	char			*held;
+	size_t			held_len, held_cap;
 };
+
+#define TXT_HELD_MAX		4096	/* a wrapped event line, joined, at most */
 
 /* Eight bytes from p, the byte at p lowest (SWAR parsing on any byte order). */
 static inline uint64_t txt_load8(const char *p)
@@ -197,6 +209,8 @@ int txt_take_line(struct prs_reader *r, struct txt *t, const struct txt_prefix *
 		  struct prs_event *ev, struct txt_name **np);
 bool txt_parse_lost(struct prs_reader *r, char *line, char *end, struct prs_event *ev);
 bool txt_is_header(const char *line, size_t len);
+bool txt_is_elision(const char *line, size_t len);
+bool txt_unquote(struct prs_reader *r, char **line, size_t *len);
 bool txt_line_shape(const char *line, size_t len, enum txt_mode *mode);
 int txt_count(struct prs_reader *r, long *slot, const char *name, enum prs_kind kind);
 int txt_bad_line(struct prs_reader *r, struct txt *t);

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parsers-local.h"
 #include "text-local.h"
@@ -566,11 +567,29 @@ static bool is_null_pointer(const char *v, const char *ve)
 	return true;
 }
 
+/*
+ * A zone name as ZONE_TYPE prints it ("zone=%-8s": "Normal  "), one number
+ * per name: the kernel's indices differ with the config (no DMA32 on
+ * arm64), the analyzer only compares them.
+ */
+static int32_t zone_number(const char *v, const char *ve)
+{
+	static const char *const names[] = { "DMA", "DMA32", "Normal", "HighMem", "Movable", "Device" };
+	uint32_t h = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == (size_t)(ve - v) && !memcmp(names[i], v, (size_t)(ve - v)))
+			return (int32_t)i;
+	for (const char *c = v; c < ve; c++)
+		h = h * 31 + (unsigned char)*c;
+	return 16 + (int32_t)(h % 4096);
+}
+
 /* Key=value fields by name; values end at a space or a ',' before one. */
 static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_event *ev)
 {
 	char *p = s;
-	bool bad = false, nil_page = false;
+	bool bad = false, nil_page = false, page = false, pfn = false;
 
 	while (p < e) {
 		char *tok, *eq, *v, *ve;
@@ -609,10 +628,10 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 				/* 4.x printed "page=%p" of NULL as "page= (null)" (vsprintf padding) */
 				nil_page = true, p += 7;
 			else if (KEY("page"))
-				nil_page = is_null_pointer(v, ve);
+				nil_page = is_null_pointer(v, ve), page = v < ve;
 			else if (KEY("pfn") && !nil_page)
 				/* a failed allocation prints "page=(nil) pfn=0x0"; trace.dat has pfn -1 */
-				bad |= !txt_parse_num(v, ve, &ev->u.mm.pfn);
+				bad |= !(pfn = txt_parse_num(v, ve, &ev->u.mm.pfn));
 			else if (KEY("migratetype"))
 				bad |= !parse_i32(v, ve, &ev->u.mm.migratetype);
 			else if (KEY("nid"))
@@ -674,8 +693,18 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 				bad |= !parse_i32(v, ve, &ev->u.retry.max);
 			else if (KEY("wmark_check") || KEY("should_retry"))
 				bad |= !parse_i32(v, ve, &ev->u.retry.verdict);
+			else if (KEY("zone"))
+				ev->u.retry.zone = zone_number(v, ve);
+			break;
+		case PRS_EV_WRITEPAGE:
+			if (KEY("pfn"))
+				bad |= !txt_parse_num(v, ve, &ev->u.wp.pfn);
+			else if (KEY("flags"))	/* show_reclaim_flags(): "RECLAIM_WB_FILE|RECLAIM_WB_ASYNC" */
+				ev->u.wp.file = memmem(v, (size_t)(ve - v), "RECLAIM_WB_FILE", 15) ? 1 :
+						memmem(v, (size_t)(ve - v), "RECLAIM_WB_ANON", 15) ? 0 : -1;
 			break;
 		case PRS_EV_THROTTLED:
+		case PRS_EV_CONGESTION_WAIT:
 			if (KEY("nid"))
 				bad |= !parse_i32(v, ve, &ev->u.throttle.nid);
 			else if (KEY("usec_timeout"))
@@ -690,6 +719,17 @@ static void decode_fields(struct prs_reader *r, char *s, char *e, struct prs_eve
 			return;
 		}
 #undef KEY
+	}
+	if (ev->kind == PRS_EV_PAGE_ALLOC) {
+		/*
+		 * A failure is a NULL page, or pfn -1 where a format prints it raw;
+		 * an event with neither field (a vendor's or an old format) does not
+		 * say, and is no failure.
+		 */
+		if (nil_page || (pfn && ev->u.mm.pfn == PRS_NO_VALUE))
+			ev->u.mm.page = 0;
+		else if (pfn || page)
+			ev->u.mm.page = 1;
 	}
 	if (bad)
 		r->stats.bad_fields++;
@@ -1079,6 +1119,69 @@ bool txt_is_header(const char *line, size_t len)
 	return false;
 }
 
+/*
+ * A line that marks lines left out of a pasted excerpt: "...", "(...)",
+ * "[...]", "<...>", "[ ... ]", "<snip>", "[snip]", "--snip--", "(snipped)",
+ * a Unicode ellipsis; alone on its line but for spaces and tabs.  Not an
+ * event and not undecodable: counted apart (the excerpt has gaps).
+ */
+bool txt_is_elision(const char *line, size_t len)
+{
+	const char *p = line, *e = line + len;
+	size_t dots = 0, snip = 0, other = 0;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (p == e || e - p > 24)
+		return false;
+	/* brackets around it, once */
+	if (e - p >= 2 && ((*p == '(' && e[-1] == ')') || (*p == '[' && e[-1] == ']') ||
+			   (*p == '<' && e[-1] == '>'))) {
+		p++;
+		e--;
+	}
+	for (const char *c = p; c < e; c++) {
+		if (*c == '.')
+			dots++;
+		else if (e - c >= 3 && !memcmp(c, "\xe2\x80\xa6", 3))	/* U+2026 */
+			dots += 3, c += 2;
+		else if (e - c >= 4 && !strncasecmp(c, "snip", 4))
+			snip++, c += 3;
+		else if (*c != ' ' && *c != '-' && *c != '=' && !(snip && isalpha((unsigned char)*c)))
+			other++;
+	}
+	return !other && (dots >= 3 || snip);
+}
+
+/*
+ * A line quoted in a mail reply: "> ", "> > ", ">> " before it.  A task
+ * name never starts with '>' in practice, so the marks are dropped (and
+ * counted) instead of becoming part of the comm ("> > kswapd0").  true:
+ * the line was quoted.
+ */
+bool txt_unquote(struct prs_reader *r, char **line, size_t *len)
+{
+	char *p = *line, *e = *line + *len;
+
+	while (p < e && *p == ' ')
+		p++;
+	if (p == e || *p != '>')
+		return false;
+	while (p < e && *p == '>') {
+		p++;
+		if (p < e && *p == ' ')
+			p++;
+		while (p < e && *p == ' ' && p + 1 < e && p[1] == '>')
+			p++;
+	}
+	*len = (size_t)(e - p);
+	*line = p;
+	r->stats.quoted_lines++;
+	return true;
+}
+
 /* ---- the line-event reader --------------------------------------------- */
 /*
  * perf script -g: each sample is followed by its call chain, one frame per
@@ -1100,6 +1203,27 @@ static bool is_callchain_line(const char *line, size_t len)
 
 
 /*
+ * ftrace's stacktrace option (and the stacktrace trigger) follows an event
+ * with "<stack trace>" (or "<user stack trace>") and its frames, one per
+ * line, " => kmalloc_large_node+0x60/0x8d <ffffffff812101c3>"; trace-cmd
+ * report prints "=> kmalloc_large_node (ffffffff812101c3)".  The kernel's
+ * normal output: not events, not undecodable.
+ */
+static bool is_stack_line(const char *line, size_t len)
+{
+	const char *p = line, *e = line + len;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e - p >= 3 && p[0] == '=' && p[1] == '>' && p[2] == ' ')
+		return true;
+	return (e - p > 15 && !memcmp(e - 15, ": <stack trace>", 15)) ||
+	       (e - p > 20 && !memcmp(e - 20, ": <user stack trace>", 20));
+}
+
+/*
  * trace-cmd report prefixes the lines of a buffer instance with its name:
  * "allocscope:               sh-299   [001] ...".  A task name never holds
  * ": " (the kernel's and trace-cmd's columns are right-aligned with
@@ -1110,6 +1234,79 @@ static bool is_callchain_line(const char *line, size_t len)
 static void split_ahead(char *line, size_t len, void *rec)
 {
 	txt_split_line(line, len, rec);
+}
+
+/* [p, e) without the spaces around it */
+static void trim(const char **p, const char **e)
+{
+	while (*p < *e && (**p == ' ' || **p == '\t'))
+		(*p)++;
+	while (*e > *p && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+		(*e)--;
+}
+
+/* A line that stops after its "TS:" or its "name:": a mailer wrapped the rest. */
+static bool ends_open(const char *line, size_t len)
+{
+	const char *p = line, *e = line + len;
+
+	trim(&p, &e);
+	return e - p > 2 && e[-1] == ':' && *p != '#' && memchr(p, '[', (size_t)(e - p));
+}
+
+/*
+ * Whether @line goes on the held line: the held line stopped after its
+ * "TS:" or "name:", or this line's first token is a field ("key=value",
+ * "zone_end=0x280000, mode=sync").  Never an event line, a header, an
+ * elision or a loss marker of its own.
+ */
+static bool continues_held(const struct txt *t, const char *line, size_t len)
+{
+	const char *p = line, *e = line + len, *sp;
+	enum txt_mode mode = TXT_UNKNOWN;
+
+	trim(&p, &e);
+	if (p == e || *p == '#' || txt_is_elision(line, len) || txt_line_shape(line, len, &mode) ||
+	    (e - p > 4 && !memcmp(p, "CPU:", 4)) || is_stack_line(line, len))
+		return false;
+	if (t->held[t->held_len - 1] == ':')
+		return true;
+	sp = memchr(p, ' ', (size_t)(e - p));
+	return memchr(p, '=', (size_t)((sp ? sp : e) - p)) != NULL;
+}
+
+/* Hold @line (a copy): the next line may go on it.  false: out of memory. */
+static bool held_take(struct txt *t, const char *line, size_t len)
+{
+	const char *p = line, *e = line + len;
+
+	trim(&p, &e);
+	if (!t->held) {
+		t->held = malloc(TXT_HELD_MAX + 1);
+		if (!t->held)
+			return false;
+		t->held_cap = TXT_HELD_MAX;
+	}
+	len = (size_t)(e - p) < t->held_cap ? (size_t)(e - p) : t->held_cap;
+	memcpy(t->held, p, len);
+	t->held_len = len;
+	t->held[len] = '\0';
+	return true;
+}
+
+/* Join @line to the held line, one space between; false when it would be too long. */
+static bool held_join(struct txt *t, const char *line, size_t len)
+{
+	const char *p = line, *e = line + len;
+
+	trim(&p, &e);
+	if (t->held_len + 1 + (size_t)(e - p) > t->held_cap)
+		return false;
+	t->held[t->held_len++] = ' ';
+	memcpy(t->held + t->held_len, p, (size_t)(e - p));
+	t->held_len += (size_t)(e - p);
+	t->held[t->held_len] = '\0';
+	return true;
 }
 
 static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
@@ -1129,12 +1326,25 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 		const struct txt_prefix *x = NULL;
 		struct txt_name *n;
 
+		if (t->held_eof) {
+			t->held_eof = false;
+			t->at_eof = true;
+			return txt_end(r, t, 0);
+		}
 		if (t->pending) {
 			line = t->pending;
 			len = t->pending_len;
 			t->pending = NULL;
 		} else {
 			ret = prs_input_getline(t->in, &line, &len);
+			if (ret == 0 && t->held_len) {
+				/* the last line held: it is whole */
+				t->held_eof = true;
+				line = t->held;
+				len = t->held_len;
+				t->held_len = 0;
+				goto parse;
+			}
 			if (ret <= 0) {
 				if (ret == 0)
 					t->at_eof = true;
@@ -1142,6 +1352,9 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 			}
 			r->stats.lines++;
 			x = prs_input_line_aux(t->in);
+			if (len && (line[0] == '>' || line[0] == ' '))
+				if (txt_unquote(r, &line, &len))
+					x = NULL;	/* split with its quote marks: again */
 		}
 		if (prs_input_line_has_nul(t->in)) {
 			ret = txt_nul_line(r, t);
@@ -1149,6 +1362,30 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 				return ret;
 			continue;
 		}
+		/* a mailer's wrapped lines (t->wrapped): join them, then parse the whole line */
+		if (t->held_len) {
+			if (continues_held(t, line, len) && held_join(t, line, len)) {
+				r->stats.wrapped_lines++;
+				continue;
+			}
+			t->pending = line;	/* the next line, after the held one */
+			t->pending_len = len;
+			line = t->held;
+			len = t->held_len;
+			t->held_len = 0;
+			x = NULL;
+		} else if (t->wrapped || (len && (line[len - 1] == ':' || line[len - 1] == ' ' ||
+						  line[len - 1] == '\t') && ends_open(line, len))) {
+			enum txt_mode mode = TXT_UNKNOWN;
+
+			if (ends_open(line, len) || txt_line_shape(line, len, &mode)) {
+				t->wrapped = true;
+				if (!held_take(t, line, len))
+					return prs_fail_file(r, PRS_ENOMEM, "out of memory");
+				continue;
+			}
+		}
+parse:
 		if (x)	/* split already: the same result as txt_parse_event_line() */
 			ret = x->ok ? txt_take_line(r, t, x, ev, &n) : 0;
 		else
@@ -1169,8 +1406,14 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 				r->stats.skipped_lines++;
 				continue;
 			}
+			if (txt_is_elision(line, len)) {
+				r->stats.skipped_lines++;
+				r->stats.elided_lines++;
+				continue;
+			}
 			if ((len > 6 && memmem(line, len, "#####", 5)) ||
-			    (t->mode == TXT_PERF && is_callchain_line(line, len))) {
+			    (t->mode == TXT_PERF && is_callchain_line(line, len)) ||
+			    is_stack_line(line, len)) {
 				r->stats.skipped_lines++;
 				continue;
 			}
@@ -1278,6 +1521,7 @@ static void txt_close(struct prs_reader *r)
 	prs_input_close(t->in);
 	free(t->cpus);
 	free(t->names);
+	free(t->held);
 	free(t);
 	r->priv = NULL;
 }
@@ -1379,6 +1623,7 @@ int prs_text_open(struct prs_reader *r, struct prs_input *in)
 			return 0;
 		}
 		r->stats.lines++;
+		txt_unquote(r, &line, &len);
 		if (prs_input_line_has_nul(t->in)) {
 			ret = txt_nul_line(r, t);
 			if (ret < 0)
@@ -1478,9 +1723,19 @@ bool txt_line_shape(const char *line, size_t len, enum txt_mode *mode)
 	}
 	/* ": " after a timestamp, then "name: " (or the function tracer's "func <-caller") */
 	d = memmem(c, (size_t)(end - c), ": ", 2);
-	if (!d || (!memchr(d + 2, ':', (size_t)(end - d - 2)) &&
-		   !memmem(d + 2, (size_t)(end - d - 2), " <-", 3)))
+	if (!d) {
+		/* "TS:" ending the line: a mailer wrapped it there, the reader joins the rest */
+		const char *e = end;
+
+		while (e > c && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e - c < 3 || e[-1] != ':' || !is_digit(e[-2]))
+			return false;
+		d = e - 1;
+	} else if (!memchr(d + 2, ':', (size_t)(end - d - 2)) &&
+		   !memmem(d + 2, (size_t)(end - d - 2), " <-", 3)) {
 		return false;
+	}
 	if (!is_digit(d[-1]))
 		return false;
 	/* task column ends in "-pid" (maybe with "(tgid)") or " pid" (perf) */

@@ -1447,6 +1447,8 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 	case PRS_EV_KSWAPD_WAKE:
 	case PRS_EV_TRY_COMPACT:
 		e->f[F_PFN] = td_field(ev, "pfn");
+		if (!e->f[F_PFN] && e->kind == PRS_EV_PAGE_ALLOC)
+			e->f[F_PAGE] = td_field(ev, "page");	/* struct page *, before 3.x's pfn */
 		e->f[F_ORDER] = td_field(ev, "order");
 		e->f[F_GFP] = td_field(ev, "gfp_flags");
 		if (!e->f[F_GFP])
@@ -1497,14 +1499,20 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 		if (!e->f[F_LOOPS])
 			e->f[F_LOOPS] = td_field(ev, "retries");
 		e->f[F_MAX] = td_field(ev, "max_retries");
+		e->f[F_ZID] = td_field(ev, "zone_idx");
 		e->f[F_VERDICT] = td_field(ev, "wmark_check");
 		if (!e->f[F_VERDICT])
 			e->f[F_VERDICT] = td_field(ev, "ret");	/* compact_retry's should_retry */
 		break;
 	case PRS_EV_THROTTLED:
+	case PRS_EV_CONGESTION_WAIT:
 		e->f[F_NID] = td_field(ev, "nid");
 		e->f[F_TIMEOUT] = td_field(ev, "usec_timeout");
 		e->f[F_DELAYED] = td_field(ev, "usec_delayed");
+		break;
+	case PRS_EV_WRITEPAGE:
+		e->f[F_PFN] = td_field(ev, "pfn");
+		e->f[F_FLAGS] = td_field(ev, "reclaim_flags");	/* RECLAIM_WB_ANON 1, _FILE 2 */
 		break;
 	case PRS_EV_SCHED_SWITCH:
 		e->f[F_PREV_COMM] = td_field(ev, "prev_comm");
@@ -2056,6 +2064,17 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 	case PRS_EV_KSWAPD_WAKE:
 	case PRS_EV_TRY_COMPACT:
 		GET(F_PFN, ev->u.mm.pfn, uint64_t);
+		if (e->kind == PRS_EV_PAGE_ALLOC) {
+			/* pfn -1 (PRS_NO_VALUE) or a NULL page: failed; neither field: not said */
+			if (e->f[F_PFN]) {
+				ev->u.mm.page = ev->u.mm.pfn != PRS_NO_VALUE;
+			} else if (e->f[F_PAGE]) {
+				if (td_get(t, held, e->f[F_PAGE], rec, &v))
+					ev->u.mm.page = v != 0;
+				else
+					bad = true;
+			}
+		}
 		GET(F_ORDER, ev->u.mm.order, int32_t);
 		if (e->f[F_GFP]) {
 			if (td_get(t, held, e->f[F_GFP], rec, &v)) {
@@ -2112,11 +2131,22 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 		GET(F_LOOPS, ev->u.retry.loops, int32_t);
 		GET(F_MAX, ev->u.retry.max, int32_t);
 		GET(F_VERDICT, ev->u.retry.verdict, int32_t);
+		GET(F_ZID, ev->u.retry.zone, int32_t);
 		break;
 	case PRS_EV_THROTTLED:
+	case PRS_EV_CONGESTION_WAIT:
 		GET(F_NID, ev->u.throttle.nid, int32_t);
 		GET(F_TIMEOUT, ev->u.throttle.usec_timeout, int32_t);
 		GET(F_DELAYED, ev->u.throttle.usec_delayed, int32_t);
+		break;
+	case PRS_EV_WRITEPAGE:
+		GET(F_PFN, ev->u.wp.pfn, uint64_t);
+		if (e->f[F_FLAGS]) {
+			if (td_get(t, held, e->f[F_FLAGS], rec, &v))
+				ev->u.wp.file = v & 0x2 ? 1 : v & 0x1 ? 0 : -1;
+			else
+				bad = true;
+		}
 		break;
 	case PRS_EV_SCHED_SWITCH:
 		GET(F_PREV_PID, ev->u.sw.prev_pid, int32_t);

@@ -192,12 +192,15 @@ static void kpis(FILE *f, const struct anl_model *m)
 		rpt_html_kpi_card(f, "allocations", rpt_fmt_count(v, sizeof(v), t->allocations),
 			 est ? "es" : "ex", est ? "events" : "exact", d);
 
-	snprintf(d, sizeof(d), "%.1f/s, %.2f per 1,000 allocations",
-		 secs > 0 ? (double)t->slow / secs : 0,
+	if (m->window_unknown)
+		snprintf(b, sizeof(b), "?/s");	/* no timestamps */
+	else
+		snprintf(b, sizeof(b), "%.1f/s", secs > 0 ? (double)t->slow / secs : 0);
+	snprintf(d, sizeof(d), "%s, %.2f per 1,000 allocations", b,
 		 t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0);
 	if (est)
-		snprintf(d, sizeof(d), "%.1f/s; direct reclaim, direct compaction or OOM, or a kswapd "
-			 "wake%s; all slow paths need an exact mode", secs > 0 ? (double)t->slow / secs : 0,
+		snprintf(d, sizeof(d), "%s; direct reclaim, direct compaction or OOM, or a kswapd "
+			 "wake%s; all slow paths need an exact mode", b,
 			 m->episodes ? "; stall episodes, inferred (no mm_page_alloc)" : "");
 	rpt_html_kpi_card(f, est ? "stalling slow paths" : "slow-path entries",
 		 rpt_fmt_count(v, sizeof(v), t->slow),
@@ -249,8 +252,9 @@ static void kpis(FILE *f, const struct anl_model *m)
 			 "ex", "exact", d);
 	}
 	if (t->retry_rounds) {
-		snprintf(d, sizeof(d), "should_reclaim_retry() rounds; %" PRIu64 " allocations ran out "
-			 "at MAX_RECLAIM_RETRIES", t->retries_out);
+		snprintf(d, sizeof(d), "should_reclaim_retry() rounds in %" PRIu64 " allocations; %"
+			 PRIu64 " ran out at MAX_RECLAIM_RETRIES, %" PRIu64 " ended with no zone at its "
+			 "watermark", t->retry_allocs, t->retries_out, t->retry_no_zone);
 		rpt_html_kpi_card(f, "reclaim retries", rpt_fmt_count(v, sizeof(v), t->retry_rounds),
 			 "ex", "events", d);
 	}
@@ -261,9 +265,26 @@ static void kpis(FILE *f, const struct anl_model *m)
 			 "ex", "events", d);
 	}
 	if (t->throttles) {
-		snprintf(d, sizeof(d), "ms in %" PRIu64 " sleeps (mm_vmscan_throttled)", t->throttles);
+		snprintf(d, sizeof(d), "ms in %" PRIu64 " sleeps (mm_vmscan_throttled; congestion_wait() "
+			 "in direct reclaim before 5.16)", t->throttles);
 		rpt_html_kpi_card(f, "reclaim throttled",
 			 rpt_fmt_fixed(v, sizeof(v), t->throttle_ns, 1000000, 3), "ex", "events", d);
+	}
+	if (t->writepages) {
+		snprintf(d, sizeof(d), "pages pageout() wrote in direct reclaim: %" PRIu64 " file, %" PRIu64
+			 " anon to swap", t->writepages_file, t->writepages - t->writepages_file);
+		rpt_html_kpi_card(f, "written by reclaim", rpt_fmt_count(v, sizeof(v), t->writepages),
+			 "ex", "events", d);
+	}
+	if (t->compact_only)
+		rpt_html_kpi_card(f, "compaction-only", rpt_fmt_count(v, sizeof(v), t->compact_only),
+			 est ? "es" : "ex", est ? "estimated" : "exact",
+			 "slow allocations that compacted and did not reclaim");
+	if (t->memcg_reclaims) {
+		snprintf(d, sizeof(d), "entries at a cgroup's limit: %" PRIu64 " pages, a task's stall, "
+			 "not the allocator's slow path", t->memcg_reclaimed);
+		rpt_html_kpi_card(f, "memcg reclaim", rpt_fmt_count(v, sizeof(v), t->memcg_reclaims),
+			 "ex", "events", d);
 	}
 	if (t->oom_fn_calls)
 		rpt_html_kpi_card(f, "OOM killer calls", rpt_fmt_count(v, sizeof(v), t->oom_fn_calls),
@@ -921,8 +942,11 @@ static void capture(FILE *f, const struct rpt_input *in)
 		rpt_html_str(f, r->rule);
 		fprintf(f, "%s)</dd>\n", r->included ? "" : "; --include-recorder counts them");
 	}
-	fprintf(f, "<dt>window</dt><dd>%s, %.6f .. %.6f s (", rpt_fmt_ns(b[0], 64, m->window_ns),
-		(double)m->scope.begin_ts / 1e9, (double)m->scope.end_ts / 1e9);
+	if (m->window_unknown)
+		fprintf(f, "<dt>window</dt><dd>unknown, the trace has no timestamps (");
+	else
+		fprintf(f, "<dt>window</dt><dd>%s, %.6f .. %.6f s (", rpt_fmt_ns(b[0], 64, m->window_ns),
+			(double)m->scope.begin_ts / 1e9, (double)m->scope.end_ts / 1e9);
 	rpt_html_str(f, m->window_source);
 	fprintf(f, ")</dd>\n<dt>whole trace</dt><dd>%.6f .. %.6f s</dd>\n", (double)m->first_ts / 1e9,
 		(double)m->last_ts / 1e9);
@@ -982,7 +1006,8 @@ int rpt_html(const struct rpt_input *in, const struct rpt_timeline *tl, FILE *f)
 		rpt_html_badge(f, "no", "events lost");
 	fprintf(f, " &middot; kernel ");
 	rpt_html_str(f, m->kernel ? m->kernel : "unknown");
-	fprintf(f, " &middot; window %s", rpt_fmt_ns(b, sizeof(b), m->window_ns));
+	fprintf(f, " &middot; window %s", m->window_unknown ? "unknown" :
+		rpt_fmt_ns(b, sizeof(b), m->window_ns));
 	if (in->pstats && in->pstats->cut) {
 		fprintf(f, " &middot; ");
 		rpt_html_badge(f, "no", "cut short");

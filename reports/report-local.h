@@ -14,6 +14,11 @@ const char *rpt_fmt_ns(char *buf, size_t len, uint64_t ns);
 /* 1,234,567: locale-independent thousands separators. */
 const char *rpt_fmt_count(char *buf, size_t len, uint64_t n);
 const char *rpt_fmt_fixed(char *buf, size_t len, uint64_t ns, uint64_t unit_ns, int decimals);
+/* an allocation's reclaim retry rounds: how they ended, what the slow path does next */
+const char *rpt_retry_end_words(uint8_t end);
+const char *rpt_retry_end_key(uint8_t end);
+const char *rpt_after_retry_words(uint8_t after);
+const char *rpt_after_retry_key(uint8_t after);
 /*
  * The ground truth's edge column shows events inside the window the kernel's
  * delta may miss (snapshots read inside the markers, both ends bounded)

@@ -41,6 +41,7 @@ struct rpt_stalls {
 	uint64_t	no_latency;	/* ... without a latency (open at end, lost events) */
 	uint64_t	matched;	/* ... that passed the filter */
 	bool		any_kswapd_span;
+	bool		any_kswapd_run;		/* ... from sched_switch: run time known */
 };
 
 int rpt_stalls_new(const struct rpt_stalls_filter *flt, struct rpt_stalls **out)
@@ -231,6 +232,7 @@ void rpt_stalls_context_span(struct rpt_stalls *st, const struct anl_span *sp)
 	if (sp->kind != ANL_SPAN_KSWAPD_RUN && sp->kind != ANL_SPAN_KSWAPD_AWAKE)
 		return;
 	st->any_kswapd_span = true;
+	st->any_kswapd_run |= sp->kind == ANL_SPAN_KSWAPD_RUN;
 	for (unsigned int i = 0; i < st->n; i++) {
 		struct stall *s = &st->heap[i];
 
@@ -244,22 +246,6 @@ void rpt_stalls_context_span(struct rpt_stalls *st, const struct anl_span *sp)
 
 /* ---- rendering ---------------------------------------------------------- */
 
-/* kswapd's run time comes from sched_switch; wake/sleep alone tell only when it was awake */
-static bool kswapd_runs_known(const struct rpt_input *in)
-{
-	const char *src = in->model->kswapd_source;
-
-	return src && strncmp(src, "sched_switch", 12) == 0;
-}
-
-static const char *kswapd_runs_why(const struct rpt_input *in)
-{
-	const char *src = in->model->kswapd_source;
-
-	if (src && strncmp(src, "not measured", 12) == 0)
-		return "its runs are out of time order: not measured";
-	return "no sched_switch: its run time is not in the trace";
-}
 
 static const char *fmt_ts(char *buf, size_t len, uint64_t ts)
 {
@@ -276,9 +262,11 @@ static const char *fmt_rel(char *buf, size_t len, uint64_t ts, uint64_t base)
 	return buf;
 }
 
-static const char *outcome_word(enum anl_outcome o)
+static const char *outcome_word(const struct anl_alloc *r)
 {
-	return o == ANL_FAILED ? "FAILED" : "slow";
+	if (r->outcome == ANL_FAILED)
+		return "FAILED";
+	return r->flags & ANL_REC_COMPACT_ONLY ? "slow, compaction only" : "slow";
 }
 
 /* "compaction 3x 13.4ms, direct_reclaim 2x 33.2ms, ..., other 250.2ms" */
@@ -321,12 +309,23 @@ static bool explain(char *buf, size_t len, const struct anl_alloc *r)
 	size_t o = 0;
 
 	buf[0] = '\0';
-	if (r->retry_rounds && o < len)
+	if (r->retry_rounds && o < len) {
 		o += (size_t)snprintf(buf + o, len - o, "%s reclaim retry round%s (no_progress_loops up "
-				      "to %d%s), ", rpt_fmt_count(c, sizeof(c), r->retry_rounds),
+				      "to %d): %s", rpt_fmt_count(c, sizeof(c), r->retry_rounds),
 				      r->retry_rounds == 1 ? "" : "s", r->retry_loops_max,
-				      r->flags & ANL_REC_RETRIES_OUT ? " = MAX_RECLAIM_RETRIES: "
-				      "the OOM killer or a failure follows" : "");
+				      rpt_retry_end_words(r->retry_end));
+		if (o < len && (r->retry_end == ANL_RETRY_RAN_OUT || r->retry_end == ANL_RETRY_NO_ZONE))
+			o += (size_t)snprintf(buf + o, len - o, "; then %s%s%s",
+					      r->order > 0 ? "should_compact_retry() (compact_retry), "
+					      "then " : r->order == 0 ? "(order 0: no compaction retry) " : "",
+					      rpt_after_retry_words(r->after_retry),
+					      r->stage_count[ANL_STAGE_OOM] ? "; the trace shows the OOM" :
+					      r->after_retry == ANL_AFTER_OOM ||
+					      r->after_retry == ANL_AFTER_UNKNOWN ?
+					      "; no OOM in the trace (oom:mark_victim)" : "");
+		if (o < len)
+			o += (size_t)snprintf(buf + o, len - o, ", ");
+	}
 	if (r->compact_retries && o < len)
 		o += (size_t)snprintf(buf + o, len - o, "%s compact_retry, ",
 				      rpt_fmt_count(c, sizeof(c), r->compact_retries));
@@ -340,6 +339,11 @@ static bool explain(char *buf, size_t len, const struct anl_alloc *r)
 				      rpt_fmt_fixed(b, sizeof(b), r->throttle_ns, 1000000, 3),
 				      rpt_fmt_count(c, sizeof(c), r->throttles),
 				      r->throttles == 1 ? "" : "s");
+	if (r->writepages && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%s page%s written by its reclaim (%u file, %u "
+				      "anon to swap), ", rpt_fmt_count(c, sizeof(c), r->writepages),
+				      r->writepages == 1 ? "" : "s", r->writepages_file,
+				      r->writepages - r->writepages_file);
 	if (!o)
 		return false;
 	if (o > 2 && o < len)
@@ -379,9 +383,13 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		snprintf(line, sizeof(line), "untold   %s", m->untold[i]);
 		rpt_put_wrapped(f, 2, line);
 	}
-	snprintf(line, sizeof(line), "window   %s .. %s (%s, %s); +WINDOW is relative to its start",
-		 fmt_ts(b[0], 96, m->scope.begin_ts), fmt_ts(b[1], 96, m->scope.end_ts),
-		 rpt_fmt_ns(b[2], 96, m->window_ns), m->window_source);
+	if (m->window_unknown)
+		snprintf(line, sizeof(line), "window   unknown (the trace has no timestamps): TIME and "
+			 "+WINDOW are not known; durations are the graph's");
+	else
+		snprintf(line, sizeof(line), "window   %s .. %s (%s, %s); +WINDOW is relative to its start",
+			 fmt_ts(b[0], 96, m->scope.begin_ts), fmt_ts(b[1], 96, m->scope.end_ts),
+			 rpt_fmt_ns(b[2], 96, m->window_ns), m->window_source);
 	rpt_put_wrapped(f, 2, line);
 	if (in->pstats && in->pstats->cut)
 		fprintf(f, "  input    %sCUT SHORT at %s %s: only the stalls before it are listed%s\n",
@@ -440,9 +448,11 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		/* pid -1: a CPU's unknown task, "CPU N, task unknown" */
 		snprintf(pid, sizeof(pid), r->pid >= 0 ? "%d" : "?", r->pid);
 		fprintf(f, "  %3u %s%10s%s  %13s %10s %7s %-16.16s %5s %s%s%s\n", i + 1, bold,
-			rpt_fmt_fixed(b[0], 96, r->latency_ns, 1000000, 3), off, fmt_ts(b[1], 96, r->start_ts),
-			fmt_rel(b[2], 96, r->start_ts, base), pid, r->comm[0] ? r->comm : "?", ord,
-			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r->outcome),
+			rpt_fmt_fixed(b[0], 96, r->latency_ns, 1000000, 3), off,
+			m->window_unknown ? "?" : fmt_ts(b[1], 96, r->start_ts),
+			m->window_unknown ? "?" : fmt_rel(b[2], 96, r->start_ts, base),
+			pid, r->comm[0] ? r->comm : "?", ord,
+			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r),
 			failed ? off : "");
 		breakdown(line, sizeof(line), r);
 		rpt_put_wrapped(f, 8, line);
@@ -455,16 +465,21 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		rpt_put_wrapped(f, 8, line);
 		if (explain(line, sizeof(line), r))
 			rpt_put_wrapped(f, 8, line);
+		if (m->window_unknown) {
+			/* every event at 0: all would overlap */
+			rpt_put_wrapped(f, 8, "meanwhile: unknown (no timestamps)");
+			continue;
+		}
 		o = (size_t)snprintf(line, sizeof(line), "meanwhile: ");
-		if (st->any_kswapd_span && !kswapd_runs_known(in))
-			o += (size_t)snprintf(line + o, sizeof(line) - o, "kswapd %s (%s); ",
-					      s->kswapd_awake ? "awake" : "asleep", kswapd_runs_why(in));
-		else if (st->any_kswapd_span)
+		if (st->any_kswapd_run)
 			o += (size_t)snprintf(line + o, sizeof(line) - o, "kswapd ran %s (%.0f%%)%s; ",
 					      rpt_fmt_ns(b[0], 96, s->kswapd_run_ns),
 					      r->latency_ns ? 100.0 * (double)s->kswapd_run_ns /
 							      (double)r->latency_ns : 0,
 					      s->kswapd_awake ? ", awake" : "");
+		else if (st->any_kswapd_span)
+			o += (size_t)snprintf(line + o, sizeof(line) - o, "kswapd %s (run time unknown: "
+					      "no sched_switch); ", s->kswapd_awake ? "awake" : "asleep");
 		else
 			o += (size_t)snprintf(line + o, sizeof(line) - o,
 					      "kswapd unknown (no sched_switch or kswapd_wake/sleep); ");
@@ -544,17 +559,27 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		fprintf(f, "}, \"nr_reclaimed\": %" PRIu64 ", \"episode\": %s, \"retry_rounds\": %u, "
 			"\"retry_loops_max\": %d, \"retries_out\": %s, \"compact_retries\": %u, "
 			"\"slab_calls\": %u, \"slab_ns\": %" PRIu64 ", \"throttles\": %u, "
-			"\"throttle_ns\": %" PRIu64 ", \"kswapd_run_ns\": ", r->nr_reclaimed,
+			"\"throttle_ns\": %" PRIu64 ", \"writepages\": %u, \"writepages_file\": %u, "
+			"\"compaction_only\": %s, \"retry_end\": \"%s\", \"after_retry\": ",
+			r->nr_reclaimed,
 			r->flags & ANL_REC_EPISODE ? "true" : "false", r->retry_rounds, r->retry_loops_max,
 			r->flags & ANL_REC_RETRIES_OUT ? "true" : "false", r->compact_retries,
-			r->slab_calls, r->slab_ns, r->throttles, r->throttle_ns);
-		if (st->any_kswapd_span && !kswapd_runs_known(in))
-			fprintf(f, "null, \"kswapd_awake\": %s", s->kswapd_awake ? "true" : "false");
-		else if (st->any_kswapd_span)
-			fprintf(f, "%" PRIu64 ", \"kswapd_awake\": %s", s->kswapd_run_ns,
-				s->kswapd_awake ? "true" : "false");
+			r->slab_calls, r->slab_ns, r->throttles, r->throttle_ns, r->writepages,
+			r->writepages_file, r->flags & ANL_REC_COMPACT_ONLY ? "true" : "false",
+			rpt_retry_end_key(r->retry_end));
+		if (r->retry_end == ANL_RETRY_RAN_OUT || r->retry_end == ANL_RETRY_NO_ZONE)
+			fprintf(f, "\"%s\"", rpt_after_retry_key(r->after_retry));
 		else
-			fputs("null, \"kswapd_awake\": null", f);
+			fputs("null", f);
+		fprintf(f, ", \"kswapd_run_ns\": ");
+		if (st->any_kswapd_run)
+			fprintf(f, "%" PRIu64, s->kswapd_run_ns);
+		else
+			fputs("null", f);
+		if (st->any_kswapd_span)
+			fprintf(f, ", \"kswapd_awake\": %s", s->kswapd_awake ? "true" : "false");
+		else
+			fputs(", \"kswapd_awake\": null", f);
 		fprintf(f, ", \"other_tasks_stalled\": %u, \"other_tasks_capped\": %s"
 			", \"other_slow_allocations\": %u}", s->nr_pids,
 			s->pids_capped ? "true" : "false", s->other_allocs);

@@ -50,6 +50,16 @@ static double per_sec(uint64_t n, uint64_t window_ns)
 	return window_ns ? (double)n / ((double)window_ns / 1e9) : 0;
 }
 
+/* "12.3/s", or "?/s" when the trace has no timestamps */
+static const char *rate(char *buf, size_t len, const struct anl_model *m, uint64_t n)
+{
+	if (m->window_unknown)
+		snprintf(buf, len, "?/s");
+	else
+		snprintf(buf, len, "%.1f/s", per_sec(n, m->window_ns));
+	return buf;
+}
+
 static const char *fmt_in(char *buf, size_t len, uint64_t ns, uint64_t unit_ns)
 {
 	return rpt_fmt_fixed(buf, len, ns, unit_ns, 1);
@@ -134,12 +144,12 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 			est ? " (mm_page_alloc events; bulk allocations emit none)" : "");
 	/* tracepoints count exactly the slow paths that stalled: name the number for what it is */
 	if (est && !m->page_alloc_seen)
-		fprintf(f, "  stalling slow paths   %10s   %.1f/s (stall episodes, inferred: docs/episodes.md)"
-			"\n", num(&n, t->slow), per_sec(t->slow, m->window_ns));
+		fprintf(f, "  stalling slow paths   %10s   %s (stall episodes, inferred: docs/episodes.md)"
+			"\n", num(&n, t->slow), rate(b3, sizeof(b3), m, t->slow));
 	else
-		fprintf(f, "  %s%10s   %.1f/s, %.2f per 1,000 allocations%s\n",
+		fprintf(f, "  %s%10s   %s, %.2f per 1,000 allocations%s\n",
 			est ? "stalling slow paths   " : "slow-path entries     ",
-			num(&n, t->slow), per_sec(t->slow, m->window_ns),
+			num(&n, t->slow), rate(b3, sizeof(b3), m, t->slow),
 			t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0, mark);
 	if (est)
 		fprintf(f, "                                     direct reclaim, direct compaction or OOM, "
@@ -149,6 +159,9 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	else
 		fprintf(f, "  failed (NULL)         %10s%s\n", num(&n, t->failed),
 			est ? "   from mm_page_alloc with page=(nil)" : "");
+	if (t->page_alloc_unsaid)
+		fprintf(f, "                                     %s mm_page_alloc with neither a page nor a "
+			"pfn field: got a page or failed, not said\n", num(&n, t->page_alloc_unsaid));
 	if (t->nested)
 		fprintf(f, "  nested (in reclaim)   %10s\n", num(&n, t->nested));
 	if (m->kswapd_known)
@@ -185,9 +198,10 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	/* what explains where the stalls' time went, where the trace shows it */
 	if (t->retry_rounds)
 		fprintf(f, "  reclaim retries       %10s   rounds of should_reclaim_retry() "
-			"(reclaim_retry_zone); retries ran out (MAX_RECLAIM_RETRIES %d) in %s "
-			"allocation(s)\n",
-			num(&n, t->retry_rounds), ANL_MAX_RECLAIM_RETRIES, num(&n, t->retries_out));
+			"(reclaim_retry_zone) in %s allocation%s: %s reached MAX_RECLAIM_RETRIES (%d), "
+			"%s ended with no zone at its watermark\n",
+			num(&n, t->retry_rounds), num(&n, t->retry_allocs), t->retry_allocs == 1 ? "" : "s",
+			num(&n, t->retries_out), ANL_MAX_RECLAIM_RETRIES, num(&n, t->retry_no_zone));
 	if (t->compact_retries)
 		fprintf(f, "  compaction retries    %10s   compact_retry (should_compact_retry())\n",
 			num(&n, t->compact_retries));
@@ -196,8 +210,24 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 			"(mm_shrink_slab_start..end)\n", fmt_ms3(b3, sizeof(b3), t->slab_ns),
 			num(&n, t->slab_calls));
 	if (t->throttles)
-		fprintf(f, "  reclaim throttled     %10s   ms in %s sleeps (mm_vmscan_throttled)\n",
+		fprintf(f, "  reclaim throttled     %10s   ms in %s sleeps (mm_vmscan_throttled; "
+			"congestion_wait() inside direct reclaim before 5.16)\n",
 			fmt_ms3(b3, sizeof(b3), t->throttle_ns), num(&n, t->throttles));
+	if (t->writepages)
+		fprintf(f, "  written by reclaim    %10s   pages (folios) pageout() wrote in direct reclaim: "
+			"%s file, %s anon to swap (mm_vmscan_writepage)\n", num(&n, t->writepages),
+			num(&n, t->writepages_file), num(&n, t->writepages - t->writepages_file));
+	if (t->writepages_other)
+		fprintf(f, "  written elsewhere     %10s   pages pageout() wrote outside direct reclaim "
+			"(kswapd, memcg, node reclaim)\n", num(&n, t->writepages_other));
+	if (t->compact_only)
+		fprintf(f, "  compaction-only       %10s   slow allocations that compacted and did not "
+			"reclaim\n", num(&n, t->compact_only));
+	if (t->memcg_reclaims)
+		fprintf(f, "  memcg reclaim         %10s   entries at a cgroup's limit (mm_vmscan_memcg_"
+			"reclaim_begin): %s pages, %s ms; a task's stall, not the allocator's slow path\n",
+			num(&n, t->memcg_reclaims), num(&n, t->memcg_reclaimed),
+			fmt_ms3(b3, sizeof(b3), t->memcg_reclaim_ns));
 	if (t->oom_fn_calls)
 		fprintf(f, "  OOM killer calls      %10s   out_of_memory() (function tracer)\n",
 			num(&n, t->oom_fn_calls));
@@ -392,8 +422,11 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 		fprintf(f, "  clock       %s (%s)\n", m->clock, m->clock_not_ns ? "not ns: times are its ticks" :
 			m->clock_per_cpu ? "ns per CPU, not synchronised across CPUs" :
 			"ns, monotonic across CPUs");
-	fprintf(f, "  window      %s (%s), %.6f .. %.6f\n", fmt_ns(b, sizeof(b), m->window_ns),
-		m->window_source, (double)t->begin_ts / 1e9, (double)t->end_ts / 1e9);
+	if (m->window_unknown)
+		fprintf(f, "  window      unknown (the trace has no timestamps)\n");
+	else
+		fprintf(f, "  window      %s (%s), %.6f .. %.6f\n", fmt_ns(b, sizeof(b), m->window_ns),
+			m->window_source, (double)t->begin_ts / 1e9, (double)t->end_ts / 1e9);
 	fprintf(f, "  lost events %s in %s markers%s\n", num(&n, m->anomalies.lost_events),
 		num(&n, m->anomalies.lost_markers),
 		m->anomalies.lost_markers ? " (allocations open across them are excluded from latency)" : "");

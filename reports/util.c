@@ -193,3 +193,66 @@ const struct rpt_anomaly rpt_anomalies[] = {
 	RPT_ANOMALY("events of a second exact mode, not read (-m chooses)", other_mode),
 };
 const size_t rpt_nr_anomalies = sizeof(rpt_anomalies) / sizeof(rpt_anomalies[0]);
+
+/* How an allocation's reclaim_retry_zone rounds ended (enum anl_retry_end), in words. */
+const char *rpt_retry_end_words(uint8_t end)
+{
+	switch (end) {
+	case ANL_RETRY_LOOPED:
+		return "its last found a zone worth reclaiming for (wmark_check=1), so it "
+		       "reclaimed again";
+	case ANL_RETRY_RAN_OUT:
+		return "retries ran out, not memory: at no_progress_loops 16 a zone still passed "
+		       "(wmark_check=1), so after one more reclaim the check gives up (17 > "
+		       "MAX_RECLAIM_RETRIES, no line)";
+	case ANL_RETRY_NO_ZONE:
+		return "in its last no zone would reach its min watermark even with all it can "
+		       "reclaim (wmark_check=0 in each): should_reclaim_retry() gave up";
+	default:
+		return "";
+	}
+}
+
+/* ... and the JSON's word for it */
+const char *rpt_retry_end_key(uint8_t end)
+{
+	switch (end) {
+	case ANL_RETRY_LOOPED:	return "looped";
+	case ANL_RETRY_RAN_OUT:	return "ran_out";
+	case ANL_RETRY_NO_ZONE:	return "no_zone";
+	default:		return "none";
+	}
+}
+
+/* What __alloc_pages_slowpath() does once the retries gave up (enum anl_after_retry). */
+const char *rpt_after_retry_words(uint8_t after)
+{
+	switch (after) {
+	case ANL_AFTER_OOM:
+		return "__alloc_pages_may_oom(): the OOM killer (order <= 3, gfp with __GFP_FS, "
+		       "without __GFP_RETRY_MAYFAIL or __GFP_THISNODE)";
+	case ANL_AFTER_NOFS:
+		return "__alloc_pages_may_oom(): without __GFP_FS out_of_memory() kills nothing, "
+		       "the slow path loops again";
+	case ANL_AFTER_FAIL:
+		return "no OOM killer (order > 3, or __GFP_RETRY_MAYFAIL or __GFP_THISNODE): the "
+		       "allocation fails (NULL)";
+	case ANL_AFTER_NOFAIL:
+		return "__GFP_NOFAIL: it never fails, it loops (after the OOM killer where order "
+		       "and gfp allow it)";
+	default:
+		return "__alloc_pages_may_oom(): the OOM killer, unless the gfp (not in the trace) "
+		       "has __GFP_RETRY_MAYFAIL or __GFP_THISNODE, or lacks __GFP_FS";
+	}
+}
+
+const char *rpt_after_retry_key(uint8_t after)
+{
+	switch (after) {
+	case ANL_AFTER_OOM:	return "oom_killer";
+	case ANL_AFTER_NOFS:	return "no_fs_loops";
+	case ANL_AFTER_FAIL:	return "fails";
+	case ANL_AFTER_NOFAIL:	return "nofail_loops";
+	default:		return "oom_killer_unless_gfp";
+	}
+}

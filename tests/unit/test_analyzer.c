@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "analyzer.h"
+#include "analyzer-local.h"	/* anl_after_retry(), anl_ev_single_reclaim() */
 #include "report.h"
 
 /* Interned strings: the readers hand out one pointer per name. */
@@ -174,6 +175,7 @@ static void mm(struct fx *x, uint64_t ts, int pid, int cpu, enum prs_kind kind, 
 	struct prs_event ev = base(ts, pid, cpu, kind);
 
 	ev.u.mm.pfn = pfn;
+	ev.u.mm.page = pfn == NONE ? 0 : 1;	/* the readers' verdict: no pfn, a NULL page */
 	ev.u.mm.gfp = gfp;
 	ev.u.mm.gfp_str = gfp_str;
 	ev.u.mm.order = order;
@@ -492,12 +494,65 @@ static void test_graph_failure_no_retval(void **state)
 	fx_free(x);
 }
 
+/* An mm_page_alloc that names neither a page nor a pfn does not say: no failure (both estimators). */
+static void test_page_unsaid(void **state)
+{
+	for (int mode = 0; mode < 2; mode++) {
+		struct fx *x = fx_new(mode ? ANL_MODE_EVENTS : ANL_MODE_AUTO);
+		const struct anl_model *m;
+		struct prs_event ev = base(1 * MS + 9 * US, 100, 0, PRS_EV_PAGE_ALLOC);
+		uint64_t t = 1 * MS;
+
+		ev.u.mm.pfn = ev.u.mm.gfp = NONE;
+		ev.u.mm.gfp_str = G_USER;
+		ev.u.mm.order = 0;
+		ev.u.mm.migratetype = ev.u.mm.nid = ev.u.mm.zid = ev.u.mm.prio = -1;
+		ev.u.mm.page = -1;
+		fent(x, t, 100, 0, F_ALLOC, 0);
+		leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+		leaf(x, t + 4 * US, 100, 0, F_GPFL, 1, 2 * US, NONE);
+		feed(x, &ev);
+		fexit(x, t + 10 * US, 100, 0, F_ALLOC, 0, 10 * US, NONE);
+		m = fx_finish(x);
+		assert_int_equal(m->scope.failed, 0);
+		assert_int_equal(m->scope.page_alloc_failed, 0);
+		assert_int_equal(m->scope.page_alloc_unsaid, 1);
+		assert_int_equal(m->scope.page_alloc_pages, 0);
+		if (!mode)	/* slow, and whether it got a page is not known */
+			assert_int_equal(m->anomalies.outcome_unknown, 1);
+		fx_free(x);
+	}
+	(void)state;
+}
+
 static bool untold_has(const struct anl_model *m, const char *s)
 {
 	for (int i = 0; m->untold[i]; i++)
 		if (strstr(m->untold[i], s))
 			return true;
 	return false;
+}
+
+/* function_graph without funcgraph-abstime: every ts 0, the window unknown, durations kept */
+static void test_no_timestamps(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+
+	fent(x, 0, 100, 0, F_ALLOC, 0);
+	leaf(x, 0, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	leaf(x, 0, 100, 0, F_GPFL, 1, 2 * US, NONE);
+	page_alloc(x, 0, 100, 0, 0, G_USER);
+	fexit(x, 0, 100, 0, F_ALLOC, 0, 7 * US, NONE);
+	anl_set_no_timestamps(x->a);
+	m = fx_finish(x);
+	assert_true(m->window_unknown);
+	assert_int_equal(m->window_ns, 0);
+	assert_true(untold_has(m, "no timestamps"));
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].total_ns, 7 * US);
+	fx_free(x);
+	(void)state;
 }
 
 /*
@@ -1170,16 +1225,23 @@ static void test_episodes_gap_order(void **state)
 	fx_free(x);
 }
 
-static void retry_zone(struct fx *x, uint64_t ts, int pid, int loops)
+/* one reclaim_retry_zone line: node 0, @zone, its wmark_check @pass */
+static void retry_line(struct fx *x, uint64_t ts, int pid, int order, int loops, int zone, int pass)
 {
 	struct prs_event ev = base(ts, pid, 1, PRS_EV_RECLAIM_RETRY);
 
-	ev.u.retry.order = 0;
+	ev.u.retry.order = order;
 	ev.u.retry.loops = loops;
 	ev.u.retry.max = -1;
-	ev.u.retry.verdict = 1;
+	ev.u.retry.verdict = pass;
 	ev.u.retry.nid = 0;
+	ev.u.retry.zone = zone;
 	feed(x, &ev);
+}
+
+static void retry_zone(struct fx *x, uint64_t ts, int pid, int loops, int zone)
+{
+	retry_line(x, ts, pid, 0, loops, zone, 1);
 }
 
 /* reclaim_retry_zone rounds, slab shrinking, throttling and out_of_memory explain a stall */
@@ -1201,8 +1263,8 @@ static void test_episodes_explained(void **state)
 	reclaim_end(x, t + 1 * MS, 300, 0, 0);
 	/* 16 rounds over two zones each: 32 lines */
 	for (int r = 1; r <= 16; r++) {
-		retry_zone(x, t + 1 * MS + (uint64_t)r * 10 * US, 300, r);
-		retry_zone(x, t + 1 * MS + (uint64_t)r * 10 * US + 1, 300, r);
+		retry_zone(x, t + 1 * MS + (uint64_t)r * 10 * US, 300, r, 1);
+		retry_zone(x, t + 1 * MS + (uint64_t)r * 10 * US + 1, 300, r, 2);
 	}
 	ev = base(t + 2 * MS, 300, 0, PRS_EV_FUNC_CALL);
 	ev.u.fn.func = F_OOM;
@@ -1226,12 +1288,111 @@ static void test_episodes_explained(void **state)
 	assert_int_equal(x->recs.r[0].throttles, 1);
 	assert_int_equal(x->recs.r[0].throttle_ns, 20 * US);
 	assert_int_equal(x->recs.r[0].stage_count[ANL_STAGE_OOM], 1);	/* one OOM, not two */
+	assert_int_equal(x->recs.r[0].retry_end, ANL_RETRY_RAN_OUT);
+	assert_int_equal(x->recs.r[0].after_retry, ANL_AFTER_OOM);	/* order 0, GFP_KERNEL */
 	assert_int_equal(x->recs.r[0].latency_ns, 2 * MS + 5 * US);
 	assert_int_equal(m->scope.retry_rounds, 16);
 	assert_int_equal(m->scope.retries_out, 1);
 	assert_int_equal(m->scope.slab_calls, 1);
 	assert_int_equal(m->scope.oom_fn_calls, 1);
 	fx_free(x);
+}
+
+/*
+ * Rounds as 4.8 prints them (Michal Hocko's mem_eater, linux-mm 2016): one zone a line, a round
+ * that repeats no_progress_loops after progress, and a last round in which no zone passes.
+ */
+static void test_retry_rounds_by_zone(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_EVENTS);
+	const struct anl_model *m;
+	uint64_t t = 52 * MS;
+	static const int loops[] = { 1, 1, 2, 3, 4, 5, 6 };
+
+	for (int i = 0; i < 7; i++)
+		retry_line(x, t + (uint64_t)i * 400 * US, 3148, 0, loops[i], 1, 1);
+	retry_line(x, t + 3 * MS, 3148, 0, 7, 1, 0);
+	retry_line(x, t + 3 * MS, 3148, 0, 7, 0, 0);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.retry_rounds, 8);
+	assert_int_equal(m->scope.retry_allocs, 1);
+	assert_int_equal(m->scope.retry_no_zone, 1);
+	assert_int_equal(m->scope.retries_out, 0);
+	assert_int_equal(x->recs.r[0].retry_end, ANL_RETRY_NO_ZONE);
+	assert_int_equal(x->recs.r[0].after_retry, ANL_AFTER_UNKNOWN);	/* no gfp in those lines */
+	fx_free(x);
+	(void)state;
+}
+
+/* What the slow path does once the retries give up, by order and gfp (6.12's slowpath) */
+static void test_after_retry(void **state)
+{
+	assert_int_equal(anl_after_retry(0, "GFP_KERNEL"), ANL_AFTER_OOM);
+	assert_int_equal(anl_after_retry(0, "GFP_HIGHUSER_MOVABLE|__GFP_ZERO"), ANL_AFTER_OOM);
+	assert_int_equal(anl_after_retry(0, "GFP_NOFS"), ANL_AFTER_NOFS);
+	assert_int_equal(anl_after_retry(0, "GFP_NOIO|__GFP_NOWARN"), ANL_AFTER_NOFS);
+	assert_int_equal(anl_after_retry(4, "GFP_KERNEL|__GFP_RETRY_MAYFAIL"), ANL_AFTER_FAIL);
+	assert_int_equal(anl_after_retry(0, "GFP_KERNEL|__GFP_RETRY_MAYFAIL"), ANL_AFTER_FAIL);
+	assert_int_equal(anl_after_retry(0, "GFP_KERNEL|__GFP_THISNODE"), ANL_AFTER_FAIL);
+	assert_int_equal(anl_after_retry(2, "GFP_KERNEL|__GFP_NOFAIL"), ANL_AFTER_NOFAIL);
+	/* before 4.13 __GFP_REPEAT looped but did not keep the OOM killer away */
+	assert_int_equal(anl_after_retry(1, "GFP_KERNEL|__GFP_REPEAT"), ANL_AFTER_OOM);
+	/* 3.x spelled the single flags without underscores */
+	assert_int_equal(anl_after_retry(0, "GFP_KERNEL|GFP_NOFAIL"), ANL_AFTER_NOFAIL);
+	assert_int_equal(anl_after_retry(0, NULL), ANL_AFTER_UNKNOWN);
+	assert_int_equal(anl_after_retry(0, "0x27000c0"), ANL_AFTER_UNKNOWN);	/* a number */
+	assert_int_equal(anl_after_retry(-1, "GFP_KERNEL"), ANL_AFTER_UNKNOWN);
+	assert_true(anl_ev_single_reclaim(2, "GFP_KERNEL|GFP_NORETRY"));
+	assert_false(anl_ev_single_reclaim(4, "0x27000c0"));
+	assert_true(anl_ev_single_reclaim(4, "GFP_KERNEL|GFP_NOWARN|0x2"));
+	assert_false(anl_ev_single_reclaim(4, "GFP_KERNEL|GFP_REPEAT"));
+	(void)state;
+}
+
+/*
+ * Pages pageout() wrote in the task's direct reclaim, and congestion_wait()'s sleeps there
+ * (2.6.37 .. 5.15; Minchan Kim's 4.7 trace): in the stall; outside a reclaim, neither.
+ */
+static void test_writepage_congestion(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_EVENTS);
+	const struct anl_model *m;
+	struct prs_event ev;
+	uint64_t t = 57 * MS;
+
+	ev = base(t - 1 * MS, 4719, 0, PRS_EV_CONGESTION_WAIT);	/* not in a reclaim: not counted */
+	ev.u.throttle.nid = -1;
+	ev.u.throttle.usec_timeout = 100000;
+	ev.u.throttle.usec_delayed = 104000;
+	feed(x, &ev);
+	rb(x, t, 4719, 0, "GFP_KERNEL|__GFP_NOWARN|__GFP_REPEAT|__GFP_NORETRY|__GFP_NOTRACK");
+	ev.ts = t + 108 * MS;
+	ev.u.throttle.usec_delayed = 108000;
+	feed(x, &ev);
+	for (int i = 0; i < 2; i++) {
+		ev = base(t + 200 * MS + (uint64_t)i, 4719, 0, PRS_EV_WRITEPAGE);
+		ev.u.wp.pfn = 20153 + (uint64_t)i;
+		ev.u.wp.file = 0;
+		feed(x, &ev);
+	}
+	reclaim_end(x, t + 300 * MS, 4719, 0, 113);
+	base_comm = "kswapd0";
+	ev = base(t + 301 * MS, 53, 0, PRS_EV_WRITEPAGE);
+	ev.u.wp.pfn = 1;
+	ev.u.wp.file = 1;
+	feed(x, &ev);
+	base_comm = NULL;
+	m = fx_finish(x);
+	assert_int_equal(x->recs.n, 1);
+	assert_int_equal(x->recs.r[0].throttles, 1);
+	assert_int_equal(x->recs.r[0].throttle_ns, 108 * MS);
+	assert_int_equal(x->recs.r[0].writepages, 2);
+	assert_int_equal(x->recs.r[0].writepages_file, 0);
+	assert_int_equal(m->scope.throttles, 1);
+	assert_int_equal(m->scope.writepages, 2);
+	assert_int_equal(m->scope.writepages_other, 1);
+	fx_free(x);
+	(void)state;
 }
 
 /* a task its first lines left "<...>" is named by a later line; its tgid from the TGID column */
@@ -2444,6 +2605,11 @@ int main(void)
 		cmocka_unit_test(test_graph_oom),
 		cmocka_unit_test(test_graph_failure),
 		cmocka_unit_test(test_graph_failure_no_retval),
+		cmocka_unit_test(test_page_unsaid),
+		cmocka_unit_test(test_no_timestamps),
+		cmocka_unit_test(test_retry_rounds_by_zone),
+		cmocka_unit_test(test_after_retry),
+		cmocka_unit_test(test_writepage_congestion),
 		cmocka_unit_test(test_graph_slow_without_page_alloc),
 		cmocka_unit_test(test_retprobe_unmatched_not_exact),
 		cmocka_unit_test(test_graph_nested_in_reclaim),

@@ -638,6 +638,141 @@ static void test_failed_page_spellings(void **state)
 	/* an empty value that is not "(null)" is not a failure */
 	assert_int_equal(run.ev[4].e.u.mm.pfn, 0);
 	assert_int_equal(run.st.bad_fields, 0);
+	assert_int_equal(run.ev[0].e.u.mm.page, 1);
+	assert_int_equal(run.ev[1].e.u.mm.page, 0);
+	assert_int_equal(run.ev[2].e.u.mm.page, 0);
+	assert_int_equal(run.ev[3].e.u.mm.page, 0);
+	assert_int_equal(run.ev[4].e.u.mm.page, 1);
+}
+
+/*
+ * Lines a kernel engineer leaves in a pasted excerpt where lines were cut out ("...", twice in a
+ * row in Minchan Kim's 4.7 trace, LKML 2016; "  (...)" in KOSAKI Motohiro's 2.6.35 one, 2010):
+ * counted as elided, not undecodable; a line of other text still is.
+ */
+static void test_elided_lines(void **state)
+{
+	struct run run;
+
+	read_text("<...>-4719  [005] ....    57.341146: mm_vmscan_direct_reclaim_begin: order=0 may_writepage=1 gfp_flags=GFP_KERNEL classzone_idx=1\n"
+		  "...\n"
+		  "  (...)\n"
+		  "[...]\n"
+		  "\t<snip>\n"
+		  "--- snip ---\n"
+		  "\xe2\x80\xa6\n"
+		  "so it goes...\n"
+		  "<...>-4719  [001] ....   331.580535: mm_vmscan_direct_reclaim_end: nr_reclaimed=113\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 2);
+	assert_int_equal(run.st.elided_lines, 6);
+	assert_int_equal(run.st.bad_lines, 1);
+	assert_true(txt_is_elision("....", 4));
+	assert_false(txt_is_elision("..", 2));
+	assert_false(txt_is_elision("a ... b", 7));
+	assert_false(txt_is_elision("", 0));
+	(void)state;
+}
+
+/*
+ * An excerpt a mailer wrapped (Joonsoo Kim's 4.7 compaction trace, linux-mm 2016): after "TS:",
+ * after "name:", and inside the fields; joined, each event is whole, nothing undecodable.
+ */
+static void test_wrapped_lines(void **state)
+{
+	struct run run;
+
+	read_text("              sh-14869 [000] ....  6850.456639:\n"
+		  "mm_compaction_try_to_compact_pages: order=2 gfp_mask=0x27000c0 mode=1\n"
+		  "              sh-14869 [000] ....  6850.456641: mm_compaction_begin:\n"
+		  "zone_start=0x100000 migrate_pfn=0x100000 free_pfn=0x27fe00\n"
+		  "zone_end=0x280000, mode=sync\n"
+		  "              sh-14869 [000] ....  6850.456648:\n"
+		  "mm_compaction_isolate_migratepages: range=(0x100000 ~ 0x10002d)\n"
+		  "nr_scanned=45 nr_taken=32\n"
+		  "\n"
+		  "And, although log is snipped, compaction fails.\n"
+		  "              sh-14869 [000] ....  6850.456842: mm_compaction_end: zone_start=0x100000 migrate_pfn=0x100000 free_pfn=0x27fe00 zone_end=0x280000, mode=sync status=complete\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 3);	/* isolate_migratepages is not one of ours */
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_TRY_COMPACT);
+	assert_int_equal(run.ev[0].e.u.mm.order, 2);
+	assert_int_equal(run.ev[0].e.ts, 6850456639000ull);
+	assert_int_equal(run.ev[1].e.kind, PRS_EV_COMPACT_BEGIN);
+	assert_int_equal(run.ev[1].e.u.compact.sync, 1);	/* "mode=sync" came on the third line */
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_COMPACT_END);
+	assert_int_equal(run.st.wrapped_lines, 5);
+	assert_int_equal(run.st.bad_lines, 1);	/* the prose */
+	assert_int_equal(run.st.events, 4);
+	(void)state;
+}
+
+/* ftrace's stacktrace option: "<stack trace>" and " => frame" lines are output, not undecodable */
+static void test_stack_trace_lines(void **state)
+{
+	struct run run;
+
+	read_text("         netperf-3887  [032] ....   393.246420: mm_page_alloc: page=ffffea0021272200 pfn=8690824 order=3 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_NOWARN|__GFP_REPEAT|__GFP_COMP|__GFP_NOMEMALLOC|__GFP_NOTRACK\n"
+		  "         netperf-3887  [032] ....   393.246421: <stack trace>\n"
+		  " => kmalloc_large_node+0x60/0x8d <ffffffff812101c3>\n"
+		  " => __kmalloc_node_track_caller+0x245/0x280 <ffffffff811f0415>\n"
+		  "=> __alloc_skb (ffffffff81676bce)\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 1);
+	assert_int_equal(run.st.bad_lines, 0);
+	assert_int_equal(run.st.skipped_lines, 4);
+	(void)state;
+}
+
+/* Lines quoted in a mail reply ("> ", "> > ", ">> "): read without the marks, the comm clean */
+static void test_quoted_lines(void **state)
+{
+	struct run run;
+
+	read_text("> stress-33431   [001] ..... 13223.617311: reclaim_retry_zone: node=0 zone=Normal   order=0 reclaimable=4260 available=1772019 min_wmark=5962 no_progress_loops=1 wmark_check=1\n"
+		  ">> kswapd0-33    (   33) [001] ...1 12838.491407: mm_vmscan_kswapd_wake: nid=0 order=0\n"
+		  "> > kswapd0-33    (   33) [001] ...1 12840.545737: mm_vmscan_kswapd_sleep: nid=0\n"
+		  "> \n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 3);
+	assert_string_equal(run.ev[0].comm, "stress");
+	assert_string_equal(run.ev[1].comm, "kswapd0");
+	assert_string_equal(run.ev[2].comm, "kswapd0");
+	assert_int_equal(run.ev[2].e.tgid, 33);
+	assert_int_equal(run.st.quoted_lines, 4);
+	assert_int_equal(run.st.bad_lines, 0);
+	(void)state;
+}
+
+/*
+ * A page field without a pfn (2.6.x printed "page=%p pfn=%lu", vendors drop fields): the page
+ * decides; neither field: the event does not say, which is no failure; pfn -1 printed raw is one.
+ */
+static void test_page_without_pfn(void **state)
+{
+	struct run run;
+
+	read_text("  app-10 [001] ....   10.000001: mm_page_alloc: page=ffffea0000f0d4c0 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		  "  app-10 [001] ....   10.000002: mm_page_alloc: order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		  "  app-10 [001] ....   10.000003: mm_page_alloc: pfn=-1 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		  "  app-10 [001] ....   10.000004: mm_page_alloc: pfn=0x1234 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		  "  app-10 [001] ....   10.000005: mm_page_alloc: page=(nil) order=0 migratetype=0 gfp_flags=GFP_KERNEL\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 5);
+	assert_int_equal(run.ev[0].e.u.mm.page, 1);
+	assert_int_equal(run.ev[0].e.u.mm.pfn, PRS_NO_VALUE);
+	assert_int_equal(run.ev[1].e.u.mm.page, -1);
+	assert_int_equal(run.ev[2].e.u.mm.page, 0);
+	assert_int_equal(run.ev[3].e.u.mm.page, 1);
+	assert_int_equal(run.ev[3].e.u.mm.pfn, 0x1234);
+	assert_int_equal(run.ev[4].e.u.mm.page, 0);
+	assert_int_equal(run.st.bad_fields, 0);
+	(void)state;
 }
 
 /*
@@ -1370,6 +1505,11 @@ int main(void)
 		cmocka_unit_test(test_ftrace_other_option),
 		cmocka_unit_test(test_ftrace_noflags_tgid_lost),
 		cmocka_unit_test(test_failed_page_spellings),
+		cmocka_unit_test(test_page_without_pfn),
+		cmocka_unit_test(test_elided_lines),
+		cmocka_unit_test(test_wrapped_lines),
+		cmocka_unit_test(test_quoted_lines),
+		cmocka_unit_test(test_stack_trace_lines),
 		cmocka_unit_test(test_stall_detail_events),
 		cmocka_unit_test(test_function_tracer_lines),
 		cmocka_unit_test(test_kprobes),
