@@ -370,6 +370,7 @@ struct pf {
 	char			*text;
 	size_t			text_cap;
 	uint64_t		packets;
+	size_t			inflated_hint;	/* the largest decompressed packets so far, + 25 % */
 	/* the last pid handed out, its name and tgid (runs of one task's events) */
 	int32_t			last_pid;
 	uint32_t		last_gen;

@@ -785,7 +785,8 @@ static int compressed(struct prs_reader *r, struct pf *pf, struct pb m, bool zst
 	if (depth > 0)
 		return pf_damaged(r, pf, m.p, "compressed packets", "compressed packets inside "
 				  "compressed packets");
-	b = blob_get(pf, 65536);
+	/* a buffer as large as the last packets needed: decompressed once, not retried */
+	b = blob_get(pf, pf->inflated_hint);
 	if (!b)
 		return -PRS_ENOMEM;
 	ret = zstd ? pf_unzstd_all(m.p, (size_t)(m.end - m.p), &b->data, &b->cap, PF_MAX_INFLATED,
@@ -798,6 +799,8 @@ static int compressed(struct prs_reader *r, struct pf *pf, struct pb m, bool zst
 			return ret;
 		return prs_fail(r, -ret, false, at, "%s%s", why, pf->where_note);
 	}
+	if (len > pf->inflated_hint)
+		pf->inflated_hint = len + len / 4 < PF_MAX_INFLATED ? len + len / 4 : PF_MAX_INFLATED;
 	b->len = len;
 	b->inflated = true;
 	b->inflated_at = at;
