@@ -30,7 +30,8 @@ endif
 # Debian packages we build against: pkg-config name -> package.
 PKGS      := libtracecmd:libtracecmd-dev libtracefs:libtracefs-dev \
              libtraceevent:libtraceevent-dev libzstd:libzstd-dev \
-             libxxhash:libxxhash-dev zlib:zlib1g-dev
+             libxxhash:libxxhash-dev zlib:zlib1g-dev \
+             libdeflate:libdeflate-dev
 TEST_PKGS := cmocka:libcmocka-dev
 DEB_TOOLS := pkg-config:pkg-config trace-cmd:trace-cmd zstd:zstd protoc:protobuf-compiler
 # the JSON Schema check (tests/golden/schema.sh) and the browser test (make test-html)

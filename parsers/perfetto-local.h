@@ -226,6 +226,7 @@ struct pf_rec {
 };
 
 struct pf_cpuq {
+	uint64_t	head_ts;	/* the timestamp of rec[head] while n > 0 (the heap's key) */
 	struct pf_rec	*rec;		/* ring */
 	uint32_t	cap, head, n;
 	uint64_t	horizon;	/* the latest event of the CPU's last bundle */
@@ -369,6 +370,14 @@ struct pf {
 	char			*text;
 	size_t			text_cap;
 	uint64_t		packets;
+	size_t			inflated_hint;	/* the largest decompressed packets so far, + 25 % */
+	/* the last pid handed out, its name and tgid (runs of one task's events) */
+	int32_t			last_pid;
+	uint32_t		last_gen;
+	uint32_t		pid_gen;	/* bumped when a name or tgid changes */
+	const char		*last_comm;
+	int32_t			last_tgid;
+	bool			last_named;
 };
 
 /* perfetto.c: the stream offset of @p in the packet being read (of its compressed packet, inside one) */

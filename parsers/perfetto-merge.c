@@ -50,9 +50,7 @@ struct pf_cpuq *pf_merge_q(struct pf_merge *m, int32_t cpu)
 
 static inline uint64_t head_ts(const struct pf_merge *m, int qi)
 {
-	const struct pf_cpuq *q = &m->q[qi];
-
-	return q->rec[q->head].ev.ts;
+	return m->q[qi].head_ts;
 }
 
 /* earlier timestamp first; ties: the lower CPU first, as trace-cmd merges */
@@ -122,7 +120,7 @@ struct pf_rec *pf_merge_push(struct pf_merge *m, struct pf_cpuq *q)
 		q->head = 0;
 	}
 	rec = &q->rec[(q->head + q->n) & (q->cap - 1)];	/* cap: a power of two */
-	q->n++;
+	q->n++;		/* a queue enters the heap in pf_merge_bundle_done(), its events filled */
 	m->queued++;
 	return rec;
 }
@@ -143,6 +141,7 @@ void pf_merge_bundle_done(struct pf_merge *m, struct pf_cpuq *q, uint64_t last_t
 	if (last_ts > m->newest)
 		m->newest = last_ts;
 	if (q->n && q->heap_at < 0) {
+		q->head_ts = q->rec[q->head].ev.ts;
 		heap_set(m, m->nr_heap, qi);
 		m->nr_heap++;
 		heap_up(m, m->nr_heap - 1);
@@ -169,7 +168,7 @@ struct pf_rec *pf_merge_peek(struct pf_merge *m, bool eof)
 	if (!m->nr_heap)
 		return NULL;
 	q = &m->q[m->heap[0]];
-	ts = q->rec[q->head].ev.ts;
+	ts = q->head_ts;
 	if (!eof) {
 		bool safe;
 
@@ -199,6 +198,7 @@ void pf_merge_pop(struct pf_merge *m)
 	q->n--;
 	m->queued--;
 	if (q->n) {
+		q->head_ts = q->rec[q->head].ev.ts;
 		heap_down(m, 0);
 		return;
 	}

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libdeflate.h>
 #include <zstd.h>
 
 #include "perfetto-local.h"
@@ -623,47 +624,59 @@ static int grow(uint8_t **out, size_t *cap, size_t need)
 	return 0;
 }
 
+/*
+ * libdeflate decompresses a whole buffer 2-3x faster than zlib's inflate()
+ * (adler32 and the gzip CRC still checked); the output size is not known in
+ * advance, so a buffer too small is doubled, up to the limit, and the
+ * packet decompressed again (the caller keeps the buffer between packets).
+ */
 int pf_inflate_all(const uint8_t *src, size_t len, uint8_t **out, size_t *cap, size_t limit,
 		   size_t *out_len, const char **why)
 {
-	z_stream z = { 0 };
-	int zr, ret = 0;
-	size_t done = 0;
+	struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+	enum libdeflate_result res;
+	size_t in_used = 0;
+	int ret = 0;
 
 	*out_len = 0;
-	if (inflateInit2(&z, 15 + 32) != Z_OK)
+	if (!d)
 		return -PRS_ENOMEM;
-	z.next_in = (Bytef *)src;
-	z.avail_in = (uInt)len;
+	if (!*cap && grow(out, cap, 65536)) {
+		libdeflate_free_decompressor(d);
+		return -PRS_ENOMEM;
+	}
 	for (;;) {
-		if (done == *cap && grow(out, cap, done + 1)) {
-			ret = -PRS_ENOMEM;
+		/* Perfetto writes zlib (deflateInit); gzip and raw deflate are read too */
+		if (len >= 2 && src[0] == 0x1f && src[1] == 0x8b)
+			res = libdeflate_gzip_decompress_ex(d, src, len, *out, *cap, &in_used, out_len);
+		else if (len >= 2 && (src[0] & 0x0f) == 8 && ((src[0] << 8) | src[1]) % 31 == 0)
+			res = libdeflate_zlib_decompress_ex(d, src, len, *out, *cap, &in_used, out_len);
+		else
+			res = libdeflate_deflate_decompress_ex(d, src, len, *out, *cap, &in_used, out_len);
+		if (res != LIBDEFLATE_INSUFFICIENT_SPACE)
 			break;
-		}
-		z.next_out = *out + done;
-		z.avail_out = (uInt)(*cap - done);
-		zr = inflate(&z, Z_NO_FLUSH);
-		done = *cap - z.avail_out;
-		if (done >= limit) {
+		if (*cap >= limit) {
 			*why = "compressed packets expand beyond the 32 MiB limit: a decompression bomb";
 			ret = -PRS_ELIMIT;
-			break;
+			goto out;
 		}
-		if (zr == Z_STREAM_END)
-			break;
-		if (zr == Z_BUF_ERROR && z.avail_out) {
-			*why = "compressed packets end inside their deflate stream";
-			ret = -PRS_ECORRUPT;
-			break;
-		}
-		if (zr != Z_OK && zr != Z_BUF_ERROR) {
-			*why = "compressed packets are damaged (zlib inflate failed)";
-			ret = -PRS_ECORRUPT;
-			break;
+		if (grow(out, cap, *cap * 2 < limit ? *cap * 2 : limit)) {
+			ret = -PRS_ENOMEM;
+			goto out;
 		}
 	}
-	inflateEnd(&z);
-	*out_len = done;
+	if (res != LIBDEFLATE_SUCCESS) {
+		*why = res == LIBDEFLATE_SHORT_OUTPUT ? "compressed packets end inside their deflate stream"
+						      : "compressed packets are damaged (deflate data)";
+		ret = -PRS_ECORRUPT;
+	} else if (in_used != len) {
+		*why = "compressed packets are damaged (bytes after their deflate stream)";
+		ret = -PRS_ECORRUPT;
+	}
+out:
+	libdeflate_free_decompressor(d);
+	if (ret)
+		*out_len = 0;
 	return ret;
 }
 

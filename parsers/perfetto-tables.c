@@ -109,8 +109,10 @@ void pf_pid_name(struct prs_reader *r, struct pf *pf, int32_t pid, const char *s
 	p = pf_pid_slot(pf, pid, true);
 	if (!p || p->prio > prio)
 		return;
-	if (!p->comm || strncmp(p->comm, s, len) || p->comm[len])
+	if (!p->comm || strncmp(p->comm, s, len) || p->comm[len]) {
 		p->comm = prs_intern(r, s, len);
+		pf->pid_gen++;
+	}
 	p->prio = prio;
 }
 
@@ -118,8 +120,10 @@ void pf_pid_tgid(struct pf *pf, int32_t pid, int32_t tgid)
 {
 	struct pf_pid *p = pf_pid_slot(pf, pid, true);
 
-	if (p)
+	if (p && p->tgid != tgid) {
 		p->tgid = tgid;
+		pf->pid_gen++;
+	}
 }
 
 struct pf_ksym *pf_ksym_slot(struct pf *pf, uint32_t seq, uint64_t iid, bool add)

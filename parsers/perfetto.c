@@ -785,7 +785,8 @@ static int compressed(struct prs_reader *r, struct pf *pf, struct pb m, bool zst
 	if (depth > 0)
 		return pf_damaged(r, pf, m.p, "compressed packets", "compressed packets inside "
 				  "compressed packets");
-	b = blob_get(pf, 65536);
+	/* a buffer as large as the last packets needed: decompressed once, not retried */
+	b = blob_get(pf, pf->inflated_hint);
 	if (!b)
 		return -PRS_ENOMEM;
 	ret = zstd ? pf_unzstd_all(m.p, (size_t)(m.end - m.p), &b->data, &b->cap, PF_MAX_INFLATED,
@@ -798,6 +799,8 @@ static int compressed(struct prs_reader *r, struct pf *pf, struct pb m, bool zst
 			return ret;
 		return prs_fail(r, -ret, false, at, "%s%s", why, pf->where_note);
 	}
+	if (len > pf->inflated_hint)
+		pf->inflated_hint = len + len / 4 < PF_MAX_INFLATED ? len + len / 4 : PF_MAX_INFLATED;
 	b->len = len;
 	b->inflated = true;
 	b->inflated_at = at;
@@ -1044,11 +1047,18 @@ static int pf_next(struct prs_reader *r, struct prs_event *ev)
 			}
 		}
 		pf_merge_pop(&pf->m);
-		p = ev->pid >= 0 ? pf_pid_slot(pf, ev->pid, false) : NULL;
-		ev->comm = p && p->comm ? p->comm : ev->pid == 0 ? "<idle>" : "";
-		ev->comm_per_pid = p && p->comm;
-		if (p && p->tgid > 0)
-			ev->tgid = p->tgid;
+		if (ev->pid != pf->last_pid || pf->last_gen != pf->pid_gen) {
+			p = ev->pid >= 0 ? pf_pid_slot(pf, ev->pid, false) : NULL;
+			pf->last_pid = ev->pid;
+			pf->last_gen = pf->pid_gen;
+			pf->last_comm = p && p->comm ? p->comm : ev->pid == 0 ? "<idle>" : "";
+			pf->last_named = p && p->comm;
+			pf->last_tgid = p && p->tgid > 0 ? p->tgid : -1;
+		}
+		ev->comm = pf->last_comm;
+		ev->comm_per_pid = pf->last_named;
+		if (pf->last_tgid > 0)
+			ev->tgid = pf->last_tgid;
 		prs_account(r, ev);
 		if (ev->kind == PRS_EV_OTHER && !(r->flags & PRS_OPT_OTHER))
 			continue;
@@ -1122,6 +1132,7 @@ int prs_perfetto_open(struct prs_reader *r, const uint8_t *head, size_t n)
 	r->ops = &pf_ops;
 	r->fmt = PRS_FMT_PERFETTO;
 	r->comm_stable = true;
+	pf->last_pid = INT32_MIN;	/* no pid handed out yet */
 	ret = pf_in_open(r, head, n, &pf->in);
 	if (ret < 0)
 		return ret;
