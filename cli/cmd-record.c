@@ -49,9 +49,12 @@ static void record_usage(FILE *f)
 		"or until SIGINT/SIGTERM.  Needs root.\n"
 		"\n"
 		"  -o, --output FILE     output (default trace.dat, or trace.txt with --text)\n"
-		"  -m, --mode MODE       graph, retprobe, events or auto (default auto); cross:\n"
-		"                        graph and retprobe at once, for 'analyze -m graph' and\n"
-		"                        'analyze -m retprobe' of one run (costs both)\n"
+		"  -m, --mode MODE       graph, freelist, retprobe, events or auto (default auto:\n"
+		"                        the first the kernel allows, in that order); freelist:\n"
+		"                        one probe on get_page_from_freelist (alloc_flags) and\n"
+		"                        mm_page_alloc, exact, one probe where retprobe has three;\n"
+		"                        cross: graph, retprobe and freelist at once, for\n"
+		"                        'analyze -m graph|retprobe|freelist' of one run\n"
 		"  -d, --duration TIME   record for TIME (10, 2.5s, 500ms)\n"
 		"  -b, --buffer-kb KB    ring buffer per CPU (default: from the allocation rate)\n"
 		"  -t, --text            write ftrace text (trace_pipe) instead of trace.dat\n"
@@ -69,6 +72,7 @@ static void record_usage(FILE *f)
 		"EXAMPLES\n"
 		"  allocscope record --dry-run\n"
 		"  allocscope record -m events -d 10 -o base.dat\n"
+		"  allocscope record -m freelist -o run.dat -- ./memhog -m 512\n"
 		"  allocscope record -o run.dat -- ./memhog -m 512\n"
 		"  allocscope record --text -o run.txt -d 30\n");
 }
@@ -101,7 +105,8 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 		case 'o': st->output = optarg; break;
 		case 'm':
 			if (cap_mode_parse(optarg, &st->mode)) {
-				cli_error("--mode: graph, retprobe, events, auto or cross, not '%s'", optarg);
+				cli_error("--mode: graph, freelist, retprobe, events, auto or cross, not '%s'",
+					  optarg);
 				return -1;
 			}
 			break;

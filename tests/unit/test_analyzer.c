@@ -117,6 +117,7 @@ static void fent(struct fx *x, uint64_t ts, int pid, int cpu, const char *func, 
 	ev.u.fn.depth = depth;
 	ev.u.fn.duration = ev.u.fn.retval = NONE;
 	ev.u.fn.arg[0] = ev.u.fn.arg[1] = NONE;
+	ev.u.fn.alloc_flags = NONE;
 	feed(x, &ev);
 }
 
@@ -130,6 +131,7 @@ static void fexit(struct fx *x, uint64_t ts, int pid, int cpu, const char *func,
 	ev.u.fn.duration = dur;
 	ev.u.fn.retval = retval;
 	ev.u.fn.arg[0] = ev.u.fn.arg[1] = NONE;
+	ev.u.fn.alloc_flags = NONE;
 	feed(x, &ev);
 }
 
@@ -151,6 +153,7 @@ static void kprobe(struct fx *x, uint64_t ts, int pid, int cpu, const char *func
 	ev.u.fn.duration = ev.u.fn.retval = NONE;
 	ev.u.fn.arg[0] = gfp;
 	ev.u.fn.arg[1] = order;
+	ev.u.fn.alloc_flags = NONE;
 	feed(x, &ev);
 }
 
@@ -165,6 +168,7 @@ static void kret(struct fx *x, uint64_t ts, int pid, int cpu, const char *func,
 	ev.u.fn.duration = NONE;
 	ev.u.fn.retval = retval;
 	ev.u.fn.arg[0] = ev.u.fn.arg[1] = NONE;
+	ev.u.fn.alloc_flags = NONE;
 	feed(x, &ev);
 }
 
