@@ -101,6 +101,7 @@ struct anl_frame {
 	bool		freelist;
 	bool		fl_opened;	/* by its LOW or TRYLOCK attempt (else partial: a slow one) */
 	bool		fl_oom;		/* its last attempt was __alloc_pages_may_oom()'s (HIGH) */
+	bool		fl_at_return;	/* opened at its first attempt's return (a return probe) */
 };
 
 /* Tracepoint-only view of one task (events mode). */

@@ -286,7 +286,8 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 	}
 	if (a->opts.record && (est == EXACT ? true :
 			       a->opts.mode == ANL_MODE_EVENTS ||
-			       (a->opts.mode == ANL_MODE_AUTO && !a->seen_graph && !a->seen_kprobe)))
+			       (a->opts.mode == ANL_MODE_AUTO && !a->seen_graph && !a->seen_kprobe &&
+				!a->seen_freelist)))
 		a->opts.record(rec, a->opts.record_data);
 }
 
@@ -294,7 +295,8 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 bool anl_reports_est(const struct anl_ctx *a)
 {
 	return a->opts.mode == ANL_MODE_EVENTS ||
-	       (a->opts.mode == ANL_MODE_AUTO && !a->seen_graph && !a->seen_kprobe);
+	       (a->opts.mode == ANL_MODE_AUTO && !a->seen_graph && !a->seen_kprobe &&
+		!a->seen_freelist);
 }
 
 /*

@@ -70,6 +70,12 @@ static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame
 	if (r->flags & ANL_REC_NOLOCK)
 		slow = false;
 	/*
+	 * freelist mode with a return probe: the allocation opens when its fast
+	 * path's attempt returns, so a fast one's time is not in the trace
+	 */
+	if (f->fl_at_return && !slow && !f->page_alloc_failed)
+		r->latency_ns = PRS_NO_VALUE;
+	/*
 	 * A failure is known only from a NULL return value, or from an
 	 * mm_page_alloc without a page: mm/page_alloc.c calls
 	 * trace_mm_page_alloc() at the end of __alloc_pages_noprof()

@@ -87,6 +87,7 @@ static int open_alloc(struct anl_ctx *a, struct anl_task *t, const struct prs_ev
 	f = top(t);
 	f->freelist = true;
 	f->fl_opened = true;
+	f->fl_at_return = ev->kind == PRS_EV_KRETPROBE;
 	if (nolock)
 		f->rec.flags |= ANL_REC_NOLOCK;
 	anl_frame_gpfl(a, f, result, PRS_NO_VALUE, false);

@@ -69,7 +69,7 @@ caps_for() { # KERNEL SCENARIO
 	# its own: fixtures.sh retries a crashed boot, and a retry must not throw the other captures away
 	6.1-*-tcmd) echo "tcmd-retprobe" ;;
 	*-tcmd) echo "tcmd-graph" ;;
-	*) echo "as-graph,as-retprobe,as-events,sh-auto,as-graph,as-retprobe,as-cross" ;;
+	*) echo "as-graph,as-retprobe,as-freelist,as-events,sh-auto,as-graph,as-retprobe,as-freelist,sh-freelist,as-cross" ;;
 	esac
 }
 
@@ -95,8 +95,8 @@ analyze_run() { # analyze_run RUNDIR: analyze --json (and the text report) of ev
 		case $t in */guest.log | */checks.txt | */uname.txt | */dmesg.txt | *.analyze.txt) continue ;; esac
 		"$EB/allocscope" analyze --json "$t" >"$t.json" 2>"$t.json.err" || log "analyze --json $t failed: $(head -3 "$t.json.err")"
 		"$EB/allocscope" analyze "$t" >"$t.analyze.txt" 2>&1 || true
-		case $t in *-cross.dat)	# graph and retprobe recorded at once: read each way (and as events)
-			for m in graph retprobe events; do
+		case $t in *-cross.dat)	# graph, retprobe and freelist recorded at once: read each way (and as events)
+			for m in graph retprobe freelist events; do
 				"$EB/allocscope" analyze -m $m --json "$t" >"$t.$m.json" 2>"$t.$m.json.err" ||
 					log "analyze -m $m --json $t failed: $(head -3 "$t.$m.json.err")"
 			done ;;
