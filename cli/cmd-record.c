@@ -34,6 +34,7 @@ struct record_settings {
 	bool		force;
 	bool		text;
 	bool		quiet;
+	const char	*fl_probe;	/* --freelist-probe entry|return, NULL: the plan's */
 	char		**cmd;
 };
 
@@ -57,6 +58,10 @@ static void record_usage(FILE *f)
 		"                        'analyze -m graph|retprobe|freelist' of one run\n"
 		"  -d, --duration TIME   record for TIME (10, 2.5s, 500ms)\n"
 		"  -b, --buffer-kb KB    ring buffer per CPU (default: from the allocation rate)\n"
+		"      --freelist-probe entry|return\n"
+		"                        freelist's probe: at the entry (times each whole\n"
+		"                        allocation) or at the return (alloc_flags and the result\n"
+		"                        in one event; kernels 6.9+; the default where possible)\n"
 		"  -t, --text            write ftrace text (trace_pipe) instead of trace.dat\n"
 		"  -z, --zstd-level N    zstd level of trace.dat sections, 0 = uncompressed (default 3)\n"
 		"  -f, --force           overwrite FILE\n"
@@ -79,7 +84,7 @@ static void record_usage(FILE *f)
 
 static int parse_args(int argc, char **argv, struct record_settings *st)
 {
-	enum { OPT_TRACEFS = 256, OPT_PROC };
+	enum { OPT_TRACEFS = 256, OPT_PROC, OPT_FL_PROBE };
 	static const struct option longopts[] = {
 		{ "output",	required_argument,	NULL, 'o' },
 		{ "mode",	required_argument,	NULL, 'm' },
@@ -92,6 +97,7 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ "tracefs",	required_argument,	NULL, OPT_TRACEFS },
 		{ "proc",	required_argument,	NULL, OPT_PROC },
+		{ "freelist-probe", required_argument,	NULL, OPT_FL_PROBE },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -140,6 +146,13 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 		case 'q': st->quiet = true; break;
 		case OPT_TRACEFS: st->tracefs = optarg; break;
 		case OPT_PROC: st->proc = optarg; break;
+		case OPT_FL_PROBE:
+			if (strcmp(optarg, "entry") && strcmp(optarg, "return")) {
+				cli_error("--freelist-probe: entry or return, not '%s'", optarg);
+				return -1;
+			}
+			st->fl_probe = optarg;
+			break;
 		case 'h':
 			record_usage(stdout);
 			exit(EXIT_OK);
@@ -257,6 +270,18 @@ int cmd_record(int argc, char **argv)
 			  "'allocscope record -n' shows what is", cap_mode_name(st.mode), plan.why);
 		return 1;
 	}
+	if (st.fl_probe && !plan.freelist) {
+		cli_error("record: --freelist-probe: mode %s records no freelist probe",
+			  cap_mode_name(plan.mode));
+		return EXIT_USAGE;
+	}
+	if (st.fl_probe && !strcmp(st.fl_probe, "return") && !probe.has_ret_args) {
+		cli_error("record: --freelist-probe return: this kernel's return probes do not fetch entry "
+			  "arguments (6.9+; tracefs README)");
+		return 1;
+	}
+	if (st.fl_probe)
+		plan.fl_return = !strcmp(st.fl_probe, "return");
 	if (st.dry_run) {
 		cap_plan_print(&probe, &plan, stdout);
 		return EXIT_OK;
