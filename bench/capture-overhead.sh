@@ -6,10 +6,10 @@
 #
 #   -k KERNELS    short kernel names (tests/e2e/fixtures.sh's kernel_pkg: 6.1, 6.12); default "6.12 6.1"
 #   -c LIST       conditions, comma-separated (tests/e2e/bench-init.sh): as-events, as-freelist,
-#                 as-freelist-entry (its probe at the entry), as-retprobe, as-graph (the static allocscope
+#                 as-freelist-return (its return probe), as-retprobe, as-graph (the static allocscope
 #                 record), sh-events, sh-freelist, sh-retprobe, sh-graph (the shell recorder), tcmd-graph
 #                 (`trace-cmd record -p function_graph -g <alloc entry>`, no filter), tcmd-graphl (the same with
-#                 allocscope's filter), nr-events, nr-freelist, nr-freelist-entry, nr-retprobe, nr-graph,
+#                 allocscope's filter), nr-events, nr-freelist, nr-freelist-return, nr-retprobe, nr-graph,
 #                 nr-graphl, nr-graphall (the mode's tracefs
 #                 set-up, no reader), nr-fretprobe, nr-retprobena, nr-retprobe2, nr-retprobe3, nr-retprobe4
 #                 (retprobe's probes as fprobes, without fetch args, without the alloc return probe; the alloc

@@ -24,8 +24,8 @@ import sys
 
 # issue 19: events mode's target is the recorder's own share (at most 1 point above the same tracefs set-up
 # with nobody reading); freelist: at most 20 %, its recorder's share at most 2 points
-TARGETS = {"retprobe": 25.0, "graph": 40.0, "freelist": 20.0, "freelist-entry": 20.0}
-SHARES = {"events": 1.0, "freelist": 2.0, "freelist-entry": 2.0}
+TARGETS = {"retprobe": 25.0, "graph": 40.0, "freelist": 20.0, "freelist-return": 20.0}
+SHARES = {"events": 1.0, "freelist": 2.0, "freelist-return": 2.0}
 # "well below" trace-cmd's unfiltered function_graph: at most half of its overhead
 WELL_BELOW = 0.5
 
@@ -99,9 +99,9 @@ def table(rundir):
     for x in runs:
         if x["cond"] != "base" and x["cond"] not in conds:
             conds.append(x["cond"])
-    order = ["as-events", "as-freelist", "as-freelist-entry", "as-retprobe", "as-graph", "sh-events",
+    order = ["as-events", "as-freelist", "as-freelist-return", "as-retprobe", "as-graph", "sh-events",
              "sh-freelist", "sh-retprobe", "sh-graph", "tcmd-graph", "tcmd-graphl", "nr-events", "nr-freelist",
-             "nr-freelist-entry", "nr-retprobe", "nr-fretprobe", "nr-retprobena", "nr-retprobe2",
+             "nr-freelist-return", "nr-retprobe", "nr-fretprobe", "nr-retprobena", "nr-retprobe2",
              "nr-retprobe3", "nr-retprobe4", "nr-graph", "nr-graphl", "nr-graphall", "spin"]
     conds.sort(key=lambda c: (order.index(c) if c in order else len(order), c))
     rows = []

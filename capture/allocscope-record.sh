@@ -7,7 +7,7 @@
 # (normal, error, SIGINT/SIGTERM/SIGHUP, the command failing).
 #
 #   allocscope-record.sh [-o FILE] [-m graph|freelist|retprobe|events|auto] [-d SECONDS]
-#                        [-b KB] [-f] [-n] [-- COMMAND ARGS...]
+#                        [-b KB] [-P entry|return] [-f] [-n] [-- COMMAND ARGS...]
 #
 # One reader (cat) per CPU on per_cpu/cpuN/trace_pipe, merged by timestamp into
 # FILE afterwards with awk: the kernel formats the text in the reader's context,
@@ -26,6 +26,8 @@ Usage: allocscope-record.sh [OPTIONS] [-- COMMAND [ARGS...]]
               get_page_from_freelist (alloc_flags) and mm_page_alloc, exact
   -d SECONDS  record for SECONDS (default: until COMMAND ends, or Ctrl-C / SIGTERM)
   -b KB       ring buffer per CPU (default 8192, 16384 for graph/freelist/retprobe)
+  -P PROBE    freelist's probe: entry (default: times each whole allocation, costs
+              less) or return (alloc_flags and the result in one event; 6.9+)
   -f          overwrite FILE
   -n          print the plan and exit (dry run)
   -h          this text
@@ -42,12 +44,14 @@ DUR=
 BUF=
 FORCE=0
 DRY=0
+FLPROBE=entry
 while [ $# -gt 0 ]; do
 	case $1 in
 	-o) OUT=$2; shift 2 ;;
 	-m) MODE=$2; shift 2 ;;
 	-d) DUR=$2; shift 2 ;;
 	-b) BUF=$2; shift 2 ;;
+	-P) FLPROBE=$2; shift 2 ;;
 	-f) FORCE=1; shift ;;
 	-n) DRY=1; shift ;;
 	-h|--help) usage; exit 0 ;;
@@ -63,6 +67,7 @@ isnum() { case $1 in ''|*[!0-9]*) return 1 ;; esac; return 0; }
 case $MODE in graph|freelist|retprobe|events|auto) ;; *) die "-m: graph, freelist, retprobe, events or auto, not '$MODE'" ;; esac
 [ -z "$DUR" ] || isnum "$DUR" || die "-d: a whole number of seconds, not '$DUR'"
 [ -z "$BUF" ] || isnum "$BUF" || die "-b: a number of KB, not '$BUF'"
+case $FLPROBE in entry|return) ;; *) die "-P: entry or return, not '$FLPROBE'" ;; esac
 [ -n "$DUR" ] && [ $# -gt 0 ] && die "give -d or a COMMAND, not both"
 if [ $# -gt 0 ] && ! command -v "$1" >/dev/null 2>&1; then die "command not found: $1"; fi
 
@@ -146,8 +151,8 @@ fi
 
 # freelist: alloc_flags, get_page_from_freelist's third argument (5.4 .. 7.1), read by BTF name where the
 # kernel has BTF probe arguments (README "<argname>", 6.5+: the kernel finds it in the prototype), else $arg3
-# or the register (x86-64 %dx, arm64 %x2); one return probe with the result too where return probes fetch
-# entry arguments (README "return probes support: $retval, $arg<N>", 6.9+). A compiler clone
+# or the register (x86-64 %dx, arm64 %x2), at the entry; with -P return one return probe with the result too,
+# where return probes fetch entry arguments (README "return probes support: $retval, $arg<N>", 6.9+). A compiler clone
 # (get_page_from_freelist.isra.0 ...) has other arguments: not this mode. No BTF prototype check here (the
 # C recorder reads /sys/kernel/btf/vmlinux): analyze checks every capture (docs/freelist.md)
 README=$(cat "$T/README" 2>/dev/null)
@@ -172,6 +177,8 @@ fi
 [ "$MODE" = graph ] && [ -n "$WHY_G" ] && die "mode graph is not possible on this kernel ($WHY_G)"
 [ "$MODE" = freelist ] && [ -n "$WHY_F" ] && die "mode freelist is not possible on this kernel ($WHY_F)"
 [ "$MODE" = retprobe ] && [ -n "$WHY_R" ] && die "mode retprobe is not possible on this kernel ($WHY_R)"
+[ "$MODE" = freelist ] && [ "$FLPROBE" = return ] && [ "$RETARGS" = 0 ] &&
+	die "-P return: this kernel's return probes do not fetch entry arguments (6.9+; tracefs README)"
 # the freelist probe's definitions, most exact first, one a line: "DEFINITION|LABEL"
 fl_defs() {
 	ev=allocscope/freelist fn=get_page_from_freelist
@@ -187,7 +194,7 @@ alloc_flags=\$arg3:x32|\$arg3 (no BTF check: unchecked)"
 	esac
 	[ "$PK" = p ] && [ -n "$reg" ] && args="$args
 $reg"
-	if [ "$RETARGS" = 1 ]; then
+	if [ "$FLPROBE" = return ]; then
 		echo "$args" | while IFS='|' read -r a l; do
 			case $a in ''|*%dx*|*%x2*) continue ;; esac
 			if [ "$RK" = r ]; then echo "r1024:$ev $fn $a ret=\$retval:x64|kretprobe, $l"

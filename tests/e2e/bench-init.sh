@@ -12,8 +12,8 @@
 #   as_name=NAME      output directory on the data disk
 #   as_caps=LIST      conditions, comma-separated: REC-MODE with REC = as (the static allocscope record,
 #                     trace.dat), sh (allocscope-record.sh, text) or tcmd (trace-cmd record) and MODE =
-#                     events|freelist|retprobe|graph (as, sh), freelist-entry (as: -m freelist
-#                     --freelist-probe entry); tcmd-graph = `trace-cmd record -p function_graph -g ENTRY`
+#                     events|freelist|retprobe|graph (as, sh), freelist-return (as: -m freelist
+#                     --freelist-probe return); tcmd-graph = `trace-cmd record -p function_graph -g ENTRY`
 #                     without a filter; tcmd-graphl = the same with -l ENTRY and the slow-path helpers (the
 #                     filter allocscope's graph mode sets); nr-events|nr-retprobe|nr-graph = the tracefs set-up
 #                     of that mode made by hand and no reader (what tracing costs in the workload's context
@@ -24,8 +24,8 @@
 #                     alloc entry's kprobe alone, no return probes (the least a set with an entry probe
 #                     costs), nr-retprobe4 = the alloc entry's and get_page_from_freelist's kprobes, no
 #                     return probes, nr-freelist = the freelist probe as allocscope record -m freelist
-#                     places it (a return probe with alloc_flags and the result where return probes fetch
-#                     entry arguments, 6.9+, else at the entry), nr-freelist-entry = at the entry,
+#                     places it (at get_page_from_freelist's entry), nr-freelist-return = the return probe
+#                     with alloc_flags and the result (6.9+),
 #                     nr-graphl = nr-graph
 #                     without the tracepoints (as tcmd-graphl), nr-graphall =
 #                     tcmd-graph's set-up and no reader; spin = no tracing, a busy loop in the
@@ -128,14 +128,9 @@ nr_setup() {
 		echo "p:kprobes/gpfl_entry get_page_from_freelist" >>$T/kprobe_events || log "kprobe gpfl_entry failed"
 		cat $T/error_log >>$LOG 2>/dev/null
 		for e in alloc_entry gpfl_entry; do echo 1 >"$T/events/kprobes/$e/enable"; done ;;
-	freelist)	# allocscope record -m freelist's probe (guest-common.sh: as record places it)
-		add_freelist_kprobe
-		echo 1 >"$T/events/kprobes/freelist/enable" ;;
-	freelist-entry)	# the same probe at get_page_from_freelist's entry (record --freelist-probe entry)
-		a='alloc_flags=$arg3:x32'
-		grep -q '<argname>' $T/README && a='alloc_flags=alloc_flags:x32'
-		echo "p:kprobes/freelist get_page_from_freelist $a" >>$T/kprobe_events || log "kprobe freelist failed"
-		cat $T/error_log >>$LOG 2>/dev/null
+	freelist | freelist-return)	# allocscope record -m freelist's probe (guest-common.sh: as record
+			# places it), and the return probe (record --freelist-probe return)
+		add_freelist_kprobe "${1#freelist-}"
 		echo 1 >"$T/events/kprobes/freelist/enable" ;;
 	retprobena)	# the same probes without fetch args (what the 4 args cost)
 		echo "p:kprobes/alloc_entry $ENTRY" >>$T/kprobe_events
@@ -220,7 +215,7 @@ run_cap() { # ROUND CONDITION
 		bin=allocscope-record
 		[ $rec = as ] || bin=allocscope-record-$rec
 		margs="-m $mode"
-		[ "$mode" = freelist-entry ] && margs="-m freelist --freelist-probe entry"
+		[ "$mode" = freelist-return ] && margs="-m freelist --freelist-probe return"
 		# shellcheck disable=SC2086
 		$bin $margs -b $BUF -o $D/$id.dat -f -- $FL -l "r=$1 i=$n cond=$2" >$D/$id.log 2>&1
 		echo "rc=$?" >>$D/$id.log ;;

@@ -469,6 +469,12 @@ static void test_session_partial_setup(void **state)
 
 /* ---- the freelist probe ------------------------------------------------------------------------ */
 
+/* The register of the third argument the recorder falls back to, NULL on another machine. */
+static const char *third_reg(const char *arch)
+{
+	return !strcmp(arch, "x86_64") ? "%dx" : !strcmp(arch, "aarch64") ? "%x2" : NULL;
+}
+
 /*
  * A BTF file as /sys/kernel/btf/vmlinux has it (include/uapi/linux/btf.h), with one int, the
  * prototype of get_page_from_freelist with @params (4 names, "" ends early) and the FUNC.
@@ -557,8 +563,9 @@ static void test_btf_param_names(void **state)
 
 /*
  * 6.12: BTF probe arguments and return probes that fetch entry arguments:
- * one kretprobe with alloc_flags by name and the result, then the entry
- * probe; auto takes freelist where function_graph is missing, cross adds it.
+ * the entry probe with alloc_flags by name (it costs less); the return
+ * probe (one kretprobe with alloc_flags and the result) when asked for, and
+ * in cross; auto takes freelist where function_graph is missing.
  */
 static void test_probe_freelist(void **state)
 {
@@ -581,8 +588,14 @@ static void test_probe_freelist(void **state)
 	assert_int_equal(p.gpff_btf, CAP_BTF_ALLOC_FLAGS);
 	assert_string_equal(p.why_not_freelist, "");
 	assert_int_equal(cap_plan_make(&p, CAP_MODE_FREELIST, false, 0, 0, &plan), 0);
-	assert_true(plan.freelist && plan.fl_return);
+	assert_true(plan.freelist && !plan.fl_return);
 	assert_int_equal(plan.nr_funcs, 1);
+	n = cap_freelist_defs(&p, &plan, defs, labels, 12);
+	assert_int_equal(n, 3 + !!third_reg(p.arch));
+	assert_string_equal(defs[0], "p:allocscope/freelist get_page_from_freelist "
+			    "alloc_flags=alloc_flags:x32");
+	assert_string_equal(labels[0], "kprobe, alloc_flags by BTF name");
+	plan.fl_return = true;		/* record --freelist-probe return */
 	n = cap_freelist_defs(&p, &plan, defs, labels, 12);
 	assert_true(n >= 6);
 	assert_string_equal(defs[0], "r1024:allocscope/freelist get_page_from_freelist "
@@ -595,9 +608,9 @@ static void test_probe_freelist(void **state)
 			    "alloc_flags=alloc_flags:x32");
 	for (int i = 0; i < n; i++)	/* a register is read at the entry only */
 		assert_true(defs[i][0] == 'p' || !strchr(defs[i], '%'));
-	/* cross: graph, retprobe and freelist */
+	/* cross: graph, retprobe and freelist, the return probe */
 	assert_int_equal(cap_plan_make(&p, CAP_MODE_CROSS, false, 0, 0, &plan), 0);
-	assert_true(plan.freelist && cap_plan_graph(&plan) && cap_plan_probes(&plan));
+	assert_true(plan.freelist && plan.fl_return && cap_plan_graph(&plan) && cap_plan_probes(&plan));
 
 	/* no function_graph: auto takes freelist before retprobe */
 	put("t/available_tracers", "function nop\n");
@@ -678,6 +691,7 @@ static void test_session_freelist(void **state)
 	path(pr, sizeof(pr), "p");
 	assert_int_equal(cap_probe_run(t, pr, &p), 0);
 	assert_int_equal(cap_plan_make(&p, CAP_MODE_FREELIST, false, 1024, 0, &plan), 0);
+	plan.fl_return = true;		/* record --freelist-probe return */
 	put("t/events/allocscope/freelist/enable", "0\n");
 	assert_int_equal(cap_session_new(&p, &plan, &s, err, sizeof(err)), 0);
 	if (cap_session_setup(s, err, sizeof(err)))
