@@ -314,11 +314,8 @@ def check_cross(run, rd, f):
         dfl = json.load(open(os.path.join(rd, f + ".freelist.json")))
         if dfl["capture"]["mode"] != "freelist":
             raise ValueError(f"mode read {dfl['capture']['mode']}")
-        fd = [(n, fn(dg), fn(dfl)) for n, fn in CROSS_FIELDS if fn(dg) != fn(dfl)]
         check_freelist(run, dfl)
-        emit(not fd, run, "cross-freelist",
-             "graph = freelist on one run: " + ", ".join(f"{n} {fn(dg)}" for n, fn in CROSS_FIELDS) if not fd else
-             "graph vs freelist on one run: " + ", ".join(f"{n} {x} vs {y}" for n, x, y in fd))
+        check_cross_freelist(run, rd, f, dg, dfl)
     except (OSError, ValueError, KeyError) as ex:
         emit(False, run, "cross-freelist", f"no -m freelist analysis of the cross capture: {ex}")
     diffs = [(n, fn(dg), fn(dr)) for n, fn in CROSS_FIELDS if fn(dg) != fn(dr)]
@@ -332,6 +329,64 @@ def check_cross(run, rd, f):
     emit(not diffs, run, "cross-mode",
          "graph = retprobe on one run: " + ", ".join(f"{n} {fn(dg)}" for n, fn in CROSS_FIELDS) if not diffs else
          "graph vs retprobe on one run: " + ", ".join(f"{n} {x} vs {y}" for n, x, y in diffs))
+
+
+def edge_straddlers(rd, f):
+    """allocations the window counts in one mode and not in the other: graph's begins at the alloc entry,
+    freelist's at its first attempt (the fast path's get_page_from_freelist()), and a task preempted between
+    the two on a window marker is inside in one and outside in the other. Each task's allocations are the
+    same sequence in both modes (nested ones begin after their parent's first attempt in both): matched in
+    order, the pairs whose in_window differ. Returns (graph_only, freelist_only) per field, or raises."""
+    def rows(m):
+        by = {}
+        for line in open(os.path.join(rd, f"{f}.{m}.rows.jsonl")):
+            r = json.loads(line)
+            by.setdefault((r["pid"], r["comm"]), []).append(r)
+        for v in by.values():
+            v.sort(key=lambda r: (r["start_ns"], r["id"]))
+        return by
+    g, fl = rows("graph"), rows("freelist")
+    if set(g) != set(fl) or any(len(g[k]) != len(fl[k]) for k in g):
+        raise ValueError("the two modes' rows are not the same allocations, task by task")
+    go = {"allocations": 0, "slow paths": 0}
+    fo = {"allocations": 0, "slow paths": 0}
+    for k in g:
+        for a, b in zip(g[k], fl[k]):
+            if a["in_window"] == b["in_window"]:
+                continue
+            side = go if a["in_window"] else fo
+            side["allocations"] += 1
+            side["slow paths"] += a["outcome"] != "fast"
+    return go, fo
+
+
+def check_cross_freelist(run, rd, f, dg, dfl):
+    """graph vs freelist on the cross capture: the whole trace exactly; the window exactly, but for the
+    allocations whose alloc entry and first attempt fall on different sides of a window marker"""
+    wg = json.load(open(os.path.join(rd, f + ".graph.nowin.json")))
+    wf = json.load(open(os.path.join(rd, f + ".freelist.nowin.json")))
+    wd = [(n, fn(wg), fn(wf)) for n, fn in CROSS_FIELDS if fn(wg) != fn(wf)]
+    go, fo = edge_straddlers(rd, f)
+    bad = []
+    for n, fn in CROSS_FIELDS:
+        x, y = fn(dg), fn(dfl)
+        if n in go:
+            if x - go[n] != y - fo[n]:
+                bad.append(f"{n} {x} - {go[n]} straddling vs {y} - {fo[n]}")
+        elif x != y:
+            bad.append(f"{n} {x} vs {y}")
+    ok = not wd and not bad
+    straddle = go["allocations"] + fo["allocations"]
+    emit(ok, run, "cross-freelist",
+         (("graph = freelist on one run: " + ", ".join(f"{n} {fn(dg)}" for n, fn in CROSS_FIELDS)
+           if not straddle else "graph / freelist on one run: " +
+           ", ".join(f"{n} {fn(dg)} / {fn(dfl)}" for n, fn in CROSS_FIELDS)) +
+          f"; whole trace {', '.join(f'{n} {fn(wg)}' for n, fn in CROSS_FIELDS)}" +
+          (f"; the window's edges: {go['allocations']} allocation(s) ({go['slow paths']} slow) begin inside by "
+           f"their alloc entry and outside by their first attempt, {fo['allocations']} ({fo['slow paths']} slow) "
+           "the other way" if straddle else "")) if ok else
+         "graph vs freelist on one run: " + "; ".join(
+             [f"whole trace {n} {x} vs {y}" for n, x, y in wd] + [f"window {b}" for b in bad]))
 
 
 def write_variation(lines, f):
