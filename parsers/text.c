@@ -445,8 +445,12 @@ args:
 		     (eq - tok == 4 && memcmp(tok, "arg1", 4) == 0)))
 			named = v;
 		else if (eq - tok == 11 && memcmp(tok, "alloc_flags", 11) == 0) {
-			ev->u.fn.alloc_flags = v == PRS_NO_VALUE ? PRS_BAD_VALUE : v;
-			r->stats.bad_fields += v == PRS_NO_VALUE;
+			uint64_t fv;
+			bool num = txt_parse_num(eq + 1, te, &fv);
+
+			/* not a number: a bad field; -1 (UINT64_MAX) is no "absent" either */
+			ev->u.fn.alloc_flags = num && fv != PRS_NO_VALUE ? fv : PRS_BAD_VALUE;
+			r->stats.bad_fields += !num;
 		}
 	}
 	if (n->kind == PRS_EV_KRETPROBE) {
