@@ -47,17 +47,19 @@ def parse_info(path):
     if not os.path.exists(path):
         return None
     text = open(path).read()
-    m = re.search(r"^\s*events:\s+(\d+)", text, re.M)
+    # allocscope info separates thousands with commas ("events:       107,579")
+    num = lambda x: int(x.replace(",", ""))
+    m = re.search(r"^\s*events:\s+([\d,]+)", text, re.M)
     if not m:
         return None
-    ev = int(m.group(1))
+    ev = num(m.group(1))
     lost = 0
-    m = re.search(r"lost events:\s+(\d+)", text)
+    m = re.search(r"lost events:\s+([\d,]+)", text)
     if m:
-        lost += int(m.group(1))
-    m = re.search(r"ring buffer:\s+(\d+) overrun, (\d+) dropped", text)
+        lost += num(m.group(1))
+    m = re.search(r"ring buffer:\s+([\d,]+) overrun, ([\d,]+) dropped", text)
     if m:
-        lost += int(m.group(1)) + int(m.group(2))
+        lost += num(m.group(1)) + num(m.group(2))
     return ev, lost
 
 
