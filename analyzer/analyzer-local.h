@@ -97,6 +97,11 @@ struct anl_frame {
 	bool		min_done;	/* the min-watermark attempt was seen */
 	bool		reclaim_end_seen;	/* mm_vmscan_direct_reclaim_end inside the open reclaim function */
 	int		after_reclaim_left;	/* gpfl calls still to come inside __alloc_pages_direct_reclaim() */
+	/* freelist mode (freelist.c): opened by an attempt, closed by its task's mm_page_alloc */
+	bool		freelist;
+	bool		fl_opened;	/* by its LOW or TRYLOCK attempt (else partial: a slow one) */
+	bool		fl_oom;		/* its last attempt was __alloc_pages_may_oom()'s (HIGH) */
+	bool		fl_at_return;	/* opened at its first attempt's return (a return probe) */
 };
 
 /* Tracepoint-only view of one task (events mode). */
@@ -212,6 +217,10 @@ struct anl_ctx {
 	bool		seen_graph, seen_retval, seen_kprobe;
 	/* the allocator's function events the trace carries, whatever the mode reads */
 	bool		has_graph, has_retval, has_kprobe;
+	bool		has_freelist;		/* get_page_from_freelist() probes with alloc_flags */
+	bool		seen_freelist;		/* ... read (the mode's) */
+	bool		fl_returns;		/* ... a return probe's, with the result */
+	char		*fl_probe;		/* "option freelist_probe=" of the capture */
 	bool		seen_page_alloc_tp, seen_try_compact_tp, seen_deferred_tp, seen_suitable_tp;
 	bool		seen_compact_fn;	/* __alloc_pages_direct_compact entry/exit */
 	bool		wake_fn_seen;		/* wake_all_kswapds() events read (in the mode analyzed) */
@@ -340,6 +349,15 @@ void anl_span_emit(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start,
 
 /* frames.c: the exact estimator */
 int  anl_fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev);
+/* a new allocation on @t's stack (function entry, or a freelist LOW attempt): 0 or -ANL_ENOMEM */
+int  anl_frame_push(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
+		    uint64_t gfp, int32_t order);
+/*
+ * A get_page_from_freelist() call of @f that returned @result (GPFL_*), @dur
+ * ns long or PRS_NO_VALUE: counted, and after the first put in its stage;
+ * @in_stage: part of a stage already counted (the OOM path's attempts).
+ */
+void anl_frame_gpfl(struct anl_ctx *a, struct anl_frame *f, int result, uint64_t dur, bool in_stage);
 void anl_frame_pop(struct anl_ctx *a, struct anl_task *t, unsigned int flags,
 		   uint64_t end_ts, uint64_t duration, int32_t cpu);
 void anl_tp_compact_close(struct anl_ctx *a, struct anl_frame *f);
@@ -371,6 +389,13 @@ enum {
 };
 int anl_gfp_has(const char *gfp_str, unsigned int flags);	/* any of them: 1, 0, -1 not said */
 enum anl_after_retry anl_after_retry(int32_t order, const char *gfp_str);
+/* freelist.c: the freelist mode's attempts and closes */
+int  anl_freelist_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev);
+bool anl_freelist_reading(const struct anl_ctx *a);
+void anl_freelist_settle(struct anl_ctx *a, struct anl_frame *f, bool failed);
+void anl_freelist_page_alloc(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev);
+void anl_freelist_unclosed(struct anl_ctx *a, const struct anl_frame *f);
+void anl_freelist_model(struct anl_ctx *a, struct anl_model *m);
 
 /* analyzer.c: a CPU's timestamp order, and where a kswapd run the trace did not see start began */
 struct anl_cpu_ts *anl_cpu_ts_of(struct anl_ctx *a, int32_t cpu);

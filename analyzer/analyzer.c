@@ -211,7 +211,9 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 {
 	/* a call never closed is no slow path: what made it slow is unknown (its end is) */
 	bool unclosed = est == EXACT && (rec->flags & (ANL_REC_OPEN_AT_END | ANL_REC_UNMATCHED));
-	bool slow = rec->outcome != ANL_FAST && !unclosed;
+	bool nolock = rec->flags & ANL_REC_NOLOCK;
+	/* a nolock allocation that got no page failed without a slow path */
+	bool slow = rec->outcome != ANL_FAST && !unclosed && !nolock;
 	bool failed = rec->outcome == ANL_FAILED && !unclosed;
 	bool timed = !(rec->flags & (ANL_REC_INCOMPLETE | ANL_REC_OPEN_AT_END | ANL_REC_UNMATCHED));
 	bool has_latency = timed && rec->end_ts >= rec->start_ts && rec->latency_ns != PRS_NO_VALUE;
@@ -249,6 +251,8 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 		struct anl_task_sum *ts = &t->sum[est][s];
 
 		tt->allocations++;
+		tt->nolock += nolock;
+		tt->nolock_failed += nolock && failed;
 		o->allocations++;
 		c->allocations++;
 		ts->allocations++;
@@ -299,7 +303,8 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 bool anl_reports_est(const struct anl_ctx *a)
 {
 	return a->opts.mode == ANL_MODE_EVENTS ||
-	       (a->opts.mode == ANL_MODE_AUTO && !a->seen_graph && !a->seen_kprobe);
+	       (a->opts.mode == ANL_MODE_AUTO && !a->seen_graph && !a->seen_kprobe &&
+		!a->seen_freelist);
 }
 
 /*
@@ -727,12 +732,15 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		m->mode = a->seen_retval ? ANL_MODE_GRAPH_RETVAL : ANL_MODE_GRAPH;
 	else if (a->seen_kprobe)
 		m->mode = ANL_MODE_RETPROBE;
+	else if (a->seen_freelist)
+		m->mode = ANL_MODE_FREELIST;
 	else
 		m->mode = ANL_MODE_EVENTS;
 	m->mode_forced = a->opts.mode != ANL_MODE_AUTO;
 	m->modes_supported = (a->has_graph ? 1u << ANL_MODE_GRAPH : 0) |
 			     (a->has_retval ? 1u << ANL_MODE_GRAPH_RETVAL : 0) |
 			     (a->has_kprobe ? 1u << ANL_MODE_RETPROBE : 0) |
+			     (a->has_freelist ? 1u << ANL_MODE_FREELIST : 0) |
 			     (a->seen_page_alloc_tp || stall_events(&a->raw[ALL]) ?
 			      1u << ANL_MODE_EVENTS : 0);
 	if (m->mode == ANL_MODE_EVENTS) {
@@ -742,6 +750,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		m->stage_absent[ANL_STAGE_MIN_WATERMARK] = no_fn;
 		m->stage_absent[ANL_STAGE_RETRY_LOOP] = no_fn;
 		m->stage_absent[ANL_STAGE_AFTER_RECLAIM] = no_fn;
+	} else if (m->mode == ANL_MODE_FREELIST) {
+		m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS] = "not probed in freelist mode";
 	} else if (!a->wake_fn_seen && !(a->wake_fn_listed && m->mode != ANL_MODE_RETPROBE)) {
 		/* graph: not traced, or no slow path called it (gfp without __GFP_KSWAPD_RECLAIM) */
 		m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS] = m->mode == ANL_MODE_RETPROBE ?
@@ -778,6 +788,12 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->page_alloc_pages = r->page_alloc_pages;
 		t->page_alloc_failed = r->page_alloc_failed;
 		t->page_alloc_unsaid = r->page_alloc_unsaid;
+		t->fl_low = r->fl_low;
+		t->fl_trylock = r->fl_trylock;
+		t->fl_slow = r->fl_slow;
+		t->fl_open_before = r->fl_open_before;
+		t->fl_open_after = r->fl_open_after;
+		t->fl_orphans = r->fl_orphans;
 		t->captured = r->captured;
 		t->captured_pages = r->captured_pages;
 		t->charge_failed_pages = r->charge_failed_pages;
@@ -850,9 +866,15 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		m->anomalies.incomplete += a->est_incomplete;
 		m->anomalies.open_at_end += a->est_open_at_end;
 	}
+	anl_freelist_model(a, m);
+	/*
+	 * kprobe misses: the freelist probe's count against the freelist mode,
+	 * the others' (the retprobe mode's kretprobes) against the others
+	 */
 	m->slow_path_exact = est == EXACT && !a->an.lost_markers && !a->an.incomplete &&
 			     !a->an.ring_overrun && !a->an.ring_dropped &&
-			     !a->an.unmatched_entry && !a->an.kretprobe_missed;
+			     !a->an.unmatched_entry &&
+			     (m->mode == ANL_MODE_FREELIST ? m->freelist.exact : !a->an.kretprobe_missed);
 	m->kernel = a->kernel ? a->kernel : a->opts.kernel;
 	m->page_alloc_seen = a->seen_page_alloc_tp;
 	m->episodes = est == EST && !a->seen_page_alloc_tp;
@@ -889,7 +911,25 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 				 a->elided, a->elided == 1 ? "" : "s");
 			m->untold[u++] = a->untold_buf[3];
 		}
-		if (est == EXACT && a->an.kretprobe_missed) {
+		if (m->mode == ANL_MODE_FREELIST && !m->freelist.exact) {
+			const struct anl_anomalies *an = &a->an;
+
+			if (an->fl_bad_flags)
+				snprintf(a->untold_buf[0], sizeof(a->untold_buf[0]),
+					 "%" PRIu64 " get_page_from_freelist attempt%s with an alloc_flags no "
+					 "kernel passes (first 0x%" PRIx64 "): slow paths not exact",
+					 an->fl_bad_flags, an->fl_bad_flags == 1 ? "" : "s", an->fl_first_bad);
+			else if (an->fl_missed)
+				snprintf(a->untold_buf[0], sizeof(a->untold_buf[0]),
+					 "kprobe_profile: the freelist probe missed %" PRIu64 " hits: slow "
+					 "paths not exact", an->fl_missed);
+			else
+				snprintf(a->untold_buf[0], sizeof(a->untold_buf[0]),
+					 "%" PRIu64 " mm_page_alloc and %" PRIu64 " slow attempts with no "
+					 "allocation open (a LOW attempt not seen as one): slow paths not exact",
+					 an->fl_orphan_page_alloc, an->fl_orphan_attempts);
+			m->untold[u++] = a->untold_buf[0];
+		} else if (est == EXACT && m->mode != ANL_MODE_FREELIST && a->an.kretprobe_missed) {
 			snprintf(a->untold_buf[0], sizeof(a->untold_buf[0]),
 				 "kprobe_profile: %" PRIu64 " returns missed (kretprobe maxactive "
 				 "exhausted): slow paths not exact", a->an.kretprobe_missed);
@@ -997,6 +1037,7 @@ void anl_free(struct anl_ctx *a)
 	free(a->cpu_ts);
 	free(a->kernel);
 	free(a->clock);
+	free(a->fl_probe);
 	free(a->sums);
 	anl_jank_free(a);
 	free(a);

@@ -43,6 +43,7 @@ enum anl_mode {
 	ANL_MODE_GRAPH_RETVAL,	/* function_graph with funcgraph-retval: exact */
 	ANL_MODE_RETPROBE,	/* kprobe at alloc entry + kretprobes: exact */
 	ANL_MODE_EVENTS,	/* tracepoints only: lower bound, estimated */
+	ANL_MODE_FREELIST,	/* get_page_from_freelist()'s alloc_flags + mm_page_alloc: exact */
 };
 
 const char *anl_mode_name(enum anl_mode mode);	/* "graph", "graph+retval", ... */
@@ -204,6 +205,9 @@ enum anl_after_retry {
 	ANL_AFTER_FAIL,		/* no OOM killer (costly order, __GFP_RETRY_MAYFAIL or
 				 * __GFP_THISNODE): NULL, unless __GFP_NOFAIL */
 	ANL_AFTER_NOFAIL,	/* __GFP_NOFAIL: it never fails, loops */
+	ANL_REC_NOLOCK		= 1u << 9,	/* freelist mode: an ALLOC_TRYLOCK attempt's allocation
+						 * (alloc_pages_nolock(), 6.15+): one attempt, no slow
+						 * path; a NULL is a failure, not a slow path */
 };
 
 #define ANL_MAX_RECLAIM_RETRIES	16	/* mm/internal.h, 4.7 .. 6.18 */
@@ -300,6 +304,20 @@ struct anl_anomalies {
 	uint64_t	bulk_gpfl;		/* gpfl returns from __alloc_pages_bulk, ignored */
 	uint64_t	boosted_wakes;		/* wakeup_kswapd order 0 gfp 0 (fast path, boosted wmark) */
 	uint64_t	other_mode;		/* auto mode: function events of the second exact kind, ignored */
+	/*
+	 * freelist mode (analyzer/freelist.c): attempts whose alloc_flags no
+	 * kernel passes (bits above 0xfff, or watermark bits 3: a vendor hook
+	 * or a changed ABI, or not alloc_flags at all), ignored; mm_page_alloc
+	 * with no allocation open where one must be (not the trace's start:
+	 * a LOW attempt not seen as one); slow-path attempts with nothing open
+	 * (likewise); the freelist probe's kprobe_profile misses.  Each makes
+	 * the mode's counts inexact.
+	 */
+	uint64_t	fl_bad_flags;
+	uint64_t	fl_first_bad;		/* ... the first such alloc_flags value */
+	uint64_t	fl_orphan_page_alloc;
+	uint64_t	fl_orphan_attempts;
+	uint64_t	fl_missed;
 	uint64_t	outcome_unknown;	/* slow, closed, no mm_page_alloc seen (not recorded or
 						 * lost) and no return value: got a page or failed, unknown */
 	uint64_t	unclosed_slow;		/* unmatched or open at the end, slow so far: not counted
@@ -348,6 +366,15 @@ struct anl_totals {
 	uint64_t	captured;		/* allocations whose page direct compaction captured */
 	uint64_t	captured_pages;		/* ... their pages (mm_page_alloc without pgalloc) */
 	uint64_t	charge_failed_pages;	/* gpfl gave a page, mm_page_alloc none (memcg charge) */
+	uint64_t	nolock;			/* freelist mode: nolock allocations (ANL_REC_NOLOCK) */
+	uint64_t	nolock_failed;		/* ... that got no page: failed, no slow path */
+	/* freelist mode: get_page_from_freelist() attempts by watermark, raw counts */
+	uint64_t	fl_low;			/* ALLOC_WMARK_LOW: the fast path's, one per allocation */
+	uint64_t	fl_trylock;		/* ALLOC_TRYLOCK: a nolock allocation's only one */
+	uint64_t	fl_slow;		/* MIN, HIGH, no watermarks: the slow path's */
+	uint64_t	fl_open_before;		/* allocations opened before the scope, closed in it */
+	uint64_t	fl_open_after;		/* ... opened in it, not closed in it */
+	uint64_t	fl_orphans;		/* mm_page_alloc closing nothing (anomaly fl_orphan_page_alloc) */
 	uint64_t	bulk_calls;		/* returns of the bulk allocator (its kretprobe) */
 	uint64_t	bulk_pages;		/* ... their return values: pages populated (pgalloc, no
 						 * mm_page_alloc), an upper bound: the array may have
@@ -545,6 +572,19 @@ struct anl_jank {
 	uint64_t	not_listed;	/* late frames beyond them */
 };
 
+/*
+ * The freelist mode's probe and its check, in the scope: every LOW or
+ * TRYLOCK attempt opens an allocation its task's mm_page_alloc closes, so
+ * low + trylock - open_after = page_alloc - open_before - orphans.
+ */
+struct anl_freelist {
+	bool		used;		/* the model's mode is freelist */
+	bool		returns;	/* a return probe: alloc_flags and the result in one event */
+	const char	*probe;		/* the capture's "option freelist_probe=" (how alloc_flags was
+					 * fetched), NULL when the trace does not say */
+	bool		exact;		/* no attempt refused, no orphan, no probe miss */
+};
+
 struct anl_model {
 	enum anl_mode	mode;
 	unsigned int	modes_supported;	/* 1u << ANL_MODE_*: modes whose events the trace carries */
@@ -568,6 +608,7 @@ struct anl_model {
 	struct anl_anomalies anomalies;
 
 	struct anl_recorder recorder;		/* the recorder's tasks, kept out of the KPIs */
+	struct anl_freelist freelist;		/* freelist mode: the probe and its check */
 
 	const struct anl_task_sum *tasks;	/* sorted by stall_ns desc, pid asc */
 	size_t		nr_tasks;

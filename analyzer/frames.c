@@ -66,6 +66,15 @@ static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame
 	else
 		r->latency_ns = PRS_NO_VALUE;
 	slow = f->first_gpfl == GPFL_NULL || r->gpfl_calls >= 2 || f->slow_helper;
+	/* a nolock allocation has one attempt and no slow path (freelist.c) */
+	if (r->flags & ANL_REC_NOLOCK)
+		slow = false;
+	/*
+	 * freelist mode with a return probe: the allocation opens when its fast
+	 * path's attempt returns, so a fast one's time is not in the trace
+	 */
+	if (f->fl_at_return && !slow && !f->page_alloc_failed)
+		r->latency_ns = PRS_NO_VALUE;
 	/*
 	 * A failure is known only from a NULL return value, or from an
 	 * mm_page_alloc without a page: mm/page_alloc.c calls
@@ -97,7 +106,8 @@ static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame
 	}
 	if (cpu >= 0 && f->start_cpu >= 0 && cpu != f->start_cpu)
 		a->an.migrations++;
-	anl_stage_masks(a, r, f->graph ? ANL_MODE_GRAPH : ANL_MODE_RETPROBE);
+	anl_stage_masks(a, r, f->freelist ? ANL_MODE_FREELIST : f->graph ? ANL_MODE_GRAPH :
+			ANL_MODE_RETPROBE);
 	r->comm = t->comm;
 	anl_account_record(a, EXACT, t, r, f->win);
 }
@@ -110,6 +120,8 @@ void anl_frame_pop(struct anl_ctx *a, struct anl_task *t, unsigned int flags,
 	f->rec.flags |= flags;
 	if (flags & ANL_REC_UNMATCHED)
 		a->an.unmatched_entry++;
+	if (f->freelist && (flags & (ANL_REC_UNMATCHED | ANL_REC_OPEN_AT_END)))
+		anl_freelist_unclosed(a, f);
 	frame_finish(a, t, f, end_ts, duration, cpu);
 	t->depth--;
 }
@@ -138,8 +150,8 @@ void anl_tp_compact_close(struct anl_ctx *a, struct anl_frame *f)
 	anl_stage_occ(a, EXACT, ANL_STAGE_COMPACTION, ns, !(f->rec.flags & ANL_REC_INCOMPLETE), f->win);
 }
 
-static int alloc_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
-		       uint64_t gfp, int32_t order)
+int anl_frame_push(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
+		   uint64_t gfp, int32_t order)
 {
 	struct anl_frame *f = top(t);
 	int depth = ev->kind == PRS_EV_FUNC_ENTRY ? ev->u.fn.depth : -1;
@@ -156,7 +168,8 @@ static int alloc_enter(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 	 * A real nested allocation only comes from inside a stage or after
 	 * the fast path ran.
 	 */
-	if (f && !f->did_something && f->func != ev->u.fn.func && !any_stage_open(f)) {
+	if (f && !f->did_something && f->func != ev->u.fn.func && !any_stage_open(f) &&
+	    ev->u.fn.alloc_flags == PRS_NO_VALUE) {
 		f->alias++;
 		a->an.wrapper_merged++;
 		if (f->rec.order < 0 && order >= 0)
@@ -258,7 +271,7 @@ static struct anl_frame *partial_open(struct anl_ctx *a, struct anl_task *t,
 			 ev->kind != PRS_EV_KRETPROBE || !ev->u.fn.caller ||
 			 fn_role(a, ev->u.fn.caller) != ROLE_ALLOC))
 		return NULL;
-	if (alloc_enter(a, t, ev, PRS_NO_VALUE, -1) < 0 || !t->depth)
+	if (anl_frame_push(a, t, ev, PRS_NO_VALUE, -1) < 0 || !t->depth)
 		return NULL;
 	f = top(t);
 	f->func = NULL;		/* not known: any alloc exit closes it */
@@ -274,8 +287,6 @@ static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_
 {
 	struct anl_frame *f = top(t);
 	uint64_t dur = ev->kind == PRS_EV_FUNC_EXIT ? ev->u.fn.duration : PRS_NO_VALUE;
-	enum anl_stage st;
-	bool in_tp_compact;
 
 	if (!f && !(f = partial_open(a, t, ev))) {
 		a->an.orphan_calls++;
@@ -286,6 +297,14 @@ static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_
 		a->an.bulk_gpfl++;
 		return;
 	}
+	anl_frame_gpfl(a, f, result, dur, false);
+}
+
+void anl_frame_gpfl(struct anl_ctx *a, struct anl_frame *f, int result, uint64_t dur, bool in_stage)
+{
+	enum anl_stage st;
+	bool in_tp_compact;
+
 	in_tp_compact = f->tp_compact_open;
 	anl_tp_compact_close(a, f);
 	f->did_something = true;
@@ -311,7 +330,8 @@ static void gpfl_return(struct anl_ctx *a, struct anl_task *t, const struct prs_
 	 * (one, and a second after drain_all_pages() if it failed; a success
 	 * returns, so two at most); the one of each pass through "retry:".
 	 */
-	if (f->stage_open[ANL_STAGE_COMPACTION] || f->stage_open[ANL_STAGE_OOM] || in_tp_compact)
+	if (f->stage_open[ANL_STAGE_COMPACTION] || f->stage_open[ANL_STAGE_OOM] || in_tp_compact ||
+	    in_stage)
 		return;
 	if (f->after_reclaim_left > 0) {
 		f->after_reclaim_left--;
@@ -461,6 +481,23 @@ static bool mode_takes_kprobe(const struct anl_ctx *a)
 	return a->opts.mode == ANL_MODE_AUTO || a->opts.mode == ANL_MODE_RETPROBE;
 }
 
+static bool mode_takes_freelist(const struct anl_ctx *a)
+{
+	return a->opts.mode == ANL_MODE_AUTO || a->opts.mode == ANL_MODE_FREELIST;
+}
+
+/*
+ * A probe on get_page_from_freelist() that carries alloc_flags is the
+ * freelist mode's (record -m freelist, and -m cross beside the others),
+ * whatever its event name: entry or return, it is no return of the
+ * retprobe mode's.
+ */
+static bool is_freelist_event(enum anl_role role, const struct prs_event *ev)
+{
+	return role == ROLE_GPFL && ev->u.fn.alloc_flags != PRS_NO_VALUE &&
+	       (ev->kind == PRS_EV_KPROBE || ev->kind == PRS_EV_KRETPROBE);
+}
+
 int anl_fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev)
 {
 	enum anl_role role = fn_role(a, ev->u.fn.func);
@@ -486,6 +523,17 @@ int anl_fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *
 		role = ROLE_ALLOC;
 	if (role == ROLE_NONE)
 		return 0;
+	if (is_freelist_event(role, ev)) {
+		a->has_freelist = true;
+		if (!mode_takes_freelist(a))
+			return 0;
+		if (a->opts.mode == ANL_MODE_AUTO && (a->seen_graph || a->seen_kprobe)) {
+			a->an.other_mode++;
+			return 0;
+		}
+		a->seen_freelist = true;
+		return anl_freelist_event(a, t, ev);
+	}
 	if (graph) {
 		a->has_graph = true;
 		if (role == ROLE_GPFL && !entry && ev->u.fn.retval != PRS_NO_VALUE)
@@ -496,11 +544,11 @@ int anl_fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *
 	if (graph ? !mode_takes_graph(a) : !mode_takes_kprobe(a))
 		return 0;
 	/*
-	 * Auto mode on a capture with both function_graph and kprobe events
-	 * (record -m cross, or any tool's): the first kind seen is read, the
-	 * other counted (-m graph or -m retprobe chooses).
+	 * Auto mode on a capture with function_graph, kprobe and freelist
+	 * events (record -m cross, or any tool's): the first kind seen is read,
+	 * the others counted (-m graph, -m retprobe or -m freelist chooses).
 	 */
-	if (a->opts.mode == ANL_MODE_AUTO && (graph ? a->seen_kprobe : a->seen_graph)) {
+	if (a->opts.mode == ANL_MODE_AUTO && (a->seen_freelist || (graph ? a->seen_kprobe : a->seen_graph))) {
 		a->an.other_mode++;
 		return 0;
 	}
@@ -528,10 +576,10 @@ int anl_fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *
 				a->an.order_out_of_range++;
 			if (order != PRS_NO_VALUE && order > 64)
 				order = PRS_NO_VALUE;
-			return alloc_enter(a, t, ev, gfp,
-					   order == PRS_NO_VALUE ? -1 : (int32_t)order);
+			return anl_frame_push(a, t, ev, gfp,
+					      order == PRS_NO_VALUE ? -1 : (int32_t)order);
 		}
-		return alloc_enter(a, t, ev, PRS_NO_VALUE, -1);
+		return anl_frame_push(a, t, ev, PRS_NO_VALUE, -1);
 	case ROLE_GPFL:
 		if (entry)
 			return 0;	/* judged at its return */

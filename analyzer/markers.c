@@ -221,13 +221,19 @@ void anl_print_event(struct anl_ctx *a, const struct prs_event *ev)
 			   sscanf(p + 8, "%llu", &v3) == 1) {
 			/* kprobe_profile at the end (cap_snapshot_end): missed kretprobe returns */
 			a->an.kprobe_profile_known = true;
-			a->an.kretprobe_missed += v3;
+			if (!strncmp(buf + 7, "freelist ", 9))
+				a->an.fl_missed += v3;	/* the freelist probe's: the freelist mode's */
+			else
+				a->an.kretprobe_missed += v3;
 		} else if (!strncmp(buf, memcg_opt, sizeof(memcg_opt) - 1) &&
 			   (!buf[sizeof(memcg_opt) - 1] || buf[sizeof(memcg_opt) - 1] == ',')) {
 			/* recorded, or ",missing": no CONFIG_MEMCG, no memcg reclaim */
 			a->memcg_known = true;
 		} else if (!strncmp(buf, "option clock=", 13) && buf[13] && !a->clock) {
 			a->clock = strdup(buf + 13);	/* the recorder's; a file's own wins */
+		} else if (!strncmp(buf, "option freelist_probe=", 22) && buf[22] && buf[22] != '-' &&
+			   !a->fl_probe) {
+			a->fl_probe = strdup(buf + 22);	/* "kretprobe, alloc_flags by BTF name" */
 		} else if (!strncmp(buf, "option bulk_probe=", 18) && strcmp(buf + 18, "-")) {
 			a->bulk_probed = true;
 		} else if (!strncmp(buf, "recorder-pid ", 13) && sscanf(buf + 13, "%d", &pid) == 1 &&

@@ -44,6 +44,7 @@ static const struct {
 	{ "graph+retval",	ANL_MODE_GRAPH_RETVAL },
 	{ "retprobe",		ANL_MODE_RETPROBE },
 	{ "events",		ANL_MODE_EVENTS },
+	{ "freelist",		ANL_MODE_FREELIST },
 };
 
 const char *anl_mode_name(enum anl_mode mode)

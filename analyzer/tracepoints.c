@@ -374,6 +374,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		ct_close(a, t);
 		task_comm(t, ev);
 		if (f && exact) {
+			anl_freelist_settle(a, f, failed);
 			page_source(a, f, ev, failed);
 			anl_tp_compact_close(a, f);
 			f->saw_page_alloc = ev->u.mm.page > 0;
@@ -384,6 +385,9 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 			f->rec.gfp_str = ev->u.mm.gfp_str;
 		}
 		anl_ev_page_alloc(a, t, ev, failed);
+		/* freelist mode: it closes the allocation (freelist.c) */
+		if (exact)
+			anl_freelist_page_alloc(a, t, ev);
 		break;
 	}
 	case PRS_EV_RECLAIM_BEGIN:
@@ -617,7 +621,8 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		break;
 	case PRS_EV_MARK_VICTIM:
 		RAW_INC(a, mark_victim, 1);
-		if (f && exact && !f->stage_open[ANL_STAGE_OOM]) {
+		/* freelist mode: inside the OOM stage its high-watermark attempt opened */
+		if (f && exact && !f->stage_open[ANL_STAGE_OOM] && !f->fl_oom) {
 			f->did_something = true;
 			f->slow_helper = true;
 			f->rec.stage_count[ANL_STAGE_OOM]++;

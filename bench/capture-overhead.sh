@@ -5,10 +5,12 @@
 #                             [-n] [-R FILE]
 #
 #   -k KERNELS    short kernel names (tests/e2e/fixtures.sh's kernel_pkg: 6.1, 6.12); default "6.12 6.1"
-#   -c LIST       conditions, comma-separated (tests/e2e/bench-init.sh): as-events, as-retprobe, as-graph (the
-#                 static allocscope record), sh-events, sh-retprobe, sh-graph (the shell recorder), tcmd-graph
+#   -c LIST       conditions, comma-separated (tests/e2e/bench-init.sh): as-events, as-freelist,
+#                 as-freelist-return (its return probe), as-retprobe, as-graph (the static allocscope
+#                 record), sh-events, sh-freelist, sh-retprobe, sh-graph (the shell recorder), tcmd-graph
 #                 (`trace-cmd record -p function_graph -g <alloc entry>`, no filter), tcmd-graphl (the same with
-#                 allocscope's filter), nr-events, nr-retprobe, nr-graph, nr-graphl, nr-graphall (the mode's tracefs
+#                 allocscope's filter), nr-events, nr-freelist, nr-freelist-return, nr-retprobe, nr-graph,
+#                 nr-graphl, nr-graphall (the mode's tracefs
 #                 set-up, no reader), nr-fretprobe, nr-retprobena, nr-retprobe2, nr-retprobe3, nr-retprobe4
 #                 (retprobe's probes as fprobes, without fetch args, without the alloc return probe; the alloc
 #                 entry's kprobe alone; the alloc entry's and get_page_from_freelist's kprobes), spin; default:
@@ -46,7 +48,7 @@ E2E=$TOP/tests/e2e
 EB=${BUILD:-build}
 case $EB in /*) ;; *) EB=$TOP/$EB ;; esac
 KERNELS="6.12 6.1"
-CAPS=as-events,as-retprobe,as-graph,tcmd-graph,sh-events,nr-events,nr-retprobe,nr-graph,nr-graphall
+CAPS=as-events,as-freelist,as-retprobe,as-graph,tcmd-graph,sh-events,nr-events,nr-freelist,nr-retprobe,nr-graph,nr-graphall
 ROUNDS=2
 SECS=2
 SCEN=fault

@@ -6,8 +6,8 @@
 # ftrace text of its own tracefs instance; restores tracefs on every exit path
 # (normal, error, SIGINT/SIGTERM/SIGHUP, the command failing).
 #
-#   allocscope-record.sh [-o FILE] [-m graph|retprobe|events|auto] [-d SECONDS]
-#                        [-b KB] [-f] [-n] [-- COMMAND ARGS...]
+#   allocscope-record.sh [-o FILE] [-m graph|freelist|retprobe|events|auto] [-d SECONDS]
+#                        [-b KB] [-P entry|return] [-f] [-n] [-- COMMAND ARGS...]
 #
 # One reader (cat) per CPU on per_cpu/cpuN/trace_pipe, merged by timestamp into
 # FILE afterwards with awk: the kernel formats the text in the reader's context,
@@ -21,9 +21,13 @@ usage() {
 	cat <<'EOF'
 Usage: allocscope-record.sh [OPTIONS] [-- COMMAND [ARGS...]]
   -o FILE     output (default ./allocscope-trace.txt)
-  -m MODE     graph, retprobe, events or auto (default auto)
+  -m MODE     graph, freelist, retprobe, events or auto (default auto: the first
+              the kernel allows, in that order); freelist: one probe on
+              get_page_from_freelist (alloc_flags) and mm_page_alloc, exact
   -d SECONDS  record for SECONDS (default: until COMMAND ends, or Ctrl-C / SIGTERM)
-  -b KB       ring buffer per CPU (default 8192, 16384 for graph/retprobe)
+  -b KB       ring buffer per CPU (default 8192, 16384 for graph/freelist/retprobe)
+  -P PROBE    freelist's probe: entry (default: times each whole allocation, costs
+              less) or return (alloc_flags and the result in one event; 6.9+)
   -f          overwrite FILE
   -n          print the plan and exit (dry run)
   -h          this text
@@ -40,12 +44,14 @@ DUR=
 BUF=
 FORCE=0
 DRY=0
+FLPROBE=entry
 while [ $# -gt 0 ]; do
 	case $1 in
 	-o) OUT=$2; shift 2 ;;
 	-m) MODE=$2; shift 2 ;;
 	-d) DUR=$2; shift 2 ;;
 	-b) BUF=$2; shift 2 ;;
+	-P) FLPROBE=$2; shift 2 ;;
 	-f) FORCE=1; shift ;;
 	-n) DRY=1; shift ;;
 	-h|--help) usage; exit 0 ;;
@@ -58,9 +64,10 @@ done
 die() { echo "allocscope-record: $*" >&2; exit 1; }
 isnum() { case $1 in ''|*[!0-9]*) return 1 ;; esac; return 0; }
 
-case $MODE in graph|retprobe|events|auto) ;; *) die "-m: graph, retprobe, events or auto, not '$MODE'" ;; esac
+case $MODE in graph|freelist|retprobe|events|auto) ;; *) die "-m: graph, freelist, retprobe, events or auto, not '$MODE'" ;; esac
 [ -z "$DUR" ] || isnum "$DUR" || die "-d: a whole number of seconds, not '$DUR'"
 [ -z "$BUF" ] || isnum "$BUF" || die "-b: a number of KB, not '$BUF'"
+case $FLPROBE in entry|return) ;; *) die "-P: entry or return, not '$FLPROBE'" ;; esac
 [ -n "$DUR" ] && [ $# -gt 0 ] && die "give -d or a COMMAND, not both"
 if [ $# -gt 0 ] && ! command -v "$1" >/dev/null 2>&1; then die "command not found: $1"; fi
 
@@ -142,14 +149,62 @@ if [ -z "$PROBEF" ]; then WHY_R="no kprobe_events and no fprobe events"
 elif [ -z "$ENTRY" ] || [ -z "$GPFF" ]; then WHY_R="alloc entry or get_page_from_freelist not found ($FSRC)"
 fi
 
+# freelist: alloc_flags, get_page_from_freelist's third argument (5.4 .. 7.1), read by BTF name where the
+# kernel has BTF probe arguments (README "<argname>", 6.5+: the kernel finds it in the prototype), else $arg3
+# or the register (x86-64 %dx, arm64 %x2), at the entry; with -P return one return probe with the result too,
+# where return probes fetch entry arguments (README "return probes support: $retval, $arg<N>", 6.9+). A compiler clone
+# (get_page_from_freelist.isra.0 ...) has other arguments: not this mode. No BTF prototype check here (the
+# C recorder reads /sys/kernel/btf/vmlinux): analyze checks every capture (docs/freelist.md)
+README=$(cat "$T/README" 2>/dev/null)
+case $README in *'<argname>'*) BTFARGS=1 ;; *) BTFARGS=0 ;; esac
+case $README in *'return probes support: $retval, $arg<N>'*) RETARGS=1 ;; *) RETARGS=0 ;; esac
+GPFF_PLAIN=$(echo "$FOUND" | grep -x get_page_from_freelist)
+GPFF_CLONE=$(echo "$FOUND" | grep -m1 -E '^get_page_from_freelist\.')
+WHY_F=
+if [ -z "$PROBEF" ]; then WHY_F="no kprobe_events and no fprobe events"
+elif [ ! -e "$T/events/kmem/mm_page_alloc/format" ]; then WHY_F="no kmem:mm_page_alloc tracepoint"
+elif [ -n "$GPFF_CLONE" ]; then WHY_F="get_page_from_freelist is compiled as $GPFF_CLONE: its arguments are not the source's"
+elif [ -z "$GPFF_PLAIN" ]; then WHY_F="get_page_from_freelist not found ($FSRC)"
+fi
+
 REQ=$MODE
 if [ "$MODE" = auto ]; then
 	if [ -z "$WHY_G" ]; then MODE=graph
+	elif [ -z "$WHY_F" ]; then MODE=freelist
 	elif [ -z "$WHY_R" ]; then MODE=retprobe
 	else MODE=events; fi
 fi
 [ "$MODE" = graph ] && [ -n "$WHY_G" ] && die "mode graph is not possible on this kernel ($WHY_G)"
+[ "$MODE" = freelist ] && [ -n "$WHY_F" ] && die "mode freelist is not possible on this kernel ($WHY_F)"
 [ "$MODE" = retprobe ] && [ -n "$WHY_R" ] && die "mode retprobe is not possible on this kernel ($WHY_R)"
+[ "$MODE" = freelist ] && [ "$FLPROBE" = return ] && [ "$RETARGS" = 0 ] &&
+	die "-P return: this kernel's return probes do not fetch entry arguments (6.9+; tracefs README)"
+# the freelist probe's definitions, most exact first, one a line: "DEFINITION|LABEL"
+fl_defs() {
+	ev=allocscope/freelist fn=get_page_from_freelist
+	args=
+	[ "$BTFARGS" = 1 ] && args="alloc_flags=alloc_flags:x32|alloc_flags by BTF name
+alloc_flags=alloc_flags|alloc_flags by BTF name"
+	args="$args
+alloc_flags=\$arg3:x32|\$arg3 (no BTF check: unchecked)"
+	case $(uname -m 2>/dev/null) in
+	x86_64) reg='alloc_flags=%dx:x32|%dx (no BTF check: unchecked)' ;;
+	aarch64) reg='alloc_flags=%x2:x32|%x2 (no BTF check: unchecked)' ;;
+	*) reg= ;;
+	esac
+	[ "$PK" = p ] && [ -n "$reg" ] && args="$args
+$reg"
+	if [ "$FLPROBE" = return ]; then
+		echo "$args" | while IFS='|' read -r a l; do
+			case $a in ''|*%dx*|*%x2*) continue ;; esac
+			if [ "$RK" = r ]; then echo "r1024:$ev $fn $a ret=\$retval:x64|kretprobe, $l"
+			else echo "f:$ev $fn%return $a ret=\$retval:x64|fprobe return, $l"; fi
+		done
+	fi
+	echo "$args" | while IFS='|' read -r a l; do
+		[ -n "$a" ] && echo "$PK:$ev $fn $a|$( [ "$PK" = p ] && echo kprobe || echo fprobe ), $l"
+	done
+}
 
 EVENTS="kmem/mm_page_alloc vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end
 vmscan/mm_vmscan_wakeup_kswapd vmscan/mm_vmscan_kswapd_wake vmscan/mm_vmscan_kswapd_sleep
@@ -168,6 +223,7 @@ done
 case $MODE in
 graph) FUNCS="$ENTRY $GPFF$HELPERS" ;;
 retprobe) FUNCS="$ENTRY $GPFF" ;;
+freelist) FUNCS=get_page_from_freelist ;;
 *) FUNCS= ;;
 esac
 [ -n "$BUF" ] || { [ "$MODE" = events ] && BUF=8192 || BUF=16384; }
@@ -190,6 +246,8 @@ if [ "$DRY" = 1 ]; then
 	echo "mode         $MODE (requested $REQ)"
 	echo "graph        ${WHY_G:-possible}"
 	echo "retprobe     ${WHY_R:-possible ($PROBEF)}"
+	echo "freelist     ${WHY_F:-possible ($PROBEF)}"
+	[ "$MODE" = freelist ] && echo "fl probe     $(fl_defs | sed -n '1s/|.*//p') (the first the kernel accepts of $(fl_defs | wc -l))"
 	echo "alloc entry  ${ENTRY:-not found} (from $FSRC)"
 	echo "functions    ${FUNCS:-none (tracepoints only)}"
 	echo "events      $PRESENT"
@@ -433,6 +491,20 @@ if [ "$MODE" = retprobe ]; then
 		enable_ev "$D" "allocscope/$e" || die "cannot enable allocscope/$e"
 	done
 fi
+FLDEF= FLLABEL=
+if [ "$MODE" = freelist ]; then
+	# the first definition the kernel accepts (a return probe refused leaves the entry probe)
+	fl_defs > "$WORK/fldefs"
+	while IFS='|' read -r d l; do
+		if echo "$d" >> "$PROBEF" 2>/dev/null; then
+			echo "p -:allocscope/freelist x" >> "$J"
+			FLDEF=$d FLLABEL=$l
+			break
+		fi
+	done < "$WORK/fldefs"
+	[ -n "$FLDEF" ] || die "the kernel took none of the freelist probe's definitions ($(head -1 "$WORK/fldefs" | sed 's/|.*//') ...)"
+	enable_ev "$D" allocscope/freelist || die "cannot enable allocscope/freelist"
+fi
 # optional: recorded without it when it cannot be added (bulk_probe=-)
 BULKP=-
 if [ -n "$BULK" ] && [ -e "$T/kprobe_events" ] &&
@@ -506,6 +578,10 @@ m "option clock=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$D/trace_clock")"
 m "option recorder=allocscope-record.sh"
 m "option readers=$READERS"
 m "option bulk_probe=$BULKP"
+if [ "$MODE" = freelist ]; then
+	m "option freelist_probe=$FLLABEL"
+	m "option freelist_def=$FLDEF"
+fi
 for e in $PRESENT; do m "option event=${e%%/*}:${e#*/}"; done
 for e in $MISSING; do m "option event=${e%%/*}:${e#*/},missing"; done
 [ -n "$DUR" ] && m "option duration_s=$DUR"
@@ -545,6 +621,12 @@ for c in "$T"/per_cpu/cpu[0-9]*; do
 	m "cpustat $cpu overrun=${o:-0} dropped=${dr:-0}"
 	LOST=$((LOST + ${o:-0} + ${dr:-0}))
 done
+# kprobe_profile: the probes' hits and misses (a kretprobe out of instances, a kprobe hit inside another)
+if [ "$MODE" = retprobe ] || [ "$MODE" = freelist ]; then
+	while read -r name hits miss; do
+		case $name in allocscope/*) m "kprobe ${name#allocscope/} hits=$hits missed=$miss" ;; esac
+	done < "$T/kprobe_profile" 2>/dev/null
+fi
 echo 0 > "$D/tracing_on"
 RECORDING=0
 # Let the readers drain what is left: every CPU's buffer empty and the files no longer growing. A fixed

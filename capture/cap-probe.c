@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,7 +37,7 @@ const char *cap_strerror(int code)
 static const char *const mode_names[] = {
 	[CAP_MODE_AUTO] = "auto", [CAP_MODE_GRAPH] = "graph",
 	[CAP_MODE_RETPROBE] = "retprobe", [CAP_MODE_EVENTS] = "events",
-	[CAP_MODE_CROSS] = "cross",
+	[CAP_MODE_CROSS] = "cross", [CAP_MODE_FREELIST] = "freelist",
 };
 
 const char *cap_mode_name(enum cap_mode mode)
@@ -226,6 +227,13 @@ static int scan_functions(const char *path, bool kallsyms, struct cap_probe *p)
 			if (!p->func[f][0] && (cap_func_matches(name, func_base[f]) ||
 					       (func_old[f] && cap_func_matches(name, func_old[f]))))
 				snprintf(p->func[f], CAP_NAME_MAX, "%s", name);
+		/* the freelist probe reads an argument: only the function as written will do */
+		if (cap_func_matches(name, func_base[CAP_FN_GPFF])) {
+			if (!strcmp(name, func_base[CAP_FN_GPFF]))
+				p->gpff_plain = true;
+			else if (!p->gpff_clone[0])
+				snprintf(p->gpff_clone, CAP_NAME_MAX, "%s", name);
+		}
 	}
 	for (size_t i = 0; i < NR_ALLOC_ENTRIES; i++)
 		if (found_entry[i]) {
@@ -296,6 +304,71 @@ static long ring_page_size(const char *dir, int *hdr)
 	return sysconf(_SC_PAGESIZE);
 }
 
+/*
+ * The BTF file of the kernel whose tracefs is @tracing_dir: /sys/kernel/btf/vmlinux
+ * is <tracefs>/../btf/vmlinux when tracefs is mounted at /sys/kernel/tracing (and in
+ * the tests' trees); else the fixed path, for a tracefs under /sys only.
+ */
+static void btf_path(const struct cap_probe *p, char *out, size_t len)
+{
+	snprintf(out, len, "%s/../btf/vmlinux", p->tracing_dir);
+	if (access(out, F_OK) && !strncmp(p->tracing_dir, "/sys/", 5))
+		snprintf(out, len, "/sys/kernel/btf/vmlinux");
+}
+
+/*
+ * get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int alloc_flags,
+ * const struct alloc_context *ac) in every version from 5.4 to 7.1
+ * (mm/page_alloc.c): alloc_flags is the third argument, unless the compiler
+ * changed the function's arguments without renaming it (Clang, GKI).
+ */
+static void gpff_btf_check(struct cap_probe *p)
+{
+	char path[512];
+	int r;
+
+	btf_path(p, path, sizeof(path));
+	if (access(path, R_OK)) {
+		p->gpff_btf = CAP_BTF_NONE;
+		return;
+	}
+	r = cap_btf_param_name(path, "get_page_from_freelist", 2, p->gpff_btf_arg,
+			       sizeof(p->gpff_btf_arg));
+	if (r == 0 && !strcmp(p->gpff_btf_arg, "alloc_flags"))
+		p->gpff_btf = CAP_BTF_ALLOC_FLAGS;
+	else if (r >= 0)
+		p->gpff_btf = CAP_BTF_OTHER;
+	else if (r == -CAP_EMODE)
+		p->gpff_btf = CAP_BTF_MISSING;
+	else
+		p->gpff_btf = r == -CAP_EINVAL ? CAP_BTF_BAD : CAP_BTF_NONE;
+}
+
+/* Whether the freelist probe can be placed and read exactly; the reason when not. */
+static void why_not_freelist(struct cap_probe *p)
+{
+	char *w = p->why_not_freelist;
+	size_t n = sizeof(p->why_not_freelist);
+
+	if (!p->has_kprobe_events && !p->has_fprobe)
+		snprintf(w, n, "no kprobe_events (CONFIG_KPROBE_EVENTS) and no fprobe events");
+	else if (!p->has_page_alloc)
+		snprintf(w, n, "no kmem:mm_page_alloc tracepoint: allocations could not be closed");
+	else if (p->gpff_clone[0])
+		snprintf(w, n, "get_page_from_freelist is compiled as %s: a clone's arguments are not "
+			 "the source's, alloc_flags cannot be located", p->gpff_clone);
+	else if (p->func_src == CAP_SRC_UNAME || !p->gpff_plain)
+		snprintf(w, n, "get_page_from_freelist not found in %s (inlined?)",
+			 p->func_src == CAP_SRC_FILTER_FUNCS ? "available_filter_functions" : "kallsyms");
+	else if (p->gpff_btf == CAP_BTF_OTHER)
+		snprintf(w, n, "the kernel's BTF gives get_page_from_freelist a third argument '%s', not "
+			 "alloc_flags: the compiler changed its arguments", p->gpff_btf_arg[0] ?
+			 p->gpff_btf_arg : "(none)");
+	else if (p->gpff_btf == CAP_BTF_MISSING)
+		snprintf(w, n, "get_page_from_freelist is not in the kernel's BTF (pahole leaves out "
+			 "functions whose arguments the compiler changed): alloc_flags cannot be located");
+}
+
 int cap_probe_run(const char *tracing_dir, const char *proc_dir, struct cap_probe *p)
 {
 	char buf[8192], path[512];
@@ -347,12 +420,21 @@ int cap_probe_run(const char *tracing_dir, const char *proc_dir, struct cap_prob
 	p->has_copy_marker = path_exists(tracing_dir, "options/copy_trace_marker");
 	p->has_kprobe_events = path_exists(tracing_dir, "kprobe_events");
 	p->has_dynamic_events = path_exists(tracing_dir, "dynamic_events");
-	if (p->has_dynamic_events) {
+	{
 		struct cap_buf readme = { 0 };
 
+		/*
+		 * README lists what the probe syntax takes: fprobes, "<argname>"
+		 * (BTF probe arguments, 6.5+), "kernel return probes support:
+		 * $retval, $arg<N>" (entry arguments at return, 6.9+)
+		 */
 		snprintf(path, sizeof(path), "%s/README", tracing_dir);
-		if (!cap_buf_add_file(&readme, path, NULL) && !cap_buf_add(&readme, "", 1))
-			p->has_fprobe = strstr(readme.data, "f[:[<group>/][<event>]]") != NULL;
+		if (!cap_buf_add_file(&readme, path, NULL) && !cap_buf_add(&readme, "", 1)) {
+			p->has_fprobe = p->has_dynamic_events &&
+					strstr(readme.data, "f[:[<group>/][<event>]]") != NULL;
+			p->has_btf_args = strstr(readme.data, "<argname>") != NULL;
+			p->has_ret_args = strstr(readme.data, "return probes support: $retval, $arg<N>") != NULL;
+		}
 		cap_buf_free(&readme);
 	}
 	/*
@@ -386,7 +468,17 @@ int cap_probe_run(const char *tracing_dir, const char *proc_dir, struct cap_prob
 		snprintf(path, sizeof(path), "events/%s/%s/format", e->system, e->name);
 		e->present = path_exists(tracing_dir, path);
 		p->nr_events_present += e->present;
+		if (!strcmp(e->name, "mm_page_alloc"))
+			p->has_page_alloc = e->present;
 	}
+	{
+		struct utsname u;
+
+		if (!uname(&u))
+			snprintf(p->arch, sizeof(p->arch), "%s", u.machine);
+	}
+	if (p->gpff_plain)
+		gpff_btf_check(p);
 
 	if (!p->top_function_graph)
 		snprintf(p->why_not_graph, sizeof(p->why_not_graph),
@@ -407,6 +499,7 @@ int cap_probe_run(const char *tracing_dir, const char *proc_dir, struct cap_prob
 		snprintf(p->why_not_retprobe, sizeof(p->why_not_retprobe),
 			 "alloc entry or get_page_from_freelist not found in %s",
 			 p->func_src == CAP_SRC_FILTER_FUNCS ? "available_filter_functions" : "kallsyms");
+	why_not_freelist(p);
 	return 0;
 }
 
@@ -418,7 +511,8 @@ static unsigned long bytes_per_alloc(enum cap_mode m)
 	switch (m) {
 	case CAP_MODE_GRAPH:	return 40 + 4 * 48;	/* page_alloc + entry/exit of alloc and gpff */
 	case CAP_MODE_RETPROBE:	return 40 + 3 * 40;	/* page_alloc + entry + 2 returns */
-	case CAP_MODE_CROSS:	return 40 + 4 * 48 + 3 * 40;
+	case CAP_MODE_CROSS:	return 40 + 4 * 48 + 3 * 40 + 2 * 40;
+	case CAP_MODE_FREELIST:	return 40 + 2 * 40;	/* page_alloc + fast and slow attempts */
 	default:		return 40;
 	}
 }
@@ -438,18 +532,30 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 	plan->text = text;
 	snprintf(plan->instance, sizeof(plan->instance), "%s", CAP_INSTANCE_NAME);
 
+	/*
+	 * auto: the exact modes, the one with the most stage latencies first
+	 * (graph times every traced function); freelist before retprobe: as
+	 * exact, one probe instead of three (bench/CAPTURE.md)
+	 */
 	if (m == CAP_MODE_AUTO) {
 		if (!p->why_not_graph[0]) {
 			m = CAP_MODE_GRAPH;
 			snprintf(plan->why, sizeof(plan->why), "function_graph available");
+		} else if (!p->why_not_freelist[0]) {
+			m = CAP_MODE_FREELIST;
+			snprintf(plan->why, sizeof(plan->why), "graph: %s", p->why_not_graph);
 		} else if (!p->why_not_retprobe[0]) {
 			m = CAP_MODE_RETPROBE;
-			snprintf(plan->why, sizeof(plan->why), "graph: %s", p->why_not_graph);
+			snprintf(plan->why, sizeof(plan->why), "graph: %s; freelist: %s", p->why_not_graph,
+				 p->why_not_freelist);
 		} else {
 			m = CAP_MODE_EVENTS;
-			snprintf(plan->why, sizeof(plan->why), "graph: %s; retprobe: %s",
-				 p->why_not_graph, p->why_not_retprobe);
+			snprintf(plan->why, sizeof(plan->why), "graph: %s; freelist: %s; retprobe: %s",
+				 p->why_not_graph, p->why_not_freelist, p->why_not_retprobe);
 		}
+	} else if (m == CAP_MODE_FREELIST && p->why_not_freelist[0]) {
+		snprintf(plan->why, sizeof(plan->why), "freelist: %s", p->why_not_freelist);
+		return -CAP_EMODE;
 	} else if (m == CAP_MODE_GRAPH && p->why_not_graph[0]) {
 		snprintf(plan->why, sizeof(plan->why), "graph: %s", p->why_not_graph);
 		return -CAP_EMODE;
@@ -486,8 +592,23 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 	} else if (m == CAP_MODE_RETPROBE) {
 		snprintf(plan->funcs[plan->nr_funcs++], CAP_NAME_MAX, "%s", p->func[CAP_FN_ALLOC]);
 		snprintf(plan->funcs[plan->nr_funcs++], CAP_NAME_MAX, "%s", p->func[CAP_FN_GPFF]);
+	} else if (m == CAP_MODE_FREELIST) {
+		snprintf(plan->funcs[plan->nr_funcs++], CAP_NAME_MAX, "get_page_from_freelist");
 	}
-	if (cap_plan_probes(plan)) {
+	/* cross: the freelist probe beside graph and retprobe where it can be placed, else said why */
+	plan->freelist = m == CAP_MODE_FREELIST || (m == CAP_MODE_CROSS && !p->why_not_freelist[0]);
+	if (m == CAP_MODE_CROSS && !plan->freelist)
+		snprintf(plan->why_no_freelist, sizeof(plan->why_no_freelist), "%s", p->why_not_freelist);
+	/*
+	 * The probe at the entry: it times each whole allocation, and costs the
+	 * traced workload less than a return probe (6.12: 15.2 against 18.8 %
+	 * with nobody reading, bench/CAPTURE.md).  cross, which is for checking,
+	 * takes the return probe where the kernel fetches entry arguments at
+	 * return (6.9+): alloc_flags and the result in one event, the fast
+	 * path's NULL seen, not inferred (record --freelist-probe chooses).
+	 */
+	plan->fl_return = plan->freelist && m == CAP_MODE_CROSS && p->has_ret_args;
+	if (cap_plan_probes(plan) || plan->freelist) {
 		/*
 		 * kprobes where kprobe_events exists, fprobe events only where it does not: the
 		 * same three probes as fprobes cost the traced workload 1.7 points more on 6.12
@@ -522,6 +643,73 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 	return 0;
 }
 
+/* The register of the third integer argument at a function's entry (its calling convention). */
+static const char *third_arg_reg(const char *arch)
+{
+	if (!strcmp(arch, "x86_64"))
+		return "%dx";		/* System V AMD64: rdi, rsi, rdx */
+	if (!strcmp(arch, "aarch64"))
+		return "%x2";		/* AAPCS64: x0, x1, x2 */
+	return NULL;
+}
+
+int cap_freelist_defs(const struct cap_probe *p, const struct cap_plan *pl, char (*defs)[256],
+		      char (*labels)[96], int max)
+{
+	const char *fn = "get_page_from_freelist", *ev = "allocscope/freelist";
+	const char *chk = p->gpff_btf == CAP_BTF_ALLOC_FLAGS ? "BTF: the third argument is alloc_flags" :
+			  "no BTF: unchecked";
+	const char *reg = third_arg_reg(p->arch);
+	struct { const char *fetch, *what; } args[4];
+	int nargs = 0, n = 0;
+
+	/* by name where BTF says where it is (6.5+): the kernel checks the prototype itself */
+	if (p->has_btf_args) {
+		args[nargs].fetch = "alloc_flags=alloc_flags:x32";
+		args[nargs++].what = "alloc_flags by BTF name";
+		args[nargs].fetch = "alloc_flags=alloc_flags";
+		args[nargs++].what = "alloc_flags by BTF name";
+	}
+	args[nargs].fetch = "alloc_flags=$arg3:x32";
+	args[nargs++].what = "$arg3";
+	if (reg && !pl->use_fprobe) {
+		args[nargs].fetch = !strcmp(reg, "%dx") ? "alloc_flags=%dx:x32" : "alloc_flags=%x2:x32";
+		args[nargs++].what = reg;
+	}
+#define ADD(fmt, ...) do {								\
+		if (n < max) {								\
+			snprintf(defs[n], 256, fmt, __VA_ARGS__);			\
+			n++;								\
+		}									\
+	} while (0)
+#define LABEL(kind, what) snprintf(labels[n - 1], 96, "%s, %s%s%s%s", kind, what,		\
+				   strncmp(what, "alloc_flags", 11) ? " (" : "",		\
+				   strncmp(what, "alloc_flags", 11) ? chk : "",		\
+				   strncmp(what, "alloc_flags", 11) ? ")" : "")
+	if (pl->fl_return) {
+		/* entry arguments at return (6.9+): $argN or BTF names, no registers */
+		for (int i = 0; i < nargs; i++) {
+			if (args[i].what[0] == '%')
+				continue;
+			if (pl->use_fprobe) {
+				ADD("f:%s %s%%return %s ret=$retval:x64", ev, fn, args[i].fetch);
+				LABEL("fprobe return", args[i].what);
+			} else {
+				/* maxactive as the retprobe mode's (cap-session.c) */
+				ADD("r1024:%s %s %s ret=$retval:x64", ev, fn, args[i].fetch);
+				LABEL("kretprobe", args[i].what);
+			}
+		}
+	}
+	for (int i = 0; i < nargs; i++) {
+		ADD("%s:%s %s %s", pl->use_fprobe ? "f" : "p", ev, fn, args[i].fetch);
+		LABEL(pl->use_fprobe ? "fprobe" : "kprobe", args[i].what);
+	}
+#undef ADD
+#undef LABEL
+	return n;
+}
+
 static const char *src_name(enum cap_src s)
 {
 	switch (s) {
@@ -550,6 +738,9 @@ void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE
 	fprintf(f, "graph        %s\n", p->why_not_graph[0] ? p->why_not_graph : "possible");
 	fprintf(f, "retprobe     %s\n", p->why_not_retprobe[0] ? p->why_not_retprobe :
 		p->has_kprobe_events ? "possible (kprobe_events)" : "possible (fprobe events)");
+	fprintf(f, "freelist     %s\n", p->why_not_freelist[0] ? p->why_not_freelist :
+		p->has_ret_args ? "possible (a return probe with alloc_flags and the result)" :
+		"possible (a probe on the entry with alloc_flags)");
 	fprintf(f, "alloc entry  %s (from %s)\n",
 		p->func[CAP_FN_ALLOC][0] ? p->func[CAP_FN_ALLOC] : "not found", src_name(p->func_src));
 	fprintf(f, "helpers     ");
@@ -572,6 +763,19 @@ void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE
 			"r:allocscope/alloc_ret %s ret=$retval; r:allocscope/gpff_ret %s ret=$retval\n",
 			plan->use_fprobe ? "dynamic_events (fprobe)" : "kprobe_events",
 			plan->funcs[0], plan->funcs[0], plan->funcs[1]);
+	if (plan->freelist) {
+		char defs[12][256], labels[12][96];
+		int n = cap_freelist_defs(p, plan, defs, labels, 12);
+
+		fprintf(f, "fl probe     %s (the first the kernel accepts of %d)\n", n ? defs[0] : "none", n);
+		fprintf(f, "fl argument  %s; BTF: %s\n", n ? labels[0] : "-",
+			p->gpff_btf == CAP_BTF_ALLOC_FLAGS ? "third argument alloc_flags" :
+			p->gpff_btf == CAP_BTF_OTHER ? "third argument NOT alloc_flags" :
+			p->gpff_btf == CAP_BTF_MISSING ? "function absent" :
+			p->gpff_btf == CAP_BTF_BAD ? "unreadable" : "none");
+	} else if (plan->mode == CAP_MODE_CROSS) {
+		fprintf(f, "fl probe     not recorded: %s\n", plan->why_no_freelist);
+	}
 	fprintf(f, "bulk probe   %s\n", plan->bulk_probe ? p->func[CAP_FN_BULK] :
 		p->func[CAP_FN_BULK][0] ? "no (no kprobe_events)" : "no (no bulk allocator found)");
 	fprintf(f, "events      ");

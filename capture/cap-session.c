@@ -52,6 +52,8 @@ struct cap_session {
 	int			nr_undo;
 	int			nr_markers;
 	char			probe_file[512];	/* kprobe_events or dynamic_events */
+	char			fl_def[256];		/* the freelist probe as the kernel took it */
+	char			fl_label[96];		/* ... what it is ("kretprobe, alloc_flags by BTF name") */
 };
 
 static void seterr(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -371,6 +373,34 @@ static int setup_probes(struct cap_session *s, char *err, size_t errlen)
 }
 
 static int enable_event(struct cap_session *s, const char *system, const char *event,
+			char *err, size_t errlen);
+
+/*
+ * The freelist probe: the first definition the kernel accepts, most exact
+ * first (cap_freelist_defs()); a return probe that is refused leaves the
+ * entry probe, and the plan says which was taken (the markers too).
+ */
+static int setup_freelist_probe(struct cap_session *s, char *err, size_t errlen)
+{
+	char defs[12][256], labels[12][96];
+	int n = cap_freelist_defs(&s->probe, &s->plan, defs, labels, 12), e = -CAP_ESETUP;
+
+	join(s->probe_file, sizeof(s->probe_file), s->probe.tracing_dir,
+	     s->plan.use_fprobe ? "dynamic_events" : "kprobe_events");
+	for (int i = 0; i < n && e == -CAP_ESETUP; i++) {
+		e = add_probe(s, defs[i], "freelist", err, errlen);
+		if (!e) {
+			snprintf(s->fl_def, sizeof(s->fl_def), "%s", defs[i]);
+			snprintf(s->fl_label, sizeof(s->fl_label), "%s", labels[i]);
+			s->plan.fl_return = defs[i][0] == 'r' || strstr(defs[i], "%return");
+		}
+	}
+	if (e)
+		return e;
+	return enable_event(s, "allocscope", "freelist", err, errlen);
+}
+
+static int enable_event(struct cap_session *s, const char *system, const char *event,
 			char *err, size_t errlen)
 {
 	char path[512], *cur;
@@ -551,6 +581,11 @@ int cap_session_setup(struct cap_session *s, char *err, size_t errlen)
 		r = enable_event(s, "allocscope", "alloc_entry", err, errlen);
 		if (!r) r = enable_event(s, "allocscope", "alloc_ret", err, errlen);
 		if (!r) r = enable_event(s, "allocscope", "gpff_ret", err, errlen);
+		if (r)
+			return r;
+	}
+	if (pl->freelist) {
+		r = setup_freelist_probe(s, err, errlen);
 		if (r)
 			return r;
 	}
@@ -834,6 +869,13 @@ int cap_snapshot_begin(struct cap_session *s, const char *extra[], int nr_extra)
 	if (cap_plan_probes(pl))
 		cap_marker(s, "allocscope: option probes=%s",
 			   pl->use_fprobe ? "fprobe" : "kprobe");
+	/* which probe the freelist mode read, and how alloc_flags was fetched (analyze says it) */
+	if (pl->freelist) {
+		cap_marker(s, "allocscope: option freelist_probe=%s", s->fl_label);
+		cap_marker(s, "allocscope: option freelist_def=%s", s->fl_def);
+	} else if (pl->mode == CAP_MODE_CROSS) {
+		cap_marker(s, "allocscope: option freelist_probe=-,%s", pl->why_no_freelist);
+	}
 	cap_marker(s, "allocscope: option bulk_probe=%s",
 		   pl->bulk_probe ? s->probe.func[CAP_FN_BULK] : "-");
 	for (int i = 0; i < s->probe.nr_events; i++)
@@ -885,7 +927,7 @@ int cap_cpustat_read(const char *dir, int cpu, struct cap_cpustat *st)
 int cap_snapshot_end(struct cap_session *s)
 {
 	snapshot_common(s, "allocscope: end");
-	if (cap_plan_probes(&s->plan)) {
+	if (cap_plan_probes(&s->plan) || s->plan.freelist) {
 		/* kretprobes miss returns when maxactive is exhausted: say how many */
 		char path[512], *v, *line, *next;
 

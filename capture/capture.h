@@ -44,7 +44,8 @@ enum cap_mode {
 	CAP_MODE_GRAPH,
 	CAP_MODE_RETPROBE,
 	CAP_MODE_EVENTS,
-	CAP_MODE_CROSS,		/* graph and retprobe at once, to check one against the other */
+	CAP_MODE_CROSS,		/* graph, retprobe and freelist at once, to check one against the other */
+	CAP_MODE_FREELIST,	/* one probe on get_page_from_freelist() with its alloc_flags */
 	CAP_MODE__COUNT
 };
 
@@ -106,6 +107,19 @@ struct cap_probe {
 	bool	has_subbuf_size;	/* buffer_subbuf_size_kb (6.8+) */
 	bool	has_copy_marker;	/* options/copy_trace_marker (6.17+): an instance can get
 					 * the top-level trace_marker's writes */
+	bool	has_btf_args;		/* README: probe arguments by BTF name (6.5+, PROBE_EVENTS_BTF_ARGS) */
+	bool	has_ret_args;		/* README: return probes fetch entry arguments, $arg<N> (6.9+) */
+	bool	has_page_alloc;		/* events/kmem/mm_page_alloc exists */
+	char	arch[32];		/* uname -m: which register holds the third argument */
+
+	/*
+	 * get_page_from_freelist()'s third argument in the kernel's BTF
+	 * (/sys/kernel/btf/vmlinux): CAP_BTF_* below, and the name BTF gives it.
+	 */
+	int	gpff_btf;
+	char	gpff_btf_arg[64];
+	char	gpff_clone[CAP_NAME_MAX];	/* a compiler clone of it (.isra.0, ...), "" none */
+	bool	gpff_plain;		/* get_page_from_freelist itself, unsuffixed, is listed */
 
 	enum cap_src func_src;		/* where function names were looked up */
 	char	func[CAP_FN__COUNT][CAP_NAME_MAX];	/* "" = not traceable / not found */
@@ -116,7 +130,25 @@ struct cap_probe {
 
 	char	why_not_graph[160];	/* "" when graph is possible */
 	char	why_not_retprobe[160];
+	char	why_not_freelist[256];
 };
+
+/* What the kernel's BTF says of get_page_from_freelist()'s third argument (cap_probe.gpff_btf). */
+enum {
+	CAP_BTF_NONE = 0,	/* no BTF file, or unreadable: nothing checked */
+	CAP_BTF_ALLOC_FLAGS,	/* every prototype's third argument is alloc_flags */
+	CAP_BTF_OTHER,		/* it is another one, or absent: the compiler changed the arguments */
+	CAP_BTF_MISSING,	/* BTF has no such function (pahole leaves out changed prototypes) */
+	CAP_BTF_BAD,		/* the file does not parse as BTF */
+};
+
+/*
+ * The name of parameter @idx (0-based) of @func in the BTF file @path, into
+ * @name: 0 when every BTF prototype of @func agrees on it; 1 when they
+ * disagree or one lacks it (@name: the first seen, or ""); -CAP_EMODE when
+ * @func is not in BTF, -CAP_EIO unreadable, -CAP_EINVAL not BTF.
+ */
+int cap_btf_param_name(const char *path, const char *func, int idx, char *name, size_t len);
 
 /*
  * Probe @tracing_dir (NULL: find the mount with libtracefs) and @proc_dir
@@ -151,6 +183,8 @@ struct cap_plan {
 	bool		copy_marker;	/* ... through our instance's copy_trace_marker; else the
 					 * recording runs in the top-level buffer (top_level) */
 	bool		top_level;	/* record in the top-level buffer, the instance kept as a lock */
+	bool		freelist;	/* the freelist probe (freelist, and cross where it can) */
+	bool		fl_return;	/* ... as a return probe with alloc_flags and the result (6.9+) */
 	int		max_graph_depth;
 	char		instance[64];
 	unsigned long	buffer_kb;	/* per CPU */
@@ -158,6 +192,7 @@ struct cap_plan {
 	int		nr_funcs;
 	char		funcs[CAP_FN__COUNT][CAP_NAME_MAX];	/* traced functions, funcs[0] = alloc entry */
 	char		why[256];	/* why this mode (auto) */
+	char		why_no_freelist[256];	/* cross without the freelist probe: why */
 };
 
 #define CAP_INSTANCE_NAME "allocscope"
@@ -208,6 +243,17 @@ static inline bool cap_plan_probes(const struct cap_plan *pl)
 {
 	return pl->mode == CAP_MODE_RETPROBE || pl->mode == CAP_MODE_CROSS;
 }
+
+/*
+ * The freelist probe's definitions, most exact first, each with the event's
+ * name allocscope/freelist: its argument by BTF name (6.5+), by $arg3
+ * (4.20+), by register (%dx x86-64, %x2 arm64; entry probes only), a return
+ * probe where the kernel fetches entry arguments at return (6.9+).  Writes
+ * at most @max into @defs (@len bytes each) and a label per definition into
+ * @labels ("kretprobe, alloc_flags by BTF name"); returns how many.
+ */
+int cap_freelist_defs(const struct cap_probe *p, const struct cap_plan *pl, char (*defs)[256],
+		      char (*labels)[96], int max);
 
 /* Allocation rate from two /proc/vmstat reads @ms apart (pgalloc_*); 0 if unknown. */
 unsigned long cap_estimate_alloc_rate(const char *proc_dir, unsigned int ms);

@@ -71,7 +71,7 @@ static void analyze_usage(FILE *f)
 		"  -f, --force              replace output files that exist (also --overwrite;\n"
 		"                           without it an existing output is refused)\n"
 		"  -m, --mode MODE          force the capture mode: graph, graph+retval,\n"
-		"                           retprobe, events (default: detected); a mode whose\n"
+		"                           retprobe, freelist, events (default: detected); a mode whose\n"
 		"                           events the trace lacks is an error; events counts\n"
 		"                           the stalling slow paths (without mm_page_alloc: stall\n"
 		"                           episodes, inferred: docs/episodes.md)\n"
@@ -160,7 +160,7 @@ static int analyze_parse(int argc, char **argv, struct analyze_settings *s)
 			break;
 		case 'm':
 			if (anl_mode_parse(optarg, &s->mode) || s->mode == ANL_MODE_AUTO) {
-				cli_error("--mode: unknown mode '%s' (graph, graph+retval, retprobe, events)",
+				cli_error("--mode: unknown mode '%s' (graph, graph+retval, retprobe, freelist, events)",
 					  optarg);
 				return -1;
 			}

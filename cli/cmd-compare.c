@@ -250,7 +250,7 @@ static int compare_parse(int argc, char **argv, struct compare_settings *s)
 			break;
 		case 'm':
 			if (anl_mode_parse(optarg, &s->mode) || s->mode == ANL_MODE_AUTO) {
-				cli_error("--mode: unknown mode '%s' (graph, graph+retval, retprobe, events)",
+				cli_error("--mode: unknown mode '%s' (graph, graph+retval, retprobe, freelist, events)",
 					  optarg);
 				return -1;
 			}

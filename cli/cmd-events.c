@@ -99,6 +99,7 @@ static void events_print(const struct prs_event *ev, const struct events_setting
 		put_x64("retval", ev->u.fn.retval);
 		put_x64("arg0", ev->u.fn.arg[0]);
 		put_x64("arg1", ev->u.fn.arg[1]);
+		put_x64("alloc_flags", ev->u.fn.alloc_flags);
 		put_i32("depth", ev->u.fn.depth);
 		break;
 	case PRS_EV_PAGE_ALLOC:

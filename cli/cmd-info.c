@@ -26,7 +26,7 @@ static void info_usage(FILE *f)
 		"Reads each trace end to end and prints its format, kernel, CPUs, time\n"
 		"window, events per type, window markers and in-band snapshots (or that\n"
 		"there are none), lost events, which capture mode the trace supports\n"
-		"(graph, graph+retval, retprobe, events) and warnings.\n"
+		"(graph, graph+retval, retprobe, freelist, events) and warnings.\n"
 		"\n"
 		"  -j, --json   one JSON object per trace (an array for several), see docs/info-json.md\n"
 		"  -h, --help   this text\n"
@@ -49,7 +49,8 @@ struct info_seen {
 	bool		graph_retval;	/* a get_page_from_freelist() function_graph exit carried a
 					 * return value */
 	int		fn_first;	/* the allocator's function events: 0 none, 1 function_graph
-					 * first, 2 kprobe first (auto mode reads the first kind) */
+					 * first, 2 kprobe first, 3 freelist probe first (auto mode
+					 * reads the first kind) */
 	uint64_t	anon_probes;	/* kprobe events whose function is unknown */
 	const char	*win_begin;	/* the first window begin marker's text, NULL: none */
 	const char	*win_end;	/* the first end marker's text */
@@ -98,6 +99,8 @@ static const char *info_mode(const struct info_seen *seen)
 		return seen->graph_retval ? "graph+retval" : "graph";
 	if (seen->fn_first == 2)
 		return "retprobe";
+	if (seen->fn_first == 3)
+		return "freelist";
 	return "events";
 }
 
@@ -359,8 +362,10 @@ static int info_read(struct prs_reader *r, struct info_seen *seen)
 
 		if (graph || ev.kind == PRS_EV_KPROBE || ev.kind == PRS_EV_KRETPROBE) {
 			fk = anl_fn_kind_of(ev.u.fn.func);
+			/* a probe on get_page_from_freelist with alloc_flags: the freelist mode's */
 			if (fk != ANL_FN_NONE && !seen->fn_first)
-				seen->fn_first = graph ? 1 : 2;
+				seen->fn_first = graph ? 1 : fk == ANL_FN_GPFL &&
+						 ev.u.fn.alloc_flags != PRS_NO_VALUE ? 3 : 2;
 			if (fk == ANL_FN_GPFL && ev.kind == PRS_EV_FUNC_EXIT &&
 			    ev.u.fn.retval != PRS_NO_VALUE && seen->fn_first == 1)
 				seen->graph_retval = true;

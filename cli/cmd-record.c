@@ -40,6 +40,7 @@ struct record_settings {
 	const char	*app;		/* --app: its atrace slices (--perfetto-config) */
 	uint64_t	alloc_rate;	/* --alloc-rate (--perfetto-config) */
 	bool		mode_given;
+	const char	*fl_probe;	/* --freelist-probe entry|return, NULL: the plan's */
 	char		**cmd;
 };
 
@@ -55,11 +56,18 @@ static void record_usage(FILE *f)
 		"or until SIGINT/SIGTERM.  Needs root.\n"
 		"\n"
 		"  -o, --output FILE     output (default trace.dat, or trace.txt with --text)\n"
-		"  -m, --mode MODE       graph, retprobe, events or auto (default auto); cross:\n"
-		"                        graph and retprobe at once, for 'analyze -m graph' and\n"
-		"                        'analyze -m retprobe' of one run (costs both)\n"
+		"  -m, --mode MODE       graph, freelist, retprobe, events or auto (default auto:\n"
+		"                        the first the kernel allows, in that order); freelist:\n"
+		"                        one probe on get_page_from_freelist (alloc_flags) and\n"
+		"                        mm_page_alloc, exact, one probe where retprobe has three;\n"
+		"                        cross: graph, retprobe and freelist at once, for\n"
+		"                        'analyze -m graph|retprobe|freelist' of one run\n"
 		"  -d, --duration TIME   record for TIME (10, 2.5s, 500ms)\n"
 		"  -b, --buffer-kb KB    ring buffer per CPU (default: from the allocation rate)\n"
+		"      --freelist-probe entry|return\n"
+		"                        freelist's probe: at the entry (the default: times each\n"
+		"                        whole allocation, costs less) or at the return (alloc_flags\n"
+		"                        and the result in one event; kernels 6.9+; cross's default)\n"
 		"  -t, --text            write ftrace text (trace_pipe) instead of trace.dat\n"
 		"  -z, --zstd-level N    zstd level of trace.dat sections, 0 = uncompressed (default 3)\n"
 		"  -f, --force           overwrite FILE\n"
@@ -88,6 +96,7 @@ static void record_usage(FILE *f)
 		"EXAMPLES\n"
 		"  allocscope record --dry-run\n"
 		"  allocscope record -m events -d 10 -o base.dat\n"
+		"  allocscope record -m freelist -o run.dat -- ./memhog -m 512\n"
 		"  allocscope record -o run.dat -- ./memhog -m 512\n"
 		"  allocscope record --text -o run.txt -d 30\n"
 		"  allocscope record --frames -m events -o jank.dat -- ./app\n"
@@ -98,7 +107,7 @@ static void record_usage(FILE *f)
 static int parse_args(int argc, char **argv, struct record_settings *st)
 {
 	enum { OPT_TRACEFS = 256, OPT_PROC, OPT_FRAMES, OPT_PERFETTO, OPT_KERNEL, OPT_APP,
-	       OPT_ALLOC_RATE };
+	       OPT_ALLOC_RATE, OPT_FL_PROBE };
 	static const struct option longopts[] = {
 		{ "output",	required_argument,	NULL, 'o' },
 		{ "mode",	required_argument,	NULL, 'm' },
@@ -116,6 +125,7 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 		{ "kernel",	required_argument,	NULL, OPT_KERNEL },
 		{ "app",	required_argument,	NULL, OPT_APP },
 		{ "alloc-rate",	required_argument,	NULL, OPT_ALLOC_RATE },
+		{ "freelist-probe", required_argument,	NULL, OPT_FL_PROBE },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -130,7 +140,8 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 		case 'm':
 			st->mode_given = true;
 			if (cap_mode_parse(optarg, &st->mode)) {
-				cli_error("--mode: graph, retprobe, events, auto or cross, not '%s'", optarg);
+				cli_error("--mode: graph, freelist, retprobe, events, auto or cross, not '%s'",
+					  optarg);
 				return -1;
 			}
 			break;
@@ -181,6 +192,13 @@ static int parse_args(int argc, char **argv, struct record_settings *st)
 				cli_error("--alloc-rate: 1 to 100000000 page allocations/s");
 				return -1;
 			}
+			break;
+		case OPT_FL_PROBE:
+			if (strcmp(optarg, "entry") && strcmp(optarg, "return")) {
+				cli_error("--freelist-probe: entry or return, not '%s'", optarg);
+				return -1;
+			}
+			st->fl_probe = optarg;
 			break;
 		case 'h':
 			record_usage(stdout);
@@ -346,6 +364,18 @@ int cmd_record(int argc, char **argv)
 	}
 	if (st.frames)
 		cap_plan_frames(&probe, &plan);
+	if (st.fl_probe && !plan.freelist) {
+		cli_error("record: --freelist-probe: mode %s records no freelist probe",
+			  cap_mode_name(plan.mode));
+		return EXIT_USAGE;
+	}
+	if (st.fl_probe && !strcmp(st.fl_probe, "return") && !probe.has_ret_args) {
+		cli_error("record: --freelist-probe return: this kernel's return probes do not fetch entry "
+			  "arguments (6.9+; tracefs README)");
+		return 1;
+	}
+	if (st.fl_probe)
+		plan.fl_return = !strcmp(st.fl_probe, "return");
 	if (st.dry_run) {
 		cap_plan_print(&probe, &plan, stdout);
 		return EXIT_OK;

@@ -72,7 +72,7 @@ static void stalls_usage(FILE *f)
 		"                         NO_COLOR is set), always, never\n"
 		"      --no-color         the same as --color=never\n"
 		"  -m, --mode MODE        force the capture mode (graph, graph+retval, retprobe,\n"
-		"                         events)\n"
+		"                         freelist, events)\n"
 		"      --no-window        +WINDOW relative to the trace's start, not the markers'\n"
 		"      --include-recorder list the recorder's own slow allocations too\n"
 		"      --threads N        1 (default): read and analyze on one thread; 2: decode\n"
@@ -217,7 +217,7 @@ static int stalls_parse(int argc, char **argv, struct stalls_settings *s)
 			break;
 		case 'm':
 			if (anl_mode_parse(optarg, &s->mode) || s->mode == ANL_MODE_AUTO) {
-				cli_error("--mode: unknown mode '%s' (graph, graph+retval, retprobe, events)",
+				cli_error("--mode: unknown mode '%s' (graph, graph+retval, retprobe, freelist, events)",
 					  optarg);
 				return -1;
 			}

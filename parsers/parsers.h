@@ -109,6 +109,8 @@ enum prs_kind { PRS_KINDS, PRS_EV__COUNT };
 const char *prs_kind_name(enum prs_kind kind);
 
 #define PRS_NO_VALUE	UINT64_MAX	/* a numeric field the trace did not carry */
+#define PRS_BAD_VALUE	(UINT64_MAX - 1)	/* alloc_flags: present, but not a number (counted in
+						 * bad_fields) */
 
 struct prs_event {
 	uint64_t	ts;		/* ns, in the trace's own clock */
@@ -129,6 +131,9 @@ struct prs_event {
 			uint64_t duration;	/* FUNC_EXIT: ns, PRS_NO_VALUE if unknown */
 			uint64_t retval;	/* FUNC_EXIT/KRETPROBE: PRS_NO_VALUE if not recorded */
 			uint64_t arg[2];	/* KPROBE: first two fetched args (e.g. gfp, order), PRS_NO_VALUE if absent */
+			uint64_t alloc_flags;	/* KPROBE/KRETPROBE: the fetched arg named alloc_flags
+						 * (get_page_from_freelist's), PRS_NO_VALUE if absent,
+						 * PRS_BAD_VALUE if not a number */
 			int depth;		/* FUNC_*: call depth, -1 unknown */
 		} fn;
 		/* PAGE_ALLOC, RECLAIM_BEGIN, MEMCG_RECLAIM_BEGIN, WAKEUP_KSWAPD, KSWAPD_WAKE, TRY_COMPACT */

@@ -378,6 +378,7 @@ void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 		ev->u.fn.duration = PRS_NO_VALUE;
 		ev->u.fn.retval = PRS_NO_VALUE;
 		ev->u.fn.arg[0] = ev->u.fn.arg[1] = PRS_NO_VALUE;
+		ev->u.fn.alloc_flags = PRS_NO_VALUE;
 		ev->u.fn.depth = -1;
 		break;
 	case PRS_EV_PAGE_ALLOC:

@@ -445,9 +445,19 @@ args:
 		     (eq - tok == 6 && memcmp(tok, "retval", 6) == 0) ||
 		     (eq - tok == 4 && memcmp(tok, "arg1", 4) == 0)))
 			named = v;
+		else if (eq - tok == 11 && memcmp(tok, "alloc_flags", 11) == 0) {
+			uint64_t fv;
+			bool num = txt_parse_num(eq + 1, te, &fv);
+
+			/* not a number: a bad field; -1 (UINT64_MAX) is no "absent" either */
+			ev->u.fn.alloc_flags = num && fv != PRS_NO_VALUE ? fv : PRS_BAD_VALUE;
+			r->stats.bad_fields += !num;
+		}
 	}
 	if (n->kind == PRS_EV_KRETPROBE) {
-		ev->u.fn.retval = named != PRS_NO_VALUE ? named : first;
+		/* a return probe's first argument is its return value, unless named otherwise */
+		ev->u.fn.retval = named != PRS_NO_VALUE ? named :
+				  ev->u.fn.alloc_flags == PRS_NO_VALUE ? first : PRS_NO_VALUE;
 		ev->u.fn.arg[0] = ev->u.fn.arg[1] = PRS_NO_VALUE;
 	}
 	/* bare addresses without a perf "probe:" name: unknown, not malformed (info warns) */

@@ -1421,6 +1421,8 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 
 		e->f[F_IP] = td_field(ev, e->kind == PRS_EV_KPROBE ? "__probe_ip" : "__probe_func");
 		e->f[F_RET_IP] = td_field(ev, "__probe_ret_ip");
+		/* the freelist probe's (get_page_from_freelist): by its name, wherever it sits */
+		e->f[F_AFLAGS] = td_field(ev, "alloc_flags");
 		for (fl = ev->format.fields; fl; fl = fl->next) {
 			if (td_starts(fl->name, "__probe") || td_starts(fl->name, "common_"))
 				continue;
@@ -1435,7 +1437,7 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 				e->f[F_RETVAL] = td_field(ev, "retval");
 			if (!e->f[F_RETVAL])
 				e->f[F_RETVAL] = td_field(ev, "arg1");
-			if (!e->f[F_RETVAL])
+			if (!e->f[F_RETVAL] && first != e->f[F_AFLAGS])
 				e->f[F_RETVAL] = first;
 		}
 		break;
@@ -2044,6 +2046,7 @@ static int td_decode(struct prs_reader *r, struct td *t, struct td_event *e,
 			else if ((ret = td_func(r, t, v, &ev->u.fn.func)) < 0)
 				return ret;
 		}
+		GET(F_AFLAGS, ev->u.fn.alloc_flags, uint64_t);
 		if (e->kind == PRS_EV_KPROBE) {
 			GET(F_ARG0, ev->u.fn.arg[0], uint64_t);
 			GET(F_ARG1, ev->u.fn.arg[1], uint64_t);

@@ -900,6 +900,7 @@ static const char *mode_words(enum anl_mode mode)
 	case ANL_MODE_GRAPH:		return "function_graph: exact";
 	case ANL_MODE_GRAPH_RETVAL:	return "function_graph with return values: exact";
 	case ANL_MODE_RETPROBE:		return "kprobe/kretprobe: exact";
+	case ANL_MODE_FREELIST:		return "get_page_from_freelist's alloc_flags + mm_page_alloc: exact";
 	case ANL_MODE_EVENTS:		return "tracepoints only: stalling slow paths, estimated; all slow "
 						       "paths need an exact mode";
 	default:			return "?";

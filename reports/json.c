@@ -171,6 +171,25 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		t->compact_only, t->writepages, t->writepages_file, t->writepages_other,
 		t->memcg_reclaims, t->memcg_reclaimed, t->memcg_reclaim_ns, t->page_alloc_unsaid);
 
+	if (m->freelist.used) {
+		/* the freelist probe and its check (docs/freelist.md); only in that mode */
+		fprintf(f, "  \"freelist\": {\"return_probe\": %s, \"probe\": ",
+			m->freelist.returns ? "true" : "false");
+		rpt_json_str(f, m->freelist.probe);
+		fprintf(f, ", \"exact\": %s, \"low\": %" PRIu64 ", \"trylock\": %" PRIu64
+			", \"slow_attempts\": %" PRIu64 ", \"page_alloc\": %" PRIu64
+			", \"open_before\": %" PRIu64 ", \"open_after\": %" PRIu64 ", \"orphans\": %" PRIu64
+			", \"nolock\": %" PRIu64 ", \"nolock_failed\": %" PRIu64 ", \"bad_flags\": %" PRIu64
+			", \"first_bad_flags\": ", m->freelist.exact ? "true" : "false", t->fl_low,
+			t->fl_trylock, t->fl_slow, t->page_alloc_events, t->fl_open_before,
+			t->fl_open_after, t->fl_orphans, t->nolock, t->nolock_failed, an->fl_bad_flags);
+		if (an->fl_bad_flags)
+			fprintf(f, "%" PRIu64, an->fl_first_bad);
+		else
+			fputs("null", f);
+		fprintf(f, ", \"orphan_attempts\": %" PRIu64 ", \"missed\": %" PRIu64 "},\n",
+			an->fl_orphan_attempts, an->fl_missed);
+	}
 	fprintf(f, "  \"recorder\": {\"rule\": ");
 	rpt_json_str(f, m->recorder.rule);
 	fprintf(f, ", \"included\": %s, \"tasks\": %" PRIu64 ", \"allocations\": %" PRIu64

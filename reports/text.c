@@ -162,6 +162,9 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	if (t->page_alloc_unsaid)
 		fprintf(f, "                                     %s mm_page_alloc with neither a page nor a "
 			"pfn field: got a page or failed, not said\n", num(&n, t->page_alloc_unsaid));
+	if (t->nolock)
+		fprintf(f, "  nolock allocations    %10s   ALLOC_TRYLOCK (alloc_pages_nolock()): one attempt, "
+			"no slow path; %s got no page\n", num(&n, t->nolock), num(&n, t->nolock_failed));
 	if (t->nested)
 		fprintf(f, "  nested (in reclaim)   %10s\n", num(&n, t->nested));
 	if (m->kswapd_known)
@@ -387,16 +390,46 @@ static void groundtruth(FILE *f, const struct rpt_input *in)
 	}
 }
 
-static const char *mode_words(enum anl_mode mode)
+static const char *mode_words(const struct anl_model *m)
 {
-	switch (mode) {
+	switch (m->mode) {
 	case ANL_MODE_GRAPH:		return "function_graph: exact";
 	case ANL_MODE_GRAPH_RETVAL:	return "function_graph with return values: exact";
 	case ANL_MODE_RETPROBE:		return "kprobe/kretprobe: exact";
+	case ANL_MODE_FREELIST:		return m->freelist.returns ?
+		"get_page_from_freelist's alloc_flags and result + mm_page_alloc: exact" :
+		"get_page_from_freelist's alloc_flags + mm_page_alloc: exact";
 	case ANL_MODE_EVENTS:		return "tracepoints only: stalling slow paths, estimated; all slow "
 						       "paths need an exact mode";
 	default:			return "?";
 	}
+}
+
+/*
+ * The freelist probe and its check: each LOW or TRYLOCK attempt opened an
+ * allocation its mm_page_alloc closed, but at the scope's edges
+ * (analyzer/freelist.c).
+ */
+static void freelist_lines(FILE *f, const struct rpt_input *in)
+{
+	const struct anl_model *m = in->model;
+	const struct anl_totals *t = &m->scope;
+	struct nums n = { .i = 0 };
+	uint64_t opened = t->fl_low + t->fl_trylock;
+
+	fprintf(f, "  probe       %s on get_page_from_freelist%s%s\n",
+		m->freelist.returns ? "return probe" : "entry probe",
+		m->freelist.probe ? ": " : " (the capture does not say how alloc_flags was fetched)",
+		m->freelist.probe ? m->freelist.probe : "");
+	fprintf(f, "  attempts    %s LOW (fast path: one per allocation), %s slow-path (MIN, HIGH, no "
+		"watermarks), %s TRYLOCK (nolock)\n", num(&n, t->fl_low), num(&n, t->fl_slow),
+		num(&n, t->fl_trylock));
+	fprintf(f, "  check       LOW + TRYLOCK %s = mm_page_alloc %s - %s closed here, opened before "
+		"+ %s opened here, closed after%s%s: %s%s%s\n", num(&n, opened),
+		num(&n, t->page_alloc_events), num(&n, t->fl_open_before), num(&n, t->fl_open_after),
+		t->fl_orphans ? " - orphans " : "", t->fl_orphans ? num(&n, t->fl_orphans) : "",
+		rpt_sgr(in, m->freelist.exact ? RPT_SGR_GREEN : RPT_SGR_RED),
+		m->freelist.exact ? "holds" : "NOT exact, see untold", rpt_sgr(in, RPT_SGR_RESET));
 }
 
 int rpt_text(const struct rpt_input *in, FILE *f)
@@ -411,8 +444,10 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 		in->trace_path ? in->trace_path : "-", in->format ? " (" : "",
 		in->format ? in->format : "", rpt_container_in(in), rpt_container(in),
 		in->format ? ")" : "");
-	fprintf(f, "  mode        %s (%s)%s\n", anl_mode_name(m->mode), mode_words(m->mode),
+	fprintf(f, "  mode        %s (%s)%s\n", anl_mode_name(m->mode), mode_words(m),
 		m->mode_forced ? ", forced with -m" : ", detected");
+	if (m->freelist.used)
+		freelist_lines(f, in);
 	if (m->mode != ANL_MODE_EVENTS && !m->slow_path_exact)
 		fprintf(f, "              %snot exact here: events lost or returns missed, see untold and anomalies%s\n",
 			rpt_sgr(in, RPT_SGR_YELLOW), off);

@@ -191,6 +191,10 @@ const struct rpt_anomaly rpt_anomalies[] = {
 	RPT_ANOMALY("gpfl calls not from the allocator (bulk)", bulk_gpfl),
 	RPT_ANOMALY("boosted-watermark kswapd wakes (fast path)", boosted_wakes),
 	RPT_ANOMALY("events of a second exact mode, not read (-m chooses)", other_mode),
+	RPT_ANOMALY("freelist attempts with flags no kernel passes", fl_bad_flags),
+	RPT_ANOMALY("freelist: mm_page_alloc closing nothing", fl_orphan_page_alloc),
+	RPT_ANOMALY("freelist: slow-path attempts, nothing open", fl_orphan_attempts),
+	RPT_ANOMALY("freelist probe misses (kprobe_profile)", fl_missed),
 };
 const size_t rpt_nr_anomalies = sizeof(rpt_anomalies) / sizeof(rpt_anomalies[0]);
 

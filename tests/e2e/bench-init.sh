@@ -12,7 +12,8 @@
 #   as_name=NAME      output directory on the data disk
 #   as_caps=LIST      conditions, comma-separated: REC-MODE with REC = as (the static allocscope record,
 #                     trace.dat), sh (allocscope-record.sh, text) or tcmd (trace-cmd record) and MODE =
-#                     events|retprobe|graph (as, sh); tcmd-graph = `trace-cmd record -p function_graph -g ENTRY`
+#                     events|freelist|retprobe|graph (as, sh), freelist-return (as: -m freelist
+#                     --freelist-probe return); tcmd-graph = `trace-cmd record -p function_graph -g ENTRY`
 #                     without a filter; tcmd-graphl = the same with -l ENTRY and the slow-path helpers (the
 #                     filter allocscope's graph mode sets); nr-events|nr-retprobe|nr-graph = the tracefs set-up
 #                     of that mode made by hand and no reader (what tracing costs in the workload's context
@@ -22,7 +23,10 @@
 #                     without the alloc entry's return probe (what that probe costs), nr-retprobe3 = the
 #                     alloc entry's kprobe alone, no return probes (the least a set with an entry probe
 #                     costs), nr-retprobe4 = the alloc entry's and get_page_from_freelist's kprobes, no
-#                     return probes, nr-graphl = nr-graph
+#                     return probes, nr-freelist = the freelist probe as allocscope record -m freelist
+#                     places it (at get_page_from_freelist's entry), nr-freelist-return = the return probe
+#                     with alloc_flags and the result (6.9+),
+#                     nr-graphl = nr-graph
 #                     without the tracepoints (as tcmd-graphl), nr-graphall =
 #                     tcmd-graph's set-up and no reader; spin = no tracing, a busy loop in the
 #                     background (shows how qemu -icount shares time between the vCPUs); X-MODE with any
@@ -74,7 +78,7 @@ for f in $ENTRY get_page_from_freelist wake_all_kswapds __alloc_pages_direct_com
 	__alloc_pages_may_oom out_of_memory; do
 	grep -qx $f $T/available_filter_functions && { GRAPHL="$GRAPHL -l $f"; GRAPHF="$GRAPHF $f"; }
 done
-for m in events retprobe graph; do
+for m in events freelist retprobe graph; do
 	echo "plan of allocscope record -m $m:" >>$LOG
 	allocscope-record -n -m $m -b $BUF >>$LOG 2>&1
 done
@@ -124,6 +128,10 @@ nr_setup() {
 		echo "p:kprobes/gpfl_entry get_page_from_freelist" >>$T/kprobe_events || log "kprobe gpfl_entry failed"
 		cat $T/error_log >>$LOG 2>/dev/null
 		for e in alloc_entry gpfl_entry; do echo 1 >"$T/events/kprobes/$e/enable"; done ;;
+	freelist | freelist-return)	# allocscope record -m freelist's probe (guest-common.sh: as record
+			# places it), and the return probe (record --freelist-probe return)
+		add_freelist_kprobe "${1#freelist-}"
+		echo 1 >"$T/events/kprobes/freelist/enable" ;;
 	retprobena)	# the same probes without fetch args (what the 4 args cost)
 		echo "p:kprobes/alloc_entry $ENTRY" >>$T/kprobe_events
 		echo "r:kprobes/alloc_ret $ENTRY" >>$T/kprobe_events
@@ -206,7 +214,10 @@ run_cap() { # ROUND CONDITION
 		# (capture-overhead.sh's BENCH_RECORDERS)
 		bin=allocscope-record
 		[ $rec = as ] || bin=allocscope-record-$rec
-		$bin -m $mode -b $BUF -o $D/$id.dat -f -- $FL -l "r=$1 i=$n cond=$2" >$D/$id.log 2>&1
+		margs="-m $mode"
+		[ "$mode" = freelist-return ] && margs="-m freelist --freelist-probe return"
+		# shellcheck disable=SC2086
+		$bin $margs -b $BUF -o $D/$id.dat -f -- $FL -l "r=$1 i=$n cond=$2" >$D/$id.log 2>&1
 		echo "rc=$?" >>$D/$id.log ;;
 	esac
 	t1=$(cut -d' ' -f1 /proc/uptime)

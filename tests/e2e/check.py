@@ -45,6 +45,11 @@ How each check judges (docs in tests/e2e/README.md):
   cross-mode     a capture recorded with -m cross (function_graph and the retprobe probes at once), analyzed with
                  -m graph and with -m retprobe: the same allocations, slow paths, direct reclaim entries and
                  compaction tries, exactly
+  cross-freelist the same capture analyzed with -m freelist (the freelist probe recorded beside them): the same
+                 allocations, slow paths, direct reclaim entries and compaction tries as graph's, exactly
+  freelist       a freelist capture's own check: LOW + TRYLOCK attempts - open after = mm_page_alloc - open
+                 before - orphans, no orphan, no alloc_flags no kernel passes, no probe miss
+  graph~freelist as graph~retprobe, with the two as-freelist runs
   cross-events   the same capture analyzed with -m events: its slow paths (a lower bound) <= graph's
   events<=exact  the events-mode rate (a lower bound) <= the largest graph/retprobe rate + tol
   tcmd~MODE      the trace-cmd trace.dat (MODE graph, or retprobe on 6.1 where trace-cmd switching function_graph
@@ -99,8 +104,12 @@ def check_capture(run, scen, cap, d):
          f"window={win_s:.2f} s")
 
     want = {"graph": ("graph", "graph+retval"), "retprobe": ("retprobe",), "events": ("events",),
-            "auto": ("graph", "graph+retval", "retprobe"), "cross": ("graph", "graph+retval", "retprobe")}[mode]
+            "freelist": ("freelist",), "auto": ("graph", "graph+retval", "freelist", "retprobe"),
+            "cross": ("graph", "graph+retval", "retprobe", "freelist")}[mode]
     emit(c["mode"] in want, run, "mode", f"detected {c['mode']}, asked {rec} -m {mode}")
+
+    if c["mode"] == "freelist":
+        check_freelist(run, d)
 
     g = gt(d, "allocstall")
     if not g or g["kernel"] is None:
@@ -200,6 +209,23 @@ def check_capture(run, scen, cap, d):
     })
 
 
+def check_freelist(run, d):
+    """the freelist probe's own check: every LOW/TRYLOCK attempt opened an allocation its mm_page_alloc
+    closed (but at the window's edges), no attempt with alloc_flags no kernel passes, no orphan"""
+    fl = d.get("freelist")
+    if not fl:
+        emit(False, run, "freelist", "no freelist block in the JSON")
+        return
+    lhs = fl["low"] + fl["trylock"] - fl["open_after"]
+    rhs = fl["page_alloc"] - fl["open_before"] - fl["orphans"]
+    ok = fl["exact"] and lhs == rhs and fl["orphans"] == 0 and fl["bad_flags"] == 0 and \
+        fl["orphan_attempts"] == 0 and fl["missed"] == 0
+    emit(ok, run, "freelist", f"probe {fl['probe']!r}: LOW {fl['low']} + TRYLOCK {fl['trylock']} - open after "
+         f"{fl['open_after']} = {lhs}, mm_page_alloc {fl['page_alloc']} - open before {fl['open_before']} - orphans "
+         f"{fl['orphans']} = {rhs}; bad flags {fl['bad_flags']}, orphan attempts {fl['orphan_attempts']}, "
+         f"missed {fl['missed']}, slow attempts {fl['slow_attempts']}")
+
+
 def binom_var(d):
     k = d["kpi"]
     n = k["allocations"]
@@ -235,10 +261,25 @@ def check_pairs(kscen, caps):
     g = [d for c, d in caps if c.endswith("-as-graph")]
     r = [d for c, d in caps if c.endswith("-as-retprobe")]
     e = [d for c, d in caps if c.endswith("-as-events")]
+    fr = [d for c, d in caps if c.endswith("-as-freelist")]
     name = f"{kscen}"
     if len(g) < 2 or len(r) < 2:
         emit(False, name, "graph~retprobe", f"needs two graph and two retprobe runs, have {len(g)} and {len(r)}")
         return
+    if len(fr) >= 2:
+        check_pair(kscen, "graph~freelist", "freelist", g, fr)
+    gr, rr, s = check_pair(kscen, "graph~retprobe", "retprobe", g, r)
+    top = max(gr + rr)
+    tol = math.expm1(math.log1p(top) + 4 * s) - top
+    for x in e:
+        er = rate(x) or 0
+        emit(er <= top + tol, name, "events<=exact",
+             f"events slow/1000 {er:.2f} (lower bound) <= max exact {top:.2f} + 4 s on the log scale ({tol:.2f})")
+
+
+def check_pair(kscen, check, other, g, r):
+    """two graph runs vs two runs of the OTHER exact mode: see graph~retprobe in the module text"""
+    name = f"{kscen}"
     gr = [rate(x) or 0 for x in g[:2]]
     rr = [rate(x) or 0 for x in r[:2]]
     hist = variation()
@@ -252,16 +293,11 @@ def check_pairs(kscen, caps):
     gm, rm = sum(gr) / 2, sum(rr) / 2
     dl = abs(math.log1p(gm) - math.log1p(rm))
     ok = dl <= 4 * s or abs(gm - rm) <= 3 * sig
-    emit(ok, name, "graph~retprobe",
-         f"slow/1000 graph {gr[0]:.2f},{gr[1]:.2f} (mean {gm:.2f}) retprobe {rr[0]:.2f},{rr[1]:.2f} (mean {rm:.2f}); "
+    emit(ok, name, check,
+         f"slow/1000 graph {gr[0]:.2f},{gr[1]:.2f} (mean {gm:.2f}) {other} {rr[0]:.2f},{rr[1]:.2f} (mean {rm:.2f}); "
          f"|ln(1+g) - ln(1+r)| {dl:.3f} {'<=' if dl <= 4 * s else '>'} 4 s = {4 * s:.3f} (s {s:.3f}: {src}); "
          f"|diff| {abs(gm - rm):.2f} vs 3 sigma counting noise {3 * sig:.2f}")
-    top = max(gr + rr)
-    tol = math.expm1(math.log1p(top) + 4 * s) - top
-    for x in e:
-        er = rate(x) or 0
-        emit(er <= top + tol, name, "events<=exact",
-             f"events slow/1000 {er:.2f} (lower bound) <= max exact {top:.2f} + 4 s on the log scale ({tol:.2f})")
+    return gr, rr, s
 
 
 CROSS_FIELDS = (("allocations", lambda d: d["kpi"]["allocations"]),
@@ -271,7 +307,7 @@ CROSS_FIELDS = (("allocations", lambda d: d["kpi"]["allocations"]),
 
 
 def check_cross(run, rd, f):
-    """the -m cross capture F analyzed as graph and as retprobe: the same allocations, exactly"""
+    """the -m cross capture F analyzed as graph, as retprobe and as freelist: the same allocations, exactly"""
     try:
         dg = json.load(open(os.path.join(rd, f + ".graph.json")))
         dr = json.load(open(os.path.join(rd, f + ".retprobe.json")))
@@ -282,6 +318,14 @@ def check_cross(run, rd, f):
     if modes[0] not in ("graph", "graph+retval") or modes[1] != "retprobe":
         emit(False, run, "cross-mode", f"modes read {modes[0]} / {modes[1]}: not a cross capture")
         return
+    try:
+        dfl = json.load(open(os.path.join(rd, f + ".freelist.json")))
+        if dfl["capture"]["mode"] != "freelist":
+            raise ValueError(f"mode read {dfl['capture']['mode']}")
+        check_freelist(run, dfl)
+        check_cross_freelist(run, rd, f, dg, dfl)
+    except (OSError, ValueError, KeyError) as ex:
+        emit(False, run, "cross-freelist", f"no -m freelist analysis of the cross capture: {ex}")
     diffs = [(n, fn(dg), fn(dr)) for n, fn in CROSS_FIELDS if fn(dg) != fn(dr)]
     try:
         de = json.load(open(os.path.join(rd, f + ".events.json")))
@@ -293,6 +337,64 @@ def check_cross(run, rd, f):
     emit(not diffs, run, "cross-mode",
          "graph = retprobe on one run: " + ", ".join(f"{n} {fn(dg)}" for n, fn in CROSS_FIELDS) if not diffs else
          "graph vs retprobe on one run: " + ", ".join(f"{n} {x} vs {y}" for n, x, y in diffs))
+
+
+def edge_straddlers(rd, f):
+    """allocations the window counts in one mode and not in the other: graph's begins at the alloc entry,
+    freelist's at its first attempt (the fast path's get_page_from_freelist()), and a task preempted between
+    the two on a window marker is inside in one and outside in the other. Each task's allocations are the
+    same sequence in both modes (nested ones begin after their parent's first attempt in both): matched in
+    order, the pairs whose in_window differ. Returns (graph_only, freelist_only) per field, or raises."""
+    def rows(m):
+        by = {}
+        for line in open(os.path.join(rd, f"{f}.{m}.rows.jsonl")):
+            r = json.loads(line)
+            by.setdefault((r["pid"], r["comm"]), []).append(r)
+        for v in by.values():
+            v.sort(key=lambda r: (r["start_ns"], r["id"]))
+        return by
+    g, fl = rows("graph"), rows("freelist")
+    if set(g) != set(fl) or any(len(g[k]) != len(fl[k]) for k in g):
+        raise ValueError("the two modes' rows are not the same allocations, task by task")
+    go = {"allocations": 0, "slow paths": 0}
+    fo = {"allocations": 0, "slow paths": 0}
+    for k in g:
+        for a, b in zip(g[k], fl[k]):
+            if a["in_window"] == b["in_window"]:
+                continue
+            side = go if a["in_window"] else fo
+            side["allocations"] += 1
+            side["slow paths"] += a["outcome"] != "fast"
+    return go, fo
+
+
+def check_cross_freelist(run, rd, f, dg, dfl):
+    """graph vs freelist on the cross capture: the whole trace exactly; the window exactly, but for the
+    allocations whose alloc entry and first attempt fall on different sides of a window marker"""
+    wg = json.load(open(os.path.join(rd, f + ".graph.nowin.json")))
+    wf = json.load(open(os.path.join(rd, f + ".freelist.nowin.json")))
+    wd = [(n, fn(wg), fn(wf)) for n, fn in CROSS_FIELDS if fn(wg) != fn(wf)]
+    go, fo = edge_straddlers(rd, f)
+    bad = []
+    for n, fn in CROSS_FIELDS:
+        x, y = fn(dg), fn(dfl)
+        if n in go:
+            if x - go[n] != y - fo[n]:
+                bad.append(f"{n} {x} - {go[n]} straddling vs {y} - {fo[n]}")
+        elif x != y:
+            bad.append(f"{n} {x} vs {y}")
+    ok = not wd and not bad
+    straddle = go["allocations"] + fo["allocations"]
+    emit(ok, run, "cross-freelist",
+         (("graph = freelist on one run: " + ", ".join(f"{n} {fn(dg)}" for n, fn in CROSS_FIELDS)
+           if not straddle else "graph / freelist on one run: " +
+           ", ".join(f"{n} {fn(dg)} / {fn(dfl)}" for n, fn in CROSS_FIELDS)) +
+          f"; whole trace {', '.join(f'{n} {fn(wg)}' for n, fn in CROSS_FIELDS)}" +
+          (f"; the window's edges: {go['allocations']} allocation(s) ({go['slow paths']} slow) begin inside by "
+           f"their alloc entry and outside by their first attempt, {fo['allocations']} ({fo['slow paths']} slow) "
+           "the other way" if straddle else "")) if ok else
+         "graph vs freelist on one run: " + "; ".join(
+             [f"whole trace {n} {x} vs {y}" for n, x, y in wd] + [f"window {b}" for b in bad]))
 
 
 def write_variation(lines, f):
@@ -459,7 +561,8 @@ def write_results(path):
                     f"{fmt(r['ksw'])} / {fmt(r['kstat'])} | {r['lost']} | {', '.join(fails.get(r['run'], [])) or '-'} |\n")
         f.write("\nCross-run checks:\n\n")
         for ok, run, check, text in results:
-            if check in ("graph~retprobe", "events<=exact", "cross-mode", "cross-events", "run", "captures", "merge-test") or \
+            if check in ("graph~retprobe", "graph~freelist", "events<=exact", "cross-mode", "cross-freelist",
+                         "cross-events", "run", "captures", "merge-test") or \
                     check.startswith("tcmd~"):
                 f.write(f"- {'PASS' if ok else 'FAIL'} {run} {check}: {text}\n")
         gfail = [(run, check, text) for ok, run, check, text in results if ok is False and check.startswith("guest:")]

@@ -71,7 +71,7 @@ caps_for() { # KERNEL SCENARIO
 	*-tcmd) echo "tcmd-graph" ;;
 	# an app's frames under memory pressure (record --frames): tracepoints as on a phone, and exact
 	*-jank) echo "as-events,as-retprobe,as-graph" ;;
-	*) echo "as-graph,as-retprobe,as-events,sh-auto,as-graph,as-retprobe,as-cross" ;;
+	*) echo "as-graph,as-retprobe,as-freelist,as-events,sh-auto,as-graph,as-retprobe,as-freelist,sh-freelist,as-cross" ;;
 	esac
 }
 
@@ -97,10 +97,18 @@ analyze_run() { # analyze_run RUNDIR: analyze --json (and the text report) of ev
 		case $t in */guest.log | */checks.txt | */uname.txt | */dmesg.txt | *.analyze.txt) continue ;; esac
 		"$EB/allocscope" analyze --json "$t" >"$t.json" 2>"$t.json.err" || log "analyze --json $t failed: $(head -3 "$t.json.err")"
 		"$EB/allocscope" analyze "$t" >"$t.analyze.txt" 2>&1 || true
-		case $t in *-cross.dat)	# graph and retprobe recorded at once: read each way (and as events)
-			for m in graph retprobe events; do
+		case $t in *-cross.dat)	# graph, retprobe and freelist recorded at once: read each way (and as events)
+			for m in graph retprobe freelist events; do
 				"$EB/allocscope" analyze -m $m --json "$t" >"$t.$m.json" 2>"$t.$m.json.err" ||
 					log "analyze -m $m --json $t failed: $(head -3 "$t.$m.json.err")"
+			done
+			# freelist's allocation begins at its first attempt, graph's at the alloc entry: the
+			# whole trace, and the rows to match the window's edges (check.py cross-freelist)
+			for m in graph freelist; do
+				"$EB/allocscope" analyze -m $m --no-window --json "$t" >"$t.$m.nowin.json" \
+					2>"$t.$m.nowin.json.err" || log "analyze -m $m --no-window $t failed"
+				"$EB/allocscope" analyze -m $m --records "$t.$m.rows.jsonl" -f "$t" >/dev/null \
+					2>"$t.$m.rows.err" || log "analyze -m $m --records $t failed"
 			done ;;
 		esac
 	done

@@ -92,6 +92,23 @@ add_kprobes() {
 }
 KPROBE_EVENTS="kprobes:alloc_entry kprobes:alloc_ret kprobes:gpfl_ret"
 
+# the freelist mode's probe for trace-cmd and the benchmark (allocscope record makes its own,
+# docs/freelist.md): get_page_from_freelist's alloc_flags at its entry, by BTF name where README lists
+# "<argname>" (6.5+), else $arg3; add_freelist_kprobe return: a return probe with the result too, where
+# return probes fetch entry arguments (6.9+)
+add_freelist_kprobe() {
+	a='alloc_flags=$arg3:x32'
+	grep -q '<argname>' $T/README && a='alloc_flags=alloc_flags:x32'
+	if [ "$1" = return ] && grep -qF 'return probes support: $retval, $arg<N>' $T/README; then
+		echo "r1024:kprobes/freelist get_page_from_freelist $a ret=\$retval:x64" >>$T/kprobe_events ||
+			log "kretprobe freelist failed"
+	else
+		echo "p:kprobes/freelist get_page_from_freelist $a" >>$T/kprobe_events || log "kprobe freelist failed"
+	fi
+	cat $T/error_log >>$LOG 2>/dev/null
+}
+FREELIST_EVENTS="kprobes:freelist"
+
 # the end of a capture boot: the kernel log into $D, "captured" for the host, the data disk unmounted
 guest_end() {
 	dmesg >$D/dmesg.txt

@@ -9,7 +9,8 @@
 #   as_scen=anon|pagecache|thp|calm|oom|jank
 #   as_caps=LIST          captures, in order, comma-separated: REC-MODE with REC = as (static allocscope record,
 #                         trace.dat), sh (allocscope-record.sh, text) or tcmd (trace-cmd record, trace.dat) and
-#                         MODE = graph|retprobe|events|auto|cross (as only) (tcmd: graph or retprobe)
+#                         MODE = graph|freelist|retprobe|events|auto|cross (as only) (tcmd: graph, freelist
+#                         or retprobe)
 #   as_buf=KB             per-CPU ring buffer of every recorder
 #   as_win=SECS           window workload length
 #   as_zram=MB            zram swap (0: none; oom turns swap off anyway)
@@ -98,8 +99,8 @@ echo "allocscope: kswapd $KSWAPD kswapd0 \$K1" >\$M
 while read -r n v; do echo "allocscope: vmstat \$n \$v" >\$M; done </tmp/after.vm
 EOF
 
-tcmd_capture() { # MODE OUT LOG: the tracepoints + function_graph (graph) or kprobe events (retprobe), as
-	# allocscope record's mode of that name
+tcmd_capture() { # MODE OUT LOG: the tracepoints + function_graph (graph) or kprobe events (retprobe,
+	# freelist), as allocscope record's mode of that name
 	ev=
 	for e in $EVENTS; do ev="$ev -e $(echo $e | tr / :)"; done
 	plug=
@@ -111,6 +112,9 @@ tcmd_capture() { # MODE OUT LOG: the tracepoints + function_graph (graph) or kpr
 			__alloc_pages_may_oom out_of_memory; do
 			grep -qx $f $T/available_filter_functions && plug="$plug -l $f"
 		done
+	elif [ "$1" = freelist ]; then
+		add_freelist_kprobe
+		for e in $FREELIST_EVENTS; do ev="$ev -e $e"; done
 	else
 		add_kprobes
 		for e in $KPROBE_EVENTS; do ev="$ev -e $e"; done

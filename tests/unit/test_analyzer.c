@@ -118,6 +118,7 @@ static void fent(struct fx *x, uint64_t ts, int pid, int cpu, const char *func, 
 	ev.u.fn.depth = depth;
 	ev.u.fn.duration = ev.u.fn.retval = NONE;
 	ev.u.fn.arg[0] = ev.u.fn.arg[1] = NONE;
+	ev.u.fn.alloc_flags = NONE;
 	feed(x, &ev);
 }
 
@@ -131,6 +132,7 @@ static void fexit(struct fx *x, uint64_t ts, int pid, int cpu, const char *func,
 	ev.u.fn.duration = dur;
 	ev.u.fn.retval = retval;
 	ev.u.fn.arg[0] = ev.u.fn.arg[1] = NONE;
+	ev.u.fn.alloc_flags = NONE;
 	feed(x, &ev);
 }
 
@@ -152,6 +154,7 @@ static void kprobe(struct fx *x, uint64_t ts, int pid, int cpu, const char *func
 	ev.u.fn.duration = ev.u.fn.retval = NONE;
 	ev.u.fn.arg[0] = gfp;
 	ev.u.fn.arg[1] = order;
+	ev.u.fn.alloc_flags = NONE;
 	feed(x, &ev);
 }
 
@@ -166,6 +169,7 @@ static void kret(struct fx *x, uint64_t ts, int pid, int cpu, const char *func,
 	ev.u.fn.duration = NONE;
 	ev.u.fn.retval = retval;
 	ev.u.fn.arg[0] = ev.u.fn.arg[1] = NONE;
+	ev.u.fn.alloc_flags = NONE;
 	feed(x, &ev);
 }
 
@@ -985,6 +989,339 @@ static void test_forced_mode_ignores_others(void **state)
 	assert_true(m->mode_forced);
 	assert_false(m->slow_path_exact);
 	assert_int_equal(m->scope.allocations, 1);	/* from mm_page_alloc */
+	fx_free(x);
+}
+
+
+/* ---- freelist mode ------------------------------------------------------ */
+
+/* alloc_flags as the kernels pass them (docs/freelist.md) */
+#define FL_LOW		0x901u	/* ALLOC_WMARK_LOW | ALLOC_NOFRAGMENT | ALLOC_KSWAPD: the fast path */
+#define FL_MIN		0x840u	/* ALLOC_WMARK_MIN | ALLOC_CPUSET | ALLOC_KSWAPD: gfp_to_alloc_flags() */
+#define FL_HIGH		0x042u	/* ALLOC_WMARK_HIGH | ALLOC_CPUSET: __alloc_pages_may_oom() */
+#define FL_NOWM_CPUSET	0x044u	/* __alloc_pages_cpuset_fallback(ALLOC_NO_WATERMARKS) | ALLOC_CPUSET */
+#define FL_TRYLOCK	0x400u	/* alloc_pages_nolock(): ALLOC_TRYLOCK, MIN */
+
+/* the freelist probe at get_page_from_freelist()'s entry */
+static void fl(struct fx *x, uint64_t ts, int pid, int cpu, uint64_t flags)
+{
+	struct prs_event ev = base(ts, pid, cpu, PRS_EV_KPROBE);
+
+	ev.u.fn.func = F_GPFL;
+	ev.u.fn.depth = -1;
+	ev.u.fn.duration = ev.u.fn.retval = NONE;
+	ev.u.fn.arg[0] = flags;
+	ev.u.fn.arg[1] = NONE;
+	ev.u.fn.alloc_flags = flags;
+	feed(x, &ev);
+}
+
+/* ... as a return probe with the result */
+static void flr(struct fx *x, uint64_t ts, int pid, int cpu, uint64_t flags, uint64_t ret)
+{
+	struct prs_event ev = base(ts, pid, cpu, PRS_EV_KRETPROBE);
+
+	ev.u.fn.func = F_GPFL;
+	ev.u.fn.caller = F_ALLOC;
+	ev.u.fn.depth = -1;
+	ev.u.fn.duration = NONE;
+	ev.u.fn.retval = ret;
+	ev.u.fn.arg[0] = ev.u.fn.arg[1] = NONE;
+	ev.u.fn.alloc_flags = flags;
+	feed(x, &ev);
+}
+
+/* the freelist check: every LOW/TRYLOCK attempt opened an allocation its mm_page_alloc closed */
+static void fl_identity(const struct anl_model *m)
+{
+	const struct anl_totals *t = &m->scope;
+
+	assert_int_equal(t->fl_low + t->fl_trylock - t->fl_open_after,
+			 t->page_alloc_events - t->fl_open_before - t->fl_orphans);
+}
+
+/*
+ * Entry probes: a fast allocation; a slow one whose direct reclaim
+ * allocates (nested, fast) and whose attempt after the reclaim gets the
+ * page.  The results are not in the trace: each attempt followed by
+ * another failed.
+ */
+static void test_freelist_entry(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fl(x, t, 100, 0, FL_LOW);
+	page_alloc(x, t + 2 * US, 100, 0, 0, G_USER);
+	fl(x, t + 10 * US, 100, 0, FL_LOW);
+	mm(x, t + 11 * US, 100, 0, PRS_EV_WAKEUP_KSWAPD, 0, 0x140cca, G_USER, NONE);
+	fl(x, t + 12 * US, 100, 0, FL_MIN);
+	reclaim_begin(x, t + 13 * US, 100, 0);
+	fl(x, t + 14 * US, 100, 0, FL_LOW);	/* allocated by reclaim */
+	page_alloc(x, t + 15 * US, 100, 0, 0, G_NOWAIT);
+	reclaim_end(x, t + 20 * US, 100, 0, 32);
+	fl(x, t + 21 * US, 100, 0, FL_MIN);	/* after the reclaim's progress */
+	page_alloc(x, t + 22 * US, 100, 0, 0, G_USER);
+	m = fx_finish(x);
+	assert_int_equal(m->mode, ANL_MODE_FREELIST);
+	assert_false(m->freelist.returns);
+	assert_true(m->freelist.exact);
+	assert_true(m->slow_path_exact);
+	assert_int_equal(m->scope.allocations, 3);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.nested, 1);
+	assert_int_equal(m->scope.fl_low, 3);
+	assert_int_equal(m->scope.fl_slow, 2);
+	assert_int_equal(m->scope.stage[ANL_STAGE_MIN_WATERMARK].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_AFTER_RECLAIM].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_DIRECT_RECLAIM].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_KSWAPD_WOKEN].count, 1);
+	assert_non_null(m->stage_absent[ANL_STAGE_WAKE_ALL_KSWAPDS]);
+	/* the entry probe times an allocation from its first attempt to its mm_page_alloc */
+	assert_int_equal(m->scope.stage[ANL_STAGE_FAST_PATH].timed, 2);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].total_ns, 12 * US);
+	fl_identity(m);
+	/* records in close order: the fast one, the nested one, the slow one */
+	assert_int_equal(x->recs.n, 3);
+	assert_int_equal(x->recs.r[1].depth, 1);
+	assert_int_equal(x->recs.r[2].outcome, ANL_SLOW);
+	assert_int_equal(x->recs.r[2].gpfl_calls, 3);
+	assert_int_equal(x->recs.r[2].gpfl_failed, 2);	/* inferred: two attempts came after them */
+	assert_string_equal(x->recs.r[2].gfp_str, G_USER);
+	fx_free(x);
+}
+
+/*
+ * A return probe (6.9+): the fast path's NULL is in the event; a fast
+ * allocation has no time (it opens at its attempt's return).
+ */
+static void test_freelist_return(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_FREELIST);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	flr(x, t, 100, 0, FL_LOW, 0xffffea0000001000ull);
+	page_alloc(x, t + 1 * US, 100, 0, 0, G_USER);
+	flr(x, t + 10 * US, 100, 0, FL_LOW, 0);
+	flr(x, t + 30 * US, 100, 0, FL_MIN, 0xffffea0000002000ull);
+	page_alloc(x, t + 31 * US, 100, 0, 0, G_USER);
+	m = fx_finish(x);
+	assert_true(m->freelist.returns);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_FAST_PATH].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_FAST_PATH].timed, 0);
+	assert_int_equal(m->scope.stage[ANL_STAGE_SLOW_PATH].total_ns, 21 * US);
+	assert_int_equal(x->recs.r[1].gpfl_failed, 1);
+	fl_identity(m);
+	fx_free(x);
+}
+
+/*
+ * ALLOC_TRYLOCK (6.15+ nolock allocations): an allocation of its own that
+ * never makes the one it interrupts slow, even inside its slow path; one
+ * that gets no page failed without a slow path.
+ */
+static void test_freelist_trylock(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_FREELIST);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fl(x, t, 100, 0, FL_LOW);
+	fl(x, t + 1 * US, 100, 0, FL_TRYLOCK);		/* from a tracepoint inside the fast path */
+	page_alloc(x, t + 2 * US, 100, 0, 0, NULL);
+	page_alloc(x, t + 3 * US, 100, 0, 0, G_USER);	/* the outer one: fast */
+	fl(x, t + 10 * US, 100, 0, FL_LOW);
+	fl(x, t + 11 * US, 100, 0, FL_MIN);
+	fl(x, t + 12 * US, 100, 0, FL_TRYLOCK | 0x80);	/* ALLOC_CMA from prepare_alloc_pages() */
+	mm(x, t + 13 * US, 100, 0, PRS_EV_PAGE_ALLOC, 0, NONE, NULL, NONE);	/* nolock: no page */
+	fl(x, t + 14 * US, 100, 0, FL_MIN);
+	page_alloc(x, t + 15 * US, 100, 0, 0, G_USER);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.allocations, 4);
+	assert_int_equal(m->scope.nolock, 2);
+	assert_int_equal(m->scope.nolock_failed, 1);
+	assert_int_equal(m->scope.failed, 1);
+	assert_int_equal(m->scope.slow, 1);	/* only the second outer one */
+	assert_int_equal(m->scope.fl_trylock, 2);
+	assert_int_equal(m->scope.stage[ANL_STAGE_MIN_WATERMARK].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_RETRY_LOOP].count, 1);
+	assert_true(m->slow_path_exact);
+	fl_identity(m);
+	fx_free(x);
+}
+
+/*
+ * __alloc_pages_may_oom(): its high-watermark attempt is the OOM stage, the
+ * victim it marks and the __GFP_NOFAIL cpuset fallback's attempts are part of
+ * it; the slow path's next pass is a retry.
+ */
+static void test_freelist_oom(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_FREELIST);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fl(x, t, 100, 0, FL_LOW);
+	fl(x, t + 1 * US, 100, 0, FL_MIN);
+	reclaim_begin(x, t + 2 * US, 100, 0);
+	reclaim_end(x, t + 3 * US, 100, 0, 0);
+	fl(x, t + 4 * US, 100, 0, FL_MIN);		/* retry: */
+	fl(x, t + 5 * US, 100, 0, FL_HIGH);		/* __alloc_pages_may_oom() */
+	simple(x, t + 6 * US, 100, 0, PRS_EV_MARK_VICTIM);
+	fl(x, t + 7 * US, 100, 0, FL_NOWM_CPUSET);	/* __GFP_NOFAIL: cpuset fallback */
+	fl(x, t + 8 * US, 100, 0, 0x4);
+	fl(x, t + 9 * US, 100, 0, FL_MIN);		/* retry: after the kill */
+	page_alloc(x, t + 10 * US, 100, 0, 0, G_USER);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_OOM].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_MIN_WATERMARK].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_RETRY_LOOP].count, 2);
+	assert_int_equal(m->scope.mark_victim, 1);
+	assert_int_equal(x->recs.r[0].gpfl_calls, 7);
+	fx_free(x);
+}
+
+/*
+ * Values no kernel passes as alloc_flags (bits above 0xfff, watermark bits
+ * 3): ignored, counted, and the capture is not exact; nor with an
+ * mm_page_alloc that closes nothing where something must be open.
+ */
+static void test_freelist_bad_flags(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_FREELIST);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fl(x, t, 100, 0, FL_LOW);
+	page_alloc(x, t + 1 * US, 100, 0, 0, G_USER);
+	fl(x, t + 2 * US, 100, 0, 0xffff880012345678ull);	/* a pointer, not flags */
+	fl(x, t + 3 * US, 100, 0, 0x43);
+	page_alloc(x, t + 4 * US, 100, 0, 0, G_USER);		/* closes nothing: an orphan */
+	m = fx_finish(x);
+	assert_int_equal(m->anomalies.fl_bad_flags, 2);
+	assert_int_equal(m->anomalies.fl_first_bad, 0xffff880012345678ull);
+	assert_int_equal(m->anomalies.fl_orphan_page_alloc, 1);
+	assert_int_equal(m->scope.fl_orphans, 1);
+	assert_false(m->freelist.exact);
+	assert_false(m->slow_path_exact);
+	{
+		bool said = false;
+
+		for (int i = 0; m->untold[i]; i++)
+			said |= strstr(m->untold[i], "2 get_page_from_freelist attempts with an alloc_flags "
+				       "no kernel passes (first 0xffff880012345678)") != NULL;
+		assert_true(said);
+	}
+	assert_int_equal(m->scope.allocations, 1);
+	fl_identity(m);
+	fx_free(x);
+}
+
+/*
+ * The window's edges: an allocation open at the window's begin (its LOW
+ * attempt before it) counts outside, its mm_page_alloc inside; one the
+ * trace began inside (a slow attempt first: partial; an mm_page_alloc
+ * first), one open at the window's end and one at the trace's end.
+ */
+static void test_freelist_edges(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_FREELIST);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fl(x, t, 300, 1, FL_MIN);			/* the trace began in its slow path */
+	page_alloc(x, t + 1 * US, 300, 1, 0, G_USER);
+	page_alloc(x, t + 2 * US, 200, 1, 0, G_USER);	/* its LOW attempt before the trace */
+	fl(x, t + 3 * US, 100, 0, FL_LOW);		/* open at the window's begin */
+	marker(x, t + 4 * US, "allocscope: begin");
+	page_alloc(x, t + 5 * US, 100, 0, 0, G_USER);
+	fl(x, t + 6 * US, 100, 0, FL_LOW);
+	page_alloc(x, t + 7 * US, 100, 0, 0, G_USER);
+	fl(x, t + 8 * US, 100, 0, FL_LOW);		/* open at the window's end */
+	marker(x, t + 9 * US, "allocscope: end");
+	fl(x, t + 10 * US, 100, 0, FL_MIN);
+	page_alloc(x, t + 11 * US, 100, 0, 0, G_USER);
+	fl(x, t + 12 * US, 200, 1, FL_LOW);		/* open at the trace's end */
+	m = fx_finish(x);
+	assert_true(m->window_from_markers);
+	assert_int_equal(m->scope.allocations, 2);	/* began in the window */
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.fl_low, 2);
+	assert_int_equal(m->scope.page_alloc_events, 2);
+	assert_int_equal(m->scope.fl_open_before, 1);
+	assert_int_equal(m->scope.fl_open_after, 1);
+	fl_identity(m);
+	assert_int_equal(m->anomalies.exit_without_entry, 2);
+	assert_int_equal(m->anomalies.open_at_end, 1);
+	assert_true(m->freelist.exact);
+	fx_free(x);
+}
+
+/*
+ * A cross capture: graph, the retprobe probes and the freelist probe (a
+ * return probe) at once.  Each mode reads its own; retprobe never takes the
+ * freelist return probe on get_page_from_freelist for one of its own.
+ */
+static void test_freelist_cross(void **state)
+{
+	static const enum anl_mode modes[] = { ANL_MODE_GRAPH, ANL_MODE_RETPROBE, ANL_MODE_FREELIST };
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		struct fx *x = fx_new(modes[i]);
+		const struct anl_model *m;
+		uint64_t t = 1 * MS;
+
+		cross_trace(x);
+		/* a third allocation with the freelist probe between the others' events */
+		t += 100 * US;
+		fent(x, t, 100, 0, F_ALLOC, 0);
+		kprobe(x, t + 1, 100, 0, F_ALLOC, 0x140cca, 0);
+		leaf(x, t + 2 * US, 100, 0, F_GPFL, 1, 1 * US, NONE);
+		kret(x, t + 2 * US + 1, 100, 0, F_GPFL, F_ALLOC, 0);
+		flr(x, t + 2 * US + 2, 100, 0, FL_LOW, 0);
+		leaf(x, t + 4 * US, 100, 0, F_GPFL, 1, 1 * US, NONE);
+		kret(x, t + 4 * US + 1, 100, 0, F_GPFL, F_ALLOC, 0x1000);
+		flr(x, t + 4 * US + 2, 100, 0, FL_MIN, 0x1000);
+		page_alloc(x, t + 5 * US, 100, 0, 0, G_USER);
+		kret(x, t + 6 * US, 100, 0, F_ALLOC, NULL, 0x1000);
+		fexit(x, t + 6 * US + 1, 100, 0, F_ALLOC, 0, 6 * US, NONE);
+		m = fx_finish(x);
+		assert_int_equal(m->mode, modes[i]);
+		assert_true(m->modes_supported & (1u << ANL_MODE_FREELIST));
+		/* the freelist mode sees only the third (cross_trace() has no freelist events) */
+		assert_int_equal(m->scope.allocations, modes[i] == ANL_MODE_FREELIST ? 1 : 3);
+		assert_int_equal(m->scope.slow, modes[i] == ANL_MODE_FREELIST ? 1 : 2);
+		if (modes[i] == ANL_MODE_RETPROBE)
+			assert_int_equal(x->recs.r[2].gpfl_calls, 2);
+		fx_free(x);
+	}
+}
+
+/*
+ * Direct compaction hands over a page it captured without another attempt:
+ * with the entry probe, the attempt before it failed and the page is the
+ * capture's (mm_page_alloc without pgalloc).
+ */
+static void test_freelist_capture(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_FREELIST);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fl(x, t, 100, 0, FL_LOW);
+	fl(x, t + 1 * US, 100, 0, FL_MIN);
+	simple(x, t + 2 * US, 100, 0, PRS_EV_TRY_COMPACT);
+	page_alloc(x, t + 9 * US, 100, 0, 9, G_THP);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.captured, 1);
+	assert_int_equal(m->scope.captured_pages, 512);
+	assert_int_equal(m->scope.stage[ANL_STAGE_COMPACTION].count, 1);
 	fx_free(x);
 }
 
@@ -2621,6 +2958,14 @@ int main(void)
 		cmocka_unit_test(test_graph_after_reclaim),
 		cmocka_unit_test(test_cross_capture),
 		cmocka_unit_test(test_retprobe_failure_and_edges),
+		cmocka_unit_test(test_freelist_entry),
+		cmocka_unit_test(test_freelist_return),
+		cmocka_unit_test(test_freelist_trylock),
+		cmocka_unit_test(test_freelist_oom),
+		cmocka_unit_test(test_freelist_bad_flags),
+		cmocka_unit_test(test_freelist_edges),
+		cmocka_unit_test(test_freelist_cross),
+		cmocka_unit_test(test_freelist_capture),
 		cmocka_unit_test(test_forced_mode_ignores_others),
 		cmocka_unit_test(test_events_estimation),
 		cmocka_unit_test(test_wakeup_without_gfp),

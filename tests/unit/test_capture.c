@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -310,6 +311,8 @@ static void test_mode_names(void **state)
 	assert_int_equal(m, CAP_MODE_CROSS);
 	assert_string_equal(cap_mode_name(CAP_MODE__COUNT), "?");
 	assert_string_equal(cap_mode_name(CAP_MODE_EVENTS), "events");
+	assert_int_equal(cap_mode_parse("freelist", &m), 0);
+	assert_int_equal(m, CAP_MODE_FREELIST);
 	assert_string_equal(cap_strerror(-CAP_EBUSY), "another allocscope record is running");
 }
 
@@ -461,6 +464,256 @@ static void test_session_partial_setup(void **state)
 	assert_string_equal(get("t/set_ftrace_filter"), "");	/* tracefs shows "####...": empty */
 	assert_string_equal(get("t/events/kmem/mm_page_alloc/enable"), "0\n");
 	assert_string_equal(get("t/tracing_on"), "1\n");
+}
+
+
+/* ---- the freelist probe ------------------------------------------------------------------------ */
+
+/* The register of the third argument the recorder falls back to, NULL on another machine. */
+static const char *third_reg(const char *arch)
+{
+	return !strcmp(arch, "x86_64") ? "%dx" : !strcmp(arch, "aarch64") ? "%x2" : NULL;
+}
+
+/*
+ * A BTF file as /sys/kernel/btf/vmlinux has it (include/uapi/linux/btf.h), with one int, the
+ * prototype of get_page_from_freelist with @params (4 names, "" ends early) and the FUNC.
+ */
+static void put_btf(const char *rel, const char *func, const char *const params[4])
+{
+	unsigned char b[512];
+	char strs[256];
+	uint32_t types[64], nt = 0, sl = 1, nparams = 0, fname, iname;
+	uint32_t poff[4];
+	size_t off;
+	char p[512];
+	FILE *f;
+
+	strs[0] = 0;
+#define STR(x) (snprintf(strs + sl, sizeof(strs) - sl, "%s", x), sl += (uint32_t)strlen(x) + 1, \
+		sl - (uint32_t)strlen(x) - 1)
+	iname = STR("int");
+	for (int i = 0; i < 4 && params[i][0]; i++, nparams++)
+		poff[i] = STR(params[i]);
+	fname = STR(func);
+	/* [1] INT int: size 4, 32 bits signed */
+	types[nt++] = iname; types[nt++] = 1u << 24; types[nt++] = 4; types[nt++] = (1u << 24) | 32;
+	/* [2] FUNC_PROTO returning int, nparams params of type int */
+	types[nt++] = 0; types[nt++] = (13u << 24) | nparams; types[nt++] = 1;
+	for (uint32_t i = 0; i < nparams; i++) {
+		types[nt++] = poff[i];
+		types[nt++] = 1;
+	}
+	/* [3] FUNC name -> [2], static linkage */
+	types[nt++] = fname; types[nt++] = 12u << 24; types[nt++] = 2;
+#undef STR
+	memset(b, 0, sizeof(b));
+	b[0] = 0x9f; b[1] = 0xeb; b[2] = 1;
+	{
+		uint32_t hdr[5] = { 24, 0, nt * 4, nt * 4, sl };
+
+		memcpy(b + 4, hdr, sizeof(hdr));
+	}
+	off = 24;
+	memcpy(b + off, types, nt * 4);
+	off += nt * 4;
+	memcpy(b + off, strs, sl);
+	off += sl;
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	mkdirs("btf");
+	f = fopen(p, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(b, 1, off, f), off);
+	fclose(f);
+}
+
+static const char readme_btf_ret[] =
+	"\t fetcharg: (%<register>|$<efield>), @<address>, @<symbol>[+|-<offset>],\n"
+	"\t           $stack<index>, $stack, $retval, $comm, $arg<N>,\n"
+	"\t           <argname>[->field[->field|.field...]],\n"
+	"\t     kernel return probes support: $retval, $arg<N>, $comm\n";
+
+static void test_btf_param_names(void **state)
+{
+	static const char *const good[4] = { "gfp_mask", "order", "alloc_flags", "ac" };
+	static const char *const clang[4] = { "gfp_mask", "order", "ac", "" };
+	char f[300], name[64];
+
+	path(f, sizeof(f), "btf/vmlinux");
+	put_btf("btf/vmlinux", "get_page_from_freelist", good);
+	assert_int_equal(cap_btf_param_name(f, "get_page_from_freelist", 2, name, sizeof(name)), 0);
+	assert_string_equal(name, "alloc_flags");
+	assert_int_equal(cap_btf_param_name(f, "get_page_from_freelist", 0, name, sizeof(name)), 0);
+	assert_string_equal(name, "gfp_mask");
+	assert_int_equal(cap_btf_param_name(f, "get_page_from_freelist", 4, name, sizeof(name)), 1);
+	assert_int_equal(cap_btf_param_name(f, "__alloc_pages_noprof", 2, name, sizeof(name)), -CAP_EMODE);
+	/* a Clang-built kernel dropped an argument: the third is another */
+	put_btf("btf/vmlinux", "get_page_from_freelist", clang);
+	assert_int_equal(cap_btf_param_name(f, "get_page_from_freelist", 2, name, sizeof(name)), 0);
+	assert_string_equal(name, "ac");
+	/* not BTF, and cut short: refused, never a match */
+	put("btf/vmlinux", "this is not BTF at all, no\n");
+	assert_int_equal(cap_btf_param_name(f, "get_page_from_freelist", 2, name, sizeof(name)), -CAP_EINVAL);
+	put_btf("btf/vmlinux", "get_page_from_freelist", good);
+	assert_int_equal(truncate(f, 40), 0);
+	assert_int_equal(cap_btf_param_name(f, "get_page_from_freelist", 2, name, sizeof(name)), -CAP_EINVAL);
+	path(f, sizeof(f), "btf/none");
+	assert_int_equal(cap_btf_param_name(f, "get_page_from_freelist", 2, name, sizeof(name)), -CAP_EIO);
+}
+
+/*
+ * 6.12: BTF probe arguments and return probes that fetch entry arguments:
+ * the entry probe with alloc_flags by name (it costs less); the return
+ * probe (one kretprobe with alloc_flags and the result) when asked for, and
+ * in cross; auto takes freelist where function_graph is missing.
+ */
+static void test_probe_freelist(void **state)
+{
+	static const char *const good[4] = { "gfp_mask", "order", "alloc_flags", "ac" };
+	static const char *const clang[4] = { "gfp_mask", "ac", "order", "" };
+	char t[300], pr[300], defs[12][256], labels[12][96];
+	struct cap_probe p;
+	struct cap_plan plan;
+	int n;
+
+	put("t/README", readme_btf_ret);
+	put_btf("btf/vmlinux", "get_page_from_freelist", good);
+	path(t, sizeof(t), "t");
+	path(pr, sizeof(pr), "p");
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_true(p.has_btf_args);
+	assert_true(p.has_ret_args);
+	assert_true(p.gpff_plain);
+	assert_string_equal(p.gpff_clone, "");		/* get_page_from_freelist.cold is no clone */
+	assert_int_equal(p.gpff_btf, CAP_BTF_ALLOC_FLAGS);
+	assert_string_equal(p.why_not_freelist, "");
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_FREELIST, false, 0, 0, &plan), 0);
+	assert_true(plan.freelist && !plan.fl_return);
+	assert_int_equal(plan.nr_funcs, 1);
+	n = cap_freelist_defs(&p, &plan, defs, labels, 12);
+	assert_int_equal(n, 3 + !!third_reg(p.arch));
+	assert_string_equal(defs[0], "p:allocscope/freelist get_page_from_freelist "
+			    "alloc_flags=alloc_flags:x32");
+	assert_string_equal(labels[0], "kprobe, alloc_flags by BTF name");
+	plan.fl_return = true;		/* record --freelist-probe return */
+	n = cap_freelist_defs(&p, &plan, defs, labels, 12);
+	assert_true(n >= 6);
+	assert_string_equal(defs[0], "r1024:allocscope/freelist get_page_from_freelist "
+			    "alloc_flags=alloc_flags:x32 ret=$retval:x64");
+	assert_string_equal(labels[0], "kretprobe, alloc_flags by BTF name");
+	assert_string_equal(defs[2], "r1024:allocscope/freelist get_page_from_freelist "
+			    "alloc_flags=$arg3:x32 ret=$retval:x64");
+	assert_string_equal(labels[2], "kretprobe, $arg3 (BTF: the third argument is alloc_flags)");
+	assert_string_equal(defs[3], "p:allocscope/freelist get_page_from_freelist "
+			    "alloc_flags=alloc_flags:x32");
+	for (int i = 0; i < n; i++)	/* a register is read at the entry only */
+		assert_true(defs[i][0] == 'p' || !strchr(defs[i], '%'));
+	/* cross: graph, retprobe and freelist, the return probe */
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_CROSS, false, 0, 0, &plan), 0);
+	assert_true(plan.freelist && plan.fl_return && cap_plan_graph(&plan) && cap_plan_probes(&plan));
+
+	/* no function_graph: auto takes freelist before retprobe */
+	put("t/available_tracers", "function nop\n");
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_AUTO, false, 0, 0, &plan), 0);
+	assert_int_equal(plan.mode, CAP_MODE_FREELIST);
+
+	/* a kernel whose compiler changed the arguments (BTF) or cloned the function: not possible */
+	put_btf("btf/vmlinux", "get_page_from_freelist", clang);
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_int_equal(p.gpff_btf, CAP_BTF_OTHER);
+	assert_non_null(strstr(p.why_not_freelist, "third argument 'order'"));
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_FREELIST, false, 0, 0, &plan), -CAP_EMODE);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_AUTO, false, 0, 0, &plan), 0);
+	assert_int_equal(plan.mode, CAP_MODE_RETPROBE);
+	assert_non_null(strstr(plan.why, "freelist: the kernel's BTF gives"));
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_CROSS, false, 0, 0, &plan), -CAP_EMODE);
+	put_btf("btf/vmlinux", "__alloc_pages_noprof", good);
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_int_equal(p.gpff_btf, CAP_BTF_MISSING);
+	assert_non_null(strstr(p.why_not_freelist, "not in the kernel's BTF"));
+	put_btf("btf/vmlinux", "get_page_from_freelist", good);
+	put("t/available_filter_functions", "__alloc_pages_noprof\nget_page_from_freelist.isra.0\n"
+	    "get_page_from_freelist\n");
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_non_null(strstr(p.why_not_freelist, "compiled as get_page_from_freelist.isra.0"));
+	put("t/available_filter_functions", "__alloc_pages_noprof\n");
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_non_null(strstr(p.why_not_freelist, "get_page_from_freelist not found"));
+}
+
+/* 6.1: no BTF probe arguments, no entry arguments at return: the entry probe, $arg3, then the register. */
+static void test_probe_freelist_entry(void **state)
+{
+	char t[300], pr[300], defs[12][256], labels[12][96];
+	struct cap_probe p;
+	struct cap_plan plan;
+	int n;
+
+	put("t/README", "\t           $stack<index>, $stack, $retval, $comm, $arg<N>,\n");
+	path(t, sizeof(t), "t");
+	path(pr, sizeof(pr), "p");
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_false(p.has_btf_args || p.has_ret_args);
+	assert_int_equal(p.gpff_btf, CAP_BTF_NONE);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_FREELIST, false, 0, 0, &plan), 0);
+	assert_false(plan.fl_return);
+	n = cap_freelist_defs(&p, &plan, defs, labels, 12);
+	assert_string_equal(defs[0], "p:allocscope/freelist get_page_from_freelist alloc_flags=$arg3:x32");
+	assert_string_equal(labels[0], "kprobe, $arg3 (no BTF: unchecked)");
+	if (!strcmp(p.arch, "x86_64"))
+		assert_string_equal(defs[1], "p:allocscope/freelist get_page_from_freelist alloc_flags=%dx:x32");
+	else if (!strcmp(p.arch, "aarch64"))
+		assert_string_equal(defs[1], "p:allocscope/freelist get_page_from_freelist alloc_flags=%x2:x32");
+	else
+		assert_int_equal(n, 1);
+	/* no mm_page_alloc: nothing would close an allocation */
+	{
+		char f[300];
+
+		path(f, sizeof(f), "t/events/kmem/mm_page_alloc/format");
+		unlink(f);
+	}
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_non_null(strstr(p.why_not_freelist, "mm_page_alloc"));
+}
+
+/* The session takes the first definition the kernel accepts, says which in the markers, and removes it. */
+static void test_session_freelist(void **state)
+{
+	char t[300], pr[300], err[256] = "";
+	struct cap_probe p;
+	struct cap_plan plan;
+	struct cap_session *s;
+
+	put("t/README", readme_btf_ret);
+	path(t, sizeof(t), "t");
+	path(pr, sizeof(pr), "p");
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_FREELIST, false, 1024, 0, &plan), 0);
+	plan.fl_return = true;		/* record --freelist-probe return */
+	put("t/events/allocscope/freelist/enable", "0\n");
+	assert_int_equal(cap_session_new(&p, &plan, &s, err, sizeof(err)), 0);
+	if (cap_session_setup(s, err, sizeof(err)))
+		fail_msg("setup: %s", err);
+	/* then the bulk allocator's return probe, as in every mode */
+	assert_string_equal(get("t/kprobe_events"), "r1024:allocscope/freelist get_page_from_freelist "
+			    "alloc_flags=alloc_flags:x32 ret=$retval:x64\n"
+			    "r:allocscope/bulk_ret alloc_pages_bulk_noprof ret=$retval:u32\n");
+	assert_string_equal(get("t/events/allocscope/freelist/enable"), "1");
+	assert_int_equal(cap_snapshot_begin(s, NULL, 0), 0);
+	{
+		const char *m = get("t/trace_marker");
+
+		assert_non_null(strstr(m, "allocscope: mode freelist\n"));
+		assert_non_null(strstr(m, "allocscope: funcs get_page_from_freelist\n"));
+		assert_non_null(strstr(m, "allocscope: option freelist_probe=kretprobe, alloc_flags by "
+				       "BTF name\n"));
+	}
+	assert_int_equal(cap_session_restore(s, err, sizeof(err)), 0);
+	cap_session_free(s);
+	assert_non_null(strstr(get("t/kprobe_events"), "-:allocscope/freelist\n"));
+	assert_string_equal(get("t/events/allocscope/freelist/enable"), "0\n");
 }
 
 /* ---- snapshot markers ------------------------------------------------------------------------ */
@@ -752,6 +1005,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_partial_setup, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_instance_can_graph, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_session_retprobe_maxactive, setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_btf_param_names, setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_probe_freelist, setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_probe_freelist_entry, setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_session_freelist, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_snapshot_lines, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_cpustat, setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_tracedat_zstd, setup_tree, teardown_tree),

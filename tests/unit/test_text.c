@@ -326,6 +326,47 @@ static void test_kprobes(void **state)
 	assert_int_equal((int64_t)run.ev[4].e.u.fn.retval, -12);
 }
 
+
+/*
+ * The freelist probe (docs/freelist.md): alloc_flags by name, wherever it sits; a value that
+ * is not a number is PRS_BAD_VALUE and a bad field. Lines of allocscope-record.sh on 6.1
+ * (TGID column; entry probe) and of a return probe (alloc_flags before ret: the return value
+ * is ret, not the first argument).
+ */
+static void test_freelist_probe(void **state)
+{
+	struct run run;
+
+	read_text("              sh-760     (    760) [000] .....   144.059286: freelist: (get_page_from_freelist+0x0/0x11a0) alloc_flags=0x801\n"
+		  "             exe-874     (    874) [001] ...1.   144.074965: freelist: (get_page_from_freelist+0x0/0x11a0) alloc_flags=0x841\n"
+		  "          memhog-1001    (   1001) [000] .....   144.100002: freelist: (get_page_from_freelist+0x0/0x11a0) alloc_flags=-1\n"
+		  "          memhog-1001    (   1001) [000] .....   144.100003: freelist: (get_page_from_freelist+0x0/0x11a0) alloc_flags=\"x\"\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 4);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_KPROBE);
+	assert_string_equal(run.ev[0].e.u.fn.func, "get_page_from_freelist");
+	assert_int_equal(run.ev[0].e.u.fn.alloc_flags, 0x801);
+	assert_int_equal(run.ev[0].e.tgid, 760);
+	assert_int_equal(run.ev[1].e.u.fn.alloc_flags, 0x841);
+	assert_int_equal(run.ev[2].e.u.fn.alloc_flags, PRS_BAD_VALUE);	/* -1: no kernel's flags */
+	assert_int_equal(run.ev[3].e.u.fn.alloc_flags, PRS_BAD_VALUE);
+	assert_int_equal(run.st.bad_fields, 1);
+
+	/* the return probe: alloc_flags first, the return value is ret */
+	read_text("          memhog-1001    [000] .....   144.100001: freelist: (__alloc_pages_noprof+0x18d/0x340 <- get_page_from_freelist) alloc_flags=0x901 ret=0x0\n"
+		  "          memhog-1001    [000] .....   144.100004: gpfl_ret: (__alloc_pages_noprof+0x169/0x310 <- get_page_from_freelist) ret=0xffffea0000001000\n",
+		  &run);
+	assert_int_equal(run.n, 2);
+	assert_int_equal(run.ev[0].e.kind, PRS_EV_KRETPROBE);
+	assert_string_equal(run.ev[0].e.u.fn.func, "get_page_from_freelist");
+	assert_int_equal(run.ev[0].e.u.fn.alloc_flags, 0x901);
+	assert_int_equal(run.ev[0].e.u.fn.retval, 0);
+	/* the retprobe mode's return probe carries no alloc_flags */
+	assert_int_equal(run.ev[1].e.u.fn.alloc_flags, PRS_NO_VALUE);
+	assert_int_equal(run.ev[1].e.u.fn.retval, 0xffffea0000001000ull);
+}
+
 /* ---- trace-cmd report -------------------------------------------------------- */
 
 static void test_tcmd_report(void **state)
@@ -1513,6 +1554,7 @@ int main(void)
 		cmocka_unit_test(test_stall_detail_events),
 		cmocka_unit_test(test_function_tracer_lines),
 		cmocka_unit_test(test_kprobes),
+		cmocka_unit_test(test_freelist_probe),
 		cmocka_unit_test(test_tcmd_report),
 		cmocka_unit_test(test_perf_script),
 		cmocka_unit_test(test_fgraph_full),
