@@ -211,7 +211,7 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 {
 	/* a call never closed is no slow path: what made it slow is unknown (its end is) */
 	bool unclosed = est == EXACT && (rec->flags & (ANL_REC_OPEN_AT_END | ANL_REC_UNMATCHED));
-	bool slow = rec->outcome != ANL_FAST && !unclosed;
+	bool slow = rec->outcome != ANL_FAST && !unclosed && !(rec->flags & ANL_REC_NOLOCK);
 	bool failed = rec->outcome == ANL_FAILED && !unclosed;
 	bool timed = !(rec->flags & (ANL_REC_INCOMPLETE | ANL_REC_OPEN_AT_END | ANL_REC_UNMATCHED));
 	bool has_latency = timed && rec->end_ts >= rec->start_ts && rec->latency_ns != PRS_NO_VALUE;

@@ -178,6 +178,8 @@ enum {
 						 * from its first event to its last */
 	ANL_REC_RETRIES_OUT	= 1u << 7,	/* should_reclaim_retry() reached no_progress_loops
 						 * MAX_RECLAIM_RETRIES (16): OOM or failure follows */
+	ANL_REC_NOLOCK		= 1u << 8,	/* a nolock allocation (6.15+): one freelist attempt,
+						 * no slow path, so a failure is no slow path either */
 };
 
 #define ANL_MAX_RECLAIM_RETRIES	16	/* mm/internal.h, 4.7 .. 6.18 */
@@ -264,7 +266,7 @@ struct anl_anomalies {
 	uint64_t	ts_backwards;		/* event older than the previous one of its CPU */
 	uint64_t	migrations;		/* allocations that ended on another CPU */
 	uint64_t	wrapper_merged;		/* frozen alloc under its wrapper: counted once */
-	uint64_t	bulk_gpfl;		/* gpfl returns from __alloc_pages_bulk, ignored */
+	uint64_t	bulk_gpfl;		/* gpfl returns from __alloc_pages_bulk or an unprobed nolock allocation, ignored */
 	uint64_t	boosted_wakes;		/* wakeup_kswapd order 0 gfp 0 (fast path, boosted wmark) */
 	uint64_t	other_mode;		/* auto mode: function events of the second exact kind, ignored */
 	uint64_t	outcome_unknown;	/* slow, closed, no mm_page_alloc seen (not recorded or
