@@ -96,7 +96,7 @@ tcmd_capture() { # MODE OUT LOG: the tracepoints + function_graph (graph) or kpr
 	for e in $EVENTS; do ev="$ev -e $(echo $e | tr / :)"; done
 	plug=
 	if [ "$1" = graph ]; then
-		plug="-p function_graph -g $ENTRY -O funcgraph-abstime -O funcgraph-proc"
+		plug="-p function_graph -g $ENTRY ${NOLOCK:+-g $NOLOCK -l $NOLOCK} -O funcgraph-abstime -O funcgraph-proc"
 		# as allocscope record does where the kernel has it (6.5+, CONFIG_FUNCTION_GRAPH_RETVAL)
 		[ -e $T/options/funcgraph-retval ] && plug="$plug -O funcgraph-retval"
 		for f in $ENTRY get_page_from_freelist wake_all_kswapds __alloc_pages_direct_compact try_to_free_pages \
