@@ -439,6 +439,11 @@ struct anl_model {
 
 	/* why a stage is not visible in this mode (NULL: visible): shown as absent, never 0 */
 	const char	*stage_absent[ANL_STAGE__COUNT];
+	/*
+	 * What the gpfl stages mean on this kernel when it is not the 6.x slow
+	 * path docs/stages.md draws (NULL: that one, or the version unknown)
+	 */
+	const char	*stage_layout;
 
 	struct anl_gt	gt[ANL_MAX_GT];
 	int		nr_gt;

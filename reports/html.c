@@ -655,6 +655,11 @@ static void stages(FILE *f, const struct anl_model *m)
 		else if (any)
 			fprintf(f, ".</p>\n");
 	}
+	if (m->stage_layout) {
+		fprintf(f, "<p class=mut>");
+		rpt_html_str(f, m->stage_layout);
+		fprintf(f, "</p>\n");
+	}
 	fprintf(f, "<p class=mut>Percentiles come from log-linear histograms (16 buckets "
 		"per power of two, within 1/16 of the value); totals and maxima are exact; the "
 		"charts show log2 buckets.</p>\n<div class=hists>\n");

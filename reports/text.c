@@ -449,6 +449,8 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 			rpt_put_wrapped(f, 2, note);
 		}
 	}
+	if (m->stage_layout)
+		rpt_put_wrapped(f, 2, m->stage_layout);
 
 	if (in->histograms) {
 		log2_hist(f, in, "slow_path latency (per slow allocation)",
