@@ -797,6 +797,26 @@ static void test_retprobe_nolock(void **state)
 	fx_free(x);
 }
 
+/* 7.0 rewrote the slow path: the report says what min_watermark and retry_loop count there */
+static void test_stage_layout_by_version(void **state)
+{
+	static const struct { const char *uname; bool said; } c[] = {
+		{ "allocscope: uname 6.18.2", false }, { "allocscope: uname 7.0.0-rc6", true },
+		{ "allocscope: uname 7.1.5", true }, { "allocscope: uname 5.10.233-android12-9", false },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct fx *x = fx_new(ANL_MODE_AUTO);
+		const struct anl_model *m;
+
+		marker(x, 1 * MS, c[i].uname);
+		graph_fast(x, 2 * MS, 100, 0);
+		m = fx_finish(x);
+		assert_int_equal(m->stage_layout != NULL, c[i].said);
+		fx_free(x);
+	}
+}
+
 /* ---- retprobe mode ------------------------------------------------------ */
 
 static void test_retprobe_bpftrace_trap(void **state)
@@ -2517,6 +2537,7 @@ int main(void)
 		cmocka_unit_test(test_graph_wrapper_frozen),
 		cmocka_unit_test(test_graph_nolock_inside),
 		cmocka_unit_test(test_retprobe_nolock),
+		cmocka_unit_test(test_stage_layout_by_version),
 		cmocka_unit_test(test_retprobe_bpftrace_trap),
 		cmocka_unit_test(test_graph_after_reclaim),
 		cmocka_unit_test(test_cross_capture),
