@@ -52,7 +52,7 @@ kticks() { awk '{ t += $4 + $5 } END { print t + 0 }' "$1"; }
 	echo "Made by: tests/e2e/e2e.sh -k build:<bzImage> -s $(basename "$rundir" | sed 's/^e2e-[^-]*-//'), capture $capname of that boot"
 	echo "  (suite-init.sh: qemu TCG, 2 vCPUs, 256 MB, zram swap 128 MB, THP madvise), kept with tests/e2e/keep-fixture.sh"
 	echo "Recorder: $(case $capname in *-as-*) echo "allocscope record (static, trace.dat)" ;; *-sh-*) echo "capture/allocscope-record.sh (text)" ;; *-tcmd-*) echo "trace-cmd record (markers written by suite-init.sh)" ;; esac)"
-	echo "Mode asked: ${capname##*-}; markers: $(grep -E '^(mode|option clock|option funcgraph-retval|option nolock|funcs) ' "$tmp/markers" | tr '\n' ';' | sed 's/;$//')"
+	echo "Mode asked: ${capname##*-}; markers: $(grep -E '^(mode |funcs |option (clock|funcgraph-retval|nolock)=)' "$tmp/markers" | tr '\n' ';' | sed 's/;$/\n/; s/;/; /g')"
 	echo "Format: $fmt, $(stat -c %s "$f") bytes"
 	echo
 	echo "Ground truth: $(basename "$out").vmstat.before/.after and .kswapd.before/.after, read off the capture's own"
@@ -63,7 +63,11 @@ kticks() { awk '{ t += $4 + $5 } END { print t + 0 }' "$1"; }
 	echo "  kswapd utime+stime   $(( $(kticks "$out.kswapd.after") - $(kticks "$out.kswapd.before") )) ticks (clk_tck $(sed -n 's/^clk_tck //p' "$tmp/markers" | head -1))"
 	echo
 	echo "Event counts (trace.dat: \`trace-cmd report -N\`; text: the file):"
-	count_events <"$tmp/report.txt"
+	case $f in
+	*.dat) awk 'match($0, /\] [0-9.]+: +[a-z_0-9]+:/) { s = substr($0, RSTART, RLENGTH); sub(/.*: +/, "", s)
+		sub(/:$/, "", s); c[s]++ } END { for (k in c) printf "%10d  %s\n", c[k], k }' "$tmp/report.txt" | sort -k2 ;;
+	*) count_events <"$tmp/report.txt" ;;
+	esac
 	echo
 	echo "Guest log:"
 	grep -F "capture $capname" "$rundir/guest.log" 2>/dev/null | sed 's/^/  /'

@@ -36,8 +36,9 @@ theirs_text() {
 }
 
 theirs_dat() {
+	# trace-cmd prints a boot-clock capture's stamps as raw ns, without a dot
 	trace-cmd report -N "$1" 2>/dev/null | awk '
-		match($0, / [0-9]+\.[0-9]+: +[^ ]+: /) {	# perf script pads before the event
+		match($0, / [0-9]+(\.[0-9]+)?: +[^ ]+: /) {	# perf script pads before the event
 			s = substr($0, RSTART, RLENGTH); sub(/^ [0-9.]+: +/, "", s); sub(/: $/, "", s); n[s]++
 		}
 		END { for (k in n) print k, n[k] }' | sort
