@@ -5,7 +5,8 @@
 #
 #   -k KERNELS    short kernel names (fixtures.sh's kernel_pkg: 6.1, 6.12), or build:IMAGE for a kernel built from
 #                 source (its runs are named after the image's release: e2e-7.1.5-anon)
-#   -s SCENARIOS  scenarios (default all; anon-tcmd = the anon scenario captured by trace-cmd record)
+#   -s SCENARIOS  scenarios (default all: anon pagecache thp calm oom proactive anon-tcmd; anon-tcmd = the anon
+#                 scenario captured by trace-cmd record; proactive = memory.reclaim of a cgroup, no allocation stall)
 #   -n            no boot: analyze and check what build/e2e/runs/e2e-* already holds
 #   -R FILE       also write the result table (tests/e2e/RESULTS.md format) to FILE
 #
@@ -30,7 +31,7 @@ TOP=$(cd "$HERE/../.." && pwd)
 EB=${BUILD:-build}
 case $EB in /*) ;; *) EB=$TOP/$EB ;; esac
 KERNELS="6.1 6.12"
-SCENS="anon pagecache thp calm oom anon-tcmd"
+SCENS="anon pagecache thp calm oom proactive anon-tcmd"
 NOBOOT=0
 RESULTS=
 while getopts "k:s:nR:" o; do

@@ -6,7 +6,7 @@
 #
 # Kernel command line (as_*):
 #   as_name=NAME          output directory on the data disk
-#   as_scen=anon|pagecache|thp|calm|oom
+#   as_scen=anon|pagecache|thp|calm|oom|proactive
 #   as_caps=LIST          captures, in order, comma-separated: REC-MODE with REC = as (static allocscope record,
 #                         trace.dat), sh (allocscope-record.sh, text) or tcmd (trace-cmd record, trace.dat) and
 #                         MODE = graph|retprobe|events|auto|cross (as only) (tcmd: graph or retprobe)
@@ -50,6 +50,14 @@ pre_phase() {
 	oom) memhog -m $((MA0 * 80 / 100)) -N -t -1 -c 100 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
 	thp) memhog -f 90 -F -N -t -1 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
 	calm) touch /tmp/ready1 ;;
+	proactive)
+		# a cgroup v2 group holding half of MA0: the window reclaims from it through memory.reclaim
+		mkdir -p /sys/fs/cgroup
+		grep -q " /sys/fs/cgroup cgroup2 " /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
+		echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+		mkdir -p /sys/fs/cgroup/g
+		sh -c "echo \$\$ >/sys/fs/cgroup/g/cgroup.procs && exec memhog -m $((MA0 * 50 / 100)) -N -t -1 -r /tmp/ready1 -q" \
+			2>>$LOG & HOGS="$HOGS $!" ;;
 	esac
 	i=0
 	while [ ! -e /tmp/ready1 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
@@ -62,6 +70,8 @@ pagecache) memhog -m 1 -R /out/big.bin -t $WIN -q ;;
 oom) memhog -m $((MA0 * 40 / 100)) -N -c 100 -t $WIN -q; echo "oom hog exit status \$?" >>$LOG ;;
 thp) memhog -a 90 -H -t $WIN -q ;;
 calm) memhog -m 2 -N -t $WIN -q ;;
+proactive) for i in 1 2 3 4; do echo 16M >/sys/fs/cgroup/g/memory.reclaim || echo "memory.reclaim: \$?" >>$LOG; done
+	memhog -m 2 -N -t $WIN -q ;;
 esac
 exit 0
 EOF
