@@ -54,7 +54,7 @@ pre_phase() {
 		# a cgroup v2 group holding half of MA0: the window reclaims from it through memory.reclaim
 		mkdir -p /sys/fs/cgroup
 		grep -q " /sys/fs/cgroup cgroup2 " /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
-		echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+		echo +memory >/sys/fs/cgroup/cgroup.subtree_control || log "cgroup: no memory controller"
 		mkdir -p /sys/fs/cgroup/g
 		sh -c "echo \$\$ >/sys/fs/cgroup/g/cgroup.procs && exec memhog -m $((MA0 * 50 / 100)) -N -t -1 -r /tmp/ready1 -q" \
 			2>>$LOG & HOGS="$HOGS $!" ;;
@@ -70,7 +70,14 @@ pagecache) memhog -m 1 -R /out/big.bin -t $WIN -q ;;
 oom) memhog -m $((MA0 * 40 / 100)) -N -c 100 -t $WIN -q; echo "oom hog exit status \$?" >>$LOG ;;
 thp) memhog -a 90 -H -t $WIN -q ;;
 calm) memhog -m 2 -N -t $WIN -q ;;
-proactive) for i in 1 2 3 4; do echo 16M >/sys/fs/cgroup/g/memory.reclaim || echo "memory.reclaim: \$?" >>$LOG; done
+proactive) echo "cgroup g: memory.current \$(cat /sys/fs/cgroup/g/memory.current) procs \$(cat /sys/fs/cgroup/g/cgroup.procs | tr '\n' ' ')" >>$LOG
+	for i in 1 2; do printf '16M' >/sys/fs/cgroup/g/memory.reclaim 2>>$LOG || echo "memory.reclaim: \$?" >>$LOG; done
+	echo "cgroup g: memory.current \$(cat /sys/fs/cgroup/g/memory.current) after memory.reclaim" >>$LOG
+	# memory.max below the usage: memcg reclaim by the writer too (not proactive)
+	echo \$(( \$(cat /sys/fs/cgroup/g/memory.current) - 16777216 )) >/sys/fs/cgroup/g/memory.max 2>>$LOG ||
+		echo "memory.max: \$?" >>$LOG
+	echo max >/sys/fs/cgroup/g/memory.max
+	echo "cgroup g: memory.current \$(cat /sys/fs/cgroup/g/memory.current) after memory.max; \$(grep -E '^(pgscan|pgsteal|anon) ' /sys/fs/cgroup/g/memory.stat | tr '\n' ' ')" >>$LOG
 	memhog -m 2 -N -t $WIN -q ;;
 esac
 exit 0
