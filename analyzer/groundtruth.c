@@ -212,6 +212,14 @@ static void gt_pgsteal_direct_nodestat(struct anl_ctx *a, struct anl_model *m,
 	/* proactive pages ran through the same events: at most pgsteal_proactive of them */
 	if (g && !g->exact)
 		g->trace_min = trace > pro && pro_known ? trace - pro : 0;
+	/* the events cannot tell proactive reclaim apart; the two counters' sum can be checked */
+	if (g && !g->exact && pro && g->kernel_known) {
+		size_t n = strlen(a->gt_note[m->nr_gt - 1]);
+
+		snprintf(a->gt_note[m->nr_gt - 1] + n, sizeof(a->gt_note[0]) - n,
+			 "; pgsteal_direct + pgsteal_proactive = %" PRIu64 " + %" PRIu64 " %s the trace's %" PRIu64,
+			 g->kernel, pro, g->kernel + pro == trace ? "=" : "!=", trace);
+	}
 }
 
 /* pgsteal_direct: from mm_vmscan_lru_shrink_inactive where recorded (see lru_inactive()) */
