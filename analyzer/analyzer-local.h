@@ -20,6 +20,7 @@ enum anl_role {
 	ROLE_OOM,		/* __alloc_pages_may_oom, out_of_memory */
 	ROLE_SLOWPATH,		/* __alloc_pages_slowpath */
 	ROLE_BULK,		/* __alloc_pages_bulk*: its gpfl calls are not allocations */
+	ROLE_NOLOCK,		/* alloc_pages_nolock and its older/inner names: fast-only allocations */
 };
 
 enum anl_role anl_role_of(const char *func);	/* by name, suffixes stripped */
@@ -94,6 +95,7 @@ struct anl_frame {
 	int32_t		start_cpu;
 	bool		win;		/* entered inside the window: it and its stages count there */
 	bool		graph;		/* function_graph (else kprobe) */
+	bool		nolock;		/* a nolock allocation: one freelist attempt, never a slow path */
 	bool		min_done;	/* the min-watermark attempt was seen */
 	bool		reclaim_end_seen;	/* mm_vmscan_direct_reclaim_end inside the open reclaim function */
 	int		after_reclaim_left;	/* gpfl calls still to come inside __alloc_pages_direct_reclaim() */
@@ -349,9 +351,12 @@ void anl_span_emit(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start,
 
 /* frames.c: the exact estimator */
 int  anl_fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev);
-/* a new allocation on @t's stack (function entry, or a freelist LOW attempt): 0 or -ANL_ENOMEM */
+/*
+ * A new allocation on @t's stack (function entry, or a freelist LOW attempt),
+ * @nolock: a nolock allocation's entry (never part of an outer one): 0 or -ANL_ENOMEM
+ */
 int  anl_frame_push(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
-		    uint64_t gfp, int32_t order);
+		    uint64_t gfp, int32_t order, bool nolock);
 /*
  * A get_page_from_freelist() call of @f that returned @result (GPFL_*), @dur
  * ns long or PRS_NO_VALUE: counted, and after the first put in its stage;

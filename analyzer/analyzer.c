@@ -953,6 +953,24 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	}
 	m->kernel_given = !a->kernel && a->opts.kernel;
 	m->jank = anl_jank_finish(a);
+	{
+		int x, y;
+
+		/*
+		 * 7.0 rewrote __alloc_pages_slowpath(): every pass through
+		 * retry: wakes kswapd and makes the one freelist attempt
+		 * before reclaim (6.x makes one at restart: and another at
+		 * retry:), and costly or unmovable orders > 0 compact first
+		 * (compact_first) instead of before the loop
+		 */
+		if (m->kernel && !anl_kernel_version(m->kernel, &x, &y) && x >= 7 &&
+		    m->mode != ANL_MODE_EVENTS)
+			m->stage_layout = "kernel 7.0+: min_watermark is the first pass through retry: "
+					  "(wake_all_kswapds, then the one freelist attempt of a pass); "
+					  "retry_loop counts the passes after it (6.x counts the first "
+					  "one too: its retry: attempt follows the min-watermark one); "
+					  "costly and unmovable orders > 0 compact before the first reclaim";
+	}
 
 	if (a->seen_kswapd_switch && a->kswapd_unordered) {
 		/* a run across a step back in time has no length: not clamped, not measured */

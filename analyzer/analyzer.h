@@ -180,6 +180,9 @@ enum {
 	ANL_REC_RETRIES_OUT	= 1u << 7,	/* should_reclaim_retry() reached no_progress_loops
 						 * MAX_RECLAIM_RETRIES (16): OOM or failure follows */
 	ANL_REC_COMPACT_ONLY	= 1u << 8,	/* slow with direct compaction and no direct reclaim */
+	ANL_REC_NOLOCK		= 1u << 9,	/* a nolock allocation (alloc_pages_nolock(), 6.15+; in
+						 * freelist mode an ALLOC_TRYLOCK attempt): one freelist
+						 * attempt, no slow path; a NULL is a failure, not a slow path */
 };
 
 /*
@@ -205,9 +208,6 @@ enum anl_after_retry {
 	ANL_AFTER_FAIL,		/* no OOM killer (costly order, __GFP_RETRY_MAYFAIL or
 				 * __GFP_THISNODE): NULL, unless __GFP_NOFAIL */
 	ANL_AFTER_NOFAIL,	/* __GFP_NOFAIL: it never fails, loops */
-	ANL_REC_NOLOCK		= 1u << 9,	/* freelist mode: an ALLOC_TRYLOCK attempt's allocation
-						 * (alloc_pages_nolock(), 6.15+): one attempt, no slow
-						 * path; a NULL is a failure, not a slow path */
 };
 
 #define ANL_MAX_RECLAIM_RETRIES	16	/* mm/internal.h, 4.7 .. 6.18 */
@@ -301,7 +301,7 @@ struct anl_anomalies {
 	uint64_t	ts_backwards;		/* event older than the previous one of its CPU */
 	uint64_t	migrations;		/* allocations that ended on another CPU */
 	uint64_t	wrapper_merged;		/* frozen alloc under its wrapper: counted once */
-	uint64_t	bulk_gpfl;		/* gpfl returns from __alloc_pages_bulk, ignored */
+	uint64_t	bulk_gpfl;		/* gpfl returns from __alloc_pages_bulk or an unprobed nolock allocation, ignored */
 	uint64_t	boosted_wakes;		/* wakeup_kswapd order 0 gfp 0 (fast path, boosted wmark) */
 	uint64_t	other_mode;		/* auto mode: function events of the second exact kind, ignored */
 	/*
@@ -615,6 +615,11 @@ struct anl_model {
 
 	/* why a stage is not visible in this mode (NULL: visible): shown as absent, never 0 */
 	const char	*stage_absent[ANL_STAGE__COUNT];
+	/*
+	 * What the gpfl stages mean on this kernel when it is not the 6.x slow
+	 * path docs/stages.md draws (NULL: that one, or the version unknown)
+	 */
+	const char	*stage_layout;
 
 	struct anl_gt	gt[ANL_MAX_GT];
 	int		nr_gt;

@@ -65,8 +65,8 @@ static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame
 		r->latency_ns = end_ts - r->start_ts;
 	else
 		r->latency_ns = PRS_NO_VALUE;
-	slow = f->first_gpfl == GPFL_NULL || r->gpfl_calls >= 2 || f->slow_helper;
-	/* a nolock allocation has one attempt and no slow path (freelist.c) */
+	/* a nolock allocation has no slow path: its one attempt fails or not (freelist.c too) */
+	slow = !f->nolock && (f->first_gpfl == GPFL_NULL || r->gpfl_calls >= 2 || f->slow_helper);
 	if (r->flags & ANL_REC_NOLOCK)
 		slow = false;
 	/*
@@ -96,7 +96,7 @@ static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame
 	/* a call never closed (its return missed, or the trace's end): no slow path (anl_account_record) */
 	if (r->outcome != ANL_FAST && (r->flags & (ANL_REC_OPEN_AT_END | ANL_REC_UNMATCHED)))
 		a->an.unclosed_slow++;
-	if (r->outcome == ANL_FAILED)
+	if (r->outcome == ANL_FAILED && !f->nolock)
 		slow = true;
 	if (slow && r->latency_ns != PRS_NO_VALUE) {
 		for (int s = ANL_STAGE_FIRST; s <= ANL_STAGE_LAST; s++)
@@ -151,7 +151,7 @@ void anl_tp_compact_close(struct anl_ctx *a, struct anl_frame *f)
 }
 
 int anl_frame_push(struct anl_ctx *a, struct anl_task *t, const struct prs_event *ev,
-		   uint64_t gfp, int32_t order)
+		   uint64_t gfp, int32_t order, bool nolock)
 {
 	struct anl_frame *f = top(t);
 	int depth = ev->kind == PRS_EV_FUNC_ENTRY ? ev->u.fn.depth : -1;
@@ -166,10 +166,13 @@ int anl_frame_push(struct anl_ctx *a, struct anl_task *t, const struct prs_event
 	 * alloc_pages -> __alloc_frozen_pages_noprof) are one allocation: a
 	 * different alloc entry directly under one that did nothing yet.
 	 * A real nested allocation only comes from inside a stage or after
-	 * the fast path ran.
+	 * the fast path ran.  A nolock allocation is never part of an
+	 * ordinary one (a tracepoint or BPF program can run it anywhere in
+	 * one), only of its own wrapper (alloc_pages_nolock_noprof ->
+	 * alloc_frozen_pages_nolock_noprof, 6.18+).
 	 */
 	if (f && !f->did_something && f->func != ev->u.fn.func && !any_stage_open(f) &&
-	    ev->u.fn.alloc_flags == PRS_NO_VALUE) {
+	    ev->u.fn.alloc_flags == PRS_NO_VALUE && f->nolock == nolock) {
 		f->alias++;
 		a->an.wrapper_merged++;
 		if (f->rec.order < 0 && order >= 0)
@@ -214,6 +217,9 @@ int anl_frame_push(struct anl_ctx *a, struct anl_task *t, const struct prs_event
 	f->start_cpu = ev->cpu;
 	f->win = in_win(a);
 	f->graph = ev->kind == PRS_EV_FUNC_ENTRY;
+	f->nolock = nolock;
+	if (nolock)
+		f->rec.flags |= ANL_REC_NOLOCK;
 	t->depth++;
 	t->framed = true;
 	return 0;
@@ -271,7 +277,7 @@ static struct anl_frame *partial_open(struct anl_ctx *a, struct anl_task *t,
 			 ev->kind != PRS_EV_KRETPROBE || !ev->u.fn.caller ||
 			 fn_role(a, ev->u.fn.caller) != ROLE_ALLOC))
 		return NULL;
-	if (anl_frame_push(a, t, ev, PRS_NO_VALUE, -1) < 0 || !t->depth)
+	if (anl_frame_push(a, t, ev, PRS_NO_VALUE, -1, false) < 0 || !t->depth)
 		return NULL;
 	f = top(t);
 	f->func = NULL;		/* not known: any alloc exit closes it */
@@ -315,7 +321,7 @@ void anl_frame_gpfl(struct anl_ctx *a, struct anl_frame *f, int result, uint64_t
 	f->rec.gpfl_calls++;
 	if (result == GPFL_NULL)
 		f->rec.gpfl_failed++;
-	if (f->rec.gpfl_calls == 1) {
+	if (f->rec.gpfl_calls == 1 || f->nolock) {
 		f->first_gpfl = result;
 		return;
 	}
@@ -562,6 +568,13 @@ int anl_fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *
 		a->oom_fn_seen = true;
 
 	switch (role) {
+	case ROLE_NOLOCK:
+		/* its arguments differ by version (6.15: nid, order): order and gfp from mm_page_alloc */
+		if (!entry)
+			alloc_exit(a, t, ev);
+		else
+			return anl_frame_push(a, t, ev, PRS_NO_VALUE, -1, true);
+		return 0;
 	case ROLE_ALLOC:
 		if (!entry) {
 			alloc_exit(a, t, ev);
@@ -577,14 +590,20 @@ int anl_fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *
 			if (order != PRS_NO_VALUE && order > 64)
 				order = PRS_NO_VALUE;
 			return anl_frame_push(a, t, ev, gfp,
-					      order == PRS_NO_VALUE ? -1 : (int32_t)order);
+					      order == PRS_NO_VALUE ? -1 : (int32_t)order, false);
 		}
-		return anl_frame_push(a, t, ev, PRS_NO_VALUE, -1);
+		return anl_frame_push(a, t, ev, PRS_NO_VALUE, -1, false);
 	case ROLE_GPFL:
 		if (entry)
 			return 0;	/* judged at its return */
+		/*
+		 * From the bulk allocator, or from a nolock allocation whose
+		 * own probes were not recorded (it may run inside an
+		 * allocation in progress): not the open allocation's attempt
+		 */
 		if (ev->kind == PRS_EV_KRETPROBE && ev->u.fn.caller &&
-		    fn_role(a, ev->u.fn.caller) == ROLE_BULK) {
+		    (fn_role(a, ev->u.fn.caller) == ROLE_BULK ||
+		     (fn_role(a, ev->u.fn.caller) == ROLE_NOLOCK && !(top(t) && top(t)->nolock)))) {
 			a->an.bulk_gpfl++;
 			return 0;
 		}

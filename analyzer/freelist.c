@@ -80,7 +80,7 @@ static int open_alloc(struct anl_ctx *a, struct anl_task *t, const struct prs_ev
 		      int result, bool nolock)
 {
 	struct anl_frame *f;
-	int r = anl_frame_push(a, t, ev, PRS_NO_VALUE, -1);
+	int r = anl_frame_push(a, t, ev, PRS_NO_VALUE, -1, false);
 
 	if (r < 0)
 		return r;
@@ -133,7 +133,7 @@ int anl_freelist_event(struct anl_ctx *a, struct anl_task *t, const struct prs_e
 			a->an.fl_orphan_attempts++;
 			return 0;
 		}
-		if (anl_frame_push(a, t, ev, PRS_NO_VALUE, -1) < 0)
+		if (anl_frame_push(a, t, ev, PRS_NO_VALUE, -1, false) < 0)
 			return -ANL_ENOMEM;
 		f = top(t);
 		f->freelist = true;

@@ -169,6 +169,59 @@ static void gt_explain(struct anl_ctx *a, struct anl_model *m, int i)
 	g->note = a->gt_note[i];
 }
 
+static bool kernel_at_least(const struct anl_ctx *a, int major, int minor);
+
+/*
+ * 7.1 made pgscan_* / pgsteal_* node stats (mod_lruvec_state() in
+ * shrink_inactive_list() and evict_folios(), the names kept): memcg reclaim
+ * now counts in /proc/vmstat too, as pgsteal_direct unless it is proactive
+ * (memory.reclaim, per-node reclaim: sc->proactive, pgsteal_proactive).
+ * Kswapd's and khugepaged's have counters of their own.  So the trace's
+ * pgsteal_direct is every mm_vmscan_lru_shrink_inactive of the other tasks,
+ * memcg reclaim included; only proactive reclaim, which the events do not
+ * mark, stays out, and where pgsteal_proactive moved it bounds the trace.
+ */
+static void gt_pgsteal_direct_nodestat(struct anl_ctx *a, struct anl_model *m,
+				       const struct anl_totals *r)
+{
+	const struct anl_vmstat *vm = a->vm;
+	bool pro_known = vm[0].have[ANL_VM_PGSTEAL_PROACTIVE] && vm[1].have[ANL_VM_PGSTEAL_PROACTIVE];
+	uint64_t pro = pro_known && vm[1].val[ANL_VM_PGSTEAL_PROACTIVE] >= vm[0].val[ANL_VM_PGSTEAL_PROACTIVE] ?
+		       vm[1].val[ANL_VM_PGSTEAL_PROACTIVE] - vm[0].val[ANL_VM_PGSTEAL_PROACTIVE] : 0;
+	uint64_t kh = vm[0].have[ANL_VM_PGSTEAL_KHUGEPAGED] ? r->lru_reclaimed_khugepaged : 0;
+	const uint64_t *e1 = EDGE(a, lru_reclaimed), *e2 = EDGE(a, lru_reclaimed_khugepaged);
+	const uint64_t *e3 = EDGE(a, lru_reclaimed_memcg);
+	uint64_t trace = r->lru_reclaimed + r->lru_reclaimed_memcg - kh, edge[3];
+	struct anl_gt *g;
+
+	for (int i = 0; i < 3; i++)
+		edge[i] = e1[i] + e3[i] - (kh ? e2[i] : 0);
+	g = gt_add(a, m, "pgsteal_direct", trace, r->reclaim_end, edge, pro_known && !pro,
+		   ANL_VM_PGSTEAL_DIRECT,
+		   "trace = nr_reclaimed of the %" PRIu64 " mm_vmscan_lru_shrink_inactive of tasks "
+		   "other than kswapd%s, memcg reclaim included (%" PRIu64 " of them, %" PRIu64
+		   " pages): from 7.1 pgsteal_* are node stats that count memcg reclaim too; "
+		   "proactive reclaim (memory.reclaim, per-node reclaim) counts as "
+		   "pgsteal_proactive, %s; the %" PRIu64 " direct reclaim ends say %" PRIu64
+		   " (sc->nr_reclaimed: slab pages freed by shrinkers too)",
+		   r->lru_inactive + r->lru_memcg, kh ? " and khugepaged (pgsteal_khugepaged)" : "",
+		   r->lru_memcg, r->lru_reclaimed_memcg,
+		   !pro_known ? "not in the snapshots: the trace is an upper bound" :
+		   pro ? "which moved in the window: the trace is an upper bound" :
+		   "which did not move in the window", r->reclaim_end, r->nr_reclaimed);
+	/* proactive pages ran through the same events: at most pgsteal_proactive of them */
+	if (g && !g->exact)
+		g->trace_min = trace > pro && pro_known ? trace - pro : 0;
+	/* the events cannot tell proactive reclaim apart; the two counters' sum can be checked */
+	if (g && !g->exact && pro && g->kernel_known) {
+		size_t n = strlen(a->gt_note[m->nr_gt - 1]);
+
+		snprintf(a->gt_note[m->nr_gt - 1] + n, sizeof(a->gt_note[0]) - n,
+			 "; pgsteal_direct + pgsteal_proactive = %" PRIu64 " + %" PRIu64 " %s the trace's %" PRIu64,
+			 g->kernel, pro, g->kernel + pro == trace ? "=" : "!=", trace);
+	}
+}
+
 /* pgsteal_direct: from mm_vmscan_lru_shrink_inactive where recorded (see lru_inactive()) */
 static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const struct anl_totals *r)
 {
@@ -179,6 +232,10 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 	uint64_t kh;
 
 	/* 6.12: reclaimer_offset() counts khugepaged's reclaim as pgsteal_khugepaged */
+	if (a->seen_lru_inactive_tp && kernel_at_least(a, 7, 1)) {
+		gt_pgsteal_direct_nodestat(a, m, r);
+		return;
+	}
 	if (a->seen_lru_inactive_tp) {
 		bool proactive = vm[0].have[ANL_VM_PGSTEAL_PROACTIVE];
 		char memcg[160];

@@ -165,6 +165,17 @@ static const struct {
 	{ "__alloc_pages_may_oom",		ROLE_OOM },
 	{ "out_of_memory",			ROLE_OOM },
 	{ "__alloc_pages_slowpath",		ROLE_SLOWPATH },
+	/*
+	 * One get_page_from_freelist() with ALLOC_TRYLOCK, no slow path, and
+	 * mm_page_alloc at its end (page or NULL); callable from a tracepoint
+	 * or BPF program inside an allocation in progress: 6.15
+	 * try_alloc_pages_noprof, 6.16 alloc_pages_nolock_noprof, from 6.18
+	 * the work in alloc_frozen_pages_nolock_noprof (slab's and the
+	 * wrapper's)
+	 */
+	{ "try_alloc_pages_noprof",		ROLE_NOLOCK },
+	{ "alloc_pages_nolock_noprof",		ROLE_NOLOCK },
+	{ "alloc_frozen_pages_nolock_noprof",	ROLE_NOLOCK },
 	{ "__alloc_pages_bulk",			ROLE_BULK },
 	{ "alloc_pages_bulk_noprof",		ROLE_BULK },
 	{ "__alloc_pages_bulk_noprof",		ROLE_BULK },

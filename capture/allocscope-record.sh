@@ -106,7 +106,7 @@ if cat "$T/available_filter_functions" >/dev/null 2>&1; then
 elif grep -q ' [tT] get_page_from_freelist' /proc/kallsyms 2>/dev/null; then
 	FSRC=kallsyms
 fi
-ALL='__alloc_frozen_pages_noprof|__alloc_pages_noprof|__alloc_pages|__alloc_pages_nodemask|get_page_from_freelist|wake_all_kswapds|__alloc_pages_slowpath|__alloc_pages_direct_compact|__alloc_pages_direct_reclaim|try_to_free_pages|__alloc_pages_may_oom|out_of_memory|alloc_pages_bulk_noprof|__alloc_pages_bulk'
+ALL='__alloc_frozen_pages_noprof|__alloc_pages_noprof|__alloc_pages|__alloc_pages_nodemask|get_page_from_freelist|wake_all_kswapds|__alloc_pages_slowpath|__alloc_pages_direct_compact|__alloc_pages_direct_reclaim|try_to_free_pages|__alloc_pages_may_oom|out_of_memory|alloc_pages_bulk_noprof|__alloc_pages_bulk|alloc_frozen_pages_nolock_noprof|alloc_pages_nolock_noprof|try_alloc_pages_noprof'
 # one pass over the (large) list, then look names up in the few lines found
 case $FSRC in
 available_filter_functions)
@@ -132,6 +132,12 @@ done
 case $HELPERS in *__alloc_pages_may_oom*) ;; *) f=$(findfn out_of_memory); [ -n "$f" ] && HELPERS="$HELPERS $f" ;; esac
 # the bulk allocator (5.13+) counts pgalloc without mm_page_alloc: its returns bound those pages (any mode)
 BULK=$(findfn alloc_pages_bulk_noprof); [ -n "$BULK" ] || BULK=$(findfn __alloc_pages_bulk)
+# the nolock allocation (6.15+), the function mm_page_alloc fires in first: one freelist attempt, no slow path,
+# possibly inside another allocation (from a tracepoint or BPF program): traced as an allocation of its own
+NOLOCK=
+for n in alloc_frozen_pages_nolock_noprof alloc_pages_nolock_noprof try_alloc_pages_noprof; do
+	NOLOCK=$(findfn $n); [ -n "$NOLOCK" ] && break
+done
 
 WHY_G=
 if ! has_word "$T/available_tracers" function_graph; then WHY_G="no function_graph tracer"
@@ -221,7 +227,7 @@ done
 [ -n "$PRESENT" ] || die "none of the allocator tracepoints exist"
 
 case $MODE in
-graph) FUNCS="$ENTRY $GPFF$HELPERS" ;;
+graph) FUNCS="$ENTRY $GPFF$HELPERS${NOLOCK:+ $NOLOCK}" ;;
 retprobe) FUNCS="$ENTRY $GPFF" ;;
 freelist) FUNCS=get_page_from_freelist ;;
 *) FUNCS= ;;
@@ -490,6 +496,11 @@ if [ "$MODE" = retprobe ]; then
 	for e in alloc_entry alloc_ret gpff_ret; do
 		enable_ev "$D" "allocscope/$e" || die "cannot enable allocscope/$e"
 	done
+	# optional (nolock=NAME traced=no without them): the analyzer then knows its gpfl returns by their caller
+	if [ -n "$NOLOCK" ] && addp "$PK:allocscope/nolock_entry $NOLOCK" nolock_entry && addr nolock_ret "$NOLOCK" &&
+		enable_ev "$D" allocscope/nolock_entry && enable_ev "$D" allocscope/nolock_ret; then
+		NOLOCKT=probes
+	fi
 fi
 FLDEF= FLLABEL=
 if [ "$MODE" = freelist ]; then
@@ -516,7 +527,9 @@ for e in $PRESENT; do enable_ev "$D" "$e" || die "cannot enable $e"; done
 if [ "$MODE" = graph ]; then
 	# shellcheck disable=SC2086
 	set_lines "$D/set_ftrace_filter" $FUNCS || die "set_ftrace_filter accepted none of: $FUNCS"
-	set_lines "$D/set_graph_function" "$ENTRY" || die "cannot set set_graph_function"
+	# shellcheck disable=SC2086  # the nolock allocation is a graph root of its own
+	set_lines "$D/set_graph_function" "$ENTRY" $NOLOCK || die "cannot set set_graph_function"
+	[ -n "$NOLOCK" ] && NOLOCKT=graph
 	[ -e "$D/max_graph_depth" ] && set_file "$D/max_graph_depth" 12
 	for o in funcgraph-abstime funcgraph-proc funcgraph-cpu funcgraph-retval; do
 		[ -e "$D/options/$o" ] && set_file "$D/options/$o" 1
@@ -582,6 +595,7 @@ if [ "$MODE" = freelist ]; then
 	m "option freelist_probe=$FLLABEL"
 	m "option freelist_def=$FLDEF"
 fi
+[ -n "$NOLOCK" ] && m "option nolock=$NOLOCK traced=${NOLOCKT:-no}"
 for e in $PRESENT; do m "option event=${e%%/*}:${e#*/}"; done
 for e in $MISSING; do m "option event=${e%%/*}:${e#*/},missing"; done
 [ -n "$DUR" ] && m "option duration_s=$DUR"

@@ -87,6 +87,19 @@ static const char *const alloc_entries[] = {
 };
 #define NR_ALLOC_ENTRIES (sizeof(alloc_entries) / sizeof(alloc_entries[0]))
 
+/*
+ * The nolock allocation, the function mm_page_alloc fires in first: from
+ * 6.18 alloc_frozen_pages_nolock_noprof under the alloc_pages_nolock_noprof
+ * wrapper, 6.16-6.17 alloc_pages_nolock_noprof, 6.15 try_alloc_pages_noprof.
+ * One freelist attempt, no slow path; it may run inside an allocation in
+ * progress (from a tracepoint or BPF program), so it is traced as its own
+ * allocation where it exists.
+ */
+static const char *const nolock_entries[] = {
+	"alloc_frozen_pages_nolock_noprof", "alloc_pages_nolock_noprof", "try_alloc_pages_noprof",
+};
+#define NR_NOLOCK_ENTRIES (sizeof(nolock_entries) / sizeof(nolock_entries[0]))
+
 static const char *const wanted_events[][2] = {
 	{ "kmem", "mm_page_alloc" },
 	{ "vmscan", "mm_vmscan_direct_reclaim_begin" },
@@ -187,8 +200,8 @@ static int read_small(const char *dir, const char *name, char *buf, size_t len)
 static int scan_functions(const char *path, bool kallsyms, struct cap_probe *p)
 {
 	struct cap_buf b = { 0 };
-	bool found_entry[NR_ALLOC_ENTRIES] = { false };
-	char entry_name[NR_ALLOC_ENTRIES][CAP_NAME_MAX];
+	bool found_entry[NR_ALLOC_ENTRIES] = { false }, found_nolock[NR_NOLOCK_ENTRIES] = { false };
+	char entry_name[NR_ALLOC_ENTRIES][CAP_NAME_MAX], nolock_name[NR_NOLOCK_ENTRIES][CAP_NAME_MAX];
 	char *line, *next;
 	int ret = cap_buf_add_file(&b, path, NULL);
 
@@ -223,8 +236,13 @@ static int scan_functions(const char *path, bool kallsyms, struct cap_probe *p)
 				found_entry[i] = true;
 				snprintf(entry_name[i], CAP_NAME_MAX, "%s", name);
 			}
+		for (size_t i = 0; i < NR_NOLOCK_ENTRIES; i++)
+			if (!found_nolock[i] && cap_func_matches(name, nolock_entries[i])) {
+				found_nolock[i] = true;
+				snprintf(nolock_name[i], CAP_NAME_MAX, "%s", name);
+			}
 		for (int f = 1; f < CAP_FN__COUNT; f++)
-			if (!p->func[f][0] && (cap_func_matches(name, func_base[f]) ||
+			if (func_base[f] && !p->func[f][0] && (cap_func_matches(name, func_base[f]) ||
 					       (func_old[f] && cap_func_matches(name, func_old[f]))))
 				snprintf(p->func[f], CAP_NAME_MAX, "%s", name);
 		/* the freelist probe reads an argument: only the function as written will do */
@@ -238,6 +256,11 @@ static int scan_functions(const char *path, bool kallsyms, struct cap_probe *p)
 	for (size_t i = 0; i < NR_ALLOC_ENTRIES; i++)
 		if (found_entry[i]) {
 			snprintf(p->func[CAP_FN_ALLOC], CAP_NAME_MAX, "%s", entry_name[i]);
+			break;
+		}
+	for (size_t i = 0; i < NR_NOLOCK_ENTRIES; i++)
+		if (found_nolock[i]) {
+			snprintf(p->func[CAP_FN_NOLOCK], CAP_NAME_MAX, "%s", nolock_name[i]);
 			break;
 		}
 	cap_buf_free(&b);
@@ -523,7 +546,7 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 	static const enum cap_func graph_funcs[] = {
 		CAP_FN_ALLOC, CAP_FN_GPFF, CAP_FN_WAKE_KSWAPDS, CAP_FN_SLOWPATH,
 		CAP_FN_DIRECT_COMPACT, CAP_FN_DIRECT_RECLAIM, CAP_FN_TRY_TO_FREE,
-		CAP_FN_MAY_OOM, CAP_FN_OOM,
+		CAP_FN_MAY_OOM, CAP_FN_OOM, CAP_FN_NOLOCK,
 	};
 	enum cap_mode m = requested;
 
@@ -627,6 +650,8 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 	 * that fires per bulk call, not per page.
 	 */
 	plan->bulk_probe = p->has_kprobe_events && p->func[CAP_FN_BULK][0];
+	/* graph mode traces the nolock allocation as a second graph function (funcs) */
+	plan->nolock_probe = cap_plan_probes(plan) && p->func[CAP_FN_NOLOCK][0];
 	plan->record_tgid = text && p->has_record_tgid;
 	plan->est_allocs_per_s = est;
 	if (buffer_kb) {
@@ -778,6 +803,10 @@ void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE
 	}
 	fprintf(f, "bulk probe   %s\n", plan->bulk_probe ? p->func[CAP_FN_BULK] :
 		p->func[CAP_FN_BULK][0] ? "no (no kprobe_events)" : "no (no bulk allocator found)");
+	if (p->func[CAP_FN_NOLOCK][0])
+		fprintf(f, "nolock alloc %s (%s)\n", p->func[CAP_FN_NOLOCK],
+			plan->nolock_probe ? "kprobe + kretprobe" :
+			cap_plan_graph(plan) ? "graph function" : "not traced in events mode");
 	fprintf(f, "events      ");
 	for (int i = 0; i < p->nr_events; i++)
 		if (p->events[i].present)

@@ -420,6 +420,31 @@ static int enable_event(struct cap_session *s, const char *system, const char *e
 	return set_file(s, s->dir, path, "1", err, errlen);
 }
 
+/*
+ * The nolock allocation's entry and return (retprobe mode): it runs inside
+ * other allocations (from a tracepoint or BPF program) and its one
+ * get_page_from_freelist() must not count as theirs.  Optional: without it
+ * the analyzer knows its gpfl returns by their caller.  0 or an error.
+ */
+static int setup_nolock_probes(struct cap_session *s)
+{
+	const struct cap_plan *pl = &s->plan;
+	const char *fn = s->probe.func[CAP_FN_NOLOCK];
+	char def[512];
+	int e;
+
+	snprintf(def, sizeof(def), "%s:allocscope/nolock_entry %s", pl->use_fprobe ? "f" : "p", fn);
+	e = add_probe(s, def, "nolock_entry", NULL, 0);
+	if (!e)
+		e = add_return_probe(s, pl->use_fprobe ? "f" : "r", "nolock_ret", fn,
+				     pl->use_fprobe ? "%return" : "", NULL, 0);
+	if (!e)
+		e = enable_event(s, "allocscope", "nolock_entry", NULL, 0);
+	if (!e)
+		e = enable_event(s, "allocscope", "nolock_ret", NULL, 0);
+	return e;
+}
+
 /* The bulk allocator's return (pages it populated): optional, 0 or an error. */
 static int setup_bulk_probe(struct cap_session *s)
 {
@@ -599,15 +624,21 @@ int cap_session_setup(struct cap_session *s, char *err, size_t errlen)
 	}
 	if (pl->bulk_probe && setup_bulk_probe(s))
 		s->plan.bulk_probe = false;	/* recorded without it, and said so in the markers */
+	if (pl->nolock_probe && setup_nolock_probes(s))
+		s->plan.nolock_probe = false;	/* likewise */
 
 	if (cap_plan_graph(pl)) {
-		char entry[1][CAP_NAME_MAX];
-		int acc = 0;
+		char entry[2][CAP_NAME_MAX];
+		int acc = 0, nr_entry = 1;
 
+		/* the nolock allocation is an allocation of its own: a graph root too */
 		snprintf(entry[0], CAP_NAME_MAX, "%s", pl->funcs[0]);
+		for (int i = 1; i < pl->nr_funcs; i++)
+			if (!strcmp(pl->funcs[i], s->probe.func[CAP_FN_NOLOCK]))
+				snprintf(entry[nr_entry++], CAP_NAME_MAX, "%s", pl->funcs[i]);
 		r = set_filter(s, s->dir, "set_ftrace_filter", s->plan.funcs, pl->nr_funcs, &acc,
 			       err, errlen);
-		if (!r) r = set_filter(s, s->dir, "set_graph_function", entry, 1, NULL, err, errlen);
+		if (!r) r = set_filter(s, s->dir, "set_graph_function", entry, nr_entry, NULL, err, errlen);
 		if (!r && pl->max_graph_depth) {
 			snprintf(num, sizeof(num), "%d", pl->max_graph_depth);
 			r = set_file(s, s->dir, "max_graph_depth", num, err, errlen);
@@ -878,6 +909,9 @@ int cap_snapshot_begin(struct cap_session *s, const char *extra[], int nr_extra)
 	}
 	cap_marker(s, "allocscope: option bulk_probe=%s",
 		   pl->bulk_probe ? s->probe.func[CAP_FN_BULK] : "-");
+	if (s->probe.func[CAP_FN_NOLOCK][0])
+		cap_marker(s, "allocscope: option nolock=%s traced=%s", s->probe.func[CAP_FN_NOLOCK],
+			   pl->nolock_probe ? "probes" : cap_plan_graph(pl) ? "graph" : "no");
 	for (int i = 0; i < s->probe.nr_events; i++)
 		cap_marker(s, "allocscope: option event=%s:%s%s", s->probe.events[i].system,
 			   s->probe.events[i].name, s->probe.events[i].present ? "" : ",missing");

@@ -65,6 +65,7 @@ enum cap_func {
 	CAP_FN_MAY_OOM,			/* __alloc_pages_may_oom */
 	CAP_FN_OOM,			/* out_of_memory */
 	CAP_FN_BULK,			/* the bulk allocator (5.13+), probed apart from the mode */
+	CAP_FN_NOLOCK,			/* the nolock allocation (6.15+), name depends on the kernel */
 	CAP_FN__COUNT,
 };
 
@@ -177,6 +178,7 @@ struct cap_plan {
 	bool		use_fprobe;	/* retprobe through fprobe events (no kprobe_events) */
 	bool		bulk_probe;	/* kretprobe on the bulk allocator: its pages count in
 					 * pgalloc without mm_page_alloc (every mode, where it can) */
+	bool		nolock_probe;	/* retprobe: kprobe + kretprobe on the nolock allocation */
 	bool		funcgraph_retval;
 	bool		record_tgid;
 	bool		frames;		/* --frames: the apps' trace_marker writes too (atrace) */

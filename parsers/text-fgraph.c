@@ -604,7 +604,8 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
  * trace-cmd report prints function_graph records two ways:
  *   -N (no plugins): "--> func (1)" and
  *                    "<-- func (1) (start: 1452219a4a  end: 145223803f) over: 1"
- *                    (calltime and rettime in hex ns)
+ *                    (calltime and rettime in hex ns; with CONFIG_FUNCTION_GRAPH_RETVAL,
+ *                    6.5+, the format ends in " retval: ffd40000000d7d80", hex)
  *   its plugin:      "|  func() {", "! 124.405 us |    func();", "+ 18.848 us  |  }"
  * The plugin's leaf is an entry with a pending exit, as in tracer text.
  */
@@ -644,6 +645,14 @@ bool txt_fgraph_report(struct prs_reader *r, struct txt *t, char *s, char *e,
 			if (!txt_parse_hex(a, ae, &start) || !txt_parse_hex(b, be, &end) || end < start)
 				return false;
 			ev->u.fn.duration = end - start;
+			a = memmem(be, (size_t)(e - be), " retval: ", 9);
+			if (a) {
+				a += 9;
+				for (ae = a; ae < e && *ae != ' '; ae++)
+					;
+				if (!txt_parse_hex(a, ae, &ev->u.fn.retval))
+					return false;
+			}
 			if (c)
 				fg_pop(c, ev->u.fn.depth);
 		} else if (c) {

@@ -1389,7 +1389,9 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 		return NULL;
 	e->f[F_PID] = tep_find_common_field(ev, "common_pid");
 
-	if (!strcmp(sys, "ftrace") && !strcmp(ev->name, "funcgraph_entry"))
+	/* with funcgraph-retaddr (6.13+) function_graph's entries are fgraph_retaddr_entry events */
+	if (!strcmp(sys, "ftrace") && (!strcmp(ev->name, "funcgraph_entry") ||
+				       !strcmp(ev->name, "fgraph_retaddr_entry")))
 		e->kind = PRS_EV_FUNC_ENTRY;
 	else if (!strcmp(sys, "ftrace") && !strcmp(ev->name, "funcgraph_exit"))
 		e->kind = PRS_EV_FUNC_EXIT;
@@ -1461,6 +1463,19 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 		e->f[F_PRIO] = td_field(ev, "prio");
 		if (e->f[F_GFP])
 			e->sym[S_GFP] = td_find_sym(ev, e->f[F_GFP]->name);
+		/*
+		 * 7.1's direct/memcg reclaim_begin print "pid=%d" of
+		 * REC->ent.pid and "(in-irq)" from common_flags, which
+		 * libtraceevent (1.7) cannot parse: the whole print_fmt is
+		 * lost.  Their gfp_flags are the same bits mm_page_alloc
+		 * renders with show_gfp_flags(): borrow its table.
+		 */
+		if (e->f[F_GFP] && !e->sym[S_GFP] && !strcmp(e->f[F_GFP]->name, "gfp_flags")) {
+			struct tep_event *pa = tep_find_event_by_name(t->tep, "kmem", "mm_page_alloc");
+
+			if (pa && pa != ev)
+				e->sym[S_GFP] = td_find_sym(pa, "gfp_flags");
+		}
 		break;
 	case PRS_EV_RECLAIM_END:
 	case PRS_EV_MEMCG_RECLAIM_END:

@@ -281,8 +281,9 @@ static void kpis(FILE *f, const struct anl_model *m)
 			 est ? "es" : "ex", est ? "estimated" : "exact",
 			 "slow allocations that compacted and did not reclaim");
 	if (t->memcg_reclaims) {
-		snprintf(d, sizeof(d), "entries at a cgroup's limit: %" PRIu64 " pages, a task's stall, "
-			 "not the allocator's slow path", t->memcg_reclaimed);
+		snprintf(d, sizeof(d), "entries: %" PRIu64 " pages; at a cgroup's limit a task's stall, or "
+			 "proactive (memory.reclaim): the events do not tell; not the allocator's slow path",
+			 t->memcg_reclaimed);
 		rpt_html_kpi_card(f, "memcg reclaim", rpt_fmt_count(v, sizeof(v), t->memcg_reclaims),
 			 "ex", "events", d);
 	}
@@ -735,6 +736,11 @@ static void stages(FILE *f, const struct anl_model *m)
 			fprintf(f, " (counted, not timed in this mode).</p>\n");
 		else if (any)
 			fprintf(f, ".</p>\n");
+	}
+	if (m->stage_layout) {
+		fprintf(f, "<p class=mut>");
+		rpt_html_str(f, m->stage_layout);
+		fprintf(f, "</p>\n");
 	}
 	fprintf(f, "<p class=mut>Percentiles come from log-linear histograms (16 buckets "
 		"per power of two, within 1/16 of the value); totals and maxima are exact; the "

@@ -227,10 +227,11 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 		fprintf(f, "  compaction-only       %10s   slow allocations that compacted and did not "
 			"reclaim\n", num(&n, t->compact_only));
 	if (t->memcg_reclaims)
-		fprintf(f, "  memcg reclaim         %10s   entries at a cgroup's limit (mm_vmscan_memcg_"
-			"reclaim_begin): %s pages, %s ms; a task's stall, not the allocator's slow path\n",
+		fprintf(f, "  memcg reclaim         %10s   entries (mm_vmscan_memcg_reclaim_begin): %s pages, "
+			"%s ms\n%37sat a cgroup's limit a task's stall, or proactive (memory.reclaim):\n"
+			"%37sthe events do not tell; not the allocator's slow path\n",
 			num(&n, t->memcg_reclaims), num(&n, t->memcg_reclaimed),
-			fmt_ms3(b3, sizeof(b3), t->memcg_reclaim_ns));
+			fmt_ms3(b3, sizeof(b3), t->memcg_reclaim_ns), "", "");
 	if (t->oom_fn_calls)
 		fprintf(f, "  OOM killer calls      %10s   out_of_memory() (function tracer)\n",
 			num(&n, t->oom_fn_calls));
@@ -518,6 +519,8 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 			rpt_put_wrapped(f, 2, note);
 		}
 	}
+	if (m->stage_layout)
+		rpt_put_wrapped(f, 2, m->stage_layout);
 
 	if (in->histograms) {
 		log2_hist(f, in, "slow_path latency (per slow allocation)",

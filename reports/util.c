@@ -188,7 +188,7 @@ const struct rpt_anomaly rpt_anomalies[] = {
 	RPT_ANOMALY("timestamps going backwards on a CPU", ts_backwards),
 	RPT_ANOMALY("allocations that changed CPU", migrations),
 	RPT_ANOMALY("frozen alloc merged into its wrapper", wrapper_merged),
-	RPT_ANOMALY("gpfl calls not from the allocator (bulk)", bulk_gpfl),
+	RPT_ANOMALY("gpfl calls not from the allocator (bulk, nolock)", bulk_gpfl),
 	RPT_ANOMALY("boosted-watermark kswapd wakes (fast path)", boosted_wakes),
 	RPT_ANOMALY("events of a second exact mode, not read (-m chooses)", other_mode),
 	RPT_ANOMALY("freelist attempts with flags no kernel passes", fl_bad_flags),

@@ -28,7 +28,9 @@ How each check judges (docs in tests/e2e/README.md):
                  without pgalloc, unseen there)
   kswapd_cpu     sched_switch run time vs the /proc/PID/stat delta: |a - b| <= max(10 % of b, 2 ticks): utime and
                  stime are each truncated to whole ticks in /proc/PID/stat, so a delta is exact to < 2 ticks only
-  signature      anon: direct reclaim (kernel allocstall > 0 and reclaim entries > 0); pagecache: kswapd ran or
+  signature      proactive: no stall (reclaim entries 0, allocstall 0, <= 5 slow paths per 1,000 allocations)
+                 while memory.reclaim reclaims a cgroup;
+                 anon: direct reclaim (kernel allocstall > 0 and reclaim entries > 0); pagecache: kswapd ran or
                  direct reclaim; thp: direct compaction tries > 0 and kernel compact_stall > 0; oom: oom_kill > 0
                  and mark_victim > 0; calm: no direct reclaim, no compaction, <= 5 slow paths per 1,000 allocations;
                  jank: direct reclaim, and frames (atrace slices of tests/e2e/jankapp.c) late ones among them
@@ -190,6 +192,13 @@ def check_capture(run, scen, cap, d):
     elif scen == "oom":
         ok = (kall("oom_kill") or 0) > 0 and d["events"]["mark_victim"] > 0
         txt = f"OOM: kernel oom_kill={kall('oom_kill')} mark_victim={d['events']['mark_victim']}"
+    elif scen == "proactive":
+        # memory.reclaim reclaims in the writer's context, outside any allocation: no stall, and the pages it
+        # reclaimed count in pgsteal_proactive (6.18+) or only in memory.stat, never as allocation stalls
+        rt = rate(d) or 0
+        ok = r["entries"] == 0 and (kall("allocstall") or 0) == 0 and rt <= 5
+        txt = f"proactive reclaim, no allocation stall: reclaim entries={r['entries']} kernel " \
+              f"allocstall={kall('allocstall')} slow/1000={rt:.2f}"
     else:
         rt = rate(d) or 0
         ok = r["entries"] == 0 and (kall("allocstall") or 0) == 0 and cp["tries"] == 0 and rt <= 5

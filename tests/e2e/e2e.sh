@@ -3,8 +3,10 @@
 #
 #   tests/e2e/e2e.sh [-k "6.1 6.12"] [-s "anon pagecache thp calm oom"] [-n] [-R FILE]
 #
-#   -k KERNELS    short kernel names (fixtures.sh's kernel_pkg: 6.1, 6.12)
-#   -s SCENARIOS  scenarios (default all; anon-tcmd = the anon scenario captured by trace-cmd record)
+#   -k KERNELS    short kernel names (fixtures.sh's kernel_pkg: 6.1, 6.12), or build:IMAGE for a kernel built from
+#                 source (its runs are named after the image's release: e2e-7.1.5-anon)
+#   -s SCENARIOS  scenarios (default all: anon pagecache thp calm oom proactive anon-tcmd; anon-tcmd = the anon
+#                 scenario captured by trace-cmd record; proactive = memory.reclaim of a cgroup, no allocation stall)
 #   -n            no boot: analyze and check what build/e2e/runs/e2e-* already holds
 #   -R FILE       also write the result table (tests/e2e/RESULTS.md format) to FILE
 #
@@ -29,7 +31,7 @@ TOP=$(cd "$HERE/../.." && pwd)
 EB=${BUILD:-build}
 case $EB in /*) ;; *) EB=$TOP/$EB ;; esac
 KERNELS="6.1 6.12"
-SCENS="anon pagecache thp calm oom jank anon-tcmd"
+SCENS="anon pagecache thp calm oom jank proactive anon-tcmd"
 NOBOOT=0
 RESULTS=
 while getopts "k:s:nR:" o; do
@@ -121,9 +123,10 @@ mkdir -p "$BUILD/runs"
 t_start=$SECONDS
 for k in $KERNELS; do
 	kdir=$(fetch_kernel "$k")
+	kn=$(kernel_name "$k")
 	initrd=
 	for s in $SCENS; do
-		name=e2e-$k-$s
+		name=e2e-$kn-$s
 		if [ "$NOBOOT" = 0 ]; then
 			[ -n "$initrd" ] || initrd=$(suite_initrd "$kdir")
 			if [ "$s" = pagecache ]; then
@@ -135,7 +138,7 @@ for k in $KERNELS; do
 			bt=1200
 			[ "${s%-tcmd}" = "$s" ] || bt=480
 			BOOT_TIMEOUT=$bt boot "$kdir" "$initrd" "$name" \
-				"as_scen=${s%-tcmd} as_caps=$(caps_for "$k" "$s") as_buf=$BUF as_win=$WIN as_zram=128" || true
+				"as_scen=${s%-tcmd} as_caps=$(caps_for "$kn" "$s") as_buf=$BUF as_win=$WIN as_zram=128" || true
 		fi
 		[ -d "$BUILD/runs/$name/$name" ] && analyze_run "$BUILD/runs/$name/$name"
 	done
@@ -143,5 +146,8 @@ done
 log "boots and analysis took $((SECONDS - t_start)) s"
 args=(--merge-test "$MERGE_OUT")
 [ -n "$RESULTS" ] && args+=(--results "$RESULTS")
-for k in $KERNELS; do for s in $SCENS; do args+=("$BUILD/runs/e2e-$k-$s/e2e-$k-$s"); done; done
+for k in $KERNELS; do
+	kn=$(kernel_name "$k")
+	for s in $SCENS; do args+=("$BUILD/runs/e2e-$kn-$s/e2e-$kn-$s"); done
+done
 exec python3 "$HERE/check.py" "${args[@]}"

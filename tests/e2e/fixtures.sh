@@ -3,7 +3,10 @@
 #
 #   tests/e2e/fixtures.sh [-k "6.1 6.12"] [-r "RUN..."] [-o OUTDIR] [-L] [-n]
 #
-#   -k KERNELS  short kernel names to run (default "6.1 6.12"); see kernel_pkg for the package each maps to
+#   -k KERNELS  short kernel names to run (default "6.1 6.12"); see kernel_pkg for the package each maps to;
+#               build:IMAGE boots a kernel built from source (an x86 bzImage with everything the guest needs built
+#               in, e.g. by a small allnoconfig-based config; see README.md "Kernels built from source"), named
+#               after the release its image says (build:/k/out/bzImage -> 7.1.5)
 #   -r RUNS     run names (default: all in RUNS below)
 #   -o OUTDIR   where fixtures go (default tests/data)
 #   -L          also (re)make the local-kernel fixtures with local-capture.sh (needs root on the host; the host's
@@ -80,8 +83,35 @@ kernel_pattern() {
 	6.12) echo '^linux-image-6\.12\.[0-9]+\+deb12-cloud-amd64-unsigned ' ;;
 	esac
 }
+# image_release BZIMAGE: the release the image says (the setup header's kernel_version string: its offset - 0x200
+# is the 16-bit word at 0x20e), e.g. "7.1.5" of "7.1.5 (root@host) #1 SMP ..."
+image_release() {
+	local off
+	off=$(od -An -tu2 -j 526 -N 2 "$1" | tr -d ' ')
+	[ -n "$off" ] && [ "$off" -gt 0 ] || { log "$1: no kernel version in the image"; exit 1; }
+	dd if="$1" bs=1 skip=$((off + 512)) count=64 2>/dev/null | tr '\0' '\n' | head -1 | cut -d' ' -f1
+}
+# kernel_name K: the name runs and fixtures carry (6.1, 6.12; build:IMAGE -> the image's release)
+kernel_name() {
+	case $1 in
+	build:*) image_release "${1#build:}" ;;
+	*) echo "$1" ;;
+	esac
+}
+# built_kernel IMAGE: a kernel dir as fetch_kernel makes one (boot/vmlinuz-REL, lib/modules/REL/ empty: everything
+# the guest needs is built in, so the initramfs carries no module and /modules/order is empty)
+built_kernel() {
+	local img=$1 rel dir
+	[ -f "$img" ] || { log "build:$img: no such kernel image"; exit 1; }
+	rel=$(image_release "$img")
+	dir=$BUILD/k/build-$rel
+	mkdir -p "$dir/boot" "$dir/lib/modules/$rel"
+	cmp -s "$img" "$dir/boot/vmlinuz-$rel" || cp "$img" "$dir/boot/vmlinuz-$rel"
+	echo "$dir"
+}
 fetch_kernel() { # prints the unpacked kernel dir
 	local k=$1 pkg deb dir
+	case $k in build:*) built_kernel "${k#build:}"; return ;; esac
 	pkg=$(kernel_pkg "$k")
 	deb=$(ls "$BUILD"/debs/"${pkg}"_*.deb 2>/dev/null | head -1 || true)
 	if [ -z "$deb" ]; then
@@ -278,7 +308,8 @@ make_fixture() { # make_fixture KSHORT KDIR RUN
 	rd=$BUILD/runs/$name
 	d=$rd/$name
 	[ -f "$d/uname.txt" ] || { log "$name: no results"; return 1; }
-	# fixture names carry the upstream version the Debian kernel is built from (6.12.117, 6.1.192)
+	# fixture names carry the upstream version the Debian kernel is built from (6.12.117, 6.1.192); a kernel
+	# built from source is named by its release
 	kv=$(sed -nE 's/.*Debian ([0-9]+\.[0-9]+\.[0-9]+)-.*/\1/p' "$d/uname.txt")
 	[ -n "$kv" ] || kv=$k
 	base=$OUT/$kv-$run
@@ -311,7 +342,10 @@ make_fixture() { # make_fixture KSHORT KDIR RUN
 		echo "Fixture $(basename "$f")"
 		echo
 		echo "Kernel: $(cat "$d/uname.txt")"
-		echo "Package: $(basename "$kdir") (Debian, apt-get download + dpkg-deb -x)"
+		case $kdir in
+		*/build-*) echo "Package: none, built from source ($(basename "$kdir"): tests/e2e/README.md, Kernels built from source)" ;;
+		*) echo "Package: $(basename "$kdir") (Debian, apt-get download + dpkg-deb -x)" ;;
+		esac
 		echo "Guest: qemu-system-x86_64 $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') -accel tcg -cpu max -smp 2 -m $MEM, busybox-static initramfs, /init = tests/e2e/guest-init.sh, results on an ext4 virtio data disk"
 		echo "Regenerate: tests/e2e/fixtures.sh -k $k -r $run   (guest parameters: $(run_params "$run"))"
 		echo "Format: $fmt, $(stat -c %s "$f") bytes"
@@ -359,13 +393,14 @@ make_fixture() { # make_fixture KSHORT KDIR RUN
 [ "${FIXTURES_LIB:-0}" = 1 ] && return 0
 for k in $KERNELS; do
 	kdir=$(fetch_kernel "$k")
+	kn=$(kernel_name "$k")
 	initrd=
 	for run in $RUNS; do
 		if [ "$NOBOOT" = 0 ]; then
 			[ -n "$initrd" ] || initrd=$(build_initramfs "$kdir")
-			boot "$kdir" "$initrd" "$k-$run" "$(run_params "$run")" || continue
+			boot "$kdir" "$initrd" "$kn-$run" "$(run_params "$run")" || continue
 		fi
-		make_fixture "$k" "$kdir" "$run" || true
+		make_fixture "$kn" "$kdir" "$run" || true
 	done
 done
 if [ "$LOCAL" = 1 ]; then

@@ -64,6 +64,12 @@ for f in __alloc_frozen_pages_noprof __alloc_pages_noprof __alloc_pages __alloc_
 	grep -qx $f $T/available_filter_functions 2>/dev/null && { ENTRY=$f; break; }
 done
 
+# NOLOCK: the nolock allocation (6.15+), the function mm_page_alloc fires in first (as allocscope record picks it)
+NOLOCK=
+for f in alloc_frozen_pages_nolock_noprof alloc_pages_nolock_noprof try_alloc_pages_noprof; do
+	grep -qx $f $T/available_filter_functions 2>/dev/null && { NOLOCK=$f; break; }
+done
+
 # EVENTS: the tracepoints our recorders record (SYSTEM/EVENT), those this kernel has
 EVENTS=
 for e in kmem/mm_page_alloc vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end \

@@ -6,7 +6,7 @@
 #
 # Kernel command line (as_*):
 #   as_name=NAME          output directory on the data disk
-#   as_scen=anon|pagecache|thp|calm|oom|jank
+#   as_scen=anon|pagecache|thp|calm|oom|jank|proactive
 #   as_caps=LIST          captures, in order, comma-separated: REC-MODE with REC = as (static allocscope record,
 #                         trace.dat), sh (allocscope-record.sh, text) or tcmd (trace-cmd record, trace.dat) and
 #                         MODE = graph|freelist|retprobe|events|auto|cross (as only) (tcmd: graph, freelist
@@ -51,6 +51,14 @@ pre_phase() {
 	oom) memhog -m $((MA0 * 80 / 100)) -N -t -1 -c 100 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
 	thp) memhog -f 90 -F -N -t -1 -r /tmp/ready1 -q 2>>$LOG & HOGS="$HOGS $!" ;;
 	calm) touch /tmp/ready1 ;;
+	proactive)
+		# a cgroup v2 group holding half of MA0: the window reclaims from it through memory.reclaim
+		mkdir -p /sys/fs/cgroup
+		grep -q " /sys/fs/cgroup cgroup2 " /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
+		echo +memory >/sys/fs/cgroup/cgroup.subtree_control || log "cgroup: no memory controller"
+		mkdir -p /sys/fs/cgroup/g
+		sh -c "echo \$\$ >/sys/fs/cgroup/g/cgroup.procs && exec memhog -m $((MA0 * 50 / 100)) -N -t -1 -r /tmp/ready1 -q" \
+			2>>$LOG & HOGS="$HOGS $!" ;;
 	esac
 	i=0
 	while [ ! -e /tmp/ready1 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
@@ -71,6 +79,15 @@ jank) # an app drawing 60 frames/s (atrace markers, tests/e2e/jankapp.c) whose c
 	memhog -m $((MA0 * 30 / 100)) -N -t $WIN -q &
 	jankapp -t $WIN -u 128 -r 64 -k -p -10 -o /tmp/jank-truth.txt
 	wait ;;
+proactive) echo "cgroup g: memory.current \$(cat /sys/fs/cgroup/g/memory.current) procs \$(cat /sys/fs/cgroup/g/cgroup.procs | tr '\n' ' ')" >>$LOG
+	for i in 1 2; do printf '16M' >/sys/fs/cgroup/g/memory.reclaim 2>>$LOG || echo "memory.reclaim: \$?" >>$LOG; done
+	echo "cgroup g: memory.current \$(cat /sys/fs/cgroup/g/memory.current) after memory.reclaim" >>$LOG
+	# memory.max below the usage: memcg reclaim by the writer too (not proactive)
+	echo \$(( \$(cat /sys/fs/cgroup/g/memory.current) - 16777216 )) >/sys/fs/cgroup/g/memory.max 2>>$LOG ||
+		echo "memory.max: \$?" >>$LOG
+	echo max >/sys/fs/cgroup/g/memory.max
+	echo "cgroup g: memory.current \$(cat /sys/fs/cgroup/g/memory.current) after memory.max; \$(grep -E '^(pgscan|pgsteal|anon) ' /sys/fs/cgroup/g/memory.stat | tr '\n' ' ')" >>$LOG
+	memhog -m 2 -N -t $WIN -q ;;
 esac
 exit 0
 EOF
@@ -105,7 +122,7 @@ tcmd_capture() { # MODE OUT LOG: the tracepoints + function_graph (graph) or kpr
 	for e in $EVENTS; do ev="$ev -e $(echo $e | tr / :)"; done
 	plug=
 	if [ "$1" = graph ]; then
-		plug="-p function_graph -g $ENTRY -O funcgraph-abstime -O funcgraph-proc"
+		plug="-p function_graph -g $ENTRY ${NOLOCK:+-g $NOLOCK -l $NOLOCK} -O funcgraph-abstime -O funcgraph-proc"
 		# as allocscope record does where the kernel has it (6.5+, CONFIG_FUNCTION_GRAPH_RETVAL)
 		[ -e $T/options/funcgraph-retval ] && plug="$plug -O funcgraph-retval"
 		for f in $ENTRY get_page_from_freelist wake_all_kswapds __alloc_pages_direct_compact try_to_free_pages \

@@ -23,6 +23,11 @@ for f in tests/data/*.dat; do
 		# report prints kprobes as "(%lx)" addresses: their functions are only
 		# known from the trace.dat's kallsyms, so compare the rest of those lines
 		sed -i -E '/ k(ret)?probe /{s/ func=[^ ]*//; s/ caller=[^ ]*//}' "$tmp/dat.ev" "$tmp/txt.ev"
+		# 7.1's reclaim_begin print formats defeat libtraceevent: report prints them "[FAILED TO PARSE]"
+		# with the raw fields, so its text has no gfp flags to render (trace.dat borrows mm_page_alloc's table)
+		if grep -q '_reclaim_begin: *\[FAILED TO PARSE\]' "$tmp/report.txt"; then
+			sed -i -E '/ mm_vmscan_[a-z_]*reclaim_begin /s/ gfp=[^ ]*//' "$tmp/dat.ev" "$tmp/txt.ev"
+		fi
 		if cmp -s "$tmp/dat.ev" "$tmp/txt.ev"; then
 			echo "equiv: ok   $f ($variant, $(wc -l < "$tmp/dat.ev") events)"
 		else

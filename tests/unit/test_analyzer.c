@@ -27,6 +27,8 @@ static const char F_COMPACT[] = "__alloc_pages_direct_compact";
 static const char F_RECLAIM[] = "try_to_free_pages";
 static const char F_OOM[] = "out_of_memory";
 static const char F_BULK[] = "__alloc_pages_bulk";
+static const char F_NOLOCK[] = "alloc_pages_nolock_noprof";
+static const char F_NOLOCK_FROZEN[] = "alloc_frozen_pages_nolock_noprof";
 static const char G_USER[] = "GFP_HIGHUSER_MOVABLE|__GFP_ZERO";
 static const char G_THP[] = "GFP_TRANSHUGE|__GFP_NORETRY";
 static const char G_NOWAIT[] = "GFP_NOWAIT";
@@ -790,6 +792,88 @@ static void test_graph_wrapper_frozen(void **state)
 	assert_int_equal(m->scope.slow, 0);
 	assert_int_equal(m->anomalies.wrapper_merged, 1);
 	fx_free(x);
+}
+
+/*
+ * A nolock allocation (6.15+) run from a tracepoint or BPF program inside an
+ * allocation in progress: its get_page_from_freelist() and mm_page_alloc are
+ * its own, it is never slow, and the outer allocation stays fast.  Its
+ * wrapper (6.18+) is one allocation with it.
+ */
+static void test_graph_nolock_inside(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	fent(x, t, 100, 0, F_FROZEN, 0);
+	leaf(x, t + 1 * US, 100, 0, F_GPFL, 1, 2 * US, 0xffff888000001000ull);
+	fent(x, t + 4 * US, 100, 0, F_NOLOCK, 1);
+	fent(x, t + 5 * US, 100, 0, F_NOLOCK_FROZEN, 2);
+	leaf(x, t + 6 * US, 100, 0, F_GPFL, 3, 1 * US, 0);
+	mm(x, t + 8 * US, 100, 0, PRS_EV_PAGE_ALLOC, 0, NONE, "__GFP_ZERO|__GFP_NOWARN", NONE);
+	fexit(x, t + 9 * US, 100, 0, F_NOLOCK_FROZEN, 2, 4 * US, 0);
+	fexit(x, t + 10 * US, 100, 0, F_NOLOCK, 1, 6 * US, 0);
+	page_alloc(x, t + 11 * US, 100, 0, 2, G_USER);
+	fexit(x, t + 12 * US, 100, 0, F_FROZEN, 0, 12 * US, 0xffffea0000001000ull);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.slow, 0);
+	assert_int_equal(m->scope.failed, 1);
+	assert_int_equal(m->anomalies.wrapper_merged, 1);
+	/* the nolock one closes first; the outer keeps its own order */
+	assert_int_equal(x->recs.r[0].outcome, ANL_FAILED);
+	assert_int_equal(x->recs.r[1].outcome, ANL_FAST);
+	assert_int_equal(x->recs.r[1].order, 2);
+	assert_int_equal(x->recs.r[1].gpfl_calls, 1);
+	fx_free(x);
+}
+
+/* retprobe: with its probes, a nolock allocation of its own; without, its gpfl is known by the caller */
+static void test_retprobe_nolock(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+	uint64_t t = 1 * MS;
+
+	kprobe(x, t, 100, 0, F_FROZEN, 0x140cca, 0);
+	kret(x, t + 2 * US, 100, 0, F_GPFL, F_FROZEN, 0xffff888000001000ull);
+	/* probed */
+	kprobe(x, t + 3 * US, 100, 0, F_NOLOCK_FROZEN, NONE, NONE);
+	kret(x, t + 4 * US, 100, 0, F_GPFL, F_NOLOCK_FROZEN, 0xffff888000003000ull);
+	page_alloc(x, t + 5 * US, 100, 0, 0, "__GFP_ZERO");
+	kret(x, t + 6 * US, 100, 0, F_NOLOCK_FROZEN, "alloc_pages_nolock_noprof", 0xffffea0000003000ull);
+	/* not probed: only its gpfl return, known by its caller */
+	kret(x, t + 7 * US, 100, 0, F_GPFL, F_NOLOCK_FROZEN, 0);
+	page_alloc(x, t + 8 * US, 100, 0, 0, G_USER);
+	kret(x, t + 9 * US, 100, 0, F_FROZEN, NULL, 0xffffea0000001000ull);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.allocations, 2);
+	assert_int_equal(m->scope.slow, 0);
+	assert_int_equal(m->anomalies.bulk_gpfl, 1);
+	assert_int_equal(x->recs.r[1].gpfl_calls, 1);
+	assert_int_equal(x->recs.r[1].gfp, 0x140cca);
+	fx_free(x);
+}
+
+/* 7.0 rewrote the slow path: the report says what min_watermark and retry_loop count there */
+static void test_stage_layout_by_version(void **state)
+{
+	static const struct { const char *uname; bool said; } c[] = {
+		{ "allocscope: uname 6.18.2", false }, { "allocscope: uname 7.0.0-rc6", true },
+		{ "allocscope: uname 7.1.5", true }, { "allocscope: uname 5.10.233-android12-9", false },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct fx *x = fx_new(ANL_MODE_AUTO);
+		const struct anl_model *m;
+
+		marker(x, 1 * MS, c[i].uname);
+		graph_fast(x, 2 * MS, 100, 0);
+		m = fx_finish(x);
+		assert_int_equal(m->stage_layout != NULL, c[i].said);
+		fx_free(x);
+	}
 }
 
 /* ---- retprobe mode ------------------------------------------------------ */
@@ -2954,6 +3038,9 @@ int main(void)
 		cmocka_unit_test(test_graph_trace_edges),
 		cmocka_unit_test(test_graph_lost_events),
 		cmocka_unit_test(test_graph_wrapper_frozen),
+		cmocka_unit_test(test_graph_nolock_inside),
+		cmocka_unit_test(test_retprobe_nolock),
+		cmocka_unit_test(test_stage_layout_by_version),
 		cmocka_unit_test(test_retprobe_bpftrace_trap),
 		cmocka_unit_test(test_graph_after_reclaim),
 		cmocka_unit_test(test_cross_capture),

@@ -1,0 +1,1 @@
+analyze tests/data/6.18.2-pagecache-events.dat

@@ -1,0 +1,1 @@
+analyze -m retprobe tests/data/6.18.2-thp-cross.dat

@@ -1,0 +1,1 @@
+analyze -m graph tests/data/7.1.5-thp-cross.dat
