@@ -275,3 +275,30 @@ install-record: $(REC_STATIC)
 .PHONY: install-record
 
 -include $(REC_OBJS:.o=.d)
+
+# ---- the static recorder for arm64 (issue 18) --------------------------------
+# build/aarch64/allocscope-record-static: the same objects as above, cross-built
+# with gcc-aarch64-linux-gnu against Debian's arm64 libtracefs-dev,
+# libtraceevent-dev and libzstd-dev, unpacked into build/aarch64/sysroot (the
+# packages come from a private APT state for arm64, cli/static/apt-foreign.sh;
+# the host's apt configuration is not changed).  One file to `adb push`.
+A64_CC      ?= aarch64-linux-gnu-gcc
+A64_DIR     := build/aarch64
+A64_SYSROOT := $(A64_DIR)/sysroot
+A64_DEBS    := libtracefs-dev libtracefs1 libtraceevent-dev libtraceevent1 libzstd-dev libzstd1
+A64_TOOLS   := aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu dpkg-deb:dpkg
+
+record-arm64:
+	$(Q)$(MAKE) --no-print-directory deps DEPS_EXTRA="$(A64_TOOLS)"
+	$(Q)$(MAKE) --no-print-directory $(A64_SYSROOT)/.done
+	$(Q)$(MAKE) --no-print-directory BUILD=$(A64_DIR) CC=$(A64_CC) \
+	  LIB_CFLAGS="-I$(A64_SYSROOT)/usr/include/tracefs -I$(A64_SYSROOT)/usr/include/traceevent -I$(A64_SYSROOT)/usr/include" \
+	  LDFLAGS="-L$(A64_SYSROOT)/usr/lib/aarch64-linux-gnu" $(A64_DIR)/allocscope-record-static
+	$(Q)file $(A64_DIR)/allocscope-record-static
+
+$(A64_SYSROOT)/.done: cli/static/apt-foreign.sh
+	$(call say,APT,arm64-sysroot)cli/static/apt-foreign.sh arm64 $(A64_DIR) download $(A64_DEBS)
+	$(Q)rm -rf $(A64_SYSROOT) && mkdir -p $(A64_SYSROOT) && \
+	  for p in $(A64_DEBS); do dpkg-deb -x $$(ls $(A64_DIR)/debs/$${p}_*_arm64.deb | head -1) $(A64_SYSROOT) || exit 1; done
+	$(Q)touch $@
+.PHONY: record-arm64
