@@ -15,7 +15,9 @@
 # TCG a function_graph capture overran an 8 MB/CPU buffer that way).  Without
 # awk, one reader on trace_pipe.
 #
-# Needs root.  Uses only: sh, cat, grep, sed, awk, ls, wc, mkdir, rmdir, sleep, kill.
+# Needs root.  Uses only: sh, cat, grep, sed, awk, ls, wc, mkdir, rmdir, rm, sleep, kill, date, id,
+# uname, mount, getconf and hostname (optional), as toybox has them on Android (no tr: Debian's toybox
+# 0.8.9 lacks it); the shell builtins of mksh, dash, bash and busybox ash.
 
 usage() {
 	cat <<'EOF'
@@ -402,7 +404,7 @@ set_file "$D/buffer_size_kb" "$BUF" || die "cannot set $D/buffer_size_kb"
 CLK=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$D/trace_clock" 2>/dev/null)
 case $CLK in boot|mono|global|"") ;; *)
 	for c in boot mono global; do
-		case " $(tr -d '[]' < "$D/trace_clock") " in *" $c "*)
+		case " $(sed 's/[][]//g' "$D/trace_clock") " in *" $c "*)
 			N=$((N + 1))
 			echo "$CLK" > "$WORK/u$N"
 			echo "c $N $D/trace_clock" >> "$J"
@@ -419,7 +421,14 @@ if [ "$MODE" = retprobe ]; then
 		echo "$1" >> "$PROBEF" 2>/dev/null || return 1
 		echo "p -:allocscope/$2 x" >> "$J"
 	}
+	# $argN needs 4.20+ (x86-64, arm64, ...); before, the argument registers of the ABI
+	case $(uname -m) in
+	x86_64) REGS="gfp=%di:x32 order=%si:u32" ;;
+	aarch64) REGS="gfp=%x0:x32 order=%x1:u32" ;;
+	*) REGS= ;;
+	esac
 	addp "$PK:allocscope/alloc_entry $ENTRY gfp=\$arg1:x32 order=\$arg2:u32" alloc_entry ||
+		{ [ "$PK" = p ] && [ -n "$REGS" ] && addp "p:allocscope/alloc_entry $ENTRY $REGS" alloc_entry; } ||
 		die "cannot add a probe on $ENTRY to $PROBEF"
 	# a kretprobe holds one instance per call in flight (default max(10, 2 x CPUs)): tasks asleep in
 	# reclaim use them up and later returns are missed; rN: (4.12+) asks for N, as Perfetto does
@@ -473,7 +482,9 @@ snapshot() { # the facts, one marker line each (to stdout: the caller sends them
 			pid=${s%% *}; s=${s##*) }
 			# shellcheck disable=SC2086
 			set -- $s
-			m "kswapd $pid $c ${12} ${13}" ;;
+			m "kswapd $pid $c ${12} ${13}"
+			# schedstat (CONFIG_SCHED_INFO): the run time in ns that stat rounds to ticks
+			read -r s 2>/dev/null < "$p/schedstat" && m "kswapd-sched $pid $c ${s%% *}" ;;
 		esac
 	done
 	while read -r k v; do m "vmstat $k $v"; done < /proc/vmstat

@@ -137,7 +137,7 @@ def check_capture(run, scen, cap, d):
         lo = g["trace"] + g["edge_min"] - g.get("inside", 0)
         ok = g["kernel"] >= lo
         txt = f"kernel={g['kernel']} >= trace={g['trace']} + edge_min={g['edge_min']} - inside={g.get('inside', 0)}"
-        if rec in ("as", "sh"):     # our recorders probe the bulk allocator: the excess is bounded too
+        if rec in ("as", "sh", "mk"):     # our recorders probe the bulk allocator: the excess is bounded too
             hi = g["trace"] + g["edge"] + g.get("unseen", 0)
             ok = ok and g["kernel"] <= hi
             txt += f", <= trace + edge={g['edge']} + unseen={g.get('unseen', 0)} (bulk allocator)"
@@ -318,7 +318,7 @@ def main(argv):
     groups = {}
     for rd in argv:
         base = os.path.basename(rd.rstrip("/"))
-        m = re.match(r"e2e-([0-9.]+)-([a-z]+)(-tcmd)?$", base)
+        m = re.match(r"e2e-([0-9.]+(?:-arm64(?:-16k)?)?)-(anon|pagecache|thp|calm|oom)(-tcmd)?$", base)
         if not m:
             emit(False, base, "run", f"not a suite run directory: {rd}")
             continue
@@ -348,7 +348,7 @@ def read_run(rd, scen, kscen, caps):
         emit(False, kscen, "guest-checks", f"no checks.txt from the guest ({rd})")
     got = 0
     for f in sorted(os.listdir(rd), key=lambda s: (int(s.split("-")[0]) if s[0].isdigit() else 0, s)):
-        mm = re.match(r"(\d+-(as|sh|tcmd)-\w+)\.(dat|txt)$", f)
+        mm = re.match(r"(\d+-(as|sh|mk|tcmd)-\w+)\.(dat|txt)$", f)
         if not mm:
             continue
         cap = mm.group(1)
@@ -370,7 +370,7 @@ def read_run(rd, scen, kscen, caps):
         else:
             caps.append((cap, d))
     for f in sorted(os.listdir(rd)):
-        mm = re.match(r"(\d+-(as|sh|tcmd)-\w+)\.log$", f)
+        mm = re.match(r"(\d+-(as|sh|mk|tcmd)-\w+)\.log$", f)
         if mm and not any(os.path.exists(os.path.join(rd, mm.group(1) + e + ".json")) for e in (".dat", ".txt")):
             tail = " | ".join(l.strip() for l in open(os.path.join(rd, f)).readlines()[-3:])
             emit(False, f"{kscen}/{mm.group(1)}", "recorder", f"no analyzable trace; recorder said: {tail}")

@@ -3,7 +3,8 @@
 #
 #   tests/e2e/e2e.sh [-k "6.1 6.12"] [-s "anon pagecache thp calm oom"] [-n] [-R FILE]
 #
-#   -k KERNELS    short kernel names (fixtures.sh's kernel_pkg: 6.1, 6.12)
+#   -k KERNELS    short kernel names (fixtures.sh's kernel_pkg: 6.1, 6.12; arm64: 6.1-arm64, 6.12-arm64,
+#                 6.12-arm64-16k, booted under qemu-system-aarch64: make e2e-arm64)
 #   -s SCENARIOS  scenarios (default all; anon-tcmd = the anon scenario captured by trace-cmd record)
 #   -n            no boot: analyze and check what build/e2e/runs/e2e-* already holds
 #   -R FILE       also write the result table (tests/e2e/RESULTS.md format) to FILE
@@ -59,6 +60,13 @@ log() { echo "e2e: $*" >&2; }
 for b in allocscope allocscope-record-static; do
 	[ -x "$EB/$b" ] || { log "missing $EB/$b: run make BUILD=${EB#$TOP/} all first"; exit 3; }
 done
+# arm64 kernels (make e2e-arm64): qemu-system-aarch64, the cross compiler for memhog, the arm64 recorder
+case " $KERNELS " in *-arm64*)
+	need qemu-system-aarch64 qemu-system-arm
+	need aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+	[ -x "$TOP/build/aarch64/allocscope-record-static" ] ||
+		{ log "missing build/aarch64/allocscope-record-static: run make record-arm64 first"; exit 3; } ;;
+esac
 
 caps_for() { # KERNEL SCENARIO
 	[ -z "${E2E_CAPS:-}" ] || { echo "$E2E_CAPS"; return; }
@@ -69,7 +77,10 @@ caps_for() { # KERNEL SCENARIO
 	# its own: fixtures.sh retries a crashed boot, and a retry must not throw the other captures away
 	6.1-*-tcmd) echo "tcmd-retprobe" ;;
 	*-tcmd) echo "tcmd-graph" ;;
-	*) echo "as-graph,as-retprobe,as-events,sh-auto,as-graph,as-retprobe,as-cross" ;;
+	# arm64: the shell recorder under Android's mksh + toybox (mk) and under busybox sh (sh: retprobe, its
+	# kprobe arguments); calm also stops each recorder by SIGINT, SIGTERM and a failing COMMAND
+	*-arm64*-calm) echo "as-graph,as-retprobe,as-events,mk-auto,sh-retprobe,as-graph,as-retprobe,as-cross,stop-as-int-graph,stop-mk-int-retprobe,stop-as-term-retprobe,stop-sh-term-graph,stop-as-fail-events,stop-mk-fail-graph" ;;
+	*-arm64*) echo "as-graph,as-retprobe,as-events,mk-auto,sh-retprobe,as-graph,as-retprobe,as-cross" ;;
 	esac
 }
 
