@@ -235,6 +235,10 @@ struct anl_ctx {
 	bool		snap_inside;	/* snapshots read inside the window markers (allocscope: begin/end) */
 	uint64_t	kswapd_ticks[2];
 	bool		kswapd_ticks_known[2];
+	uint64_t	page_size_marker;	/* "allocscope: page_size N" */
+	uint64_t	page_size_ring;		/* anl_set_ring_page_size() */
+	uint64_t	kswapd_sched_ns[2];	/* kswapd-sched markers: schedstat run time */
+	bool		kswapd_sched_known[2];
 	uint64_t	clk_tck;
 	char		*kernel;
 	char		*clock;		/* anl_set_clock(), else "option clock=" */

@@ -424,6 +424,14 @@ struct anl_model {
 	double		kswapd_cpu_percent;
 	bool		kswapd_stat_known;	/* /proc/PID/stat snapshots in the trace */
 	double		kswapd_stat_percent;
+	/*
+	 * The kernel's page size in bytes: the unit of pgalloc, pgsteal and
+	 * every page count (1 << order of it per allocation); 0 = unknown.
+	 */
+	uint64_t	page_size;
+	const char	*page_size_source;	/* "recorder marker", "trace.dat ring-buffer page", NULL */
+	bool		kswapd_sched_known;	/* /proc/PID/schedstat snapshots (kswapd-sched markers) */
+	double		kswapd_sched_percent;	/* their run time delta in ns over the window */
 
 	uint64_t	first_ts, last_ts;	/* whole trace */
 	uint64_t	window_ns;		/* scope length */
@@ -491,6 +499,11 @@ int anl_set_vmstat(struct anl_ctx *a, bool after, const char *text, size_t len);
 int anl_set_kernel(struct anl_ctx *a, const char *release);
 /* The trace clock the file names (trace.dat); it wins over the markers' "option clock=". */
 int anl_set_clock(struct anl_ctx *a, const char *clock);
+/*
+ * trace.dat's ring-buffer page size (0: none): the kernel's page size when
+ * the recorder did not say it ("allocscope: page_size" marker, which wins).
+ */
+void anl_set_ring_page_size(struct anl_ctx *a, uint32_t bytes);
 /*
  * The trace's first and last event (ns), every event the reader saw, those
  * the analyzer does not read too: the whole-trace window (else the span of

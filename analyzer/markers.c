@@ -237,11 +237,18 @@ void anl_print_event(struct anl_ctx *a, const struct prs_event *ev)
 			a->seen_recorder_marker = true;
 			if (t)
 				t->recorder_pid = true;
+		} else if (!strncmp(buf, "page_size ", 10) && sscanf(buf + 10, "%llu", &v1) == 1 &&
+			   v1 >= 1024 && !(v1 & (v1 - 1))) {
+			a->page_size_marker = v1;	/* sysconf(_SC_PAGESIZE) on the target */
 		} else if (!strncmp(buf, "clk_tck ", 8) && sscanf(buf + 8, "%llu", &v1) == 1) {
 			a->clk_tck = v1;
 		} else if (!strncmp(buf, "kswapd ", 7) && a->snap_phase &&
 			   sscanf(buf + 7, "%d %127s %llu %llu", &pid, name, &v2, &v3) == 4) {
 			kswapd_snap(a, a->snap_phase, v2 + v3);
+		} else if (!strncmp(buf, "kswapd-sched ", 13) && a->snap_phase &&
+			   sscanf(buf + 13, "%d %127s %llu", &pid, name, &v2) == 3) {
+			a->kswapd_sched_ns[a->snap_phase - 1] += v2;
+			a->kswapd_sched_known[a->snap_phase - 1] = true;
 		}
 	}
 }

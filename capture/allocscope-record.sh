@@ -506,6 +506,9 @@ m "recorder-pid $$"
 for r in $RPIDS; do eval "m \"recorder-pid \$RPID_$r\""; done
 m begin
 m "uname $REL"
+# the unit of pgalloc and every page count: 4, 16 or 64 KB on arm64
+PGSZ=$(getconf PAGESIZE 2>/dev/null || getconf PAGE_SIZE 2>/dev/null)
+isnum "$PGSZ" && m "page_size $PGSZ"
 m "mode $MODE"
 m "funcs ${FUNCS:--}"
 m "option format=text"

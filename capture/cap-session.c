@@ -794,6 +794,8 @@ int cap_snapshot_begin(struct cap_session *s, const char *extra[], int nr_extra)
 	cap_marker(s, "allocscope: recorder-pid %d", (int)getpid());
 	cap_marker(s, "allocscope: begin");
 	cap_marker(s, "allocscope: uname %s", s->probe.release[0] ? s->probe.release : "unknown");
+	/* the unit of pgalloc and every page count: 4, 16 or 64 KB on arm64 */
+	cap_marker(s, "allocscope: page_size %ld", sysconf(_SC_PAGESIZE));
 	cap_marker(s, "allocscope: mode %s", cap_mode_name(pl->mode));
 	for (int i = 0; i < pl->nr_funcs; i++) {
 		strncat(funcs, i ? " " : "", sizeof(funcs) - strlen(funcs) - 1);

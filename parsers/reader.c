@@ -518,6 +518,7 @@ enum prs_format prs_format(const struct prs_reader *r) { return r->fmt; }
 bool prs_compressed(const struct prs_reader *r) { return r->compressed; }
 const char *prs_kernel(const struct prs_reader *r) { return r->kernel; }
 const char *prs_clock(const struct prs_reader *r) { return r->clock; }
+uint32_t prs_page_size(const struct prs_reader *r) { return r->page_size; }
 int prs_nr_instances(const struct prs_reader *r) { return r->nr_instances; }
 
 const char *prs_instance_name(const struct prs_reader *r, int i)

@@ -115,6 +115,12 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		rpt_json_str(f, m->clock);
 	else
 		fputs("null", f);
+	if (m->page_size)
+		fprintf(f, ", \"page_size\": %" PRIu64, m->page_size);
+	else
+		fprintf(f, ", \"page_size\": null");
+	fprintf(f, ", \"page_size_source\": ");
+	rpt_json_str(f, m->page_size_source);
 	fprintf(f, ", \"untold\": [");
 	for (int i = 0; m->untold[i]; i++) {
 		fputs(i ? ", " : "", f);
@@ -198,6 +204,11 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		t->kswapd_run_ns, t->kswapd_awake_ns);
 	if (m->kswapd_stat_known)
 		jdouble(f, m->kswapd_stat_percent);
+	else
+		fputs("null", f);
+	fprintf(f, ", \"sched_cpu_percent\": ");
+	if (m->kswapd_sched_known)
+		jdouble(f, m->kswapd_sched_percent);
 	else
 		fputs("null", f);
 	fprintf(f, "},\n");

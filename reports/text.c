@@ -160,6 +160,9 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	if (m->kswapd_stat_known)
 		fprintf(f, "  kswapd CPU (/proc)    %9.1f %%  from the /proc/PID/stat snapshots\n",
 			m->kswapd_stat_percent);
+	if (m->kswapd_sched_known)
+		fprintf(f, "  kswapd CPU (schedstat)%9.1f %%  from the /proc/PID/schedstat snapshots (ns)\n",
+			m->kswapd_sched_percent);
 	fprintf(f, "  direct reclaim        %10s   entries (mm_vmscan_direct_reclaim_begin)",
 		num(&n, t->reclaim_begin));
 	if (t->reclaim_begin)
@@ -391,6 +394,10 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 		fprintf(f, "  clock       %s (%s)\n", m->clock, m->clock_not_ns ? "not ns: times are its ticks" :
 			m->clock_per_cpu ? "ns per CPU, not synchronised across CPUs" :
 			"ns, monotonic across CPUs");
+	/* pgalloc, pgsteal and every page count are in the kernel's pages: 4, 16 or 64 KB on arm64 */
+	if (m->page_size)
+		fprintf(f, "  page size   %" PRIu64 " KB (%s): the unit of every page count\n",
+			m->page_size / 1024, m->page_size_source);
 	fprintf(f, "  window      %s (%s), %.6f .. %.6f\n", fmt_ns(b, sizeof(b), m->window_ns),
 		m->window_source, (double)t->begin_ts / 1e9, (double)t->end_ts / 1e9);
 	fprintf(f, "  lost events %s in %s markers%s\n", num(&n, m->anomalies.lost_events),
