@@ -889,6 +889,7 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		m->kswapd_stat_known = true;
 		m->kswapd_stat_percent = 100.0 * (double)(a->kswapd_ticks[1] - a->kswapd_ticks[0]) /
 					 (double)hz / ((double)m->window_ns / 1e9);
+		m->kswapd_stat_ns = (a->kswapd_ticks[1] - a->kswapd_ticks[0]) * 1000000000ull / hz;
 	}
 	if (a->page_size_marker) {
 		m->page_size = a->page_size_marker;
@@ -902,6 +903,14 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		m->kswapd_sched_known = true;
 		m->kswapd_sched_percent = 100.0 * (double)(a->kswapd_sched_ns[1] - a->kswapd_sched_ns[0]) /
 					  (double)m->window_ns;
+		m->kswapd_sched_ns = a->kswapd_sched_ns[1] - a->kswapd_sched_ns[0];
+	}
+	if (a->kswapd_read_known[0] && a->kswapd_read_known[1] && a->seen_switch &&
+	    a->kswapd_read_ts[1] >= a->kswapd_read_ts[0] &&
+	    a->kswapd_read_run[1] >= a->kswapd_read_run[0]) {
+		m->kswapd_span_known = true;
+		m->kswapd_span_ns = a->kswapd_read_ts[1] - a->kswapd_read_ts[0];
+		m->kswapd_span_run_ns = a->kswapd_read_run[1] - a->kswapd_read_run[0];
 	}
 
 	a->sums = calloc(a->nr_tasks ? a->nr_tasks : 1, sizeof(*a->sums));

@@ -432,6 +432,16 @@ struct anl_model {
 	const char	*page_size_source;	/* "recorder marker", "trace.dat ring-buffer page", NULL */
 	bool		kswapd_sched_known;	/* /proc/PID/schedstat snapshots (kswapd-sched markers) */
 	double		kswapd_sched_percent;	/* their run time delta in ns over the window */
+	/*
+	 * Like with like: the snapshots' deltas against sched_switch's run time
+	 * between the two reads (not the window: snapshots may be read outside
+	 * it, and the run time at its edges is in their delta only).
+	 */
+	bool		kswapd_span_known;	/* both reads located in the trace */
+	uint64_t	kswapd_span_ns;		/* from the before-read to the after-read */
+	uint64_t	kswapd_span_run_ns;	/* sched_switch run time in it */
+	uint64_t	kswapd_stat_ns;		/* /proc/PID/stat delta, ticks in ns */
+	uint64_t	kswapd_sched_ns;	/* schedstat delta, ns */
 
 	uint64_t	first_ts, last_ts;	/* whole trace */
 	uint64_t	window_ns;		/* scope length */

@@ -211,6 +211,19 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		jdouble(f, m->kswapd_sched_percent);
 	else
 		fputs("null", f);
+	if (m->kswapd_span_known)
+		fprintf(f, ", \"snapshot_span_ns\": %" PRIu64 ", \"snapshot_span_run_ns\": %" PRIu64,
+			m->kswapd_span_ns, m->kswapd_span_run_ns);
+	else
+		fprintf(f, ", \"snapshot_span_ns\": null, \"snapshot_span_run_ns\": null");
+	if (m->kswapd_stat_known)
+		fprintf(f, ", \"stat_ns\": %" PRIu64, m->kswapd_stat_ns);
+	else
+		fprintf(f, ", \"stat_ns\": null");
+	if (m->kswapd_sched_known)
+		fprintf(f, ", \"sched_ns\": %" PRIu64, m->kswapd_sched_ns);
+	else
+		fprintf(f, ", \"sched_ns\": null");
 	fprintf(f, "},\n");
 
 	fprintf(f, "  \"reclaim\": {\"entries\": %" PRIu64 ", \"ends\": %" PRIu64

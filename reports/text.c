@@ -163,6 +163,17 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	if (m->kswapd_sched_known)
 		fprintf(f, "  kswapd CPU (schedstat)%9.1f %%  from the /proc/PID/schedstat snapshots (ns)\n",
 			m->kswapd_sched_percent);
+	/* like with like: the snapshots' deltas and sched_switch over the same span, between the reads */
+	if (m->kswapd_span_known && (m->kswapd_stat_known || m->kswapd_sched_known)) {
+		fprintf(f, "  kswapd run between the snapshot reads (%.3f s): sched_switch %.1f ms",
+			(double)m->kswapd_span_ns / 1e9, (double)m->kswapd_span_run_ns / 1e6);
+		if (m->kswapd_stat_known)
+			fprintf(f, ", /proc/PID/stat %.0f ms (ticks)",
+				(double)m->kswapd_stat_ns / 1e6);
+		if (m->kswapd_sched_known)
+			fprintf(f, ", schedstat %.1f ms", (double)m->kswapd_sched_ns / 1e6);
+		fprintf(f, "\n");
+	}
 	fprintf(f, "  direct reclaim        %10s   entries (mm_vmscan_direct_reclaim_begin)",
 		num(&n, t->reclaim_begin));
 	if (t->reclaim_begin)
