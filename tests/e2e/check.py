@@ -157,6 +157,21 @@ def check_capture(run, scen, cap, d):
              f"sched_switch {a:.2f} % vs /proc stat {b:.2f} % (|diff| {abs(a - b):.2f}, tol {tol:.2f} = max(10 %, 2 ticks))"
              + f" source={ks['source']!r}")
 
+    # like with like (issue 18): /proc/PID/stat is schedstat's se.sum_exec_runtime rounded down to
+    # ticks (cputime_adjust() scales utime + stime to it; each is truncated to a tick), so the two deltas
+    # differ by less than 2 ticks per kswapd thread; sched_switch's run time between the two reads is
+    # shown beside them (INFO: the reads are located only to within their markers)
+    st_ns, sc_ns = ks.get("stat_ns"), ks.get("sched_ns")
+    if st_ns is not None and sc_ns is not None:
+        emit(abs(sc_ns - st_ns) < 2 * 10_000_000, run, "kswapd_stat=schedstat",
+             f"/proc/PID/stat {st_ns / 1e6:.0f} ms (ticks) vs schedstat {sc_ns / 1e6:.1f} ms: "
+             f"|diff| {abs(sc_ns - st_ns) / 1e6:.1f} ms < 2 ticks (20 ms)")
+    if ks.get("snapshot_span_run_ns") is not None and (sc_ns is not None or st_ns is not None):
+        ref = sc_ns if sc_ns is not None else st_ns
+        emit(None, run, "kswapd_span", f"between the snapshot reads ({ks['snapshot_span_ns'] / 1e9:.3f} s): "
+             f"sched_switch {ks['snapshot_span_run_ns'] / 1e6:.1f} ms, {'schedstat' if sc_ns is not None else 'stat'} "
+             f"{ref / 1e6:.1f} ms, diff {(ks['snapshot_span_run_ns'] - ref) / 1e6:+.1f} ms")
+
     kall = lambda n: (gt(d, n) or {}).get("kernel")
     r = d["reclaim"]
     cp = d["compaction"]
@@ -189,6 +204,7 @@ def check_capture(run, scen, cap, d):
         "compact": f"{(gt(d, 'compact_stall') or {}).get('trace')}/{(gt(d, 'compact_stall') or {}).get('entries')}/"
                    f"{(gt(d, 'compact_stall') or {}).get('kernel')}",
         "oom": gtv("oom_kill"), "ksw": a, "kstat": b, "lost": lost,
+        "ksched": ks.get("sched_cpu_percent"), "psize": c.get("page_size"),
     })
 
 
@@ -365,6 +381,10 @@ def read_run(rd, scen, kscen, caps):
             emit(False, run, "analyze", f"no JSON: {ex} {err}")
             continue
         check_capture(run, scen, cap, d)
+        ka = os.path.join(rd, f + ".kargs.txt")
+        if os.path.exists(ka):
+            last = (open(ka).read().strip().splitlines() or ["(empty)"])[-1]
+            emit(last.startswith("KARGS: PASS"), run, "kprobe-args", last)
         if cap.endswith("-cross"):
             check_cross(run, rd, f)
         else:
@@ -374,8 +394,28 @@ def read_run(rd, scen, kscen, caps):
         if mm and not any(os.path.exists(os.path.join(rd, mm.group(1) + e + ".json")) for e in (".dat", ".txt")):
             tail = " | ".join(l.strip() for l in open(os.path.join(rd, f)).readlines()[-3:])
             emit(False, f"{kscen}/{mm.group(1)}", "recorder", f"no analyzable trace; recorder said: {tail}")
+    # stop-REC-HOW-MODE: the recorder stopped by SIGINT/SIGTERM or a failing COMMAND: a whole trace (window
+    # and ground truth from its markers, nothing lost), exit status 0, and the COMMAND's failure said
+    for f in sorted(os.listdir(rd)):
+        mm = re.match(r"(\d+-stop-(as|sh|mk)-(int|term|fail)-\w+)\.(dat|txt)$", f)
+        if not mm:
+            continue
+        run = f"{kscen}/{mm.group(1)}"
+        try:
+            d = json.load(open(os.path.join(rd, f + ".json")))
+            c = d["capture"]
+            log = open(os.path.join(rd, mm.group(1) + ".log")).read()
+            ok = (c["window_source"] == "allocscope markers" and d["groundtruth_source"] == "trace markers"
+                  and not c["lost_events"] and "rc=0" in log
+                  and (mm.group(3) != "fail" or "exited with status 3" in log))
+            emit(ok, run, "stopped", f"{mm.group(3)}: window {c['window_source']!r} ({c['window_ns'] / 1e9:.2f} s), "
+                 f"ground truth {d['groundtruth_source']!r}, lost {c['lost_events']}, recorder "
+                 + " | ".join(l.strip() for l in log.strip().splitlines()[-2:]))
+        except (OSError, ValueError, KeyError) as ex:
+            emit(False, run, "stopped", f"no analyzable trace: {ex}")
     glog = os.path.join(rd, "guest.log")
-    want = [l for l in open(glog) if l.startswith("capture ") and " took " not in l] if os.path.exists(glog) else []
+    want = [l for l in open(glog) if l.startswith("capture ") and " took " not in l and "-stop-" not in l] \
+        if os.path.exists(glog) else []
     if got < len(want):
         emit(False, kscen, "captures", f"{got} traces for {len(want)} captures started (see {glog})")
 
@@ -422,13 +462,15 @@ def write_results(path):
     with open(path, "w") as f:
         f.write("| kernel / scenario / capture | mode | window s | allocations | slow paths | slow/1000 | "
                 "allocstall trace/kernel | compact_stall lower/upper/kernel | oom_kill trace/kernel | "
-                "kswapd % sched_switch / stat | lost | failed checks |\n")
-        f.write("|---|---|---:|---:|---:|---:|---|---|---|---|---:|---|\n")
+                "kswapd % sched_switch / stat / schedstat | page | lost | failed checks |\n")
+        f.write("|---|---|---:|---:|---:|---:|---|---|---|---|---:|---:|---|\n")
         for r in rows:
             fmt = lambda v: "-" if v is None else f"{v:.2f}"
             f.write(f"| {r['run']} | {r['mode']}{' (est.)' if r['est'] else ''} | {r['win']:.2f} | {r['alloc']} | "
                     f"{r['slow']} | {fmt(r['rate'])} | {r['allocstall']} | {r['compact']} | {r['oom']} | "
-                    f"{fmt(r['ksw'])} / {fmt(r['kstat'])} | {r['lost']} | {', '.join(fails.get(r['run'], [])) or '-'} |\n")
+                    f"{fmt(r['ksw'])} / {fmt(r['kstat'])} / {fmt(r['ksched'])} | "
+                    f"{r['psize'] // 1024 if r['psize'] else '-'}K | {r['lost']} | "
+                    f"{', '.join(fails.get(r['run'], [])) or '-'} |\n")
         f.write("\nCross-run checks:\n\n")
         for ok, run, check, text in results:
             if check in ("graph~retprobe", "events<=exact", "cross-mode", "cross-events", "run", "captures", "merge-test") or \

@@ -103,9 +103,11 @@ analyze_run() { # analyze_run RUNDIR: analyze --json (and the text report) of ev
 	local d=$1 t
 	for t in "$d"/*.dat "$d"/*.txt; do
 		[ -f "$t" ] || continue
-		case $t in */guest.log | */checks.txt | */uname.txt | */dmesg.txt | *.analyze.txt) continue ;; esac
+		case $t in */guest.log | */checks.txt | */uname.txt | */dmesg.txt | *.analyze.txt | *.kargs.txt) continue ;; esac
 		"$EB/allocscope" analyze --json "$t" >"$t.json" 2>"$t.json.err" || log "analyze --json $t failed: $(head -3 "$t.json.err")"
 		"$EB/allocscope" analyze "$t" >"$t.analyze.txt" 2>&1 || true
+		# the alloc entry's kprobe arguments against mm_page_alloc's gfp_flags and order
+		case $t in *-retprobe.* | *-cross.dat) python3 "$HERE/kprobe-args.py" "$t" >"$t.kargs.txt" 2>&1 || true ;; esac
 		case $t in *-cross.dat)	# graph and retprobe recorded at once: read each way (and as events)
 			for m in graph retprobe events; do
 				"$EB/allocscope" analyze -m $m --json "$t" >"$t.$m.json" 2>"$t.$m.json.err" ||
@@ -135,6 +137,8 @@ for k in $KERNELS; do
 			# a boot with seven captures takes 0.6-3 min under TCG; one capture by trace-cmd gets 8 min
 			bt=1200
 			[ "${s%-tcmd}" = "$s" ] || bt=480
+			# arm64 under TCG: an anon boot of eight captures took 14-19 min (6.12, 6.12-16k)
+			[ "$(kernel_arch "$k")" = x86_64 ] || bt=2700
 			BOOT_TIMEOUT=$bt boot "$kdir" "$initrd" "$name" \
 				"as_scen=${s%-tcmd} as_caps=$(caps_for "$k" "$s") as_buf=$BUF as_win=$WIN as_zram=128" || true
 		fi
