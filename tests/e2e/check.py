@@ -381,6 +381,10 @@ def read_run(rd, scen, kscen, caps):
             emit(False, run, "analyze", f"no JSON: {ex} {err}")
             continue
         check_capture(run, scen, cap, d)
+        dc = os.path.join(rd, f + ".datcount.txt")
+        if os.path.exists(dc):
+            last = (open(dc).read().strip().splitlines() or ["(empty)"])[-1]
+            emit(last.startswith("DATCOUNT: PASS"), run, "dat-counts", last)
         ka = os.path.join(rd, f + ".kargs.txt")
         if os.path.exists(ka):
             last = (open(ka).read().strip().splitlines() or ["(empty)"])[-1]

@@ -103,9 +103,11 @@ analyze_run() { # analyze_run RUNDIR: analyze --json (and the text report) of ev
 	local d=$1 t
 	for t in "$d"/*.dat "$d"/*.txt; do
 		[ -f "$t" ] || continue
-		case $t in */guest.log | */checks.txt | */uname.txt | */dmesg.txt | *.analyze.txt | *.kargs.txt) continue ;; esac
+		case $t in */guest.log | */checks.txt | */uname.txt | */dmesg.txt | *.analyze.txt | *.kargs.txt | *.datcount.txt) continue ;; esac
 		"$EB/allocscope" analyze --json "$t" >"$t.json" 2>"$t.json.err" || log "analyze --json $t failed: $(head -3 "$t.json.err")"
 		"$EB/allocscope" analyze "$t" >"$t.analyze.txt" 2>&1 || true
+		# our trace.dat read by us, by trace-cmd report and through that report's text: the same events
+		case $t in *.dat) python3 "$HERE/dat-counts.py" "$EB/allocscope" "$t" >"$t.datcount.txt" 2>&1 || true ;; esac
 		# the alloc entry's kprobe arguments against mm_page_alloc's gfp_flags and order
 		case $t in *-retprobe.* | *-cross.dat) python3 "$HERE/kprobe-args.py" "$t" >"$t.kargs.txt" 2>&1 || true ;; esac
 		case $t in *-cross.dat)	# graph and retprobe recorded at once: read each way (and as events)
