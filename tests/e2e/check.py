@@ -56,6 +56,7 @@ import sys
 
 results = []          # (ok, run, check, text)
 rows = []             # for the results table
+walls = {}            # run-capture -> wall seconds of the capture in the guest (guest.log "took")
 outcome = {}          # (run-capture, check) -> ok
 
 
@@ -204,7 +205,7 @@ def check_capture(run, scen, cap, d):
         "compact": f"{(gt(d, 'compact_stall') or {}).get('trace')}/{(gt(d, 'compact_stall') or {}).get('entries')}/"
                    f"{(gt(d, 'compact_stall') or {}).get('kernel')}",
         "oom": gtv("oom_kill"), "ksw": a, "kstat": b, "lost": lost,
-        "ksched": ks.get("sched_cpu_percent"), "psize": c.get("page_size"),
+        "ksched": ks.get("sched_cpu_percent"), "psize": c.get("page_size"), "pgalloc": gtv("pgalloc"),
     })
 
 
@@ -362,6 +363,12 @@ def read_run(rd, scen, kscen, caps):
                      w[3] if len(w) > 3 else "")
     else:
         emit(False, kscen, "guest-checks", f"no checks.txt from the guest ({rd})")
+    glog = os.path.join(rd, "guest.log")
+    if os.path.exists(glog):
+        for line in open(glog):
+            mw = re.match(r"capture (\S+) took ([\d.]+) s", line)
+            if mw:
+                walls[f"{kscen}/{mw.group(1)}"] = float(mw.group(2))
     got = 0
     for f in sorted(os.listdir(rd), key=lambda s: (int(s.split("-")[0]) if s[0].isdigit() else 0, s)):
         mm = re.match(r"(\d+-(as|sh|mk|tcmd)-\w+)\.(dat|txt)$", f)
@@ -466,14 +473,15 @@ def write_results(path):
     with open(path, "w") as f:
         f.write("| kernel / scenario / capture | mode | window s | allocations | slow paths | slow/1000 | "
                 "allocstall trace/kernel | compact_stall lower/upper/kernel | oom_kill trace/kernel | "
-                "kswapd % sched_switch / stat / schedstat | page | lost | failed checks |\n")
-        f.write("|---|---|---:|---:|---:|---:|---|---|---|---|---:|---:|---|\n")
+                "pgalloc trace/kernel | kswapd % sched_switch / stat / schedstat | page | lost | wall s | failed checks |\n")
+        f.write("|---|---|---:|---:|---:|---:|---|---|---|---|---|---:|---:|---:|---|\n")
         for r in rows:
             fmt = lambda v: "-" if v is None else f"{v:.2f}"
             f.write(f"| {r['run']} | {r['mode']}{' (est.)' if r['est'] else ''} | {r['win']:.2f} | {r['alloc']} | "
                     f"{r['slow']} | {fmt(r['rate'])} | {r['allocstall']} | {r['compact']} | {r['oom']} | "
-                    f"{fmt(r['ksw'])} / {fmt(r['kstat'])} / {fmt(r['ksched'])} | "
+                    f"{r['pgalloc']} | {fmt(r['ksw'])} / {fmt(r['kstat'])} / {fmt(r['ksched'])} | "
                     f"{r['psize'] // 1024 if r['psize'] else '-'}K | {r['lost']} | "
+                    f"{walls.get(r['run'], '-')} | "
                     f"{', '.join(fails.get(r['run'], [])) or '-'} |\n")
         f.write("\nCross-run checks:\n\n")
         for ok, run, check, text in results:
