@@ -173,6 +173,16 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 		if (m->kswapd_sched_known)
 			fprintf(f, ", schedstat %.1f ms", (double)m->kswapd_sched_ns / 1e6);
 		fprintf(f, "\n");
+		/*
+		 * The % figures above divide by the window; the snapshots count the
+		 * span between their reads, and stat rounds utime and stime down to
+		 * ticks each: on a short window 2 ticks are points of a percent
+		 */
+		if (m->kswapd_span_ns > m->window_ns + m->window_ns / 20 ||
+		    m->kswapd_span_ns + m->window_ns / 20 < m->window_ns)
+			fprintf(f, "    (the snapshots count %.3f s between their reads, the window is %.3f s: "
+				"compare like with like here)\n", (double)m->kswapd_span_ns / 1e9,
+				(double)m->window_ns / 1e9);
 	}
 	fprintf(f, "  direct reclaim        %10s   entries (mm_vmscan_direct_reclaim_begin)",
 		num(&n, t->reclaim_begin));
