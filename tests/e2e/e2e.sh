@@ -81,6 +81,7 @@ caps_for() { # KERNEL SCENARIO
 	# kprobe arguments); calm also stops each recorder by SIGINT, SIGTERM and a failing COMMAND
 	*-arm64*-calm) echo "as-graph,as-retprobe,as-events,mk-auto,sh-retprobe,as-graph,as-retprobe,as-cross,stop-as-int-graph,stop-mk-int-retprobe,stop-as-term-retprobe,stop-sh-term-graph,stop-as-fail-events,stop-mk-fail-graph" ;;
 	*-arm64*) echo "as-graph,as-retprobe,as-events,mk-auto,sh-retprobe,as-graph,as-retprobe,as-cross" ;;
+	*) echo "as-graph,as-retprobe,as-events,sh-auto,as-graph,as-retprobe,as-cross" ;;
 	esac
 }
 
