@@ -248,6 +248,9 @@ struct anl_ctx {
 	uint64_t	kswapd_read_ts[2];
 	uint64_t	kswapd_read_run[2];
 	uint64_t	run_at_read[2];		/* anl_kswapd_run_at() at snapshot-before/-after */
+	bool		kread_seen[2];		/* "allocscope: kswapd-read": when kswapd was read */
+	uint64_t	kread_ts[2];
+	uint64_t	kread_run[2];
 	bool		kswapd_sched_known[2];
 	uint64_t	clk_tck;
 	char		*kernel;

@@ -909,6 +909,7 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	    a->kswapd_read_ts[1] >= a->kswapd_read_ts[0] &&
 	    a->kswapd_read_run[1] >= a->kswapd_read_run[0]) {
 		m->kswapd_span_known = true;
+		m->kswapd_span_marked = a->kread_seen[1];
 		m->kswapd_span_ns = a->kswapd_read_ts[1] - a->kswapd_read_ts[0];
 		m->kswapd_span_run_ns = a->kswapd_read_run[1] - a->kswapd_read_run[0];
 	}

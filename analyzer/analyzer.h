@@ -438,6 +438,7 @@ struct anl_model {
 	 * it, and the run time at its edges is in their delta only).
 	 */
 	bool		kswapd_span_known;	/* both reads located in the trace */
+	bool		kswapd_span_marked;	/* ... the after-read by the recorder's kswapd-read marker */
 	uint64_t	kswapd_span_ns;		/* from the before-read to the after-read */
 	uint64_t	kswapd_span_run_ns;	/* sched_switch run time in it */
 	uint64_t	kswapd_stat_ns;		/* /proc/PID/stat delta, ticks in ns */

@@ -98,7 +98,10 @@ static void kswapd_read(struct anl_ctx *a, int phase, uint64_t ts)
 	if (a->kswapd_read_known[phase - 1])
 		return;
 	a->kswapd_read_known[phase - 1] = true;
-	if (phase == 2 && a->read_seen[1] && a->win_source == win_begin && a->win_state == 2) {
+	if (a->kread_seen[phase - 1]) {		/* the recorder said when */
+		a->kswapd_read_ts[phase - 1] = a->kread_ts[phase - 1];
+		a->kswapd_read_run[phase - 1] = a->kread_run[phase - 1];
+	} else if (phase == 2 && a->read_seen[1] && a->win_source == win_begin && a->win_state == 2) {
 		a->kswapd_read_ts[1] = a->read_ts[1];
 		a->kswapd_read_run[1] = a->run_at_read[1];
 	} else {
@@ -268,6 +271,14 @@ void anl_print_event(struct anl_ctx *a, const struct prs_event *ev)
 			   sscanf(buf + 7, "%d %127s %llu %llu", &pid, name, &v2, &v3) == 4) {
 			kswapd_read(a, a->snap_phase, ev->ts);
 			kswapd_snap(a, a->snap_phase, v2 + v3);
+		} else if (!strcmp(buf, "kswapd-read")) {
+			/* right after kswapd's snapshot was read: the before- or the after-snapshot's */
+			phase = a->read_seen[1] || a->snap_phase == 2 ? 2 : 1;
+			if (!a->kread_seen[phase - 1]) {
+				a->kread_seen[phase - 1] = true;
+				a->kread_ts[phase - 1] = ev->ts;
+				a->kread_run[phase - 1] = anl_kswapd_run_at(a, ev->ts);
+			}
 		} else if (!strncmp(buf, "kswapd-sched ", 13) && a->snap_phase &&
 			   sscanf(buf + 13, "%d %127s %llu", &pid, name, &v2) == 3) {
 			a->kswapd_sched_ns[a->snap_phase - 1] += v2;

@@ -473,6 +473,7 @@ echo 1 > "$D/tracing_on" || die "cannot turn tracing on"
 exec 3> "$D/trace_marker" || die "cannot open $D/trace_marker"
 m() { echo "allocscope: $*" >&3 2>/dev/null; }
 
+KR=3	# the trace_marker's descriptor while a snapshot is taken
 snapshot() { # the facts, one marker line each (to stdout: the caller sends them)
 	m "clk_tck $(getconf CLK_TCK 2>/dev/null || echo 100)"
 	for p in /proc/[0-9]*; do
@@ -484,7 +485,10 @@ snapshot() { # the facts, one marker line each (to stdout: the caller sends them
 			set -- $s
 			m "kswapd $pid $c ${12} ${13}"
 			# schedstat (CONFIG_SCHED_INFO): the run time in ns that stat rounds to ticks
-			read -r s 2>/dev/null < "$p/schedstat" && m "kswapd-sched $pid $c ${s%% *}" ;;
+			read -r s 2>/dev/null < "$p/schedstat" && m "kswapd-sched $pid $c ${s%% *}"
+			# when kswapd was read, straight into the trace (the after-snapshot's lines are held
+			# until after "end"): the analyzer compares like with like from here
+			echo "allocscope: kswapd-read" >&"$KR" 2>/dev/null ;;
 		esac
 	done
 	while read -r k v; do m "vmstat $k $v"; done < /proc/vmstat
@@ -547,7 +551,9 @@ fi
 # before the read bounds what may count in the window only
 m snapshot-after
 exec 4>&3 3> "$WORK/after"
+KR=4
 snapshot
+KR=3
 exec 3>&4 4>&-
 m end
 while IFS= read -r l; do echo "$l" >&3; done < "$WORK/after"

@@ -212,10 +212,11 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	else
 		fputs("null", f);
 	if (m->kswapd_span_known)
-		fprintf(f, ", \"snapshot_span_ns\": %" PRIu64 ", \"snapshot_span_run_ns\": %" PRIu64,
-			m->kswapd_span_ns, m->kswapd_span_run_ns);
+		fprintf(f, ", \"snapshot_span_ns\": %" PRIu64 ", \"snapshot_span_run_ns\": %" PRIu64
+			", \"read_marked\": %s", m->kswapd_span_ns, m->kswapd_span_run_ns,
+			m->kswapd_span_marked ? "true" : "false");
 	else
-		fprintf(f, ", \"snapshot_span_ns\": null, \"snapshot_span_run_ns\": null");
+		fprintf(f, ", \"snapshot_span_ns\": null, \"snapshot_span_run_ns\": null, \"read_marked\": false");
 	if (m->kswapd_stat_known)
 		fprintf(f, ", \"stat_ns\": %" PRIu64, m->kswapd_stat_ns);
 	else

@@ -364,13 +364,14 @@ static void test_session_restore_exact(void **state)
 		assert_non_null(strstr(get("t/trace_marker"), line));
 	}
 	/*
-	 * snapshot-after, then nothing but the reads, then end and the lines
-	 * read: the analyzer bounds the end of the window by those two markers
+	 * snapshot-after, then nothing but the reads (and kswapd-read, when
+	 * kswapd was read), then end and the lines read: the analyzer bounds
+	 * the end of the window by those two markers
 	 */
 	assert_int_equal(cap_snapshot_end(s), 0);
 	{
-		static const char after[] = "allocscope: snapshot-after\nallocscope: end\n"
-					    "allocscope: clk_tck ";
+		static const char after[] = "allocscope: snapshot-after\nallocscope: kswapd-read\n"
+					    "allocscope: end\nallocscope: clk_tck ";
 		const char *marks = get("t/trace_marker");
 		const char *at = strstr(marks, after);
 
