@@ -10,6 +10,8 @@
 #   make test-html  the HTML report of real traces in headless Chromium
 #   make deps       install missing Debian packages (apt-get)
 #   make e2e        real-kernel suite: Debian 6.1 + 6.12 under qemu TCG (tests/e2e/README.md, ~25 min)
+#   make e2e-arm64  the same on Debian's arm64 kernels (4 KB and 16 KB pages) under qemu-system-aarch64
+#   make record-arm64  build/aarch64/allocscope-record-static, the recorder for arm64 devices
 #   make bench-capture  capture overhead per mode on 6.12 + 6.1 under qemu (bench/CAPTURE.md, ~10 min)
 #   make install PREFIX=/usr/local
 
@@ -101,7 +103,7 @@ DEMO_TRACE := tests/data/sample-6.12-anon-graph.dat
 
 .PHONY: deps-html test-html
 .PHONY: all demo test test-unit test-golden test-malformed test-asan test-tsan deps check-deps \
-        install clean golden-update help bench bench-capture fuzz e2e e2e-ci sample test-bins fuzz-bins \
+        install clean golden-update help bench bench-capture fuzz e2e e2e-ci e2e-arm64 sample test-bins fuzz-bins \
         test-valgrind
 
 all: check-deps $(BIN)
@@ -226,10 +228,28 @@ e2e:
 	$(Q)BUILD=$(BUILD) tests/e2e/e2e.sh $(E2E_ARGS)
 
 # What .ci/run runs: the 6.12 kernel, four scenarios (about 4 min of TCG once the kernel is cached);
-# the whole suite (6.1 and 6.12, five scenarios, trace-cmd) is `make e2e`.
+# the whole suite (6.1 and 6.12, five scenarios, trace-cmd) is `make e2e`. Then one arm64 boot: Debian's
+# 6.12 with 16 KB pages under qemu-system-aarch64, the calm scenario, the C recorder and the shell recorder
+# under mksh + toybox, graph and retprobe twice (graph~retprobe), a SIGINT stop (E2E_ARM64_CI_CAPS;
+# tests/e2e/README.md gives its cost); the whole arm64 suite is `make e2e-arm64`.
 E2E_CI_ARGS := -k 6.12 -s "anon thp calm oom"
+E2E_ARM64_CI_CAPS := as-graph,as-retprobe,mk-auto,as-graph,as-retprobe,stop-mk-int-retprobe
 e2e-ci:
 	$(Q)$(MAKE) --no-print-directory e2e E2E_ARGS='$(E2E_CI_ARGS)'
+	$(Q)E2E_CAPS=$(E2E_ARM64_CI_CAPS) $(MAKE) --no-print-directory e2e-arm64 \
+	  E2E_ARM64_ARGS='-k 6.12-arm64-16k -s calm'
+
+# The same suite on Debian's arm64 kernels under qemu-system-aarch64 (TCG, -machine virt -cpu max, 2 vCPUs):
+# 6.1 cloud, 6.12 and 6.12 with 16 KB pages; the static recorder cross-built (make record-arm64), the shell
+# recorder under Android's mksh + toybox and under busybox sh (issue 18; tests/e2e/README.md, results in
+# tests/e2e/RESULTS.md). E2E_ARGS='-k 6.12-arm64-16k -s anon' for a subset.
+E2E_ARM64_TOOLS := qemu-system-aarch64:qemu-system-arm aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
+E2E_ARM64_ARGS  := -k "6.1-arm64 6.12-arm64 6.12-arm64-16k" -s "anon pagecache thp calm oom"
+e2e-arm64:
+	$(Q)$(MAKE) --no-print-directory deps DEPS_EXTRA="$(E2E_TOOLS) $(E2E_ARM64_TOOLS)"
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory record-arm64
+	$(Q)BUILD=$(BUILD) tests/e2e/e2e.sh $(E2E_ARM64_ARGS) $(E2E_ARGS)
 
 # Regenerate the bundled sample from a fresh 6.12 anon run of the e2e suite.
 sample:
@@ -246,7 +266,7 @@ clean:
 	rm -rf build build-asan build-fuzz build-tsan
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,16p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 
@@ -276,3 +296,30 @@ install-record: $(REC_STATIC)
 .PHONY: install-record
 
 -include $(REC_OBJS:.o=.d)
+
+# ---- the static recorder for arm64 (issue 18) --------------------------------
+# build/aarch64/allocscope-record-static: the same objects as above, cross-built
+# with gcc-aarch64-linux-gnu against Debian's arm64 libtracefs-dev,
+# libtraceevent-dev and libzstd-dev, unpacked into build/aarch64/sysroot (the
+# packages come from a private APT state for arm64, cli/static/apt-foreign.sh;
+# the host's apt configuration is not changed).  One file to `adb push`.
+A64_CC      ?= aarch64-linux-gnu-gcc
+A64_DIR     := build/aarch64
+A64_SYSROOT := $(A64_DIR)/sysroot
+A64_DEBS    := libtracefs-dev libtracefs1 libtraceevent-dev libtraceevent1 libzstd-dev libzstd1
+A64_TOOLS   := aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu dpkg-deb:dpkg
+
+record-arm64:
+	$(Q)$(MAKE) --no-print-directory deps DEPS_EXTRA="$(A64_TOOLS)"
+	$(Q)$(MAKE) --no-print-directory $(A64_SYSROOT)/.done
+	$(Q)$(MAKE) --no-print-directory BUILD=$(A64_DIR) CC=$(A64_CC) \
+	  LIB_CFLAGS="-I$(A64_SYSROOT)/usr/include/tracefs -I$(A64_SYSROOT)/usr/include/traceevent -I$(A64_SYSROOT)/usr/include" \
+	  LDFLAGS="-L$(A64_SYSROOT)/usr/lib/aarch64-linux-gnu" $(A64_DIR)/allocscope-record-static
+	$(Q)file $(A64_DIR)/allocscope-record-static
+
+$(A64_SYSROOT)/.done: cli/static/apt-foreign.sh
+	$(call say,APT,arm64-sysroot)cli/static/apt-foreign.sh arm64 $(A64_DIR) download $(A64_DEBS)
+	$(Q)rm -rf $(A64_SYSROOT) && mkdir -p $(A64_SYSROOT) && \
+	  for p in $(A64_DEBS); do dpkg-deb -x $$(ls $(A64_DIR)/debs/$${p}_*_arm64.deb | head -1) $(A64_SYSROOT) || exit 1; done
+	$(Q)touch $@
+.PHONY: record-arm64

@@ -256,6 +256,23 @@ struct anl_ctx {
 	bool		snap_inside;	/* snapshots read inside the window markers (allocscope: begin/end) */
 	uint64_t	kswapd_ticks[2];
 	bool		kswapd_ticks_known[2];
+	uint64_t	page_size_marker;	/* "allocscope: page_size N" */
+	uint64_t	page_size_ring;		/* anl_set_ring_page_size() */
+	uint64_t	kswapd_sched_ns[2];	/* kswapd-sched markers: schedstat run time */
+	/*
+	 * When each kswapd snapshot was read (its first line, or for our
+	 * recorders' after-snapshot its snapshot-after marker) and kswapd's
+	 * sched_switch run time up to then: the run time between the two
+	 * reads is what /proc/PID/stat and schedstat count.
+	 */
+	bool		kswapd_read_known[2];
+	uint64_t	kswapd_read_ts[2];
+	uint64_t	kswapd_read_run[2];
+	uint64_t	run_at_read[2];		/* anl_kswapd_run_at() at snapshot-before/-after */
+	bool		kread_seen[2];		/* "allocscope: kswapd-read": when kswapd was read */
+	uint64_t	kread_ts[2];
+	uint64_t	kread_run[2];
+	bool		kswapd_sched_known[2];
 	uint64_t	clk_tck;
 	char		*kernel;
 	char		*clock;		/* anl_set_clock(), else "option clock=" */
@@ -409,6 +426,8 @@ uint64_t anl_kswapd_run_start(struct anl_ctx *a, int32_t cpu);
 /* kswapd.c */
 bool anl_is_kswapd(const char *comm);
 void anl_busy_add(struct anl_ctx *a, uint64_t since, uint64_t until, bool run, int32_t where);
+/* kswapd's sched_switch run time in the whole trace up to @ts (runs still open count up to @ts) */
+uint64_t anl_kswapd_run_at(const struct anl_ctx *a, uint64_t ts);
 void anl_sched_switch(struct anl_ctx *a, const struct prs_event *ev);
 void anl_kswapd_wake_sleep(struct anl_ctx *a, const struct prs_event *ev);
 void anl_window_close(struct anl_ctx *a, uint64_t ts);

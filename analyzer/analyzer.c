@@ -629,6 +629,11 @@ int anl_set_clock(struct anl_ctx *a, const char *clock)
 	return 0;
 }
 
+void anl_set_ring_page_size(struct anl_ctx *a, uint32_t bytes)
+{
+	a->page_size_ring = bytes;
+}
+
 /* tracefs's clocks by what they count (kernel/trace/trace.c: trace_clocks[], in_ns) */
 static void clock_kind(struct anl_model *m)
 {
@@ -1010,6 +1015,29 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		m->kswapd_stat_known = true;
 		m->kswapd_stat_percent = 100.0 * (double)(a->kswapd_ticks[1] - a->kswapd_ticks[0]) /
 					 (double)hz / ((double)m->window_ns / 1e9);
+		m->kswapd_stat_ns = (a->kswapd_ticks[1] - a->kswapd_ticks[0]) * 1000000000ull / hz;
+	}
+	if (a->page_size_marker) {
+		m->page_size = a->page_size_marker;
+		m->page_size_source = "recorder marker";
+	} else if (a->page_size_ring) {
+		m->page_size = a->page_size_ring;
+		m->page_size_source = "trace.dat ring-buffer page";
+	}
+	if (a->kswapd_sched_known[0] && a->kswapd_sched_known[1] && m->window_ns &&
+	    a->kswapd_sched_ns[1] >= a->kswapd_sched_ns[0]) {
+		m->kswapd_sched_known = true;
+		m->kswapd_sched_percent = 100.0 * (double)(a->kswapd_sched_ns[1] - a->kswapd_sched_ns[0]) /
+					  (double)m->window_ns;
+		m->kswapd_sched_ns = a->kswapd_sched_ns[1] - a->kswapd_sched_ns[0];
+	}
+	if (a->kswapd_read_known[0] && a->kswapd_read_known[1] && a->seen_switch &&
+	    a->kswapd_read_ts[1] >= a->kswapd_read_ts[0] &&
+	    a->kswapd_read_run[1] >= a->kswapd_read_run[0]) {
+		m->kswapd_span_known = true;
+		m->kswapd_span_marked = a->kread_seen[1];
+		m->kswapd_span_ns = a->kswapd_read_ts[1] - a->kswapd_read_ts[0];
+		m->kswapd_span_run_ns = a->kswapd_read_run[1] - a->kswapd_read_run[0];
 	}
 
 	a->sums = calloc(a->nr_tasks ? a->nr_tasks : 1, sizeof(*a->sums));

@@ -599,6 +599,25 @@ struct anl_model {
 	double		kswapd_cpu_percent;
 	bool		kswapd_stat_known;	/* /proc/PID/stat snapshots in the trace */
 	double		kswapd_stat_percent;
+	/*
+	 * The kernel's page size in bytes: the unit of pgalloc, pgsteal and
+	 * every page count (1 << order of it per allocation); 0 = unknown.
+	 */
+	uint64_t	page_size;
+	const char	*page_size_source;	/* "recorder marker", "trace.dat ring-buffer page", NULL */
+	bool		kswapd_sched_known;	/* /proc/PID/schedstat snapshots (kswapd-sched markers) */
+	double		kswapd_sched_percent;	/* their run time delta in ns over the window */
+	/*
+	 * Like with like: the snapshots' deltas against sched_switch's run time
+	 * between the two reads (not the window: snapshots may be read outside
+	 * it, and the run time at its edges is in their delta only).
+	 */
+	bool		kswapd_span_known;	/* both reads located in the trace */
+	bool		kswapd_span_marked;	/* ... the after-read by the recorder's kswapd-read marker */
+	uint64_t	kswapd_span_ns;		/* from the before-read to the after-read */
+	uint64_t	kswapd_span_run_ns;	/* sched_switch run time in it */
+	uint64_t	kswapd_stat_ns;		/* /proc/PID/stat delta, ticks in ns */
+	uint64_t	kswapd_sched_ns;	/* schedstat delta, ns */
 
 	uint64_t	first_ts, last_ts;	/* whole trace */
 	uint64_t	window_ns;		/* scope length */
@@ -686,6 +705,11 @@ int anl_set_vmstat_trace(struct anl_ctx *a, const char *before, size_t blen, con
 int anl_set_kernel(struct anl_ctx *a, const char *release);
 /* The trace clock the file names (trace.dat); it wins over the markers' "option clock=". */
 int anl_set_clock(struct anl_ctx *a, const char *clock);
+/*
+ * trace.dat's ring-buffer page size (0: none): the kernel's page size when
+ * the recorder did not say it ("allocscope: page_size" marker, which wins).
+ */
+void anl_set_ring_page_size(struct anl_ctx *a, uint32_t bytes);
 /*
  * The trace's first and last event (ns), every event the reader saw, those
  * the analyzer does not read too: the whole-trace window (else the span of

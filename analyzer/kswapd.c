@@ -42,6 +42,16 @@ void anl_busy_add(struct anl_ctx *a, uint64_t since, uint64_t until, bool run, i
 	}
 }
 
+uint64_t anl_kswapd_run_at(const struct anl_ctx *a, uint64_t ts)
+{
+	uint64_t run = a->raw[ALL].kswapd_run_ns;
+
+	for (int i = 0; i < a->nr_cpus; i++)
+		if (a->cpus[i].kswapd_running && ts > a->cpus[i].since)
+			run += ts - a->cpus[i].since;
+	return run;
+}
+
 void anl_sched_switch(struct anl_ctx *a, const struct prs_event *ev)
 {
 	struct anl_cpu *c;

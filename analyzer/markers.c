@@ -87,6 +87,29 @@ static bool stat_ticks(const char *line, unsigned long long *ticks)
 	return true;
 }
 
+/*
+ * The first kswapd line of a snapshot: when it was read.  Our recorders
+ * write the after-snapshot's lines after "end", so its read is the
+ * snapshot-after marker's time (kswapd is read first); every other line
+ * follows its read at once.
+ */
+static void kswapd_read(struct anl_ctx *a, int phase, uint64_t ts)
+{
+	if (a->kswapd_read_known[phase - 1])
+		return;
+	a->kswapd_read_known[phase - 1] = true;
+	if (a->kread_seen[phase - 1]) {		/* the recorder said when */
+		a->kswapd_read_ts[phase - 1] = a->kread_ts[phase - 1];
+		a->kswapd_read_run[phase - 1] = a->kread_run[phase - 1];
+	} else if (phase == 2 && a->read_seen[1] && a->win_source == win_begin && a->win_state == 2) {
+		a->kswapd_read_ts[1] = a->read_ts[1];
+		a->kswapd_read_run[1] = a->run_at_read[1];
+	} else {
+		a->kswapd_read_ts[phase - 1] = ts;
+		a->kswapd_read_run[phase - 1] = anl_kswapd_run_at(a, ts);
+	}
+}
+
 static void kswapd_snap(struct anl_ctx *a, int phase, unsigned long long ticks)
 {
 	a->kswapd_ticks[phase - 1] += ticks;
@@ -156,6 +179,7 @@ void anl_print_event(struct anl_ctx *a, const struct prs_event *ev)
 			continue;
 		a->read_seen[phase - 1] = true;
 		a->read_ts[phase - 1] = ev->ts;
+		a->run_at_read[phase - 1] = anl_kswapd_run_at(a, ev->ts);
 		a->raw_at_read[phase - 1] = a->raw[ALL];
 		return;
 	}
@@ -202,6 +226,7 @@ void anl_print_event(struct anl_ctx *a, const struct prs_event *ev)
 			a->snap_phase = 0;
 		} else if (!strncmp(buf, "kswapd-stat ", 12) && (phase = snap_phase_of(buf + 12)) &&
 			   stat_ticks(buf + 12, &v1)) {
+			kswapd_read(a, phase, ev->ts);
 			kswapd_snap(a, phase, v1);
 		} else if (!strncmp(buf, "funcs ", 6)) {
 			/* the recorder's function filter: a traced function that never ran is still seen */
@@ -243,11 +268,27 @@ void anl_print_event(struct anl_ctx *a, const struct prs_event *ev)
 			a->seen_recorder_marker = true;
 			if (t)
 				t->recorder_pid = true;
+		} else if (!strncmp(buf, "page_size ", 10) && sscanf(buf + 10, "%llu", &v1) == 1 &&
+			   v1 >= 1024 && !(v1 & (v1 - 1))) {
+			a->page_size_marker = v1;	/* sysconf(_SC_PAGESIZE) on the target */
 		} else if (!strncmp(buf, "clk_tck ", 8) && sscanf(buf + 8, "%llu", &v1) == 1) {
 			a->clk_tck = v1;
 		} else if (!strncmp(buf, "kswapd ", 7) && a->snap_phase &&
 			   sscanf(buf + 7, "%d %127s %llu %llu", &pid, name, &v2, &v3) == 4) {
+			kswapd_read(a, a->snap_phase, ev->ts);
 			kswapd_snap(a, a->snap_phase, v2 + v3);
+		} else if (!strcmp(buf, "kswapd-read")) {
+			/* right after kswapd's snapshot was read: the before- or the after-snapshot's */
+			phase = a->read_seen[1] || a->snap_phase == 2 ? 2 : 1;
+			if (!a->kread_seen[phase - 1]) {
+				a->kread_seen[phase - 1] = true;
+				a->kread_ts[phase - 1] = ev->ts;
+				a->kread_run[phase - 1] = anl_kswapd_run_at(a, ev->ts);
+			}
+		} else if (!strncmp(buf, "kswapd-sched ", 13) && a->snap_phase &&
+			   sscanf(buf + 13, "%d %127s %llu", &pid, name, &v2) == 3) {
+			a->kswapd_sched_ns[a->snap_phase - 1] += v2;
+			a->kswapd_sched_known[a->snap_phase - 1] = true;
 		}
 	}
 }

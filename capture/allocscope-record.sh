@@ -15,7 +15,9 @@
 # TCG a function_graph capture overran an 8 MB/CPU buffer that way).  Without
 # awk, one reader on trace_pipe.
 #
-# Needs root.  Uses only: sh, cat, grep, sed, awk, ls, wc, mkdir, rmdir, sleep, kill.
+# Needs root.  Uses only: sh, cat, grep, sed, awk, ls, wc, mkdir, rmdir, rm, sleep, kill, date, id,
+# uname, mount, getconf and hostname (optional), as toybox has them on Android (no tr: Debian's toybox
+# 0.8.9 lacks it); the shell builtins of mksh, dash, bash and busybox ash.
 
 usage() {
 	cat <<'EOF'
@@ -466,7 +468,7 @@ set_file "$D/buffer_size_kb" "$BUF" || die "cannot set $D/buffer_size_kb"
 CLK=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$D/trace_clock" 2>/dev/null)
 case $CLK in boot|mono|global|"") ;; *)
 	for c in boot mono global; do
-		case " $(tr -d '[]' < "$D/trace_clock") " in *" $c "*)
+		case " $(sed 's/[][]//g' "$D/trace_clock") " in *" $c "*)
 			N=$((N + 1))
 			echo "$CLK" > "$WORK/u$N"
 			echo "c $N $D/trace_clock" >> "$J"
@@ -483,7 +485,14 @@ if [ "$MODE" = retprobe ]; then
 		echo "$1" >> "$PROBEF" 2>/dev/null || return 1
 		echo "p -:allocscope/$2 x" >> "$J"
 	}
+	# $argN needs 4.20+ (x86-64, arm64, ...); before, the argument registers of the ABI
+	case $(uname -m) in
+	x86_64) REGS="gfp=%di:x32 order=%si:u32" ;;
+	aarch64) REGS="gfp=%x0:x32 order=%x1:u32" ;;
+	*) REGS= ;;
+	esac
 	addp "$PK:allocscope/alloc_entry $ENTRY gfp=\$arg1:x32 order=\$arg2:u32" alloc_entry ||
+		{ [ "$PK" = p ] && [ -n "$REGS" ] && addp "p:allocscope/alloc_entry $ENTRY $REGS" alloc_entry; } ||
 		die "cannot add a probe on $ENTRY to $PROBEF"
 	# a kretprobe holds one instance per call in flight (default max(10, 2 x CPUs)): tasks asleep in
 	# reclaim use them up and later returns are missed; rN: (4.12+) asks for N, as Perfetto does
@@ -549,6 +558,7 @@ echo 1 > "$D/tracing_on" || die "cannot turn tracing on"
 exec 3> "$D/trace_marker" || die "cannot open $D/trace_marker"
 m() { echo "allocscope: $*" >&3 2>/dev/null; }
 
+KR=3	# the trace_marker's descriptor while a snapshot is taken
 snapshot() { # the facts, one marker line each (to stdout: the caller sends them)
 	m "clk_tck $(getconf CLK_TCK 2>/dev/null || echo 100)"
 	for p in /proc/[0-9]*; do
@@ -558,7 +568,12 @@ snapshot() { # the facts, one marker line each (to stdout: the caller sends them
 			pid=${s%% *}; s=${s##*) }
 			# shellcheck disable=SC2086
 			set -- $s
-			m "kswapd $pid $c ${12} ${13}" ;;
+			m "kswapd $pid $c ${12} ${13}"
+			# schedstat (CONFIG_SCHED_INFO): the run time in ns that stat rounds to ticks
+			read -r s 2>/dev/null < "$p/schedstat" && m "kswapd-sched $pid $c ${s%% *}"
+			# when kswapd was read, straight into the trace (the after-snapshot's lines are held
+			# until after "end"): the analyzer compares like with like from here
+			echo "allocscope: kswapd-read" >&"$KR" 2>/dev/null ;;
 		esac
 	done
 	while read -r k v; do m "vmstat $k $v"; done < /proc/vmstat
@@ -580,6 +595,9 @@ m "recorder-pid $$"
 for r in $RPIDS; do eval "m \"recorder-pid \$RPID_$r\""; done
 m begin
 m "uname $REL"
+# the unit of pgalloc and every page count: 4, 16 or 64 KB on arm64
+PGSZ=$(getconf PAGESIZE 2>/dev/null || getconf PAGE_SIZE 2>/dev/null)
+isnum "$PGSZ" && m "page_size $PGSZ"
 m "mode $MODE"
 m "funcs ${FUNCS:--}"
 m "option format=text"
@@ -623,7 +641,9 @@ fi
 # before the read bounds what may count in the window only
 m snapshot-after
 exec 4>&3 3> "$WORK/after"
+KR=4
 snapshot
+KR=3
 exec 3>&4 4>&-
 m end
 while IFS= read -r l; do echo "$l" >&3; done < "$WORK/after"

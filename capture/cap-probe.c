@@ -541,7 +541,7 @@ static unsigned long bytes_per_alloc(enum cap_mode m)
 }
 
 int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
-		  unsigned long buffer_kb, unsigned long est, struct cap_plan *plan)
+		  unsigned long buffer_kb, const struct cap_rates *est, struct cap_plan *plan)
 {
 	static const enum cap_func graph_funcs[] = {
 		CAP_FN_ALLOC, CAP_FN_GPFF, CAP_FN_WAKE_KSWAPDS, CAP_FN_SLOWPATH,
@@ -653,17 +653,26 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 	/* graph mode traces the nolock allocation as a second graph function (funcs) */
 	plan->nolock_probe = cap_plan_probes(plan) && p->func[CAP_FN_NOLOCK][0];
 	plan->record_tgid = text && p->has_record_tgid;
-	plan->est_allocs_per_s = est;
+	plan->est_allocs_per_s = est ? est->allocs_per_s : 0;
+	plan->est_switches_per_s = est ? est->switches_per_s : 0;
 	if (buffer_kb) {
 		plan->buffer_kb = buffer_kb;
-	} else if (est && p->nr_cpus > 0) {
-		/* two seconds of the measured rate, twice, per CPU: the reader drains every 100 ms */
-		unsigned long long kb = (unsigned long long)est * bytes_per_alloc(m) * 4 /
-					(unsigned long long)p->nr_cpus / 1024;
-
-		plan->buffer_kb = kb < 4096 ? 4096 : kb > 65536 ? 65536 : (unsigned long)kb;
 	} else {
-		plan->buffer_kb = m == CAP_MODE_EVENTS ? 8192 : 16384;
+		/*
+		 * The mode's default, more when the measured rate asks for it: four
+		 * seconds of it per CPU (sched_switch, 64 bytes with its header,
+		 * is recorded in every mode and outnumbered mm_page_alloc in a
+		 * page-cache churn), at most 64 MB.  The rate is the system's
+		 * before recording: a COMMAND's own is not known yet, which is why
+		 * the default is not smaller.
+		 */
+		unsigned long long kb = 0, dflt = m == CAP_MODE_EVENTS ? 8192 : 16384;
+
+		if (est && p->nr_cpus > 0)
+			kb = ((unsigned long long)est->allocs_per_s * bytes_per_alloc(m) +
+			      (unsigned long long)est->switches_per_s * 64) * 4 /
+			     (unsigned long long)p->nr_cpus / 1024;
+		plan->buffer_kb = kb < dflt ? (unsigned long)dflt : kb > 65536 ? 65536 : (unsigned long)kb;
 	}
 	return 0;
 }
@@ -825,8 +834,9 @@ void cap_plan_print(const struct cap_probe *p, const struct cap_plan *plan, FILE
 			"buffer (no copy_trace_marker: kernels before 6.17)");
 	fprintf(f, "buffer       %lu KB per CPU x %d CPUs, page %ld bytes", plan->buffer_kb,
 		p->nr_cpus, p->page_size);
-	if (plan->est_allocs_per_s)
-		fprintf(f, " (measured ~%lu page allocations/s)", plan->est_allocs_per_s);
+	if (plan->est_allocs_per_s || plan->est_switches_per_s)
+		fprintf(f, " (measured ~%lu page allocations/s, ~%lu context switches/s)",
+			plan->est_allocs_per_s, plan->est_switches_per_s);
 	fprintf(f, "\n");
 	fprintf(f, "output       %s\n", plan->text ? "ftrace text (trace_pipe)" :
 		"trace.dat v7, zstd-compressed (raw ring-buffer pages)");
@@ -853,19 +863,41 @@ static uint64_t pgalloc_sum(const char *proc_dir)
 	return sum;
 }
 
-unsigned long cap_estimate_alloc_rate(const char *proc_dir, unsigned int ms)
+/* ctxt of /proc/stat: context switches since boot, 0 if unknown */
+static uint64_t ctxt_sum(const char *proc_dir)
+{
+	char path[256], line[256];
+	unsigned long long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/stat", proc_dir);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "ctxt ", 5) && sscanf(line + 5, "%llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+void cap_estimate_rates(const char *proc_dir, unsigned int ms, struct cap_rates *out)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	uint64_t a, b;
+	uint64_t a, b, c, d;
 
+	memset(out, 0, sizeof(*out));
 	if (!proc_dir)
 		proc_dir = "/proc";
 	a = pgalloc_sum(proc_dir);
-	if (!a || !ms)
-		return 0;
+	c = ctxt_sum(proc_dir);
+	if (!ms || (!a && !c))
+		return;
 	nanosleep(&ts, NULL);
 	b = pgalloc_sum(proc_dir);
-	if (b <= a)
-		return 0;
-	return (unsigned long)((b - a) * 1000 / ms);
+	d = ctxt_sum(proc_dir);
+	if (a && b > a)
+		out->allocs_per_s = (unsigned long)((b - a) * 1000 / ms);
+	if (c && d > c)
+		out->switches_per_s = (unsigned long)((d - c) * 1000 / ms);
 }

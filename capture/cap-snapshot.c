@@ -6,6 +6,7 @@
  *   allocscope: meminfo <name> <kB>
  *   allocscope: watermark <node> <zone> <min> <low> <high>
  *   allocscope: kswapd <pid> <comm> <utime> <stime>
+ *   allocscope: kswapd-sched <pid> <comm> <run time ns>
  *
  * Lines stay short: trace_marker writes are limited in size, and one write
  * is one event.
@@ -164,6 +165,22 @@ int cap_emit_kswapd(const char *proc_dir, cap_emit_fn emit, void *ctx)
 		if (!p || sscanf(p, " %llu %llu", &ut, &st) != 2)
 			continue;
 		snprintf(out, sizeof(out), "allocscope: kswapd %s %s %llu %llu", de->d_name, comm, ut, st);
+		if (!emit(ctx, out))
+			n++;
+		/*
+		 * /proc/PID/schedstat (CONFIG_SCHED_INFO): se.sum_exec_runtime in
+		 * ns, the run time /proc/PID/stat rounds down to ticks (its utime
+		 * + stime are scaled to it by cputime_adjust())
+		 */
+		snprintf(path, sizeof(path), "%s/%s/schedstat", proc_dir, de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		p = fgets(buf, sizeof(buf), f);
+		fclose(f);
+		if (!p || sscanf(buf, "%llu", &ut) != 1)
+			continue;
+		snprintf(out, sizeof(out), "allocscope: kswapd-sched %s %s %llu", de->d_name, comm, ut);
 		if (!emit(ctx, out))
 			n++;
 	}

@@ -191,6 +191,7 @@ struct cap_plan {
 	char		instance[64];
 	unsigned long	buffer_kb;	/* per CPU */
 	unsigned long	est_allocs_per_s;	/* 0 = not estimated */
+	unsigned long	est_switches_per_s;	/* context switches (sched_switch events) */
 	int		nr_funcs;
 	char		funcs[CAP_FN__COUNT][CAP_NAME_MAX];	/* traced functions, funcs[0] = alloc entry */
 	char		why[256];	/* why this mode (auto) */
@@ -199,13 +200,19 @@ struct cap_plan {
 
 #define CAP_INSTANCE_NAME "allocscope"
 
+/* What the system does per second, measured before recording (cap_estimate_rates()). */
+struct cap_rates {
+	unsigned long	allocs_per_s;		/* pgalloc_* of /proc/vmstat */
+	unsigned long	switches_per_s;		/* ctxt of /proc/stat */
+};
+
 /*
  * Make a plan from a probe.  @requested may be CAP_MODE_AUTO.  @buffer_kb 0
- * = choose from @est_allocs_per_s.  Returns 0 or CAP_EMODE with the reason
- * in @plan->why.
+ * = choose from @est (NULL: not measured).  Returns 0 or CAP_EMODE with the
+ * reason in @plan->why.
  */
 int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
-		  unsigned long buffer_kb, unsigned long est_allocs_per_s, struct cap_plan *plan);
+		  unsigned long buffer_kb, const struct cap_rates *est, struct cap_plan *plan);
 
 /*
  * --frames: also record what apps write to the top-level trace_marker (the
@@ -257,8 +264,12 @@ static inline bool cap_plan_probes(const struct cap_plan *pl)
 int cap_freelist_defs(const struct cap_probe *p, const struct cap_plan *pl, char (*defs)[256],
 		      char (*labels)[96], int max);
 
-/* Allocation rate from two /proc/vmstat reads @ms apart (pgalloc_*); 0 if unknown. */
-unsigned long cap_estimate_alloc_rate(const char *proc_dir, unsigned int ms);
+
+/*
+ * Allocation and context-switch rates from two reads of /proc/vmstat
+ * (pgalloc_*) and /proc/stat (ctxt) @ms apart; 0 where unknown.
+ */
+void cap_estimate_rates(const char *proc_dir, unsigned int ms, struct cap_rates *out);
 
 /*
  * A recording session.  cap_session_setup() changes tracefs and keeps a

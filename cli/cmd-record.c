@@ -330,7 +330,7 @@ int cmd_record(int argc, char **argv)
 	struct cap_probe probe;
 	struct cap_plan plan;
 	int out_fd, ret;
-	unsigned long est = 0;
+	struct cap_rates est = { 0, 0 };
 
 	if (parse_args(argc, argv, &st))
 		return EXIT_USAGE;
@@ -355,8 +355,9 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	if (!st.buffer_kb && !st.tracefs)
-		est = cap_estimate_alloc_rate(probe.proc_dir, 200);
-	ret = cap_plan_make(&probe, st.mode, st.text, (unsigned long)st.buffer_kb, est, &plan);
+		cap_estimate_rates(probe.proc_dir, 200, &est);
+	ret = cap_plan_make(&probe, st.mode, st.text, (unsigned long)st.buffer_kb,
+			    st.buffer_kb || st.tracefs ? NULL : &est, &plan);
 	if (ret) {
 		cli_error("record: mode %s is not possible on this kernel (%s); "
 			  "'allocscope record -n' shows what is", cap_mode_name(st.mode), plan.why);

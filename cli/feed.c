@@ -68,6 +68,8 @@ int cli_feed_trace(const char *path, struct anl_ctx *a, struct prs_reader **rp, 
 	ret = anl_set_kernel(a, prs_kernel(*rp));
 	if (!ret)
 		ret = anl_set_clock(a, prs_clock(*rp));
+	if (!ret)
+		anl_set_ring_page_size(a, prs_page_size(*rp));
 	if (ret < 0) {
 		cli_error("%s: %s", path, anl_strerror(ret));
 		return -1;

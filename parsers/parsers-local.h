@@ -150,6 +150,7 @@ struct prs_reader {
 	char			*kernel;	/* malloc'd or NULL */
 	char			*container;	/* what the trace was inside ("gzip", "zip entry X"), or NULL */
 	char			*clock;
+	uint32_t		page_size;	/* trace.dat's header: ring-buffer page, 0 = not said */
 	char			**instances;
 	int			nr_instances;
 

@@ -342,6 +342,12 @@ const struct prs_stats *prs_stats(const struct prs_reader *r);
  */
 const char *prs_kernel(const struct prs_reader *r);
 const char *prs_clock(const struct prs_reader *r);
+/*
+ * trace.dat's header page size: the ring buffer's page, which is the
+ * kernel's page size unless buffer_subbuf_size_kb (6.8+) changed it; 0 for
+ * text formats.
+ */
+uint32_t prs_page_size(const struct prs_reader *r);
 int prs_nr_instances(const struct prs_reader *r);	/* 0 = top buffer only */
 const char *prs_instance_name(const struct prs_reader *r, int i);
 

@@ -541,6 +541,7 @@ const char *prs_container(const struct prs_reader *r)
 }
 const char *prs_kernel(const struct prs_reader *r) { return r->kernel; }
 const char *prs_clock(const struct prs_reader *r) { return r->clock; }
+uint32_t prs_page_size(const struct prs_reader *r) { return r->page_size; }
 int prs_nr_instances(const struct prs_reader *r) { return r->nr_instances; }
 
 const char *prs_instance_name(const struct prs_reader *r, int i)

@@ -293,7 +293,12 @@ void txt_fg_split(char *line, size_t len, bool embedded, struct txt_fg_cols *x)
 	x->end = end;
 
 	p = skip_spaces(p, end);
-	if (p == end || *p == '-' || *p == '#') {
+	/*
+	 * '#' starts a header line of tracefs's text, but in trace-cmd report's
+	 * payload it is the duration's overhead mark (> 1 ms: "# 4290.175 us |
+	 * get_page_from_freelist();"), as '$', '@', '*', '!' and '+' are
+	 */
+	if (p == end || (!embedded && (*p == '-' || *p == '#'))) {
 		x->ret = 0;	/* separators around banners, headers */
 		return;
 	}

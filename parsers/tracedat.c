@@ -2539,6 +2539,7 @@ int prs_tracedat_open(struct prs_reader *r)
 			       "latency-format buffer (text inside) is not supported");
 		goto out_walk;
 	}
+	r->page_size = w.page_size;
 	top_cpus = w.version < 7 ? w.header_cpus : (top ? top->cpus : 0);
 	r->stats.nr_cpus = (int)w.cpucount;
 	r->stats.nr_cpus_known = w.cpucount > 0;

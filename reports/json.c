@@ -119,6 +119,12 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		rpt_json_str(f, m->clock);
 	else
 		fputs("null", f);
+	if (m->page_size)
+		fprintf(f, ", \"page_size\": %" PRIu64, m->page_size);
+	else
+		fprintf(f, ", \"page_size\": null");
+	fprintf(f, ", \"page_size_source\": ");
+	rpt_json_str(f, m->page_size_source);
 	fprintf(f, ", \"untold\": [");
 	for (int i = 0; m->untold[i]; i++) {
 		fputs(i ? ", " : "", f);
@@ -230,6 +236,25 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		jdouble(f, m->kswapd_stat_percent);
 	else
 		fputs("null", f);
+	fprintf(f, ", \"sched_cpu_percent\": ");
+	if (m->kswapd_sched_known)
+		jdouble(f, m->kswapd_sched_percent);
+	else
+		fputs("null", f);
+	if (m->kswapd_span_known)
+		fprintf(f, ", \"snapshot_span_ns\": %" PRIu64 ", \"snapshot_span_run_ns\": %" PRIu64
+			", \"read_marked\": %s", m->kswapd_span_ns, m->kswapd_span_run_ns,
+			m->kswapd_span_marked ? "true" : "false");
+	else
+		fprintf(f, ", \"snapshot_span_ns\": null, \"snapshot_span_run_ns\": null, \"read_marked\": false");
+	if (m->kswapd_stat_known)
+		fprintf(f, ", \"stat_ns\": %" PRIu64, m->kswapd_stat_ns);
+	else
+		fprintf(f, ", \"stat_ns\": null");
+	if (m->kswapd_sched_known)
+		fprintf(f, ", \"sched_ns\": %" PRIu64, m->kswapd_sched_ns);
+	else
+		fprintf(f, ", \"sched_ns\": null");
 	fprintf(f, "},\n");
 
 	fprintf(f, "  \"reclaim\": {\"entries\": %" PRIu64 ", \"ends\": %" PRIu64

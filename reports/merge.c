@@ -687,6 +687,10 @@ static int parse_counts(struct sctx *c, const struct jval *root)
 	if (!ret)
 		ret = get_numn(c, o, "kswapd", "stat_cpu_percent", &m->kswapd_stat_known,
 			       &m->kswapd_stat_percent);
+	/* sched_cpu_percent: absent in summaries written before it */
+	if (!ret && jget(o, "sched_cpu_percent"))
+		ret = get_numn(c, o, "kswapd", "sched_cpu_percent", &m->kswapd_sched_known,
+			       &m->kswapd_sched_percent);
 	if (ret)
 		return ret;
 	U64(o, "kswapd", "run_ns", &t->kswapd_run_ns);
@@ -1226,6 +1230,10 @@ int rpt_summary_merge(struct rpt_summary *d, const struct rpt_summary *s, char *
 		dm->kswapd_source = dm->kswapd_known ? "mixed: see each capture" : NULL;
 	if (!dm->kswapd_known)
 		dm->kswapd_source = NULL;
+	dm->kswapd_sched_known = dm->kswapd_sched_known && sm->kswapd_sched_known;
+	dm->kswapd_sched_percent = dm->kswapd_sched_known ?
+		weighted(dm->kswapd_sched_percent, dm->window_ns, sm->kswapd_sched_percent,
+			 sm->window_ns) : 0;
 	dm->kswapd_stat_known = dm->kswapd_stat_known && sm->kswapd_stat_known;
 	dm->kswapd_stat_percent = dm->kswapd_stat_known ?
 		weighted(dm->kswapd_stat_percent, dm->window_ns, sm->kswapd_stat_percent,

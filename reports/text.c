@@ -176,6 +176,30 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	if (m->kswapd_stat_known)
 		fprintf(f, "  kswapd CPU (/proc)    %9.1f %%  from the /proc/PID/stat snapshots\n",
 			m->kswapd_stat_percent);
+	if (m->kswapd_sched_known)
+		fprintf(f, "  kswapd CPU (schedstat)%9.1f %%  from the /proc/PID/schedstat snapshots (ns)\n",
+			m->kswapd_sched_percent);
+	/* like with like: the snapshots' deltas and sched_switch over the same span, between the reads */
+	if (m->kswapd_span_known && (m->kswapd_stat_known || m->kswapd_sched_known)) {
+		fprintf(f, "  kswapd run between the snapshot reads (%.3f s): sched_switch %.1f ms",
+			(double)m->kswapd_span_ns / 1e9, (double)m->kswapd_span_run_ns / 1e6);
+		if (m->kswapd_stat_known)
+			fprintf(f, ", /proc/PID/stat %.0f ms (ticks)",
+				(double)m->kswapd_stat_ns / 1e6);
+		if (m->kswapd_sched_known)
+			fprintf(f, ", schedstat %.1f ms", (double)m->kswapd_sched_ns / 1e6);
+		fprintf(f, "\n");
+		/*
+		 * The % figures above divide by the window; the snapshots count the
+		 * span between their reads, and stat rounds utime and stime down to
+		 * ticks each: on a short window 2 ticks are points of a percent
+		 */
+		if (m->kswapd_span_ns > m->window_ns + m->window_ns / 20 ||
+		    m->kswapd_span_ns + m->window_ns / 20 < m->window_ns)
+			fprintf(f, "    (the snapshots count %.3f s between their reads, the window is %.3f s: "
+				"compare like with like here)\n", (double)m->kswapd_span_ns / 1e9,
+				(double)m->window_ns / 1e9);
+	}
 	fprintf(f, "  direct reclaim        %10s   entries (mm_vmscan_direct_reclaim_begin)",
 		num(&n, t->reclaim_begin));
 	if (t->reclaim_begin)
@@ -458,6 +482,10 @@ int rpt_text(const struct rpt_input *in, FILE *f)
 		fprintf(f, "  clock       %s (%s)\n", m->clock, m->clock_not_ns ? "not ns: times are its ticks" :
 			m->clock_per_cpu ? "ns per CPU, not synchronised across CPUs" :
 			"ns, monotonic across CPUs");
+	/* pgalloc, pgsteal and every page count are in the kernel's pages: 4, 16 or 64 KB on arm64 */
+	if (m->page_size)
+		fprintf(f, "  page size   %" PRIu64 " KB (%s): the unit of every page count\n",
+			m->page_size / 1024, m->page_size_source);
 	if (m->window_unknown)
 		fprintf(f, "  window      unknown (the trace has no timestamps)\n");
 	else

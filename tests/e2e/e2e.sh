@@ -7,6 +7,7 @@
 #                 source (its runs are named after the image's release: e2e-7.1.5-anon)
 #   -s SCENARIOS  scenarios (default all: anon pagecache thp calm oom proactive anon-tcmd; anon-tcmd = the anon
 #                 scenario captured by trace-cmd record; proactive = memory.reclaim of a cgroup, no allocation stall)
+#                 arm64: 6.1-arm64, 6.12-arm64, 6.12-arm64-16k, booted under qemu-system-aarch64 (make e2e-arm64)
 #   -n            no boot: analyze and check what build/e2e/runs/e2e-* already holds
 #   -R FILE       also write the result table (tests/e2e/RESULTS.md format) to FILE
 #
@@ -61,6 +62,13 @@ log() { echo "e2e: $*" >&2; }
 for b in allocscope allocscope-record-static; do
 	[ -x "$EB/$b" ] || { log "missing $EB/$b: run make BUILD=${EB#$TOP/} all first"; exit 3; }
 done
+# arm64 kernels (make e2e-arm64): qemu-system-aarch64, the cross compiler for memhog, the arm64 recorder
+case " $KERNELS " in *-arm64*)
+	need qemu-system-aarch64 qemu-system-arm
+	need aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+	[ -x "$TOP/build/aarch64/allocscope-record-static" ] ||
+		{ log "missing build/aarch64/allocscope-record-static: run make record-arm64 first"; exit 3; } ;;
+esac
 
 caps_for() { # KERNEL SCENARIO
 	[ -z "${E2E_CAPS:-}" ] || { echo "$E2E_CAPS"; return; }
@@ -71,6 +79,10 @@ caps_for() { # KERNEL SCENARIO
 	# its own: fixtures.sh retries a crashed boot, and a retry must not throw the other captures away
 	6.1-*-tcmd) echo "tcmd-retprobe" ;;
 	*-tcmd) echo "tcmd-graph" ;;
+	# arm64: the shell recorder under Android's mksh + toybox (mk) and under busybox sh (sh: retprobe, its
+	# kprobe arguments); calm also stops each recorder by SIGINT, SIGTERM and a failing COMMAND
+	*-arm64*-calm) echo "as-graph,as-retprobe,as-events,mk-auto,sh-retprobe,as-graph,as-retprobe,as-cross,stop-as-int-graph,stop-mk-int-retprobe,stop-as-term-retprobe,stop-sh-term-graph,stop-as-fail-events,stop-mk-fail-graph" ;;
+	*-arm64*) echo "as-graph,as-retprobe,as-events,mk-auto,sh-retprobe,as-graph,as-retprobe,as-cross" ;;
 	# an app's frames under memory pressure (record --frames): tracepoints as on a phone, and exact
 	*-jank) echo "as-events,as-retprobe,as-graph" ;;
 	*) echo "as-graph,as-retprobe,as-freelist,as-events,sh-auto,as-graph,as-retprobe,as-freelist,sh-freelist,as-cross" ;;
@@ -96,9 +108,13 @@ analyze_run() { # analyze_run RUNDIR: analyze --json (and the text report) of ev
 	local d=$1 t
 	for t in "$d"/*.dat "$d"/*.txt; do
 		[ -f "$t" ] || continue
-		case $t in */guest.log | */checks.txt | */uname.txt | */dmesg.txt | *.analyze.txt) continue ;; esac
+		case $t in */guest.log | */checks.txt | */uname.txt | */dmesg.txt | *.analyze.txt | *.kargs.txt | *.datcount.txt) continue ;; esac
 		"$EB/allocscope" analyze --json "$t" >"$t.json" 2>"$t.json.err" || log "analyze --json $t failed: $(head -3 "$t.json.err")"
 		"$EB/allocscope" analyze "$t" >"$t.analyze.txt" 2>&1 || true
+		# our trace.dat read by us, by trace-cmd report and through that report's text: the same events
+		case $t in *.dat) python3 "$HERE/dat-counts.py" "$EB/allocscope" "$t" >"$t.datcount.txt" 2>&1 || true ;; esac
+		# the alloc entry's kprobe arguments against mm_page_alloc's gfp_flags and order
+		case $t in *-retprobe.* | *-cross.dat) python3 "$HERE/kprobe-args.py" "$t" >"$t.kargs.txt" 2>&1 || true ;; esac
 		case $t in *-cross.dat)	# graph, retprobe and freelist recorded at once: read each way (and as events)
 			for m in graph retprobe freelist events; do
 				"$EB/allocscope" analyze -m $m --json "$t" >"$t.$m.json" 2>"$t.$m.json.err" ||
@@ -137,6 +153,8 @@ for k in $KERNELS; do
 			# a boot with seven captures takes 0.6-3 min under TCG; one capture by trace-cmd gets 8 min
 			bt=1200
 			[ "${s%-tcmd}" = "$s" ] || bt=480
+			# arm64 under TCG: an anon boot of eight captures took 14-19 min (6.12, 6.12-16k)
+			[ "$(kernel_arch "$k")" = x86_64 ] || bt=2700
 			BOOT_TIMEOUT=$bt boot "$kdir" "$initrd" "$name" \
 				"as_scen=${s%-tcmd} as_caps=$(caps_for "$kn" "$s") as_buf=$BUF as_win=$WIN as_zram=128" || true
 		fi

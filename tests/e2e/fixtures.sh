@@ -70,10 +70,16 @@ BUSYBOX=$(command -v busybox)
 # ---- kernels ---------------------------------------------------------------------------------------------
 # Pinned versions the committed fixtures were made with; if the archive no longer has them, the newest
 # matching package apt offers is used instead (and the README of each fixture says which).
+# Short names ending in -arm64 (-arm64-16k: 16 KB pages) are Debian's arm64 kernels (make e2e-arm64): they
+# come with a private APT state for arm64 (cli/static/apt-foreign.sh; the host's apt configuration is
+# not changed) and boot under qemu-system-aarch64.
 kernel_pkg() {
 	case $1 in
 	6.1) echo "linux-image-6.1.0-56-cloud-amd64-unsigned" ;;
 	6.12) echo "linux-image-6.12.117+deb12-cloud-amd64-unsigned" ;;
+	6.1-arm64) echo "linux-image-6.1.0-56-cloud-arm64-unsigned" ;;
+	6.12-arm64) echo "linux-image-6.12.117+deb12-arm64-unsigned" ;;
+	6.12-arm64-16k) echo "linux-image-6.12.117+deb12-arm64-16k-unsigned" ;;
 	*) log "unknown kernel $1"; exit 1 ;;
 	esac
 }
@@ -81,6 +87,9 @@ kernel_pattern() {
 	case $1 in
 	6.1) echo '^linux-image-6\.1\.0-[0-9]+-cloud-amd64-unsigned ' ;;
 	6.12) echo '^linux-image-6\.12\.[0-9]+\+deb12-cloud-amd64-unsigned ' ;;
+	6.1-arm64) echo '^linux-image-6\.1\.0-[0-9]+-cloud-arm64-unsigned$' ;;
+	6.12-arm64) echo '^linux-image-6\.12\.[0-9]+\+deb12-arm64-unsigned$' ;;
+	6.12-arm64-16k) echo '^linux-image-6\.12\.[0-9]+\+deb12-arm64-16k-unsigned$' ;;
 	esac
 }
 # image_release BZIMAGE: the release the image says (the setup header's kernel_version string: its offset - 0x200
@@ -109,12 +118,24 @@ built_kernel() {
 	cmp -s "$img" "$dir/boot/vmlinuz-$rel" || cp "$img" "$dir/boot/vmlinuz-$rel"
 	echo "$dir"
 }
+kernel_arch() { case $1 in *-arm64 | *-arm64-*) echo arm64 ;; *) echo x86_64 ;; esac; }
+# arm64 packages: debs in $BUILD/arm64/debs, unpacked userland in $BUILD/arm64/u
+APTF=$TOP/cli/static/apt-foreign.sh
+A64=$BUILD/arm64
 fetch_kernel() { # prints the unpacked kernel dir
-	local k=$1 pkg deb dir
+	local k=$1 pkg deb dir ddir=$BUILD/debs
 	case $k in build:*) built_kernel "${k#build:}"; return ;; esac
 	pkg=$(kernel_pkg "$k")
-	deb=$(ls "$BUILD"/debs/"${pkg}"_*.deb 2>/dev/null | head -1 || true)
-	if [ -z "$deb" ]; then
+	[ "$(kernel_arch "$k")" = x86_64 ] || ddir=$A64/debs
+	deb=$(ls "$ddir"/"${pkg}"_*.deb 2>/dev/null | head -1 || true)
+	if [ -z "$deb" ] && [ "$ddir" != "$BUILD/debs" ]; then
+		"$APTF" arm64 "$A64" download "$pkg" || {
+			pkg=$("$APTF" arm64 "$A64" search "$(kernel_pattern "$k")" | tail -1)
+			log "pinned package not downloadable, using $pkg"
+			"$APTF" arm64 "$A64" download "$pkg"
+		}
+		deb=$(ls "$ddir"/"${pkg}"_*.deb | head -1)
+	elif [ -z "$deb" ]; then
 		(cd "$BUILD/debs" && apt-get download "$pkg" >/dev/null 2>&1) || {
 			pkg=$(apt-cache search linux-image | grep -E "$(kernel_pattern "$k")" | awk '{print $1}' | sort -V | tail -1)
 			log "pinned package not downloadable, using $pkg"
@@ -128,6 +149,9 @@ fetch_kernel() { # prints the unpacked kernel dir
 		dpkg-deb -x "$deb" "$dir"
 	fi
 	echo "$dir"
+}
+karch() { # KDIR -> x86_64 or arm64 (from the kernel image)
+	case $(file -L "$(ls "$1"/boot/vmlinuz-*)") in *ARM64*) echo arm64 ;; *) echo x86_64 ;; esac
 }
 
 # module file for a module name (names use - or _ interchangeably)
@@ -155,31 +179,64 @@ resolve() {
 	done
 }
 
+# arm64 userland from Debian's arm64 packages: busybox-static; Android's shell and utilities: mksh and toybox,
+# with the arm64 libc they link against (toybox also libcrypt) and original-awk, Android's awk (one-true-awk:
+# /system/bin/awk on phones; toybox has none)
+A64_USER="busybox-static mksh toybox libc6 libcrypt1 original-awk"
+a64_userland() { # unpacks into $A64/u once; prints the dir
+	local p
+	if [ ! -f "$A64/u/.done" ]; then
+		"$APTF" arm64 "$A64" download $A64_USER >&2
+		rm -rf "$A64/u" && mkdir -p "$A64/u"
+		for p in $A64_USER; do dpkg-deb -x "$(ls "$A64"/debs/"${p}"_*_arm64.deb | head -1)" "$A64/u"; done
+		touch "$A64/u/.done"
+	fi
+	echo "$A64/u"
+}
+
 build_initramfs() { # build_initramfs KDIR -> prints initrd path
-	local kdir=$1 kver mdir root initrd lib
+	local kdir=$1 kver mdir root initrd lib arch u f
 	kver=$(basename "$(ls -d "$kdir"/lib/modules/*)")
 	mdir=$kdir/lib/modules/$kver
+	arch=$(karch "$kdir")
 	initrd=$BUILD/initramfs/$kver.cpio.gz
 	root=$BUILD/initramfs/root-$kver
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,sbin,usr/bin,lib,lib64,modules,proc,sys,dev,tmp,out,etc}
-	cp "$BUSYBOX" "$root/bin/busybox"
-	ln -sf busybox "$root/bin/sh"
 	cp "$HERE/guest-init.sh" "$root/init"
 	cp "$HERE/guest-common.sh" "$root/guest-common.sh"
 	chmod +x "$root/init"
-	gcc -O2 -static -o "$root/bin/memhog" "$HERE/memhog.c"
-	gcc -O2 -static -pthread -o "$root/bin/jankapp" "$HERE/jankapp.c"
-	# trace-cmd is dynamically linked: bring its libraries and the loader
-	cp "$(command -v trace-cmd)" "$root/usr/bin/trace-cmd"
-	for lib in $(ldd "$(command -v trace-cmd)" | grep -o '/[^ ]*'); do
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
-	done
-	# modules: virtio disk (+pci on kernels where it is a module), ext4 is built in; zram and its compressors
+	if [ "$arch" = arm64 ]; then
+		u=$(a64_userland)
+		cp "$u/bin/busybox" "$root/bin/busybox"
+		aarch64-linux-gnu-gcc -O2 -static -o "$root/bin/memhog" "$HERE/memhog.c"
+		# Android's layout: /system/bin holds the shell (mksh), toybox and its applets (linked by
+		# guest-common.sh at boot: the applet list comes from running toybox), awk
+		mkdir -p "$root/system/bin" "$root/lib/aarch64-linux-gnu"
+		cp "$u/bin/mksh" "$root/system/bin/sh"
+		cp "$u/bin/toybox" "$root/system/bin/toybox"
+		cp "$u/usr/bin/original-awk" "$root/system/bin/awk"
+		for f in ld-linux-aarch64.so.1 libc.so.6 libm.so.6 libcrypt.so.1; do
+			cp -L "$u/lib/aarch64-linux-gnu/$f" "$root/lib/aarch64-linux-gnu/$f"
+		done
+		ln -s aarch64-linux-gnu/ld-linux-aarch64.so.1 "$root/lib/ld-linux-aarch64.so.1"
+	else
+		cp "$BUSYBOX" "$root/bin/busybox"
+		gcc -O2 -static -o "$root/bin/memhog" "$HERE/memhog.c"
+		gcc -O2 -static -pthread -o "$root/bin/jankapp" "$HERE/jankapp.c"
+		# trace-cmd is dynamically linked: bring its libraries and the loader
+		cp "$(command -v trace-cmd)" "$root/usr/bin/trace-cmd"
+		for lib in $(ldd "$(command -v trace-cmd)" | grep -o '/[^ ]*'); do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+	fi
+	ln -sf busybox "$root/bin/sh"
+	# modules: virtio disk (+pci on kernels where it is a module), ext4 (a module on Debian's arm64 6.12) with
+	# the crc32c its journal needs; zram and its compressors
 	RESOLVED=
 	: >"$root/modules/order"
-	resolve "$mdir" virtio_pci virtio_blk zsmalloc lzo-rle lz4_compress lz4 zram | while read -r m f; do
+	resolve "$mdir" virtio_pci virtio_blk crc32c_generic ext4 zsmalloc lzo-rle lz4_compress lz4 zram | while read -r m f; do
 		case $f in
 		*.xz) xz -dc "$f" >"$root/modules/$m.ko" ;;
 		*) cp "$f" "$root/modules/$m.ko" ;;
@@ -202,7 +259,11 @@ recorder_initrd() {
 	rm -rf "$root"
 	cp -a "$BUILD/initramfs/root-$kver" "$root"
 	cp "$init" "$root/init"
-	cp "$EB/allocscope-record-static" "$root/bin/allocscope-record"
+	if [ "$(karch "$kdir")" = arm64 ]; then
+		cp "$TOP/build/aarch64/allocscope-record-static" "$root/bin/allocscope-record"
+	else
+		cp "$EB/allocscope-record-static" "$root/bin/allocscope-record"
+	fi
 	cp "$TOP/capture/allocscope-record.sh" "$root/bin/allocscope-record.sh"
 	chmod +x "$root/init" "$root/bin/allocscope-record.sh"
 	[ -z "$hook" ] || "$hook" "$root"
@@ -244,11 +305,22 @@ boot() { # boot KDIR INITRD NAME PARAMS
 	mkfs.ext4 -q -F -L allocscope ${MKFS_OPTS:-} "$img"
 	: >"$rd/console.log"
 	# shellcheck disable=SC2086  # QEMU_EXTRA: more qemu options (bench/capture-overhead.sh: -icount)
-	timeout "${BOOT_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m $MEM -no-reboot ${QEMU_EXTRA:-} \
+	if [ "$(karch "$kdir")" = arm64 ]; then
+		# arm64 under TCG: the virt board, -cpu max (pauth-impdef: QEMU's own pointer-authentication
+		# algorithm, much cheaper to emulate than the architected QARMA), the disk on virtio-pci
+		nice -n 10 timeout "${BOOT_TIMEOUT:-600}" qemu-system-aarch64 -machine virt -cpu max,pauth-impdef=on \
+			-smp 2 -m $MEM -no-reboot ${QEMU_EXTRA:-} \
+			-kernel "$(ls "$kdir"/boot/vmlinuz-*)" -initrd "$initrd" \
+			-append "console=ttyAMA0 panic=-1 loglevel=4 as_name=$name $params" \
+			-drive file="$img",format=raw,if=none,id=d0 -device virtio-blk-pci,drive=d0 \
+			-display none -serial file:"$rd/console.log" -monitor none >"$rd/qemu.log" 2>&1 &
+	else
+	nice -n 10 timeout "${BOOT_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m $MEM -no-reboot ${QEMU_EXTRA:-} \
 		-kernel "$(ls "$kdir"/boot/vmlinuz-*)" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 loglevel=4 as_name=$name $params" \
 		-drive file="$img",format=raw,if=virtio \
 		-display none -serial file:"$rd/console.log" -monitor none >"$rd/qemu.log" 2>&1 &
+	fi
 	local qpid=$!
 	# soft lockups of 20-50 s happen under TCG while trace-cmd switches function_graph on and pass; one guest stayed
 	# stuck for minutes: stop a guest stuck for 100 s or more and retry instead of waiting for the timeout

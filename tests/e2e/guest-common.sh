@@ -7,6 +7,10 @@
 
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 /bin/busybox --install -s /bin
+# arm64 initramfs: Android's /system/bin (mksh as sh, toybox, awk); toybox's applets linked as on a phone
+if [ -x /system/bin/toybox ]; then
+	for a in $(/system/bin/toybox); do [ -e /system/bin/$a ] || ln -s toybox /system/bin/$a; done
+fi
 mkdir -p /proc /sys /dev /tmp /out /run
 mount -t proc proc /proc
 mount -t sysfs sys /sys

@@ -8,9 +8,12 @@
 #   as_name=NAME          output directory on the data disk
 #   as_scen=anon|pagecache|thp|calm|oom|jank|proactive
 #   as_caps=LIST          captures, in order, comma-separated: REC-MODE with REC = as (static allocscope record,
-#                         trace.dat), sh (allocscope-record.sh, text) or tcmd (trace-cmd record, trace.dat) and
-#                         MODE = graph|freelist|retprobe|events|auto|cross (as only) (tcmd: graph, freelist
-#                         or retprobe)
+#                         trace.dat), sh (allocscope-record.sh under busybox sh, text), mk (allocscope-record.sh
+#                         under mksh with PATH=/system/bin: toybox and awk only, as on an Android phone; arm64
+#                         initramfs) or tcmd (trace-cmd record, trace.dat) and MODE = graph|freelist|retprobe|
+#                         events|auto|cross (as only) (tcmd: graph, freelist or retprobe); or stop-REC-HOW-MODE (REC as, sh or mk): the
+#                         recorder stopped by HOW = int|term (SIGINT/SIGTERM sent to it by its COMMAND 3 s in) or
+#                         its COMMAND failing (fail: exit status 3), checked for tracefs restored and a whole trace
 #   as_buf=KB             per-CPU ring buffer of every recorder
 #   as_win=SECS           window workload length
 #   as_zram=MB            zram swap (0: none; oom turns swap off anyway)
@@ -65,6 +68,7 @@ pre_phase() {
 }
 # the window workload (also run by the recorders as their COMMAND through /win.sh)
 cat >/workload.sh <<EOF
+PATH=/bin:/sbin:/usr/bin:\$PATH
 case $SCEN in
 anon) memhog -m $((MA0 * 55 / 100)) -N -t $WIN -q ;;
 pagecache) memhog -m 1 -R /out/big.bin -t $WIN -q ;;
@@ -144,6 +148,29 @@ tcmd_capture() { # MODE OUT LOG: the tracepoints + function_graph (graph) or kpr
 	umount /proc/kallsyms
 }
 
+# the COMMAND of a stop-* capture: its recorder is its parent
+cat >/stop.sh <<'EOF'
+PATH=/bin:/sbin:/usr/bin:$PATH
+case $1 in
+int) memhog -m 2 -N -t 20 -q & sleep 3; kill -INT $PPID; wait ;;
+term) memhog -m 2 -N -t 20 -q & sleep 3; kill -TERM $PPID; wait ;;
+fail) memhog -m 2 -N -t 1 -q; exit 3 ;;
+esac
+EOF
+
+# run_rec REC MODE OUT LOG COMMAND...: one recorder run
+run_rec() {
+	rr=$1 rm=$2 ro=$3 rl=$4
+	shift 4
+	case $rr in
+	as) allocscope-record -m $rm $fr -b $BUF -o $ro.dat -f -- "$@" >$rl 2>&1 ;;
+	sh) sh /bin/allocscope-record.sh -m $rm -b $BUF -o $ro.txt -f -- "$@" >$rl 2>&1 ;;
+	# Android: mksh, toybox's applets and awk only (/system/bin), nothing of busybox on the PATH
+	mk) env -i PATH=/system/bin /system/bin/sh /bin/allocscope-record.sh -m $rm -b $BUF -o $ro.txt -f -- "$@" >$rl 2>&1 ;;
+	esac
+	echo "rc=$?" >>$rl
+}
+
 between() { # back to the state after boot: hogs gone, caches dropped, swap empty
 	for h in $HOGS; do kill $h 2>/dev/null; done
 	wait 2>/dev/null
@@ -164,7 +191,7 @@ for c in $CAPS; do
 	cap=$n-$c
 	log "capture $cap"
 	[ "$rec" = tcmd ] && echo $BUF >$T/buffer_size_kb
-	pre_phase
+	[ "$rec" = stop ] || pre_phase
 	log "pre-phase ready; $(grep MemAvailable /proc/meminfo | tr -s ' ')"
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	# jank: the app's atrace markers go to the top-level trace_marker (record --frames)
@@ -172,11 +199,11 @@ for c in $CAPS; do
 	[ "$SCEN" = jank ] && fr=--frames
 	rm -f /tmp/jank-truth.txt
 	case $rec in
-	as) allocscope-record -m $mode $fr -b $BUF -o $D/$cap.dat -f -- /bin/sh /workload.sh >$D/$cap.log 2>&1
-	    echo "rc=$?" >>$D/$cap.log ;;
-	sh) sh /bin/allocscope-record.sh -m $mode -b $BUF -o $D/$cap.txt -f -- /bin/sh /workload.sh >$D/$cap.log 2>&1
-	    echo "rc=$?" >>$D/$cap.log ;;
+	as | sh) run_rec $rec $mode $D/$cap $D/$cap.log /bin/sh /workload.sh ;;
+	mk) run_rec $rec $mode $D/$cap $D/$cap.log /system/bin/sh /workload.sh ;;
 	tcmd) tcmd_capture $mode $D/$cap.dat $D/$cap.log ;;
+	stop) set -- $(echo $mode | tr - ' ')
+	      run_rec $1 $3 $D/$cap $D/$cap.log /bin/sh /stop.sh $2 ;;
 	esac
 	log "capture $cap took $(awk -v a=$t0 '{printf "%.1f", $1 - a}' /proc/uptime) s: $(tail -n 3 $D/$cap.log | tr '\n' ' ')"
 	check_after $rec $cap

@@ -12,6 +12,8 @@
 #   by_gfp                        Perfetto keeps gfp flags as numbers; the class is read
 #                                 from the kernel's symbolic rendering, which it does not
 #                                 carry (trace.dat has the print format that renders it)
+#   capture.page_size(_source)    a trace.dat without a page_size marker gives the page size by
+#                                 its ring-buffer page, which a Perfetto trace does not carry
 #   groundtruth_source            the fixture's vmstat snapshot files are given to analyze
 #                                 for the trace.dat, and written into the Perfetto trace as
 #                                 sys_stats packets (analyzed without the files): same
@@ -56,7 +58,7 @@ for spec in "${fixtures[@]}"; do
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 skip = {'.trace.format', '.trace.path', '.trace.size', '.trace.xxh64', '.by_gfp',
-        '.groundtruth_source'}
+        '.groundtruth_source', '.capture.page_size', '.capture.page_size_source'}
 diffs, same = [], 0
 def walk(x, y, p):
     global same

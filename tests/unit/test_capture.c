@@ -223,7 +223,7 @@ static void test_probe_full_kernel(void **state)
 	assert_true(p.events[0].present);			/* kmem:mm_page_alloc */
 	assert_int_equal(p.nr_events_present, 3);
 
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_AUTO, false, 0, 0, &plan), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_AUTO, false, 0, NULL, &plan), 0);
 	assert_int_equal(plan.mode, CAP_MODE_GRAPH);
 	assert_string_equal(plan.funcs[0], "__alloc_pages_noprof");
 	assert_string_equal(plan.funcs[1], "get_page_from_freelist");
@@ -234,17 +234,17 @@ static void test_probe_full_kernel(void **state)
 	assert_true(plan.bulk_probe);
 	assert_string_equal(p.func[CAP_FN_BULK], "alloc_pages_bulk_noprof");
 
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_RETPROBE, false, 0, 100000, &plan), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_RETPROBE, false, 0, &(struct cap_rates){ 100000, 0 }, &plan), 0);
 	assert_int_equal(plan.nr_funcs, 2);
 	assert_false(plan.use_fprobe);
 	assert_true(plan.buffer_kb >= 4096 && plan.buffer_kb <= 65536);
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_EVENTS, true, 2048, 0, &plan), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_EVENTS, true, 2048, NULL, &plan), 0);
 	assert_int_equal(plan.nr_funcs, 0);
 	assert_int_equal(plan.buffer_kb, 2048);
 	assert_true(plan.record_tgid);
 
 	/* cross: graph's functions (the probes' two first) and the probes */
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_CROSS, false, 0, 0, &plan), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_CROSS, false, 0, NULL, &plan), 0);
 	assert_int_equal(plan.mode, CAP_MODE_CROSS);
 	assert_true(cap_plan_graph(&plan) && cap_plan_probes(&plan));
 	assert_string_equal(plan.funcs[0], "__alloc_pages_noprof");
@@ -282,12 +282,12 @@ static void test_probe_locked_down(void **state)
 	assert_string_equal(p.why_not_graph, "no function_graph tracer");
 	assert_non_null(strstr(p.why_not_retprobe, "kprobe_events"));
 
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_AUTO, false, 0, 0, &plan), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_AUTO, false, 0, NULL, &plan), 0);
 	assert_int_equal(plan.mode, CAP_MODE_EVENTS);
 	assert_non_null(strstr(plan.why, "graph: no function_graph tracer"));
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_GRAPH, false, 0, 0, &plan), -CAP_EMODE);
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_RETPROBE, false, 0, 0, &plan), -CAP_EMODE);
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_CROSS, false, 0, 0, &plan), -CAP_EMODE);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_GRAPH, false, 0, NULL, &plan), -CAP_EMODE);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_RETPROBE, false, 0, NULL, &plan), -CAP_EMODE);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_CROSS, false, 0, NULL, &plan), -CAP_EMODE);
 	assert_string_equal(plan.why, "graph: no function_graph tracer");
 }
 
@@ -337,7 +337,7 @@ static void test_session_restore_exact(void **state)
 	path(t, sizeof(t), "t");
 	path(pr, sizeof(pr), "p");
 	assert_int_equal(cap_probe_run(t, pr, &p), 0);
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_GRAPH, false, 1024, 0, &plan), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_GRAPH, false, 1024, NULL, &plan), 0);
 	assert_int_equal(cap_session_new(&p, &plan, &s, err, sizeof(err)), 0);
 	assert_int_equal(cap_session_setup(s, err, sizeof(err)), 0);
 
@@ -367,13 +367,14 @@ static void test_session_restore_exact(void **state)
 		assert_non_null(strstr(get("t/trace_marker"), line));
 	}
 	/*
-	 * snapshot-after, then nothing but the reads, then end and the lines
-	 * read: the analyzer bounds the end of the window by those two markers
+	 * snapshot-after, then nothing but the reads (and kswapd-read, when
+	 * kswapd was read), then end and the lines read: the analyzer bounds
+	 * the end of the window by those two markers
 	 */
 	assert_int_equal(cap_snapshot_end(s), 0);
 	{
-		static const char after[] = "allocscope: snapshot-after\nallocscope: end\n"
-					    "allocscope: clk_tck ";
+		static const char after[] = "allocscope: snapshot-after\nallocscope: kswapd-read\n"
+					    "allocscope: end\nallocscope: clk_tck ";
 		const char *marks = get("t/trace_marker");
 		const char *at = strstr(marks, after);
 
@@ -424,7 +425,7 @@ static void test_session_retprobe_maxactive(void **state)
 	path(t, sizeof(t), "t");
 	path(pr, sizeof(pr), "p");
 	assert_int_equal(cap_probe_run(t, pr, &p), 0);
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_RETPROBE, false, 1024, 0, &plan), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_RETPROBE, false, 1024, NULL, &plan), 0);
 	/* tracefs makes the probes' event directories as they are added: here, beforehand */
 	put("t/events/allocscope/alloc_entry/enable", "0\n");
 	put("t/events/allocscope/alloc_ret/enable", "0\n");
@@ -452,7 +453,7 @@ static void test_session_partial_setup(void **state)
 	path(t, sizeof(t), "t");
 	path(pr, sizeof(pr), "p");
 	assert_int_equal(cap_probe_run(t, pr, &p), 0);
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_GRAPH, false, 1024, 0, &plan), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_GRAPH, false, 1024, NULL, &plan), 0);
 	path(f, sizeof(f), "t/set_graph_function");
 	unlink(f);		/* vanishes between probe and setup */
 	assert_int_equal(cap_session_new(&p, &plan, &s, err, sizeof(err)), 0);
@@ -941,7 +942,7 @@ static void test_record_setup_fails(void **state)
 	path(pr, sizeof(pr), "p");
 	path(out, sizeof(out), "out.dat");
 	assert_int_equal(cap_probe_run(t, pr, &p), 0);
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_GRAPH, false, 1024, 0, &plan), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_GRAPH, false, 1024, NULL, &plan), 0);
 	path(f, sizeof(f), "t/set_graph_function");
 	unlink(f);		/* vanishes between probe and setup */
 	o.out_fd = open(out, O_RDWR | O_CREAT | O_EXCL, 0644);
@@ -979,7 +980,7 @@ static void test_record_no_scratch(void **state)
 	path(pr, sizeof(pr), "p");
 	path(out, sizeof(out), "gone/out.dat");
 	assert_int_equal(cap_probe_run(t, pr, &p), 0);
-	assert_int_equal(cap_plan_make(&p, CAP_MODE_EVENTS, false, 1024, 0, &plan), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_EVENTS, false, 1024, NULL, &plan), 0);
 	o.out_fd = -1;
 	o.output = out;
 	o.zlevel = 3;

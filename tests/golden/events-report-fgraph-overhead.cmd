@@ -1,0 +1,1 @@
+events tests/data/excerpts/sample-6.12-report-fgraph-overhead.txt
