@@ -87,8 +87,15 @@ for dat in tests/data/*.dat; do
 	if head -c 40 "$dat" | tr -d '\0' | grep -q zstd; then
 		b=$tmp/$(basename "$dat" .dat)
 		sz=$(stat -c %s "$dat")
-		cp "$dat" "$b-chunk.dat"; head -c 3000 /dev/zero | tr '\0' x |
-			dd of="$b-chunk.dat" bs=1 seek=$((sz - 60000)) conv=notrunc status=none
+		# inside the last CPU's data (trace-cmd dump says where: a short capture has little of it), else
+		# 60000 bytes before the end
+		at=$((sz - 60000)) len=3000
+		if command -v trace-cmd >/dev/null; then
+			set -- $(trace-cmd dump --flyrecord "$dat" 2>/dev/null | awk '/data offset and size/ {o = $2; l = $3} END {print o, l}')
+			[ $# = 2 ] && [ "$2" -gt 64 ] && { at=$(($1 + $2 / 4)); len=$(($2 / 2 < 3000 ? $2 / 2 : 3000)); }
+		fi
+		cp "$dat" "$b-chunk.dat"; head -c "$len" /dev/zero | tr '\0' x |
+			dd of="$b-chunk.dat" bs=1 seek="$at" conv=notrunc status=none
 		damaged "$b-chunk.dat" "$b-chunk.dat: offset [0-9]+: CPU [0-9]+ data .*chunk"
 	fi
 done
