@@ -451,7 +451,7 @@ void anl_build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct 
 	       a->bulk_probed ? bulk_why : "its pages the trace cannot see (allocscope record "
 	       "probes its return where kprobes exist)", r->page_alloc_pages, r->captured_pages,
 	       r->charge_failed_pages,
-	       a->seen_graph || a->seen_kprobe ? "" :
+	       a->seen_graph || a->seen_kprobe || a->seen_freelist ? "" :
 	       "; captures and failed charges show only with function events, not recorded");
 	if (g && a->bulk_probed)
 		g->unseen = r->bulk_pages + (m->window_from_markers ? e4[1] : 0);

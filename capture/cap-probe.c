@@ -624,7 +624,7 @@ int cap_plan_make(const struct cap_probe *p, enum cap_mode requested, bool text,
 		snprintf(plan->why_no_freelist, sizeof(plan->why_no_freelist), "%s", p->why_not_freelist);
 	/*
 	 * The probe at the entry: it times each whole allocation, and costs the
-	 * traced workload less than a return probe (6.12: 15.2 against 18.8 %
+	 * traced workload less than a return probe (6.12: 15.2-15.3 against 18.6-18.7 %
 	 * with nobody reading, bench/CAPTURE.md).  cross, which is for checking,
 	 * takes the return probe where the kernel fetches entry arguments at
 	 * return (6.9+): alloc_flags and the result in one event, the fast

@@ -13,9 +13,10 @@
 #
 # One qemu boot (TCG, 2 vCPUs, $MEM RAM) per kernel x scenario; in it, tests/e2e/suite-init.sh captures the
 # scenario's window once per entry of caps_for(): the static recorder (allocscope-record-static, trace.dat) in
-# graph / retprobe / events mode, graph and retprobe twice (the repeat measures run-to-run variation), the shell
-# recorder (capture/allocscope-record.sh, text, auto mode), and once in cross mode (graph and retprobe at once,
-# analyzed both ways: the exact mode comparison); `anon-tcmd` is one more boot that captures the anon
+# graph / retprobe / freelist / events mode, graph, retprobe and freelist twice (the repeat measures run-to-run
+# variation), the shell recorder (capture/allocscope-record.sh, text, auto mode and freelist mode), and once in
+# cross mode (graph, retprobe and freelist at once, analyzed each way: the exact mode comparison); `anon-tcmd`
+# is one more boot that captures the anon
 # scenario with `trace-cmd record` (function_graph; kprobes on 6.1, see caps_for; markers written by
 # suite-init.sh). The guest checks that tracefs is restored after each recorder. The host runs
 # tests/e2e/merge-test.sh first (the shell recorder's per-CPU merge, no boot), then `allocscope analyze --json` on

@@ -36,10 +36,10 @@ theirs_text() {
 }
 
 theirs_dat() {
-	# trace-cmd report prints some clocks (boot, in the jank fixture) as plain ns, without a dot
+	# a clock that counts ns without seconds (boot, mono) prints "[000]124065620655: print: ..."
 	trace-cmd report -N "$1" 2>/dev/null | awk '
-		match($0, / [0-9]+(\.[0-9]+)?: +[^ ]+: /) {	# perf script pads before the event
-			s = substr($0, RSTART, RLENGTH); sub(/^ [0-9.]+: +/, "", s); sub(/: $/, "", s); n[s]++
+		match($0, /(\]| )[0-9]+(\.[0-9]+)?: +[^ ]+: /) {	# perf script pads before the event
+			s = substr($0, RSTART, RLENGTH); sub(/^(\]| )[0-9.]+: +/, "", s); sub(/: $/, "", s); n[s]++
 		}
 		END { for (k in n) print k, n[k] }' | sort
 }

@@ -19,7 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 n=0
 # the fixtures the golden tests use (others may be mid-copy while tests run)
 for t in tests/data/6.12-thp-tcev.dat tests/data/6.12-anon-fgraph.txt.zst \
-	 tests/data/6.12-anon-kprobe.txt.zst; do
+	 tests/data/6.12-anon-kprobe.txt.zst tests/data/6.12.117-thp-freelist.dat; do
 	[ -f "$t" ] || { echo "schema.sh: $t missing" >&2; exit 1; }
 	base=${t%.dat}; base=${base%.txt.zst}
 	args=()

@@ -1,0 +1,1 @@
+info tests/data/6.12.117-thp-freelist.dat
