@@ -378,6 +378,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 			anl_tp_compact_close(a, f);
 			f->saw_page_alloc = ev->u.mm.page > 0;
 			f->page_alloc_failed = failed;
+			f->page_alloc_ts = ev->ts;
 			f->rec.order = ev->u.mm.order;
 			if (ev->u.mm.gfp != PRS_NO_VALUE)
 				f->rec.gfp = ev->u.mm.gfp;

@@ -1276,7 +1276,7 @@ static bool continues_held(const struct txt *t, const char *line, size_t len)
 }
 
 /* Hold @line (a copy): the next line may go on it.  false: out of memory. */
-static bool held_take(struct txt *t, const char *line, size_t len)
+bool txt_held_take(struct txt *t, const char *line, size_t len)
 {
 	const char *p = line, *e = line + len;
 
@@ -1295,7 +1295,7 @@ static bool held_take(struct txt *t, const char *line, size_t len)
 }
 
 /* Join @line to the held line, one space between; false when it would be too long. */
-static bool held_join(struct txt *t, const char *line, size_t len)
+bool txt_held_join(struct txt *t, const char *line, size_t len)
 {
 	const char *p = line, *e = line + len;
 
@@ -1364,7 +1364,7 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 		}
 		/* a mailer's wrapped lines (t->wrapped): join them, then parse the whole line */
 		if (t->held_len) {
-			if (continues_held(t, line, len) && held_join(t, line, len)) {
+			if (continues_held(t, line, len) && txt_held_join(t, line, len)) {
 				r->stats.wrapped_lines++;
 				continue;
 			}
@@ -1380,7 +1380,7 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 
 			if (ends_open(line, len) || txt_line_shape(line, len, &mode)) {
 				t->wrapped = true;
-				if (!held_take(t, line, len))
+				if (!txt_held_take(t, line, len))
 					return prs_fail_file(r, PRS_ENOMEM, "out of memory");
 				continue;
 			}
