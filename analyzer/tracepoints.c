@@ -300,6 +300,9 @@ static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_fram
 		 */
 		if (ev->kind == PRS_EV_CONGESTION_WAIT && (!t->rc_open || t->mc_open))
 			return;
+		/* wait_iff_congested() with usec_delayed 0 did not wait: the bdi was not congested */
+		if (ev->kind == PRS_EV_CONGESTION_WAIT && ev->u.throttle.usec_delayed == 0)
+			return;
 		RAW_INC(a, throttles, 1);
 		RAW_INC(a, throttle_ns, ns);
 		if (r) {

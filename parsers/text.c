@@ -753,10 +753,17 @@ static void decode_print(struct txt *t, const struct txt_name *n, char *s, char 
 	ev->u.print.len = (size_t)(e - s);
 }
 
-/* "func <-caller" (tracefs) or "func <-- caller" (trace-cmd report); offsets kept in the names */
+/*
+ * "func <-caller" (tracefs) or "func <-- caller" (trace-cmd report, which
+ * pads the column and may indent by depth: "function:    try_to_free_pages
+ * <-- ..."); offsets kept in the names
+ */
 static void decode_call(struct prs_reader *r, char *s, char *e, struct prs_event *ev)
 {
-	char *sp = memchr(s, ' ', (size_t)(e - s)), *c;
+	char *sp, *c;
+
+	s = skip_spaces(s, e);
+	sp = memchr(s, ' ', (size_t)(e - s));
 
 	if (!sp || e - sp < 4 || memcmp(sp, " <-", 3) != 0) {
 		r->stats.bad_fields++;

@@ -754,6 +754,23 @@ static void test_stack_trace_lines(void **state)
 	(void)state;
 }
 
+/* trace-cmd report's function tracer column, padded and indented by depth (Rabin Vincent's 4.2 trace) */
+static void test_function_call_padded(void **state)
+{
+	struct run run;
+
+	read_text("       mkfs.ext4-664   [000]     4.773566: function:                try_to_free_pages <-- __alloc_pages_nodemask\n"
+		  "       mkfs.ext4-664   [000]     4.776192: function:             out_of_memory <-- __alloc_pages_nodemask\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 2);
+	assert_string_equal(run.ev[1].e.u.fn.func, "out_of_memory");
+	assert_string_equal(run.ev[1].e.u.fn.caller, "__alloc_pages_nodemask");
+	assert_string_equal(run.ev[0].e.u.fn.func, "try_to_free_pages");
+	assert_int_equal(run.st.bad_fields, 0);
+	(void)state;
+}
+
 /* Lines quoted in a mail reply ("> ", "> > ", ">> "): read without the marks, the comm clean */
 static void test_quoted_lines(void **state)
 {
@@ -1469,6 +1486,7 @@ int main(void)
 		cmocka_unit_test(test_elided_lines),
 		cmocka_unit_test(test_wrapped_lines),
 		cmocka_unit_test(test_quoted_lines),
+		cmocka_unit_test(test_function_call_padded),
 		cmocka_unit_test(test_stack_trace_lines),
 		cmocka_unit_test(test_fgraph_wrapped_comment),
 		cmocka_unit_test(test_stall_detail_events),
