@@ -132,7 +132,7 @@ struct anl_evstate {
 	int32_t		retry_loops_max;
 	uint64_t	slab_ns, throttle_ns;
 	uint8_t		retry_end;	/* enum anl_retry_end */
-	uint32_t	writepages, writepages_file;
+	uint32_t	writepages, writepages_file, writepages_anon;
 };
 
 struct anl_task {

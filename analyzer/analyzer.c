@@ -790,6 +790,7 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->retry_rounds = r->retry_rounds;
 		t->writepages = r->writepages;
 		t->writepages_file = r->writepages_file;
+		t->writepages_anon = r->writepages_anon;
 		t->writepages_other = r->writepages_other;
 		t->memcg_reclaims = r->memcg_reclaims;
 		t->memcg_reclaimed = r->memcg_reclaimed;

@@ -166,7 +166,7 @@ static bool compaction_daemon(const struct anl_task *t, const struct prs_event *
  */
 static bool retry_round(struct anl_task *t, const struct prs_event *ev)
 {
-	int32_t key = ev->u.retry.nid << 16 | (ev->u.retry.zone & 0xffff);
+	int32_t key = (int32_t)((uint32_t)ev->u.retry.nid << 16 | ((uint32_t)ev->u.retry.zone & 0xffff));
 	bool round = !t->retry_run || ev->u.retry.loops != t->retry_loops ||
 		     t->retry_nzones == sizeof(t->retry_zones) / sizeof(t->retry_zones[0]);
 
@@ -239,13 +239,16 @@ static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_fram
 		}
 		RAW_INC(a, writepages, 1);
 		RAW_INC(a, writepages_file, ev->u.wp.file == 1);
+		RAW_INC(a, writepages_anon, ev->u.wp.file == 0);
 		if (r) {
 			r->writepages++;
 			r->writepages_file += ev->u.wp.file == 1;
+			r->writepages_anon += ev->u.wp.file == 0;
 		}
 		if (e->pending) {
 			e->writepages++;
 			e->writepages_file += ev->u.wp.file == 1;
+			e->writepages_anon += ev->u.wp.file == 0;
 		}
 		return;
 	case PRS_EV_COMPACT_RETRY:

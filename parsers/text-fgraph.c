@@ -584,17 +584,24 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 				if (txt_unquote(r, &line, &len))
 					x = NULL;	/* split with its quote marks: again */
 		}
+		if (prs_input_line_has_nul(t->in)) {
+			ret = txt_nul_line(r, t);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
 		/*
 		 * A tracepoint comment a mailer wrapped (its fields and its closing
 		 * on the next lines, Xing Zhengjun's 5.12 paste): joined
 		 */
 		if (t->held_len) {
-			if (txt_held_join(t, line, len)) {
+			/* a line of its own (the graph's columns) does not go on the comment */
+			if (!txt_fgraph_shape(line, len) && txt_held_join(t, line, len)) {
 				r->stats.wrapped_lines++;
 				if (!memmem(line, len, "*/", 2))
 					continue;
 			} else {
-				t->pending = line;	/* too long to be one: this line is the next */
+				t->pending = line;	/* not its rest: this line is the next */
 				t->pending_len = len;
 			}
 			line = t->held;
@@ -607,12 +614,6 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 			continue;
 		}
 parse:
-		if (prs_input_line_has_nul(t->in)) {
-			ret = txt_nul_line(r, t);
-			if (ret < 0)
-				return ret;
-			continue;
-		}
 		if (txt_parse_lost(r, line, line + len, ev)) {
 			if (txt_count(r, &t->lost_slot, t->lost_name, PRS_EV_LOST) < 0)
 				return prs_fail_file(r, PRS_ENOMEM, "out of memory");

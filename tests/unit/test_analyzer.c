@@ -1422,6 +1422,7 @@ static void test_writepage_congestion(void **state)
 	assert_int_equal(x->recs.r[0].throttle_ns, 108 * MS);
 	assert_int_equal(x->recs.r[0].writepages, 2);
 	assert_int_equal(x->recs.r[0].writepages_file, 0);
+	assert_int_equal(x->recs.r[0].writepages_anon, 2);
 	assert_int_equal(m->scope.throttles, 1);
 	assert_int_equal(m->scope.writepages, 2);
 	assert_int_equal(m->scope.writepages_other, 1);
