@@ -21,6 +21,9 @@ enum anl_role {
 	ROLE_SLOWPATH,		/* __alloc_pages_slowpath */
 	ROLE_BULK,		/* __alloc_pages_bulk*: its gpfl calls are not allocations */
 	ROLE_NOLOCK,		/* alloc_pages_nolock and its older/inner names: fast-only allocations */
+	ROLE_COMPACT_WORK,	/* try_to_compact_pages, compact_zone_order: inside
+				 * __alloc_pages_direct_compact(), a compaction that ran
+				 * (it returns before them for order 0) */
 };
 
 enum anl_role anl_role_of(const char *func);	/* by name, suffixes stripped */
@@ -81,6 +84,7 @@ struct anl_frame {
 	bool		slow_helper;	/* a slow-path helper ran directly under it */
 	bool		saw_page_alloc;	/* mm_page_alloc with a page */
 	bool		page_alloc_failed;	/* mm_page_alloc with page=(nil) */
+	uint64_t	page_alloc_ts;	/* ... its time, when either */
 	bool		retval_known, retval_null;
 	bool		compact_tp_inside;	/* try_to_compact_pages inside the open function */
 	bool		compact_gpfl;		/* get_page_from_freelist inside the open function */
@@ -135,7 +139,7 @@ struct anl_evstate {
 	int32_t		retry_loops_max;
 	uint64_t	slab_ns, throttle_ns;
 	uint8_t		retry_end;	/* enum anl_retry_end */
-	uint32_t	writepages, writepages_file;
+	uint32_t	writepages, writepages_file, writepages_anon;
 };
 
 struct anl_task {

@@ -223,7 +223,8 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 	if (cls < 0)
 		cls = ANL_GFP_CLASSES - 1;	/* "unknown" */
 	/* a stall that compacted and never reclaimed: its own kind (docs/episodes.md) */
-	if (slow && rec->stage_count[ANL_STAGE_COMPACTION] && !rec->stage_count[ANL_STAGE_DIRECT_RECLAIM])
+	if (slow && rec->stage_count[ANL_STAGE_COMPACTION] && !rec->stage_count[ANL_STAGE_DIRECT_RECLAIM] &&
+	    !(rec->flags & ANL_REC_PARTIAL))	/* what ran before an excerpt began is not known */
 		rec->flags |= ANL_REC_COMPACT_ONLY;
 	if (rec->retry_end == ANL_RETRY_RAN_OUT || rec->retry_end == ANL_RETRY_NO_ZONE)
 		rec->after_retry = anl_after_retry(rec->order, rec->gfp_str);
@@ -704,6 +705,18 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 			continue;
 		a->cur_recorder = !a->opts.include_recorder && is_recorder(a, t);
 		while (t->depth) {
+			struct anl_frame *f = &t->stack[t->depth - 1];
+
+			/*
+			 * An excerpt's allocation that began before it and whose
+			 * mm_page_alloc it shows: that is its last act (the end of
+			 * __alloc_pages()): it ended there, its return cut off.
+			 */
+			if ((f->rec.flags & ANL_REC_PARTIAL) && (f->saw_page_alloc || f->page_alloc_failed)) {
+				a->an.exit_without_entry++;
+				anl_frame_pop(a, t, 0, f->page_alloc_ts, PRS_NO_VALUE, -1);
+				continue;
+			}
 			a->an.open_at_end++;
 			anl_frame_pop(a, t, ANL_REC_OPEN_AT_END, a->last_ts, PRS_NO_VALUE, -1);
 		}
@@ -825,6 +838,7 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->retry_rounds = r->retry_rounds;
 		t->writepages = r->writepages;
 		t->writepages_file = r->writepages_file;
+		t->writepages_anon = r->writepages_anon;
 		t->writepages_other = r->writepages_other;
 		t->memcg_reclaims = r->memcg_reclaims;
 		t->memcg_reclaimed = r->memcg_reclaimed;

@@ -246,7 +246,8 @@ struct anl_alloc {
 	uint64_t	throttle_ns;	/* ... their usec_delayed */
 	uint32_t	writepages;	/* mm_vmscan_writepage/_write_folio inside its reclaims:
 					 * dirty pages (folios) its reclaim wrote out */
-	uint32_t	writepages_file;	/* ... of them file pages (the others: anon, to swap) */
+	uint32_t	writepages_file;	/* ... of them file pages */
+	uint32_t	writepages_anon;	/* ... anon pages (to swap); the rest: flags not said */
 	uint8_t		retry_end;	/* enum anl_retry_end */
 	uint8_t		after_retry;	/* enum anl_after_retry: when retry_end gave up */
 	bool		oom_seen;	/* an OOM (mark_victim or out_of_memory()) in its stall */
@@ -411,7 +412,8 @@ struct anl_totals {
 	uint64_t	retry_no_zone;		/* ... whose last round found no zone (ANL_RETRY_NO_ZONE) */
 	uint64_t	compact_only;		/* slow allocations that compacted and did not reclaim */
 	uint64_t	writepages;		/* mm_vmscan_writepage inside direct reclaims */
-	uint64_t	writepages_file;	/* ... of file pages (else anon, to swap) */
+	uint64_t	writepages_file;	/* ... of file pages */
+	uint64_t	writepages_anon;	/* ... of anon pages (to swap); the rest not said */
 	uint64_t	writepages_other;	/* ... outside any direct reclaim (kswapd, memcg, node) */
 	uint64_t	memcg_reclaims;		/* mm_vmscan_memcg_(softlimit_)reclaim_begin: reclaim
 						 * at a cgroup's limit, not the page allocator's */

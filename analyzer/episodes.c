@@ -55,6 +55,7 @@ static void ev_explain(struct anl_alloc *rec, const struct anl_evstate *e)
 	rec->throttle_ns = e->throttle_ns;
 	rec->writepages = e->writepages;
 	rec->writepages_file = e->writepages_file;
+	rec->writepages_anon = e->writepages_anon;
 	rec->retry_end = e->retry_end;
 	if (e->retries_out)
 		rec->flags |= ANL_REC_RETRIES_OUT;

@@ -65,6 +65,15 @@ static void frame_finish(struct anl_ctx *a, struct anl_task *t, struct anl_frame
 		r->latency_ns = end_ts - r->start_ts;
 	else
 		r->latency_ns = PRS_NO_VALUE;
+	if ((r->flags & ANL_REC_PARTIAL) && r->latency_ns != PRS_NO_VALUE) {
+		uint64_t seen = 0;
+
+		/* begun before the trace: at least what its stages show (no timestamps, a clock step) */
+		for (int s = ANL_STAGE_FIRST; s <= ANL_STAGE_LAST; s++)
+			seen += r->stage_ns[s];
+		if (seen > r->latency_ns)
+			r->latency_ns = seen;
+	}
 	/* a nolock allocation has no slow path: its one attempt fails or not (freelist.c too) */
 	slow = !f->nolock && (f->first_gpfl == GPFL_NULL || r->gpfl_calls >= 2 || f->slow_helper);
 	if (r->flags & ANL_REC_NOLOCK)
@@ -270,10 +279,22 @@ static struct anl_frame *partial_open(struct anl_ctx *a, struct anl_task *t,
 				      const struct prs_event *ev)
 {
 	bool graph = ev->kind == PRS_EV_FUNC_ENTRY || ev->kind == PRS_EV_FUNC_EXIT;
+	enum anl_role role = fn_role(a, ev->u.fn.func);
+	/*
+	 * At the excerpt's top (depth 0) only a helper that nothing but the
+	 * allocator calls: __alloc_pages_direct_compact/_reclaim, try_to_free_pages,
+	 * __alloc_pages_slowpath, __alloc_pages_may_oom (not out_of_memory(), which
+	 * page faults and memcg call too, nor get_page_from_freelist(), which
+	 * the bulk allocator calls)
+	 */
+	bool top_ok = graph && (role == ROLE_COMPACT || role == ROLE_RECLAIM ||
+				role == ROLE_SLOWPATH ||
+				(role == ROLE_OOM && ev->u.fn.func &&
+				 !strncmp(ev->u.fn.func, "__alloc_pages_may_oom", 21)));
 	struct anl_frame *f;
 
 	/* only before the task's first allocation and any loss: else an orphan is a loss's */
-	if (t->depth || t->framed || a->an.lost_markers || (graph ? ev->u.fn.depth <= 0 :
+	if (t->depth || t->framed || a->an.lost_markers || (graph ? ev->u.fn.depth <= 0 && !top_ok :
 			 ev->kind != PRS_EV_KRETPROBE || !ev->u.fn.caller ||
 			 fn_role(a, ev->u.fn.caller) != ROLE_ALLOC))
 		return NULL;
@@ -527,6 +548,14 @@ int anl_fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *
 	if (role == ROLE_NONE && !ev->u.fn.func && ev->kind == PRS_EV_FUNC_EXIT &&
 	    ev->u.fn.depth == 0 && t->depth == 1 && (t->stack[0].rec.flags & ANL_REC_PARTIAL))
 		role = ROLE_ALLOC;
+	if (role == ROLE_COMPACT_WORK) {
+		struct anl_frame *f = top(t);
+
+		/* the open __alloc_pages_direct_compact() compacted (order > 0) */
+		if (f && f->stage_open[ANL_STAGE_COMPACTION] && mode_takes_graph(a))
+			f->compact_tp_inside = true;
+		return 0;
+	}
 	if (role == ROLE_NONE)
 		return 0;
 	if (is_freelist_event(role, ev)) {

@@ -176,6 +176,8 @@ static const struct {
 	{ "try_alloc_pages_noprof",		ROLE_NOLOCK },
 	{ "alloc_pages_nolock_noprof",		ROLE_NOLOCK },
 	{ "alloc_frozen_pages_nolock_noprof",	ROLE_NOLOCK },
+	{ "try_to_compact_pages",		ROLE_COMPACT_WORK },
+	{ "compact_zone_order",			ROLE_COMPACT_WORK },
 	{ "__alloc_pages_bulk",			ROLE_BULK },
 	{ "alloc_pages_bulk_noprof",		ROLE_BULK },
 	{ "__alloc_pages_bulk_noprof",		ROLE_BULK },
@@ -205,8 +207,8 @@ enum anl_fn_kind anl_fn_kind_of(const char *func)
 {
 	enum anl_role role = anl_role_of(func);
 
-	/* as fn_event(): the bulk allocator's events decide no mode */
-	if (role == ROLE_NONE || role == ROLE_BULK)
+	/* as fn_event(): the bulk allocator's events decide no mode, nor compaction's inner calls */
+	if (role == ROLE_NONE || role == ROLE_BULK || role == ROLE_COMPACT_WORK)
 		return ANL_FN_NONE;
 	return role == ROLE_GPFL ? ANL_FN_GPFL : ANL_FN_READ;
 }

@@ -166,7 +166,7 @@ static bool compaction_daemon(const struct anl_task *t, const struct prs_event *
  */
 static bool retry_round(struct anl_task *t, const struct prs_event *ev)
 {
-	int32_t key = ev->u.retry.nid << 16 | (ev->u.retry.zone & 0xffff);
+	int32_t key = (int32_t)((uint32_t)ev->u.retry.nid << 16 | ((uint32_t)ev->u.retry.zone & 0xffff));
 	bool round = !t->retry_run || ev->u.retry.loops != t->retry_loops ||
 		     t->retry_nzones == sizeof(t->retry_zones) / sizeof(t->retry_zones[0]);
 
@@ -239,13 +239,16 @@ static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_fram
 		}
 		RAW_INC(a, writepages, 1);
 		RAW_INC(a, writepages_file, ev->u.wp.file == 1);
+		RAW_INC(a, writepages_anon, ev->u.wp.file == 0);
 		if (r) {
 			r->writepages++;
 			r->writepages_file += ev->u.wp.file == 1;
+			r->writepages_anon += ev->u.wp.file == 0;
 		}
 		if (e->pending) {
 			e->writepages++;
 			e->writepages_file += ev->u.wp.file == 1;
+			e->writepages_anon += ev->u.wp.file == 0;
 		}
 		return;
 	case PRS_EV_COMPACT_RETRY:
@@ -299,6 +302,9 @@ static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_fram
 		 * (shrink_inactive_list()'s too_many_isolated() loop, 2.6.37 .. 5.15)
 		 */
 		if (ev->kind == PRS_EV_CONGESTION_WAIT && (!t->rc_open || t->mc_open))
+			return;
+		/* wait_iff_congested() with usec_delayed 0 did not wait: the bdi was not congested */
+		if (ev->kind == PRS_EV_CONGESTION_WAIT && ev->u.throttle.usec_delayed == 0)
 			return;
 		RAW_INC(a, throttles, 1);
 		RAW_INC(a, throttle_ns, ns);
@@ -379,6 +385,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 			anl_tp_compact_close(a, f);
 			f->saw_page_alloc = ev->u.mm.page > 0;
 			f->page_alloc_failed = failed;
+			f->page_alloc_ts = ev->ts;
 			f->rec.order = ev->u.mm.order;
 			if (ev->u.mm.gfp != PRS_NO_VALUE)
 				f->rec.gfp = ev->u.mm.gfp;

@@ -531,6 +531,18 @@ static void fg_split_ahead(char *line, size_t len, void *rec)
 	txt_fg_split(line, len, false, rec);
 }
 
+/* A line whose last comment does not close on it (no star-slash after it): a mailer wrapped it. */
+static bool open_comment(const char *line, size_t len)
+{
+	const char *o = memmem(line, len, "/*", 2), *c;
+
+	if (!o)
+		return false;
+	for (c = o; (c = memmem(c + 2, len - (size_t)(c + 2 - line), "/*", 2)) != NULL; o = c)
+		;
+	return !memmem(o, len - (size_t)(o - line), "*/", 2);
+}
+
 static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 {
 	char *line;
@@ -547,12 +559,25 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 
 		if (t->at_eof)
 			return 0;
+		if (t->held_eof) {
+			t->held_eof = false;
+			t->at_eof = true;
+			return txt_end(r, t, 0);
+		}
 		if (t->pending) {
 			line = t->pending;
 			len = t->pending_len;
 			t->pending = NULL;
 		} else {
 			ret = prs_input_getline(t->in, &line, &len);
+			if (ret == 0 && t->held_len) {
+				/* a comment never closed: as it is */
+				t->held_eof = true;
+				line = t->held;
+				len = t->held_len;
+				t->held_len = 0;
+				goto parse;
+			}
 			if (ret <= 0) {
 				if (ret == 0)
 					t->at_eof = true;
@@ -570,6 +595,30 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 				return ret;
 			continue;
 		}
+		/*
+		 * A tracepoint comment a mailer wrapped (its fields and its closing
+		 * on the next lines, Xing Zhengjun's 5.12 paste): joined
+		 */
+		if (t->held_len) {
+			/* a line of its own (the graph's columns) does not go on the comment */
+			if (!txt_fgraph_shape(line, len) && txt_held_join(t, line, len)) {
+				r->stats.wrapped_lines++;
+				if (!memmem(line, len, "*/", 2))
+					continue;
+			} else {
+				t->pending = line;	/* not its rest: this line is the next */
+				t->pending_len = len;
+			}
+			line = t->held;
+			len = t->held_len;
+			t->held_len = 0;
+			x = NULL;
+		} else if (open_comment(line, len)) {
+			if (!txt_held_take(t, line, len))
+				return prs_fail_file(r, PRS_ENOMEM, "out of memory");
+			continue;
+		}
+parse:
 		if (txt_parse_lost(r, line, line + len, ev)) {
 			if (txt_count(r, &t->lost_slot, t->lost_name, PRS_EV_LOST) < 0)
 				return prs_fail_file(r, PRS_ENOMEM, "out of memory");
@@ -604,6 +653,7 @@ static int fg_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 		return 1;
 	}
 }
+
 
 /*
  * trace-cmd report prints function_graph records two ways:

@@ -211,6 +211,9 @@ bool txt_parse_lost(struct prs_reader *r, char *line, char *end, struct prs_even
 bool txt_is_header(const char *line, size_t len);
 bool txt_is_elision(const char *line, size_t len);
 bool txt_unquote(struct prs_reader *r, char **line, size_t *len);
+/* the held line (struct txt.held): a copy of @line, or @line joined to it; false: no room */
+bool txt_held_take(struct txt *t, const char *line, size_t len);
+bool txt_held_join(struct txt *t, const char *line, size_t len);
 bool txt_line_shape(const char *line, size_t len, enum txt_mode *mode);
 int txt_count(struct prs_reader *r, long *slot, const char *name, enum prs_kind kind);
 int txt_bad_line(struct prs_reader *r, struct txt *t);

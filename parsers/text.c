@@ -763,10 +763,17 @@ static void decode_print(struct txt *t, const struct txt_name *n, char *s, char 
 	ev->u.print.len = (size_t)(e - s);
 }
 
-/* "func <-caller" (tracefs) or "func <-- caller" (trace-cmd report); offsets kept in the names */
+/*
+ * "func <-caller" (tracefs) or "func <-- caller" (trace-cmd report, which
+ * pads the column and may indent by depth: "function:    try_to_free_pages
+ * <-- ..."); offsets kept in the names
+ */
 static void decode_call(struct prs_reader *r, char *s, char *e, struct prs_event *ev)
 {
-	char *sp = memchr(s, ' ', (size_t)(e - s)), *c;
+	char *sp, *c;
+
+	s = skip_spaces(s, e);
+	sp = memchr(s, ' ', (size_t)(e - s));
 
 	if (!sp || e - sp < 4 || memcmp(sp, " <-", 3) != 0) {
 		r->stats.bad_fields++;
@@ -1286,7 +1293,7 @@ static bool continues_held(const struct txt *t, const char *line, size_t len)
 }
 
 /* Hold @line (a copy): the next line may go on it.  false: out of memory. */
-static bool held_take(struct txt *t, const char *line, size_t len)
+bool txt_held_take(struct txt *t, const char *line, size_t len)
 {
 	const char *p = line, *e = line + len;
 
@@ -1305,7 +1312,7 @@ static bool held_take(struct txt *t, const char *line, size_t len)
 }
 
 /* Join @line to the held line, one space between; false when it would be too long. */
-static bool held_join(struct txt *t, const char *line, size_t len)
+bool txt_held_join(struct txt *t, const char *line, size_t len)
 {
 	const char *p = line, *e = line + len;
 
@@ -1374,7 +1381,7 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 		}
 		/* a mailer's wrapped lines (t->wrapped): join them, then parse the whole line */
 		if (t->held_len) {
-			if (continues_held(t, line, len) && held_join(t, line, len)) {
+			if (continues_held(t, line, len) && txt_held_join(t, line, len)) {
 				r->stats.wrapped_lines++;
 				continue;
 			}
@@ -1390,7 +1397,7 @@ static int line_read(struct prs_reader *r, struct txt *t, struct prs_event *ev)
 
 			if (ends_open(line, len) || txt_line_shape(line, len, &mode)) {
 				t->wrapped = true;
-				if (!held_take(t, line, len))
+				if (!txt_held_take(t, line, len))
 					return prs_fail_file(r, PRS_ENOMEM, "out of memory");
 				continue;
 			}

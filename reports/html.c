@@ -272,7 +272,8 @@ static void kpis(FILE *f, const struct anl_model *m)
 	}
 	if (t->writepages) {
 		snprintf(d, sizeof(d), "pages pageout() wrote in direct reclaim: %" PRIu64 " file, %" PRIu64
-			 " anon to swap", t->writepages_file, t->writepages - t->writepages_file);
+			 " anon to swap, %" PRIu64 " not said", t->writepages_file, t->writepages_anon,
+			 t->writepages - t->writepages_file - t->writepages_anon);
 		rpt_html_kpi_card(f, "written by reclaim", rpt_fmt_count(v, sizeof(v), t->writepages),
 			 "ex", "events", d);
 	}

@@ -169,12 +169,14 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		", \"compact_runs_inferred\": %" PRIu64 ", \"retry_allocations\": %" PRIu64
 		", \"retry_no_zone\": %" PRIu64 ", \"compaction_only\": %" PRIu64
 		", \"writepages\": %" PRIu64 ", \"writepages_file\": %" PRIu64
+		", \"writepages_anon\": %" PRIu64
 		", \"writepages_elsewhere\": %" PRIu64 ", \"memcg_reclaims\": %" PRIu64
 		", \"memcg_reclaimed\": %" PRIu64 ", \"memcg_reclaim_ns\": %" PRIu64
 		", \"page_alloc_unsaid\": %" PRIu64 "},\n", t->retry_rounds, t->retries_out,
 		t->compact_retries, t->slab_calls, t->slab_ns, t->throttles, t->throttle_ns,
 		t->oom_fn_calls, t->compact_runs_inferred, t->retry_allocs, t->retry_no_zone,
-		t->compact_only, t->writepages, t->writepages_file, t->writepages_other,
+		t->compact_only, t->writepages, t->writepages_file, t->writepages_anon,
+		t->writepages_other,
 		t->memcg_reclaims, t->memcg_reclaimed, t->memcg_reclaim_ns, t->page_alloc_unsaid);
 
 	if (m->freelist.used) {

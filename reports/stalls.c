@@ -341,9 +341,10 @@ static bool explain(char *buf, size_t len, const struct anl_alloc *r)
 				      r->throttles == 1 ? "" : "s");
 	if (r->writepages && o < len)
 		o += (size_t)snprintf(buf + o, len - o, "%s page%s written by its reclaim (%u file, %u "
-				      "anon to swap), ", rpt_fmt_count(c, sizeof(c), r->writepages),
-				      r->writepages == 1 ? "" : "s", r->writepages_file,
-				      r->writepages - r->writepages_file);
+				      "anon to swap%s), ", rpt_fmt_count(c, sizeof(c), r->writepages),
+				      r->writepages == 1 ? "" : "s", r->writepages_file, r->writepages_anon,
+				      r->writepages - r->writepages_file - r->writepages_anon ?
+				      ", some not said" : "");
 	if (!o)
 		return false;
 	if (o > 2 && o < len)
@@ -560,12 +561,14 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			"\"retry_loops_max\": %d, \"retries_out\": %s, \"compact_retries\": %u, "
 			"\"slab_calls\": %u, \"slab_ns\": %" PRIu64 ", \"throttles\": %u, "
 			"\"throttle_ns\": %" PRIu64 ", \"writepages\": %u, \"writepages_file\": %u, "
+			"\"writepages_anon\": %u, "
 			"\"compaction_only\": %s, \"retry_end\": \"%s\", \"after_retry\": ",
 			r->nr_reclaimed,
 			r->flags & ANL_REC_EPISODE ? "true" : "false", r->retry_rounds, r->retry_loops_max,
 			r->flags & ANL_REC_RETRIES_OUT ? "true" : "false", r->compact_retries,
 			r->slab_calls, r->slab_ns, r->throttles, r->throttle_ns, r->writepages,
-			r->writepages_file, r->flags & ANL_REC_COMPACT_ONLY ? "true" : "false",
+			r->writepages_file, r->writepages_anon,
+			r->flags & ANL_REC_COMPACT_ONLY ? "true" : "false",
 			rpt_retry_end_key(r->retry_end));
 		if (r->retry_end == ANL_RETRY_RAN_OUT || r->retry_end == ANL_RETRY_NO_ZONE)
 			fprintf(f, "\"%s\"", rpt_after_retry_key(r->after_retry));

@@ -242,8 +242,11 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 			fmt_ms3(b3, sizeof(b3), t->throttle_ns), num(&n, t->throttles));
 	if (t->writepages)
 		fprintf(f, "  written by reclaim    %10s   pages (folios) pageout() wrote in direct reclaim: "
-			"%s file, %s anon to swap (mm_vmscan_writepage)\n", num(&n, t->writepages),
-			num(&n, t->writepages_file), num(&n, t->writepages - t->writepages_file));
+			"%s file, %s anon to swap%s%s (mm_vmscan_writepage)\n", num(&n, t->writepages),
+			num(&n, t->writepages_file), num(&n, t->writepages_anon),
+			t->writepages - t->writepages_file - t->writepages_anon ? ", not said " : "",
+			t->writepages - t->writepages_file - t->writepages_anon ?
+			num(&n, t->writepages - t->writepages_file - t->writepages_anon) : "");
 	if (t->writepages_other)
 		fprintf(f, "  written elsewhere     %10s   pages pageout() wrote outside direct reclaim "
 			"(kswapd, memcg, node reclaim)\n", num(&n, t->writepages_other));

@@ -1745,6 +1745,40 @@ static void test_retry_rounds_by_zone(void **state)
 	(void)state;
 }
 
+/*
+ * An excerpt that begins inside an allocation at its top, in __alloc_pages_direct_compact()
+ * (Xing Zhengjun's 5.12 paste, LKML 2021): its compaction counts (try_to_compact_pages ran
+ * inside), and its mm_page_alloc without a page ends it, failed, though its return is cut off.
+ */
+static void test_partial_top_compaction(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_AUTO);
+	const struct anl_model *m;
+
+	fent(x, 0, 24, 24, F_COMPACT, 0);
+	fent(x, 0, 24, 24, "try_to_compact_pages", 1);
+	fexit(x, 0, 24, 24, "try_to_compact_pages", 1, 184012300, NONE);
+	leaf(x, 0, 24, 24, F_GPFL, 1, 1688, NONE);
+	fexit(x, 0, 24, 24, F_COMPACT, 0, 184015200, NONE);
+	mm(x, 0, 24, 24, PRS_EV_PAGE_ALLOC, 9, NONE,
+	   "GFP_HIGHUSER_MOVABLE|__GFP_NOWARN|__GFP_COMP|__GFP_THISNODE", NONE);
+	anl_set_no_timestamps(x->a);
+	m = fx_finish(x);
+	assert_int_equal(m->scope.allocations, 1);
+	assert_int_equal(m->scope.slow, 1);
+	assert_int_equal(m->scope.failed, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_COMPACTION].count, 1);
+	assert_int_equal(m->scope.stage[ANL_STAGE_COMPACTION].total_ns, 184015200);
+	assert_int_equal(m->anomalies.exit_without_entry, 1);
+	assert_int_equal(m->anomalies.open_at_end, 0);
+	assert_int_equal(m->anomalies.orphan_calls, 0);
+	assert_true(x->recs.r[0].flags & ANL_REC_PARTIAL);
+	assert_false(x->recs.r[0].flags & ANL_REC_COMPACT_ONLY);	/* before the excerpt: unknown */
+	assert_int_equal(x->recs.r[0].latency_ns, 184015200);	/* at least what it shows */
+	fx_free(x);
+	(void)state;
+}
+
 /* What the slow path does once the retries give up, by order and gfp (6.12's slowpath) */
 static void test_after_retry(void **state)
 {
@@ -1809,6 +1843,7 @@ static void test_writepage_congestion(void **state)
 	assert_int_equal(x->recs.r[0].throttle_ns, 108 * MS);
 	assert_int_equal(x->recs.r[0].writepages, 2);
 	assert_int_equal(x->recs.r[0].writepages_file, 0);
+	assert_int_equal(x->recs.r[0].writepages_anon, 2);
 	assert_int_equal(m->scope.throttles, 1);
 	assert_int_equal(m->scope.writepages, 2);
 	assert_int_equal(m->scope.writepages_other, 1);
@@ -3030,6 +3065,7 @@ int main(void)
 		cmocka_unit_test(test_no_timestamps),
 		cmocka_unit_test(test_retry_rounds_by_zone),
 		cmocka_unit_test(test_after_retry),
+		cmocka_unit_test(test_partial_top_compaction),
 		cmocka_unit_test(test_writepage_congestion),
 		cmocka_unit_test(test_graph_slow_without_page_alloc),
 		cmocka_unit_test(test_retprobe_unmatched_not_exact),

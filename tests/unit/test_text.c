@@ -750,6 +750,34 @@ static void test_wrapped_lines(void **state)
 	(void)state;
 }
 
+/* A tracepoint comment in function_graph text that a mailer wrapped over three lines: joined */
+static void test_fgraph_wrapped_comment(void **state)
+{
+	struct run run;
+
+	read_text("  24) @ 184015.2 us |  }\n"
+		  "  24)               |  /* mm_page_alloc: page=0000000000000000 pfn=0 \n"
+		  "order=9 migratetype=1 \n"
+		  "gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_NOWARN|__GFP_COMP|__GFP_THISNODE */\n"
+		  "  24)   0.123 us    |      rcu_all_qs();\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.fmt, PRS_FMT_FGRAPH_TEXT);
+	assert_int_equal(run.st.wrapped_lines, 2);
+	assert_int_equal(run.st.bad_lines, 0);
+	for (int i = 0; i < run.n; i++) {
+		if (run.ev[i].e.kind != PRS_EV_PAGE_ALLOC)
+			continue;
+		assert_int_equal(run.ev[i].e.u.mm.order, 9);
+		assert_int_equal(run.ev[i].e.u.mm.page, 0);
+		assert_string_equal(run.ev[i].e.u.mm.gfp_str,
+				    "GFP_HIGHUSER_MOVABLE|__GFP_NOWARN|__GFP_COMP|__GFP_THISNODE");
+		(void)state;
+		return;
+	}
+	fail_msg("no mm_page_alloc");
+}
+
 /* ftrace's stacktrace option: "<stack trace>" and " => frame" lines are output, not undecodable */
 static void test_stack_trace_lines(void **state)
 {
@@ -765,6 +793,23 @@ static void test_stack_trace_lines(void **state)
 	assert_int_equal(run.n, 1);
 	assert_int_equal(run.st.bad_lines, 0);
 	assert_int_equal(run.st.skipped_lines, 4);
+	(void)state;
+}
+
+/* trace-cmd report's function tracer column, padded and indented by depth (Rabin Vincent's 4.2 trace) */
+static void test_function_call_padded(void **state)
+{
+	struct run run;
+
+	read_text("       mkfs.ext4-664   [000]     4.773566: function:                try_to_free_pages <-- __alloc_pages_nodemask\n"
+		  "       mkfs.ext4-664   [000]     4.776192: function:             out_of_memory <-- __alloc_pages_nodemask\n",
+		  &run);
+	assert_int_equal(run.ret, 0);
+	assert_int_equal(run.n, 2);
+	assert_string_equal(run.ev[1].e.u.fn.func, "out_of_memory");
+	assert_string_equal(run.ev[1].e.u.fn.caller, "__alloc_pages_nodemask");
+	assert_string_equal(run.ev[0].e.u.fn.func, "try_to_free_pages");
+	assert_int_equal(run.st.bad_fields, 0);
 	(void)state;
 }
 
@@ -1550,7 +1595,9 @@ int main(void)
 		cmocka_unit_test(test_elided_lines),
 		cmocka_unit_test(test_wrapped_lines),
 		cmocka_unit_test(test_quoted_lines),
+		cmocka_unit_test(test_function_call_padded),
 		cmocka_unit_test(test_stack_trace_lines),
+		cmocka_unit_test(test_fgraph_wrapped_comment),
 		cmocka_unit_test(test_stall_detail_events),
 		cmocka_unit_test(test_function_tracer_lines),
 		cmocka_unit_test(test_kprobes),

@@ -1,0 +1,1 @@
+analyze tests/malformed/explain-events-damaged.txt

@@ -1,0 +1,1 @@
+info tests/malformed/explain-events-damaged.txt

@@ -1,0 +1,1 @@
+info tests/malformed/fgraph-excerpt-damaged.txt

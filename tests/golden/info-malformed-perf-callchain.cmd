@@ -1,0 +1,1 @@
+info tests/malformed/perf-callchain-damaged.txt
