@@ -273,6 +273,14 @@ struct anl_ctx {
 	uint64_t	kswapd_read_ts[2];
 	uint64_t	kswapd_read_run[2];
 	uint64_t	run_at_read[2];		/* anl_kswapd_run_at() at snapshot-before/-after */
+	/*
+	 * Where each read can lie: the before-read between the marker before
+	 * kswapd's first line and its kswapd-read, the after-read between
+	 * snapshot-after and its kswapd-read; run = anl_kswapd_run_at() there
+	 */
+	uint64_t	prev_mark_ts, prev_mark_run;	/* the print event before this one */
+	bool		kread_lo_known;
+	uint64_t	kread_lo_run;			/* before-read: earliest */
 	bool		kread_seen[2];		/* "allocscope: kswapd-read": when kswapd was read */
 	uint64_t	kread_ts[2];
 	uint64_t	kread_run[2];

@@ -1050,6 +1050,12 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	    a->kswapd_read_run[1] >= a->kswapd_read_run[0]) {
 		m->kswapd_span_known = true;
 		m->kswapd_span_marked = a->kread_seen[1];
+		if (a->kread_seen[0] && a->kread_seen[1] && a->kread_lo_known && a->read_seen[1] &&
+		    a->run_at_read[1] >= a->kread_run[0] && a->kread_run[1] >= a->kread_lo_run) {
+			m->kswapd_span_bounded = true;
+			m->kswapd_span_run_min_ns = a->run_at_read[1] - a->kread_run[0];
+			m->kswapd_span_run_max_ns = a->kread_run[1] - a->kread_lo_run;
+		}
 		m->kswapd_span_ns = a->kswapd_read_ts[1] - a->kswapd_read_ts[0];
 		m->kswapd_span_run_ns = a->kswapd_read_run[1] - a->kswapd_read_run[0];
 	}

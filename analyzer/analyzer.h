@@ -616,6 +616,14 @@ struct anl_model {
 	 */
 	bool		kswapd_span_known;	/* both reads located in the trace */
 	bool		kswapd_span_marked;	/* ... the after-read by the recorder's kswapd-read marker */
+	/*
+	 * With kswapd-read markers at both reads: sched_switch's run time
+	 * between the reads lies in [min, max] however late in their brackets
+	 * the reads were (the recorder can be kept off the CPU between a read
+	 * and the marker that follows it)
+	 */
+	bool		kswapd_span_bounded;
+	uint64_t	kswapd_span_run_min_ns, kswapd_span_run_max_ns;
 	uint64_t	kswapd_span_ns;		/* from the before-read to the after-read */
 	uint64_t	kswapd_span_run_ns;	/* sched_switch run time in it */
 	uint64_t	kswapd_stat_ns;		/* /proc/PID/stat delta, ticks in ns */

@@ -152,9 +152,12 @@ void anl_print_event(struct anl_ctx *a, const struct prs_event *ev)
 	const char *s = ev->u.print.text;
 	size_t len = ev->u.print.len;
 	static const char pfx[] = "allocscope: ";
+	uint64_t prev_ts = a->prev_mark_ts, prev_run = a->prev_mark_run;
 
 	if (!s)
 		return;
+	a->prev_mark_ts = ev->ts;
+	a->prev_mark_run = anl_kswapd_run_at(a, ev->ts);
 	while (len && *s == ' ') {
 		s++;
 		len--;
@@ -275,6 +278,11 @@ void anl_print_event(struct anl_ctx *a, const struct prs_event *ev)
 			a->clk_tck = v1;
 		} else if (!strncmp(buf, "kswapd ", 7) && a->snap_phase &&
 			   sscanf(buf + 7, "%d %127s %llu %llu", &pid, name, &v2, &v3) == 4) {
+			if (a->snap_phase == 1 && !a->kread_lo_known && prev_ts) {
+				/* read after the marker before this line */
+				a->kread_lo_known = true;
+				a->kread_lo_run = prev_run;
+			}
 			kswapd_read(a, a->snap_phase, ev->ts);
 			kswapd_snap(a, a->snap_phase, v2 + v3);
 		} else if (!strcmp(buf, "kswapd-read")) {

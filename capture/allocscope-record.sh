@@ -597,6 +597,10 @@ m begin
 m "uname $REL"
 # the unit of pgalloc and every page count: 4, 16 or 64 KB on arm64
 PGSZ=$(getconf PAGESIZE 2>/dev/null || getconf PAGE_SIZE 2>/dev/null)
+if ! isnum "$PGSZ"; then	# busybox has no getconf: the kernel's page size of sed's own mappings
+	PGSZ=$(sed -n '/^KernelPageSize:/{s/^KernelPageSize: *\([0-9]*\) kB$/\1/p;q;}' /proc/self/smaps 2>/dev/null)
+	isnum "$PGSZ" && PGSZ=$((PGSZ * 1024))
+fi
 isnum "$PGSZ" && m "page_size $PGSZ"
 m "mode $MODE"
 m "funcs ${FUNCS:--}"

@@ -249,6 +249,11 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 			m->kswapd_span_marked ? "true" : "false");
 	else
 		fprintf(f, ", \"snapshot_span_ns\": null, \"snapshot_span_run_ns\": null, \"read_marked\": false");
+	if (m->kswapd_span_bounded)
+		fprintf(f, ", \"snapshot_span_run_min_ns\": %" PRIu64 ", \"snapshot_span_run_max_ns\": %" PRIu64,
+			m->kswapd_span_run_min_ns, m->kswapd_span_run_max_ns);
+	else
+		fprintf(f, ", \"snapshot_span_run_min_ns\": null, \"snapshot_span_run_max_ns\": null");
 	if (m->kswapd_stat_known)
 		fprintf(f, ", \"stat_ns\": %" PRIu64, m->kswapd_stat_ns);
 	else

@@ -189,6 +189,9 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 		if (m->kswapd_sched_known)
 			fprintf(f, ", schedstat %.1f ms", (double)m->kswapd_sched_ns / 1e6);
 		fprintf(f, "\n");
+		if (m->kswapd_span_bounded)
+			fprintf(f, "    (sched_switch %.1f .. %.1f ms wherever in their markers' brackets the reads were)\n",
+				(double)m->kswapd_span_run_min_ns / 1e6, (double)m->kswapd_span_run_max_ns / 1e6);
 		/*
 		 * The % figures above divide by the window; the snapshots count the
 		 * span between their reads, and stat rounds utime and stime down to
