@@ -285,8 +285,8 @@ static void gt_pgsteal_direct(struct anl_ctx *a, struct anl_model *m, const stru
 	       "flush_reclaim_state() on 6.12) and memcg v1 soft-limit reclaim (shrink_zones()), "
 	       "neither counted as pgsteal_direct (only shrink_inactive_list() / evict_folios() "
 	       "count it); the LRU part alone is the nr_reclaimed of "
-	       "mm_vmscan_lru_shrink_inactive, not recorded (on 6.1 MGLRU's evict_folios() "
-	       "emits none)%s",
+	       "mm_vmscan_lru_shrink_inactive, none in the trace (not recorded, or none fired; "
+	       "MGLRU's evict_folios() emits none on 6.1 and 6.6)%s",
 	       kh ? "; khugepaged's reclaim is counted as pgsteal_khugepaged and left out" : "");
 	/*
 	 * sc->nr_reclaimed holds the LRU pages PGSTEAL_DIRECT counts and more:

@@ -1347,6 +1347,43 @@ static const struct tep_print_arg *td_find_sym(struct tep_event *ev, const char 
 	return NULL;
 }
 
+/*
+ * The show_gfp_flags() table of another event of the file, for an event
+ * whose print_fmt libtraceevent (1.7) cannot parse, so that its gfp bits
+ * still render: 7.1's direct/memcg reclaim_begin print REC->ent.pid and
+ * "(in-irq)" from common_flags; mm_page_alloc prints pfn_to_page(), a
+ * statement expression where the memory model is not vmemmap (seen on a
+ * 5.10 x86_64 build).  Every table comes from the same gfp bits of the
+ * same kernel; NULL when no event of the file renders them.
+ */
+static const struct tep_print_arg *td_gfp_table(struct td *t, struct tep_event *ev, const char *field)
+{
+	static const char *const donors[][3] = {
+		{ "kmem", "mm_page_alloc", "gfp_flags" },
+		{ "vmscan", "mm_vmscan_direct_reclaim_begin", "gfp_flags" },
+		{ "vmscan", "mm_vmscan_wakeup_kswapd", "gfp_flags" },
+		{ "kmem", "kmalloc", "gfp_flags" },
+		{ "kmem", "kmem_cache_alloc", "gfp_flags" },
+		{ "kmem", "mm_page_alloc_zone_locked", "gfp_flags" },
+		{ "compaction", "mm_compaction_try_to_compact_pages", "gfp_mask" },
+	};
+
+	if (strcmp(field, "gfp_flags") && strcmp(field, "gfp_mask"))
+		return NULL;
+	for (size_t i = 0; i < sizeof(donors) / sizeof(donors[0]); i++) {
+		struct tep_event *d = tep_find_event_by_name(t->tep, donors[i][0], donors[i][1]);
+		const struct tep_print_arg *a;
+
+		/* the table is evaluated against the field's name: the donor's must be ours */
+		if (strcmp(donors[i][2], field) || !d || d == ev || !tep_find_field(d, field))
+			continue;
+		a = td_find_sym(d, donors[i][2]);
+		if (a)
+			return a;
+	}
+	return NULL;
+}
+
 static struct tep_format_field *td_field(struct tep_event *ev, const char *name)
 {
 	return tep_find_field(ev, name);
@@ -1463,19 +1500,8 @@ static struct td_event *td_resolve(struct prs_reader *r, struct td *t, int id)
 		e->f[F_PRIO] = td_field(ev, "prio");
 		if (e->f[F_GFP])
 			e->sym[S_GFP] = td_find_sym(ev, e->f[F_GFP]->name);
-		/*
-		 * 7.1's direct/memcg reclaim_begin print "pid=%d" of
-		 * REC->ent.pid and "(in-irq)" from common_flags, which
-		 * libtraceevent (1.7) cannot parse: the whole print_fmt is
-		 * lost.  Their gfp_flags are the same bits mm_page_alloc
-		 * renders with show_gfp_flags(): borrow its table.
-		 */
-		if (e->f[F_GFP] && !e->sym[S_GFP] && !strcmp(e->f[F_GFP]->name, "gfp_flags")) {
-			struct tep_event *pa = tep_find_event_by_name(t->tep, "kmem", "mm_page_alloc");
-
-			if (pa && pa != ev)
-				e->sym[S_GFP] = td_find_sym(pa, "gfp_flags");
-		}
+		if (e->f[F_GFP] && !e->sym[S_GFP])
+			e->sym[S_GFP] = td_gfp_table(t, ev, e->f[F_GFP]->name);
 		break;
 	case PRS_EV_RECLAIM_END:
 	case PRS_EV_MEMCG_RECLAIM_END:

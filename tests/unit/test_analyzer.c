@@ -2776,7 +2776,7 @@ static void test_pgsteal_direct_lru_fallback(void **state)
 	g = gt_of(m, "pgsteal_direct");
 	assert_int_equal(g->trace, 33);
 	assert_false(g->match);
-	assert_non_null(strstr(g->note, "mm_vmscan_lru_shrink_inactive, not recorded"));
+	assert_non_null(strstr(g->note, "mm_vmscan_lru_shrink_inactive, none in the trace"));
 	fx_free(x);
 
 	x = fx_new(ANL_MODE_AUTO);

@@ -1,0 +1,1 @@
+analyze -m graph tests/data/5.10.233-oom-cross.dat

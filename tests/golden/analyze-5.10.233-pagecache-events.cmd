@@ -1,0 +1,1 @@
+analyze tests/data/5.10.233-pagecache-events.dat

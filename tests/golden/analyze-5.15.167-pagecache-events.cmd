@@ -1,0 +1,1 @@
+analyze tests/data/5.15.167-pagecache-events.dat

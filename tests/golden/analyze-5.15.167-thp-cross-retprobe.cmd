@@ -1,0 +1,1 @@
+analyze -m retprobe tests/data/5.15.167-thp-cross.dat

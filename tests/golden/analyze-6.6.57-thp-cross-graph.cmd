@@ -1,0 +1,1 @@
+analyze -m graph tests/data/6.6.57-thp-cross.dat

@@ -1,0 +1,1 @@
+analyze -m retprobe tests/data/6.6.57-thp-cross.dat
