@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# record --perfetto-config: Perfetto's own schema (tests/perfetto-config, copied from google/perfetto)
-# accepts the config of every mode (protoc --encode=perfetto.protos.TraceConfig), the encoded fields carry
+# record --perfetto-config: Perfetto's TraceConfig schema (tests/perfetto/config-subset.proto: our subset
+# with upstream's names and numbers, checked by tests/perfetto/check-schema.sh) accepts the config of every mode (protoc --encode=perfetto.protos.TraceConfig), the encoded fields carry
 # Perfetto's numbers, the graph roots follow the kernel release, and the modes Perfetto cannot record
 # are refused with a reason.
 set -u
 cd "$(dirname "$0")/../.."
 BIN=${BIN:-build/allocscope}
 command -v protoc >/dev/null || { echo "skip: perfetto-config.sh needs protoc ('make deps': protobuf-compiler)" >&2; exit 77; }
-P=tests/perfetto-config
+P=tests/perfetto
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail=0 n=0
 bad() { echo "perfetto-config: $*" >&2; fail=1; }
 encode() { # CONFIG -> T/bin; protoc's complaint on failure
-	protoc --encode=perfetto.protos.TraceConfig -I "$P" protos/perfetto/config/trace_config.proto \
+	protoc --encode=perfetto.protos.TraceConfig -I "$P" config-subset.proto \
 		<"$1" >"$T/bin" 2>"$T/protoc.err" || { bad "$1: protoc refuses it: $(head -3 "$T/protoc.err")"; return 1; }
 }
 has() { # FILE TEXT
@@ -28,7 +28,7 @@ while IFS='|' read -r name opts roots; do
 	"$BIN" record --perfetto-config $opts -o "$c" 2>"$T/err" || { bad "$name: exit $?: $(cat "$T/err")"; continue; }
 	encode "$c" || continue
 	# decoded back by name: every field we wrote is one of Perfetto's, with its value
-	protoc --decode=perfetto.protos.TraceConfig -I "$P" protos/perfetto/config/trace_config.proto \
+	protoc --decode=perfetto.protos.TraceConfig -I "$P" config-subset.proto \
 		<"$T/bin" >"$T/dec" || { bad "$name: protoc cannot decode its own encoding"; continue; }
 	for l in 'name: "linux.ftrace"' 'name: "linux.process_stats"' 'name: "linux.sys_stats"' \
 		'ftrace_events: "kmem/mm_page_alloc"' 'ftrace_events: "vmscan/mm_vmscan_direct_reclaim_begin"' \

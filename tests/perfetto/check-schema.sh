@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Check tests/perfetto/trace-subset.proto against Perfetto's own definitions: every message,
+# Check one of our Perfetto schema subsets against Perfetto's own definitions: every message,
 # enum and field of ours must exist upstream under the same name with the same number, type and
-# label (packed-ness aside).  Upstream is the merged protos/perfetto/trace/perfetto_trace.proto of
-# a Perfetto checkout (not kept here: Apache-2.0, 18,000 lines).
-# Usage: tests/perfetto/check-schema.sh PATH/TO/perfetto_trace.proto
+# label (packed-ness aside).  Upstream is a Perfetto checkout (not kept here: Apache-2.0):
+#   tests/perfetto/check-schema.sh PERFETTO/protos/perfetto/trace/perfetto_trace.proto
+#   tests/perfetto/check-schema.sh PERFETTO/protos/perfetto/config/trace_config.proto PERFETTO config-subset.proto
+# (the second form: the import root of a file that imports others, and our subset to check).
 set -eu
-up=${1:?usage: $0 PATH/TO/perfetto_trace.proto}
+up=${1:?usage: $0 UPSTREAM.proto [IMPORT_ROOT] [OURS.proto]}
+root=${2:-$(dirname "$up")}
+ours=${3:-trace-subset.proto}
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-protoc --proto_path="$here" --descriptor_set_out="$tmp/ours.pb" trace-subset.proto
-protoc --proto_path="$(dirname "$up")" --descriptor_set_out="$tmp/up.pb" "$(basename "$up")"
+protoc --proto_path="$here" --descriptor_set_out="$tmp/ours.pb" "$ours"
+protoc --proto_path="$root" --include_imports --descriptor_set_out="$tmp/up.pb" "$(realpath --relative-to="$root" "$up")"
 /usr/bin/python3 - "$tmp/ours.pb" "$tmp/up.pb" <<'EOF'
 import sys
 from google.protobuf import descriptor_pb2
