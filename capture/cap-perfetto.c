@@ -52,25 +52,6 @@ static unsigned long clamp_ul(unsigned long v, unsigned long lo, unsigned long h
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-static int kernel_version(const char *release, int *major, int *minor)
-{
-	char *end;
-	long a, b;
-
-	if (!release)
-		return -1;
-	a = strtol(release, &end, 10);
-	if (end == release || *end != '.')
-		return -1;
-	release = end + 1;
-	b = strtol(release, &end, 10);
-	if (end == release || a < 2 || a > 99 || b < 0 || b > 999)
-		return -1;
-	*major = (int)a;
-	*minor = (int)b;
-	return 0;
-}
-
 int cap_perfetto_config(const struct cap_perfetto_opts *o, FILE *f, char *err, size_t errlen)
 {
 	/* the tracepoints of every mode, as allocscope record records them */
@@ -115,7 +96,7 @@ int cap_perfetto_config(const struct cap_perfetto_opts *o, FILE *f, char *err, s
 		return -CAP_EMODE;
 	}
 	if (mode == CAP_MODE_GRAPH) {
-		if (kernel_version(o->kernel, &major, &minor)) {
+		if (cap_kernel_version(o->kernel, &major, &minor)) {
 			snprintf(err, errlen, "-m graph: the alloc entry's name depends on the kernel "
 				 "(__alloc_pages_nodemask before 5.13, __alloc_pages to 6.9, "
 				 "__alloc_pages_noprof from 6.10, __alloc_frozen_pages_noprof from 6.14), "

@@ -128,6 +128,25 @@ static const char *const wanted_events[][2] = {
 	{ "sched", "sched_switch" },
 };
 
+int cap_kernel_version(const char *release, int *major, int *minor)
+{
+	char *end;
+	long a, b;
+
+	if (!release)
+		return -1;
+	a = strtol(release, &end, 10);
+	if (end == release || *end != '.')
+		return -1;
+	release = end + 1;
+	b = strtol(release, &end, 10);
+	if (end == release || a < 2 || a > 99 || b < 0 || b > 999)
+		return -1;
+	*major = (int)a;
+	*minor = (int)b;
+	return 0;
+}
+
 const char *cap_alloc_entry_for_version(int major, int minor)
 {
 	int v = major * 1000 + minor;
@@ -421,7 +440,8 @@ int cap_probe_run(const char *tracing_dir, const char *proc_dir, struct cap_prob
 	if (!read_small(proc_dir, "sys/kernel/osrelease", buf, sizeof(buf))) {
 		buf[strcspn(buf, "\n")] = 0;
 		snprintf(p->release, sizeof(p->release), "%s", buf);
-		sscanf(buf, "%d.%d", &p->kver_major, &p->kver_minor);
+		if (cap_kernel_version(buf, &p->kver_major, &p->kver_minor))
+			p->kver_major = p->kver_minor = 0;
 	}
 	p->nr_cpus = count_cpus(tracing_dir);
 	p->page_size = ring_page_size(tracing_dir, &p->page_header);

@@ -165,6 +165,8 @@ int cap_probe_run(const char *tracing_dir, const char *proc_dir, struct cap_prob
  */
 bool cap_func_matches(const char *have, const char *want);
 
+/* "6.12.30-android16-5" -> 6, 12: 0, or -1 when @release does not start with MAJOR.MINOR. */
+int cap_kernel_version(const char *release, int *major, int *minor);
 /* The kernel version's alloc entry name when no list could be read. */
 const char *cap_alloc_entry_for_version(int major, int minor);
 
