@@ -153,7 +153,7 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 			t->allocations ? 1000.0 * (double)t->slow / (double)t->allocations : 0, mark);
 	if (est)
 		fprintf(f, "                                     direct reclaim, direct compaction or OOM, "
-			"or a kswapd wake; all slow paths need an exact mode\n");
+			"a kswapd wake, or a failure; all slow paths need an exact mode\n");
 	if (est && !m->page_alloc_seen)
 		fprintf(f, "  failed (NULL)                  ?   (no mm_page_alloc)\n");
 	else
