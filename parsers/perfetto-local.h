@@ -17,7 +17,16 @@
 /* ---- limits -------------------------------------------------------------- */
 
 #define PF_MAX_PACKET		(16u << 20)	/* one TracePacket (traced_probes' are KBs) */
-#define PF_MAX_INFLATED		(32u << 20)	/* one compressed_packets, decompressed (upstream: < 512 KB in) */
+/*
+ * One compressed_packets, decompressed (upstream batches < 512 KB in; trace
+ * packets compress ~10x).  libdeflate wants the whole output at once, so a
+ * bomb costs this much memory before it is refused: kept well inside the
+ * 64 MB the readers stay within.
+ */
+#define PF_MAX_INFLATED_MIB	16
+#define PF_MAX_INFLATED		((unsigned)PF_MAX_INFLATED_MIB << 20)
+#define PF_STR_(x)		#x
+#define PF_STR(x)		PF_STR_(x)
 #define PF_BOMB_FLOOR		(16u << 20)	/* a whole-file gzip: past this much output ... */
 #define PF_BOMB_RATIO		1000u		/* ... expanding more than this is a bomb */
 #define PF_MAX_QUEUED		(128u * 1024)	/* events held back for the time merge */

@@ -656,7 +656,8 @@ int pf_inflate_all(const uint8_t *src, size_t len, uint8_t **out, size_t *cap, s
 		if (res != LIBDEFLATE_INSUFFICIENT_SPACE)
 			break;
 		if (*cap >= limit) {
-			*why = "compressed packets expand beyond the 32 MiB limit: a decompression bomb";
+			*why = "compressed packets expand beyond the " PF_STR(PF_MAX_INFLATED_MIB)
+			       " MiB limit: a decompression bomb";
 			ret = -PRS_ELIMIT;
 			goto out;
 		}
@@ -708,7 +709,8 @@ int pf_unzstd_all(const uint8_t *src, size_t len, uint8_t **out, size_t *cap, si
 			break;
 		}
 		if (done >= limit) {
-			*why = "zstd compressed packets expand beyond the 32 MiB limit: a decompression bomb";
+			*why = "zstd compressed packets expand beyond the " PF_STR(PF_MAX_INFLATED_MIB)
+			       " MiB limit: a decompression bomb";
 			ret = -PRS_ELIMIT;
 			break;
 		}

@@ -225,7 +225,7 @@ run_malformed() {
 		err=$(timeout 120 /usr/bin/time -f 'maxrss %M' "$BIN" info "$file" 2>&1 >/dev/null); rc=$?
 		rss=$(sed -n 's/^maxrss //p' <<<"$err")
 		case $file in *small*) want=0 re='^maxrss' ;; *zeros*) want=2 re='binary' ;;
-			*pf-bomb*) want=2 re='expand beyond the 32 MiB limit: a decompression bomb' ;;
+			*pf-bomb*) want=2 re='expand beyond the 16 MiB limit: a decompression bomb' ;;
 			*) want=2 re='expands more than 1000x.*decompression bomb' ;; esac
 		if [ $rc -eq $want ] && [ -n "$rss" ] && [ "$rss" -lt 65536 ] && grep -Eq "$re" <<<"$err"; then ok
 		else bad "bomb $file: exit $rc (want $want), max RSS ${rss:-?} KB: $err"; fi
