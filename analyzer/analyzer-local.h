@@ -221,6 +221,7 @@ struct anl_ctx {
 	bool		wake_fn_seen;		/* wake_all_kswapds() events read (in the mode analyzed) */
 	bool		wake_fn_listed;		/* ... in the function filter ("allocscope: funcs") */
 	bool		oom_fn_seen, oom_fn_listed;	/* __alloc_pages_may_oom()/out_of_memory(), likewise */
+	bool		reclaim_fn_seen;	/* a direct reclaim function's events read */
 	bool		seen_lru_shrink_tp;
 	bool		seen_lru_inactive_tp;	/* with nr_reclaimed */
 	bool		bulk_probed;		/* the bulk allocator's kretprobe was recorded */

@@ -742,6 +742,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	m->last_ts = a->last_ts;
 	m->window_ns = scope == WIN ? a->win_end - a->win_begin :
 		       (a->seen_any ? a->last_ts - a->first_ts : 0);
+	m->elided = a->elided;
+	m->reclaim_visible = a->raw[ALL].reclaim_begin || a->raw[ALL].reclaim_end || a->reclaim_fn_seen;
 	if (a->no_timestamps) {
 		m->window_unknown = true;
 		m->window_ns = 0;

@@ -476,6 +476,13 @@ struct anl_model {
 	uint64_t	window_ns;		/* scope length */
 	bool		window_unknown;		/* no timestamps in the trace: window_ns is 0, and
 						 * no rate per second means anything */
+	uint64_t	elided;			/* lines that mark lines left out (anl_set_elided()) */
+	/*
+	 * The trace shows direct reclaim (its events or functions): only then
+	 * does a slow allocation without one tell that it compacted only
+	 * (scope.compact_only, ANL_REC_COMPACT_ONLY); else that is not known.
+	 */
+	bool		reclaim_visible;
 	struct anl_totals scope;		/* what every KPI is computed on */
 	struct anl_anomalies anomalies;
 

@@ -607,6 +607,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		/* fall through */
 	case PRS_EV_COMPACT_END:
 	case PRS_EV_COMPACT_FINISHED:
+	case PRS_EV_COMPACT_PROGRESS:
 		if (ev->kind == PRS_EV_COMPACT_END) {
 			/* compact_zone() pairs them in one task: an excerpt's first end has none */
 			if (!t->cb_open)

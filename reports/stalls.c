@@ -261,11 +261,13 @@ static const char *fmt_rel(char *buf, size_t len, uint64_t ts, uint64_t base)
 	return buf;
 }
 
-static const char *outcome_word(const struct anl_alloc *r)
+static const char *outcome_word(const struct anl_alloc *r, const struct anl_model *m)
 {
+	bool only = (r->flags & ANL_REC_COMPACT_ONLY) && m->reclaim_visible;
+
 	if (r->outcome == ANL_FAILED)
-		return "FAILED";
-	return r->flags & ANL_REC_COMPACT_ONLY ? "slow, compaction only" : "slow";
+		return only ? "FAILED, compaction only" : "FAILED";
+	return only ? "slow, compaction only" : "slow";
 }
 
 /* "compaction 3x 13.4ms, direct_reclaim 2x 33.2ms, ..., other 250.2ms" */
@@ -437,7 +439,7 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		const struct stall *s = &st->heap[i];
 		const struct anl_alloc *r = &s->rec;
 		bool failed = r->outcome == ANL_FAILED;
-		char ord[16], pid[16];
+		char ord[16], pid[16], gfp[160];
 		size_t o;
 
 		if (r->order >= 0)
@@ -451,12 +453,18 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			m->window_unknown ? "?" : fmt_ts(b[1], 96, r->start_ts),
 			m->window_unknown ? "?" : fmt_rel(b[2], 96, r->start_ts, base),
 			pid, r->comm[0] ? r->comm : "?", ord,
-			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r),
+			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r, m),
 			failed ? off : "");
 		breakdown(line, sizeof(line), r);
 		rpt_put_wrapped(f, 8, line);
+		if (r->gfp_str && r->gfp_str[0])
+			snprintf(gfp, sizeof(gfp), "%s", r->gfp_str);
+		else if (r->gfp != PRS_NO_VALUE)	/* only a number: its bits differ by version */
+			snprintf(gfp, sizeof(gfp), "%#" PRIx64, r->gfp);
+		else
+			snprintf(gfp, sizeof(gfp), "?");
 		snprintf(line, sizeof(line), "gfp %s; %s pages reclaimed%s%s",
-			 r->gfp_str && r->gfp_str[0] ? r->gfp_str : "?",
+			 gfp,
 			 rpt_fmt_count(b[0], 96, r->nr_reclaimed),
 			 r->parent_id ? "; nested in another allocation" : "",
 			 r->flags & ANL_REC_PARTIAL ?
@@ -566,6 +574,7 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			r->flags & ANL_REC_RETRIES_OUT ? "true" : "false", r->compact_retries,
 			r->slab_calls, r->slab_ns, r->throttles, r->throttle_ns, r->writepages,
 			r->writepages_file, r->writepages_anon,
+			!m->reclaim_visible && (r->flags & ANL_REC_COMPACT_ONLY) ? "null" :
 			r->flags & ANL_REC_COMPACT_ONLY ? "true" : "false",
 			rpt_retry_end_key(r->retry_end));
 		if (r->retry_end == ANL_RETRY_RAN_OUT || r->retry_end == ANL_RETRY_NO_ZONE)
