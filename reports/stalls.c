@@ -316,7 +316,8 @@ static bool explain(char *buf, size_t len, const struct anl_alloc *r)
 				      r->retry_rounds == 1 ? "" : "s", r->retry_loops_max,
 				      rpt_retry_end_words(r->retry_end));
 		if (o < len && (r->retry_end == ANL_RETRY_RAN_OUT || r->retry_end == ANL_RETRY_NO_ZONE))
-			o += (size_t)snprintf(buf + o, len - o, "; then %s%s%s",
+			o += (size_t)snprintf(buf + o, len - o, "; then %sunless the cpuset's nodes "
+					      "changed meanwhile (check_retry_cpuset(): restart), %s%s",
 					      r->order > 0 ? "should_compact_retry() (compact_retry), "
 					      "then " : r->order == 0 ? "(order 0: no compaction retry) " : "",
 					      rpt_after_retry_words(r->after_retry),
@@ -368,7 +369,7 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 	const struct rpt_stalls_filter *flt = &st->flt;
 	uint64_t base = m->scope.begin_ts;
 	const char *bold = rpt_sgr(in, RPT_SGR_BOLD), *off = rpt_sgr(in, RPT_SGR_RESET);
-	char b[4][96], line[512];
+	char b[4][96], line[1024];
 
 	fprintf(f, "%sallocscope stalls:%s %s%s%s%s\n", bold, off,
 		in->trace_path ? in->trace_path : "-", in->format ? " (" : "",
