@@ -132,6 +132,7 @@ struct anl_evstate {
 	int32_t		retry_loops_max;
 	uint64_t	slab_ns, throttle_ns;
 	uint8_t		retry_end;	/* enum anl_retry_end */
+	int8_t		compact_retry_last;	/* its last compact_retry's should_retry, -1 none */
 	uint32_t	writepages, writepages_file, writepages_anon;
 };
 

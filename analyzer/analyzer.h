@@ -246,7 +246,7 @@ struct anl_alloc {
 	uint32_t	writepages_anon;	/* ... anon pages (to swap); the rest: flags not said */
 	uint8_t		retry_end;	/* enum anl_retry_end */
 	uint8_t		after_retry;	/* enum anl_after_retry: when retry_end gave up */
-	bool		oom_seen;	/* an OOM (mark_victim or out_of_memory()) in its stall */
+	int8_t		compact_retry_last;	/* its last compact_retry's should_retry: 1, 0, -1 none */
 };
 
 typedef void (*anl_record_fn)(const struct anl_alloc *rec, void *data);

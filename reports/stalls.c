@@ -328,9 +328,20 @@ static bool explain(char *buf, size_t len, const struct anl_alloc *r)
 		if (o < len)
 			o += (size_t)snprintf(buf + o, len - o, ", ");
 	}
-	if (r->compact_retries && o < len)
-		o += (size_t)snprintf(buf + o, len - o, "%s compact_retry, ",
-				      rpt_fmt_count(c, sizeof(c), r->compact_retries));
+	if (r->compact_retries && o < len) {
+		o += (size_t)snprintf(buf + o, len - o, "%s compact_retry", rpt_fmt_count(c, sizeof(c),
+				      r->compact_retries));
+		/* should_compact_retry() said no last: the cpuset check, then __alloc_pages_may_oom() */
+		if (r->compact_retry_last == 0 && r->retry_end != ANL_RETRY_RAN_OUT &&
+		    r->retry_end != ANL_RETRY_NO_ZONE && o < len)
+			o += (size_t)snprintf(buf + o, len - o, " (the last said no more: then, unless the "
+					      "cpuset's nodes changed meanwhile, %s)",
+					      rpt_after_retry_words(r->after_retry));
+		else if (r->compact_retry_last == 1 && o < len)
+			o += (size_t)snprintf(buf + o, len - o, " (the last said retry)");
+		if (o < len)
+			o += (size_t)snprintf(buf + o, len - o, ", ");
+	}
 	if (r->slab_calls && o < len)
 		o += (size_t)snprintf(buf + o, len - o, "slab shrinking %s ms in %s call%s, ",
 				      rpt_fmt_fixed(b, sizeof(b), r->slab_ns, 1000000, 3),
