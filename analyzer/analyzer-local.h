@@ -139,6 +139,7 @@ struct anl_evstate {
 	int32_t		retry_loops_max;
 	uint64_t	slab_ns, throttle_ns;
 	uint8_t		retry_end;	/* enum anl_retry_end */
+	int8_t		compact_retry_last;	/* its last compact_retry's should_retry, -1 none */
 	uint32_t	writepages, writepages_file, writepages_anon;
 };
 
@@ -232,6 +233,7 @@ struct anl_ctx {
 	bool		wake_fn_seen;		/* wake_all_kswapds() events read (in the mode analyzed) */
 	bool		wake_fn_listed;		/* ... in the function filter ("allocscope: funcs") */
 	bool		oom_fn_seen, oom_fn_listed;	/* __alloc_pages_may_oom()/out_of_memory(), likewise */
+	bool		reclaim_fn_seen;	/* a direct reclaim function's events read */
 	bool		seen_lru_shrink_tp;
 	bool		seen_lru_inactive_tp;	/* with nr_reclaimed */
 	bool		bulk_probed;		/* the bulk allocator's kretprobe was recorded */

@@ -226,7 +226,8 @@ void anl_account_record(struct anl_ctx *a, int est, struct anl_task *t,
 	if (slow && rec->stage_count[ANL_STAGE_COMPACTION] && !rec->stage_count[ANL_STAGE_DIRECT_RECLAIM] &&
 	    !(rec->flags & ANL_REC_PARTIAL))	/* what ran before an excerpt began is not known */
 		rec->flags |= ANL_REC_COMPACT_ONLY;
-	if (rec->retry_end == ANL_RETRY_RAN_OUT || rec->retry_end == ANL_RETRY_NO_ZONE)
+	if (rec->retry_end == ANL_RETRY_RAN_OUT || rec->retry_end == ANL_RETRY_NO_ZONE ||
+	    (rec->compact_retries && rec->compact_retry_last == 0))
 		rec->after_retry = anl_after_retry(rec->order, rec->gfp_str);
 	if (est == EST) {
 		anl_stage_masks(a, rec, ANL_MODE_EVENTS);
@@ -784,6 +785,8 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 	m->last_ts = a->last_ts;
 	m->window_ns = scope == WIN ? a->win_end - a->win_begin :
 		       (a->seen_any ? a->last_ts - a->first_ts : 0);
+	m->elided = a->elided;
+	m->reclaim_visible = a->raw[ALL].reclaim_begin || a->raw[ALL].reclaim_end || a->reclaim_fn_seen;
 	if (a->no_timestamps) {
 		m->window_unknown = true;
 		m->window_ns = 0;

@@ -250,7 +250,7 @@ struct anl_alloc {
 	uint32_t	writepages_anon;	/* ... anon pages (to swap); the rest: flags not said */
 	uint8_t		retry_end;	/* enum anl_retry_end */
 	uint8_t		after_retry;	/* enum anl_after_retry: when retry_end gave up */
-	bool		oom_seen;	/* an OOM (mark_victim or out_of_memory()) in its stall */
+	int8_t		compact_retry_last;	/* its last compact_retry's should_retry: 1, 0, -1 none */
 };
 
 typedef void (*anl_record_fn)(const struct anl_alloc *rec, void *data);
@@ -633,6 +633,13 @@ struct anl_model {
 	uint64_t	window_ns;		/* scope length */
 	bool		window_unknown;		/* no timestamps in the trace: window_ns is 0, and
 						 * no rate per second means anything */
+	uint64_t	elided;			/* lines that mark lines left out (anl_set_elided()) */
+	/*
+	 * The trace shows direct reclaim (its events or functions): only then
+	 * does a slow allocation without one tell that it compacted only
+	 * (scope.compact_only, ANL_REC_COMPACT_ONLY); else that is not known.
+	 */
+	bool		reclaim_visible;
 	struct anl_totals scope;		/* what every KPI is computed on */
 	struct anl_anomalies anomalies;
 

@@ -57,6 +57,7 @@ static void ev_explain(struct anl_alloc *rec, const struct anl_evstate *e)
 	rec->writepages_file = e->writepages_file;
 	rec->writepages_anon = e->writepages_anon;
 	rec->retry_end = e->retry_end;
+	rec->compact_retry_last = e->compact_retries ? e->compact_retry_last : -1;
 	if (e->retries_out)
 		rec->flags |= ANL_REC_RETRIES_OUT;
 }

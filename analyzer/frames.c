@@ -595,6 +595,8 @@ int anl_fn_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event *
 		a->wake_fn_seen = true;
 	if (role == ROLE_OOM)
 		a->oom_fn_seen = true;
+	if (role == ROLE_RECLAIM)
+		a->reclaim_fn_seen = true;
 
 	switch (role) {
 	case ROLE_NOLOCK:

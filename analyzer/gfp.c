@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Which allocation flags a gfp mask holds, read from the symbolic form events print.
+ * What the flags of a gfp mask, read from the symbolic form events print, mean to the slow path.
  */
 #include <stdbool.h>
 #include <stddef.h>

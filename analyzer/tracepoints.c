@@ -253,12 +253,16 @@ static void explain_event(struct anl_ctx *a, struct anl_task *t, struct anl_fram
 		return;
 	case PRS_EV_COMPACT_RETRY:
 		RAW_INC(a, compact_retries, 1);
-		if (r)
+		if (r) {
 			r->compact_retries++;
+			r->compact_retry_last = ev->u.retry.verdict > 0 ? 1 : ev->u.retry.verdict == 0 ? 0 : -1;
+		}
 		if (!e->reclaim_open) {
 			anl_ev_compact_close(a, t);
 			anl_ev_boundary(a, t, ev->ts, ANL_EV_OTHER, ev->u.retry.order, NULL, PRS_NO_VALUE);
 			e->compact_retries++;
+			e->compact_retry_last = ev->u.retry.verdict > 0 ? 1 :
+						ev->u.retry.verdict == 0 ? 0 : -1;
 		}
 		return;
 	case PRS_EV_SHRINK_SLAB_BEGIN:
@@ -611,6 +615,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		/* fall through */
 	case PRS_EV_COMPACT_END:
 	case PRS_EV_COMPACT_FINISHED:
+	case PRS_EV_COMPACT_PROGRESS:
 		if (ev->kind == PRS_EV_COMPACT_END) {
 			/* compact_zone() pairs them in one task: an excerpt's first end has none */
 			if (!t->cb_open)

@@ -97,6 +97,8 @@ const char *prs_format_name(enum prs_format fmt);
 	_PK(CONGESTION_WAIT,	"writeback_congestion_wait"),	/* and _wait_iff_congested: \
 								 * congestion_wait() (2.6.37 .. 5.15) */ \
 	_PK(WRITEPAGE,		"mm_vmscan_writepage"),	/* and _write_folio (6.x): pageout() */ \
+	_PK(COMPACT_PROGRESS,	"mm_compaction_isolate_migratepages"),	/* and _freepages, \
+						 * _migratepages: compact_zone() at work */ \
 	_PK(SCHED_SWITCH,	"sched_switch"),				\
 	_PK(PRINT,		"print"),		/* trace_marker write */	\
 	_PK(LOST,		"lost_events")		/* events lost on a CPU */

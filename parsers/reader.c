@@ -89,6 +89,11 @@ static const struct {
 	/* pageout(): a dirty page written for reclaim; _write_folio since 6.0 */
 	{ "mm_vmscan_writepage",		PRS_EV_WRITEPAGE },
 	{ "mm_vmscan_write_folio",		PRS_EV_WRITEPAGE },
+	/* compact_zone()'s own steps: its run lasts at least until the last of them */
+	{ "mm_compaction_isolate_migratepages",	PRS_EV_COMPACT_PROGRESS },
+	{ "mm_compaction_isolate_freepages",	PRS_EV_COMPACT_PROGRESS },
+	{ "mm_compaction_fast_isolate_freepages", PRS_EV_COMPACT_PROGRESS },
+	{ "mm_compaction_migratepages",		PRS_EV_COMPACT_PROGRESS },
 	{ "sched_switch",			PRS_EV_SCHED_SWITCH },
 	{ "print",				PRS_EV_PRINT },
 	/* ftrace text names trace_marker writes after the function that made them */

@@ -277,7 +277,7 @@ static void kpis(FILE *f, const struct anl_model *m)
 		rpt_html_kpi_card(f, "written by reclaim", rpt_fmt_count(v, sizeof(v), t->writepages),
 			 "ex", "events", d);
 	}
-	if (t->compact_only)
+	if (t->compact_only && m->reclaim_visible)
 		rpt_html_kpi_card(f, "compaction-only", rpt_fmt_count(v, sizeof(v), t->compact_only),
 			 est ? "es" : "ex", est ? "estimated" : "exact",
 			 "slow allocations that compacted and did not reclaim");

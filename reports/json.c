@@ -167,17 +167,21 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		", \"compact_retries\": %" PRIu64 ", \"slab_calls\": %" PRIu64 ", \"slab_ns\": %" PRIu64
 		", \"throttles\": %" PRIu64 ", \"throttle_ns\": %" PRIu64 ", \"oom_fn_calls\": %" PRIu64
 		", \"compact_runs_inferred\": %" PRIu64 ", \"retry_allocations\": %" PRIu64
-		", \"retry_no_zone\": %" PRIu64 ", \"compaction_only\": %" PRIu64
-		", \"writepages\": %" PRIu64 ", \"writepages_file\": %" PRIu64
+		", \"retry_no_zone\": %" PRIu64 ", \"compaction_only\": ", t->retry_rounds, t->retries_out,
+		t->compact_retries, t->slab_calls, t->slab_ns, t->throttles, t->throttle_ns,
+		t->oom_fn_calls, t->compact_runs_inferred, t->retry_allocs, t->retry_no_zone);
+	/* without any direct reclaim event, whether a compacting allocation also reclaimed is unknown */
+	if (t->compact_only && !m->reclaim_visible)
+		fputs("null", f);
+	else
+		fprintf(f, "%" PRIu64, t->compact_only);
+	fprintf(f, ", \"writepages\": %" PRIu64 ", \"writepages_file\": %" PRIu64
 		", \"writepages_anon\": %" PRIu64
 		", \"writepages_elsewhere\": %" PRIu64 ", \"memcg_reclaims\": %" PRIu64
 		", \"memcg_reclaimed\": %" PRIu64 ", \"memcg_reclaim_ns\": %" PRIu64
-		", \"page_alloc_unsaid\": %" PRIu64 "},\n", t->retry_rounds, t->retries_out,
-		t->compact_retries, t->slab_calls, t->slab_ns, t->throttles, t->throttle_ns,
-		t->oom_fn_calls, t->compact_runs_inferred, t->retry_allocs, t->retry_no_zone,
-		t->compact_only, t->writepages, t->writepages_file, t->writepages_anon,
-		t->writepages_other,
-		t->memcg_reclaims, t->memcg_reclaimed, t->memcg_reclaim_ns, t->page_alloc_unsaid);
+		", \"page_alloc_unsaid\": %" PRIu64 "},\n", t->writepages, t->writepages_file,
+		t->writepages_anon, t->writepages_other, t->memcg_reclaims, t->memcg_reclaimed,
+		t->memcg_reclaim_ns, t->page_alloc_unsaid);
 
 	if (m->freelist.used) {
 		/* the freelist probe and its check (docs/freelist.md); only in that mode */

@@ -262,11 +262,13 @@ static const char *fmt_rel(char *buf, size_t len, uint64_t ts, uint64_t base)
 	return buf;
 }
 
-static const char *outcome_word(const struct anl_alloc *r)
+static const char *outcome_word(const struct anl_alloc *r, const struct anl_model *m)
 {
+	bool only = (r->flags & ANL_REC_COMPACT_ONLY) && m->reclaim_visible;
+
 	if (r->outcome == ANL_FAILED)
-		return "FAILED";
-	return r->flags & ANL_REC_COMPACT_ONLY ? "slow, compaction only" : "slow";
+		return only ? "FAILED, compaction only" : "FAILED";
+	return only ? "slow, compaction only" : "slow";
 }
 
 /* "compaction 3x 13.4ms, direct_reclaim 2x 33.2ms, ..., other 250.2ms" */
@@ -315,7 +317,8 @@ static bool explain(char *buf, size_t len, const struct anl_alloc *r)
 				      r->retry_rounds == 1 ? "" : "s", r->retry_loops_max,
 				      rpt_retry_end_words(r->retry_end));
 		if (o < len && (r->retry_end == ANL_RETRY_RAN_OUT || r->retry_end == ANL_RETRY_NO_ZONE))
-			o += (size_t)snprintf(buf + o, len - o, "; then %s%s%s",
+			o += (size_t)snprintf(buf + o, len - o, "; then %sunless the cpuset's nodes "
+					      "changed meanwhile (check_retry_cpuset(): restart), %s%s",
 					      r->order > 0 ? "should_compact_retry() (compact_retry), "
 					      "then " : r->order == 0 ? "(order 0: no compaction retry) " : "",
 					      rpt_after_retry_words(r->after_retry),
@@ -326,9 +329,20 @@ static bool explain(char *buf, size_t len, const struct anl_alloc *r)
 		if (o < len)
 			o += (size_t)snprintf(buf + o, len - o, ", ");
 	}
-	if (r->compact_retries && o < len)
-		o += (size_t)snprintf(buf + o, len - o, "%s compact_retry, ",
-				      rpt_fmt_count(c, sizeof(c), r->compact_retries));
+	if (r->compact_retries && o < len) {
+		o += (size_t)snprintf(buf + o, len - o, "%s compact_retry", rpt_fmt_count(c, sizeof(c),
+				      r->compact_retries));
+		/* should_compact_retry() said no last: the cpuset check, then __alloc_pages_may_oom() */
+		if (r->compact_retry_last == 0 && r->retry_end != ANL_RETRY_RAN_OUT &&
+		    r->retry_end != ANL_RETRY_NO_ZONE && o < len)
+			o += (size_t)snprintf(buf + o, len - o, " (the last said no more: then, unless the "
+					      "cpuset's nodes changed meanwhile, %s)",
+					      rpt_after_retry_words(r->after_retry));
+		else if (r->compact_retry_last == 1 && o < len)
+			o += (size_t)snprintf(buf + o, len - o, " (the last said retry)");
+		if (o < len)
+			o += (size_t)snprintf(buf + o, len - o, ", ");
+	}
 	if (r->slab_calls && o < len)
 		o += (size_t)snprintf(buf + o, len - o, "slab shrinking %s ms in %s call%s, ",
 				      rpt_fmt_fixed(b, sizeof(b), r->slab_ns, 1000000, 3),
@@ -367,7 +381,7 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 	const struct rpt_stalls_filter *flt = &st->flt;
 	uint64_t base = m->scope.begin_ts;
 	const char *bold = rpt_sgr(in, RPT_SGR_BOLD), *off = rpt_sgr(in, RPT_SGR_RESET);
-	char b[4][96], line[512];
+	char b[4][96], line[1024];
 
 	fprintf(f, "%sallocscope stalls:%s %s%s%s%s%s%s\n", bold, off,
 		in->trace_path ? in->trace_path : "-", in->format ? " (" : "",
@@ -439,7 +453,7 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 		const struct stall *s = &st->heap[i];
 		const struct anl_alloc *r = &s->rec;
 		bool failed = r->outcome == ANL_FAILED;
-		char ord[16], pid[16];
+		char ord[16], pid[16], gfp[160];
 		size_t o;
 
 		if (r->order >= 0)
@@ -453,12 +467,18 @@ int rpt_stalls_text(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			m->window_unknown ? "?" : fmt_ts(b[1], 96, r->start_ts),
 			m->window_unknown ? "?" : fmt_rel(b[2], 96, r->start_ts, base),
 			pid, r->comm[0] ? r->comm : "?", ord,
-			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r),
+			failed ? rpt_sgr(in, RPT_SGR_RED) : "", outcome_word(r, m),
 			failed ? off : "");
 		breakdown(line, sizeof(line), r);
 		rpt_put_wrapped(f, 8, line);
+		if (r->gfp_str && r->gfp_str[0])
+			snprintf(gfp, sizeof(gfp), "%s", r->gfp_str);
+		else if (r->gfp != PRS_NO_VALUE)	/* only a number: its bits differ by version */
+			snprintf(gfp, sizeof(gfp), "%#" PRIx64, r->gfp);
+		else
+			snprintf(gfp, sizeof(gfp), "?");
 		snprintf(line, sizeof(line), "gfp %s; %s pages reclaimed%s%s",
-			 r->gfp_str && r->gfp_str[0] ? r->gfp_str : "?",
+			 gfp,
 			 rpt_fmt_count(b[0], 96, r->nr_reclaimed),
 			 r->parent_id ? "; nested in another allocation" : "",
 			 r->flags & ANL_REC_PARTIAL ?
@@ -568,6 +588,7 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 			r->flags & ANL_REC_RETRIES_OUT ? "true" : "false", r->compact_retries,
 			r->slab_calls, r->slab_ns, r->throttles, r->throttle_ns, r->writepages,
 			r->writepages_file, r->writepages_anon,
+			!m->reclaim_visible && (r->flags & ANL_REC_COMPACT_ONLY) ? "null" :
 			r->flags & ANL_REC_COMPACT_ONLY ? "true" : "false",
 			rpt_retry_end_key(r->retry_end));
 		if (r->retry_end == ANL_RETRY_RAN_OUT || r->retry_end == ANL_RETRY_NO_ZONE)

@@ -211,7 +211,8 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	/* sc->nr_reclaimed holds slab pages too; pgsteal_direct (ground truth) the LRU pages only */
 	fprintf(f, "  pages reclaimed       %10s   sc->nr_reclaimed: LRU + slab", num(&n, t->nr_reclaimed));
 	if (t->lru_inactive)
-		fprintf(f, "; %s LRU (pgsteal_direct's)", num(&n, t->lru_reclaimed));
+		fprintf(f, "; %s LRU (pgsteal_direct's)%s", num(&n, t->lru_reclaimed),
+			m->elided ? " in the lines shown" : "");
 	fprintf(f, "\n");
 	if (t->reclaim_loops)
 		fprintf(f, "  reclaim loops         %10s   allocations with 2+ reclaims\n",
@@ -253,9 +254,12 @@ static void kpi_block(FILE *f, const struct rpt_input *in)
 	if (t->writepages_other)
 		fprintf(f, "  written elsewhere     %10s   pages pageout() wrote outside direct reclaim "
 			"(kswapd, memcg, node reclaim)\n", num(&n, t->writepages_other));
-	if (t->compact_only)
+	if (t->compact_only && m->reclaim_visible)
 		fprintf(f, "  compaction-only       %10s   slow allocations that compacted and did not "
 			"reclaim\n", num(&n, t->compact_only));
+	else if (t->compact_only)
+		fprintf(f, "  compaction-only              ?   %s compacted; whether they reclaimed too is "
+			"not known: no direct reclaim event in the trace\n", num(&n, t->compact_only));
 	if (t->memcg_reclaims)
 		fprintf(f, "  memcg reclaim         %10s   entries (mm_vmscan_memcg_reclaim_begin): %s pages, "
 			"%s ms\n%37sat a cgroup's limit a task's stall, or proactive (memory.reclaim):\n"

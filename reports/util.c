@@ -240,7 +240,7 @@ const char *rpt_after_retry_words(uint8_t after)
 		       "the slow path loops again";
 	case ANL_AFTER_FAIL:
 		return "no OOM killer (order > 3, or __GFP_RETRY_MAYFAIL or __GFP_THISNODE): the "
-		       "allocation fails (NULL)";
+		       "allocation fails (NULL) unless __GFP_NOFAIL";
 	case ANL_AFTER_NOFAIL:
 		return "__GFP_NOFAIL: it never fails, it loops (after the OOM killer where order "
 		       "and gfp allow it)";

@@ -1779,6 +1779,31 @@ static void test_partial_top_compaction(void **state)
 	(void)state;
 }
 
+/*
+ * compact_retry (Michal Hocko's 4.x example): an order-9 request whose should_compact_retry()
+ * said no; with the order alone (no gfp in the line) no OOM killer follows: it fails
+ */
+static void test_compact_retry_last(void **state)
+{
+	struct fx *x = fx_new(ANL_MODE_EVENTS);
+	struct prs_event ev = base(1498 * MS, 3126, 1, PRS_EV_COMPACT_RETRY);
+
+	ev.u.retry.order = 9;
+	ev.u.retry.loops = 0;
+	ev.u.retry.max = 16;
+	ev.u.retry.verdict = 0;
+	ev.u.retry.nid = ev.u.retry.zone = -1;
+	feed(x, &ev);
+	fx_finish(x);
+	assert_int_equal(x->recs.n, 1);
+	assert_int_equal(x->recs.r[0].compact_retries, 1);
+	assert_int_equal(x->recs.r[0].compact_retry_last, 0);
+	assert_int_equal(x->recs.r[0].order, 9);
+	assert_int_equal(x->recs.r[0].after_retry, ANL_AFTER_FAIL);
+	fx_free(x);
+	(void)state;
+}
+
 /* What the slow path does once the retries give up, by order and gfp (6.12's slowpath) */
 static void test_after_retry(void **state)
 {
@@ -3065,6 +3090,7 @@ int main(void)
 		cmocka_unit_test(test_no_timestamps),
 		cmocka_unit_test(test_retry_rounds_by_zone),
 		cmocka_unit_test(test_after_retry),
+		cmocka_unit_test(test_compact_retry_last),
 		cmocka_unit_test(test_partial_top_compaction),
 		cmocka_unit_test(test_writepage_congestion),
 		cmocka_unit_test(test_graph_slow_without_page_alloc),

@@ -737,13 +737,15 @@ static void test_wrapped_lines(void **state)
 		  "              sh-14869 [000] ....  6850.456842: mm_compaction_end: zone_start=0x100000 migrate_pfn=0x100000 free_pfn=0x27fe00 zone_end=0x280000, mode=sync status=complete\n",
 		  &run);
 	assert_int_equal(run.ret, 0);
-	assert_int_equal(run.n, 3);	/* isolate_migratepages is not one of ours */
+	assert_int_equal(run.n, 4);
 	assert_int_equal(run.ev[0].e.kind, PRS_EV_TRY_COMPACT);
 	assert_int_equal(run.ev[0].e.u.mm.order, 2);
 	assert_int_equal(run.ev[0].e.ts, 6850456639000ull);
 	assert_int_equal(run.ev[1].e.kind, PRS_EV_COMPACT_BEGIN);
 	assert_int_equal(run.ev[1].e.u.compact.sync, 1);	/* "mode=sync" came on the third line */
-	assert_int_equal(run.ev[2].e.kind, PRS_EV_COMPACT_END);
+	assert_int_equal(run.ev[2].e.kind, PRS_EV_COMPACT_PROGRESS);	/* isolate_migratepages */
+	assert_int_equal(run.ev[2].e.ts, 6850456648000ull);
+	assert_int_equal(run.ev[3].e.kind, PRS_EV_COMPACT_END);
 	assert_int_equal(run.st.wrapped_lines, 5);
 	assert_int_equal(run.st.bad_lines, 1);	/* the prose */
 	assert_int_equal(run.st.events, 4);

@@ -1,0 +1,1 @@
+analyze tests/data/published/joonsoo-compaction-4.7-2016/trace.txt

@@ -1,0 +1,1 @@
+analyze tests/data/published/rabin-mkfs-oom-4.2-2015/trace.txt

@@ -1,0 +1,1 @@
+stalls --min 0 tests/data/published/hocko-oom-retry-4.8-2016/trace.txt

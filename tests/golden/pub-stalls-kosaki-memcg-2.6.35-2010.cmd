@@ -1,0 +1,1 @@
+stalls --min 0 tests/data/published/kosaki-memcg-2.6.35-2010/trace.txt

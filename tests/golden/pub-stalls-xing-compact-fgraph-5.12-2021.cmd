@@ -1,0 +1,1 @@
+stalls --min 0 tests/data/published/xing-compact-fgraph-5.12-2021/trace.txt
