@@ -23,9 +23,11 @@ usage() {
 	cat <<'EOF'
 Usage: allocscope-record.sh [OPTIONS] [-- COMMAND [ARGS...]]
   -o FILE     output (default ./allocscope-trace.txt)
-  -m MODE     graph, freelist, retprobe, events or auto (default auto: the first
-              the kernel allows, in that order); freelist: one probe on
-              get_page_from_freelist (alloc_flags) and mm_page_alloc, exact
+  -m MODE     freelist, graph, retprobe, events or auto (default auto: the first
+              the kernel allows, in that order; freelist first only where the
+              kernel's BTF has alloc_flags, else after graph); freelist: one
+              probe on get_page_from_freelist (alloc_flags) and mm_page_alloc,
+              exact
   -d SECONDS  record for SECONDS (default: until COMMAND ends, or Ctrl-C / SIGTERM)
   -b KB       ring buffer per CPU (default 8192, 16384 for graph/freelist/retprobe)
   -P PROBE    freelist's probe: entry (default: times each whole allocation, costs
@@ -175,9 +177,24 @@ elif [ -n "$GPFF_CLONE" ]; then WHY_F="get_page_from_freelist is compiled as $GP
 elif [ -z "$GPFF_PLAIN" ]; then WHY_F="get_page_from_freelist not found ($FSRC)"
 fi
 
+# alloc_flags checked: a probe by BTF name is taken only where the function's prototype has a parameter of
+# that name (removed at once, signals held off for the two writes)
+FLBTF=0
+if [ -z "$WHY_F" ] && [ "$BTFARGS" = 1 ]; then
+	trap '' INT TERM HUP
+	if echo "$PK:allocscope/flcheck get_page_from_freelist alloc_flags=alloc_flags" >> "$PROBEF" 2>/dev/null; then
+		FLBTF=1
+		echo "-:allocscope/flcheck" >> "$PROBEF" 2>/dev/null
+	fi
+	trap - INT TERM HUP
+fi
+
+# auto: the exact modes, the cheapest first: freelist where BTF checks alloc_flags (half graph's and
+# retprobe's cost, bench/CAPTURE.md); else graph, which assumes no argument; else freelist unchecked
 REQ=$MODE
 if [ "$MODE" = auto ]; then
-	if [ -z "$WHY_G" ]; then MODE=graph
+	if [ -z "$WHY_F" ] && [ "$FLBTF" = 1 ]; then MODE=freelist
+	elif [ -z "$WHY_G" ]; then MODE=graph
 	elif [ -z "$WHY_F" ]; then MODE=freelist
 	elif [ -z "$WHY_R" ]; then MODE=retprobe
 	else MODE=events; fi
@@ -254,7 +271,9 @@ if [ "$DRY" = 1 ]; then
 	echo "mode         $MODE (requested $REQ)"
 	echo "graph        ${WHY_G:-possible}"
 	echo "retprobe     ${WHY_R:-possible ($PROBEF)}"
-	echo "freelist     ${WHY_F:-possible ($PROBEF)}"
+	if [ -n "$WHY_F" ]; then echo "freelist     $WHY_F"
+	elif [ "$FLBTF" = 1 ]; then echo "freelist     possible ($PROBEF), alloc_flags checked by BTF name"
+	else echo "freelist     possible ($PROBEF), alloc_flags unchecked (no BTF probe arguments)"; fi
 	[ "$MODE" = freelist ] && echo "fl probe     $(fl_defs | sed -n '1s/|.*//p') (the first the kernel accepts of $(fl_defs | wc -l))"
 	echo "alloc entry  ${ENTRY:-not found} (from $FSRC)"
 	echo "functions    ${FUNCS:-none (tracepoints only)}"

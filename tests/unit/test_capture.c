@@ -613,6 +613,12 @@ static void test_probe_freelist(void **state)
 	assert_int_equal(cap_plan_make(&p, CAP_MODE_CROSS, false, 0, 0, &plan), 0);
 	assert_true(plan.freelist && plan.fl_return && cap_plan_graph(&plan) && cap_plan_probes(&plan));
 
+	/* auto: freelist where BTF checks alloc_flags, before graph (half its cost) */
+	assert_string_equal(p.why_not_graph, "");
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_AUTO, false, 0, 0, &plan), 0);
+	assert_int_equal(plan.mode, CAP_MODE_FREELIST);
+	assert_non_null(strstr(plan.why, "checked in the kernel's BTF"));
+
 	/* no function_graph: auto takes freelist before retprobe */
 	put("t/available_tracers", "function nop\n");
 	assert_int_equal(cap_probe_run(t, pr, &p), 0);
@@ -662,6 +668,17 @@ static void test_probe_freelist_entry(void **state)
 	n = cap_freelist_defs(&p, &plan, defs, labels, 12);
 	assert_string_equal(defs[0], "p:allocscope/freelist get_page_from_freelist alloc_flags=$arg3:x32");
 	assert_string_equal(labels[0], "kprobe, $arg3 (no BTF: unchecked)");
+	/* auto: without BTF graph first (it assumes no argument), unchecked freelist before retprobe */
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_AUTO, false, 0, 0, &plan), 0);
+	assert_int_equal(plan.mode, CAP_MODE_GRAPH);
+	assert_non_null(strstr(plan.why, "unchecked"));
+	put("t/available_tracers", "function nop\n");
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
+	assert_int_equal(cap_plan_make(&p, CAP_MODE_AUTO, false, 0, 0, &plan), 0);
+	assert_int_equal(plan.mode, CAP_MODE_FREELIST);
+	assert_non_null(strstr(plan.why, "analyze checks the capture"));
+	put("t/available_tracers", "function_graph function nop\n");
+	assert_int_equal(cap_probe_run(t, pr, &p), 0);
 	if (!strcmp(p.arch, "x86_64"))
 		assert_string_equal(defs[1], "p:allocscope/freelist get_page_from_freelist alloc_flags=%dx:x32");
 	else if (!strcmp(p.arch, "aarch64"))
