@@ -753,6 +753,47 @@ static int parse_counts(struct sctx *c, const struct jval *root)
 	return 0;
 }
 
+/* The freelist mode's probe and its check (json.c): absent in the other modes. */
+static int parse_freelist(struct sctx *c, const struct jval *root)
+{
+	struct anl_model *m = &c->s->model;
+	struct anl_totals *t = &m->scope;
+	struct anl_anomalies *an = &m->anomalies;
+	const struct jval *o = jget(root, "freelist"), *v;
+	int ret;
+
+	if (!o)
+		return 0;
+	if (o->type != J_OBJ)
+		return serr(c, RPT_ESCHEMA, "freelist: not an object");
+	m->freelist.used = true;
+	if ((ret = get_bool(c, o, "freelist", "return_probe", &m->freelist.returns)) ||
+	    (ret = get_strn(c, o, "freelist", "probe", &m->freelist.probe)) ||
+	    (ret = get_bool(c, o, "freelist", "exact", &m->freelist.exact)))
+		return ret;
+	U64(o, "freelist", "low", &t->fl_low);
+	U64(o, "freelist", "trylock", &t->fl_trylock);
+	U64(o, "freelist", "slow_attempts", &t->fl_slow);
+	U64(o, "freelist", "open_before", &t->fl_open_before);
+	U64(o, "freelist", "open_after", &t->fl_open_after);
+	U64(o, "freelist", "orphans", &t->fl_orphans);
+	U64(o, "freelist", "nolock", &t->nolock);
+	U64(o, "freelist", "nolock_failed", &t->nolock_failed);
+	U64(o, "freelist", "bad_flags", &an->fl_bad_flags);
+	U64(o, "freelist", "orphan_attempts", &an->fl_orphan_attempts);
+	U64(o, "freelist", "missed", &an->fl_missed);
+	v = jget(o, "first_bad_flags");
+	if (an->fl_bad_flags) {
+		if (!v || v->type != J_NUM || !v->is_uint)
+			return serr(c, RPT_ESCHEMA, "freelist.first_bad_flags: not a non-negative integer "
+				    "beside bad_flags %" PRIu64, an->fl_bad_flags);
+		an->fl_first_bad = v->u;
+	} else if (!v || v->type != J_NULL) {
+		return serr(c, RPT_ESCHEMA, "freelist.first_bad_flags: not null beside bad_flags 0");
+	}
+	return 0;
+}
+
 static int parse_breakdowns(struct sctx *c, const struct jval *root)
 {
 	struct rpt_summary *s = c->s;
@@ -968,7 +1009,7 @@ static int parse_root(struct sctx *c, const struct jval *root)
 
 	if ((ret = parse_capture(c, root)) || (ret = parse_kpi(c, root)) ||
 	    (ret = parse_counts(c, root)) || (ret = parse_breakdowns(c, root)) ||
-	    (ret = parse_groundtruth(c, root)))
+	    (ret = parse_groundtruth(c, root)) || (ret = parse_freelist(c, root)))
 		return ret;
 
 	st = get_obj(c, root, "stages");
@@ -1181,6 +1222,48 @@ static int merge_gt(struct rpt_summary *d, const struct rpt_summary *s)
 	return 0;
 }
 
+/*
+ * The freelist check of the merged set: its counts add, it is exact when
+ * every freelist capture was; a capture of another mode contributes none
+ * (the set's mode then reads "mixed").
+ */
+static int merge_freelist(struct rpt_summary *d, const struct rpt_summary *s)
+{
+	struct anl_freelist *df = &d->model.freelist;
+	const struct anl_freelist *sf = &s->model.freelist;
+	struct anl_totals *dt = &d->model.scope;
+	const struct anl_totals *st = &s->model.scope;
+	struct anl_anomalies *da = &d->model.anomalies;
+	const struct anl_anomalies *sa = &s->model.anomalies;
+
+	if (!sf->used)
+		return 0;
+	if (!df->used) {
+		*df = *sf;
+		if (sf->probe && !(df->probe = own_str(d, sf->probe)))
+			return -RPT_ENOMEM;
+	} else {
+		df->exact = df->exact && sf->exact;
+		if (!same_str(df->probe, sf->probe))
+			df->probe = "mixed: see each capture";
+		df->returns = df->returns && sf->returns;
+	}
+	dt->fl_low += st->fl_low;
+	dt->fl_trylock += st->fl_trylock;
+	dt->fl_slow += st->fl_slow;
+	dt->fl_open_before += st->fl_open_before;
+	dt->fl_open_after += st->fl_open_after;
+	dt->fl_orphans += st->fl_orphans;
+	dt->nolock += st->nolock;
+	dt->nolock_failed += st->nolock_failed;
+	if (!da->fl_bad_flags)
+		da->fl_first_bad = sa->fl_first_bad;
+	da->fl_bad_flags += sa->fl_bad_flags;
+	da->fl_orphan_attempts += sa->fl_orphan_attempts;
+	da->fl_missed += sa->fl_missed;
+	return 0;
+}
+
 int rpt_summary_merge(struct rpt_summary *d, const struct rpt_summary *s, char *err, size_t errlen)
 {
 	struct anl_model *dm = &d->model;
@@ -1313,6 +1396,8 @@ int rpt_summary_merge(struct rpt_summary *d, const struct rpt_summary *s, char *
 		da->boosted_wakes += sa->boosted_wakes;
 		da->other_mode += sa->other_mode;
 	}
+	if ((ret = merge_freelist(d, s)))
+		return ret;
 	d->have_pstats = d->have_pstats || s->have_pstats;
 	d->pstats.bad_lines += s->pstats.bad_lines;
 	d->pstats.bad_fields += s->pstats.bad_fields;

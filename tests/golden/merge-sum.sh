@@ -14,16 +14,24 @@ for p in /usr/bin/python3 python3; do command -v "$p" >/dev/null && { PY=$p; bre
 [ -n "$PY" ] || { echo "skip: merge-sum.sh: python3 not installed ('make deps')" >&2; exit 77; }
 tmp=$BUILD/merge-sum
 rm -rf "$tmp"; mkdir -p "$tmp"
-inputs=()
-for t in tests/data/6.12-anon-fgraph.txt.zst tests/data/6.12-anon-kprobe.txt.zst \
-	 tests/data/6.12.117-anon-graph.txt.zst; do
-	[ -f "$t" ] || { echo "merge-sum: $t missing" >&2; exit 1; }
-	out=$tmp/$(basename "$t").json
-	"$BIN" analyze --json --top 100000 "$t" > "$out" || { echo "merge-sum: analyze $t failed" >&2; exit 1; }
-	inputs+=("$out")
-done
-"$BIN" merge --top 100000 "${inputs[@]}" > "$tmp/merged.json" || { echo "merge-sum: merge failed" >&2; exit 1; }
-"$PY" - "$tmp/merged.json" "${inputs[@]}" <<'EOF'
+# SET NAME, then analyze options, then traces: each analyzed, the set merged, then checked
+merged_set() {
+	local name=$1 opt=$2 t out
+	shift 2
+	inputs=()
+	for t in "$@"; do
+		[ -f "$t" ] || { echo "merge-sum: $t missing" >&2; exit 1; }
+		out=$tmp/$name-$(basename "$t").json
+		# shellcheck disable=SC2086
+		"$BIN" analyze $opt --json --top 100000 "$t" > "$out" || { echo "merge-sum: analyze $t failed" >&2; exit 1; }
+		inputs+=("$out")
+	done
+	"$BIN" merge --top 100000 "${inputs[@]}" > "$tmp/$name-merged.json" || { echo "merge-sum: merge failed" >&2; exit 1; }
+	check "$tmp/$name-merged.json" "${inputs[@]}"
+}
+
+check() {
+"$PY" - "$@" <<'EOF'
 import json, sys
 
 merged = json.load(open(sys.argv[1]))
@@ -122,6 +130,21 @@ for st, ms in merged["stages"].items():
     if ms["timed"]:
         same("stages.%s.mean_ns" % st, ms["mean_ns"], ms["total_ns"] // ms["timed"])
 
+# freelist mode: its probe's check adds up, exact only when every capture was
+fl = [d["freelist"] for d in ins if "freelist" in d]
+if fl or "freelist" in merged:
+    same("freelist block present", "freelist" in merged, bool(fl))
+    mf = merged.get("freelist", {})
+    for k, v in mf.items():
+        if isinstance(v, int) and not isinstance(v, bool) and k != "first_bad_flags":
+            same("freelist." + k, v, sum(x[k] for x in fl))
+    same("freelist.exact", mf.get("exact"), all(x["exact"] for x in fl))
+    same("freelist.return_probe", mf.get("return_probe"), all(x["return_probe"] for x in fl))
+    probes = set(x["probe"] for x in fl)
+    same("freelist.probe", mf.get("probe"), probes.pop() if len(probes) == 1 else "mixed: see each capture")
+    firsts = [x["first_bad_flags"] for x in fl if x["first_bad_flags"] is not None]
+    same("freelist.first_bad_flags", mf.get("first_bad_flags"), firsts[0] if firsts else None)
+
 # tasks are grouped by name in a merged summary
 tasks = {}
 for d in ins:
@@ -141,3 +164,12 @@ print("merge-sum: %d inputs, %d checks, %d differ (allocations %d = %s)" % (
     " + ".join(str(d["kpi"]["allocations"]) for d in ins)))
 sys.exit(1 if bad else 0)
 EOF
+}
+
+merged_set sum "" tests/data/6.12-anon-fgraph.txt.zst tests/data/6.12-anon-kprobe.txt.zst \
+	tests/data/6.12.117-anon-graph.txt.zst || exit 1
+# the freelist probe's check merged: an entry and a return probe, then a merged summary merged again
+merged_set fl "-m freelist" tests/data/6.12.117-thp-freelist.dat tests/data/6.12.117-oom-cross.dat || exit 1
+"$BIN" analyze -m freelist --json --top 100000 tests/data/6.1.192-thp-cross.dat > "$tmp/fl-6.1.json" || exit 1
+"$BIN" merge --top 100000 "$tmp/fl-merged.json" "$tmp/fl-6.1.json" > "$tmp/fl2-merged.json" || exit 1
+check "$tmp/fl2-merged.json" "$tmp/fl-merged.json" "$tmp/fl-6.1.json"
