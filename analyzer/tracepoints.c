@@ -40,13 +40,13 @@ static bool is_boosted_wake(const struct prs_event *ev)
  *    charge failed (__alloc_pages(), __GFP_ACCOUNT) counts pgalloc but emits
  *    mm_page_alloc without a page.
  */
-static void page_source(struct anl_ctx *a, const struct anl_frame *f, const struct prs_event *ev,
+static bool page_source(struct anl_ctx *a, const struct anl_frame *f, const struct prs_event *ev,
 			bool failed)
 {
 	uint64_t pages;
 
 	if (ev->u.mm.order < 0 || ev->u.mm.order >= 64)
-		return;
+		return false;
 	pages = 1ull << ev->u.mm.order;
 	if (!failed && (f->last_src == SRC_COMPACT ||
 			(f->last_src == GPFL_NULL &&
@@ -55,9 +55,13 @@ static void page_source(struct anl_ctx *a, const struct anl_frame *f, const stru
 		RAW_INC(a, captured_pages, pages);
 		if (f->last_src == SRC_COMPACT)
 			RAW_INC(a, compact_stall_fn, 1);
-	} else if (failed && f->last_src == GPFL_PAGE) {
-		RAW_INC(a, charge_failed_pages, pages);
+		return false;
 	}
+	if (failed && f->last_src == GPFL_PAGE) {
+		RAW_INC(a, charge_failed_pages, pages);
+		return true;
+	}
+	return !failed;
 }
 
 /*
@@ -370,6 +374,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		 * vendor's format) does not say: no failure, outcome unknown.
 		 */
 		bool failed = ev->u.mm.page == 0;
+		bool from_rmqueue = !failed && ev->u.mm.page > 0;	/* refined in the exact modes */
 
 		a->seen_page_alloc_tp = true;
 		RAW_INC(a, page_alloc_events, 1);
@@ -385,7 +390,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		task_comm(t, ev);
 		if (f && exact) {
 			anl_freelist_settle(a, f, failed);
-			page_source(a, f, ev, failed);
+			from_rmqueue = page_source(a, f, ev, failed);
 			anl_tp_compact_close(a, f);
 			f->saw_page_alloc = ev->u.mm.page > 0;
 			f->page_alloc_failed = failed;
@@ -395,6 +400,8 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 				f->rec.gfp = ev->u.mm.gfp;
 			f->rec.gfp_str = ev->u.mm.gfp_str;
 		}
+		if (from_rmqueue && ev->u.mm.order >= 0 && ev->u.mm.order < ANL_PCP_ORDERS)
+			RAW_INC(a, rmqueue_by_order[ev->u.mm.order], 1);
 		anl_ev_page_alloc(a, t, ev, failed);
 		/* freelist mode: it closes the allocation (freelist.c) */
 		if (exact)
