@@ -12,6 +12,8 @@
 #    per-CPU lists serve, which that kernel counts as 1: JSON uncounted); every window lossless;
 #  - the mode is graph+retval where the capture recorded return values (6.5+ with
 #    CONFIG_FUNCTION_GRAPH_RETVAL), graph otherwise.
+# A cross capture that holds the freelist probe (issue 19; <release>-<scenario>-freelist-cross.dat) is also read
+# with -m freelist: the same four counts as graph's, no orphan, no impossible alloc_flags, no probe miss.
 # And every tests/data/<release>-<scenario>-events.dat (allocscope record -m events) is read in events mode
 # with the same counter checks.
 set -u
@@ -27,6 +29,8 @@ for f in tests/data/*-cross.dat tests/data/*-events.dat; do
 	*-cross.dat) modes="graph retprobe events" ;;
 	*) modes="events" ;;
 	esac
+	# captures of -m cross since the freelist mode (issue 19) hold its probe too: read that way as well
+	case $f in *-cross.dat) ! "$BIN" info "$f" 2>/dev/null | grep -qE "^ +freelist +[0-9]" || modes="$modes freelist" ;; esac
 	for m in $modes; do
 		"$BIN" analyze -m "$m" --json "$f" >"$tmp/$m.json" 2>"$tmp/$m.err" ||
 			{ echo "kernels: FAIL $f -m $m: $(head -2 "$tmp/$m.err")" >&2; status=1; continue 2; }
@@ -90,6 +94,15 @@ if "graph" in j and "retprobe" in j:
         bad.append(f"graph {g} != retprobe {r} (allocations, slow paths, reclaim entries, compaction tries)")
     if j["events"]["kpi"]["slow_path_entries"] > g[1]:
         bad.append(f"events slow paths {j['events']['kpi']['slow_path_entries']} > graph's {g[1]}")
+    if "freelist" in j:
+        fl = j["freelist"]
+        if counts(fl) != g:
+            bad.append(f"graph {g} != freelist {counts(fl)} (allocations, slow paths, reclaim entries, "
+                       f"compaction tries)")
+        f0 = fl["freelist"]
+        if f0.get("orphans") or f0.get("bad_flags") or f0.get("missed"):
+            bad.append(f"freelist: orphans {f0.get('orphans')}, bad flags {f0.get('bad_flags')}, "
+                       f"missed {f0.get('missed')}")
 x = j[modes[0]]
 what = ", ".join(f"{m} {'/'.join(str(v) for v in counts(j[m]))}" for m in modes)
 if bad:
