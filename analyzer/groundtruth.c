@@ -474,7 +474,9 @@ void anl_build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct 
 			   "mm_compaction_suitable success/continue, or no zone event at all (6.12 "
 			   "returns COMPACT_SUCCESS for a zone at its watermark without one); %" PRIu64
 			   " tries saw skipped zones only, which 6.12 also counts when a silent success "
-			   "followed them%s", r->compact_try_unsure, !silent ? " (not 6.1: every zone "
+			   "followed them, or were async tries of an order > 3, which a zone skips without "
+			   "an event (6.18, 7.1: compaction_suit_allocation_order() without ALLOC_CMA)%s",
+			   r->compact_try_unsure, !silent ? " (not 6.1: every zone "
 			   "emits mm_compaction_suitable there)" : "");
 		if (g && silent)
 			g->trace_max = r->compact_stall_derived + r->compact_try_unsure;

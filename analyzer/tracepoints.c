@@ -76,6 +76,16 @@ static bool page_source(struct anl_ctx *a, const struct anl_frame *f, const stru
  * watermark before compaction_suitable() and returns COMPACT_SUCCESS
  * without any event.
  */
+/* The trace's kernel (its release, else --kernel) is known and older than major.minor. */
+static bool kernel_before(const struct anl_ctx *a, int major, int minor)
+{
+	int x, y;
+
+	if (anl_kernel_version(a->kernel, &x, &y) && anl_kernel_version(a->opts.kernel, &x, &y))
+		return false;
+	return x < major || (x == major && y < minor);
+}
+
 static bool zone_not_skipped(const struct prs_event *ev)
 {
 	const char *st = ev->u.compact.status_str;
@@ -93,7 +103,7 @@ static void ct_close(struct anl_ctx *a, struct anl_task *t)
 	t->ct_open = false;
 	if (t->ct_counted || !a->seen_suitable_tp || !a->seen_deferred_tp)
 		return;
-	if (!t->ct_zone) {
+	if (!t->ct_zone && !t->ct_silent_skip) {
 		/*
 		 * No zone left an event: the first zone was already at its
 		 * watermark (6.12, silent COMPACT_SUCCESS), or cpusets excluded
@@ -101,6 +111,15 @@ static void ct_close(struct anl_ctx *a, struct anl_task *t)
 		 */
 		RAW_INC(a, compact_stall_derived, 1);
 	} else {
+		/*
+		 * Or a zone may have skipped it silently: 6.18's and 7.1's
+		 * compaction_suit_allocation_order() returns COMPACT_SKIPPED
+		 * without an event for an async try of a costly order (> 3)
+		 * without ALLOC_CMA (every one without CONFIG_CMA) when the
+		 * zone lacks compact_gap() above its watermark (6.12.19 has no
+		 * such check; 7.1.5 pagecache: 13 tries of order 9 with no zone
+		 * event, then direct reclaim, none counted by the kernel)
+		 */
 		/* only skipped zones seen: 6.12 may have stopped at a silent success after them */
 		RAW_INC(a, compact_try_unsure, 1);
 	}
@@ -565,6 +584,8 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		t->ct_open = true;
 		t->ct_counted = false;
 		t->ct_zone = false;
+		/* COMPACT_PRIO_ASYNC is 2 (include/linux/compaction.h, 4.8 .. 7.1) */
+		t->ct_silent_skip = ev->u.mm.order > 3 && ev->u.mm.prio == 2 && !kernel_before(a, 6, 13);
 		if (f && exact) {
 			f->did_something = true;
 			f->slow_helper = true;
