@@ -30,7 +30,8 @@ static bool is_boosted_wake(const struct prs_event *ev)
 
 /*
  * pgalloc_* counts 1 << order where the buddy allocator hands out pages
- * (rmqueue_pcplist(), rmqueue_buddy(), __alloc_pages_bulk(); 6.1, 6.12), not
+ * (rmqueue_pcplist(), rmqueue_buddy(), __alloc_pages_bulk(); 6.1, 6.12; 5.13 to
+ * 6.0 count 1 in rmqueue_pcplist(): groundtruth.c, pcp_uncounted()), not
  * at mm_page_alloc.  Two cases the exact modes can see, at the allocation's
  * mm_page_alloc:
  *  - a page captured by direct compaction (compaction_capture() in
