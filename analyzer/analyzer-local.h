@@ -159,6 +159,7 @@ struct anl_task {
 	struct anl_evstate ev;
 	bool		ct_open, ct_counted;	/* kernel-notion compaction stall */
 	bool		ct_zone;		/* a zone of the open try left an event */
+	bool		ct_silent_skip;		/* ... a zone may skip it without one (costly, async, 6.13+) */
 	bool		rc_open;		/* raw reclaim begin seen */
 	bool		cb_open;		/* mm_compaction_begin seen, its end not yet */
 	bool		mc_open;		/* in memcg reclaim: memcg_(softlimit_)reclaim_begin seen */

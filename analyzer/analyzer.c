@@ -818,6 +818,7 @@ int anl_finish(struct anl_ctx *a, const struct anl_model **out)
 		t->captured = r->captured;
 		t->captured_pages = r->captured_pages;
 		t->charge_failed_pages = r->charge_failed_pages;
+		memcpy(t->rmqueue_by_order, r->rmqueue_by_order, sizeof(t->rmqueue_by_order));
 		t->reclaim_begin = r->reclaim_begin;
 		t->reclaim_end = r->reclaim_end;
 		t->reclaim_zero_ends = r->reclaim_zero_ends;

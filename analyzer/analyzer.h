@@ -213,6 +213,7 @@ enum anl_after_retry {
 #define ANL_MAX_RECLAIM_RETRIES	16	/* mm/internal.h, 4.7 .. 6.18 */
 
 #define ANL_MAX_ORDER	10	/* MAX_PAGE_ORDER on common configs; larger → "other" */
+#define ANL_PCP_ORDERS	14	/* orders 0..13: the largest pageblock order (arm64, 64 KB pages) */
 
 /* One allocation, handed to the record callback when it is finished. */
 struct anl_alloc {
@@ -367,6 +368,13 @@ struct anl_totals {
 	uint64_t	captured;		/* allocations whose page direct compaction captured */
 	uint64_t	captured_pages;		/* ... their pages (mm_page_alloc without pgalloc) */
 	uint64_t	charge_failed_pages;	/* gpfl gave a page, mm_page_alloc none (memcg charge) */
+	/*
+	 * Allocations whose pages rmqueue() handed out (counted in pgalloc:
+	 * mm_page_alloc's but those captured by compaction, plus failed memcg
+	 * charges), by order: 5.13 to 6.0 count PGALLOC 1, not 1 << order, for
+	 * a page of any order from a per-CPU list (anl_gt.uncounted).
+	 */
+	uint64_t	rmqueue_by_order[ANL_PCP_ORDERS];
 	uint64_t	nolock;			/* freelist mode: nolock allocations (ANL_REC_NOLOCK) */
 	uint64_t	nolock_failed;		/* ... that got no page: failed, no slow path */
 	/* freelist mode: get_page_from_freelist() attempts by watermark, raw counts */
@@ -458,6 +466,13 @@ struct anl_gt {
 	uint64_t	unseen;		/* the most the kernel may count that the trace value leaves
 					 * out (pgalloc: the bulk allocator's pages, window and edges) */
 	uint64_t	edge_max;	/* edge in the units of trace_max (allocstall: entries x passes) */
+	/*
+	 * Pages the trace shows that the kernel's counter leaves out by design,
+	 * already taken off trace (pgalloc on 5.13 to 6.0: rmqueue_pcplist()
+	 * counts 1 for a page of order 1-3 or the pageblock order from a per-CPU
+	 * list: (1 << order) - 1 pages each of uncounted_allocations).
+	 */
+	uint64_t	uncounted, uncounted_allocations;
 	bool		edge_explained;	/* see anl_gt_edge_explains() */
 	bool		range_explained;	/* see anl_gt_range_explains() */
 	const char	*note;		/* why they may differ; NULL none */

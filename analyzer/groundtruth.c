@@ -319,6 +319,78 @@ static bool kernel_at_most(const struct anl_ctx *a, int major, int minor)
 }
 
 /*
+ * 5.13 (44042b449872, "mm/page_alloc: allow high-order pages to be stored on
+ * the per-cpu lists") to 6.0: rmqueue() serves orders up to
+ * PAGE_ALLOC_COSTLY_ORDER (3) and, with THP, pageblock_order from the per-CPU
+ * lists (pcp_allowed_order()), and rmqueue_pcplist() counts
+ * __count_zid_vm_events(PGALLOC, ..., 1) for such a page whatever its order,
+ * while rmqueue_buddy() counts 1 << order (read in 5.15.135 stable, 5.15.167
+ * android13-5.15 and 6.0.1; 6.1.0 counts 1 << order in both).  The lists
+ * serve every allocation of those orders unless rmqueue_pcplist() returns
+ * NULL (its trylock lost to a drain, or its refill, rmqueue_bulk(), found no
+ * page, where the buddy path rarely finds one: a high-order atomic
+ * allocation's reserve).  So the kernel counts (1 << order) - 1 fewer pages
+ * for each allocation of order 1-3: exact[0] in the window, exact[1..3] at
+ * the edges as EDGE() gives them (edge_min, edge, inside).  pageblock_order
+ * is HUGETLB_PAGE_ORDER with CONFIG_HUGETLB_PAGE (the PMD's: 9 with 4 KB
+ * pages, 11 with 16 KB, 13 with 64 KB) and MAX_ORDER - 1 without it (10 with
+ * 4 KB pages), which the trace does not say: allocations of those orders may
+ * count 1 or 1 << order, a range (maybe[]: window, edge_min).
+ */
+struct pcp_count {
+	uint64_t allocs, exact[4];	/* orders 1-3 */
+	uint64_t maybe_allocs, maybe[2];	/* the candidates for pageblock_order */
+	int pb_order[2];
+};
+
+static void pcp_uncounted(struct anl_ctx *a, const struct anl_totals *r, struct pcp_count *c,
+			  char *why, size_t len)
+{
+	uint64_t known = a->page_size_marker ? a->page_size_marker : a->page_size_ring;
+	uint64_t psize = known ? known : 4096;
+	int pmd = psize == 65536 ? 13 : psize == 16384 ? 11 : 9;
+	char maybe[240] = "";
+
+	memset(c, 0, sizeof(*c));
+	why[0] = 0;
+	if (!kernel_at_least(a, 5, 13) || kernel_at_least(a, 6, 1))
+		return;
+	/* MAX_ORDER - 1: 10 on x86 and arm64 with 4 KB pages; the PMD's order with 16/64 KB (arm64) */
+	c->pb_order[0] = pmd;
+	c->pb_order[1] = psize == 4096 ? 10 : pmd;
+	for (int o = 1; o < ANL_PCP_ORDERS; o++) {
+		bool small = o <= 3, pb = o == c->pb_order[0] || o == c->pb_order[1];
+		const uint64_t *e;
+
+		if (!small && !pb)
+			continue;
+		e = EDGE(a, rmqueue_by_order[o]);
+		if (small) {
+			c->allocs += r->rmqueue_by_order[o];
+			c->exact[0] += r->rmqueue_by_order[o] * ((1ull << o) - 1);
+			for (int i = 0; i < 3; i++)
+				c->exact[i + 1] += e[i] * ((1ull << o) - 1);
+		} else {
+			c->maybe_allocs += r->rmqueue_by_order[o];
+			c->maybe[0] += r->rmqueue_by_order[o] * ((1ull << o) - 1);
+			c->maybe[1] += e[0] * ((1ull << o) - 1);
+		}
+	}
+	if (c->maybe[0] || c->maybe[1])
+		snprintf(maybe, sizeof(maybe), "; and up to %" PRIu64 " pages fewer for the %" PRIu64
+			 " allocations of order %d or %d (pageblock_order: %d with hugetlb pages, "
+			 "%d without; the trace does not say which) where a per-CPU list served them "
+			 "(trace_min)", c->maybe[0], c->maybe_allocs, c->pb_order[0], c->pb_order[1],
+			 c->pb_order[0], c->pb_order[1]);
+	if (c->exact[0] || c->exact[1] || c->exact[2] || c->exact[3] || maybe[0])
+		snprintf(why, len, "; but this kernel (5.13 to 6.0) counts 1 in rmqueue_pcplist() for a "
+			 "page of any order from a per-CPU list, which serves orders 1-3 unless its "
+			 "trylock or refill fails: trace - %" PRIu64 " pages, (1 << order) - 1 for each of "
+			 "the %" PRIu64 " allocations of order 1-3 (uncounted)%s%s", c->exact[0], c->allocs,
+			 known ? "" : ", 4 KB pages assumed", maybe);
+}
+
+/*
  * allocstall.  do_try_to_free_pages() (mm/vmscan.c of 6.1.192 and
  * 6.12.117, read) counts ALLOCSTALL right after its retry: label, so once
  * per pass, and takes another pass (goto retry, priority reset) only when
@@ -370,7 +442,8 @@ void anl_build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct 
 	const struct anl_vmstat *vm = a->vm;
 	const uint64_t *e1, *e2, *e3, *e4;
 	struct anl_gt *g;
-	char bulk_why[200];
+	char bulk_why[200], pcp_why[640];
+	struct pcp_count pcp;
 	uint64_t edge[3];
 
 	m->vmstat_known = vm[0].present && vm[1].present;
@@ -401,7 +474,9 @@ void anl_build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct 
 			   "mm_compaction_suitable success/continue, or no zone event at all (6.12 "
 			   "returns COMPACT_SUCCESS for a zone at its watermark without one); %" PRIu64
 			   " tries saw skipped zones only, which 6.12 also counts when a silent success "
-			   "followed them%s", r->compact_try_unsure, !silent ? " (not 6.1: every zone "
+			   "followed them, or were async tries of an order > 3, which a zone skips without "
+			   "an event (6.18, 7.1: compaction_suit_allocation_order() without ALLOC_CMA)%s",
+			   r->compact_try_unsure, !silent ? " (not 6.1: every zone "
 			   "emits mm_compaction_suitable there)" : "");
 		if (g && silent)
 			g->trace_max = r->compact_stall_derived + r->compact_try_unsure;
@@ -430,29 +505,38 @@ void anl_build_groundtruth(struct anl_ctx *a, struct anl_model *m, const struct 
 	       "neither counted as OOM_KILL (__oom_kill_process())");
 
 	/* pages of mm_page_alloc, less captured pages, plus pages freed on a failed charge */
+	pcp_uncounted(a, r, &pcp, pcp_why, sizeof(pcp_why));
 	e1 = EDGE(a, page_alloc_pages);
 	e2 = EDGE(a, captured_pages);
 	e3 = EDGE(a, charge_failed_pages);
 	for (int i = 0; i < 3; i++)
-		edge[i] = e1[i] - e2[i] + e3[i];
+		edge[i] = e1[i] - e2[i] + e3[i] - pcp.exact[i + 1];
 	e4 = EDGE(a, bulk_pages);
 	snprintf(bulk_why, sizeof(bulk_why), "its returns (kretprobe) gave %" PRIu64 " pages in %"
 		 PRIu64 " calls in the window and %" PRIu64 " at its edges: the kernel may count up "
 		 "to that many more than the trace", r->bulk_pages, r->bulk_calls,
 		 m->window_from_markers ? e4[1] : 0);
-	g = gt_add(a, m, "pgalloc", r->page_alloc_pages - r->captured_pages + r->charge_failed_pages,
-	       r->page_alloc_events, edge, false, ANL_VM_PGALLOC,
+	g = gt_add(a, m, "pgalloc", r->page_alloc_pages - r->captured_pages + r->charge_failed_pages -
+		   pcp.exact[0], r->page_alloc_events, edge, false, ANL_VM_PGALLOC,
 	       "pgalloc_* counts 1 << order where rmqueue_pcplist()/rmqueue_buddy() hand pages "
-	       "out, and in the bulk allocator (alloc_pages_bulk*(): vmalloc, splice reads, "
+	       "out%s, and in the bulk allocator (alloc_pages_bulk*(): vmalloc, splice reads, "
 	       "page_pool), which emits no mm_page_alloc; %s; trace = %" PRIu64 " pages of "
 	       "mm_page_alloc - %" PRIu64 " captured by direct compaction (compaction_capture(): "
 	       "mm_page_alloc, no pgalloc) + %" PRIu64 " freed on a failed memcg charge (pgalloc, "
-	       "no page in mm_page_alloc)%s",
+	       "no page in mm_page_alloc)%s%s",
+	       pcp_why[0] ? " (but see below)" : "",
 	       a->bulk_probed ? bulk_why : "its pages the trace cannot see (allocscope record "
 	       "probes its return where kprobes exist)", r->page_alloc_pages, r->captured_pages,
 	       r->charge_failed_pages,
 	       a->seen_graph || a->seen_kprobe || a->seen_freelist ? "" :
-	       "; captures and failed charges show only with function events, not recorded");
+	       "; captures and failed charges show only with function events, not recorded",
+	       pcp_why);
+	if (g) {
+		g->uncounted = pcp.exact[0];
+		g->uncounted_allocations = pcp.allocs;
+		/* the edges' own share stays in edge_min: trace_min + edge_min - inside bounds the kernel */
+		g->trace_min = g->trace - pcp.maybe[0] - pcp.maybe[1];
+	}
 	if (g && a->bulk_probed)
 		g->unseen = r->bulk_pages + (m->window_from_markers ? e4[1] : 0);
 	else if (g)

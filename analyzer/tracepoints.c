@@ -30,7 +30,8 @@ static bool is_boosted_wake(const struct prs_event *ev)
 
 /*
  * pgalloc_* counts 1 << order where the buddy allocator hands out pages
- * (rmqueue_pcplist(), rmqueue_buddy(), __alloc_pages_bulk(); 6.1, 6.12), not
+ * (rmqueue_pcplist(), rmqueue_buddy(), __alloc_pages_bulk(); 6.1, 6.12; 5.13 to
+ * 6.0 count 1 in rmqueue_pcplist(): groundtruth.c, pcp_uncounted()), not
  * at mm_page_alloc.  Two cases the exact modes can see, at the allocation's
  * mm_page_alloc:
  *  - a page captured by direct compaction (compaction_capture() in
@@ -40,13 +41,13 @@ static bool is_boosted_wake(const struct prs_event *ev)
  *    charge failed (__alloc_pages(), __GFP_ACCOUNT) counts pgalloc but emits
  *    mm_page_alloc without a page.
  */
-static void page_source(struct anl_ctx *a, const struct anl_frame *f, const struct prs_event *ev,
+static bool page_source(struct anl_ctx *a, const struct anl_frame *f, const struct prs_event *ev,
 			bool failed)
 {
 	uint64_t pages;
 
 	if (ev->u.mm.order < 0 || ev->u.mm.order >= 64)
-		return;
+		return false;
 	pages = 1ull << ev->u.mm.order;
 	if (!failed && (f->last_src == SRC_COMPACT ||
 			(f->last_src == GPFL_NULL &&
@@ -55,9 +56,13 @@ static void page_source(struct anl_ctx *a, const struct anl_frame *f, const stru
 		RAW_INC(a, captured_pages, pages);
 		if (f->last_src == SRC_COMPACT)
 			RAW_INC(a, compact_stall_fn, 1);
-	} else if (failed && f->last_src == GPFL_PAGE) {
-		RAW_INC(a, charge_failed_pages, pages);
+		return false;
 	}
+	if (failed && f->last_src == GPFL_PAGE) {
+		RAW_INC(a, charge_failed_pages, pages);
+		return true;
+	}
+	return !failed;
 }
 
 /*
@@ -72,6 +77,16 @@ static void page_source(struct anl_ctx *a, const struct anl_frame *f, const stru
  * watermark before compaction_suitable() and returns COMPACT_SUCCESS
  * without any event.
  */
+/* The trace's kernel (its release, else --kernel) is known and older than major.minor. */
+static bool kernel_before(const struct anl_ctx *a, int major, int minor)
+{
+	int x, y;
+
+	if (anl_kernel_version(a->kernel, &x, &y) && anl_kernel_version(a->opts.kernel, &x, &y))
+		return false;
+	return x < major || (x == major && y < minor);
+}
+
 static bool zone_not_skipped(const struct prs_event *ev)
 {
 	const char *st = ev->u.compact.status_str;
@@ -89,7 +104,7 @@ static void ct_close(struct anl_ctx *a, struct anl_task *t)
 	t->ct_open = false;
 	if (t->ct_counted || !a->seen_suitable_tp || !a->seen_deferred_tp)
 		return;
-	if (!t->ct_zone) {
+	if (!t->ct_zone && !t->ct_silent_skip) {
 		/*
 		 * No zone left an event: the first zone was already at its
 		 * watermark (6.12, silent COMPACT_SUCCESS), or cpusets excluded
@@ -97,6 +112,15 @@ static void ct_close(struct anl_ctx *a, struct anl_task *t)
 		 */
 		RAW_INC(a, compact_stall_derived, 1);
 	} else {
+		/*
+		 * Or a zone may have skipped it silently: 6.18's and 7.1's
+		 * compaction_suit_allocation_order() returns COMPACT_SKIPPED
+		 * without an event for an async try of a costly order (> 3)
+		 * without ALLOC_CMA (every one without CONFIG_CMA) when the
+		 * zone lacks compact_gap() above its watermark (6.12.19 has no
+		 * such check; 7.1.5 pagecache: 13 tries of order 9 with no zone
+		 * event, then direct reclaim, none counted by the kernel)
+		 */
 		/* only skipped zones seen: 6.12 may have stopped at a silent success after them */
 		RAW_INC(a, compact_try_unsure, 1);
 	}
@@ -370,6 +394,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		 * vendor's format) does not say: no failure, outcome unknown.
 		 */
 		bool failed = ev->u.mm.page == 0;
+		bool from_rmqueue = !failed && ev->u.mm.page > 0;	/* refined in the exact modes */
 
 		a->seen_page_alloc_tp = true;
 		RAW_INC(a, page_alloc_events, 1);
@@ -385,7 +410,7 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		task_comm(t, ev);
 		if (f && exact) {
 			anl_freelist_settle(a, f, failed);
-			page_source(a, f, ev, failed);
+			from_rmqueue = page_source(a, f, ev, failed);
 			anl_tp_compact_close(a, f);
 			f->saw_page_alloc = ev->u.mm.page > 0;
 			f->page_alloc_failed = failed;
@@ -395,6 +420,8 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 				f->rec.gfp = ev->u.mm.gfp;
 			f->rec.gfp_str = ev->u.mm.gfp_str;
 		}
+		if (from_rmqueue && ev->u.mm.order >= 0 && ev->u.mm.order < ANL_PCP_ORDERS)
+			RAW_INC(a, rmqueue_by_order[ev->u.mm.order], 1);
 		anl_ev_page_alloc(a, t, ev, failed);
 		/* freelist mode: it closes the allocation (freelist.c) */
 		if (exact)
@@ -558,6 +585,8 @@ void anl_tp_event(struct anl_ctx *a, struct anl_task *t, const struct prs_event 
 		t->ct_open = true;
 		t->ct_counted = false;
 		t->ct_zone = false;
+		/* COMPACT_PRIO_ASYNC is 2 (include/linux/compaction.h, 4.8 .. 7.1) */
+		t->ct_silent_skip = ev->u.mm.order > 3 && ev->u.mm.prio == 2 && !kernel_before(a, 6, 13);
 		if (f && exact) {
 			f->did_something = true;
 			f->slow_helper = true;

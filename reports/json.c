@@ -381,8 +381,10 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 			fputs("null", f);
 		else
 			fprintf(f, "%" PRIu64, g->trace_max);
-		fprintf(f, ", \"edge_max\": %" PRIu64 ", \"range_explained\": %s, \"note\": ",
-			g->edge_max, g->range_explained ? "true" : "false");
+		fprintf(f, ", \"edge_max\": %" PRIu64 ", \"range_explained\": %s, \"uncounted\": %" PRIu64
+			", \"uncounted_allocations\": %" PRIu64 ", \"note\": ",
+			g->edge_max, g->range_explained ? "true" : "false", g->uncounted,
+			g->uncounted_allocations);
 		rpt_json_str(f, g->note);
 		fputc('}', f);
 	}

@@ -897,6 +897,11 @@ static int parse_groundtruth(struct sctx *c, const struct jval *root)
 			ret = get_u64_opt(c, e, "groundtruth", "inside", &g->inside);
 		if (!ret)
 			ret = get_u64_opt(c, e, "groundtruth", "unseen", &g->unseen);
+		if (!ret)
+			ret = get_u64_opt(c, e, "groundtruth", "uncounted", &g->uncounted);
+		if (!ret)
+			ret = get_u64_opt(c, e, "groundtruth", "uncounted_allocations",
+					  &g->uncounted_allocations);
 		if (ret)
 			return ret;
 		/* summaries before the bounds: the trace value was its own bound */
@@ -1202,6 +1207,8 @@ static int merge_gt(struct rpt_summary *d, const struct rpt_summary *s)
 		dg->edge_min += sg->edge_min;
 		dg->inside += sg->inside;
 		dg->unseen += sg->unseen;
+		dg->uncounted += sg->uncounted;
+		dg->uncounted_allocations += sg->uncounted_allocations;
 		dg->exact = dg->exact && sg->exact;
 		dg->kernel_known = dg->kernel_known && sg->kernel_known;
 		dg->kernel = dg->kernel_known ? dg->kernel + sg->kernel : 0;

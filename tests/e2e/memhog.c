@@ -147,8 +147,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "memhog[%d]: touched %ld MB in %.2f s\n", getpid(), mb, now() - t0);
 	if (frag) {
 		for (i = 0; i < npages; i += 2)
-			madvise(m + i * PAGE, PAGE, MADV_DONTNEED);
-		if (!quiet)
+			if (madvise(m + i * PAGE, PAGE, MADV_DONTNEED)) {
+				/* a kernel without CONFIG_ADVISE_SYSCALLS: nothing is freed, say so once */
+				fprintf(stderr, "memhog: MADV_DONTNEED: %s: not fragmented\n", strerror(errno));
+				break;
+			}
+		if (!quiet && i >= npages)
 			fprintf(stderr, "memhog[%d]: fragmented (freed every other page)\n", getpid());
 	}
 	if (ready) {
