@@ -19,6 +19,13 @@
 #                                 sys_stats packets (analyzed without the files): same
 #                                 numbers, another source (6.1.192-anon-graph-tcmd: its own
 #                                 markers carry snapshots, which the files override)
+#   capture.mode_forced           6.12.117-jank-retprobe: a retprobe capture; Perfetto carries its
+#                                 kprobe events without the symbols their __probe_ip/__probe_func
+#                                 addresses need (Perfetto records no kallsyms for them), so the
+#                                 Perfetto file analyzes as events mode: the trace.dat is analyzed
+#                                 with -m events to compare the same mode
+# and `stalls --frames --json` (frames from the atrace slices in print events, the stalls inside
+# them) must be equal too, but for the trace's path and format.
 # Exit 77 (skip) when protoc, python3-protobuf or trace-cmd is missing.
 set -u
 BIN=${BIN:-build/allocscope}
@@ -32,16 +39,19 @@ out=$BUILD/perfetto
 mkdir -p "$out"
 status=0
 
-# FIXTURE [encoder options]
+# FIXTURE [encoder options] [-- analyze options for the trace.dat]
 fixtures=(
 	"6.12-thp-tcev"
 	"sample-6.12-anon-graph"
 	"6.1.192-anon-graph-tcmd --old-generic --group 0"
 	"6.18.44-memcg-events --bundle 500 --period-ms 20"
+	"6.12.117-jank-retprobe --bundle 1000 -- -m events"
 )
 for spec in "${fixtures[@]}"; do
-	set -- $spec
+	set -- ${spec%% -- *}
 	f=$1; shift
+	datopt=()
+	[ "$spec" != "${spec#* -- }" ] && read -ra datopt <<<"${spec#* -- }"
 	dat=tests/data/$f.dat
 	[ -f "$dat" ] || { echo "perfetto-equiv: $dat missing" >&2; status=1; continue; }
 	pf=$out/$f.pftrace
@@ -52,13 +62,17 @@ for spec in "${fixtures[@]}"; do
 	if ! $PY tests/perfetto/encode.py "$@" "${vm[@]}" "$dat" "$pf"; then
 		echo "perfetto-equiv: encoding $dat failed" >&2; status=1; continue
 	fi
-	"$BIN" analyze --json "${vm[@]}" "$dat" > "$out/$f.dat.json" || { status=1; continue; }
+	"$BIN" analyze --json "${datopt[@]}" "${vm[@]}" "$dat" > "$out/$f.dat.json" || { status=1; continue; }
 	"$BIN" analyze --json "$pf" > "$out/$f.pf.json" || { status=1; continue; }
-	if ! $PY - "$out/$f.dat.json" "$out/$f.pf.json" "$f" <<'EOF'
+	"$BIN" stalls --frames --json --top 1000 "${datopt[@]}" "$dat" > "$out/$f.dat.frames.json" || { status=1; continue; }
+	"$BIN" stalls --frames --json --top 1000 "$pf" > "$out/$f.pf.frames.json" || { status=1; continue; }
+	if ! $PY - "$out/$f.dat.json" "$out/$f.pf.json" "$f" "$out/$f.dat.frames.json" "$out/$f.pf.frames.json" <<'EOF'
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
-skip = {'.trace.format', '.trace.path', '.trace.size', '.trace.xxh64', '.by_gfp',
-        '.groundtruth_source', '.capture.page_size', '.capture.page_size_source'}
+fa, fb = (json.load(open(p)) for p in sys.argv[4:6])
+skip = {'[frames].trace', '.trace.format', '.trace.path', '.trace.size', '.trace.xxh64', '.by_gfp',
+        '.groundtruth_source', '.capture.page_size', '.capture.page_size_source',
+        '.capture.mode_forced'}
 diffs, same = [], 0
 def walk(x, y, p):
     global same
@@ -80,9 +94,14 @@ def walk(x, y, p):
     else:
         same += 1
 walk(a, b, '')
+# stalls --frames: every key but the file's own
+walk(fa, fb, '[frames]')
 k = a.get('kpi', {})
-print('perfetto-equiv: %s: %d values equal (allocations %s, slow paths %s), %d differ' %
-      (sys.argv[3], same, k.get('allocations'), k.get('slow_path_entries', k.get('slow_paths')), len(diffs)))
+fr = fa.get('frames', {})
+print('perfetto-equiv: %s: %d values equal (allocations %s, slow paths %s; frames %s, late %s, '
+      'with stalls %s), %d differ' %
+      (sys.argv[3], same, k.get('allocations'), k.get('slow_path_entries', k.get('slow_paths')),
+       fr.get('frames'), fr.get('late'), fr.get('late_stalled'), len(diffs)))
 for d in diffs[:20]:
     print('  ' + d, file=sys.stderr)
 sys.exit(1 if diffs else 0)

@@ -62,7 +62,9 @@ TYPED = {
     'mm_shrink_slab_end': ('mm_shrink_slab_end', {'nid': 'nid'}),
 }
 
-LINE = re.compile(r'^\s*(?P<comm>.*)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+(?P<ts>\d+)\.(?P<ns>\d{9}):\s+'
+# -t prints SECONDS.NANOSECONDS, or bare nanoseconds for a clock trace-cmd does not convert
+# (boot, mono, mono_raw: 65544266583)
+LINE = re.compile(r'^\s*(?P<comm>.*)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+(?P<ts>\d+)(?:\.(?P<ns>\d{9}))?:\s+'
                   r'(?P<event>[\w:/.-]+):\s*(?P<fields>.*)$')
 LOST = re.compile(r'CPU:\s*(\d+)\s*\[\s*(\d+)?\s*\w*\s*LOST')
 FIELD = re.compile(r'(\w+)=')
@@ -99,17 +101,26 @@ def parse_fields(event, s):
 def report(path):
     p = subprocess.run(['trace-cmd', 'report', '-R', '-t', '-i', path], capture_output=True, text=True,
                        errors='replace', check=True)
-    events = []
+    events, unread = [], []
     for line in p.stdout.splitlines():
         m = LINE.match(line)
         if not m:
             lm = LOST.search(line)
             if lm:
                 events.append(('LOST', int(lm.group(1))))
+            elif line.strip() and not line.startswith(('cpus=', 'version =')):
+                unread.append(line)
             continue
-        ts = int(m.group('ts')) * 1000000000 + int(m.group('ns'))
+        if m.group('ns') is None:
+            ts = int(m.group('ts'))
+        else:
+            ts = int(m.group('ts')) * 1000000000 + int(m.group('ns'))
         events.append((m.group('event'), int(m.group('cpu')), ts, int(m.group('pid')), m.group('comm').strip(),
                        parse_fields(m.group('event'), m.group('fields'))))
+    if unread or not any(e[0] != 'LOST' for e in events):
+        # an encoding that silently lost events would compare nothing
+        sys.exit('encode.py: %s: %d report lines not understood%s' %
+                 (path, len(unread), (', the first: ' + unread[0]) if unread else ', no events'))
     return events
 
 
