@@ -109,6 +109,61 @@ EOF
 	then status=1; fi
 done
 
+# The frame timeline on a real-kernel capture: 6.12.117-jank-retprobe with its atrace frames also
+# written as SurfaceFlinger's frame timeline would (encode.py --frame-timeline: each doFrame N with its
+# DrawFrames N as one actual surface frame of the app, written after it ended, on its own sequence).
+# stalls --frames must give the timeline frames the atrace frames' start, duration and vsync id, the
+# late ones late, and as each one's stall time the union of the stalls `stalls --json -M 0` lists for
+# threads of the app's process inside it (counted here apart from the frames code: its history of
+# stalls and the frames that wait for stalls still open at their end).
+f=6.12.117-jank-retprobe
+if [ -f tests/data/$f.dat ]; then
+	pf=$out/$f-timeline.pftrace
+	if ! $PY tests/perfetto/encode.py --frame-timeline --bundle 1000 tests/data/$f.dat "$pf"; then
+		echo "perfetto-equiv: encoding $f with a frame timeline failed" >&2; status=1
+	elif ! "$BIN" stalls --frames --json --top 1000 "$pf" > "$out/$f-timeline.frames.json" ||
+	     ! "$BIN" stalls --json -M 0 --top 100000 "$pf" > "$out/$f-timeline.stalls.json"; then
+		status=1
+	elif ! $PY - "$out/$f-timeline.frames.json" "$out/$f-timeline.stalls.json" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))['frames']
+stalls = json.load(open(sys.argv[2]))['stalls']
+bad = []
+tl = [x for x in j['late_frames'] if x.get('source') == 'timeline']
+at = [x for x in j['late_frames'] if x.get('source') is None]
+t = j.get('timeline', {})
+if (t.get('frames'), t.get('late')) != (j['frames'], j['late']) or len(tl) != len(at):
+    bad.append('timeline frames %s, late %s, listed %d; atrace frames %s, late %s, listed %d' %
+               (t.get('frames'), t.get('late'), len(tl), j['frames'], j['late'], len(at)))
+for a, b in zip(tl, at):
+    if (a['start_ns'], a['dur_ns'], a['vsync']) != (b['start_ns'], b['dur_ns'], b['vsync']):
+        bad.append('timeline frame %s: start %s dur %s; atrace %s %s' % (a['vsync'], a['start_ns'],
+                   a['dur_ns'], b['start_ns'], b['dur_ns']))
+    iv = sorted((max(s['start_ns'], a['start_ns']), min(s['end_ns'], a['end_ns'])) for s in stalls
+                if (s['tgid'] == a['tgid'] or s['pid'] == a['tgid']) and s['end_ns'] > a['start_ns']
+                and s['start_ns'] < a['end_ns'])
+    tot, cs, ce = 0, None, None
+    for s0, e0 in iv:
+        if ce is None or s0 > ce:
+            tot += (ce - cs) if ce is not None else 0
+            cs, ce = s0, e0
+        else:
+            ce = max(ce, e0)
+    tot += (ce - cs) if ce is not None else 0
+    if a['stall_ns'] != tot or a['stalls_total'] != len(iv):
+        bad.append('timeline frame %s: stall %s ns in %s stalls; the stall list gives %d ns in %d' %
+                   (a['vsync'], a['stall_ns'], a['stalls_total'], tot, len(iv)))
+for b in bad:
+    print('  ' + b, file=sys.stderr)
+print("perfetto-equiv: 6.12.117-jank-retprobe frame timeline: %d frames, %d late, %d with stalls "
+      "(%.3f ms in the late ones): the atrace frames' times, the stall list's union%s" %
+      (t.get('frames', 0), t.get('late', 0), t.get('late_stalled', 0), t.get('late_stall_ns', 0) / 1e6,
+       '' if not bad else ': %d differ' % len(bad)))
+sys.exit(1 if bad else 0)
+EOF
+	then status=1; fi
+fi
+
 # The same trace as users bring it: gzip-wrapped, and inside a bugreport zip (deflated, and stored
 # as proto/perfetto-trace.gz): the same analysis, and info names the entry read.
 strip_file() {	# analyze --json without the file's own path, size and hash
