@@ -702,7 +702,6 @@ void anl_jank_span(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start, u
 		   int32_t pid)
 {
 	struct anl_jank_stall st;
-
 	const struct anl_task *t;
 
 	if (kind != ANL_SPAN_DIRECT_RECLAIM && kind != ANL_SPAN_COMPACTION)
