@@ -615,7 +615,8 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 		if (m->modes_supported)
 			fprintf(f, "; red: allocation stalls of its threads at least its overrun "
 				"(explained, %" PRIu64 "), amber: some (%" PRIu64 "), grey: none",
-				j->explained, j->late_stalled - j->explained);
+				j->explained + j->tl.explained,
+				j->late_stalled + j->tl.late_stalled - j->explained - j->tl.explained);
 		else
 			fprintf(f, "; grey: the trace has no page-allocator events, stalls unknown");
 	}
