@@ -325,7 +325,7 @@ struct anl_ctx {
 	char		rec_comm[32];		/* the first recorder task's comm */
 	char		rec_rule[96];
 
-	struct anl_jank_ctx *jank;	/* jank.c: made at the first atrace marker */
+	struct anl_jank_ctx *jank;	/* jank.c: made at the first atrace marker, frame or stall */
 	struct anl_jank	jank_none;	/* the model's when the trace has none */
 
 	struct anl_model model;
@@ -470,6 +470,7 @@ enum anl_atrace anl_atrace_parse(const char *s, size_t len, struct anl_atrace_ev
 /* jank.c: frames of atrace slices, the stalls inside them */
 int  anl_jank_print(struct anl_ctx *a, const struct prs_event *ev);
 void anl_jank_lost(struct anl_ctx *a);
+int  anl_jank_frame_event(struct anl_ctx *a, const struct prs_event *ev);
 void anl_jank_alloc(struct anl_ctx *a, const struct anl_alloc *rec);
 void anl_jank_span(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start, uint64_t end,
 		   int32_t pid);

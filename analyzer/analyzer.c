@@ -498,8 +498,8 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
 	} else if (ev->ts < a->first_ts) {
 		a->first_ts = ev->ts;	/* lines out of time order: the window is their earliest */
 	}
-	if (ev->kind != PRS_EV_LOST)
-		ts_order(a, ev);
+	if (ev->kind != PRS_EV_LOST && ev->kind != PRS_EV_FRAME)
+		ts_order(a, ev);	/* frames come when the compositor wrote them: late */
 	if (ev->ts > a->last_ts)
 		a->last_ts = ev->ts;
 
@@ -510,6 +510,8 @@ int anl_feed(struct anl_ctx *a, const struct prs_event *ev)
 	case PRS_EV_PRINT:
 		anl_print_event(a, ev);
 		return anl_jank_print(a, ev);
+	case PRS_EV_FRAME:
+		return anl_jank_frame_event(a, ev);
 	case PRS_EV_SCHED_SWITCH:
 		anl_sched_switch(a, ev);
 		return 0;

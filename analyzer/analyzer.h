@@ -511,6 +511,14 @@ struct anl_recorder {
  * Its stalls are the allocation stalls of its threads inside its slices:
  * slow-path allocations where the mode sees them, else (tracepoints only, no
  * mm_page_alloc) the direct reclaim and compaction intervals.
+ *
+ * Perfetto traces of Android 12+ may also carry SurfaceFlinger's frame
+ * timeline (jank-timeline.c): each app frame (actual surface frame) with its
+ * start, end, process, layer and SurfaceFlinger's jank verdict.  Such a frame
+ * is a frame of its own (source ANL_FRAME_TIMELINE, counted in anl_jank.tl):
+ * late when its jank type blames the app (Perfetto's "Self Jank":
+ * APP_DEADLINE_MISSED, APP_RESYNCED_JITTER, UNKNOWN) or it ran longer than
+ * the budget; its stalls are those of every thread of its process inside it.
  */
 #define ANL_FRAME_BUDGET_NS	16666667ull	/* one 60 Hz vsync period: 16.7 ms */
 #define ANL_FRAMES_TOP		100		/* late frames kept by default */
@@ -538,6 +546,15 @@ struct anl_jank_stall {
 	bool		failed;		/* the allocation failed */
 };
 
+enum anl_frame_source {
+	ANL_FRAME_ATRACE = 0,		/* doFrame / DrawFrame slices (trace_marker) */
+	ANL_FRAME_TIMELINE,		/* an actual surface frame of the frame timeline */
+};
+
+/* FrameTimelineEvent.JankType bits that blame the app (trace_processor's SurfaceFrameJanky()) */
+#define ANL_JANK_SELF	(64u | 4096u | 256u)	/* APP_DEADLINE_MISSED, APP_RESYNCED_JITTER, UNKNOWN */
+#define ANL_JANK_NONE	1u
+
 struct anl_jank_frame {
 	uint64_t	start_ts, end_ts;	/* first begin .. last end of its slices */
 	uint64_t	ui_start, ui_end;	/* Choreographer#doFrame (ui_tid -1: none) */
@@ -561,6 +578,28 @@ struct anl_jank_frame {
 	bool		lost;		/* events were lost while it ran: stalls may be missing */
 	char		ui_comm[16], rt_comm[16];
 	struct anl_jank_stall stall[ANL_JANK_STALLS];
+	/* ANL_FRAME_TIMELINE: tgid its process, vsync its token, no threads (ui/rt_tid -1) */
+	uint8_t		source;		/* enum anl_frame_source */
+	bool		self_jank;	/* its jank type blames the app (ANL_JANK_SELF) */
+	int32_t		present_type;	/* FrameTimelineEvent.PresentType */
+	uint32_t	jank_type;	/* FrameTimelineEvent.JankType bits (0 unspecified) */
+	char		layer[96];	/* its layer (truncated), "" none */
+};
+
+/* The frame timeline's frames (anl_jank's counts are of the atrace frames). */
+struct anl_jank_timeline {
+	uint64_t	frames;		/* actual surface frames read */
+	uint64_t	self_jank;	/* ... whose jank type blames the app */
+	uint64_t	late;		/* ... self jank or longer than the budget */
+	uint64_t	late_budget;	/* ... of them longer than the budget */
+	uint64_t	max_ns;
+	uint64_t	stalled;	/* frames with stalls of their process inside, late or not */
+	uint64_t	late_stalled;
+	uint64_t	explained;	/* late, with stalls >= max(overrun, 0) and > 0 */
+	uint64_t	late_lost;
+	uint64_t	over_ns;	/* the late frames' time beyond the budget */
+	uint64_t	late_stall_ns;
+	uint64_t	history_short;	/* frames older than the stalls kept: their stalls may be missing */
 };
 
 struct anl_jank {
@@ -587,6 +626,7 @@ struct anl_jank {
 	const struct anl_jank_frame *list;
 	size_t		nr_list;
 	uint64_t	not_listed;	/* late frames beyond them */
+	struct anl_jank_timeline tl;	/* the frame timeline's frames, listed above with them */
 };
 
 /*

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "analyzer-local.h"
+#include "jank-local.h"
 
 #define JK_OPEN		4	/* frames open at once in one process (pipelined: 2) */
 #define JK_IVS		32	/* a thread's latest stall intervals kept per open frame */
@@ -94,6 +95,8 @@ struct anl_jank_ctx {
 	unsigned int	top;
 	struct anl_jank_frame *heap;	/* the late frames kept: min-heap, least late at 0 */
 	size_t		heap_n;
+	uint64_t	last_lost_ts;	/* when events were last lost (0 never) */
+	struct anl_jank_tl *tl;		/* jank-timeline.c: made at the first stall */
 	struct anl_jank	m;
 };
 
@@ -324,6 +327,21 @@ static void heap_add(struct anl_jank_ctx *j, const struct anl_jank_frame *f)
 	}
 }
 
+struct anl_jank *anl_jank_model(struct anl_jank_ctx *j)
+{
+	return &j->m;
+}
+
+struct anl_jank_tl **anl_jank_tl_slot(struct anl_jank_ctx *j)
+{
+	return &j->tl;
+}
+
+void anl_jank_list(struct anl_jank_ctx *j, const struct anl_jank_frame *f)
+{
+	heap_add(j, f);
+}
+
 static int stall_cmp(const void *x, const void *y)
 {
 	const struct anl_jank_stall *a = x, *b = y;
@@ -531,8 +549,20 @@ int anl_jank_print(struct anl_ctx *a, const struct prs_event *ev)
 
 void anl_jank_lost(struct anl_ctx *a)
 {
-	if (a->jank)
+	if (a->jank) {
 		a->jank->lost++;
+		a->jank->last_lost_ts = a->last_ts ? a->last_ts : 1;
+	}
+}
+
+/* A frame of the frame timeline (PRS_EV_FRAME): jank-timeline.c */
+int anl_jank_frame_event(struct anl_ctx *a, const struct prs_event *ev)
+{
+	struct anl_jank_ctx *j = jank_ctx(a);
+
+	if (!j)
+		return -ANL_ENOMEM;
+	return anl_jank_tl_frame(j, ev, j->last_lost_ts);
 }
 
 /* ---- stalls -------------------------------------------------------------- */
@@ -568,7 +598,7 @@ static void unlist(struct anl_jank_frame *f, bool rt, const struct jk_iv *x)
 }
 
 /* A stall [start, end] of @pid that ended now: into the frame open on that thread, if any. */
-static void stall_add(struct anl_ctx *a, int32_t pid, uint64_t start, uint64_t end,
+static void stall_add(struct anl_ctx *a, int32_t pid, int32_t tgid, uint64_t start, uint64_t end,
 		      const struct anl_jank_stall *st)
 {
 	struct anl_jank_ctx *j = a->jank;
@@ -578,7 +608,10 @@ static void stall_add(struct anl_ctx *a, int32_t pid, uint64_t start, uint64_t e
 	struct anl_jank_frame *f;
 	uint64_t s, ov;
 
-	if (!j || pid < 0 || !(t = th_find(j, pid)) || !t->frame_depth)
+	if (!j || pid < 0)
+		return;
+	anl_jank_tl_stall(j, pid, tgid, st);
+	if (!(t = th_find(j, pid)) || !t->frame_depth)
 		return;
 	o = open_of(t->proc, t->slot, t->seq);
 	if (!o)
@@ -644,7 +677,7 @@ void anl_jank_alloc(struct anl_ctx *a, const struct anl_alloc *rec)
 	struct anl_jank_stall st;
 
 	/* an episode spans its stages and the gaps between them: its stages come as spans */
-	if (!a->jank || rec->outcome == ANL_FAST || (rec->flags & ANL_REC_EPISODE) ||
+	if (rec->outcome == ANL_FAST || (rec->flags & ANL_REC_EPISODE) ||
 	    rec->parent_id || rec->end_ts <= rec->start_ts || rec->latency_ns == PRS_NO_VALUE)
 		return;
 	memset(&st, 0, sizeof(st));
@@ -659,15 +692,21 @@ void anl_jank_alloc(struct anl_ctx *a, const struct anl_alloc *rec)
 	st.reclaim_ns = rec->stage_ns[ANL_STAGE_DIRECT_RECLAIM];
 	st.compact_ns = rec->stage_ns[ANL_STAGE_COMPACTION];
 	st.oom_ns = rec->stage_ns[ANL_STAGE_OOM];
-	stall_add(a, rec->pid, rec->start_ts, rec->end_ts, &st);
+	/* the frame timeline's frames may come after their stalls: kept from the first stall on */
+	if (!jank_ctx(a))
+		return;
+	stall_add(a, rec->pid, rec->tgid, rec->start_ts, rec->end_ts, &st);
 }
 
 void anl_jank_span(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start, uint64_t end,
 		   int32_t pid)
 {
 	struct anl_jank_stall st;
+	const struct anl_task *t;
 
-	if (!a->jank || (kind != ANL_SPAN_DIRECT_RECLAIM && kind != ANL_SPAN_COMPACTION))
+	if (kind != ANL_SPAN_DIRECT_RECLAIM && kind != ANL_SPAN_COMPACTION)
+		return;
+	if (!jank_ctx(a))
 		return;
 	memset(&st, 0, sizeof(st));
 	st.kind = kind == ANL_SPAN_DIRECT_RECLAIM ? ANL_JSTALL_RECLAIM : ANL_JSTALL_COMPACTION;
@@ -681,7 +720,8 @@ void anl_jank_span(struct anl_ctx *a, enum anl_span_kind kind, uint64_t start, u
 	} else {
 		st.compact_ns = end - start;
 	}
-	stall_add(a, pid, start, end, &st);
+	t = pid >= 0 ? anl_task_get(a, pid) : NULL;
+	stall_add(a, pid, t ? t->tgid : -1, start, end, &st);
 }
 
 /* ---- the model ----------------------------------------------------------- */
@@ -707,6 +747,7 @@ const struct anl_jank *anl_jank_finish(struct anl_ctx *a)
 					 ANL_FRAME_BUDGET_NS;
 		return &a->jank_none;
 	}
+	anl_jank_tl_finish(j);
 	for (size_t i = 0; i < j->pr_cap; i++) {
 		if (!j->pr[i])
 			continue;
@@ -719,7 +760,7 @@ const struct anl_jank *anl_jank_finish(struct anl_ctx *a)
 	qsort(j->heap, j->heap_n, sizeof(*j->heap), frame_time_cmp);
 	j->m.list = j->heap;
 	j->m.nr_list = j->heap_n;
-	j->m.not_listed = j->m.late - j->heap_n;
+	j->m.not_listed = j->m.late + j->m.tl.late - j->heap_n;
 	return &j->m;
 }
 
@@ -733,6 +774,7 @@ void anl_jank_free(struct anl_ctx *a)
 		free(j->pr[i]);
 	free(j->pr);
 	free(j->th);
+	anl_jank_tl_free(j);
 	free(j->heap);
 	free(j);
 	a->jank = NULL;

@@ -15,23 +15,26 @@
 #   big.pftrace      the same capture as Perfetto writes it (tests/perfetto/encode.py: compact
 #                    sched, typed and self-describing events, zlib compressed_packets), its
 #                    events COPIES times over, shifted in time; big-plain.pftrace without
-#                    compression (traced's default)
+#                    compression (traced's default: ~330 MB at 400 copies)
 #
-#   bench/bench.sh [--runs N] [--text-mb MB] [--copies N]
+#   bench/bench.sh [--runs N] [--text-mb MB] [--copies N] [--prepare]
+#   (--prepare: generate the inputs and stop, so that the timing runs alone on a shared machine)
 set -u
 cd "$(dirname "$0")/.."
 export LC_ALL=C
 BUILD=${BUILD:-build}
 BIN=$BUILD/allocscope
 RUNS=3
+PREPARE=
 TEXT_MB=1024
-COPIES=170		# x 30687 events = 5.2 M events
+COPIES=400		# x 30687 events = 12.3 M events
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) RUNS=$2; shift 2 ;;
 	--text-mb) TEXT_MB=$2; shift 2 ;;
 	--copies) COPIES=$2; shift 2 ;;
-	*) echo "usage: $0 [--runs N] [--text-mb MB] [--copies N]" >&2; exit 1 ;;
+	--prepare) PREPARE=1; shift ;;
+	*) echo "usage: $0 [--runs N] [--text-mb MB] [--copies N] [--prepare]" >&2; exit 1 ;;
 	esac
 done
 B=$BUILD/bench
@@ -153,6 +156,7 @@ make_repeated tests/data/6.12-anon-fgraph.txt.zst "$B/big-fgraph.txt" fgraph || 
 make_dat || exit 1
 make_pftrace || exit 1
 cc -O2 -o "$B/tcmd-iter" bench/tcmd-iter.c $(pkg-config --cflags --libs libtracecmd) || exit 1
+[ -n "${PREPARE:-}" ] && { echo "bench: inputs ready in $B" >&2; exit 0; }
 
 txt=$B/big-ftrace.txt fg=$B/big-fgraph.txt
 INPUTS=("$txt" "$txt.zst" "$fg" "$fg.zst" "$B/big.dat" "$B/big-v6.dat" "$B/big.pftrace" "$B/big-plain.pftrace")

@@ -123,7 +123,7 @@ int cap_perfetto_config(const struct cap_perfetto_opts *o, FILE *f, char *err, s
 		"%s%s: mode %s,\n", o->version ? " " : "", o->version ? o->version : "",
 		cap_mode_name(mode));
 	fprintf(f, "# the page allocator's tracepoints%s, sched_switch, the apps' atrace frames,\n"
-		"# /proc/vmstat and PSI, the process tree.  On the phone:\n"
+		"# /proc/vmstat and PSI, the process tree, the frame timeline.  On the phone:\n"
 		"#   adb shell perfetto -c - --txt -o /data/misc/perfetto-traces/allocscope.pftrace < THIS\n"
 		"#   adb pull /data/misc/perfetto-traces/allocscope.pftrace\n",
 		mode == CAP_MODE_GRAPH ? " and function_graph from the alloc entry" : "");
@@ -183,5 +183,12 @@ int cap_perfetto_config(const struct cap_perfetto_opts *o, FILE *f, char *err, s
 	fprintf(f, "data_sources {\n  config {\n    name: \"linux.sys_stats\"\n    target_buffer: 1\n"
 		"    sys_stats_config {\n      vmstat_period_ms: 250\n      psi_period_ms: 250\n"
 		"    }\n  }\n}\n");
+	/*
+	 * SurfaceFlinger's FrameTimeline (Android 12+; an older device has no such data
+	 * source and records the rest): each app frame with its jank type, for stalls
+	 * --frames.  A few packets per frame: the small buffer holds them.
+	 */
+	fprintf(f, "data_sources {\n  config {\n    name: \"android.surfaceflinger.frametimeline\"\n"
+		"    target_buffer: 1\n  }\n}\n");
 	return ferror(f) ? -CAP_EIO : 0;
 }

@@ -171,6 +171,14 @@ static void events_print(const struct prs_event *ev, const struct events_setting
 	case PRS_EV_LOST:
 		printf(" count=%" PRIu64, ev->u.lost.count);
 		break;
+	case PRS_EV_FRAME:
+		printf(" start=%" PRIu64 ".%09" PRIu64 " dur_ns=%" PRIu64 " token=%" PRId64
+		       " display_token=%" PRId64 " jank_type=0x%x present_type=%d on_time=%d layer=%s",
+		       ev->u.frame.start_ts / 1000000000u, ev->u.frame.start_ts % 1000000000u,
+		       ev->ts - ev->u.frame.start_ts, ev->u.frame.token, ev->u.frame.display_token,
+		       ev->u.frame.jank_type, ev->u.frame.present_type, ev->u.frame.on_time,
+		       ev->u.frame.layer[0] ? ev->u.frame.layer : "-");
+		break;
 	default:
 		break;
 	}

@@ -101,7 +101,9 @@ const char *prs_format_name(enum prs_format fmt);
 						 * _migratepages: compact_zone() at work */ \
 	_PK(SCHED_SWITCH,	"sched_switch"),				\
 	_PK(PRINT,		"print"),		/* trace_marker write */	\
-	_PK(LOST,		"lost_events")		/* events lost on a CPU */
+	_PK(LOST,		"lost_events"),		/* events lost on a CPU */	\
+	_PK(FRAME,		"frame")		/* an app's frame as the compositor \
+							 * timed it (Perfetto's frame timeline) */
 
 #undef _PK
 #define _PK(kind, name) PRS_EV_##kind
@@ -229,6 +231,21 @@ struct prs_event {
 		struct {
 			uint64_t count;		/* events lost; 0 = unknown amount ("[LOST EVENTS]") */
 		} lost;
+		/*
+		 * FRAME: one actual surface frame of SurfaceFlinger's frame timeline
+		 * (Android 12+), at its end (ev->ts); ev->pid and ev->tgid: the app's
+		 * process.  jank_type: FrameTimelineEvent.JankType bits (0
+		 * unspecified, 1 none); present_type: FrameTimelineEvent.PresentType.
+		 */
+		struct {
+			uint64_t start_ts;
+			int64_t token;		/* the app's vsync id (Choreographer#doFrame's) */
+			int64_t display_token;	/* SurfaceFlinger's frame that showed it */
+			const char *layer;	/* interned, "" when not given */
+			uint32_t jank_type;
+			int32_t present_type;
+			int32_t on_time;	/* on_time_finish: 1, 0, -1 absent */
+		} frame;
 	} u;
 };
 
@@ -252,6 +269,12 @@ struct prs_stats {
 	uint64_t	skipped_lines;		/* text: lines that were not events (headers, banners) */
 	uint64_t	bad_lines;		/* text: event lines that could not be parsed */
 	uint64_t	bad_fields;		/* an event whose field could not be read */
+	/*
+	 * Perfetto's frame timeline: surface-frame starts and ends that did
+	 * not pair (an end whose start is not in the trace, a start without an
+	 * end by the trace's end or without cookie, token or pid): no FRAME.
+	 */
+	uint64_t	frames_unpaired;
 	uint64_t	elided_lines;		/* text: "...", "(...)", "[...]", "<snip>": where whoever
 						 * cut the excerpt left lines out (also skipped_lines) */
 	uint64_t	quoted_lines;		/* text: lines a mail reply quoted ("> ", "> > "), read

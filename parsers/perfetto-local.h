@@ -35,6 +35,9 @@
 #define PF_MAX_GENERIC		4096u		/* self-describing event formats kept */
 #define PF_MAX_ZIP_ENTRIES	(1u << 20)
 #define PF_HEAD			65536u		/* bytes looked at to recognize a trace */
+#define PF_FTL_OPEN		1024u		/* frame timeline starts awaiting their ends
+						 * (SurfaceFlinger writes each end right after
+						 * its start) */
 
 /* ---- wire format --------------------------------------------------------- */
 
@@ -45,12 +48,17 @@ struct pb {
 	const uint8_t	*p, *end;
 };
 
-/* One field: its number, wire type, and value (scalar) or bytes (LEN). */
+/*
+ * One field: its number, wire type, and value (scalar) or bytes (LEN).  id
+ * and wt sit in different words on purpose: adjacent, GCC tests both with one
+ * wide load over their two narrower stores, which the CPU cannot forward
+ * (a store-forwarding stall per field: a quarter of the reader's time).
+ */
 struct pb_field {
 	uint32_t	id;
-	uint8_t		wt;
 	uint64_t	v;
 	struct pb	sub;	/* PB_LEN: the payload */
+	uint8_t		wt;
 };
 
 /* 0 and *v, or -1: truncated, or longer than 10 bytes */
@@ -262,6 +270,8 @@ struct pf_merge {
 struct pf_cpuq *pf_merge_q(struct pf_merge *m, int32_t cpu);
 /* Append to @q (per-CPU time order is the caller's); NULL when out of memory. */
 struct pf_rec *pf_merge_push(struct pf_merge *m, struct pf_cpuq *q);
+/* Insert into @q at @ts's place in time order (rec->ev.ts set); NULL when out of memory. */
+struct pf_rec *pf_merge_insert(struct pf_merge *m, struct pf_cpuq *q, uint64_t ts);
 /* @q's bundle is complete up to @last_ts: the merge may hand out up to there. */
 void pf_merge_bundle_done(struct pf_merge *m, struct pf_cpuq *q, uint64_t last_ts);
 /*
@@ -337,6 +347,20 @@ struct pf_csw {
 	uint32_t	comm;		/* index into the bundle's intern table */
 };
 
+/* A frame timeline start (FrameTimelineEvent) until the FrameEnd of its cookie. */
+struct pf_ftl {
+	int64_t		cookie;
+	uint64_t	ts;
+	int64_t		token, display_token;
+	const char	*layer;		/* interned */
+	uint32_t	jank_type;
+	int32_t		pid, present_type, on_time;
+	bool		actual;		/* an actual surface frame: a FRAME at its end (the
+					 * expected ones and SurfaceFlinger's display frames are
+					 * paired and dropped) */
+	bool		used;
+};
+
 struct pf {
 	struct pf_in		*in;
 	struct pf_merge		m;
@@ -378,6 +402,10 @@ struct pf {
 	char			where_note[64];	/* offsets are in the decompressed trace: which */
 	char			*text;
 	size_t			text_cap;
+	struct pf_ftl		*ftl;		/* ring of PF_FTL_OPEN */
+	uint32_t		ftl_head, ftl_n;
+	bool			ftl_counted;	/* the unpaired starts at the end are counted */
+	struct pf_type		frame_type;	/* FRAME events' name and count slot */
 	uint64_t		packets;
 	size_t			inflated_hint;	/* the largest decompressed packets so far, + 25 % */
 	/* the last pid handed out, its name and tgid (runs of one task's events) */

@@ -125,6 +125,29 @@ struct pf_rec *pf_merge_push(struct pf_merge *m, struct pf_cpuq *q)
 	return rec;
 }
 
+struct pf_rec *pf_merge_insert(struct pf_merge *m, struct pf_cpuq *q, uint64_t ts)
+{
+	struct pf_rec *rec = pf_merge_push(m, q);
+	uint32_t i, mask;
+
+	if (!rec)
+		return NULL;
+	mask = q->cap - 1;
+	i = q->n - 1;
+	/* the few records later than @ts move up one (frame timeline ends come nearly in order) */
+	while (i > 0 && q->rec[(q->head + i - 1) & mask].ev.ts > ts) {
+		q->rec[(q->head + i) & mask] = q->rec[(q->head + i - 1) & mask];
+		i--;
+	}
+	rec = &q->rec[(q->head + i) & mask];
+	rec->ev.ts = ts;
+	if (!i && q->heap_at >= 0) {
+		q->head_ts = ts;
+		heap_up(m, q->heap_at);
+	}
+	return rec;
+}
+
 void pf_merge_bundle_done(struct pf_merge *m, struct pf_cpuq *q, uint64_t last_ts)
 {
 	int qi = (int)(q - m->q);

@@ -252,7 +252,7 @@ static bool pf_packet_field(uint32_t id)
 	switch (id) {
 	case 1: case 2: case 3: case 6: case 7: case 8: case 9: case 10: case 12: case 13:
 	case 33: case 34: case 35: case 36: case 41: case 42: case 43: case 44: case 45:
-	case 50: case 58: case 59: case 60: case 69: case 79: case 87: case 89: case 133:
+	case 50: case 58: case 59: case 60: case 69: case 76: case 79: case 87: case 89: case 133:
 		return true;
 	default:
 		return false;

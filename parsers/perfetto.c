@@ -23,7 +23,13 @@
 enum {
 	TP_FTRACE_EVENTS = 1, TP_PROCESS_TREE = 2, TP_TIMESTAMP = 8, TP_SEQ_ID = 10,
 	TP_SYS_STATS = 7, TP_INTERNED = 12, TP_SEQ_FLAGS = 13, TP_FTRACE_STATS = 34, TP_STATE_CLEARED = 41,
-	TP_DROPPED = 42, TP_SYSTEM_INFO = 45, TP_COMPRESSED = 50, TP_ZSTD = 133,
+	TP_DROPPED = 42, TP_SYSTEM_INFO = 45, TP_COMPRESSED = 50, TP_FRAME_TIMELINE = 76, TP_ZSTD = 133,
+};
+
+/* FrameTimelineEvent's oneof (frameworks/native's tracing protos) */
+enum {
+	FT_EXPECTED_DISPLAY = 1, FT_ACTUAL_DISPLAY = 2, FT_EXPECTED_SURFACE = 3, FT_ACTUAL_SURFACE = 4,
+	FT_FRAME_END = 5,
 };
 #define SEQ_INCREMENTAL_STATE_CLEARED	1
 
@@ -771,6 +777,160 @@ static int interned(struct prs_reader *r, struct pf *pf, struct pb m, uint32_t s
 	return 0;
 }
 
+/* ---- frame timeline -------------------------------------------------------- */
+
+static struct pf_ftl *ftl_at(struct pf *pf, uint32_t i)
+{
+	return &pf->ftl[(pf->ftl_head + i) % PF_FTL_OPEN];
+}
+
+/* A start of @kind: kept until its FrameEnd; the oldest is given up when PF_FTL_OPEN wait. */
+static int ftl_start(struct prs_reader *r, struct pf *pf, int kind, struct pb m, uint64_t ts)
+{
+	struct pb_field f;
+	const char *why;
+	struct pf_ftl x = { .token = -1, .display_token = -1, .pid = -1, .on_time = -1, .layer = "" };
+	bool cookie = false, token = false, dtoken = false;
+	int ret;
+
+	/* Actual/ExpectedSurfaceFrameStart: cookie 1, token 2, display_frame_token 3, pid 4,
+	 * layer_name 5; Actual: present_type 6, on_time_finish 7, jank_type 9.  Display frames:
+	 * cookie 1, token 2, pid 3 (SurfaceFlinger's) */
+	while ((ret = pb_next(&m, &f, &why)) > 0) {
+		if (f.id == 1 && f.wt == PB_VARINT) {
+			x.cookie = (int64_t)f.v;
+			cookie = true;
+		} else if (f.id == 2 && f.wt == PB_VARINT) {
+			x.token = (int64_t)f.v;
+			token = true;
+		} else if (kind >= FT_EXPECTED_SURFACE && f.id == 3 && f.wt == PB_VARINT) {
+			x.display_token = (int64_t)f.v;
+			dtoken = true;
+		} else if (kind >= FT_EXPECTED_SURFACE && f.id == 4 && f.wt == PB_VARINT) {
+			x.pid = (int32_t)f.v;
+		} else if (kind == FT_ACTUAL_SURFACE && f.id == 5 && f.wt == PB_LEN) {
+			size_t len = strnlen((const char *)f.sub.p, (size_t)(f.sub.end - f.sub.p));
+
+			x.layer = prs_intern(r, (const char *)f.sub.p, len < 255 ? len : 255);
+			if (!x.layer)
+				return -PRS_ENOMEM;
+		} else if (kind == FT_ACTUAL_SURFACE && f.id == 6 && f.wt == PB_VARINT) {
+			x.present_type = (int32_t)f.v;
+		} else if (kind == FT_ACTUAL_SURFACE && f.id == 7 && f.wt == PB_VARINT) {
+			x.on_time = f.v != 0;
+		} else if (kind == FT_ACTUAL_SURFACE && f.id == 9 && f.wt == PB_VARINT) {
+			x.jank_type = (uint32_t)f.v;
+		}
+	}
+	if (ret < 0)
+		return pf_damaged(r, pf, m.p, "frame timeline event", why);
+	x.ts = ts;
+	x.actual = kind == FT_ACTUAL_SURFACE;
+	/* trace_processor needs the same fields to make a slice of it */
+	if (!cookie || !token || (kind >= FT_EXPECTED_SURFACE && (!dtoken || x.pid < 0))) {
+		r->stats.frames_unpaired += x.actual;
+		return 0;
+	}
+	if (!pf->ftl && !(pf->ftl = calloc(PF_FTL_OPEN, sizeof(*pf->ftl))))
+		return -PRS_ENOMEM;
+	if (pf->ftl_n == PF_FTL_OPEN) {
+		/* the oldest start never ended */
+		r->stats.frames_unpaired += pf->ftl[pf->ftl_head].used && pf->ftl[pf->ftl_head].actual;
+		pf->ftl_head = (pf->ftl_head + 1) % PF_FTL_OPEN;
+		pf->ftl_n--;
+	}
+	x.used = true;
+	*ftl_at(pf, pf->ftl_n++) = x;
+	return 0;
+}
+
+/* A FrameEnd: the start of its cookie (the latest one: a cookie may be used again) ends here. */
+static int ftl_end(struct prs_reader *r, struct pf *pf, struct pb m, uint64_t ts)
+{
+	struct pb_field f;
+	const char *why;
+	int64_t cookie = 0;
+	bool have = false;
+	struct pf_ftl *x = NULL;
+	struct pf_rec *rec;
+	struct pf_cpuq *q;
+	int ret;
+
+	while ((ret = pb_next(&m, &f, &why)) > 0)
+		if (f.id == 1 && f.wt == PB_VARINT)
+			cookie = (int64_t)f.v, have = true;
+	if (ret < 0)
+		return pf_damaged(r, pf, m.p, "frame timeline event", why);
+	for (uint32_t i = pf->ftl_n; have && i-- > 0;) {
+		struct pf_ftl *c = ftl_at(pf, i);
+
+		if (c->used && c->cookie == cookie) {
+			x = c;
+			break;
+		}
+	}
+	if (!x) {
+		r->stats.frames_unpaired++;
+		return 0;
+	}
+	x->used = false;
+	while (pf->ftl_n && !pf->ftl[pf->ftl_head].used) {
+		pf->ftl_head = (pf->ftl_head + 1) % PF_FTL_OPEN;
+		pf->ftl_n--;
+	}
+	if (!x->actual)
+		return 0;
+	if (ts < x->ts) {
+		r->stats.frames_unpaired++;	/* an end before its start */
+		return 0;
+	}
+	q = pf_merge_q(&pf->m, -1);
+	if (!q || !(rec = pf_merge_insert(&pf->m, q, ts)))
+		return -PRS_ENOMEM;
+	rec->blob = NULL;
+	prs_event_init(&rec->ev, PRS_EV_FRAME);
+	rec->ev.cpu = -1;
+	rec->ev.pid = x->pid;
+	rec->ev.tgid = x->pid;
+	rec->ev.comm = NULL;
+	rec->ev.u.frame.start_ts = x->ts;
+	rec->ev.u.frame.token = x->token;
+	rec->ev.u.frame.display_token = x->display_token;
+	rec->ev.u.frame.layer = x->layer;
+	rec->ev.u.frame.jank_type = x->jank_type;
+	rec->ev.u.frame.present_type = x->present_type;
+	rec->ev.u.frame.on_time = x->on_time;
+	if (!pf->frame_type.name &&
+	    (ret = pf_named_type(r, "actual_surface_frame", 20, PRS_EV_FRAME, &pf->frame_type)) < 0)
+		return ret;
+	rec->ev.name = pf->frame_type.name;
+	prs_count_slot(r, pf->frame_type.slot);
+	pf_merge_bundle_done(&pf->m, q, ts);
+	return 0;
+}
+
+/* TracePacket.frame_timeline_event (76): SurfaceFlinger's FrameTimeline, Android 12+ */
+static int frame_timeline(struct prs_reader *r, struct pf *pf, struct pb m, uint64_t ts)
+{
+	struct pb_field f;
+	const char *why;
+	int ret;
+
+	while ((ret = pb_next(&m, &f, &why)) > 0) {
+		if (f.wt != PB_LEN)
+			continue;
+		if (f.id >= FT_EXPECTED_DISPLAY && f.id <= FT_ACTUAL_SURFACE)
+			ret = ftl_start(r, pf, (int)f.id, f.sub, ts);
+		else if (f.id == FT_FRAME_END)
+			ret = ftl_end(r, pf, f.sub, ts);
+		if (ret < 0)
+			return ret;
+	}
+	if (ret < 0)
+		return pf_damaged(r, pf, m.p, "frame timeline event", why);
+	return 0;
+}
+
 static int packets(struct prs_reader *r, struct pf *pf, struct pb m, int depth);
 
 /* compressed_packets / zstd_compressed_packets: a Trace's packets, decompressed whole */
@@ -875,6 +1035,9 @@ static int packet(struct prs_reader *r, struct pf *pf, struct pb m, int depth)
 			break;
 		case TP_SYS_STATS:
 			ret = sys_stats(r, pf, f.sub, ts);
+			break;
+		case TP_FRAME_TIMELINE:
+			ret = frame_timeline(r, pf, f.sub, ts);
 			break;
 		case TP_COMPRESSED:
 		case TP_ZSTD:
@@ -1009,6 +1172,12 @@ static int pf_next(struct prs_reader *r, struct prs_event *ev)
 		int ret;
 
 		if (!rec) {
+			if (pf->eof && !pf->ftl_counted) {
+				/* frame timeline starts whose end the trace does not hold */
+				for (uint32_t i = 0; i < pf->ftl_n; i++)
+					r->stats.frames_unpaired += ftl_at(pf, i)->used && ftl_at(pf, i)->actual;
+				pf->ftl_counted = true;
+			}
 			if (pf->eof) {
 				if (pf->end_ret)
 					r->err = pf->end_ret;	/* the cut, now that its events are out */
@@ -1099,6 +1268,7 @@ static void pf_close(struct prs_reader *r)
 	free(pf->cwk);
 	free(pf->itab);
 	free(pf->text);
+	free(pf->ftl);
 	free(pf->vm_text[0]);
 	free(pf->vm_text[1]);
 	if (pf->in)

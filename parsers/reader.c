@@ -355,7 +355,9 @@ void prs_account(struct prs_reader *r, const struct prs_event *ev)
 	 * (the latest so far, or 0 before any event): not the kernel's */
 	if (ev->kind == PRS_EV_LOST)
 		return;
-	prs_check_order(r, ev);
+	/* a frame comes when the compositor wrote it, after events of its time went out */
+	if (ev->kind != PRS_EV_FRAME)
+		prs_check_order(r, ev);
 	/* the window: earliest and latest event, whatever order they came in */
 	if (!r->have_ts) {
 		st->first_ts = st->last_ts = ev->ts;
@@ -452,6 +454,14 @@ void prs_event_init(struct prs_event *ev, enum prs_kind kind)
 		break;
 	case PRS_EV_LOST:
 		ev->u.lost.count = 0;
+		break;
+	case PRS_EV_FRAME:
+		ev->u.frame.start_ts = 0;
+		ev->u.frame.token = ev->u.frame.display_token = -1;
+		ev->u.frame.layer = "";
+		ev->u.frame.jank_type = 0;
+		ev->u.frame.present_type = 0;
+		ev->u.frame.on_time = -1;
 		break;
 	default:
 		break;

@@ -433,7 +433,7 @@ static void tl_frames(FILE *f, const struct tl_geom *g, const struct anl_model *
 		rpt_html_str(f, fr->ui_tid >= 0 ? fr->ui_comm : fr->rt_comm);
 		fprintf(f, " (%d): frame %s ms, %s ms over budget; allocation stalls %s ms (%.0f%%)%s",
 			(int)fr->tgid, rpt_fmt_fixed(b[0], 32, d, 1000000, 3),
-			rpt_fmt_fixed(b[1], 32, d - j->budget_ns, 1000000, 3),
+			rpt_fmt_fixed(b[1], 32, d > j->budget_ns ? d - j->budget_ns : 0, 1000000, 3),
 			rpt_fmt_fixed(b[2], 32, fr->stall_ns, 1000000, 3),
 			d ? 100.0 * (double)fr->stall_ns / (double)d : 0.0,
 			!m->modes_supported ? ": stalls unknown" : fr->explained ? ": explained" :
@@ -467,7 +467,7 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 	char b[32], c2[32], c3[32];
 	int nrows = (int)(sizeof(rows) / sizeof(rows[0]));
 	/* the frames of atrace slices, above the stalls (their late ones: the model's list) */
-	int top = m->jank && m->jank->frames ? 1 : 0;
+	int top = m->jank && (m->jank->frames || m->jank->tl.frames) ? 1 : 0;
 
 	fprintf(f, "<section id=timeline><h2>Timeline of the window</h2>\n");
 	if (!tl) {
@@ -606,12 +606,17 @@ static void timeline(FILE *f, const struct anl_model *m, const struct rpt_timeli
 			"longer than %s ms", rpt_fmt_count(b, sizeof(b), j->late),
 			rpt_fmt_count(c2, sizeof(c2), j->frames),
 			rpt_fmt_fixed(c3, sizeof(c3), j->budget_ns, 1000000, 3));
+		if (j->tl.frames)
+			fprintf(f, "; of the frame timeline's %s frames, %s late (self jank or over the "
+				"budget)", rpt_fmt_count(c2, sizeof(c2), j->tl.frames),
+				rpt_fmt_count(b, sizeof(b), j->tl.late));
 		if (j->not_listed)
 			fprintf(f, ", the %zu most late drawn", j->nr_list);
 		if (m->modes_supported)
 			fprintf(f, "; red: allocation stalls of its threads at least its overrun "
 				"(explained, %" PRIu64 "), amber: some (%" PRIu64 "), grey: none",
-				j->explained, j->late_stalled - j->explained);
+				j->explained + j->tl.explained,
+				j->late_stalled + j->tl.late_stalled - j->explained - j->tl.explained);
 		else
 			fprintf(f, "; grey: the trace has no page-allocator events, stalls unknown");
 	}

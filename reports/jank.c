@@ -27,6 +27,51 @@ static uint64_t frame_ns(const struct anl_jank_frame *f)
 	return f->end_ts - f->start_ts;
 }
 
+/* its time beyond the budget: 0 for a frame of the timeline late by its jank type alone */
+static uint64_t over_ns(const struct anl_jank *j, const struct anl_jank_frame *f)
+{
+	return frame_ns(f) > j->budget_ns ? frame_ns(f) - j->budget_ns : 0;
+}
+
+/* FrameTimelineEvent.JankType bits, named as Perfetto's trace_processor names them */
+static const struct {
+	uint32_t	bit;
+	const char	*name;
+} jank_names[] = {
+	{ 2, "SurfaceFlinger Scheduling" }, { 4, "Prediction Error" }, { 8, "Display HAL" },
+	{ 16, "SurfaceFlinger CPU Deadline Missed" }, { 32, "SurfaceFlinger GPU Deadline Missed" },
+	{ 64, "App Deadline Missed" }, { 4096, "App Resynced Jitter" }, { 128, "Buffer Stuffing" },
+	{ 256, "Unknown Jank" }, { 512, "SurfaceFlinger Stuffing" }, { 1024, "Dropped Frame" },
+	{ 2048, "Non Animating" }, { 8192, "Display not ON" }, { 16384, "ModeChange in progress" },
+	{ 32768, "PowerModeChange in progress" },
+};
+
+static const char *const present_names[] = {
+	"Unspecified Present", "On-time Present", "Late Present", "Early Present", "Dropped Frame",
+	"Unknown Present",
+};
+
+static const char *present_name(int32_t t)
+{
+	return t >= 0 && t < 6 ? present_names[t] : "Unknown Present";
+}
+
+/* "App Deadline Missed, Buffer Stuffing" into @buf */
+static const char *jank_name(char *buf, size_t len, uint32_t jank_type)
+{
+	size_t o = 0;
+
+	if (!jank_type)
+		return "Unspecified";
+	if (jank_type == 1)
+		return "None";
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(jank_names) / sizeof(jank_names[0]); i++)
+		if ((jank_type & jank_names[i].bit) && o < len)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "", jank_names[i].name);
+	return buf[0] ? buf : "Unspecified";
+}
+
 static const char *verdict(const struct anl_model *m, const struct anl_jank_frame *f)
 {
 	if (!stalls_visible(m))
@@ -40,6 +85,8 @@ static const char *verdict(const struct anl_model *m, const struct anl_jank_fram
 
 static const char *proc_name(const struct anl_jank_frame *f)
 {
+	if (f->source == ANL_FRAME_TIMELINE)
+		return f->ui_comm[0] ? f->ui_comm : "?";	/* its process's name */
 	return f->ui_tid >= 0 && f->ui_comm[0] ? f->ui_comm : f->rt_tid >= 0 && f->rt_comm[0] ?
 	       f->rt_comm : "?";
 }
@@ -60,6 +107,13 @@ static void definitions(FILE *f, const struct anl_jank *j)
 		 "inside its slices; explained: they add up to at least its overrun (duration - budget)",
 		 ms3(b, sizeof(b), j->budget_ns));
 	rpt_put_wrapped(f, 2, line);
+	if (!j->tl.frames)
+		return;
+	rpt_put_wrapped(f, 2, "the trace also has Perfetto's frame timeline (SurfaceFlinger, Android "
+			"12+): each app frame as the compositor timed it (actual surface frame), a frame "
+			"of its own; late: its jank type blames the app (App Deadline Missed, App "
+			"Resynced Jitter, Unknown Jank: Perfetto's Self Jank) or it is longer than the "
+			"budget; its stalls: those of every thread of its process inside it");
 }
 
 static void counts(FILE *f, const struct rpt_input *in)
@@ -96,6 +150,40 @@ static void counts(FILE *f, const struct rpt_input *in)
 			rpt_put_wrapped(f, 2, line);
 		}
 	}
+	if (j->tl.frames) {
+		const struct anl_jank_timeline *t = &j->tl;
+
+		snprintf(line, sizeof(line), "timeline     %s frame%s (actual surface frames), %s with "
+			 "self jank; longest %s ms", rpt_fmt_count(b[0], 32, t->frames),
+			 t->frames == 1 ? "" : "s", rpt_fmt_count(b[1], 32, t->self_jank),
+			 ms3(b[2], 32, t->max_ns));
+		rpt_put_wrapped(f, 2, line);
+		snprintf(line, sizeof(line), "  late       %s (%s longer than the budget; %s ms over it "
+			 "in all)", rpt_fmt_count(b[0], 32, t->late), rpt_fmt_count(b[1], 32, t->late_budget),
+			 ms3(b[2], 32, t->over_ns));
+		rpt_put_wrapped(f, 2, line);
+		if (stalls_visible(m)) {
+			snprintf(line, sizeof(line), "  stalls     %s of the late frames (%s ms of stalls); "
+				 "%s frames in all; %s explained", rpt_fmt_count(b[0], 32, t->late_stalled),
+				 ms3(b[1], 32, t->late_stall_ns), rpt_fmt_count(b[2], 32, t->stalled),
+				 rpt_fmt_count(b[3], 32, t->explained));
+			rpt_put_wrapped(f, 2, line);
+		}
+		if (t->late_lost || t->history_short) {
+			snprintf(line, sizeof(line), "             %s late frame%s ran across lost events or "
+				 "stalls no longer kept (%s frames): their stalls may be missing",
+				 rpt_fmt_count(b[0], 32, t->late_lost), t->late_lost == 1 ? "" : "s",
+				 rpt_fmt_count(b[1], 32, t->history_short));
+			rpt_put_wrapped(f, 2, line);
+		}
+	}
+	if (in->pstats && in->pstats->frames_unpaired) {
+		snprintf(line, sizeof(line), "not counted  %s frame timeline start%s or end%s without "
+			 "the other in the trace", rpt_fmt_count(b[0], 32, in->pstats->frames_unpaired),
+			 in->pstats->frames_unpaired == 1 ? "" : "s",
+			 in->pstats->frames_unpaired == 1 ? "" : "s");
+		rpt_put_wrapped(f, 2, line);
+	}
 	if (j->open_at_end || j->evicted || j->unmatched_end || j->bad_markers) {
 		snprintf(line, sizeof(line), "not counted  %s frame%s open at the trace's end, %s given up "
 			 "(more than 4 open in one process), %s slice end%s without a begin (the trace "
@@ -130,11 +218,12 @@ static void frame_row(FILE *f, const struct rpt_input *in, unsigned int i,
 		snprintf(b[4], 32, "%.0f%%", d ? 100.0 * (double)fr->stall_ns / (double)d : 0.0);
 	else
 		snprintf(b[4], 32, "-");
-	fprintf(f, "  %3u %6" PRIu64 ".%06" PRIu64 " %11s %9s %9s %9s %5s  %-22.22s %s%s\n", i,
+	fprintf(f, "  %3u %6" PRIu64 ".%06" PRIu64 " %11s %9s %9s %9s %5s  %-22.22s %s%s%s\n", i,
 		fr->start_ts / 1000000000u, fr->start_ts % 1000000000u / 1000u, b[0],
-		ms3(b[1], 32, d), ms3(b[2], 32, d - m->jank->budget_ns),
+		ms3(b[1], 32, d), ms3(b[2], 32, over_ns(m->jank, fr)),
 		stalls_visible(m) ? ms3(b[3], 32, fr->stall_ns) : "-", b[4], proc, verdict(m, fr),
-		fr->stall_upper ? " (stall time an upper bound)" : "");
+		fr->stall_upper ? " (stall time an upper bound)" : "",
+		fr->source == ANL_FRAME_TIMELINE ? " [frame timeline]" : "");
 }
 
 static const char *kind_word(const struct anl_jank_stall *s)
@@ -150,7 +239,24 @@ static void frame_detail(FILE *f, const struct anl_model *m, const struct anl_ja
 	bool vis = stalls_visible(m);
 	char b[4][32], line[512];
 
-	if (fr->ui_tid >= 0) {
+	if (fr->source == ANL_FRAME_TIMELINE) {
+		char jn[400];
+		size_t o = (size_t)snprintf(line, sizeof(line), "frame timeline: %s %d", proc_name(fr),
+					    (int)fr->tgid);
+
+		if (fr->layer[0] && o < sizeof(line))
+			o += (size_t)snprintf(line + o, sizeof(line) - o, ", layer %s", fr->layer);
+		if (fr->vsync >= 0 && o < sizeof(line))
+			o += (size_t)snprintf(line + o, sizeof(line) - o, ", vsync %" PRId64, fr->vsync);
+		if (o < sizeof(line))
+			o += (size_t)snprintf(line + o, sizeof(line) - o, ", jank %s, %s",
+					      jank_name(jn, sizeof(jn), fr->jank_type),
+					      present_name(fr->present_type));
+		if (vis && o < sizeof(line))
+			snprintf(line + o, sizeof(line) - o, "; stalls of its threads %s ms",
+				 ms3(b[0], 32, fr->stall_ns));
+		rpt_put_wrapped(f, 8, line);
+	} else if (fr->ui_tid >= 0) {
 		size_t o = (size_t)snprintf(line, sizeof(line), "UI thread %s %d: doFrame %s ms",
 					    fr->ui_comm[0] ? fr->ui_comm : "?", (int)fr->ui_tid,
 					    ms3(b[0], 32, fr->ui_end - fr->ui_start));
@@ -163,7 +269,9 @@ static void frame_detail(FILE *f, const struct anl_model *m, const struct anl_ja
 	} else {
 		rpt_put_wrapped(f, 8, "UI thread: none (a DrawFrame without a doFrame)");
 	}
-	if (fr->rt_tid >= 0) {
+	if (fr->source == ANL_FRAME_TIMELINE) {
+		/* no threads: the timeline names the process only */
+	} else if (fr->rt_tid >= 0) {
 		size_t o = (size_t)snprintf(line, sizeof(line), "RenderThread %s %d: %u DrawFrame%s "
 					    "from +%s to +%s ms", fr->rt_comm[0] ? fr->rt_comm : "?",
 					    (int)fr->rt_tid, fr->draws, fr->draws == 1 ? "" : "s",
@@ -181,7 +289,8 @@ static void frame_detail(FILE *f, const struct anl_model *m, const struct anl_ja
 		size_t o;
 
 		o = (size_t)snprintf(line, sizeof(line), "stall %s %d at +%s ms: %s ms in the frame",
-				     s->render_thread ? "RenderThread" : "UI", (int)s->pid,
+				     fr->source == ANL_FRAME_TIMELINE ? "tid" : s->render_thread ?
+				     "RenderThread" : "UI", (int)s->pid,
 				     ms3(b[0], 32, (s->start_ts > fr->start_ts ? s->start_ts : fr->start_ts) -
 					 fr->start_ts), ms3(b[1], 32, s->overlap_ns));
 		if (s->end_ts - s->start_ts != s->overlap_ns && o < sizeof(line))
@@ -241,9 +350,11 @@ void rpt_jank_section(FILE *f, const struct rpt_input *in)
 	const struct anl_jank_frame *rows[JANK_ANALYZE_ROWS];
 	size_t n;
 
-	if (!j || (!j->frames && !j->open_at_end && !j->evicted))
+	if (!j || (!j->frames && !j->open_at_end && !j->evicted && !j->tl.frames))
 		return;
-	heading(f, in, "Frames (atrace slices: docs/jank.md; allocscope stalls --frames lists them)");
+	heading(f, in, j->tl.frames ? "Frames (atrace slices and the frame timeline: docs/jank.md; "
+		"allocscope stalls --frames lists them)" : "Frames (atrace slices: docs/jank.md; "
+		"allocscope stalls --frames lists them)");
 	definitions(f, j);
 	counts(f, in);
 	n = rows_by_lateness(j, rows, JANK_ANALYZE_ROWS);
@@ -252,10 +363,11 @@ void rpt_jank_section(FILE *f, const struct rpt_input *in)
 	table_head(f, in);
 	for (size_t i = 0; i < n; i++)
 		frame_row(f, in, (unsigned int)(i + 1), rows[i]);
-	if (j->late > n) {
+	if (j->late + j->tl.late > n) {
 		char b[32], line[160];
 
-		snprintf(line, sizeof(line), "the %zu most late of %s", n, rpt_fmt_count(b, 32, j->late));
+		snprintf(line, sizeof(line), "the %zu most late of %s", n,
+			 rpt_fmt_count(b, 32, j->late + j->tl.late));
 		rpt_put_wrapped(f, 2, line);
 	}
 }
@@ -290,7 +402,7 @@ int rpt_frames_text(const struct rpt_input *in, FILE *f)
 			rpt_sgr(in, RPT_SGR_RED), in->pstats->cut_line ? "line" : "offset",
 			rpt_fmt_count(b[0], 32, in->pstats->cut_at), off);
 	definitions(f, j);
-	if (!j->frames && !j->open_at_end && !j->evicted) {
+	if (!j->frames && !j->open_at_end && !j->evicted && !j->tl.frames) {
 		snprintf(line, sizeof(line), "frames       none: no Choreographer#doFrame or DrawFrame "
 			 "slice in the trace's trace_marker (print) events (%s atrace slices)",
 			 rpt_fmt_count(b[0], 32, j->slices));
@@ -340,11 +452,24 @@ static void jframe(FILE *f, const struct anl_model *m, const struct anl_jank_fra
 
 	fprintf(f, "{\"start_ns\": %" PRIu64 ", \"end_ns\": %" PRIu64 ", \"dur_ns\": %" PRIu64
 		", \"over_ns\": %" PRIu64 ", \"tgid\": %d, \"vsync\": ", fr->start_ts, fr->end_ts, d,
-		d - m->jank->budget_ns, (int)fr->tgid);
+		over_ns(m->jank, fr), (int)fr->tgid);
 	if (fr->vsync >= 0)
 		fprintf(f, "%" PRId64, fr->vsync);
 	else
 		fputs("null", f);
+	if (fr->source == ANL_FRAME_TIMELINE) {
+		char jn[600];
+
+		fputs(", \"source\": \"timeline\", \"comm\": ", f);
+		rpt_json_str(f, fr->ui_comm[0] ? fr->ui_comm : NULL);
+		fputs(", \"layer\": ", f);
+		rpt_json_str(f, fr->layer[0] ? fr->layer : NULL);
+		fprintf(f, ", \"jank_type\": %u, \"jank\": ", fr->jank_type);
+		rpt_json_str(f, jank_name(jn, sizeof(jn), fr->jank_type));
+		fputs(", \"present\": ", f);
+		rpt_json_str(f, present_name(fr->present_type));
+		fprintf(f, ", \"self_jank\": %s", fr->self_jank ? "true" : "false");
+	}
 	fputs(", ", f);
 	jthread(f, "ui", fr->ui_tid, fr->ui_comm, fr->ui_start, fr->ui_end, fr->ui_stall_ns, -1);
 	fputs(", ", f);
@@ -364,7 +489,8 @@ static void jframe(FILE *f, const struct anl_model *m, const struct anl_jank_fra
 
 		fprintf(f, "%s{\"thread\": \"%s\", \"pid\": %d, \"kind\": \"%s\", \"start_ns\": %" PRIu64
 			", \"end_ns\": %" PRIu64 ", \"overlap_ns\": %" PRIu64 ", \"alloc_id\": ",
-			i ? ", " : "", s->render_thread ? "render" : "ui", (int)s->pid,
+			i ? ", " : "", fr->source == ANL_FRAME_TIMELINE ? "process" : s->render_thread ?
+			"render" : "ui", (int)s->pid,
 			kinds[s->kind < 3 ? s->kind : 0], s->start_ts, s->end_ts, s->overlap_ns);
 		if (s->alloc_id)
 			fprintf(f, "%" PRIu64, s->alloc_id);
@@ -402,8 +528,27 @@ void rpt_jank_json(FILE *f, const struct rpt_input *in, const char *indent)
 		      ", \"late_stall_ns\": null", f);
 	fprintf(f, ", \"late_lost\": %" PRIu64 ",\n%s  \"open_at_end\": %" PRIu64 ", \"evicted\": %"
 		PRIu64 ", \"unmatched_end\": %" PRIu64 ", \"bad_markers\": %" PRIu64
-		", \"not_listed\": %" PRIu64 ", \"late_frames\": [", j->late_lost, indent, j->open_at_end,
+		", \"not_listed\": %" PRIu64 ",", j->late_lost, indent, j->open_at_end,
 		j->evicted, j->unmatched_end, j->bad_markers, j->not_listed);
+	if (j->tl.frames || (in->pstats && in->pstats->frames_unpaired)) {
+		const struct anl_jank_timeline *t = &j->tl;
+
+		fprintf(f, "\n%s  \"timeline\": {\"frames\": %" PRIu64 ", \"self_jank\": %" PRIu64
+			", \"late\": %" PRIu64 ", \"late_budget\": %" PRIu64 ", \"max_ns\": %" PRIu64
+			", \"over_ns\": %" PRIu64, indent, t->frames, t->self_jank, t->late, t->late_budget,
+			t->max_ns, t->over_ns);
+		if (stalls_visible(m))
+			fprintf(f, ", \"stalled\": %" PRIu64 ", \"late_stalled\": %" PRIu64 ", \"explained\": %"
+				PRIu64 ", \"late_stall_ns\": %" PRIu64, t->stalled, t->late_stalled,
+				t->explained, t->late_stall_ns);
+		else
+			fputs(", \"stalled\": null, \"late_stalled\": null, \"explained\": null"
+			      ", \"late_stall_ns\": null", f);
+		fprintf(f, ", \"late_lost\": %" PRIu64 ", \"history_short\": %" PRIu64
+			", \"unpaired\": %" PRIu64 "},", t->late_lost, t->history_short,
+			in->pstats ? in->pstats->frames_unpaired : 0);
+	}
+	fputs(" \"late_frames\": [", f);
 	for (size_t i = 0; i < j->nr_list; i++) {
 		fprintf(f, "%s\n%s  ", i ? "," : "", indent);
 		jframe(f, m, &j->list[i]);

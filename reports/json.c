@@ -390,7 +390,7 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 	}
 	fprintf(f, "%s]", m->nr_gt ? "\n  " : "");
 	/* the frames of atrace slices (a merged summary has none) */
-	if (m->jank && (m->jank->frames || m->jank->slices)) {
+	if (m->jank && (m->jank->frames || m->jank->slices || m->jank->tl.frames)) {
 		fprintf(f, ",\n  \"frames\": ");
 		rpt_jank_json(f, in, "  ");
 	}

@@ -34,7 +34,8 @@ while IFS='|' read -r name opts roots; do
 		'ftrace_events: "kmem/mm_page_alloc"' 'ftrace_events: "vmscan/mm_vmscan_direct_reclaim_begin"' \
 		'ftrace_events: "sched/sched_switch"' 'ftrace_events: "ftrace/print"' 'atrace_categories: "gfx"' \
 		'atrace_categories: "view"' 'vmstat_period_ms: 250' 'psi_period_ms: 250' 'write_into_file: true' \
-		'scan_all_processes_on_start: true' 'record_thread_names: true'; do
+		'scan_all_processes_on_start: true' 'record_thread_names: true' \
+		'name: "android.surfaceflinger.frametimeline"'; do
 		grep -qF -- "$l" "$T/dec" || bad "$name: decoded config lacks $l"
 	done
 	# Perfetto's field numbers (trace_config.proto): duration_ms = 3, write_into_file = 8,

@@ -21,6 +21,8 @@ for t in tests/perfetto/upstream/*.textproto; do
 		echo "perfetto-upstream: allocscope cannot read $n" >&2; status=1
 	fi
 done
+"$BIN" stalls --frames --json "$out/frame_timeline_events.pftrace" > "$out/frame_timeline_events.frames.json" ||
+	{ echo "perfetto-upstream: stalls --frames cannot read frame_timeline_events" >&2; status=1; }
 [ $status -eq 0 ] || exit $status
 
 python3 - "$out" <<'EOF'
@@ -87,5 +89,29 @@ check('crop_compact_sched_switch', all(w in sw for w in want) and nxt[(6, 1100)]
 prev = {(x['cpu'], x['ts']): int(x['prev_pid']) for x in e if x['kind'] == 'sched_switch'}
 check('crop_compact_sched_switch', prev[(3, 1200)] == 50 and prev[(6, 1200)] == 42 and
       prev[(3, 1100)] == -1, 'prev_pid from the CPU\'s previous switch (unknown for its first)')
+# graphics/tests.py test_actual_frame_timeline_events, the rows of pid 1000 (the app's surface frames;
+# pid 666's are SurfaceFlinger's display frames, which allocscope pairs and drops):
+#   "ts","dur","pid","display_frame_token","surface_frame_token","layer_name",...,"jank_type",...,"jank_tag"
+#   21,16,1000,4,1,"Layer1",...,"None",...,"No Jank"
+#   41,33,1000,6,5,"Layer1",...,"App Deadline Missed",...,"Self Jank"
+#   80,110,1000,17,16,"Layer1",...,"Unknown Jank",...,"Self Jank"
+#   90,16,1000,8,7,"Layer1",...,"SurfaceFlinger Scheduling",...,"Other Jank"
+#   150,17,1000,15,14,"Layer1",...,"None",...,"No Jank"
+#   150,17,1000,15,14,"Layer2",...,"None",...,"No Jank"
+import json
+e = [x for x in events('frame_timeline_events') if x['kind'] == 'frame']
+got = sorted((int(x['start'].replace('.', '')), int(x['dur_ns']), x['pid'], int(x['display_token']),
+              int(x['token']), x['layer'], int(x['jank_type'], 16)) for x in e)
+want = [(21, 16, 1000, 4, 1, 'Layer1', 1), (41, 33, 1000, 6, 5, 'Layer1', 64),
+        (80, 110, 1000, 17, 16, 'Layer1', 256), (90, 16, 1000, 8, 7, 'Layer1', 2),
+        (150, 17, 1000, 15, 14, 'Layer1', 1), (150, 17, 1000, 15, 14, 'Layer2', 1)]
+check('frame_timeline_events', got == want, "the actual surface frames (ts, dur, pid, display token, "
+      "token, layer, jank type) as Perfetto's actual timeline")
+j = json.load(open('%s/frame_timeline_events.frames.json' % out))['frames']
+t = j.get('timeline', {})
+late = [(x['start_ns'], x['dur_ns'], x['vsync'], x['jank']) for x in j['late_frames']]
+check('frame_timeline_events', t.get('frames') == 6 and t.get('self_jank') == 2 and t.get('late') == 2 and
+      late == [(41, 33, 5, 'App Deadline Missed'), (80, 110, 16, 'Unknown Jank')] and j['frames'] == 0,
+      'stalls --frames: 6 frames, late the 2 of "Self Jank", named as Perfetto names their jank type')
 sys.exit(1 if bad else 0)
 EOF

@@ -13,6 +13,17 @@ for the others (--old-generic: GenericFtraceEvent, as before Perfetto v50),
 function_graph funcs as interned kernel_symbols, ftrace_stats at the end, and
 every --group packets inside one compressed_packets (zlib).
 
+--frame-timeline adds what SurfaceFlinger's FrameTimeline (Android 12+) would
+write for the app frames of the trace's atrace slices (doFrame N with the
+DrawFrames of vsync id N): per frame an expected and an actual surface frame
+(the app's pid, its vsync id as token, from the doFrame's begin to the last
+DrawFrame's end; jank type APP_DEADLINE_MISSED when longer than 16.667 ms,
+else NONE) and the display frame, each start followed by its FrameEnd,
+written one drain period after the frame ended (SurfaceFlinger writes a frame
+once it was presented), on a sequence of their own; and the threads' tgids
+the markers name ("B|TGID|...") in process_tree, as traced_probes reads them
+from /proc.
+
 Usage: encode.py [options] TRACE.dat OUT.pftrace
 The schema is tests/perfetto/trace-subset.proto, compiled with protoc at run time.
 """
@@ -62,7 +73,9 @@ TYPED = {
     'mm_shrink_slab_end': ('mm_shrink_slab_end', {'nid': 'nid'}),
 }
 
-LINE = re.compile(r'^\s*(?P<comm>.*)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+(?P<ts>\d+)\.(?P<ns>\d{9}):\s+'
+# -t prints SECONDS.NANOSECONDS, or bare nanoseconds for a clock trace-cmd does not convert
+# (boot, mono, mono_raw: 65544266583)
+LINE = re.compile(r'^\s*(?P<comm>.*)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+(?P<ts>\d+)(?:\.(?P<ns>\d{9}))?:\s+'
                   r'(?P<event>[\w:/.-]+):\s*(?P<fields>.*)$')
 LOST = re.compile(r'CPU:\s*(\d+)\s*\[\s*(\d+)?\s*\w*\s*LOST')
 FIELD = re.compile(r'(\w+)=')
@@ -99,17 +112,26 @@ def parse_fields(event, s):
 def report(path):
     p = subprocess.run(['trace-cmd', 'report', '-R', '-t', '-i', path], capture_output=True, text=True,
                        errors='replace', check=True)
-    events = []
+    events, unread = [], []
     for line in p.stdout.splitlines():
         m = LINE.match(line)
         if not m:
             lm = LOST.search(line)
             if lm:
                 events.append(('LOST', int(lm.group(1))))
+            elif line.strip() and not line.startswith(('cpus=', 'version =')):
+                unread.append(line)
             continue
-        ts = int(m.group('ts')) * 1000000000 + int(m.group('ns'))
+        if m.group('ns') is None:
+            ts = int(m.group('ts'))
+        else:
+            ts = int(m.group('ts')) * 1000000000 + int(m.group('ns'))
         events.append((m.group('event'), int(m.group('cpu')), ts, int(m.group('pid')), m.group('comm').strip(),
                        parse_fields(m.group('event'), m.group('fields'))))
+    if unread or not any(e[0] != 'LOST' for e in events):
+        # an encoding that silently lost events would compare nothing
+        sys.exit('encode.py: %s: %d report lines not understood%s' %
+                 (path, len(unread), (', the first: ' + unread[0]) if unread else ', no events'))
     return events
 
 
@@ -323,6 +345,68 @@ class Encoder:
         return self.varint(len(payload)) + payload
 
 
+def atrace_frames(events):
+    """The app frames of the print events' atrace slices: doFrame N (UI thread) and the
+    DrawFrame(s) N of its process (RenderThread), from the doFrame's begin to the last end."""
+    stack, byvs, out = {}, {}, []
+    for e in events:
+        if e[0] != 'print':
+            continue
+        _, _, ts, tid, _, f = e
+        txt = f.get('buf', '').strip()
+        st = stack.setdefault(tid, [])
+        if txt == 'E' or txt.startswith('E|'):
+            if st:
+                name, tg = st.pop()
+                m = re.fullmatch(r'(Choreographer#doFrame|DrawFrames?) (\d+)', name)
+                if m and (tg, int(m.group(2))) in byvs:
+                    fr = byvs[(tg, int(m.group(2)))]
+                    fr['end'] = max(fr['end'], ts)
+            continue
+        if not txt.startswith('B|'):
+            continue
+        _, tg, name = txt.split('|', 2)
+        st.append((name, int(tg)))
+        m = re.fullmatch(r'Choreographer#doFrame (\d+)', name)
+        if m and len(st) == 1:
+            fr = dict(start=ts, end=ts, pid=int(tg), token=int(m.group(1)))
+            byvs[(int(tg), fr['token'])] = fr
+            out.append(fr)
+    out.sort(key=lambda x: x['end'])
+    return out
+
+
+def timeline_packets(pb, fr, shift):
+    """SurfaceFlinger's packets for one app frame: expected and actual surface frame, the display
+    frame, each start with its FrameEnd (cookies unique per start, as FrameTimeline's)."""
+    out = []
+    token = fr['token'] + (shift // 1000)     # vsync ids grow with time: new ones per copy
+    start, end = fr['start'] + shift, fr['end'] + shift
+    late = end - start > 16666667
+    base = (token << 3) & ((1 << 62) - 1)
+
+    def packet(ts, kind, **fields):
+        p = pb.TracePacket()
+        p.timestamp = ts
+        p.trusted_packet_sequence_id = 7
+        m = getattr(p.frame_timeline_event, kind)
+        for k, v in fields.items():
+            setattr(m, k, v)
+        m.SetInParent()
+        out.append(p.SerializeToString())
+    packet(start, 'expected_surface_frame_start', cookie=base + 1, token=token, display_frame_token=token + 1,
+           pid=fr['pid'], layer_name='jankapp#0')
+    packet(start + 16666667, 'frame_end', cookie=base + 1)
+    packet(start, 'actual_surface_frame_start', cookie=base + 2, token=token, display_frame_token=token + 1,
+           pid=fr['pid'], layer_name='jankapp#0', present_type=2 if late else 1, on_time_finish=not late,
+           gpu_composition=False, jank_type=64 if late else 1, prediction_type=1)
+    packet(end, 'frame_end', cookie=base + 2)
+    packet(end, 'actual_display_frame_start', cookie=base + 3, token=token + 1, pid=1,
+           present_type=2 if late else 1, on_time_finish=not late, jank_type=1, prediction_type=1)
+    packet(end + 4000000, 'frame_end', cookie=base + 3)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('trace')
@@ -333,6 +417,8 @@ def main():
     ap.add_argument('--old-generic', action='store_true', help='GenericFtraceEvent for untyped events')
     ap.add_argument('--vmstat-before', help='a /proc/vmstat snapshot read before the trace: a sys_stats packet')
     ap.add_argument('--vmstat-after', help='... and after it')
+    ap.add_argument('--frame-timeline', action='store_true',
+                    help="the atrace frames as SurfaceFlinger's frame timeline would write them too")
     ap.add_argument('--repeat', type=int, default=1,
                     help='the events N times over, shifted in time (a large trace for make bench)')
     args = ap.parse_args()
@@ -362,10 +448,21 @@ def main():
                              (e[5].get('next_pid'), e[5].get('next_comm'))):
                     if p and c and num(p) > 0:
                         names.setdefault(num(p), c)
+        tgids = {}
+        frames = atrace_frames(events) if args.frame_timeline else []
+        if args.frame_timeline:
+            for e in events:
+                if e[0] == 'print' and e[5].get('buf', '').startswith('B|'):
+                    try:
+                        tgids.setdefault(e[3], int(e[5]['buf'].split('|')[1]))
+                    except ValueError:
+                        pass
         for pid, comm in sorted(names.items()):
             t = tree.process_tree.threads.add()
             t.tid = pid
             t.name = comm
+            if pid in tgids:
+                t.tgid = tgids[pid]
         tree.trusted_packet_sequence_id = 1
         packets.append(tree.SerializeToString())
 
@@ -379,6 +476,9 @@ def main():
             cycle, pending, lost = None, {}, set()
 
             def flush():
+                # the frames presented by now: one drain period after their end
+                while frames and frames[0]['end'] + shift + period <= (cycle + 1) * period:
+                    packets.extend(timeline_packets(pb, frames.pop(0), shift))
                 for cpu in sorted(pending):
                     evs = pending[cpu]
                     for i in range(0, len(evs), args.bundle):
@@ -402,6 +502,10 @@ def main():
                     f['rettime'] = '%x' % (int(f.get('rettime', '0'), 16) + shift)
                 pending.setdefault(cpu, []).append((name, cpu, ts, pid, comm, f))
             flush()
+            while frames:
+                packets.extend(timeline_packets(pb, frames.pop(0), shift))
+            if args.frame_timeline and rep + 1 < args.repeat:
+                frames = atrace_frames(events)
         # sys_stats: the snapshots read around the capture, at its ends (traced_probes polls
         # /proc/vmstat every vmstat_period_ms; here the two reads that exist)
         if args.vmstat_before and args.vmstat_after and tss:

@@ -77,6 +77,16 @@ def main():
                                                                 ld(2, varint(0)) + ld(3, varint(7) + varint(8)) +
                                                                 ld(4, varint(120) + varint(120)) +
                                                                 ld(6, varint(0) + varint(0))))),
+        # a frame timeline start whose pid varint never ends (TracePacket.frame_timeline_event, 76)
+        'pf-ftl-trunc.pftrace': FIRST + packet(vi(8, 100) + ld(76, ld(4, vi(1, 7) + vi(2, 1) + vi(3, 2) +
+                                                                   b'\x20\xff\xff'))),
+        # 2,000 actual surface frame starts that never end, an end whose start never came, then
+        # one frame that pairs: read, the unpaired counted (frames 1, unpaired 2,001)
+        'pf-ftl-unpaired.pftrace': FIRST + b''.join(
+            packet(vi(8, 100 + i) + ld(76, ld(4, vi(1, i + 10) + vi(2, i) + vi(3, i) + vi(4, 42))))
+            for i in range(2000)) + packet(vi(8, 5000) + ld(76, ld(5, vi(1, 99999)))) +
+            packet(vi(8, 6000) + ld(76, ld(4, vi(1, 5) + vi(2, 1) + vi(3, 2) + vi(4, 42) + vi(9, 64)))) +
+            packet(vi(8, 7000) + ld(76, ld(5, vi(1, 5)))),
         # nesting 20,000 deep inside a field the reader does not read: skipped, never recursed into
         'pf-deep.pftrace': FIRST + packet(bundle(good_event) + _deep(20000)),
     }
