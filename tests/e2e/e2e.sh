@@ -46,6 +46,7 @@ while getopts "k:s:nR:" o; do
 	esac
 done
 export MEM=${MEM:-256M}
+ARM64_MEM=${ARM64_MEM:-160M}
 WIN=${WIN:-1}
 BUF=${BUF:-8192}
 
@@ -82,8 +83,12 @@ caps_for() { # KERNEL SCENARIO
 	*-tcmd) echo "tcmd-graph" ;;
 	# arm64: the shell recorder under Android's mksh + toybox (mk) and under busybox sh (sh: retprobe, its
 	# kprobe arguments); calm also stops each recorder by SIGINT, SIGTERM and a failing COMMAND
-	*-arm64*-calm) echo "as-graph,as-retprobe,as-events,mk-auto,sh-retprobe,as-graph,as-retprobe,as-cross,stop-as-int-graph,stop-mk-int-retprobe,stop-as-term-retprobe,stop-sh-term-graph,stop-as-fail-events,stop-mk-fail-graph" ;;
-	*-arm64*) echo "as-graph,as-retprobe,as-events,mk-auto,sh-retprobe,as-graph,as-retprobe,as-cross" ;;
+	*-arm64*-calm) echo "as-graph,as-retprobe,as-freelist,as-events,mk-auto,sh-retprobe,mk-freelist,as-graph,as-retprobe,as-cross,stop-as-int-graph,stop-mk-int-retprobe,stop-as-term-retprobe,stop-sh-term-graph,stop-as-fail-events,stop-mk-fail-graph" ;;
+	# under pressure one shell capture per boot (37-240 s each under TCG): mksh in graph (anon, thp) and
+	# freelist mode (pagecache), busybox sh in freelist mode (oom: the hogs die, the shortest windows)
+	*-arm64*-pagecache) echo "as-graph,as-retprobe,as-freelist,as-events,mk-freelist,as-graph,as-retprobe,as-cross" ;;
+	*-arm64*-oom) echo "as-graph,as-retprobe,as-freelist,as-events,sh-freelist,as-graph,as-retprobe,as-cross" ;;
+	*-arm64*) echo "as-graph,as-retprobe,as-freelist,as-events,mk-auto,as-graph,as-retprobe,as-cross" ;;
 	# an app's frames under memory pressure (record --frames): tracepoints as on a phone, and exact
 	*-jank) echo "as-events,as-retprobe,as-graph" ;;
 	*) echo "as-graph,as-retprobe,as-freelist,as-events,sh-auto,as-graph,as-retprobe,as-freelist,sh-freelist,as-cross" ;;
@@ -156,7 +161,12 @@ for k in $KERNELS; do
 			[ "${s%-tcmd}" = "$s" ] || bt=480
 			# arm64 under TCG: an anon boot of eight captures took 14-19 min (6.12, 6.12-16k)
 			[ "$(kernel_arch "$k")" = x86_64 ] || bt=2700
-			BOOT_TIMEOUT=$bt boot "$kdir" "$initrd" "$name" \
+			# arm64 guests get less memory (ARM64_MEM): under TCG a pressure window costs time in
+			# proportion to the pages it reclaims (6.1's classic LRU thrashes: 546 s for one anon window at 256M)
+			mem=$MEM
+			[ "$(kernel_arch "$k")" = x86_64 ] || mem=$ARM64_MEM
+			log "$name: qemu -m $mem"
+			MEM=$mem BOOT_TIMEOUT=$bt boot "$kdir" "$initrd" "$name" \
 				"as_scen=${s%-tcmd} as_caps=$(caps_for "$kn" "$s") as_buf=$BUF as_win=$WIN as_zram=128" || true
 		fi
 		[ -d "$BUILD/runs/$name/$name" ] && analyze_run "$BUILD/runs/$name/$name"
