@@ -84,11 +84,14 @@ caps_for() { # KERNEL SCENARIO
 	# arm64: the shell recorder under Android's mksh + toybox (mk) and under busybox sh (sh: retprobe, its
 	# kprobe arguments); calm also stops each recorder by SIGINT, SIGTERM and a failing COMMAND
 	*-arm64*-calm) echo "as-graph,as-retprobe,as-freelist,as-events,mk-auto,sh-retprobe,mk-freelist,as-graph,as-retprobe,as-cross,stop-as-int-graph,stop-mk-int-retprobe,stop-as-term-retprobe,stop-sh-term-graph,stop-as-fail-events,stop-mk-fail-graph" ;;
-	# under pressure one shell capture per boot (37-240 s each under TCG): mksh in graph (anon, thp) and
-	# freelist mode (pagecache), busybox sh in freelist mode (oom: the hogs die, the shortest windows)
-	*-arm64*-pagecache) echo "as-graph,as-retprobe,as-freelist,as-events,mk-freelist,as-graph,as-retprobe,as-cross" ;;
-	*-arm64*-oom) echo "as-graph,as-retprobe,as-freelist,as-events,sh-freelist,as-graph,as-retprobe,as-cross" ;;
-	*-arm64*) echo "as-graph,as-retprobe,as-freelist,as-events,mk-auto,as-graph,as-retprobe,as-cross" ;;
+	# under pressure a capture costs 1-2 min of TCG (6.1 anon: 85-133 s each for the static recorder, the
+	# shell recorder more): each mode once, one shell capture (mksh in graph mode for anon and thp, in
+	# freelist mode for pagecache; busybox sh in freelist mode for oom), and the cross capture, which compares
+	# graph, retprobe and freelist exactly on one run (graph~retprobe's repeats only in anon)
+	*-arm64*-anon) echo "as-graph,as-retprobe,as-freelist,as-events,mk-auto,as-graph,as-retprobe,as-cross" ;;
+	*-arm64*-pagecache) echo "as-graph,as-retprobe,as-freelist,as-events,mk-freelist,as-cross" ;;
+	*-arm64*-oom) echo "as-graph,as-retprobe,as-freelist,as-events,sh-freelist,as-cross" ;;
+	*-arm64*) echo "as-graph,as-retprobe,as-freelist,as-events,mk-auto,as-cross" ;;
 	# an app's frames under memory pressure (record --frames): tracepoints as on a phone, and exact
 	*-jank) echo "as-events,as-retprobe,as-graph" ;;
 	*) echo "as-graph,as-retprobe,as-freelist,as-events,sh-auto,as-graph,as-retprobe,as-freelist,sh-freelist,as-cross" ;;
