@@ -35,7 +35,7 @@ guest_disk "$NAME"
 CHK=$D/checks.txt
 : >$CHK
 uname -r >$D/uname.txt
-log "kernel $(uname -r) scen=$SCEN caps=$CAPS buf=$BUF win=$WIN zram=$ZRAM cpus=$NCPU"
+log "kernel $(uname -r) scen=$SCEN caps=$CAPS buf=$BUF win=$WIN zram=$ZRAM cpus=$NCPU $(grep MemTotal /proc/meminfo | tr -s " ")"
 guest_memory "$ZRAM"
 [ "$SCEN" = oom ] && swapoff -a 2>/dev/null && log "oom: swap off"
 
