@@ -168,6 +168,9 @@ for k in $KERNELS; do
 			# proportion to the pages it reclaims (6.1's classic LRU thrashes: 546 s for one anon window at 256M)
 			mem=$MEM
 			[ "$(kernel_arch "$k")" = x86_64 ] || mem=$ARM64_MEM
+			# 16 KB pages: a THP is 32 MB (order 11), and the window's hog (90 % of what the
+			# fragmenting pre-phase leaves) must span an aligned 32 MB range to fault one in
+			case $kn-$s in *-16k-thp) mem=${ARM64_16K_THP_MEM:-384M} ;; esac
 			log "$name: qemu -m $mem"
 			MEM=$mem BOOT_TIMEOUT=$bt boot "$kdir" "$initrd" "$name" \
 				"as_scen=${s%-tcmd} as_caps=$(caps_for "$kn" "$s") as_buf=$BUF as_win=$WIN as_zram=128" || true
