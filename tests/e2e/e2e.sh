@@ -46,7 +46,7 @@ while getopts "k:s:nR:" o; do
 	esac
 done
 export MEM=${MEM:-256M}
-ARM64_MEM=${ARM64_MEM:-160M}
+ARM64_MEM=${ARM64_MEM:-192M}
 WIN=${WIN:-1}
 BUF=${BUF:-8192}
 
@@ -165,7 +165,9 @@ for k in $KERNELS; do
 			# arm64 under TCG: an anon boot of eight captures took 14-19 min (6.12, 6.12-16k)
 			[ "$(kernel_arch "$k")" = x86_64 ] || bt=2700
 			# arm64 guests get less memory (ARM64_MEM): under TCG a pressure window costs time in
-			# proportion to the pages it reclaims (6.1's classic LRU thrashes: 546 s for one anon window at 256M)
+			# proportion to the pages it reclaims (6.1's classic LRU thrashes: 546 s for one anon window at
+			# 256M); at 160M the ring buffers (2 x 8 MB, allocated after the pre-phase hogs) did not fit
+			# beside the oom scenario's hogs on 6.12 (ENOMEM from buffer_size_kb)
 			mem=$MEM
 			[ "$(kernel_arch "$k")" = x86_64 ] || mem=$ARM64_MEM
 			# 16 KB pages: a THP is 32 MB (order 11), and the window's hog (90 % of what the
