@@ -244,7 +244,7 @@ e2e-ci:
 # recorder under Android's mksh + toybox and under busybox sh (issue 18; tests/e2e/README.md, results in
 # tests/e2e/RESULTS.md). E2E_ARGS='-k 6.12-arm64-16k -s anon' for a subset.
 E2E_ARM64_TOOLS := qemu-system-aarch64:qemu-system-arm aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
-E2E_ARM64_ARGS  := -k "6.1-arm64 6.12-arm64 6.12-arm64-16k" -s "anon pagecache thp calm oom"
+E2E_ARM64_ARGS  := -k "6.1-arm64 6.12-arm64 6.12-arm64-16k" -s "anon pagecache thp calm oom proactive"
 e2e-arm64:
 	$(Q)$(MAKE) --no-print-directory deps DEPS_EXTRA="$(E2E_TOOLS) $(E2E_ARM64_TOOLS)"
 	$(Q)$(MAKE) --no-print-directory all
