@@ -166,19 +166,13 @@ for k in $KERNELS; do
 			[ "$(kernel_arch "$k")" = x86_64 ] || bt=2700
 			# arm64 guests get less memory (ARM64_MEM): under TCG a pressure window costs time in
 			# proportion to the pages it reclaims (6.1's classic LRU thrashes: 546 s for one anon window at
-			# 256M); at 160M the ring buffers (2 x 8 MB, allocated after the pre-phase hogs) did not fit
-			# beside the oom scenario's hogs on 6.12 (ENOMEM from buffer_size_kb)
+			# 256M)
 			mem=$MEM
 			if [ "$(kernel_arch "$k")" != x86_64 ]; then
 				mem=$ARM64_MEM
 				# 16 KB pages: a THP is 32 MB (order 11), and the window's hog (90 % of what the
 				# fragmenting pre-phase leaves) must span an aligned 32 MB range to fault one in
-				# oom (swap off, 80 % of MA0 held): at 192M 6.12's ring buffers (2 x 8 MB, allocated after
-				# the pre-phase) still failed with ENOMEM; the OOM comes quickly at any size: the x86 256M
-				case $kn-$s in
-				*-16k-thp) mem=${ARM64_16K_THP_MEM:-384M} ;;
-				*-oom) mem=${ARM64_OOM_MEM:-256M} ;;
-				esac
+				case $kn-$s in *-16k-thp) mem=${ARM64_16K_THP_MEM:-384M} ;; esac
 			fi
 			log "$name: qemu -m $mem"
 			MEM=$mem BOOT_TIMEOUT=$bt boot "$kdir" "$initrd" "$name" \
