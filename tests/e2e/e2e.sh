@@ -170,9 +170,12 @@ for k in $KERNELS; do
 			mem=$MEM win=$WIN
 			if [ "$(kernel_arch "$k")" != x86_64 ]; then
 				mem=$ARM64_MEM
-				# 16 KB pages: a THP is 32 MB (order 11), and the window's hog (90 % of what the
-				# fragmenting pre-phase leaves) must span an aligned 32 MB range to fault one in
-				case $kn-$s in *-16k-thp) mem=${ARM64_16K_THP_MEM:-384M} ;; esac
+				# 16 KB pages: a pageblock (and a THP) is 32 MB (order 11). thp: the window's hog (90 %
+				# of what the fragmenting pre-phase leaves) must span an aligned 32 MB range to fault
+				# one in. oom: with at least 4 pageblocks managed (128 MB) boost_watermark() raises the
+				# watermarks by a whole pageblock at a fallback steal: at 192M min went from 7,760 to
+				# 40,528 kB and the pre-phase hog itself was OOM-killed while 40 MB were free
+				case $kn-$s in *-16k-thp | *-16k-oom) mem=${ARM64_16K_MEM:-384M} ;; esac
 				# the page-cache window reads for WIN seconds: 6.1 under TCG read less than the
 				# free memory in 1 s (3 of 6 captures without reclaim): 3 s
 				[ "$s" != pagecache ] || win=${ARM64_PAGECACHE_WIN:-3}
