@@ -230,10 +230,10 @@ e2e:
 # What .ci/run runs: the 6.12 kernel, four scenarios (about 4 min of TCG once the kernel is cached);
 # the whole suite (6.1 and 6.12, five scenarios, trace-cmd) is `make e2e`. Then one arm64 boot: Debian's
 # 6.12 with 16 KB pages under qemu-system-aarch64, the calm scenario, the C recorder and the shell recorder
-# under mksh + toybox, graph and retprobe twice (graph~retprobe), a SIGINT stop (E2E_ARM64_CI_CAPS;
+# under mksh + toybox, graph and retprobe twice (graph~retprobe), freelist once, a SIGINT stop (E2E_ARM64_CI_CAPS;
 # tests/e2e/README.md gives its cost); the whole arm64 suite is `make e2e-arm64`.
 E2E_CI_ARGS := -k 6.12 -s "anon thp calm oom"
-E2E_ARM64_CI_CAPS := as-graph,as-retprobe,mk-auto,as-graph,as-retprobe,stop-mk-int-retprobe
+E2E_ARM64_CI_CAPS := as-graph,as-retprobe,as-freelist,mk-auto,as-graph,as-retprobe,stop-mk-int-retprobe
 e2e-ci:
 	$(Q)$(MAKE) --no-print-directory e2e E2E_ARGS='$(E2E_CI_ARGS)'
 	$(Q)E2E_CAPS=$(E2E_ARM64_CI_CAPS) $(MAKE) --no-print-directory e2e-arm64 \
@@ -244,7 +244,7 @@ e2e-ci:
 # recorder under Android's mksh + toybox and under busybox sh (issue 18; tests/e2e/README.md, results in
 # tests/e2e/RESULTS.md). E2E_ARGS='-k 6.12-arm64-16k -s anon' for a subset.
 E2E_ARM64_TOOLS := qemu-system-aarch64:qemu-system-arm aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
-E2E_ARM64_ARGS  := -k "6.1-arm64 6.12-arm64 6.12-arm64-16k" -s "anon pagecache thp calm oom"
+E2E_ARM64_ARGS  := -k "6.1-arm64 6.12-arm64 6.12-arm64-16k" -s "anon pagecache thp calm oom proactive"
 e2e-arm64:
 	$(Q)$(MAKE) --no-print-directory deps DEPS_EXTRA="$(E2E_TOOLS) $(E2E_ARM64_TOOLS)"
 	$(Q)$(MAKE) --no-print-directory all

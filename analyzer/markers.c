@@ -257,6 +257,13 @@ void anl_print_event(struct anl_ctx *a, const struct prs_event *ev)
 			   (!buf[sizeof(memcg_opt) - 1] || buf[sizeof(memcg_opt) - 1] == ',')) {
 			/* recorded, or ",missing": no CONFIG_MEMCG, no memcg reclaim */
 			a->memcg_known = true;
+		} else if (!strcmp(buf, "option event=compaction:mm_compaction_try_to_compact_pages")) {
+			/*
+			 * recorded (not ",missing"): a compaction run outside one
+			 * of its try events is never direct, even where none fired
+			 * (kcompactd's runs in a window without direct compaction)
+			 */
+			a->seen_try_compact_tp = true;
 		} else if (!strncmp(buf, "option clock=", 13) && buf[13] && !a->clock) {
 			a->clock = strdup(buf + 13);	/* the recorder's; a file's own wins */
 		} else if (!strncmp(buf, "option freelist_probe=", 22) && buf[22] && buf[22] != '-' &&

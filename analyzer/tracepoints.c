@@ -172,14 +172,16 @@ static void lru_inactive(struct anl_ctx *a, struct anl_task *t, const struct prs
  * A compaction run (mm_compaction_begin) by the task itself is direct
  * compaction: kcompactd and kswapd (proactive compaction) are known by
  * comm, or by the pid's earlier comm when this line's is cut off ("<...>",
- * or empty in a paste).  Used only where mm_compaction_try_to_compact_pages
- * is not recorded, which says it exactly.
+ * or empty in a paste).  function_graph's text cuts every comm to 7
+ * characters (print_graph_proc(): comm[7] = '\0'): kcompactd0 is "kcompac"
+ * there.  Used only where mm_compaction_try_to_compact_pages is not
+ * recorded, which says it exactly.
  */
 static bool compaction_daemon(const struct anl_task *t, const struct prs_event *ev)
 {
 	const char *comm = ev->comm && ev->comm[0] && strcmp(ev->comm, "<...>") ? ev->comm : t->comm;
 
-	return !strncmp(comm, "kcompactd", 9) || anl_is_kswapd(comm);
+	return !strncmp(comm, "kcompactd", 9) || !strcmp(comm, "kcompac") || anl_is_kswapd(comm);
 }
 
 /*

@@ -125,37 +125,82 @@ static void fg_update_task(struct txt_cpu *c, const char *comm, int32_t pid)
 	c->pid = pid;
 }
 
+/* One stack of open entries: a task's, or a CPU's for lines that name no task. */
+struct fg_stack {
+	struct txt_frame	*f;
+	int			*top;
+};
+
+/* Task @pid's open entries (slot found or reused), else @c's; false: no memory. */
+static bool fg_stack(struct txt *t, struct txt_cpu *c, int32_t pid, struct fg_stack *st)
+{
+	struct txt_task *k, *lru = NULL;
+	uint32_t h;
+
+	st->f = c->stack;
+	st->top = &c->top;
+	if (pid < 0)
+		return true;
+	if (!t->tasks) {
+		t->tasks = malloc(TXT_TASKS * sizeof(*t->tasks));
+		if (!t->tasks)
+			return false;
+		for (int i = 0; i < TXT_TASKS; i++) {
+			t->tasks[i].pid = -1;
+			t->tasks[i].top = 0;
+			t->tasks[i].used = 0;
+		}
+	}
+	/* a pid's slot is one of 8 from its hash; a new pid takes a free one or the least used */
+	h = ((uint32_t)pid * 2654435761u) >> 24;
+	for (int i = 0; i < 8; i++) {
+		k = &t->tasks[(h + (uint32_t)i) % TXT_TASKS];
+		if (k->pid == pid)
+			goto found;
+		if (!lru || (lru->pid >= 0 && (k->pid < 0 || k->used < lru->used)))
+			lru = k;
+	}
+	k = lru;
+	k->pid = pid;
+	k->top = 0;
+found:
+	k->used = ++t->task_clock;
+	st->f = k->stack;
+	st->top = &k->top;
+	return true;
+}
+
 /* Pop the frame a "}" at @depth closes; its function, or NULL. */
-static const char *fg_pop(struct txt_cpu *c, int depth)
+static const char *fg_pop(struct fg_stack st, int depth)
 {
 	if (depth >= 0) {
-		for (int i = c->top - 1; i >= 0; i--) {
-			if (c->stack[i].depth == depth) {
-				c->top = i;
-				return c->stack[i].func;
+		for (int i = *st.top - 1; i >= 0; i--) {
+			if (st.f[i].depth == depth) {
+				*st.top = i;
+				return st.f[i].func;
 			}
-			if (c->stack[i].depth < depth)
+			if (st.f[i].depth < depth)
 				break;
 		}
 		return NULL;
 	}
-	if (c->top == 0)
+	if (*st.top == 0)
 		return NULL;
-	return c->stack[--c->top].func;
+	return st.f[--*st.top].func;
 }
 
-static void fg_push(struct txt_cpu *c, const char *func, int depth)
+static void fg_push(struct fg_stack st, const char *func, int depth)
 {
 	/* entries at this depth or deeper never saw their exit (lost events) */
-	while (depth >= 0 && c->top > 0 && c->stack[c->top - 1].depth >= depth)
-		c->top--;
-	if (c->top == TXT_STACK) {
-		memmove(c->stack, c->stack + 1, (TXT_STACK - 1) * sizeof(c->stack[0]));
-		c->top--;
+	while (depth >= 0 && *st.top > 0 && st.f[*st.top - 1].depth >= depth)
+		--*st.top;
+	if (*st.top == TXT_STACK) {
+		memmove(st.f, st.f + 1, (TXT_STACK - 1) * sizeof(st.f[0]));
+		--*st.top;
 	}
-	c->stack[c->top].func = func;
-	c->stack[c->top].depth = depth;
-	c->top++;
+	st.f[*st.top].func = func;
+	st.f[*st.top].depth = depth;
+	++*st.top;
 }
 
 /*
@@ -385,6 +430,7 @@ static int fg_take(struct prs_reader *r, struct txt *t, const struct txt_fg_cols
 	bool have_ts = x->have_ts;
 	int32_t cpu = x->cpu, pid = x->pid;
 	struct txt_cpu *c;
+	struct fg_stack st;
 	int depth = x->depth;
 
 	if (!x->cpu_known)
@@ -414,13 +460,16 @@ static int fg_take(struct prs_reader *r, struct txt *t, const struct txt_fg_cols
 			r->stats.ts_missing = true;
 	}
 
+	/* the task's own open entries (trace-cmd report's lines: the pid its reader set) */
+	if (!fg_stack(t, c, embedded ? ev->pid : comm ? pid : c->pid, &st))
+		return -PRS_ENOMEM;
 	if (*body == '}') {
 		const char *func = NULL, *popped;
 		uint64_t ret = PRS_NO_VALUE;
 
 		if (fg_comment(body + 1, end, &is, &ie))
 			fg_retval(r, is, ie, &func, &ret);
-		popped = fg_pop(c, depth);
+		popped = fg_pop(st, depth);
 		prs_event_init(ev, PRS_EV_FUNC_EXIT);
 		ev->name = t->exit_name;
 		ev->u.fn.func = func ? func : popped;
@@ -492,7 +541,7 @@ static int fg_take(struct prs_reader *r, struct txt *t, const struct txt_fg_cols
 		if (!embedded && txt_count(r, &t->entry_slot, t->entry_name, PRS_EV_FUNC_ENTRY) < 0)
 			return -PRS_ENOMEM;
 		if (close[1] == ' ' && close + 2 < end && close[2] == '{') {
-			fg_push(c, func, depth);
+			fg_push(st, func, depth);
 			return 1;
 		}
 		if (close[1] != ';')
@@ -671,6 +720,7 @@ bool txt_fgraph_report(struct prs_reader *r, struct txt *t, char *s, char *e,
 	uint64_t depth, start = 0, end = 0;
 	bool exit = ev->kind == PRS_EV_FUNC_EXIT;
 	struct txt_cpu *c = fg_cpu(t, ev->cpu);
+	struct fg_stack st;
 
 	while (s < e && *s == ' ')
 		s++;
@@ -708,10 +758,10 @@ bool txt_fgraph_report(struct prs_reader *r, struct txt *t, char *s, char *e,
 				if (!txt_parse_hex(a, ae, &ev->u.fn.retval))
 					return false;
 			}
-			if (c)
-				fg_pop(c, ev->u.fn.depth);
-		} else if (c) {
-			fg_push(c, ev->u.fn.func, ev->u.fn.depth);
+			if (c && fg_stack(t, c, ev->pid, &st))
+				fg_pop(st, ev->u.fn.depth);
+		} else if (c && fg_stack(t, c, ev->pid, &st)) {
+			fg_push(st, ev->u.fn.func, ev->u.fn.depth);
 		}
 		return ev->u.fn.func != NULL;
 	}

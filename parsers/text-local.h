@@ -7,7 +7,8 @@
 
 #define TXT_NAMES		1024	/* event-name cache slots (power of two) */
 #define TXT_DETECT_LINES	200	/* no event in this many lines: not a trace */
-#define TXT_STACK		64	/* open function_graph entries per CPU */
+#define TXT_STACK		64	/* open function_graph entries per task (or CPU) */
+#define TXT_TASKS		256	/* tasks whose open entries are kept */
 #define TXT_COMM		32
 #define TXT_MAX_CPUS		4096	/* a CPU column beyond it is a damaged line */
 #define TXT_PROBE_KEY		96	/* longest "(sym+off/size <- func)" remembered */
@@ -86,6 +87,20 @@ struct txt_frame {
 	int		depth;
 };
 
+/*
+ * function_graph: a task's open entries.  They are the task's own (the
+ * kernel keeps them on its ret_stack): a task switched out inside a function
+ * resumes it later, maybe on another CPU, after other tasks ran there, and
+ * its "}" closes what it opened.  TXT_TASKS slots, the least recently used
+ * one reused; entries of a line that names no task are its CPU's.
+ */
+struct txt_task {
+	int32_t		pid;		/* -1: free */
+	int		top;
+	uint64_t	used;		/* use stamp */
+	struct txt_frame stack[TXT_STACK];
+};
+
 struct txt_cpu {
 	char		comm[TXT_COMM];
 	int32_t		pid;
@@ -118,6 +133,8 @@ struct txt {
 	/* function_graph */
 	struct txt_cpu		*cpus;		/* index cpu + 1; 0 = CPU unknown */
 	int			nr_cpus;
+	struct txt_task		*tasks;		/* TXT_TASKS, allocated with the first */
+	uint64_t		task_clock;
 	const char		*entry_name, *exit_name;
 	struct txt_func_memo	funcs[TXT_FUNC_MEMO];
 	long			entry_slot, exit_slot;

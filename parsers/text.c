@@ -1537,6 +1537,7 @@ static void txt_close(struct prs_reader *r)
 		return;
 	prs_input_close(t->in);
 	free(t->cpus);
+	free(t->tasks);
 	free(t->names);
 	free(t->held);
 	free(t);

@@ -46,6 +46,7 @@ while getopts "k:s:nR:" o; do
 	esac
 done
 export MEM=${MEM:-256M}
+ARM64_MEM=${ARM64_MEM:-192M}
 WIN=${WIN:-1}
 BUF=${BUF:-8192}
 
@@ -82,8 +83,15 @@ caps_for() { # KERNEL SCENARIO
 	*-tcmd) echo "tcmd-graph" ;;
 	# arm64: the shell recorder under Android's mksh + toybox (mk) and under busybox sh (sh: retprobe, its
 	# kprobe arguments); calm also stops each recorder by SIGINT, SIGTERM and a failing COMMAND
-	*-arm64*-calm) echo "as-graph,as-retprobe,as-events,mk-auto,sh-retprobe,as-graph,as-retprobe,as-cross,stop-as-int-graph,stop-mk-int-retprobe,stop-as-term-retprobe,stop-sh-term-graph,stop-as-fail-events,stop-mk-fail-graph" ;;
-	*-arm64*) echo "as-graph,as-retprobe,as-events,mk-auto,sh-retprobe,as-graph,as-retprobe,as-cross" ;;
+	*-arm64*-calm) echo "as-graph,as-retprobe,as-freelist,as-events,mk-auto,sh-retprobe,mk-freelist,as-graph,as-retprobe,as-cross,stop-as-int-graph,stop-mk-int-retprobe,stop-as-term-retprobe,stop-sh-term-graph,stop-as-fail-events,stop-mk-fail-graph" ;;
+	# under pressure a capture costs 1-2 min of TCG (6.1 anon: 85-133 s each for the static recorder, the
+	# shell recorder more): each mode once, one shell capture (mksh in graph mode for anon and thp, in
+	# freelist mode for pagecache; busybox sh in freelist mode for oom), and the cross capture, which compares
+	# graph, retprobe and freelist exactly on one run (graph~retprobe's repeats only in anon)
+	*-arm64*-anon) echo "as-graph,as-retprobe,as-freelist,as-events,mk-auto,as-graph,as-retprobe,as-cross" ;;
+	*-arm64*-pagecache) echo "as-graph,as-retprobe,as-freelist,as-events,mk-freelist,as-cross" ;;
+	*-arm64*-oom) echo "as-graph,as-retprobe,as-freelist,as-events,sh-freelist,as-cross" ;;
+	*-arm64*) echo "as-graph,as-retprobe,as-freelist,as-events,mk-auto,as-cross" ;;
 	# an app's frames under memory pressure (record --frames): tracepoints as on a phone, and exact
 	*-jank) echo "as-events,as-retprobe,as-graph" ;;
 	*) echo "as-graph,as-retprobe,as-freelist,as-events,sh-auto,as-graph,as-retprobe,as-freelist,sh-freelist,as-cross" ;;
@@ -156,8 +164,25 @@ for k in $KERNELS; do
 			[ "${s%-tcmd}" = "$s" ] || bt=480
 			# arm64 under TCG: an anon boot of eight captures took 14-19 min (6.12, 6.12-16k)
 			[ "$(kernel_arch "$k")" = x86_64 ] || bt=2700
-			BOOT_TIMEOUT=$bt boot "$kdir" "$initrd" "$name" \
-				"as_scen=${s%-tcmd} as_caps=$(caps_for "$kn" "$s") as_buf=$BUF as_win=$WIN as_zram=128" || true
+			# arm64 guests get less memory (ARM64_MEM): under TCG a pressure window costs time in
+			# proportion to the pages it reclaims (6.1's classic LRU thrashes: 546 s for one anon window at
+			# 256M)
+			mem=$MEM win=$WIN
+			if [ "$(kernel_arch "$k")" != x86_64 ]; then
+				mem=$ARM64_MEM
+				# 16 KB pages: a pageblock (and a THP) is 32 MB (order 11). thp: the window's hog (90 %
+				# of what the fragmenting pre-phase leaves) must span an aligned 32 MB range to fault
+				# one in. oom: with at least 4 pageblocks managed (128 MB) boost_watermark() raises the
+				# watermarks by a whole pageblock at a fallback steal: at 192M min went from 7,760 to
+				# 40,528 kB and the pre-phase hog itself was OOM-killed while 40 MB were free
+				case $kn-$s in *-16k-thp | *-16k-oom) mem=${ARM64_16K_MEM:-384M} ;; esac
+				# the page-cache window reads for WIN seconds: 6.1 under TCG read less than the
+				# free memory in 1 s (3 of 6 captures without reclaim): 3 s
+				[ "$s" != pagecache ] || win=${ARM64_PAGECACHE_WIN:-3}
+			fi
+			log "$name: qemu -m $mem, window $win s"
+			MEM=$mem BOOT_TIMEOUT=$bt boot "$kdir" "$initrd" "$name" \
+				"as_scen=${s%-tcmd} as_caps=$(caps_for "$kn" "$s") as_buf=$BUF as_win=$win as_zram=128" || true
 		fi
 		[ -d "$BUILD/runs/$name/$name" ] && analyze_run "$BUILD/runs/$name/$name"
 	done

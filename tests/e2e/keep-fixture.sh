@@ -48,10 +48,22 @@ kticks() { awk '{ t += $4 + $5 } END { print t + 0 }' "$1"; }
 	echo "Fixture $(basename "$f")"
 	echo
 	echo "Kernel: $(cat "$rundir/uname.txt" 2>/dev/null || sed -n 's/^uname //p' "$tmp/markers" | head -1)"
-	echo "Package: none, built from source (tests/e2e/README.md, Kernels built from source) unless the release says Debian"
-	echo "Made by: tests/e2e/e2e.sh -k build:<bzImage> -s $(basename "$rundir" | sed 's/^e2e-[^-]*-//'), capture $capname of that boot"
-	echo "  (suite-init.sh: qemu TCG, 2 vCPUs, 256 MB, zram swap 128 MB, THP madvise), kept with tests/e2e/keep-fixture.sh"
-	echo "Recorder: $(case $capname in *-as-*) echo "allocscope record (static, trace.dat)" ;; *-sh-*) echo "capture/allocscope-record.sh (text)" ;; *-tcmd-*) echo "trace-cmd record (markers written by suite-init.sh)" ;; esac)"
+	# the run directory is e2e-<kernel>-<scenario>: a Debian kernel's short name (6.12-arm64-16k) or a release
+	kscen=$(basename "$rundir"); kscen=${kscen#e2e-}
+	case $kscen in
+	*-arm64-16k-*|*-arm64-*) kn=${kscen%-*} ;;
+	*) kn=${kscen%%-*} ;;
+	esac
+	case $(cat "$rundir/uname.txt" 2>/dev/null) in
+	*deb*|*cloud*) echo "Package: Debian's (tests/e2e/fixtures.sh kernel_pkg $kn)"
+		echo "Made by: tests/e2e/e2e.sh -k $kn -s ${kscen#"$kn"-}, capture $capname of that boot" ;;
+	*) echo "Package: none, built from source (tests/e2e/README.md, Kernels built from source)"
+		echo "Made by: tests/e2e/e2e.sh -k build:<bzImage> -s ${kscen#"$kn"-}, capture $capname of that boot" ;;
+	esac
+	# the guest's RAM as its log says (MemTotal; 256 MB qemu guests before it was logged)
+	mt=$(grep -o 'MemTotal: [0-9]* kB' "$rundir/guest.log" 2>/dev/null | head -1)
+	echo "  (suite-init.sh: qemu TCG, 2 vCPUs, ${mt:-256 MB}, zram swap 128 MB, THP madvise), kept with tests/e2e/keep-fixture.sh"
+	echo "Recorder: $(case $capname in *-as-*) echo "allocscope record (static, trace.dat)" ;; *-sh-*) echo "capture/allocscope-record.sh (text, busybox sh)" ;; *-mk-*) echo "capture/allocscope-record.sh (text, mksh + toybox)" ;; *-tcmd-*) echo "trace-cmd record (markers written by suite-init.sh)" ;; esac)"
 	echo "Mode asked: ${capname##*-}; markers: $(grep -E '^(mode |funcs |option (clock|funcgraph-retval|nolock)=)' "$tmp/markers" | tr '\n' ';' | sed 's/;$/\n/; s/;/; /g')"
 	echo "Format: $fmt, $(stat -c %s "$f") bytes"
 	echo

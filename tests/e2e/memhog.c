@@ -11,7 +11,7 @@
  *   -t SECS   after the first touch, keep re-writing every page for SECS seconds (default 0: exit after the
  *             first touch); -1 = hold the memory (sleep) until killed
  *   -H / -N   madvise(MADV_HUGEPAGE) / madvise(MADV_NOHUGEPAGE) on the mapping before touching
- *   -F        fragment: after the first touch, MADV_DONTNEED every other 4 KiB page (frees order-0 holes all over
+ *   -F        fragment: after the first touch, MADV_DONTNEED every other page (frees order-0 holes all over
  *             memory, so that later high-order allocations need compaction)
  *   -c PCT    fill PCT % of each page with pseudo-random bytes (default 25), the rest stays zero: keeps zram from
  *             storing pages as "same-filled" for free; 100 = incompressible
@@ -33,7 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PAGE 4096UL
+/* the kernel's page size (16 KiB on arm64-16k kernels: a 4 KiB madvise() there fails with EINVAL and
+ * fragments nothing) */
+static size_t pagesz = 4096;
 
 static long meminfo_kb(const char *key)
 {
@@ -121,13 +123,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "memhog: no size (-m/-a/-f)\n");
 		return 1;
 	}
+	if (sysconf(_SC_PAGESIZE) > 0)
+		pagesz = (size_t)sysconf(_SC_PAGESIZE);
 	if (fillpct < 0)
 		fillpct = 0;
 	if (fillpct > 100)
 		fillpct = 100;
-	words = PAGE / 8 * fillpct / 100;
+	words = pagesz / 8 * fillpct / 100;
 	size = (size_t)mb << 20;
-	npages = size / PAGE;
+	npages = size / pagesz;
 	rng ^= (uint64_t)getpid() << 32;
 
 	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -142,12 +146,12 @@ int main(int argc, char **argv)
 
 	t0 = now();
 	for (i = 0; i < npages; i++)
-		fill(m + i * PAGE, words);
+		fill(m + i * pagesz, words);
 	if (!quiet)
 		fprintf(stderr, "memhog[%d]: touched %ld MB in %.2f s\n", getpid(), mb, now() - t0);
 	if (frag) {
 		for (i = 0; i < npages; i += 2)
-			if (madvise(m + i * PAGE, PAGE, MADV_DONTNEED)) {
+			if (madvise(m + i * pagesz, pagesz, MADV_DONTNEED)) {
 				/* a kernel without CONFIG_ADVISE_SYSCALLS: nothing is freed, say so once */
 				fprintf(stderr, "memhog: MADV_DONTNEED: %s: not fragmented\n", strerror(errno));
 				break;
@@ -193,7 +197,7 @@ int main(int argc, char **argv)
 	}
 	while (now() < end) {
 		for (i = frag; i < npages && now() < end; i += 1 + frag) {
-			m[i * PAGE + (xs() & (PAGE - 1) & ~7UL)] = (unsigned char)xs();
+			m[i * pagesz + (xs() & (pagesz - 1) & ~7UL)] = (unsigned char)xs();
 			if ((i & 255) == 0 && now() >= end)
 				break;
 		}

@@ -42,7 +42,7 @@ freelist_ok() { # JSON PROBE-SUBSTRING
 	n=$((n + 1))
 }
 
-for f in tests/data/6.1.192-thp-cross.dat tests/data/6.12.117-oom-cross.dat; do
+for f in tests/data/6.1.192-thp-cross.dat tests/data/6.12.117-oom-cross.dat tests/data/6.12.117-arm64-16k-oom-cross.dat; do
 	b=$T/$(basename "$f" .dat)
 	for m in graph retprobe freelist; do
 		"$BIN" analyze -m $m --json "$f" >"$b.$m.json" 2>"$b.$m.err" || bad "$f -m $m: exit $?"
@@ -63,6 +63,13 @@ freelist_ok "$T/6.1.192-thp-cross.freelist.json" 'kprobe, $arg3 (BTF: the third 
 freelist_ok "$T/6.12.117-oom-cross.freelist.json" 'kretprobe, alloc_flags by BTF name'
 [ "$(num "$T/6.1.192-thp-cross.freelist.json" compaction.tries)" -gt 0 ] || bad "6.1 thp: no compaction"
 [ "$(num "$T/6.12.117-oom-cross.freelist.json" stages.oom.count)" -gt 0 ] || bad "6.12 oom: no oom stage"
+# arm64, 16 KB pages (Debian's 6.12 arm64-16k under qemu-system-aarch64): the return probe reads alloc_flags
+# by BTF name there; every page count in 16 KB pages (pgalloc 597 = mm_page_alloc 597 = LOW 597)
+a=$T/6.12.117-arm64-16k-oom-cross.freelist.json
+freelist_ok "$a" 'kretprobe, alloc_flags by BTF name'
+[ "$(num "$a" stages.oom.count)" -gt 0 ] || bad "6.12 arm64-16k oom: no oom stage"
+[ "$(num "$a" capture.page_size)" = 16384 ] || bad "6.12 arm64-16k oom: page size $(num "$a" capture.page_size)"
+[ "$(num "$a" freelist.low)" = "$(num "$a" freelist.page_alloc)" ] || bad "6.12 arm64-16k oom: LOW != mm_page_alloc"
 
 # a freelist capture (the entry probe, record's default): detected, exact, named by info
 f=tests/data/6.12.117-thp-freelist.dat

@@ -61,22 +61,25 @@ for dat in tests/data/*.dat; do
 		b=$tmp/$(basename "$dat" .dat)
 		if trace-cmd convert -i "$dat" -o "$b-v6.dat" --file-version 6 --compression none >/dev/null 2>&1; then
 			same "$b-v6.dat"
-			# v6 data ends on a page boundary: the second-to-last page of the last CPU
+			# v6 data ends on a page boundary: the second-to-last page of the last CPU; the page is the
+			# header's (after "\027\010Dtracing", "6\0", the endianness and long size bytes): 4096,
+			# 16384 in a capture of an arm64 kernel with 16 KB pages
 			sz=$(stat -c %s "$b-v6.dat")
-			cp "$b-v6.dat" "$b-commit.dat"; poke "$b-commit.dat" $((sz - 8192 + 8)) '\xff\xff\xff\x07'
+			pg=$(od -An -tu4 -j14 -N4 "$b-v6.dat" | tr -d ' ')
+			cp "$b-v6.dat" "$b-commit.dat"; poke "$b-commit.dat" $((sz - 2 * pg + 8)) '\xff\xff\xff\x07'
 			damaged "$b-commit.dat" "$b-commit.dat: offset [0-9]+: CPU [0-9]+ data .*page header claims"
-			cp "$b-v6.dat" "$b-event.dat"; poke "$b-event.dat" $((sz - 8192 + 16)) '\x00\x00\x00\x00\x00\xf0\x00\x00'
+			cp "$b-v6.dat" "$b-event.dat"; poke "$b-event.dat" $((sz - 2 * pg + 16)) '\x00\x00\x00\x00\x00\xf0\x00\x00'
 			damaged "$b-event.dat" "$b-event.dat: offset [0-9]+: CPU [0-9]+ data .*runs past the page"
 			# the ring buffer's missed-events flags on that page: with a stored count
 			# (RB_MISSED_EVENTS | RB_MISSED_STORED, 42 after the data) and without one
 			# (the kernel stores the count only when it fits in the page after the data)
-			commit=$(od -An -tu4 -j$((sz - 8192 + 8)) -N4 "$b-v6.dat" | tr -d ' ')
-			if [ $((16 + (commit & 0xfffff) + 8)) -le 4096 ]; then
-				cp "$b-v6.dat" "$b-lost.dat"; poke "$b-lost.dat" $((sz - 8192 + 11)) '\xc0'
-				poke "$b-lost.dat" $((sz - 8192 + 16 + (commit & 0xfffff))) '\x2a\x00\x00\x00\x00\x00\x00\x00'
+			commit=$(od -An -tu4 -j$((sz - 2 * pg + 8)) -N4 "$b-v6.dat" | tr -d ' ')
+			if [ $((16 + (commit & 0xfffff) + 8)) -le "$pg" ]; then
+				cp "$b-v6.dat" "$b-lost.dat"; poke "$b-lost.dat" $((sz - 2 * pg + 11)) '\xc0'
+				poke "$b-lost.dat" $((sz - 2 * pg + 16 + (commit & 0xfffff))) '\x2a\x00\x00\x00\x00\x00\x00\x00'
 				lost "$b-lost.dat" 42
 			fi
-			cp "$b-v6.dat" "$b-lostn.dat"; poke "$b-lostn.dat" $((sz - 8192 + 11)) '\x80'
+			cp "$b-v6.dat" "$b-lostn.dat"; poke "$b-lostn.dat" $((sz - 2 * pg + 11)) '\x80'
 			lost "$b-lostn.dat" ""
 		fi
 		if trace-cmd convert -i "$dat" -o "$b-v7none.dat" --file-version 7 --compression none >/dev/null 2>&1; then

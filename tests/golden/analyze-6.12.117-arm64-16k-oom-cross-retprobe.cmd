@@ -1,0 +1,1 @@
+analyze -m retprobe tests/data/6.12.117-arm64-16k-oom-cross.dat

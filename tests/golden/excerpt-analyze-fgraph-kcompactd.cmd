@@ -1,0 +1,1 @@
+analyze tests/data/excerpts/6.1-arm64-anon-fgraph-kcompactd.txt
