@@ -15,6 +15,9 @@ struct anl_jank *anl_jank_model(struct anl_jank_ctx *j);
 struct anl_jank_tl **anl_jank_tl_slot(struct anl_jank_ctx *j);
 /* a late frame into the list the report shows (the most late kept) */
 void anl_jank_list(struct anl_jank_ctx *j, const struct anl_jank_frame *f);
+/* a stall overlapping @f by @ov ns: counted, listed among its ANL_JANK_STALLS longest overlaps */
+void anl_jank_list_stall(struct anl_jank_frame *f, const struct anl_jank_stall *st, uint64_t ov,
+			 bool render_thread);
 
 /* jank-timeline.c */
 int  anl_jank_tl_frame(struct anl_jank_ctx *j, const struct prs_event *ev, uint64_t last_lost_ts);

@@ -73,26 +73,7 @@ static void frame_stall(struct jt_frame *p, const struct anl_jank_stall *st)
 		p->extra_ns += ov;
 		f->stall_upper = true;
 	}
-	f->nr_stalls++;
-	if (f->nr_listed < ANL_JANK_STALLS) {
-		f->stall[f->nr_listed] = *st;
-		f->stall[f->nr_listed++].overlap_ns = ov;
-		return;
-	}
-	{
-		struct anl_jank_stall *min = &f->stall[0];
-
-		for (int i = 1; i < ANL_JANK_STALLS; i++)
-			if (f->stall[i].overlap_ns < min->overlap_ns)
-				min = &f->stall[i];
-		if (min->overlap_ns >= ov) {
-			f->unlisted_ns += ov;
-			return;
-		}
-		f->unlisted_ns += min->overlap_ns;
-		*min = *st;
-		min->overlap_ns = ov;
-	}
+	anl_jank_list_stall(f, st, ov, st->render_thread);
 }
 
 static int iv_cmp(const void *x, const void *y)

@@ -648,28 +648,31 @@ static void stall_add(struct anl_ctx *a, int32_t pid, int32_t tgid, uint64_t sta
 		r->n--;
 	}
 	r->iv[r->n++] = (struct jk_iv){ s, end };
+	anl_jank_list_stall(f, st, ov, t->frame_rt);
+}
+
+void anl_jank_list_stall(struct anl_jank_frame *f, const struct anl_jank_stall *st, uint64_t ov,
+			 bool render_thread)
+{
+	struct anl_jank_stall *slot;
+
 	f->nr_stalls++;
 	if (f->nr_listed < ANL_JANK_STALLS) {
-		f->stall[f->nr_listed] = *st;
-		f->stall[f->nr_listed].overlap_ns = ov;
-		f->stall[f->nr_listed++].render_thread = t->frame_rt;
-		return;
-	}
-	{
-		struct anl_jank_stall *min = &f->stall[0];
-
+		slot = &f->stall[f->nr_listed++];
+	} else {
+		slot = &f->stall[0];
 		for (int i = 1; i < ANL_JANK_STALLS; i++)
-			if (f->stall[i].overlap_ns < min->overlap_ns)
-				min = &f->stall[i];
-		if (min->overlap_ns >= ov) {
+			if (f->stall[i].overlap_ns < slot->overlap_ns)
+				slot = &f->stall[i];
+		if (slot->overlap_ns >= ov) {
 			f->unlisted_ns += ov;
 			return;
 		}
-		f->unlisted_ns += min->overlap_ns;
-		*min = *st;
-		min->overlap_ns = ov;
-		min->render_thread = t->frame_rt;
+		f->unlisted_ns += slot->overlap_ns;
 	}
+	*slot = *st;
+	slot->overlap_ns = ov;
+	slot->render_thread = render_thread;
 }
 
 void anl_jank_alloc(struct anl_ctx *a, const struct anl_alloc *rec)
