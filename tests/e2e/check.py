@@ -530,7 +530,7 @@ def main(argv):
     groups = {}
     for rd in argv:
         base = os.path.basename(rd.rstrip("/"))
-        m = re.match(r"e2e-([0-9.]+(?:-arm64(?:-16k)?)?)-([a-z]+)(-tcmd)?$", base)
+        m = re.match(r"e2e-([0-9.]+(?:-arm64(?:-16k|-64k)?)?)-([a-z]+)(-tcmd)?$", base)
         if not m:
             emit(False, base, "run", f"not a suite run directory: {rd}")
             continue

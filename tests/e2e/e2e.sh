@@ -4,7 +4,8 @@
 #   tests/e2e/e2e.sh [-k "6.1 6.12"] [-s "anon pagecache thp calm oom"] [-n] [-R FILE]
 #
 #   -k KERNELS    short kernel names (fixtures.sh's kernel_pkg: 6.1, 6.12), or build:IMAGE for a kernel built from
-#                 source (its runs are named after the image's release: e2e-7.1.5-anon)
+#                 source (its runs are named after the image's release: e2e-7.1.5-anon; an arm64 Image's name
+#                 ends in -arm64 and boots as the arm64 kernels do: e2e-5.15.167-arm64-anon)
 #   -s SCENARIOS  scenarios (default all: anon pagecache thp calm oom proactive anon-tcmd; anon-tcmd = the anon
 #                 scenario captured by trace-cmd record; proactive = memory.reclaim of a cgroup, no allocation stall)
 #                 arm64: 6.1-arm64, 6.12-arm64, 6.12-arm64-16k, booted under qemu-system-aarch64 (make e2e-arm64)
@@ -65,12 +66,14 @@ for b in allocscope allocscope-record-static; do
 	[ -x "$EB/$b" ] || { log "missing $EB/$b: run make BUILD=${EB#$TOP/} all first"; exit 3; }
 done
 # arm64 kernels (make e2e-arm64): qemu-system-aarch64, the cross compiler for memhog, the arm64 recorder
-case " $KERNELS " in *-arm64*)
+for k in $KERNELS; do
+	[ "$(kernel_arch "$k")" = arm64 ] || continue
 	need qemu-system-aarch64 qemu-system-arm
 	need aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
 	[ -x "$TOP/build/aarch64/allocscope-record-static" ] ||
-		{ log "missing build/aarch64/allocscope-record-static: run make record-arm64 first"; exit 3; } ;;
-esac
+		{ log "missing build/aarch64/allocscope-record-static: run make record-arm64 first"; exit 3; }
+	break
+done
 
 caps_for() { # KERNEL SCENARIO
 	[ -z "${E2E_CAPS:-}" ] || { echo "$E2E_CAPS"; return; }

@@ -4,9 +4,10 @@
 #   tests/e2e/fixtures.sh [-k "6.1 6.12"] [-r "RUN..."] [-o OUTDIR] [-L] [-n]
 #
 #   -k KERNELS  short kernel names to run (default "6.1 6.12"); see kernel_pkg for the package each maps to;
-#               build:IMAGE boots a kernel built from source (an x86 bzImage with everything the guest needs built
-#               in, e.g. by a small allnoconfig-based config; see README.md "Kernels built from source"), named
-#               after the release its image says (build:/k/out/bzImage -> 7.1.5)
+#               build:IMAGE boots a kernel built from source (an x86 bzImage or an arm64 Image with everything the
+#               guest needs built in, e.g. by tests/e2e/kernel-build.sh; see README.md "Kernels built from
+#               source"), named after the release its image says (build:/k/out/bzImage -> 7.1.5; an arm64 Image
+#               adds -arm64: build:/k/out-arm64/Image -> 5.15.167-arm64, booted under qemu-system-aarch64)
 #   -r RUNS     run names (default: all in RUNS below)
 #   -o OUTDIR   where fixtures go (default tests/data)
 #   -L          also (re)make the local-kernel fixtures with local-capture.sh (needs root on the host; the host's
@@ -92,10 +93,21 @@ kernel_pattern() {
 	6.12-arm64-16k) echo '^linux-image-6\.12\.[0-9]+\+deb12-arm64-16k-unsigned$' ;;
 	esac
 }
-# image_release BZIMAGE: the release the image says (the setup header's kernel_version string: its offset - 0x200
-# is the 16-bit word at 0x20e), e.g. "7.1.5" of "7.1.5 (root@host) #1 SMP ..."
+# image_release IMAGE: the release the image says. An x86 bzImage: the setup header's kernel_version string (its
+# offset - 0x200 is the 16-bit word at 0x20e), e.g. "7.1.5" of "7.1.5 (root@host) #1 SMP ...". An arm64 Image
+# (magic "ARM\x64" at 56) has no such string: the release of its linux_banner ("Linux version 5.15.167 ..."), with
+# -arm64 appended as Debian's arm64 short names have it (-arm64-16k, -arm64-64k by the page size in the header's
+# flags, bits 1-2): the runs of one tree built for both architectures stay apart, and kernel_arch and e2e.sh's
+# captures per boot see the architecture
 image_release() {
-	local off
+	local off pg
+	if [ "$(od -An -tx4 -j 56 -N 4 "$1" | tr -d ' ')" = 644d5241 ]; then
+		off=$(grep -a -o -m1 'Linux version [0-9][^ ]*' "$1" | head -1 | cut -d' ' -f3)
+		[ -n "$off" ] || { log "$1: no linux_banner in the arm64 image (a compressed Image.gz?)"; exit 1; }
+		pg=$((($(od -An -tu1 -j 24 -N 1 "$1") >> 1) & 3))
+		case $pg in 2) echo "$off-arm64-16k" ;; 3) echo "$off-arm64-64k" ;; *) echo "$off-arm64" ;; esac
+		return
+	fi
 	off=$(od -An -tu2 -j 526 -N 2 "$1" | tr -d ' ')
 	[ -n "$off" ] && [ "$off" -gt 0 ] || { log "$1: no kernel version in the image"; exit 1; }
 	dd if="$1" bs=1 skip=$((off + 512)) count=64 2>/dev/null | tr '\0' '\n' | head -1 | cut -d' ' -f1
@@ -118,7 +130,10 @@ built_kernel() {
 	cmp -s "$img" "$dir/boot/vmlinuz-$rel" || cp "$img" "$dir/boot/vmlinuz-$rel"
 	echo "$dir"
 }
-kernel_arch() { case $1 in *-arm64 | *-arm64-*) echo arm64 ;; *) echo x86_64 ;; esac; }
+kernel_arch() { # K (short name or build:IMAGE) -> x86_64 or arm64
+	case $1 in build:*) set -- "$(image_release "${1#build:}")" ;; esac
+	case $1 in *-arm64 | *-arm64-*) echo arm64 ;; *) echo x86_64 ;; esac
+}
 # arm64 packages: debs in $BUILD/arm64/debs, unpacked userland in $BUILD/arm64/u
 APTF=$TOP/cli/static/apt-foreign.sh
 A64=$BUILD/arm64

@@ -43,26 +43,31 @@ for s in before after; do
 	cp "$tmp/vm.$s" "$out.vmstat.$s"
 	if [ -s "$tmp/ks.$s" ]; then cp "$tmp/ks.$s" "$out.kswapd.$s"; else : >"$out.kswapd.$s"; fi
 done
+# the run's kernel name is RELEASE or RELEASE-arm64[-16k|-64k] (fixtures.sh image_release); the guest's RAM is
+# what e2e.sh was given (MEM, default 256M), which the run does not record: pass the same MEM here
+scen=$(basename "$rundir" | sed -E 's/^e2e-[0-9.]+(-arm64(-16k|-64k)?)?-//')
+case $(basename "$rundir") in
+*-arm64-*) img=Image qemu="qemu-system-aarch64 -machine virt" arch=arm64 ;;
+*) img=bzImage qemu=qemu-system-x86_64 arch=x86_64 ;;
+esac
+ram="${MEM:-256M} RAM"
 kticks() { awk '{ t += $4 + $5 } END { print t + 0 }' "$1"; }
 {
 	echo "Fixture $(basename "$f")"
 	echo
-	echo "Kernel: $(cat "$rundir/uname.txt" 2>/dev/null || sed -n 's/^uname //p' "$tmp/markers" | head -1)"
+	echo "Kernel: $(cat "$rundir/uname.txt" 2>/dev/null || sed -n 's/^uname //p' "$tmp/markers" | head -1) ($arch, page size $(sed -n 's/^page_size //p' "$tmp/markers" | head -1))"
 	# the run directory is e2e-<kernel>-<scenario>: a Debian kernel's short name (6.12-arm64-16k) or a release
 	kscen=$(basename "$rundir"); kscen=${kscen#e2e-}
-	case $kscen in
-	*-arm64-16k-*|*-arm64-*) kn=${kscen%-*} ;;
-	*) kn=${kscen%%-*} ;;
-	esac
+	kn=${kscen%-"$scen"}
 	case $(cat "$rundir/uname.txt" 2>/dev/null) in
 	*deb*|*cloud*) echo "Package: Debian's (tests/e2e/fixtures.sh kernel_pkg $kn)"
-		echo "Made by: tests/e2e/e2e.sh -k $kn -s ${kscen#"$kn"-}, capture $capname of that boot" ;;
+		echo "Made by: tests/e2e/e2e.sh -k $kn -s $scen, capture $capname of that boot" ;;
 	*) echo "Package: none, built from source (tests/e2e/README.md, Kernels built from source)"
-		echo "Made by: tests/e2e/e2e.sh -k build:<bzImage> -s ${kscen#"$kn"-}, capture $capname of that boot" ;;
+		echo "Made by: tests/e2e/e2e.sh -k build:<$img> -s $scen, capture $capname of that boot" ;;
 	esac
-	# the guest's RAM as its log says (MemTotal; 256 MB qemu guests before it was logged)
+	# the guest's RAM as its log says (MemTotal; MEM, default 256M, before it was logged)
 	mt=$(grep -o 'MemTotal: [0-9]* kB' "$rundir/guest.log" 2>/dev/null | head -1)
-	echo "  (suite-init.sh: qemu TCG, 2 vCPUs, ${mt:-256 MB}, zram swap 128 MB, THP madvise), kept with tests/e2e/keep-fixture.sh"
+	echo "  (suite-init.sh: $qemu TCG, 2 vCPUs, ${mt:-$ram}, zram swap 128 MB, THP madvise), kept with tests/e2e/keep-fixture.sh"
 	echo "Recorder: $(case $capname in *-as-*) echo "allocscope record (static, trace.dat)" ;; *-sh-*) echo "capture/allocscope-record.sh (text, busybox sh)" ;; *-mk-*) echo "capture/allocscope-record.sh (text, mksh + toybox)" ;; *-tcmd-*) echo "trace-cmd record (markers written by suite-init.sh)" ;; esac)"
 	echo "Mode asked: ${capname##*-}; markers: $(grep -E '^(mode |funcs |option (clock|funcgraph-retval|nolock)=)' "$tmp/markers" | tr '\n' ';' | sed 's/;$/\n/; s/;/; /g')"
 	echo "Format: $fmt, $(stat -c %s "$f") bytes"
