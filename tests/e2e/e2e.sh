@@ -132,9 +132,10 @@ analyze_run() { # analyze_run RUNDIR: analyze --json (and the text report) of ev
 				"$EB/allocscope" analyze -m $m --json "$t" >"$t.$m.json" 2>"$t.$m.json.err" ||
 					log "analyze -m $m --json $t failed: $(head -3 "$t.$m.json.err")"
 			done
-			# freelist's allocation begins at its first attempt, graph's at the alloc entry: the
-			# whole trace, and the rows to match the window's edges (check.py cross-freelist)
-			for m in graph freelist; do
+			# freelist's allocation begins at its first attempt, graph's at the alloc entry, retprobe's at
+			# its kprobe's (a few us after graph's entry): the whole trace, and the rows to match the
+			# window's edges (check.py cross-freelist and cross-mode)
+			for m in graph retprobe freelist; do
 				"$EB/allocscope" analyze -m $m --no-window --json "$t" >"$t.$m.nowin.json" \
 					2>"$t.$m.nowin.json.err" || log "analyze -m $m --no-window $t failed"
 				"$EB/allocscope" analyze -m $m --records "$t.$m.rows.jsonl" -f "$t" >/dev/null \
