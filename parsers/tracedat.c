@@ -609,9 +609,9 @@ static int td_check_section(struct td_walk *w, uint64_t off, uint16_t want, cons
  * (a 67 MB trace.dat peaked at 68 MB of RSS).  The file's bytes stay in the
  * page cache; a later read of the map faults them back in.
  */
-static void td_release(struct td_walk *w, uint64_t *from, uint64_t to)
+static void td_release(struct td_walk *w, uint64_t *from, uint64_t to, uint64_t pg)
 {
-	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), a = *from / pg * pg, b = to / pg * pg;
+	uint64_t a = *from / pg * pg, b = to / pg * pg;
 
 	if (b - a < (8u << 20) || b <= a)
 		return;
@@ -627,7 +627,7 @@ static int td_check_chunks(struct td_walk *w, struct td_cpu *c, const char *buf)
 	 * count in front of them: allow both readings of "size".
 	 */
 	uint64_t off = c->off, size = c->size, end = off + size + 4, pos = off + 4;
-	uint64_t done = off;
+	uint64_t done = off, pg = (uint64_t)sysconf(_SC_PAGESIZE);
 	char what[96];
 	uint32_t count;
 
@@ -664,7 +664,7 @@ static int td_check_chunks(struct td_walk *w, struct td_cpu *c, const char *buf)
 		if (pos > end)
 			return prs_fail(w->r, PRS_ECORRUPT, false, pos,
 					"%s: chunk %u ends past the data", what, i);
-		td_release(w, &done, pos);
+		td_release(w, &done, pos, pg);
 	}
 	return 0;
 }

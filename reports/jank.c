@@ -560,23 +560,10 @@ int rpt_frames_json(const struct rpt_input *in, FILE *f)
 {
 	const struct anl_model *m = in->model;
 
-	fprintf(f, "{\n  \"schema_version\": %d,\n  \"trace\": {\"path\": ", RPT_SCHEMA_VERSION);
-	rpt_json_str(f, in->trace_path);
-	fprintf(f, ", \"format\": ");
-	rpt_json_str(f, in->format);
-	if (in->pstats && in->pstats->cut)
-		fprintf(f, ", \"cut_at\": {\"%s\": %" PRIu64 "}", in->pstats->cut_line ? "line" : "offset",
-			in->pstats->cut_at);
-	else
-		fprintf(f, ", \"cut_at\": null");
-	fprintf(f, "},\n  \"mode\": ");
-	rpt_json_str(f, anl_mode_name(m->mode));
-	fprintf(f, ", \"episodes\": %s, \"untold\": [", m->episodes ? "true" : "false");
-	for (int i = 0; m->untold[i]; i++) {
-		fputs(i ? ", " : "", f);
-		rpt_json_str(f, m->untold[i]);
-	}
-	fprintf(f, "],\n  \"window_begin_ns\": %" PRIu64 ",\n  \"frames\": ", m->scope.begin_ts);
+	rpt_json_doc_head(f, in);
+	fprintf(f, ", \"episodes\": %s, \"untold\": ", m->episodes ? "true" : "false");
+	rpt_json_untold(f, m);
+	fprintf(f, ",\n  \"window_begin_ns\": %" PRIu64 ",\n  \"frames\": ", m->scope.begin_ts);
 	rpt_jank_json(f, in, "  ");
 	fputs("\n}\n", f);
 	return ferror(f) ? -1 : 0;

@@ -125,12 +125,8 @@ int rpt_json(const struct rpt_input *in, FILE *f)
 		fprintf(f, ", \"page_size\": null");
 	fprintf(f, ", \"page_size_source\": ");
 	rpt_json_str(f, m->page_size_source);
-	fprintf(f, ", \"untold\": [");
-	for (int i = 0; m->untold[i]; i++) {
-		fputs(i ? ", " : "", f);
-		rpt_json_str(f, m->untold[i]);
-	}
-	fprintf(f, "]");
+	fprintf(f, ", \"untold\": ");
+	rpt_json_untold(f, m);
 	fprintf(f, ", \"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64
 		", \"window_ns\": %" PRIu64 ", \"window_source\": ",
 		an->lost_events, an->lost_markers, m->window_ns);

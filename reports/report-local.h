@@ -29,6 +29,13 @@ bool rpt_gt_inside(const struct anl_model *m);
 #define RPT_WIDTH	100
 /* @text indented by @indent, folded at RPT_WIDTH at spaces or after '|'. */
 void rpt_put_wrapped(FILE *f, int indent, const char *text);
+/*
+ * The head the stalls and frames documents share: '{', schema_version, the
+ * trace (path, format, cut_at) and the mode, left open after the mode's name.
+ */
+void rpt_json_doc_head(FILE *f, const struct rpt_input *in);
+/* the model's untold lines as a JSON array of strings */
+void rpt_json_untold(FILE *f, const struct anl_model *m);
 /* @code when the report is in color, else "". */
 static inline const char *rpt_sgr(const struct rpt_input *in, const char *code)
 {

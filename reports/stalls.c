@@ -517,24 +517,10 @@ int rpt_stalls_json(const struct rpt_stalls *st, const struct rpt_input *in, FIL
 {
 	const struct anl_model *m = in->model;
 
-	fprintf(f, "{\n  \"schema_version\": %d,\n  \"trace\": {\"path\": ", RPT_SCHEMA_VERSION);
-	rpt_json_str(f, in->trace_path);
-	fprintf(f, ", \"format\": ");
-	rpt_json_str(f, in->format);
-	if (in->pstats && in->pstats->cut)
-		fprintf(f, ", \"cut_at\": {\"%s\": %" PRIu64 "}", in->pstats->cut_line ? "line" : "offset",
-			in->pstats->cut_at);
-	else
-		fprintf(f, ", \"cut_at\": null");
-	fprintf(f, "},\n  \"mode\": ");
-	rpt_json_str(f, anl_mode_name(m->mode));
-	fprintf(f, ", \"slow_paths_counted\": \"%s\", \"episodes\": %s, \"untold\": [",
+	rpt_json_doc_head(f, in);
+	fprintf(f, ", \"slow_paths_counted\": \"%s\", \"episodes\": %s, \"untold\": ",
 		m->mode == ANL_MODE_EVENTS ? "stalling" : "all", m->episodes ? "true" : "false");
-	for (int i = 0; m->untold[i]; i++) {
-		fputs(i ? ", " : "", f);
-		rpt_json_str(f, m->untold[i]);
-	}
-	fputc(']', f);
+	rpt_json_untold(f, m);
 	fprintf(f, ",\n  \"window_begin_ns\": %" PRIu64 ", \"window_end_ns\": %" PRIu64
 		",\n  \"slow_allocations\": %" PRIu64 ", \"without_latency\": %" PRIu64
 		", \"matched\": %" PRIu64 ",\n  \"stalls\": [",

@@ -260,3 +260,28 @@ const char *rpt_after_retry_key(uint8_t after)
 	default:		return "oom_killer_unless_gfp";
 	}
 }
+
+void rpt_json_doc_head(FILE *f, const struct rpt_input *in)
+{
+	fprintf(f, "{\n  \"schema_version\": %d,\n  \"trace\": {\"path\": ", RPT_SCHEMA_VERSION);
+	rpt_json_str(f, in->trace_path);
+	fprintf(f, ", \"format\": ");
+	rpt_json_str(f, in->format);
+	if (in->pstats && in->pstats->cut)
+		fprintf(f, ", \"cut_at\": {\"%s\": %" PRIu64 "}", in->pstats->cut_line ? "line" : "offset",
+			in->pstats->cut_at);
+	else
+		fprintf(f, ", \"cut_at\": null");
+	fprintf(f, "},\n  \"mode\": ");
+	rpt_json_str(f, anl_mode_name(in->model->mode));
+}
+
+void rpt_json_untold(FILE *f, const struct anl_model *m)
+{
+	fputc('[', f);
+	for (int i = 0; m->untold[i]; i++) {
+		fputs(i ? ", " : "", f);
+		rpt_json_str(f, m->untold[i]);
+	}
+	fputc(']', f);
+}
